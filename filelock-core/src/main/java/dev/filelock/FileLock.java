@@ -1,0 +1,150 @@
+package dev.filelock;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * A reentrant, cross-process exclusive lock on one file: {@code flock(2)} on Linux and macOS, so it excludes Python's
+ * {@code filelock.FileLock}, {@code flock(1)} and every other {@code flock} user.
+ *
+ * <p>All lock objects on one canonical path in a JVM share one entry, so they exclude each other as separate processes
+ * would, and waiting threads are woken in memory. The lock file is created if missing (with missing parent
+ * directories) and kept after release; it never holds data.
+ *
+ * <pre>{@code
+ * FileLock lock = FileLock.of(Path.of("/var/cache/app/model.lock"));
+ * try (LockHold hold = lock.acquire(Duration.ofSeconds(10))) {
+ *     // exclusive across threads and processes
+ * }
+ * }</pre>
+ */
+public interface FileLock extends Lock {
+
+    /**
+     * Returns a native lock on the given path with default options (wait forever, per-thread ownership).
+     *
+     * @param path the lock file; need not exist yet
+     * @return the lock object; building it touches no file
+     * @throws IllegalArgumentException if the path is empty
+     */
+    static FileLock of(Path path) {
+        return builder(path).build();
+    }
+
+    /**
+     * Returns a builder for a native lock on the given path.
+     *
+     * @param path the lock file; need not exist yet
+     * @return a builder with the default options
+     * @throws IllegalArgumentException if the path is empty
+     */
+    static Builder builder(Path path) {
+        return new Builder(path);
+    }
+
+    /**
+     * Returns the lock file's path as given.
+     *
+     * @return the lock path
+     */
+    Path path();
+
+    /**
+     * Acquires one level of the lock, waiting up to the lock's default timeout.
+     *
+     * @return the hold, which releases that level when closed
+     * @throws FileLockTimeoutException if the lock was not acquired in time
+     * @throws FileLockInterruptedException if the thread was interrupted while waiting (its interrupt status is set)
+     * @throws FileLockException if the lock file cannot be used (the message names the path and the reason)
+     * @throws IllegalStateException if this thread already holds the path through another lock object and would wait
+     *     forever for itself
+     */
+    LockHold acquire();
+
+    /**
+     * Acquires one level of the lock, waiting up to the given timeout: negative waits forever, zero makes one attempt.
+     *
+     * @param timeout how long to wait
+     * @return the hold, which releases that level when closed
+     * @throws FileLockTimeoutException if the lock was not acquired in time
+     * @throws FileLockInterruptedException if the thread was interrupted while waiting (its interrupt status is set)
+     * @throws FileLockException if the lock file cannot be used (the message names the path and the reason)
+     * @throws IllegalStateException if this thread already holds the path through another lock object and would wait
+     *     forever for itself
+     */
+    LockHold acquire(Duration timeout);
+
+    /**
+     * Makes exactly one attempt to acquire one level of the lock.
+     *
+     * @return the hold, or empty if another holder has the lock
+     * @throws FileLockException if the lock file cannot be used
+     */
+    Optional<LockHold> tryAcquire();
+
+    /**
+     * Acquires one level of the lock without blocking the caller (Python's {@code AsyncFileLock}); cancelling the
+     * future abandons the wait and never leaks a hold.
+     *
+     * <p>The hold belongs to the returned {@link LockHold}, not to a thread, so any thread may close it. With {@link
+     * Ownership#SHARED} it is a level of the object's shared counter; with {@link Ownership#THREAD} it is a holder of its
+     * own that excludes every thread, the caller included.
+     *
+     * @param timeout how long to wait: negative waits forever, zero makes one attempt
+     * @return a future completed with the hold, or exceptionally with {@link FileLockTimeoutException} or {@link
+     *     FileLockException}
+     */
+    CompletableFuture<LockHold> acquireAsync(Duration timeout);
+
+    /** Releases one level held by the caller's owner; releasing a lock the caller does not hold does nothing. */
+    void release();
+
+    /**
+     * Releases one level, or every level when {@code force} is true; releasing a lock the caller does not hold does
+     * nothing.
+     *
+     * @param force whether to drop every level at once
+     */
+    void release(boolean force);
+
+    /**
+     * Tells whether the caller's owner (this thread, or every thread for {@link Ownership#SHARED}) holds this lock
+     * object.
+     *
+     * @return whether it is held through this object by the caller's owner
+     */
+    boolean isLocked();
+
+    /**
+     * Returns how many levels the caller's owner holds through this object.
+     *
+     * @return the hold count, zero when not held
+     */
+    int lockCounter();
+
+    /**
+     * Not supported: file locks have no conditions.
+     *
+     * @return never
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    Condition newCondition();
+
+    /** Builder of native {@link FileLock}s; every option is described on {@link FileLockBuilder}. */
+    final class Builder extends FileLockBuilder<Builder, FileLock> {
+
+        Builder(Path path) {
+            super(path);
+        }
+
+        @Override
+        public FileLock build() {
+            return new NativeFileLock(path, options(null));
+        }
+    }
+}

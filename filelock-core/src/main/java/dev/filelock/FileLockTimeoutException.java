@@ -1,0 +1,22 @@
+package dev.filelock;
+
+import java.nio.file.Path;
+
+/**
+ * Thrown when a lock was not acquired in time: the timeout elapsed, the lock is non-blocking and was busy, or the
+ * cancel check asked to stop (Python's {@code filelock.Timeout}).
+ */
+public class FileLockTimeoutException extends FileLockException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception for the given lock path, with the message {@code The file lock '<path>' could not be
+     * acquired.}
+     *
+     * @param path the lock path
+     */
+    public FileLockTimeoutException(Path path) {
+        super(path, "The file lock '" + path + "' could not be acquired.", null);
+    }
+}

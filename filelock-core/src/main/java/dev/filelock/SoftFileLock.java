@@ -1,0 +1,102 @@
+package dev.filelock;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An existence-based lock: the lock is held while the file exists, created with {@code O_CREAT|O_EXCL} and holding
+ * {@code <pid>\n<hostname>\n}, exactly as Python's {@code filelock.SoftFileLock} writes it; for filesystems where
+ * {@code flock} does not work (some NFS and FUSE mounts).
+ *
+ * <p>A lock left by a process that died on this host is reclaimed, also when its pid was reused since; a live
+ * holder's lock is never broken.
+ */
+public interface SoftFileLock extends FileLock {
+
+    /**
+     * Returns a soft lock on the given path with default options.
+     *
+     * @param path the lock file
+     * @return the lock object; building it touches no file
+     * @throws IllegalArgumentException if the path is empty
+     */
+    static SoftFileLock of(Path path) {
+        return builder(path).build();
+    }
+
+    /**
+     * Returns a builder for a soft lock on the given path.
+     *
+     * @param path the lock file
+     * @return a builder with the default options
+     * @throws IllegalArgumentException if the path is empty
+     */
+    static Builder builder(Path path) {
+        return new Builder(path);
+    }
+
+    /**
+     * Reads the holder recorded in the lock file, whoever holds it.
+     *
+     * @return the recorded holder, or empty when the file is missing or unreadable as a record
+     */
+    Optional<LockOwner> owner();
+
+    /** A holder recorded in a soft lock file. */
+    interface LockOwner {
+
+        /**
+         * Returns the holder's process id.
+         *
+         * @return the pid
+         */
+        long pid();
+
+        /**
+         * Returns the holder's host name.
+         *
+         * @return the host name, empty if the record has none
+         */
+        String hostname();
+
+        /**
+         * Tells whether the holder is this process on this host.
+         *
+         * @return whether this process holds the lock
+         */
+        boolean isCurrentProcess();
+    }
+
+    /** Builder of {@link SoftFileLock}s; see {@link FileLockBuilder} for the shared options. */
+    final class Builder extends FileLockBuilder<Builder, SoftFileLock> {
+
+        private @Nullable Duration lifetime;
+
+        Builder(Path path) {
+            super(path);
+        }
+
+        /**
+         * Sets an age after which an existing lock file counts as abandoned and is broken, whether or not its holder
+         * still runs (Python's {@code lifetime}); by default a lock never expires.
+         *
+         * @param lifetime a positive age, or {@code null} for no expiry
+         * @return this builder
+         * @throws IllegalArgumentException if the lifetime is zero or negative
+         */
+        public Builder lifetime(@Nullable Duration lifetime) {
+            if (lifetime != null && (lifetime.isZero() || lifetime.isNegative())) {
+                throw new IllegalArgumentException("lifetime must be positive, got " + lifetime);
+            }
+            this.lifetime = lifetime;
+            return this;
+        }
+
+        @Override
+        public SoftFileLock build() {
+            return new MarkerFileLock(path, options(lifetime));
+        }
+    }
+}

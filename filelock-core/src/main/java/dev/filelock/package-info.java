@@ -1,0 +1,12 @@
+/**
+ * Cross-process file locks for Java, interoperable with Python's {@code filelock}.
+ *
+ * <p>Start with {@link dev.filelock.FileLock#of(java.nio.file.Path)} (a native {@code flock(2)} lock), {@link
+ * dev.filelock.SoftFileLock#of(java.nio.file.Path)} (a marker-file lock for filesystems without working {@code
+ * flock}), {@link dev.filelock.ReadWriteFileLock} and {@link dev.filelock.SoftReadWriteFileLock}. Every type outside
+ * this small public surface is package-private.
+ */
+@NullMarked
+package dev.filelock;
+
+import org.jspecify.annotations.NullMarked;
