@@ -1,0 +1,53 @@
+package dev.filelock;
+
+import java.time.Duration;
+
+/** When a wait must end: never (a negative timeout), after one attempt (zero), or at a point on the monotonic clock. */
+final class Deadline {
+
+    private static final Deadline FOREVER = new Deadline(Long.MAX_VALUE, true);
+
+    private final long endNanos;
+    private final boolean forever;
+
+    private Deadline(long endNanos, boolean forever) {
+        this.endNanos = endNanos;
+        this.forever = forever;
+    }
+
+    /** A negative timeout waits forever, zero expires at once (one attempt), a positive one ends that much later. */
+    static Deadline after(Duration timeout) {
+        if (timeout.isNegative()) {
+            return FOREVER;
+        }
+        long nanos = saturatedNanos(timeout);
+        long now = System.nanoTime();
+        long end = now + nanos;
+        return end < now ? FOREVER : new Deadline(end, false);
+    }
+
+    static Deadline forever() {
+        return FOREVER;
+    }
+
+    boolean isForever() {
+        return forever;
+    }
+
+    /** Nanoseconds left, {@code Long.MAX_VALUE} when waiting forever, zero or less once expired. */
+    long remainingNanos() {
+        return forever ? Long.MAX_VALUE : endNanos - System.nanoTime();
+    }
+
+    boolean isExpired() {
+        return !forever && endNanos - System.nanoTime() <= 0;
+    }
+
+    private static long saturatedNanos(Duration timeout) {
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+}
