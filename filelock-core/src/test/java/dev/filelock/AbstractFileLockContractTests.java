@@ -536,15 +536,16 @@ abstract class AbstractFileLockContractTests {
 
         @Test
         void interruptingLockInterruptiblyThrowsInterruptedException() {
-            CountDownLatch failedAttempt = new CountDownLatch(1);
-            FileLock waiterLock = signallingLock(failedAttempt);
+            FileLock waiterLock = newLock();
             LockHold hold = newLock().acquire();
 
             Worker<Object> waiter = Worker.start("waiter", () -> {
                 waiterLock.lockInterruptibly();
                 return null;
             });
-            awaitLatch(failedAttempt);
+            // The Lock methods ignore the cancel check, so a parked thread is the sign that it waits (an interrupt
+            // that came earlier would end the call with the same exception).
+            waiter.awaitParked();
             waiter.interrupt();
 
             assertThat(waiter.awaitFailure()).isInstanceOf(InterruptedException.class);
@@ -567,9 +568,10 @@ abstract class AbstractFileLockContractTests {
                 assertThat(waiter.wasInterruptedAtEnd()).isTrue();
                 holder.send("release");
                 holder.awaitLine("RELEASED");
+                await().atMost(ChildProcess.HANG_GUARD).until(() -> isFreeForOthers(lockPath));
+                // The lock table keeps one descriptor of a recently used path open for reuse (bounded), never more.
                 await().atMost(ChildProcess.HANG_GUARD).untilAsserted(
-                        () -> assertThat(OpenDescriptors.pointingAt(lockPath)).isEmpty());
-                assertThat(isFreeForOthers(lockPath)).isTrue();
+                        () -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSizeLessThanOrEqualTo(1));
             }
         }
 
@@ -701,7 +703,7 @@ abstract class AbstractFileLockContractTests {
 
             String message = assertChildFailsAtOnceWithoutLeaks(path);
 
-            assertThat(message).containsIgnoringCase("permission denied");
+            assertThat(message).containsAnyOf("ermission denied", "read-only");
             assertThat(path).exists().isEmptyFile();
         }
 
@@ -728,6 +730,7 @@ abstract class AbstractFileLockContractTests {
             String message;
             try (ChildProcess child = ChildJvm.startAsNobody("nobody", dir, LockChild.class,
                     "attempt", childLockType(), path.toString())) {
+                assertThat(child.awaitValue("UID ")).as("the child must not run as root").isNotEqualTo("0");
                 assertThat(child.awaitValue("OUTCOME ")).as(child.describe()).isEqualTo(FileLockException.class.getName());
                 message = child.awaitValue("MESSAGE ");
                 assertThat(message).contains(path.toString());
@@ -809,6 +812,38 @@ abstract class AbstractFileLockContractTests {
             }
         }
 
+        @Test
+        void threadsWaitingForAnotherProcessDoNotSpin() {
+            try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", childLockType(), lockPath.toString());
+                    CapturedLog log = CapturedLog.start()) {
+                holder.awaitLine("HELD");
+                List<Worker<Boolean>> waiters = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    waiters.add(Worker.start("waiter-" + i, () -> {
+                        try (LockHold hold = newLock().acquire(FOREVER)) {
+                            return true;
+                        }
+                    }));
+                }
+                await().atMost(ChildProcess.HANG_GUARD).until(() -> attempts(log) >= 1);
+
+                // Not a timing assertion: however long the other process holds the lock, a waiter that backs off (to
+                // the poll interval of 50 ms at most) or sleeps in the kernel makes a bounded number of attempts in
+                // this window; a busy loop makes thousands.
+                await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
+                        .untilAsserted(() -> assertThat(attempts(log))
+                                .as("attempts of 3 waiting threads while another process holds the lock")
+                                .isLessThanOrEqualTo(3 * 40));
+
+                holder.send("release");
+                waiters.forEach(waiter -> assertThat(waiter.awaitResult()).isTrue());
+            }
+        }
+
+        private long attempts(CapturedLog log) {
+            return log.debugMessages().stream().filter(m -> m.contains("Attempting to acquire")).count();
+        }
+
         private ChildProcess startWaiterAfter(ChildProcess holder) {
             holder.awaitLine("HELD");
             return ChildJvm.start("waiter", LockChild.class, "wait", childLockType(), lockPath.toString());
@@ -816,7 +851,7 @@ abstract class AbstractFileLockContractTests {
 
         /** Increments per thread in the counter test; the soft lock polls, so it gets fewer to stay fast. */
         int incrementsPerThread() {
-            return childLockType().equals("soft") ? 40 : 150;
+            return childLockType().equals("soft") ? 40 : 100;
         }
     }
 

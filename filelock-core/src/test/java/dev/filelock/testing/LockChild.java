@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  * count   TYPE LOCK COUNTER THREADS N    print READY, wait for a line, then THREADS threads (one lock object each)
  *                                        increment the decimal counter file N times each under the lock;
  *                                        print INCREMENTS total
- * attempt TYPE LOCK                      wait forever for the lock, expecting an error; print OUTCOME, MESSAGE,
- *                                        FDS_BEFORE, FDS_AFTER, LOCK_FDS
+ * attempt TYPE LOCK                      print UID (effective), wait forever for the lock, expecting an error;
+ *                                        print OUTCOME, MESSAGE, FDS_BEFORE, FDS_AFTER, LOCK_FDS
  * </pre>
  *
  * TYPE is {@code native} ({@link FileLock}) or {@code soft} ({@link SoftFileLock}).
@@ -120,6 +120,7 @@ public final class LockChild {
     }
 
     private static void attempt(String type, Path lockPath) throws Exception {
+        report("UID " + effectiveUid());
         warmUp(type);
         int before = OpenDescriptors.count();
         FileLock lock = lock(type, lockPath);
@@ -136,6 +137,14 @@ public final class LockChild {
         report("FDS_BEFORE " + before);
         report("FDS_AFTER " + OpenDescriptors.count());
         report("LOCK_FDS " + OpenDescriptors.pointingAt(lockPath).size());
+    }
+
+    private static String effectiveUid() throws java.io.IOException {
+        // /proc/self/status: "Uid:	real	effective	saved	filesystem"
+        return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(line -> line.startsWith("Uid:"))
+                .map(line -> line.split("\\s+")[2])
+                .findFirst().orElseThrow();
     }
 
     /** Loads the lock classes and their native code, so that the descriptor counts compare only the attempt. */

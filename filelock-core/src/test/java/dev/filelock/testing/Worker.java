@@ -94,6 +94,12 @@ public final class Worker<T> {
         return result.isDone();
     }
 
+    /** Waits until the worker's thread is parked or sleeping, as a thread waiting for a lock is. */
+    public void awaitParked() {
+        await().atMost(ChildProcess.HANG_GUARD).until(() -> thread.getState() == Thread.State.WAITING
+                || thread.getState() == Thread.State.TIMED_WAITING);
+    }
+
     /** Interrupts the worker's thread. */
     public void interrupt() {
         thread.interrupt();
