@@ -246,6 +246,17 @@ abstract class AbstractFileLockContractTests {
         }
 
         @Test
+        void aRelativeAndAnAbsolutePathToOneFileAreOneLock() {
+            Path relative = Path.of("").toAbsolutePath().relativize(lockPath);
+            assertThat(relative.isAbsolute()).isFalse();
+
+            try (LockHold hold = newLock(relative).acquire()) {
+                assertThat(isFreeForOthers(lockPath)).isFalse();
+            }
+            assertThat(isFreeForOthers(lockPath)).isTrue();
+        }
+
+        @Test
         void lockObjectsOnOnePathThroughASymlinkedDirectoryExcludeEachOther() throws IOException {
             Path real = Files.createDirectory(dir.resolve("real"));
             Path link = Files.createSymbolicLink(dir.resolve("link"), real);
@@ -607,6 +618,17 @@ abstract class AbstractFileLockContractTests {
                         .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                         .withCauseInstanceOf(FileLockTimeoutException.class);
             }
+        }
+
+        @Test
+        void anAsyncHoldExcludesEveryThreadIncludingTheOneThatAskedForIt() throws Exception {
+            FileLock lock = newLock();
+            LockHold hold = lock.acquireAsync(FOREVER).get(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
+
+            assertThatThrownBy(() -> lock.acquire(Duration.ZERO)).isInstanceOf(FileLockTimeoutException.class);
+
+            hold.close();
+            assertThat(lock.tryAcquire()).hasValueSatisfying(LockHold::close);
         }
 
         @Test

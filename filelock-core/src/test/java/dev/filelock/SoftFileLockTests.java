@@ -3,7 +3,9 @@ package dev.filelock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.filelock.testing.ChildJvm;
 import dev.filelock.testing.ChildProcess;
+import dev.filelock.testing.LockChild;
 import dev.filelock.testing.PythonFilelock;
 import dev.filelock.testing.Worker;
 import java.io.IOException;
@@ -219,6 +221,22 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
             SoftFileLock lock = SoftFileLock.builder(lockPath).lifetime(Duration.ofMinutes(1)).build();
 
             assertThat(recordWhileHeld(lock)).isEqualTo(record(ProcessHandle.current().pid(), kernelHostname()));
+        }
+
+        @Test
+        void aHolderWhoseLockWasBrokenLeavesItsSuccessorsFileAlone() throws IOException {
+            try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", "soft", lockPath.toString())) {
+                holder.awaitLine("HELD");
+                Files.setLastModifiedTime(lockPath, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+                SoftFileLock successor = SoftFileLock.builder(lockPath).lifetime(Duration.ofMinutes(1)).build();
+
+                try (LockHold hold = successor.acquire(Duration.ofSeconds(30))) {
+                    holder.send("release");
+                    holder.awaitLine("RELEASED");
+
+                    assertThat(lockPath).hasContent(record(ProcessHandle.current().pid(), kernelHostname()));
+                }
+            }
         }
 
         @Test
