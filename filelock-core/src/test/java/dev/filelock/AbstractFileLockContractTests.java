@@ -546,6 +546,20 @@ abstract class AbstractFileLockContractTests {
         }
 
         @Test
+        void anAlreadyInterruptedThreadStopsWaitingForABusyLockAndKeepsItsInterruptStatus() {
+            try (LockHold hold = newLock().acquire()) {
+                Worker<LockHold> waiter = Worker.start("waiter", () -> {
+                    Thread.currentThread().interrupt();
+                    return newLock().acquire(FOREVER);
+                });
+
+                assertThat(waiter.awaitFailure()).isInstanceOf(FileLockInterruptedException.class);
+                assertThat(waiter.wasInterruptedAtEnd()).isTrue();
+            }
+            assertThat(isFreeForOthers(lockPath)).isTrue();
+        }
+
+        @Test
         void interruptingLockInterruptiblyThrowsInterruptedException() {
             FileLock waiterLock = newLock();
             LockHold hold = newLock().acquire();

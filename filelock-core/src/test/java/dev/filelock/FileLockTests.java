@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filelock.testing.ChildProcess;
 import dev.filelock.testing.LockChild;
+import dev.filelock.testing.OpenDescriptors;
 import dev.filelock.testing.PythonFilelock;
 import dev.filelock.testing.Worker;
 import java.io.IOException;
@@ -127,6 +128,17 @@ class FileLockTests extends AbstractFileLockContractTests {
             FileLock.builder(lockPath).fileMode(0644).build().acquire().close();
 
             assertThat(modeOf(lockPath)).isEqualTo(0644);
+        }
+
+        @Test
+        void keepsABoundedNumberOfDescriptorsOpenAfterUsingManyDistinctPaths() {
+            int paths = 300;
+            for (int i = 0; i < paths; i++) {
+                FileLock.of(dir.resolve("many/" + i + ".lock")).acquire().close();
+            }
+
+            // Recently used paths may keep a descriptor open for reuse, but not one per path ever used.
+            assertThat(OpenDescriptors.pointingAt(dir).size()).isLessThanOrEqualTo(paths / 2);
         }
 
         @Test
