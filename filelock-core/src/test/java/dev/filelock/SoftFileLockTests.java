@@ -15,7 +15,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -153,6 +156,34 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
                         .isEqualTo(record(ProcessHandle.current().pid(), kernelHostname()));
             } finally {
                 reusedPid.destroyForcibly();
+            }
+        }
+
+        @Test
+        void processesReclaimingDeadHoldersLocksTogetherNeverOverlapNorBreakALiveLock() throws Exception {
+            Path marker = dir.resolve("inside");
+            String deadPid = Long.toString(pidOfAFinishedProcess());
+            List<ChildProcess> children = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    children.add(ChildJvm.start("reclaimer-" + i, LockChild.class, "abandon", "soft", lockPath.toString(),
+                            marker.toString(), "80", deadPid));
+                }
+                children.forEach(child -> child.awaitLine("READY"));
+                children.forEach(child -> child.send("go"));
+
+                // A live holder's file broken by mistake lets a second holder in (its file is left behind as a
+                // tombstone) or, put back after its holder left, wedges everyone until a child times out.
+                for (ChildProcess child : children) {
+                    assertThat(child.awaitValue("OVERLAPS ")).as(child.describe()).isEqualTo("0");
+                }
+                try (Stream<Path> files = Files.list(dir)) {
+                    assertThat(files.map(p -> p.getFileName().toString()))
+                            .as(children.stream().map(ChildProcess::describe).toList().toString())
+                            .noneMatch(name -> name.contains(".break."));
+                }
+            } finally {
+                children.forEach(ChildProcess::close);
             }
         }
 

@@ -27,6 +27,10 @@ import java.util.concurrent.TimeUnit;
  * count   TYPE LOCK COUNTER THREADS N    print READY, wait for a line, then THREADS threads (one lock object each)
  *                                        increment the decimal counter file N times each under the lock;
  *                                        print INCREMENTS total
+ * abandon soft LOCK MARKER N DEAD_PID   print READY, wait for a line, then N times: acquire, create MARKER (O_EXCL;
+ *                                        counts an overlap if it exists), delete it, and every other time die
+ *                                        in effect (replace the lock file by one naming the dead DEAD_PID)
+ *                                        before releasing; print OVERLAPS count
  * attempt TYPE LOCK                      print UID (effective), wait forever for the lock, expecting an error;
  *                                        print OUTCOME, MESSAGE, FDS_BEFORE, FDS_AFTER, LOCK_FDS
  * </pre>
@@ -52,6 +56,7 @@ public final class LockChild {
             case "wait" -> waitFor(lock(type, lockPath));
             case "count" -> count(type, lockPath, Path.of(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             case "attempt" -> attempt(type, lockPath);
+            case "abandon" -> abandon(lockPath, Path.of(args[3]), Integer.parseInt(args[4]), args[5]);
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
         System.exit(0);
@@ -117,6 +122,35 @@ public final class LockChild {
             }
         }
         return times;
+    }
+
+    /**
+     * Takes the soft lock {@code rounds} times and leaves it, every other time, as a killed holder would: the lock file
+     * names a dead process (written to a new file renamed over the lock file, so that the release, which deletes only
+     * the file it created, leaves it), for the other processes to reclaim.
+     */
+    private static void abandon(Path lockPath, Path marker, int rounds, String deadPid) throws Exception {
+        SoftFileLock lock = SoftFileLock.builder(lockPath).pollInterval(java.time.Duration.ofMillis(2)).build();
+        String hostname = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+        Path deadRecord = lockPath.resolveSibling("dead-record." + ProcessHandle.current().pid());
+        report("READY");
+        stdin().readLine();
+        int overlaps = 0;
+        for (int round = 0; round < rounds; round++) {
+            try (LockHold hold = lock.acquire(ChildProcess.HANG_GUARD.dividedBy(2))) {
+                try {
+                    Files.createFile(marker);
+                } catch (java.nio.file.FileAlreadyExistsException anotherHolderIsInside) {
+                    overlaps++;
+                }
+                Files.deleteIfExists(marker);
+                if (round % 2 == 0) {
+                    Files.writeString(deadRecord, deadPid + "\n" + hostname + "\n");
+                    Files.move(deadRecord, lockPath, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+        }
+        report("OVERLAPS " + overlaps);
     }
 
     private static void attempt(String type, Path lockPath) throws Exception {
