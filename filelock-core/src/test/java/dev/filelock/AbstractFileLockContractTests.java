@@ -887,7 +887,7 @@ abstract class AbstractFileLockContractTests {
 
         /** Increments per thread in the counter test; the soft lock polls, so it gets fewer to stay fast. */
         int incrementsPerThread() {
-            return childLockType().equals("soft") ? 40 : 100;
+            return childLockType().equals("soft") ? 25 : 100;
         }
     }
 
