@@ -58,13 +58,18 @@ final class LockedMethods {
         if (!AnnotationUtils.isCandidateClass(targetClass, FileLocked.class)) {
             return false;
         }
-        return this.classes.computeIfAbsent(targetClass, (type) -> {
-            boolean found = false;
-            for (Method method : ReflectionUtils.getUniqueDeclaredMethods(type, ReflectionUtils.USER_DECLARED_METHODS)) {
-                found |= find(method, type) != null;
-            }
-            return found;
-        });
+        // No computeIfAbsent: checking a method may create the lock backend bean, whose own class is then checked.
+        Boolean known = this.classes.get(targetClass);
+        if (known != null) {
+            return known;
+        }
+        boolean found = false;
+        for (Method method : ReflectionUtils.getUniqueDeclaredMethods(targetClass,
+                ReflectionUtils.USER_DECLARED_METHODS)) {
+            found |= find(method, targetClass) != null;
+        }
+        this.classes.put(targetClass, found);
+        return found;
     }
 
     /** Returns the checked settings of a method, or {@code null} if it is not locked. */
@@ -72,8 +77,13 @@ final class LockedMethods {
         if (method.getDeclaringClass() == Object.class) {
             return null;
         }
-        return this.methods.computeIfAbsent(new MethodClassKey(method, targetClass),
-                (key) -> Optional.ofNullable(parse(method, targetClass))).orElse(null);
+        MethodClassKey key = new MethodClassKey(method, targetClass);
+        Optional<LockedMethod> known = this.methods.get(key);
+        if (known == null) {
+            known = Optional.ofNullable(parse(method, targetClass));
+            this.methods.put(key, known);
+        }
+        return known.orElse(null);
     }
 
     private @Nullable LockedMethod parse(Method method, @Nullable Class<?> targetClass) {

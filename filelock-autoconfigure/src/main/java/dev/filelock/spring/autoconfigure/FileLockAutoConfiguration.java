@@ -8,6 +8,7 @@ import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.LockBackend;
 import dev.filelock.spring.aop.FileLockedAdvisor;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.config.AopConfigUtils;
@@ -38,8 +39,9 @@ public final class FileLockAutoConfiguration {
     @ConditionalOnMissingBean
     FileLockRegistry fileLockRegistry(FileLockProperties properties) {
         Path directory = properties.getDirectory();
+        Function<Path, FileLock> exclusiveLocks = exclusiveLocks(properties);
         try {
-            return new FileLockRegistry(directory, exclusiveLocks(properties), readWriteLocks(properties));
+            return new FileLockRegistry(directory, exclusiveLocks, readWriteLocks(properties));
         }
         catch (IllegalArgumentException ex) {
             throw new InvalidConfigurationPropertyValueException("filelock.directory", directory, ex.getMessage());
@@ -48,14 +50,15 @@ public final class FileLockAutoConfiguration {
 
     private static Function<Path, FileLock> exclusiveLocks(FileLockProperties properties) {
         int fileMode = properties.fileModeBits();
+        Duration pollInterval = properties.checkedPollInterval();
         if (properties.getType() == FileLockProperties.Type.SOFT) {
             return (path) -> {
-                SoftFileLock.Builder builder = SoftFileLock.builder(path).pollInterval(properties.getPollInterval());
+                SoftFileLock.Builder builder = SoftFileLock.builder(path).pollInterval(pollInterval);
                 return ((fileMode >= 0) ? builder.fileMode(fileMode) : builder).build();
             };
         }
         return (path) -> {
-            FileLock.Builder builder = FileLock.builder(path).pollInterval(properties.getPollInterval());
+            FileLock.Builder builder = FileLock.builder(path).pollInterval(pollInterval);
             return ((fileMode >= 0) ? builder.fileMode(fileMode) : builder).build();
         };
     }

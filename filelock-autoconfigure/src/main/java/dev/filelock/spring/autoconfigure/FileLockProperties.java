@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
  * Configuration properties for filelock ({@code filelock.*}).
@@ -74,9 +75,6 @@ public class FileLockProperties {
     }
 
     public void setFileMode(@Nullable String fileMode) {
-        if (fileMode != null && !fileMode.isBlank()) {
-            parseFileMode(fileMode);
-        }
         this.fileMode = fileMode;
     }
 
@@ -85,9 +83,6 @@ public class FileLockProperties {
     }
 
     public void setPollInterval(Duration pollInterval) {
-        if (pollInterval.isZero() || pollInterval.isNegative()) {
-            throw new IllegalArgumentException("must be positive, got " + pollInterval);
-        }
         this.pollInterval = pollInterval;
     }
 
@@ -95,18 +90,34 @@ public class FileLockProperties {
         return this.annotation;
     }
 
-    /** Returns the file mode as permission bits, or -1 when unset. */
+    /**
+     * Returns the file mode as permission bits, or -1 when unset.
+     *
+     * @throws InvalidConfigurationPropertyValueException if the mode is not octal permission bits
+     */
     int fileModeBits() {
-        return (this.fileMode == null || this.fileMode.isBlank()) ? -1 : parseFileMode(this.fileMode);
-    }
-
-    private static int parseFileMode(String text) {
-        String digits = text.trim();
+        if (this.fileMode == null || this.fileMode.isBlank()) {
+            return -1;
+        }
+        String digits = this.fileMode.trim();
         if (!digits.matches("0?[0-7]{1,3}")) {
-            throw new IllegalArgumentException(
-                    "must be octal permission bits between 0000 and 0777, such as 0644, got '" + text + "'");
+            throw new InvalidConfigurationPropertyValueException("filelock.file-mode", this.fileMode,
+                    "must be octal permission bits between 0000 and 0777, such as 0644");
         }
         return Integer.parseInt(digits, 8);
+    }
+
+    /**
+     * Returns the poll interval.
+     *
+     * @throws InvalidConfigurationPropertyValueException if it is not positive
+     */
+    Duration checkedPollInterval() {
+        if (this.pollInterval.isZero() || this.pollInterval.isNegative()) {
+            throw new InvalidConfigurationPropertyValueException("filelock.poll-interval", this.pollInterval,
+                    "must be positive");
+        }
+        return this.pollInterval;
     }
 
     /** The lock implementation behind the registry. */
