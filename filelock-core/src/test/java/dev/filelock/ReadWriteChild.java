@@ -62,7 +62,7 @@ final class ReadWriteChild {
             System.out.println(hold.isPresent() ? "acquired" : "busy");
             hold.ifPresent(LockHold::close);
         } catch (FileLockException e) {
-            System.out.println(e.getClass().getSimpleName() + ": " + e.getMessage());
+            System.out.println(e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).replace('\n', ' '));
         }
         return 0;
     }
