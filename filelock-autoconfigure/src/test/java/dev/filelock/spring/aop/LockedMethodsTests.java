@@ -109,6 +109,14 @@ class LockedMethodsTests {
             });
     }
 
+    @Test
+    void refusesMethodsThatAProxyCannotIntercept() {
+        contextRunner().withBean(FinalMethod.class)
+            .run(failsWith(FinalMethod.class.getName() + ".work()", "a final method cannot be intercepted"));
+        contextRunner().withBean(PrivateMethod.class)
+            .run(failsWith(PrivateMethod.class.getName() + ".work()", "a private method cannot be intercepted"));
+    }
+
     private static ContextConsumer<AssertableApplicationContext> failsWith(String... messageParts) {
         return (context) -> {
             assertThat(context).hasFailed();
@@ -130,6 +138,24 @@ class LockedMethodsTests {
         @Override
         public String greet(String name, BooleanSupplier lockIsFree) {
             return "lock was free: " + lockIsFree.getAsBoolean();
+        }
+    }
+
+    public static class FinalMethod {
+
+        @FileLocked(path = "a.lock")
+        public final void work() {
+        }
+    }
+
+    public static class PrivateMethod {
+
+        @FileLocked(path = "a.lock")
+        private void work() {
+        }
+
+        public void callsWork() {
+            work();
         }
     }
 
