@@ -5,6 +5,10 @@ import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.FileLocked.OnTimeout;
 import dev.filelock.spring.autoconfigure.FileLockAutoConfiguration;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -117,6 +121,12 @@ class LockedMethodsTests {
             .run(failsWith(PrivateMethod.class.getName() + ".work()", "a private method cannot be intercepted"));
     }
 
+    @Test
+    void findsFileLockedUsedAsAMetaAnnotation() {
+        contextRunner().withBean(ComposedUser.class)
+            .run(failsWith(ComposedUser.class.getName() + ".work()", "timeout 'soon'"));
+    }
+
     private static ContextConsumer<AssertableApplicationContext> failsWith(String... messageParts) {
         return (context) -> {
             assertThat(context).hasFailed();
@@ -156,6 +166,20 @@ class LockedMethodsTests {
 
         public void callsWork() {
             work();
+        }
+    }
+
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @FileLocked(path = "composed.lock", timeout = "soon")
+    @interface ComposedLock {
+
+    }
+
+    public static class ComposedUser {
+
+        @ComposedLock
+        public void work() {
         }
     }
 
