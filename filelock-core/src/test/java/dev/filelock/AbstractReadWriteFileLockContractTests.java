@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * test_async_read_write.py}, as far as they apply to Java), run against the lock returned by {@link #createLock}.
  * Contention comes from other lock objects on the same path and from other threads of this JVM.
  */
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
 abstract class AbstractReadWriteFileLockContractTests {
 
     private static final Duration SHORT = Duration.ofMillis(100);
