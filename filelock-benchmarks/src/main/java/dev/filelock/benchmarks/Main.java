@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -15,8 +17,11 @@ import java.util.stream.Stream;
  *
  * <pre>
  * ./mvnw -B -q -pl filelock-benchmarks -am package -DskipTests
- * java -jar filelock-benchmarks/target/benchmarks.jar [full|quick] [output.md]
+ * java -jar filelock-benchmarks/target/benchmarks.jar [full|quick] [--out=FILE] [--only=PART,...]
  * </pre>
+ *
+ * <p>{@code --only} (for work on one part; parts as in {@link Suite.Part}, such as {@code contention}) runs a subset;
+ * the published table always comes from a run of everything.
  *
  * <p>Exits with 1 only when the harness could not produce a row's figure; a missed goal is reported in the table,
  * never as a failure.
@@ -29,23 +34,38 @@ public final class Main {
     /**
      * Runs the suite.
      *
-     * @param args the mode ({@code full}, the default, or {@code quick}) and optionally the output file
+     * @param args the mode ({@code full}, the default, or {@code quick}), then optionally {@code --out=FILE} and {@code
+     *     --only=PART,...}
      * @throws IOException if the results cannot be written
      */
     public static void main(String[] args) throws IOException {
-        RunMode mode = RunMode.parse(args.length > 0 ? args[0] : "full");
-        Path output = args.length > 1 ? Path.of(args[1]) : besideTheJar("benchmarks-" + mode.name() + ".md");
+        RunMode mode = RunMode.FULL;
+        Path output = null;
+        Set<Suite.Part> parts = EnumSet.allOf(Suite.Part.class);
+        for (String arg : args) {
+            if (arg.startsWith("--out=")) {
+                output = Path.of(arg.substring("--out=".length()));
+            } else if (arg.startsWith("--only=")) {
+                parts = Suite.Part.parse(arg.substring("--only=".length()));
+            } else {
+                mode = RunMode.parse(arg);
+            }
+        }
+        if (output == null) {
+            output = besideTheJar("benchmarks-" + mode.name() + ".md");
+        }
         Path jmhLog = output.resolveSibling(output.getFileName() + ".jmh.log");
         Path workDir = Files.createTempDirectory("filelock-benchmarks");
         Instant started = Instant.now();
         long start = System.nanoTime();
         List<Row> rows;
         try {
-            rows = new Suite(mode, workDir, jmhLog, Main::progress).run();
+            rows = new Suite(mode, workDir, jmhLog, Main::progress).run(parts);
         } finally {
             deleteRecursively(workDir);
         }
-        String table = Report.markdown(mode, rows, started, Duration.ofNanos(System.nanoTime() - start));
+        String table = Report.markdown(mode, rows, started, Duration.ofNanos(System.nanoTime() - start),
+                parts.equals(EnumSet.allOf(Suite.Part.class)) ? "" : "only " + parts);
         System.out.print(table);
         Files.writeString(output, table);
         progress("table written to " + output);

@@ -27,6 +27,11 @@ final class Outcome<T> {
         }
     }
 
+    /** The outcome of a measurement this run left out ({@code --only}). */
+    static <T> Outcome<T> skipped() {
+        return new Outcome<>(null, new IllegalStateException("not measured in this run"));
+    }
+
     /**
      * Returns the result.
      *

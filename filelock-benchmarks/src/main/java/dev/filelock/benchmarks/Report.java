@@ -11,7 +11,7 @@ final class Report {
     private Report() {
     }
 
-    static String markdown(RunMode mode, List<Row> rows, Instant started, Duration took) {
+    static String markdown(RunMode mode, List<Row> rows, Instant started, Duration took, String subset) {
         StringBuilder out = new StringBuilder();
         out.append("Mode `").append(mode.name()).append("`, started ")
                 .append(started.truncatedTo(ChronoUnit.SECONDS)).append(", took ")
@@ -21,6 +21,9 @@ final class Report {
                 .append(String.format(java.util.Locale.ROOT, "%.2f",
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
                 .append(".\n\n");
+        if (!subset.isEmpty()) {
+            out.append("_Partial run (").append(subset).append("): not a publishable table._\n\n");
+        }
         if (mode.isQuick()) {
             out.append("_Quick mode: a smoke test of the harness. Its figures are too short to mean anything._\n\n");
         }

@@ -11,8 +11,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -41,44 +44,89 @@ final class Suite {
         void step(String message);
     }
 
-    List<Row> run() {
-        List<Row> rows = new ArrayList<>();
-        progress.step("JMH (in-process rows), log in " + jmhLog);
-        Outcome<JmhSuite> jmh = runJmh();
-        rows.add(jmhRatioRow(jmh, "Uncontended FileLock acquire+release", "raw JNA flock(LOCK_EX|LOCK_NB) + flock(LOCK_UN) on an open fd",
-                FileLockBenchmarks.class, "ours", "anchor", 1.6));
-        rows.add(jmhRatioRow(jmh, "Reentrant inner FileLock acquire+release", "ReentrantLock inner lock/unlock (outer level held)",
-                ReentrantBenchmarks.class, "ours", "anchor", 10));
-        rows.add(jmhRatioRow(jmh, "SoftFileLock acquire+release", "NIO create-exclusive + write record + close + delete",
-                SoftFileLockBenchmarks.class, "ours", "anchor", 1.5));
-        rows.add(pendingJmhRow(jmh, "ReadWriteFileLock read acquire+release, first holder in the JVM",
-                "sqlite-jdbc BEGIN + SELECT + ROLLBACK on an open connection", ReadWriteBenchmarks.class, "anchorRead",
-                "<= 1.5x", "ReadWriteFileLock (branch rw-sqlite)"));
-        rows.add(pendingJmhRow(jmh, "ReadWriteFileLock write acquire+release, first holder in the JVM",
-                "sqlite-jdbc BEGIN EXCLUSIVE + ROLLBACK on an open connection", ReadWriteBenchmarks.class, "anchorWrite",
-                "<= 1.5x", "ReadWriteFileLock (branch rw-sqlite)"));
-        rows.add(pendingJmhRow(jmh, "Nested read in one JVM", "ReentrantReadWriteLock inner read lock/unlock (outer read held)",
-                NestedReadBenchmarks.class, "anchor", "<= 20x", "ReadWriteFileLock (branch rw-sqlite)"));
+    /** The parts of the suite, which {@code --only} can select while working on one of them. */
+    enum Part {
+        JMH, PROCESS_HANDOFF, THREAD_HANDOFF, RW_HANDOFF, ANNOTATION, CONTENTION, REGISTRY, WAIT_CPU, PYTHON;
 
-        progress.step("handoff between processes (ours, raw flock, Python filelock)");
-        Outcome<Map<String, Stats>> processHandoffs = Outcome.of("the process handoff run", this::processHandoffs);
-        rows.add(nativeProcessHandoffRow(processHandoffs));
-        progress.step("handoff between threads of one JVM");
-        rows.add(threadHandoffRow());
-        progress.step("ReadWriteFileLock writer -> writer handoff between processes");
-        rows.add(readWriteHandoffRow());
-        rows.add(Row.pending("@FileLocked call vs the direct API around the same body",
-                "<= 1.2x or <= +3 µs", "@FileLocked (branch spring)"));
-        progress.step("contended throughput, 2 processes x 2 threads");
-        rows.add(contentionRow());
-        rows.add(Row.pending("FileLockRegistry.obtain of " + mode.registryKeys() + " distinct keys, then expire",
-                "no heap growth after expiry; obtain O(1)", "FileLockRegistry (branch spring)"));
-        progress.step("CPU of a thread waiting " + mode.waitSeconds() + " s on a held lock");
-        rows.addAll(waitCpuRows());
-        progress.step("Python filelock (Debian python3-filelock)");
-        rows.add(pythonUncontendedRow(jmh));
-        rows.add(pythonHandoffRow(processHandoffs));
+        static Set<Part> parse(String commaSeparated) {
+            Set<Part> parts = EnumSet.noneOf(Part.class);
+            for (String name : commaSeparated.split(",")) {
+                parts.add(valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_')));
+            }
+            return parts;
+        }
+    }
+
+    List<Row> run(Set<Part> parts) {
+        List<Row> rows = new ArrayList<>();
+        Outcome<JmhSuite> jmh = Outcome.skipped();
+        if (parts.contains(Part.JMH)) {
+            progress.step("JMH (in-process rows), log in " + jmhLog);
+            jmh = runJmh();
+            rows.addAll(jmhRows(jmh));
+        }
+        Outcome<Map<String, Stats>> processHandoffs = Outcome.skipped();
+        if (parts.contains(Part.PROCESS_HANDOFF)) {
+            progress.step("handoff between processes (ours, raw flock, Python filelock)");
+            processHandoffs = Outcome.of("the process handoff run", this::processHandoffs);
+            rows.add(nativeProcessHandoffRow(processHandoffs));
+        }
+        if (parts.contains(Part.THREAD_HANDOFF)) {
+            progress.step("handoff between threads of one JVM");
+            rows.add(threadHandoffRow());
+        }
+        if (parts.contains(Part.RW_HANDOFF)) {
+            progress.step("ReadWriteFileLock writer -> writer handoff between processes");
+            rows.add(readWriteHandoffRow());
+        }
+        if (parts.contains(Part.ANNOTATION)) {
+            rows.add(Row.pending("@FileLocked call vs the direct API around the same body",
+                    "<= 1.2x or <= +3 µs", "@FileLocked (branch spring)"));
+        }
+        if (parts.contains(Part.CONTENTION)) {
+            progress.step("contended throughput, 2 processes x 2 threads");
+            rows.add(contentionRow());
+        }
+        if (parts.contains(Part.REGISTRY)) {
+            rows.add(Row.pending("FileLockRegistry.obtain of " + mode.registryKeys() + " distinct keys, then expire",
+                    "no heap growth after expiry; obtain O(1)", "FileLockRegistry (branch spring)"));
+        }
+        if (parts.contains(Part.WAIT_CPU)) {
+            progress.step("CPU of a thread waiting " + mode.waitSeconds() + " s on a held lock");
+            rows.addAll(waitCpuRows());
+        }
+        if (parts.contains(Part.PYTHON)) {
+            progress.step("Python filelock (Debian python3-filelock)");
+            if (parts.contains(Part.JMH)) {
+                rows.add(pythonUncontendedRow(jmh));
+            }
+            if (parts.contains(Part.PROCESS_HANDOFF)) {
+                rows.add(pythonHandoffRow(processHandoffs));
+            }
+        }
         return rows;
+    }
+
+    private List<Row> jmhRows(Outcome<JmhSuite> jmh) {
+        return List.of(
+                jmhRatioRow(jmh, "Uncontended FileLock acquire+release",
+                        "raw JNA flock(LOCK_EX|LOCK_NB) + flock(LOCK_UN) on an open fd",
+                        FileLockBenchmarks.class, "ours", "anchor", 1.6),
+                jmhRatioRow(jmh, "Reentrant inner FileLock acquire+release",
+                        "ReentrantLock inner lock/unlock (outer level held)",
+                        ReentrantBenchmarks.class, "ours", "anchor", 10),
+                jmhRatioRow(jmh, "SoftFileLock acquire+release",
+                        "NIO create-exclusive + write record + close + delete",
+                        SoftFileLockBenchmarks.class, "ours", "anchor", 1.5),
+                pendingJmhRow(jmh, "ReadWriteFileLock read acquire+release, first holder in the JVM",
+                        "sqlite-jdbc BEGIN + SELECT + ROLLBACK on an open connection", ReadWriteBenchmarks.class,
+                        "anchorRead", "<= 1.5x", "ReadWriteFileLock (branch rw-sqlite)"),
+                pendingJmhRow(jmh, "ReadWriteFileLock write acquire+release, first holder in the JVM",
+                        "sqlite-jdbc BEGIN EXCLUSIVE + ROLLBACK on an open connection", ReadWriteBenchmarks.class,
+                        "anchorWrite", "<= 1.5x", "ReadWriteFileLock (branch rw-sqlite)"),
+                pendingJmhRow(jmh, "Nested read in one JVM",
+                        "ReentrantReadWriteLock inner read lock/unlock (outer read held)",
+                        NestedReadBenchmarks.class, "anchor", "<= 20x", "ReadWriteFileLock (branch rw-sqlite)"));
     }
 
     // ---- JMH rows -------------------------------------------------------------------------------------------------
