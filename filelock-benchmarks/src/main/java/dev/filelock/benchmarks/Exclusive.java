@@ -1,6 +1,7 @@
 package dev.filelock.benchmarks;
 
 import dev.filelock.FileLock;
+import dev.filelock.ReadWriteFileLock;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.locks.Lock;
@@ -40,6 +41,7 @@ interface Exclusive extends AutoCloseable {
         return switch (kind) {
             case OURS_NATIVE -> of(FileLock.of(path));
             case RAW_FLOCK -> new RawFdLock(path);
+            case OURS_RW_WRITE -> new WriteSide(ReadWriteFileLock.of(path));
         };
     }
 
@@ -48,7 +50,9 @@ interface Exclusive extends AutoCloseable {
         /** Our {@link FileLock}. */
         OURS_NATIVE,
         /** The anchor: blocking {@code flock(2)} through the benchmarks' own JNA binding, one descriptor per user. */
-        RAW_FLOCK;
+        RAW_FLOCK,
+        /** The write side of our {@link ReadWriteFileLock}. */
+        OURS_RW_WRITE;
 
         String id() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -56,6 +60,31 @@ interface Exclusive extends AutoCloseable {
 
         static Kind parse(String id) {
             return valueOf(id.toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+    }
+
+    /** The write side of a {@link ReadWriteFileLock}, closed (with its connection) at the end. */
+    final class WriteSide implements Exclusive {
+
+        private final ReadWriteFileLock lock;
+
+        WriteSide(ReadWriteFileLock lock) {
+            this.lock = lock;
+        }
+
+        @Override
+        public void lock() {
+            lock.writeLock().lock();
+        }
+
+        @Override
+        public void unlock() {
+            lock.writeLock().unlock();
+        }
+
+        @Override
+        public void close() {
+            lock.close();
         }
     }
 

@@ -54,7 +54,7 @@ public final class Main {
         if (output == null) {
             output = besideTheJar("benchmarks-" + mode.name() + ".md");
         }
-        Path jmhLog = output.resolveSibling(output.getFileName() + ".jmh.log");
+        Path jmhLog = output.resolveSibling(output.getFileName() + ".jmh");
         Path workDir = Files.createTempDirectory("filelock-benchmarks");
         Instant started = Instant.now();
         long start = System.nanoTime();

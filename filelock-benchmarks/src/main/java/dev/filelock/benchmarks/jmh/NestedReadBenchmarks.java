@@ -1,5 +1,8 @@
 package dev.filelock.benchmarks.jmh;
 
+import dev.filelock.LockHold;
+import dev.filelock.ReadWriteFileLock;
+import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -15,22 +18,38 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Thread)
 public class NestedReadBenchmarks {
 
+    private Path directory;
+    private ReadWriteFileLock lock;
+    private LockHold outerHold;
     private final ReentrantReadWriteLock readWriteLock = new ReentrantReadWriteLock();
 
-    /** Takes the outer read level on the benchmark thread. */
+    /** Takes the outer read level of both locks on the benchmark thread. */
     @Setup(Level.Trial)
     public void setUp() {
+        directory = TempDirectory.create("filelock-bench");
+        lock = ReadWriteFileLock.of(directory.resolve("nested.db"));
+        outerHold = lock.acquireRead();
         readWriteLock.readLock().lock();
     }
 
-    /** Checks the outer level belonged to the benchmark thread and releases it. */
+    /** Checks the outer levels belonged to the benchmark thread and releases them. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        int holds = readWriteLock.getReadHoldCount();
+        boolean ownedByBenchmarkThread = lock.lockCounter() == 1 && readWriteLock.getReadHoldCount() == 1;
+        outerHold.close();
+        lock.close();
         readWriteLock.readLock().unlock();
-        if (holds != 1) {
-            throw new IllegalStateException("the outer read hold was not the benchmark thread's");
+        TempDirectory.delete(directory);
+        if (!ownedByBenchmarkThread) {
+            throw new IllegalStateException("the outer read holds were not the benchmark thread's");
         }
+    }
+
+    /** Ours: one more read level on a lock the thread already reads. */
+    @Benchmark
+    public void ours() {
+        LockHold inner = lock.acquireRead();
+        inner.close();
     }
 
     /** Anchor: one more read level on a {@link ReentrantReadWriteLock}. */

@@ -1,5 +1,7 @@
 package dev.filelock.benchmarks.jmh;
 
+import dev.filelock.LockHold;
+import dev.filelock.ReadWriteFileLock;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,25 +23,42 @@ import org.openjdk.jmh.annotations.TearDown;
 public class ReadWriteBenchmarks {
 
     private Path directory;
+    private ReadWriteFileLock lock;
     private Connection connection;
     private Statement statement;
 
-    /** Opens the anchor's connection as the protocol configures it. */
+    /** Creates our lock and opens the anchor's connection as the protocol configures it. */
     @Setup(Level.Trial)
     public void setUp() throws SQLException {
         directory = TempDirectory.create("filelock-bench");
+        lock = ReadWriteFileLock.of(directory.resolve("ours.db"));
         connection = DriverManager.getConnection("jdbc:sqlite:" + directory.resolve("anchor.db"));
         statement = connection.createStatement();
         statement.execute("PRAGMA busy_timeout=1999999999");
         statement.execute("PRAGMA journal_mode=MEMORY");
     }
 
-    /** Closes the connection and removes the directory. */
+    /** Closes our lock and the connection and removes the directory. */
     @TearDown(Level.Trial)
     public void tearDown() throws SQLException {
+        lock.close();
         statement.close();
         connection.close();
         TempDirectory.delete(directory);
+    }
+
+    /** Ours: one read acquire and release, nobody else in the JVM holding the lock. */
+    @Benchmark
+    public void oursRead() {
+        LockHold hold = lock.acquireRead();
+        hold.close();
+    }
+
+    /** Ours: one write acquire and release, nobody else in the JVM holding the lock. */
+    @Benchmark
+    public void oursWrite() {
+        LockHold hold = lock.acquireWrite();
+        hold.close();
     }
 
     /** Anchor of a read: {@code BEGIN}, the {@code SELECT} that takes the SHARED lock, {@code ROLLBACK}. */
