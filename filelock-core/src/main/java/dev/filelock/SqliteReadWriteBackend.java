@@ -125,9 +125,8 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
                 ResultSet result = statement.executeQuery("PRAGMA journal_mode = MEMORY")) {
             String mode = result.next() ? result.getString(1) : null;
             if (!"memory".equalsIgnoreCase(mode)) {
-                throw new FileLockException(path, "Cannot use the file lock '" + path
-                        + "': its SQLite journal mode is '" + mode + "' and cannot be set to 'memory' (WAL would let"
-                        + " readers in during a write).", null);
+                throw LockFailures.cannotLock(path, "its SQLite journal mode is '" + mode
+                        + "' and cannot be set to 'memory' (WAL would let readers in during a write)", null);
             }
         }
     }
@@ -166,7 +165,7 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
         } else {
             reason = "SQLite failed: " + e.getMessage();
         }
-        return new FileLockException(path, "Cannot use the file lock '" + path + "': " + reason + ".", e);
+        return LockFailures.cannotLock(path, reason, e);
     }
 
     /** Paces SQLite's retries with the current acquisition's wait; gives up when it says so (or when none is set). */
