@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Entry point of the child JVMs the cross-process rows start: {@code handoff}, {@code contend} or {@code wait-cpu},
+ * Entry point of the child JVMs the cross-process rows start: {@code handoff}, {@code contend}, {@code wait-cpu} or {@code registry},
  * each talking to the parent through one-line commands on stdin and answers on stdout.
  */
 public final class Child {
@@ -24,7 +24,7 @@ public final class Child {
      */
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            throw new IllegalArgumentException("usage: Child handoff|contend|wait-cpu <arguments>");
+            throw new IllegalArgumentException("usage: Child handoff|contend|wait-cpu|registry <arguments>");
         }
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -32,6 +32,7 @@ public final class Child {
             case "handoff" -> handoff(Exclusive.Kind.parse(rest[0]), Path.of(rest[1]), commands);
             case "contend" -> ContentionWorker.run(rest, commands);
             case "wait-cpu" -> WaitCpuWorker.run(rest, commands);
+            case "registry" -> RegistryWorker.run(rest);
             default -> throw new IllegalArgumentException("unknown child role " + args[0]);
         }
         System.exit(0);

@@ -49,11 +49,16 @@ final class ChildProcess implements Agent {
         reader.start();
     }
 
-    /** Starts {@link Child} in a new JVM on this JVM's classpath. */
+    /** Starts {@link Child} in a new JVM on this JVM's classpath, with a 256 MB heap. */
     static ChildProcess java(String name, Path workDir, String... args) {
+        return javaWithHeap(name, workDir, "256m", args);
+    }
+
+    /** Starts {@link Child} in a new JVM on this JVM's classpath, with the given maximum heap. */
+    static ChildProcess javaWithHeap(String name, Path workDir, String maxHeap, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
+                "-Xmx" + maxHeap,
                 "-cp", System.getProperty("java.class.path"),
                 Child.class.getName()));
         command.addAll(List.of(args));

@@ -35,7 +35,7 @@ record RunMode(
         int registryKeys) {
 
     static final RunMode FULL =
-            new RunMode("full", 3, 2, 3, Duration.ofSeconds(1), 100, 20, 70, 5, 3, 10, 1_000_000);
+            new RunMode("full", 3, 2, 3, Duration.ofMillis(800), 100, 20, 70, 5, 3, 10, 1_000_000);
 
     static final RunMode QUICK =
             new RunMode("quick", 1, 1, 2, Duration.ofMillis(200), 10, 5, 15, 1, 1, 2, 20_000);
