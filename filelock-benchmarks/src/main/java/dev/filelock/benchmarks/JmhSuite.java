@@ -39,7 +39,7 @@ final class JmhSuite {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .mode(Mode.AverageTime)
                 .timeUnit(TimeUnit.NANOSECONDS)
-                .forks(1)
+                .forks(mode.jmhForks())
                 .warmupIterations(mode.jmhWarmups())
                 .warmupTime(TimeValue.milliseconds(mode.jmhIterationTime().toMillis()))
                 .measurementIterations(mode.jmhIterations())

@@ -77,8 +77,10 @@ public final class Main {
         }
     }
 
+    private static final long STARTED = System.nanoTime();
+
     private static void progress(String message) {
-        System.err.println("[benchmarks] " + message);
+        System.err.printf("[benchmarks %4ds] %s%n", (System.nanoTime() - STARTED) / 1_000_000_000L, message);
     }
 
     /** The directory holding the benchmarks jar (or the classes directory): the module's {@code target/}. */

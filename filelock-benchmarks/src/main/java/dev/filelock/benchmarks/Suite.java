@@ -392,7 +392,7 @@ final class Suite {
         String goal = "report the ratio";
         try {
             double ours = score(jmh, FileLockBenchmarks.class, "ours");
-            double seconds = mode.isQuick() ? 0.6 : 3.0;
+            double seconds = mode.isQuick() ? 0.3 : 3.0;
             double python;
             try (ChildProcess child = ChildProcess.python("py-uncontended", workDir, pythonScript(), "uncontended",
                     workDir.resolve("python-uncontended.lock").toString(), Double.toString(seconds))) {
