@@ -67,7 +67,8 @@ public final class FileLockAutoConfiguration {
         if (properties.getType() == FileLockProperties.Type.SOFT) {
             return null;
         }
-        return ReadWriteFileLock::of;
+        Duration pollInterval = properties.checkedPollInterval();
+        return (path) -> ReadWriteFileLock.builder(path).pollInterval(pollInterval).build();
     }
 
     @Configuration(proxyBeanMethods = false)
