@@ -17,11 +17,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * time is up, then report their counts so the parent can check that no update was lost.
  *
  * <p>Arguments: kind, lock path, counter path, threads, seconds. Our lock is one {@code FileLock} object shared by
- * the threads (per-thread ownership); the raw anchor gives each thread its own descriptor.
+ * the threads (per-thread ownership); the raw anchor gives each thread its own descriptor. Before answering {@code
+ * ready}, the threads lock and unlock for {@link #WARM_UP_NANOS} (contending with the other process, which warms up
+ * too), so class loading, native binding and JIT compilation fall outside the measured window for both kinds.
  */
 final class ContentionWorker {
 
     static final int COUNTER_WIDTH = 20;
+
+    private static final long WARM_UP_NANOS = 1_000_000_000L;
 
     private ContentionWorker() {
     }
@@ -40,31 +44,19 @@ final class ContentionWorker {
         }
         try (FileChannel counter = FileChannel.open(counterPath, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long[] counts = new long[threads];
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            List<Thread> workers = new ArrayList<>();
+            runThreads(threads, index -> {
+                long end = System.nanoTime() + WARM_UP_NANOS;
+                while (System.nanoTime() - end < 0) {
+                    locks.get(index).lock();
+                    locks.get(index).unlock();
+                }
+            });
             System.out.println("ready");
             if (!"go".equals(commands.readLine())) {
                 throw new IllegalStateException("expected 'go'");
             }
             long deadline = System.nanoTime() + durationNanos;
-            for (int i = 0; i < threads; i++) {
-                int index = i;
-                Thread worker = new Thread(() -> {
-                    try {
-                        counts[index] = incrementUntil(deadline, locks.get(index), counter);
-                    } catch (Throwable t) {
-                        failure.compareAndSet(null, t);
-                    }
-                }, "contender-" + i);
-                workers.add(worker);
-                worker.start();
-            }
-            for (Thread worker : workers) {
-                worker.join();
-            }
-            if (failure.get() != null) {
-                throw new IllegalStateException("a contender failed", failure.get());
-            }
+            runThreads(threads, index -> counts[index] = incrementUntil(deadline, locks.get(index), counter));
             StringJoiner line = new StringJoiner(" ", "done ", "");
             line.add(Long.toString(Arrays.stream(counts).sum()));
             for (long count : counts) {
@@ -75,6 +67,35 @@ final class ContentionWorker {
             for (Exclusive lock : shared != null ? List.of(shared) : locks) {
                 lock.close();
             }
+        }
+    }
+
+    /** A contender's work, given its index. */
+    private interface Task {
+        void run(int index) throws Exception;
+    }
+
+    /** Runs the task on that many threads at once and waits for all; the first failure is rethrown. */
+    private static void runThreads(int threads, Task task) throws InterruptedException {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            int index = i;
+            Thread worker = new Thread(() -> {
+                try {
+                    task.run(index);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            }, "contender-" + i);
+            workers.add(worker);
+            worker.start();
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("a contender failed", failure.get());
         }
     }
 
