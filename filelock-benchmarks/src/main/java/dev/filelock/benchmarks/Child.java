@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Entry point of the child JVMs the cross-process rows start: {@code handoff}, {@code contend}, {@code wait-cpu} or {@code registry},
- * each talking to the parent through one-line commands on stdin and answers on stdout.
+ * Entry point of the child JVMs the cross-process rows start: {@code handoff}, {@code contend}, {@code wait-cpu} or
+ * {@code registry}, each talking to the parent through one-line commands on stdin and answers on stdout.
  */
 public final class Child {
 

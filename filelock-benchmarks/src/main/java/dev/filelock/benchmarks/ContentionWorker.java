@@ -132,7 +132,8 @@ final class ContentionWorker {
 
     private static long parse(ByteBuffer buffer) {
         if (buffer.position() != COUNTER_WIDTH) {
-            throw new IllegalStateException("the counter file holds " + buffer.position() + " bytes, not " + COUNTER_WIDTH);
+            throw new IllegalStateException(
+                    "the counter file holds " + buffer.position() + " bytes, not " + COUNTER_WIDTH);
         }
         long value = 0;
         for (int i = 0; i < COUNTER_WIDTH; i++) {

@@ -22,7 +22,8 @@ public final class RawFlock {
 
     static {
         if (!Platform.isLinux()) {
-            throw new IllegalStateException("The raw flock anchor uses Linux open(2) flags; run the benchmarks on Linux.");
+            throw new IllegalStateException(
+                    "The raw flock anchor uses Linux open(2) flags; run the benchmarks on Linux.");
         }
         Native.register(Platform.C_LIBRARY_NAME);
     }

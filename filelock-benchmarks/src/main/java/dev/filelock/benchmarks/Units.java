@@ -37,6 +37,11 @@ final class Units {
         return format("%.3f%%", fraction * 100);
     }
 
+    /** A latency sample as {@code median x, p99 y}. */
+    static String medianAndP99(Stats stats) {
+        return "median " + duration(stats.median()) + ", p99 " + duration(stats.percentile(99));
+    }
+
     static String format(String pattern, Object... args) {
         return String.format(Locale.ROOT, pattern, args);
     }

@@ -40,7 +40,8 @@ public class ReentrantBenchmarks {
         reentrantLock.unlock();
         TempDirectory.delete(directory);
         if (!ownedByBenchmarkThread) {
-            throw new IllegalStateException("the outer holds were not the benchmark thread's: the inner ops were not reentrant");
+            throw new IllegalStateException(
+                    "the outer holds were not the benchmark thread's: the inner ops were not reentrant");
         }
     }
 

@@ -55,7 +55,8 @@ public class SoftFileLockBenchmarks {
     /** Anchor: {@code CREATE_NEW} + write the record + close + delete, with plain NIO. */
     @Benchmark
     public void anchor() throws IOException {
-        try (FileChannel marker = FileChannel.open(rawMarker, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel marker =
+                FileChannel.open(rawMarker, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             marker.write(ByteBuffer.wrap(record));
         }
         Files.delete(rawMarker);
