@@ -83,17 +83,22 @@ final class ChildProcess implements Agent {
         }
     }
 
-    /** Waits for the next line, which must start with {@code word}, and returns the rest of it. */
+    /** Waits (up to a minute) for the next line, which must start with {@code word}, and returns the rest of it. */
     String expect(String word) {
+        return expect(word, ANSWER_TIMEOUT);
+    }
+
+    /** Waits up to {@code timeout} for the next line, which must start with {@code word}, and returns the rest. */
+    String expect(String word, Duration timeout) {
         String line;
         try {
-            line = lines.poll(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for " + name, e);
         }
         if (line == null) {
-            throw new IllegalStateException(name + " did not answer '" + word + "' within " + ANSWER_TIMEOUT
+            throw new IllegalStateException(name + " did not answer '" + word + "' within " + timeout
                     + stderrTail());
         }
         if (line.equals(END_OF_OUTPUT)) {

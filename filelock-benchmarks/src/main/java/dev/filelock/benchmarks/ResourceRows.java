@@ -2,6 +2,7 @@ package dev.filelock.benchmarks;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,13 +53,16 @@ final class ResourceRows {
 
     private static final long MIB = 1024 * 1024;
 
+    /** Two cycles of a million obtains take about a minute on a quiet 2-core machine; allow for a loaded one. */
+    private static final Duration REGISTRY_TIMEOUT = Duration.ofMinutes(10);
+
     Row registryRow() {
         String what = "FileLockRegistry.obtain of " + String.format(Locale.ROOT, "%,d", mode.registryKeys())
                 + " distinct keys, then expire";
         String goal = "no heap growth after expiry; obtain O(1)";
         try (ChildProcess child = ChildProcess.javaWithHeap("registry", workDir, "2g", "registry",
                 Integer.toString(mode.registryKeys()))) {
-            String[] figures = child.expect("registry").split(" ");
+            String[] figures = child.expect("registry", REGISTRY_TIMEOUT).split(" ");
             long before = Long.parseLong(figures[0]);
             long afterObtain = Long.parseLong(figures[1]);
             long afterFirstExpiry = Long.parseLong(figures[2]);
