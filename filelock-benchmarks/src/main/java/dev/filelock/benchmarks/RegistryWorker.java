@@ -4,7 +4,6 @@ import dev.filelock.spring.FileLockRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -15,7 +14,8 @@ import java.util.Locale;
  * time per {@code obtain} in the first and the last tenth of the keys.
  *
  * <p>Times are the obtaining thread's CPU time, which other processes on a shared machine do not inflate (the wall
- * time, GC pauses included, is reported as the mean too). Arguments: keys. Answers {@code registry <before> <after
+ * time, GC pauses included, is reported as the mean too). Arguments: the registry's directory (inside the
+ * run's work directory, which the parent removes), keys. Answers {@code registry <before> <after
  * obtain> <after expiry 1> <after expiry 2> <first-tenth CPU ns/obtain> <last-tenth CPU ns/obtain> <mean CPU
  * ns/obtain> <mean wall ns/obtain>}.
  */
@@ -27,8 +27,8 @@ final class RegistryWorker {
     }
 
     static void run(String[] args) throws Exception {
-        int keys = Integer.parseInt(args[0]);
-        Path directory = Files.createTempDirectory("filelock-registry-bench");
+        Path directory = Path.of(args[0]);
+        int keys = Integer.parseInt(args[1]);
         try (FileLockRegistry registry = new FileLockRegistry(directory)) {
             obtainAll(registry, "warm-up-", Math.min(keys, 20_000));
             registry.expireUnusedOlderThan(0);
@@ -52,8 +52,6 @@ final class RegistryWorker {
             double mean = Arrays.stream(batchNanos).sum() / (double) keys;
             System.out.println(String.format(Locale.ROOT, "registry %d %d %d %d %.1f %.1f %.1f %.1f", before,
                     afterObtain, afterFirstExpiry, afterSecondExpiry, first, last, mean, meanWall));
-        } finally {
-            Files.deleteIfExists(directory);
         }
     }
 

@@ -61,7 +61,7 @@ final class ResourceRows {
                 + " distinct keys, then expire";
         String goal = "no heap growth after expiry; obtain O(1)";
         try (ChildProcess child = ChildProcess.javaWithHeap("registry", workDir, "2g", "registry",
-                Integer.toString(mode.registryKeys()))) {
+                workDir.resolve("registry").toString(), Integer.toString(mode.registryKeys()))) {
             String[] figures = child.expect("registry", REGISTRY_TIMEOUT).split(" ");
             long before = Long.parseLong(figures[0]);
             long afterObtain = Long.parseLong(figures[1]);
