@@ -10,6 +10,11 @@ import java.util.Locale;
 /** The rows about throughput and resources: contended throughput, the registry's heap and cost, waiting CPU. */
 final class ResourceRows {
 
+    private static final long MIB = 1024 * 1024;
+
+    /** Two cycles of a million obtains took 6 minutes at a load of 25 on 2 cores (about one quiet): room for more. */
+    private static final Duration REGISTRY_TIMEOUT = Duration.ofMinutes(10);
+
     private final RunMode mode;
     private final Path workDir;
 
@@ -50,11 +55,6 @@ final class ResourceRows {
             return Row.failed(what, goal, e);
         }
     }
-
-    private static final long MIB = 1024 * 1024;
-
-    /** Two cycles of a million obtains take about a minute on a quiet 2-core machine; allow for a loaded one. */
-    private static final Duration REGISTRY_TIMEOUT = Duration.ofMinutes(10);
 
     Row registryRow() {
         String what = "FileLockRegistry.obtain of " + String.format(Locale.ROOT, "%,d", mode.registryKeys())
