@@ -12,7 +12,7 @@ final class ResourceRows {
 
     private static final long MIB = 1024 * 1024;
 
-    /** Two cycles of a million obtains took 6 minutes at a load of 25 on 2 cores (about one quiet): room for more. */
+    /** Two cycles of a million obtains took 6 minutes at a load of 25 on 2 cores. */
     private static final Duration REGISTRY_TIMEOUT = Duration.ofMinutes(10);
 
     private final RunMode mode;
