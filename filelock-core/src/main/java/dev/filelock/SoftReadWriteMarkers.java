@@ -6,19 +6,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Takes and gives back this JVM's one OS-level hold on a soft read/write lock: waits for a reader marker or runs the
- * two-phase writer acquisition, polling with back-off up to the poll interval, and keeps the held marker alive with a
+ * two-phase writer acquisition, retrying at the pace of a {@link BackendWait}, and keeps the held marker alive with a
  * heartbeat.
  */
 final class SoftReadWriteMarkers {
 
     private final SoftReadWriteProtocol protocol;
     private final Duration heartbeatInterval;
-    private final Duration pollInterval;
 
-    SoftReadWriteMarkers(Path lockPath, Duration heartbeatInterval, Duration staleThreshold, Duration pollInterval) {
-        this.protocol = new SoftReadWriteProtocol(lockPath, staleThreshold, pollInterval);
+    SoftReadWriteMarkers(
+            Path canonicalPath, Path path, Duration heartbeatInterval, Duration staleThreshold, Duration pollInterval) {
+        this.protocol = new SoftReadWriteProtocol(canonicalPath, path, staleThreshold, pollInterval);
         this.heartbeatInterval = heartbeatInterval;
-        this.pollInterval = pollInterval;
     }
 
     /** A held marker with its heartbeat; {@link #release()} stops the heartbeat, then deletes the marker. */
@@ -45,16 +44,16 @@ final class SoftReadWriteMarkers {
     }
 
     /**
-     * Waits for a reader marker until the deadline (an expired deadline makes one attempt).
+     * Takes a reader marker, retrying while a writer holds or waits.
      *
-     * @return the hold, or null on timeout
+     * @param wait paces the retries and tells when to give up
+     * @return the hold, or null if the wait ended first
      */
-    @Nullable Held acquireRead(Deadline deadline) throws InterruptedException {
+    @Nullable Held acquireRead(BackendWait wait) {
         Path marker = protocol.newReaderMarker();
         MarkerRecord record = MarkerRecord.forThisProcess();
-        PollBackoff backoff = new PollBackoff(pollInterval);
-        while (!protocol.tryClaimRead(marker, record, deadline)) {
-            if (!backoff.pause(deadline)) {
+        while (!protocol.tryClaimRead(marker, record)) {
+            if (!wait.pause()) {
                 return null;
             }
         }
@@ -62,41 +61,41 @@ final class SoftReadWriteMarkers {
     }
 
     /**
-     * Claims the write marker, which holds back new readers, then waits for the readers to leave, until the deadline
-     * (an expired deadline tries each phase once). On timeout, interruption or failure the claim is given back.
+     * Claims the write marker, which holds back new readers, then waits for the readers to leave (a single-attempt
+     * wait tries each phase once). If the wait ends or anything fails in between, the claim is given back.
      *
-     * @return the hold, or null on timeout
+     * @param wait paces the retries and tells when to give up
+     * @return the hold, or null if the wait ended first
      */
-    @Nullable Held acquireWrite(Deadline deadline) throws InterruptedException {
-        PollBackoff backoff = new PollBackoff(pollInterval);
+    @Nullable Held acquireWrite(BackendWait wait) {
         while (true) {
             MarkerRecord record = MarkerRecord.forThisProcess();
-            while (!protocol.tryClaimWrite(record, deadline)) {
-                if (!backoff.pause(deadline)) {
+            while (!protocol.tryClaimWrite(record)) {
+                if (!wait.pause()) {
                     return null;
                 }
             }
             // The heartbeat starts with the claim: a long drain must not let peers judge our claim stale.
             Held claim = startedOrReleased(protocol.writeMarker(), record);
-            boolean done = false;
+            boolean drained = false;
             try {
                 SoftReadWriteProtocol.Drain drain;
-                PollBackoff drainBackoff = new PollBackoff(pollInterval);
-                while ((drain = protocol.drainReaders(record, deadline)) == SoftReadWriteProtocol.Drain.WAIT) {
-                    if (!drainBackoff.pause(deadline)) {
+                while ((drain = protocol.drainReaders(record)) == SoftReadWriteProtocol.Drain.WAIT) {
+                    if (!wait.pause()) {
                         return null;
                     }
                 }
-                if (drain == SoftReadWriteProtocol.Drain.DRAINED) {
-                    done = true;
-                    return claim;
-                }
+                drained = drain == SoftReadWriteProtocol.Drain.DRAINED;
             } finally {
-                if (!done) {
+                if (!drained) {
                     claim.release();
                 }
             }
-            if (deadline.isExpired()) {
+            if (drained) {
+                return claim;
+            }
+            // Our claim was evicted while we waited (we stalled past the stale threshold): claim afresh.
+            if (!wait.pause()) {
                 return null;
             }
         }

@@ -24,7 +24,7 @@ final class SoftReadWriteProtocol {
     enum Drain {
         /** No reader is left: the writer holds the lock. */
         DRAINED,
-        /** Readers still hold, or the state mutex was busy until the deadline: try again later. */
+        /** Readers still hold, or the state mutex stayed busy: try again later. */
         WAIT,
         /** Our write marker is gone or another's: it was evicted, and the claim must start over. */
         CLAIM_LOST
@@ -46,12 +46,16 @@ final class SoftReadWriteProtocol {
     private final MarkerFiles files;
     private final StateMutex state;
 
-    SoftReadWriteProtocol(Path lockPath, Duration staleThreshold, Duration pollInterval) {
-        this.lockPath = lockPath;
-        this.writeMarker = sibling(lockPath, ".write");
-        this.readersDirectory = sibling(lockPath, ".readers");
-        this.files = new MarkerFiles(lockPath, staleThreshold);
-        this.state = new StateMutex(sibling(lockPath, ".state"), files, staleThreshold, pollInterval);
+    /**
+     * @param canonicalPath the lock path whose siblings hold the markers
+     * @param path the lock path as the user gave it, for messages
+     */
+    SoftReadWriteProtocol(Path canonicalPath, Path path, Duration staleThreshold, Duration pollInterval) {
+        this.lockPath = path;
+        this.writeMarker = sibling(canonicalPath, ".write");
+        this.readersDirectory = sibling(canonicalPath, ".readers");
+        this.files = new MarkerFiles(path, staleThreshold);
+        this.state = new StateMutex(sibling(canonicalPath, ".state"), files, staleThreshold, pollInterval);
     }
 
     Path writeMarker() {
@@ -72,8 +76,8 @@ final class SoftReadWriteProtocol {
      *
      * @return whether the marker was created
      */
-    boolean tryClaimRead(Path readerMarker, MarkerRecord record, Deadline deadline) throws InterruptedException {
-        return underState(deadline, () -> {
+    boolean tryClaimRead(Path readerMarker, MarkerRecord record) {
+        return underState(() -> {
             files.createDirectory(readersDirectory);
             if (!files.evictIfStale(writeMarker)) {
                 return false;
@@ -88,8 +92,8 @@ final class SoftReadWriteProtocol {
      *
      * @return whether the marker was created
      */
-    boolean tryClaimWrite(MarkerRecord record, Deadline deadline) throws InterruptedException {
-        return underState(deadline, () -> {
+    boolean tryClaimWrite(MarkerRecord record) {
+        return underState(() -> {
             files.createDirectory(readersDirectory);
             if (!files.evictIfStale(writeMarker)) {
                 return false;
@@ -104,8 +108,8 @@ final class SoftReadWriteProtocol {
     }
 
     /** Phase 2 of a writer: evicts stale reader markers and checks whether any reader is left. */
-    Drain drainReaders(MarkerRecord writer, Deadline deadline) throws InterruptedException {
-        return underState(deadline, () -> {
+    Drain drainReaders(MarkerRecord writer) {
+        return underState(() -> {
             Optional<MarkerFiles.Snapshot> claim = files.read(writeMarker);
             if (claim.isEmpty() || !claim.get().isOwnedBy(writer)) {
                 // Python 3.28 would complete on a peer's marker here (fixed upstream in 3.29, #571).
@@ -158,9 +162,9 @@ final class SoftReadWriteProtocol {
         T run() throws IOException;
     }
 
-    private <T> T underState(Deadline deadline, Step<T> step, T whenBusy) throws InterruptedException {
+    private <T> T underState(Step<T> step, T whenBusy) {
         try {
-            StateMutex.@Nullable Entered entered = state.enter(deadline);
+            StateMutex.@Nullable Entered entered = state.enter();
             if (entered == null) {
                 return whenBusy;
             }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,7 +36,8 @@ final class StateMutex {
 
     private static final Set<OpenOption> CREATE =
             Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-    private static final Duration MAX_PAUSE = Duration.ofMillis(50);
+    private static final long FIRST_PAUSE_NANOS = 50_000;
+    private static final long MAX_PAUSE_NANOS = 10_000_000;
 
     private final Path statePath;
     private final MarkerFiles files;
@@ -69,15 +71,16 @@ final class StateMutex {
     }
 
     /**
-     * Enters the mutex, waiting until the deadline. Since live holders leave it within microseconds, even a caller
-     * that makes a single attempt (an expired deadline) waits a little: up to one poll interval.
+     * Enters the mutex, waiting at most one poll interval: live holders leave it within microseconds, so a longer
+     * wait means a holder that is slow or gone, and the caller's own wait decides whether to try again. That keeps
+     * the caller's timeout honoured, unlike Python's unbounded wait here.
      *
-     * @return the held mutex, or null if the deadline passed first
-     * @throws InterruptedException if interrupted while waiting
+     * @return the held mutex, or null if it stayed busy or the thread was interrupted
      */
-    @Nullable Entered enter(Deadline deadline) throws IOException, InterruptedException {
-        Deadline wait = deadline.remainingNanos() < pollInterval.toNanos() ? Deadline.after(pollInterval) : deadline;
-        PollBackoff backoff = new PollBackoff(pollInterval.compareTo(MAX_PAUSE) < 0 ? pollInterval : MAX_PAUSE);
+    @Nullable Entered enter() throws IOException {
+        long patience = pollInterval.toNanos();
+        long start = System.nanoTime();
+        long pause = FIRST_PAUSE_NANOS;
         while (true) {
             Optional<Entered> entered = tryEnter();
             if (entered.isPresent()) {
@@ -86,9 +89,12 @@ final class StateMutex {
             if (breakIfAbandoned()) {
                 continue;
             }
-            if (!backoff.pause(wait)) {
+            long left = patience - (System.nanoTime() - start);
+            if (left <= 0 || Thread.currentThread().isInterrupted()) {
                 return null;
             }
+            LockSupport.parkNanos(this, Math.min(pause, left));
+            pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
         }
     }
 
