@@ -30,8 +30,8 @@ public abstract class FileLockBuilder<B extends FileLockBuilder<B, L>, L extends
     }
 
     /**
-     * Sets the default timeout of {@code acquire()} and {@code lock()}: negative waits forever (the default), zero
-     * makes exactly one attempt.
+     * Sets the default timeout of {@code acquire()}: negative waits forever (the default), zero makes exactly one
+     * attempt. {@link java.util.concurrent.locks.Lock#lock()} always waits, as its contract requires.
      *
      * @param timeout the default timeout
      * @return this builder

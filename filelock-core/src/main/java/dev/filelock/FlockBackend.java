@@ -1,0 +1,220 @@
+package dev.filelock;
+
+import com.sun.jna.LastErrorException;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code flock(2)} on a descriptor opened natively (a {@code FileChannel} lock is an fcntl lock, which neither excludes
+ * nor is excluded by flock users such as Python's filelock). One descriptor stays open between holds, so an
+ * uncontended acquire costs one {@code flock} plus one {@code lstat}.
+ */
+final class FlockBackend implements LockBackend {
+
+    private final Path canonicalPath;
+    private final byte[] cPath;
+    private @Nullable Descriptor cached;
+
+    FlockBackend(Path canonicalPath) {
+        this.canonicalPath = canonicalPath;
+        this.cPath = Posix.cString(canonicalPath);
+    }
+
+    @Override
+    public synchronized @Nullable OsHold tryLock(LockRequest request) {
+        while (true) {
+            Descriptor descriptor = cached;
+            if (descriptor == null) {
+                descriptor = open(request);
+                cached = descriptor;
+            }
+            try {
+                Posix.flock(descriptor.fd, Posix.LOCK_EX | Posix.LOCK_NB);
+            } catch (LastErrorException e) {
+                int errno = e.getErrorCode();
+                if (errno == Posix.EWOULDBLOCK) {
+                    return null;
+                }
+                if (errno == Posix.EINTR) {
+                    continue;
+                }
+                closeCached();
+                throw flockFailure(request.path(), e);
+            }
+            if (descriptor.isStillAt(cPath)) {
+                return descriptor;
+            }
+            // A peer (Python filelock 3.28) deleted or replaced the file after we opened it: lock what is there now.
+            closeCached();
+        }
+    }
+
+    @Override
+    public boolean canBlock() {
+        return true;
+    }
+
+    @Override
+    public OsHold lockBlocking(LockRequest request) {
+        while (true) {
+            Descriptor descriptor = open(request);
+            try {
+                flockBlocking(request.path(), descriptor);
+            } catch (RuntimeException e) {
+                descriptor.close();
+                throw e;
+            }
+            if (descriptor.isStillAt(cPath)) {
+                return descriptor;
+            }
+            descriptor.close();
+        }
+    }
+
+    @Override
+    public synchronized void unlock(OsHold hold) {
+        Descriptor descriptor = (Descriptor) hold;
+        try {
+            Posix.flock(descriptor.fd, Posix.LOCK_UN);
+        } catch (LastErrorException e) {
+            // Closing the only descriptor of the open file description drops the lock whatever flock said.
+            descriptor.close();
+            if (descriptor == cached) {
+                cached = null;
+            }
+            return;
+        }
+        if (descriptor != cached) {
+            closeCached();
+            cached = descriptor;
+        }
+    }
+
+    @Override
+    public synchronized boolean hasReusableResources() {
+        return cached != null;
+    }
+
+    @Override
+    public synchronized void close() {
+        closeCached();
+    }
+
+    private void closeCached() {
+        Descriptor descriptor = cached;
+        cached = null;
+        if (descriptor != null) {
+            descriptor.close();
+        }
+    }
+
+    private static void flockBlocking(Path lockPath, Descriptor descriptor) {
+        while (true) {
+            try {
+                Posix.flock(descriptor.fd, Posix.LOCK_EX);
+                return;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != Posix.EINTR) {
+                    throw flockFailure(lockPath, e);
+                }
+            }
+        }
+    }
+
+    private static RuntimeException flockFailure(Path lockPath, LastErrorException e) {
+        int errno = e.getErrorCode();
+        if (errno == Posix.ENOSYS || errno == Posix.EOPNOTSUPP) {
+            return new FlockUnsupportedException(lockPath);
+        }
+        return LockFailures.cannotLock(lockPath, "flock failed: " + e.getMessage(), e);
+    }
+
+    private Descriptor open(LockRequest request) {
+        while (true) {
+            int fd;
+            try {
+                fd = Posix.open(cPath, Posix.O_RDWR | Posix.O_NOFOLLOW | Posix.O_CLOEXEC);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == Posix.ENOENT) {
+                    createLockFile(request.path());
+                    continue;
+                }
+                throw openFailure(request.path(), e);
+            }
+            try {
+                if (request.options().hasExplicitFileMode()) {
+                    applyMode(fd, request.options().fileMode());
+                }
+                return new Descriptor(fd, Posix.identity(fd));
+            } catch (RuntimeException e) {
+                Posix.close(fd);
+                throw e;
+            }
+        }
+    }
+
+    private static void applyMode(int fd, int mode) {
+        try {
+            Posix.fchmod(fd, mode);
+        } catch (LastErrorException e) {
+            // Another user's file: its mode is theirs to choose (as Python does).
+        }
+    }
+
+    private void createLockFile(Path lockPath) {
+        try {
+            Files.createDirectories(canonicalPath.getParent());
+            Files.createFile(canonicalPath);
+        } catch (FileAlreadyExistsException raceWithAnotherCreator) {
+            // fine: open it
+        } catch (IOException e) {
+            throw LockFailures.cannotLock(lockPath, "the lock file cannot be created (" + LockFailures.describe(e) + ")", e);
+        }
+    }
+
+    private static RuntimeException openFailure(Path lockPath, LastErrorException e) {
+        int errno = e.getErrorCode();
+        String reason;
+        if (errno == Posix.ELOOP) {
+            reason = "it is a symbolic link, and lock files are never followed through links";
+        } else if (errno == Posix.EISDIR) {
+            reason = "it is a directory";
+        } else if (errno == Posix.EACCES) {
+            reason = "permission denied (the lock file must be writable by this process)";
+        } else {
+            reason = "the lock file cannot be opened: " + e.getMessage();
+        }
+        return LockFailures.cannotLock(lockPath, reason, e);
+    }
+
+    /** A descriptor open on the lock file and the identity of the file it was opened on. */
+    private static final class Descriptor implements OsHold {
+
+        final int fd;
+        final Posix.FileIdentity identity;
+
+        Descriptor(int fd, Posix.FileIdentity identity) {
+            this.fd = fd;
+            this.identity = identity;
+        }
+
+        boolean isStillAt(byte[] cPath) {
+            try {
+                return Posix.identity(cPath).equals(identity);
+            } catch (LastErrorException deletedOrUnreadable) {
+                return false;
+            }
+        }
+
+        void close() {
+            try {
+                Posix.close(fd);
+            } catch (LastErrorException e) {
+                // EIO from FUSE/bind mounts after the lock is gone: nothing is held any more (Python #512).
+            }
+        }
+    }
+}

@@ -1,0 +1,308 @@
+package dev.filelock;
+
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The JVM-wide state of one exclusive lock path: who holds it and how often, the OS-level hold, and the threads
+ * waiting for it. Waiting threads sleep on a condition and are woken in memory on release; while another process
+ * holds the lock, one kernel-waiter thread blocks in {@code flock} for all of them (or, for soft locks, waiters poll
+ * with a back-off starting at 0.1 ms).
+ *
+ * <p>Every method expects {@link #mutex} to be held by the caller, except the kernel waiter's own task.
+ */
+final class LockEntry {
+
+    private static final System.Logger LOG = System.getLogger("dev.filelock");
+    private static final long FIRST_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    private static final Set<Path> WARNED_FALLBACK_DIRECTORIES = ConcurrentHashMap.newKeySet();
+
+    final LockKey key;
+    final ReentrantLock mutex = new ReentrantLock();
+    private final Condition changed = mutex.newCondition();
+    private LockBackend backend;
+
+    private @Nullable Object owner;
+    private int holds;
+    private LockBackend.@Nullable OsHold held;
+    private @Nullable Instant heldSince;
+    /** An OS-level lock the kernel waiter won while threads were waiting, for the first of them to take. */
+    private LockBackend.@Nullable OsHold handedOver;
+    private boolean attempting;
+    private boolean kernelWaiterRunning;
+    private boolean kernelWaitFailed;
+    private final List<Thread> waitingThreads = new ArrayList<>(2);
+
+    /** Threads inside acquire, the owner, and a running kernel waiter; the table retires the entry at zero. */
+    int users;
+    boolean retired;
+
+    LockEntry(LockKey key) {
+        this.key = key;
+        this.backend = LockBackend.create(key);
+    }
+
+    /** Adds a level for an owner that already holds the lock; false if it does not. */
+    boolean reenter(Object requester) {
+        if (requester.equals(owner)) {
+            holds++;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Waits until the request's owner holds the lock, or its deadline passes, or it is cancelled; one attempt at least.
+     *
+     * @return whether the lock was acquired
+     * @throws InterruptedException if the request is interruptible and the thread was interrupted
+     */
+    boolean acquire(LockRequest request) throws InterruptedException {
+        Thread deadlockThread = request.selfDeadlockThread();
+        if (deadlockThread != null && owner instanceof ThreadOwner holder && holder.thread() == deadlockThread) {
+            throw new IllegalStateException("Deadlock: the lock '" + request.path()
+                    + "' is already held by a different lock object in this thread; waiting for it would never end");
+        }
+        Thread me = Thread.currentThread();
+        waitingThreads.add(me);
+        try {
+            return awaitOwnership(request);
+        } finally {
+            waitingThreads.remove(me);
+            releaseUnclaimedHandover();
+        }
+    }
+
+    private boolean awaitOwnership(LockRequest request) throws InterruptedException {
+        long pollNanos = request.options().pollInterval().toNanos();
+        long backoffNanos = Math.min(FIRST_POLL_NANOS, pollNanos);
+        boolean announcedWait = false;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                if (owner == null && handedOver != null) {
+                    LockBackend.OsHold won = handedOver;
+                    handedOver = null;
+                    becomeOwner(request, won);
+                    return true;
+                }
+                if (owner == null && !attempting && attempt(request)) {
+                    return true;
+                }
+                if (!request.blocking() || request.deadline().isExpired()) {
+                    debug("Timeout on acquiring lock {0}", request.path());
+                    return false;
+                }
+                if (request.cancelRequested()) {
+                    debug("Cancellation requested for lock {0}", request.path());
+                    return false;
+                }
+                if (!announcedWait) {
+                    debug("Lock {0} not acquired, waiting", request.path());
+                    announcedWait = true;
+                }
+                long waitNanos = request.deadline().remainingNanos();
+                if (request.cancelCheck() != null) {
+                    waitNanos = Math.min(waitNanos, pollNanos);
+                }
+                if (owner == null && !attempting && handedOver == null) {
+                    // Another process holds it: let the kernel wake us, or poll with a growing interval.
+                    if (backend.canBlock() && !kernelWaitFailed) {
+                        startKernelWaiter(request);
+                    } else {
+                        waitNanos = Math.min(waitNanos, backoffNanos);
+                        backoffNanos = Math.min(backoffNanos * 2, pollNanos);
+                    }
+                }
+                try {
+                    changed.awaitNanos(waitNanos);
+                } catch (InterruptedException e) {
+                    if (request.interruptible()) {
+                        throw e;
+                    }
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                me().interrupt();
+            }
+        }
+    }
+
+    /** One OS-level attempt, made outside the mutex so that releases and reentries never wait for a system call. */
+    private boolean attempt(LockRequest request) {
+        attempting = true;
+        LockBackend.@Nullable OsHold won = null;
+        mutex.unlock();
+        try {
+            debug("Attempting to acquire lock {0}", request.path());
+            won = tryBackend(request);
+        } finally {
+            mutex.lock();
+            attempting = false;
+            if (won == null) {
+                changed.signalAll();
+            }
+        }
+        if (won == null) {
+            return false;
+        }
+        if (handedOver != null) {
+            // Only possible if the file was replaced under us: never keep two OS-level locks for one entry.
+            backend.unlock(handedOver);
+            handedOver = null;
+        }
+        becomeOwner(request, won);
+        return true;
+    }
+
+    private LockBackend.@Nullable OsHold tryBackend(LockRequest request) {
+        try {
+            return backend.tryLock(request);
+        } catch (FlockUnsupportedException e) {
+            fallBackToMarkerFile(request.path());
+            return backend.tryLock(request);
+        }
+    }
+
+    private void fallBackToMarkerFile(Path path) {
+        backend.close();
+        backend = new MarkerBackend(key.canonicalPath());
+        Path directory = key.canonicalPath().getParent();
+        if (WARNED_FALLBACK_DIRECTORIES.add(directory == null ? key.canonicalPath() : directory)) {
+            LOG.log(Level.WARNING, "flock is not supported on the file system of {0}; falling back to a soft (marker file) lock", path);
+        }
+    }
+
+    private void becomeOwner(LockRequest request, LockBackend.OsHold won) {
+        owner = request.owner();
+        holds = 1;
+        held = won;
+        heldSince = Instant.now();
+        debug("Lock {0} acquired", request.path());
+    }
+
+    private void startKernelWaiter(LockRequest request) {
+        if (kernelWaiterRunning) {
+            return;
+        }
+        kernelWaiterRunning = true;
+        users++;
+        try {
+            LockThreads.KERNEL_WAITERS.execute(() -> waitInKernel(request));
+        } catch (RuntimeException rejected) {
+            kernelWaiterRunning = false;
+            kernelWaitFailed = true;
+            users--;
+        }
+    }
+
+    /** Runs on a kernel-waiter thread: block in the kernel, then hand the lock to a waiting thread or give it back. */
+    private void waitInKernel(LockRequest request) {
+        LockBackend.@Nullable OsHold won = null;
+        boolean failed = false;
+        try {
+            won = backend.lockBlocking(request);
+        } catch (RuntimeException e) {
+            failed = true;
+            LOG.log(Level.DEBUG, "Waiting in the kernel for " + request.path() + " failed; waiters poll instead", e);
+        }
+        mutex.lock();
+        try {
+            kernelWaiterRunning = false;
+            kernelWaitFailed |= failed;
+            if (won != null) {
+                if (owner == null && handedOver == null && !waitingThreads.isEmpty()) {
+                    handedOver = won;
+                } else {
+                    backend.unlock(won);
+                }
+            }
+            changed.signalAll();
+        } finally {
+            LockTable.INSTANCE.checkin(this);
+        }
+    }
+
+    /** Gives back a lock the kernel waiter won when every thread it was meant for has left. */
+    private void releaseUnclaimedHandover() {
+        if (handedOver != null && waitingThreads.isEmpty()) {
+            backend.unlock(handedOver);
+            handedOver = null;
+        }
+    }
+
+    /**
+     * Releases one level (or all with {@code force}) of the given owner's hold.
+     *
+     * @return whether the owner's hold ended, so the caller's user count must be returned to the table
+     */
+    boolean release(Object requester, boolean force, Path path) {
+        if (!requester.equals(owner)) {
+            return false;
+        }
+        holds--;
+        if (holds > 0 && !force) {
+            return false;
+        }
+        debug("Attempting to release lock {0}", path);
+        LockBackend.OsHold osHold = held;
+        owner = null;
+        holds = 0;
+        held = null;
+        heldSince = null;
+        if (osHold != null) {
+            backend.unlock(osHold);
+        }
+        changed.signalAll();
+        debug("Lock {0} released", path);
+        return true;
+    }
+
+    int holdsOf(Object requester) {
+        return requester.equals(owner) ? holds : 0;
+    }
+
+    boolean isIdle() {
+        return users == 0 && owner == null && handedOver == null && !kernelWaiterRunning;
+    }
+
+    boolean hasReusableResources() {
+        return backend.hasReusableResources();
+    }
+
+    void closeBackend() {
+        backend.close();
+    }
+
+    /** A consistent copy of the state, for diagnostics. */
+    EntrySnapshot snapshot() {
+        List<String> waiting = new ArrayList<>(waitingThreads.size());
+        for (Thread thread : waitingThreads) {
+            waiting.add(thread.getName());
+        }
+        String ownerName = owner == null ? null
+                : owner instanceof ThreadOwner threadOwner ? threadOwner.thread().getName() : "(shared by all threads)";
+        return new EntrySnapshot(key.canonicalPath(), key.kind(), backend instanceof MarkerBackend, ownerName, holds, heldSince, waiting);
+    }
+
+    private static Thread me() {
+        return Thread.currentThread();
+    }
+
+    private static void debug(String message, Path path) {
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, message, path);
+        }
+    }
+}

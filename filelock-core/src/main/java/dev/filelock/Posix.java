@@ -1,0 +1,103 @@
+package dev.filelock;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * The few libc calls the native lock needs, bound with JNA direct mapping (about half the cost of interface mapping),
+ * plus the platform's flag and errno values.
+ */
+final class Posix {
+
+    static final int LOCK_EX = 2;
+    static final int LOCK_NB = 4;
+    static final int LOCK_UN = 8;
+
+    static final int O_RDWR = 2;
+    static final int O_NOFOLLOW;
+    static final int O_CLOEXEC;
+
+    static final int ENOENT = 2;
+    static final int EINTR = 4;
+    static final int EACCES = 13;
+    static final int EISDIR = 21;
+    static final int EWOULDBLOCK;
+    static final int ELOOP;
+    static final int ENOSYS;
+    static final int EOPNOTSUPP;
+
+    private static final StatLayout STAT_LAYOUT;
+
+    static {
+        if (Platform.isMac()) {
+            O_NOFOLLOW = 0x100;
+            O_CLOEXEC = 0x1000000;
+            EWOULDBLOCK = 35;
+            ELOOP = 62;
+            ENOSYS = 78;
+            EOPNOTSUPP = 102;
+            STAT_LAYOUT = new StatLayout(4, 8);
+        } else {
+            O_NOFOLLOW = Platform.isARM() ? 0x8000 : 0x20000;
+            O_CLOEXEC = 0x80000;
+            EWOULDBLOCK = 11;
+            ELOOP = 40;
+            ENOSYS = 38;
+            EOPNOTSUPP = 95;
+            STAT_LAYOUT = new StatLayout(8, 8);
+        }
+        Native.register(Platform.C_LIBRARY_NAME);
+    }
+
+    private Posix() {}
+
+    static native int open(byte[] path, int flags) throws LastErrorException;
+
+    static native int close(int fd) throws LastErrorException;
+
+    static native int flock(int fd, int operation) throws LastErrorException;
+
+    static native int fchmod(int fd, int mode) throws LastErrorException;
+
+    static native int gethostname(byte[] name, int length) throws LastErrorException;
+
+    /** A NUL-terminated copy of the path in the file system's encoding, as {@code open(2)} expects. */
+    static byte[] cString(Path path) {
+        byte[] bytes = path.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] terminated = new byte[bytes.length + 1];
+        System.arraycopy(bytes, 0, terminated, 0, bytes.length);
+        return terminated;
+    }
+
+    /** The identity (device, inode) of an open descriptor. */
+    static FileIdentity identity(int fd) {
+        byte[] buffer = new byte[StatCalls.BUFFER_SIZE];
+        StatCalls.INSTANCE.statDescriptor(fd, buffer);
+        return STAT_LAYOUT.identity(buffer);
+    }
+
+    /** The identity of what the path names now, without following a symbolic link at the path itself. */
+    static FileIdentity identity(byte[] cPath) {
+        byte[] buffer = new byte[StatCalls.BUFFER_SIZE];
+        StatCalls.INSTANCE.statPath(cPath, buffer);
+        return STAT_LAYOUT.identity(buffer);
+    }
+
+    /** Where {@code st_dev} and {@code st_ino} sit in this platform's {@code struct stat}. */
+    private record StatLayout(int deviceSize, int inodeOffset) {
+
+        FileIdentity identity(byte[] statBuffer) {
+            ByteBuffer buffer = ByteBuffer.wrap(statBuffer).order(ByteOrder.nativeOrder());
+            long device = deviceSize == 8 ? buffer.getLong(0) : buffer.getInt(0);
+            return new FileIdentity(device, buffer.getLong(inodeOffset));
+        }
+    }
+
+    /** A file's identity on this host. */
+    record FileIdentity(long device, long inode) {}
+}
