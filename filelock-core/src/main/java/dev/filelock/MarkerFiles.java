@@ -97,8 +97,8 @@ final class MarkerFiles {
         }
         BasicFileAttributes attributes = Files.readAttributes(directory, BasicFileAttributes.class, NO_FOLLOW);
         if (attributes.isSymbolicLink() || !attributes.isDirectory()) {
-            throw new FileLockException(lockPath, "The file lock '" + lockPath + "' cannot be used: " + directory
-                    + " exists but is not a directory or is a symlink; refusing to use it.", null);
+            throw LockFailures.cannotLock(
+                    lockPath, directory + " exists but is not a directory or is a symlink; refusing to use it", null);
         }
     }
 
@@ -172,7 +172,7 @@ final class MarkerFiles {
             return deleteQuietly(marker);
         }
         Path tombstone = marker.resolveSibling(
-                marker.getFileName() + BREAK_INFIX + "." + LocalProcess.PID + "." + MarkerRecord.randomHex());
+                marker.getFileName() + BREAK_INFIX + "." + ThisProcess.PID + "." + MarkerRecord.randomHex());
         try {
             Files.move(marker, tombstone, StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException goneMeanwhile) {
@@ -208,8 +208,7 @@ final class MarkerFiles {
             return Optional.empty();
         }
         if (attributes.isSymbolicLink()) {
-            throw new FileLockException(lockPath, "The file lock '" + lockPath + "' cannot be used: " + marker
-                    + " is a symbolic link; refusing to follow it.", null);
+            throw LockFailures.cannotLock(lockPath, marker + " is a symbolic link; refusing to follow it", null);
         }
         return Optional.of(attributes);
     }

@@ -30,7 +30,7 @@ record MarkerRecord(String token, long pid, String hostname) {
 
     /** A record for this process with a fresh random token. */
     static MarkerRecord forThisProcess() {
-        return new MarkerRecord(randomHex(), LocalProcess.PID, LocalProcess.HOSTNAME);
+        return new MarkerRecord(randomHex(), ThisProcess.PID, ThisProcess.HOSTNAME);
     }
 
     /** 128 random bits as 32 lowercase hex digits (Python's {@code secrets.token_hex(16)}). */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +69,7 @@ final class SoftReadWriteProtocol {
 
     /** A fresh reader marker name, {@code <32 hex>.<pid>} as Python names them. */
     Path newReaderMarker() {
-        return readersDirectory.resolve(MarkerRecord.randomHex() + "." + LocalProcess.PID);
+        return readersDirectory.resolve(MarkerRecord.randomHex() + "." + ThisProcess.PID);
     }
 
     /**
@@ -129,7 +130,7 @@ final class SoftReadWriteProtocol {
         try {
             files.deleteIfOwned(marker, record);
         } catch (IOException e) {
-            throw failure("cannot delete its marker " + marker, e);
+            throw failure("cannot delete its marker", e);
         }
     }
 
@@ -177,7 +178,9 @@ final class SoftReadWriteProtocol {
     }
 
     private FileLockException failure(String reason, Exception cause) {
-        return new FileLockException(lockPath, "The file lock '" + lockPath + "' cannot be used: " + reason + ": " + cause, cause);
+        IOException io = cause instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) cause;
+        String file = io instanceof FileSystemException fse && fse.getFile() != null ? fse.getFile() + ": " : "";
+        return LockFailures.cannotLock(lockPath, reason + " (" + file + LockFailures.describe(io) + ")", cause);
     }
 
     private static Path sibling(Path lockPath, String suffix) {

@@ -99,7 +99,7 @@ final class StateMutex {
     }
 
     private Optional<Entered> tryEnter() throws IOException {
-        byte[] record = (LocalProcess.PID + "\n" + LocalProcess.HOSTNAME + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] record = (ThisProcess.PID + "\n" + ThisProcess.HOSTNAME + "\n").getBytes(StandardCharsets.UTF_8);
         try (SeekableByteChannel channel = Files.newByteChannel(statePath, CREATE)) {
             channel.write(ByteBuffer.wrap(record));
         } catch (FileAlreadyExistsException held) {
@@ -126,7 +126,7 @@ final class StateMutex {
             return false;
         }
         Path tombstone = statePath.resolveSibling(statePath.getFileName() + MarkerFiles.BREAK_INFIX + "."
-                + LocalProcess.PID + "." + MarkerRecord.randomHex());
+                + ThisProcess.PID + "." + MarkerRecord.randomHex());
         try {
             Files.move(statePath, tombstone, StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException goneMeanwhile) {
@@ -153,12 +153,12 @@ final class StateMutex {
         // Python's SoftFileLock breaks exactly this on its own host: a record naming a dead local process.
         String text = new String(state.content(), StandardCharsets.UTF_8).strip();
         List<String> lines = Arrays.asList(text.split("\n", -1));
-        if (lines.size() < 2 || !lines.get(1).equals(LocalProcess.HOSTNAME)) {
+        if (lines.size() < 2 || !lines.get(1).equals(ThisProcess.HOSTNAME)) {
             return false;
         }
         try {
             long pid = Long.parseLong(lines.get(0).strip());
-            return pid != LocalProcess.PID && !LocalProcess.isAlive(pid);
+            return pid != ThisProcess.PID && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         } catch (NumberFormatException notARecord) {
             return false;
         }

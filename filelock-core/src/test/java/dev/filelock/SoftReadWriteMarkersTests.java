@@ -66,7 +66,7 @@ class SoftReadWriteMarkersTests {
         assertThat(readers.toFile().list()).containsExactly(reader.marker().getFileName().toString());
         assertThat(reader.marker().getFileName().toString()).matches("[0-9a-f]{32}\\." + ProcessHandle.current().pid());
         assertThat(Files.readString(reader.marker()))
-                .matches("[0-9a-f]{32}\n" + ProcessHandle.current().pid() + "\n" + LocalProcess.HOSTNAME + "\n");
+                .matches("[0-9a-f]{32}\n" + ProcessHandle.current().pid() + "\n" + ThisProcess.HOSTNAME + "\n");
         assertThat(lock).doesNotExist();
         assertThat(state).doesNotExist();
     }
@@ -81,7 +81,7 @@ class SoftReadWriteMarkersTests {
         write(peer(), BackendWait.singleAttempt());
         assertThat(permissions(writeMarker)).isEqualTo("rw-------");
         assertThat(Files.readString(writeMarker))
-                .matches("[0-9a-f]{32}\n" + ProcessHandle.current().pid() + "\n" + LocalProcess.HOSTNAME + "\n");
+                .matches("[0-9a-f]{32}\n" + ProcessHandle.current().pid() + "\n" + ThisProcess.HOSTNAME + "\n");
     }
 
     @Test
@@ -246,7 +246,7 @@ class SoftReadWriteMarkersTests {
         Process finished = new ProcessBuilder(javaExecutable(), "-version").redirectErrorStream(true).start();
         finished.getInputStream().readAllBytes();
         finished.waitFor();
-        Files.writeString(state, finished.pid() + "\n" + LocalProcess.HOSTNAME + "\n");
+        Files.writeString(state, finished.pid() + "\n" + ThisProcess.HOSTNAME + "\n");
 
         assertThat(write(peer(), BackendWait.singleAttempt())).isNotNull();
         assertThat(state).doesNotExist();
@@ -264,7 +264,7 @@ class SoftReadWriteMarkersTests {
 
     @Test
     void busyStateFileDoesNotOutlastTheCallersTimeout() throws IOException {
-        Files.writeString(state, ProcessHandle.current().pid() + "\n" + LocalProcess.HOSTNAME + "\n");
+        Files.writeString(state, ProcessHandle.current().pid() + "\n" + ThisProcess.HOSTNAME + "\n");
 
         assertThat(peer().acquireWrite(waitUpTo(Duration.ofMillis(200)))).isNull();
         assertThat(writeMarker).doesNotExist();
