@@ -1,0 +1,48 @@
+package dev.filelock;
+
+import java.nio.file.Path;
+
+/**
+ * The OS-level half of a read/write lock: one instance per canonical path and lock kind in a JVM, driven by a {@link
+ * ReadWriteEntry} that does all in-JVM bookkeeping (owners, reentrancy, writer preference, handoff).
+ *
+ * <p>The entry calls {@link #acquire} only while this JVM holds nothing on the path and from one thread at a time, so
+ * an implementation keeps no per-thread state. Every in-JVM reader shares the one shared hold taken by {@code
+ * acquire(READ, ...)}; {@link #release} is called once the last in-JVM holder has left.
+ */
+interface ReadWriteBackend {
+
+    /**
+     * Takes the OS-level hold in the given mode, retrying while other processes hold the lock and pausing between
+     * attempts with {@link BackendWait#pause()} (which also tells when to give up).
+     *
+     * @param mode the mode to take: shared for {@link LockMode#READ}, exclusive for {@link LockMode#WRITE}
+     * @param wait paces the retries; a single-attempt wait refuses the first pause
+     * @return true when held, false when the wait ended first (deadline, interrupt, abandoned); nothing is held then
+     * @throws FileLockException if the lock file cannot be used; nothing is held or left open then
+     */
+    boolean acquire(LockMode mode, BackendWait wait);
+
+    /**
+     * Releases the hold taken by the last successful {@link #acquire}; if that fails, drops it by other means (such as
+     * closing the file) rather than keep it.
+     */
+    void release();
+
+    /** Frees every resource (connection, descriptors, threads); called once, with nothing held, when the entry goes. */
+    void close();
+
+    /** Opens backends; building one must be cheap and must not fail: resources are taken in {@code acquire}. */
+    @FunctionalInterface
+    interface Factory {
+
+        /**
+         * Creates the backend for one path.
+         *
+         * @param canonicalPath the real path of the parent directory plus the file name; the parent exists
+         * @param path the path as the user gave it, for messages
+         * @return the backend
+         */
+        ReadWriteBackend create(Path canonicalPath, Path path);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.filelock;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * The {@link Lock} face of one mode of a read/write lock object, behaving like {@link
+ * java.util.concurrent.locks.ReentrantReadWriteLock}'s: reentrant per owner, {@link IllegalMonitorStateException} on an
+ * unlock by a non-holder, no conditions. {@link #lock()} and {@link #lockInterruptibly()} wait up to the lock object's
+ * default timeout and then throw {@link FileLockTimeoutException}.
+ */
+final class ReadWriteLockView implements Lock {
+
+    private final CoordinatedReadWriteLock lock;
+    private final LockMode mode;
+
+    ReadWriteLockView(CoordinatedReadWriteLock lock, LockMode mode) {
+        this.lock = lock;
+        this.mode = mode;
+    }
+
+    @Override
+    public void lock() {
+        Deadline deadline = lock.deadline(lock.options().timeout());
+        ReadWriteOwner owner = lock.callerOwner();
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    if (lock.acquireLevel(owner, mode, deadline)) {
+                        return;
+                    }
+                    throw new FileLockTimeoutException(lock.path());
+                } catch (InterruptedException e) {
+                    // lock() ignores interrupts, as Lock specifies; the status is restored on the way out.
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void lockInterruptibly() throws InterruptedException {
+        if (!lock.acquireLevel(lock.callerOwner(), mode, lock.deadline(lock.options().timeout()))) {
+            throw new FileLockTimeoutException(lock.path());
+        }
+    }
+
+    @Override
+    public boolean tryLock() {
+        try {
+            return lock.acquireLevel(lock.callerOwner(), mode, Deadline.after(Duration.ZERO));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        Duration timeout = Duration.ofNanos(Math.max(unit.toNanos(time), 0));
+        return lock.acquireLevel(lock.callerOwner(), mode, lock.deadline(timeout));
+    }
+
+    @Override
+    public void unlock() {
+        if (!lock.releaseLevel(lock.callerOwner(), mode)) {
+            throw new IllegalMonitorStateException("The " + mode.name().toLowerCase(Locale.ROOT)
+                    + " lock on '" + lock.path() + "' is not held by " + describeCaller());
+        }
+    }
+
+    @Override
+    public Condition newCondition() {
+        throw new UnsupportedOperationException("File locks have no conditions.");
+    }
+
+    private String describeCaller() {
+        return lock.options().ownership() == Ownership.SHARED
+                ? "this lock object."
+                : "the current thread (" + Thread.currentThread().getName() + ").";
+    }
+}

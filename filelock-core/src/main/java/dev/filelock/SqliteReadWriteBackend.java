@@ -1,0 +1,180 @@
+package dev.filelock;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.sqlite.BusyHandler;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * Python filelock's {@code ReadWriteLock} protocol over one sqlite-jdbc connection: write is {@code BEGIN EXCLUSIVE
+ * TRANSACTION}, read is {@code BEGIN TRANSACTION} plus a {@code SELECT} that takes SQLite's SHARED lock, release is a
+ * rollback; {@code journal_mode=MEMORY}, never WAL; nothing is ever written, so the file stays 0 bytes.
+ *
+ * <p>SQLite's own busy handler backs off to 100 ms sleeps; this one installs {@code busy_timeout=0} and a busy handler
+ * of its own that paces the retries with the caller's {@link BackendWait}. SQLite calls it while keeping the PENDING
+ * lock of a waiting writer, so new readers of other processes are held back (writer preference) across processes too.
+ * The connection is opened at the first acquisition and kept until {@link #close()} or a failure.
+ */
+final class SqliteReadWriteBackend implements ReadWriteBackend {
+
+    /** Connections open in this JVM, so tests can prove that none leaks. */
+    static final AtomicInteger OPEN_CONNECTIONS = new AtomicInteger();
+
+    private final Path canonicalPath;
+    private final Path path;
+    private @Nullable Session session;
+    private volatile @Nullable BackendWait currentWait;
+
+    SqliteReadWriteBackend(Path canonicalPath, Path path) {
+        this.canonicalPath = canonicalPath;
+        this.path = path;
+    }
+
+    /** An open connection with its prepared statements. */
+    private record Session(Connection connection, PreparedStatement beginExclusive, PreparedStatement beginShared,
+            PreparedStatement selectSchema, PreparedStatement rollback) {
+    }
+
+    @Override
+    public boolean acquire(LockMode mode, BackendWait wait) {
+        currentWait = wait;
+        try {
+            Session open = session != null ? session : open();
+            if (mode == LockMode.WRITE) {
+                open.beginExclusive().execute();
+            } else {
+                beginRead(open);
+            }
+            return true;
+        } catch (SQLException e) {
+            if (isBusy(e)) {
+                return false;
+            }
+            closeSession();
+            throw failure(e);
+        } finally {
+            currentWait = null;
+        }
+    }
+
+    private static void beginRead(Session open) throws SQLException {
+        // A deferred BEGIN takes no lock; the SELECT takes SHARED. If it fails, leave no transaction open behind.
+        open.beginShared().execute();
+        try (ResultSet schema = open.selectSchema().executeQuery()) {
+            schema.next();
+        } catch (SQLException e) {
+            open.rollback().execute();
+            throw e;
+        }
+    }
+
+    @Override
+    public void release() {
+        Session open = session;
+        if (open == null) {
+            return;
+        }
+        try {
+            open.rollback().execute();
+        } catch (SQLException e) {
+            // Closing the connection drops its POSIX locks: the hold is gone either way, never kept by mistake.
+            closeSession();
+        }
+    }
+
+    @Override
+    public void close() {
+        closeSession();
+    }
+
+    private Session open() throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(0);
+        Connection connection = config.createConnection("jdbc:sqlite:" + canonicalPath);
+        OPEN_CONNECTIONS.incrementAndGet();
+        try {
+            try (Statement statement = connection.createStatement()) {
+                // sqlite-jdbc's default is 3000 ms; zero here, and the busy handler below does the waiting.
+                statement.execute("PRAGMA busy_timeout = 0");
+            }
+            BusyHandler.setHandler(connection, new PacedBusyHandler());
+            requireMemoryJournal(connection);
+            session = new Session(connection,
+                    connection.prepareStatement("BEGIN EXCLUSIVE TRANSACTION"),
+                    connection.prepareStatement("BEGIN TRANSACTION"),
+                    connection.prepareStatement("SELECT name FROM sqlite_schema LIMIT 1"),
+                    connection.prepareStatement("ROLLBACK"));
+            return session;
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+    }
+
+    /** Sets journal_mode=MEMORY as Python does; it needs a lock, so it may wait (paced like the acquisition). */
+    private void requireMemoryJournal(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("PRAGMA journal_mode = MEMORY")) {
+            String mode = result.next() ? result.getString(1) : null;
+            if (!"memory".equalsIgnoreCase(mode)) {
+                throw new FileLockException(path, "Cannot use the file lock '" + path
+                        + "': its SQLite journal mode is '" + mode + "' and cannot be set to 'memory' (WAL would let"
+                        + " readers in during a write).", null);
+            }
+        }
+    }
+
+    private void closeSession() {
+        Session open = session;
+        session = null;
+        if (open != null) {
+            closeQuietly(open.connection());
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // Nothing more to release: SQLite closes the descriptor, and with it the POSIX locks, in any case.
+        } finally {
+            OPEN_CONNECTIONS.decrementAndGet();
+        }
+    }
+
+    private static boolean isBusy(SQLException e) {
+        return (e.getErrorCode() & 0xff) == SQLiteErrorCode.SQLITE_BUSY.code;
+    }
+
+    private FileLockException failure(SQLException e) {
+        String reason;
+        int code = e instanceof SQLiteException ? ((SQLiteException) e).getResultCode().code & 0xff : e.getErrorCode();
+        if (code == SQLiteErrorCode.SQLITE_NOTADB.code) {
+            reason = "it is not an SQLite database";
+        } else if (code == SQLiteErrorCode.SQLITE_CANTOPEN.code) {
+            reason = "it cannot be opened or created (check that the directory is writable)";
+        } else if (code == SQLiteErrorCode.SQLITE_READONLY.code) {
+            reason = "it is read-only";
+        } else {
+            reason = "SQLite failed: " + e.getMessage();
+        }
+        return new FileLockException(path, "Cannot use the file lock '" + path + "': " + reason + ".", e);
+    }
+
+    /** Paces SQLite's retries with the current acquisition's wait; gives up when it says so (or when none is set). */
+    private final class PacedBusyHandler extends BusyHandler {
+        @Override
+        protected int callback(int previousCalls) {
+            BackendWait wait = currentWait;
+            return wait != null && wait.pause() ? 1 : 0;
+        }
+    }
+}
