@@ -2,6 +2,7 @@ package dev.filelock;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -72,20 +73,32 @@ final class MarkerFiles {
         }
     }
 
-    /** Creates the marker exclusively, never through a symbolic link, and writes the whole record. */
+    /** Creates the marker exclusively (mode 0600), never through a symbolic link, and writes the whole record. */
     void create(Path marker, MarkerRecord record) throws IOException {
-        try (SeekableByteChannel channel = Files.newByteChannel(marker, CREATE, ownerOnly(marker, OWNER_ONLY_FILE))) {
-            ByteBuffer bytes = ByteBuffer.wrap(record.toBytes());
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
+        createExclusive(marker, record.toBytes(), ownerOnly(marker, OWNER_ONLY_FILE));
+    }
+
+    /**
+     * Creates a file exclusively, never through a symbolic link, and writes all its bytes; if the write fails the file
+     * is removed, since a half-written marker would block everyone until it went stale.
+     *
+     * @throws FileAlreadyExistsException if the name is taken
+     */
+    static void createExclusive(Path file, byte[] content, FileAttribute<?>... attributes) throws IOException {
+        uninterruptibly(() -> {
+            try (SeekableByteChannel channel = Files.newByteChannel(file, CREATE, attributes)) {
+                ByteBuffer bytes = ByteBuffer.wrap(content);
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+            } catch (FileAlreadyExistsException taken) {
+                throw taken;
+            } catch (IOException | RuntimeException failed) {
+                Files.deleteIfExists(file);
+                throw failed;
             }
-        } catch (FileAlreadyExistsException taken) {
-            throw taken;
-        } catch (IOException | RuntimeException failed) {
-            // A half-written marker would block everyone until it went stale.
-            Files.deleteIfExists(marker);
-            throw failed;
-        }
+            return null;
+        });
     }
 
     /** Creates the readers directory (mode 0700) if missing and checks that it is a real directory. */
@@ -128,12 +141,16 @@ final class MarkerFiles {
             return Optional.of(new Snapshot(Optional.empty(), new byte[0], found.lastModifiedTime(), found.fileKey()));
         }
         byte[] content;
-        try (SeekableByteChannel channel = Files.newByteChannel(marker, READ)) {
-            ByteBuffer buffer = ByteBuffer.allocate(MarkerRecord.MAX_SIZE + 1);
-            while (buffer.hasRemaining() && channel.read(buffer) > 0) {
-                // keep reading: a record may arrive in several pieces over NFS
-            }
-            content = Arrays.copyOf(buffer.array(), buffer.position());
+        try {
+            content = uninterruptibly(() -> {
+                try (SeekableByteChannel channel = Files.newByteChannel(marker, READ)) {
+                    ByteBuffer buffer = ByteBuffer.allocate(MarkerRecord.MAX_SIZE + 1);
+                    while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+                        // keep reading: a record may arrive in several pieces over NFS
+                    }
+                    return Arrays.copyOf(buffer.array(), buffer.position());
+                }
+            });
         } catch (NoSuchFileException gone) {
             return Optional.empty();
         }
@@ -211,6 +228,32 @@ final class MarkerFiles {
             throw LockFailures.cannotLock(lockPath, marker + " is a symbolic link; refusing to follow it", null);
         }
         return Optional.of(attributes);
+    }
+
+    private interface IoCall<T> {
+        T call() throws IOException;
+    }
+
+    /**
+     * Runs a file channel operation with the thread's interrupt deferred. Channels are interruptible: an interrupt
+     * (such as a cancelled asynchronous acquisition) would close them mid-step and could leave a claim half made or
+     * make its cleanup fail; the caller's wait notices the interrupt at its next pause instead.
+     */
+    private static <T> T uninterruptibly(IoCall<T> operation) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (true) {
+                try {
+                    return operation.call();
+                } catch (ClosedByInterruptException interruptedMidway) {
+                    interrupted |= Thread.interrupted();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static boolean deleteQuietly(Path marker) {

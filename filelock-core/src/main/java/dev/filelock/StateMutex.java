@@ -1,17 +1,13 @@
 package dev.filelock;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
@@ -34,8 +29,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class StateMutex {
 
-    private static final Set<OpenOption> CREATE =
-            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     private static final long FIRST_PAUSE_NANOS = 50_000;
     private static final long MAX_PAUSE_NANOS = 10_000_000;
 
@@ -100,8 +93,8 @@ final class StateMutex {
 
     private Optional<Entered> tryEnter() throws IOException {
         byte[] record = (ThisProcess.PID + "\n" + ThisProcess.HOSTNAME + "\n").getBytes(StandardCharsets.UTF_8);
-        try (SeekableByteChannel channel = Files.newByteChannel(statePath, CREATE)) {
-            channel.write(ByteBuffer.wrap(record));
+        try {
+            MarkerFiles.createExclusive(statePath, record);
         } catch (FileAlreadyExistsException held) {
             return Optional.empty();
         } catch (NoSuchFileException noParent) {
