@@ -1,0 +1,150 @@
+package dev.filelock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Another process taking soft read/write holds on the same files, a child JVM or a Python peer, driven line by line:
+ * {@code read|write <timeout s>}, {@code release}, {@code check <marker>}; answers are read back as lines.
+ */
+final class LockPeer implements AutoCloseable {
+
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Process process;
+    private final Writer commands;
+    private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+    private final StringBuilder errors = new StringBuilder();
+
+    private LockPeer(List<String> command) throws IOException {
+        process = new ProcessBuilder(command).start();
+        commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), true);
+        pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false);
+        expect("ready");
+    }
+
+    /** Starts a child JVM running {@link SoftReadWriteChild} with the given timings. */
+    static LockPeer javaChild(Path lock, Duration heartbeat, Duration stale, Duration poll) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                SoftReadWriteChild.class.getName(),
+                lock.toString()));
+        command.addAll(millis(heartbeat, stale, poll));
+        return new LockPeer(command);
+    }
+
+    /** Starts the Python protocol peer ({@code soft_rw_peer.py}) with Debian's {@code /usr/bin/python3}. */
+    static LockPeer python(Path lock, Duration heartbeat, Duration stale, Duration poll) throws IOException {
+        assertThat(PYTHON)
+                .as("the Python interop tests need Debian's /usr/bin/python3 (apt-get install python3)")
+                .isExecutable();
+        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), script().toString(), lock.toString()));
+        for (Duration duration : List.of(heartbeat, stale, poll)) {
+            command.add(Double.toString(duration.toMillis() / 1000.0));
+        }
+        return new LockPeer(command);
+    }
+
+    /** Sends a command and returns its one-line answer. */
+    String ask(String command) throws IOException, InterruptedException {
+        commands.write(command + "\n");
+        commands.flush();
+        String answer = answers.poll(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (answer == null) {
+            fail("no answer to '" + command + "' within " + ANSWER_TIMEOUT + "; stderr: " + errors);
+        }
+        return answer;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Kills the process as {@code kill -9} would and waits for it to end. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            try {
+                commands.write("exit\n");
+                commands.close();
+            } catch (IOException alreadyGone) {
+                // killed
+            }
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private void expect(String line) throws IOException {
+        try {
+            String answer = answers.poll(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(answer).as("first line of the peer; stderr: %s", errors).isEqualTo(line);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    private void pump(BufferedReader lines, boolean toAnswers) {
+        Thread pump = new Thread(() -> {
+            try {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    if (toAnswers) {
+                        answers.add(line);
+                    } else {
+                        synchronized (errors) {
+                            errors.append(line).append('\n');
+                        }
+                    }
+                }
+            } catch (IOException closed) {
+                // the process ended
+            }
+        }, "lock-peer-output");
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    private static List<String> millis(Duration... durations) {
+        List<String> values = new ArrayList<>();
+        for (Duration duration : durations) {
+            values.add(Long.toString(duration.toMillis()));
+        }
+        return values;
+    }
+
+    private static Path script() {
+        try {
+            Path script = Path.of(LockPeer.class.getResource("soft_rw_peer.py").toURI());
+            assertThat(Files.exists(script)).isTrue();
+            return script;
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.filelock;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A child JVM holding a {@link SoftReadWriteFileLock}, driven through stdin with the same commands as the Python peer
+ * ({@code soft_rw_peer.py}): {@code read <s>} / {@code write <s>} answer {@code acquired} or {@code timeout}, {@code
+ * release} answers {@code released}, {@code exit} ends it.
+ *
+ * <p>Arguments: lock path, heartbeat, stale threshold and poll interval in milliseconds.
+ */
+public final class SoftReadWriteChild {
+
+    private SoftReadWriteChild() {}
+
+    public static void main(String[] args) throws Exception {
+        SoftReadWriteFileLock lock = SoftReadWriteFileLock.builder(Path.of(args[0]))
+                .heartbeatInterval(Duration.ofMillis(Long.parseLong(args[1])))
+                .staleThreshold(Duration.ofMillis(Long.parseLong(args[2])))
+                .pollInterval(Duration.ofMillis(Long.parseLong(args[3])))
+                .build();
+        Optional<LockHold> held = Optional.empty();
+        System.out.println("ready");
+        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line = commands.readLine(); line != null; line = commands.readLine()) {
+            String[] command = line.trim().split("\\s+");
+            switch (command[0]) {
+                case "read", "write" -> {
+                    Duration timeout = Duration.ofMillis(Math.round(Double.parseDouble(command[1]) * 1000));
+                    try {
+                        held = Optional.of(command[0].equals("read") ? lock.acquireRead(timeout) : lock.acquireWrite(timeout));
+                        System.out.println("acquired");
+                    } catch (FileLockTimeoutException busy) {
+                        System.out.println("timeout");
+                    }
+                }
+                case "release" -> {
+                    held.ifPresent(LockHold::close);
+                    held = Optional.empty();
+                    System.out.println("released");
+                }
+                case "exit" -> {
+                    lock.close();
+                    return;
+                }
+                default -> System.out.println("unknown command " + line);
+            }
+        }
+        lock.close();
+    }
+}
