@@ -54,7 +54,9 @@ final class ReadWriteEntry {
             if (reenter(owner, mode, path)) {
                 return true;
             }
-            refuseWaitingForItself(owner, mode, path);
+            if (!deadline.isExpired()) {
+                refuseWaitingForItself(owner, mode, path);
+            }
             pending++;
             if (mode == LockMode.WRITE) {
                 waitingWriters++;
@@ -154,7 +156,10 @@ final class ReadWriteEntry {
         return false;
     }
 
-    /** A thread that holds the path through another lock object would wait for itself forever: refuse at once. */
+    /**
+     * A thread that holds the path through another lock object would wait for itself: refuse at once, unless it only
+     * makes one attempt (which then simply fails, as against another process).
+     */
     private void refuseWaitingForItself(ReadWriteOwner owner, LockMode mode, Path path) {
         if (owner.thread() == null) {
             return;

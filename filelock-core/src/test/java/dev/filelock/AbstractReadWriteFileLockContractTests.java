@@ -1,0 +1,536 @@
+package dev.filelock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Lock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The behaviour every {@link ReadWriteFileLock} shares (Python's {@code test_read_write*.py} and {@code
+ * test_async_read_write.py}, as far as they apply to Java), run against the lock returned by {@link #createLock}.
+ * Contention comes from other lock objects on the same path and from other threads of this JVM.
+ */
+abstract class AbstractReadWriteFileLockContractTests {
+
+    private static final Duration SHORT = Duration.ofMillis(100);
+
+    @TempDir
+    Path directory;
+
+    private final List<ReadWriteFileLock> locks = new ArrayList<>();
+
+    /**
+     * Creates the lock under test.
+     *
+     * @param path the lock path
+     * @param timeout the default timeout
+     * @param blocking whether acquisitions wait
+     * @param ownership who owns holds
+     */
+    protected abstract ReadWriteFileLock createLock(Path path, Duration timeout, boolean blocking, Ownership ownership);
+
+    /** The lock path used by the tests; override to give the lock type its usual file name. */
+    protected Path lockPath() {
+        return directory.resolve("contract.lock");
+    }
+
+    ReadWriteFileLock newLock() {
+        return newLock(Duration.ofSeconds(-1), true, Ownership.THREAD);
+    }
+
+    ReadWriteFileLock newLock(Duration timeout, boolean blocking, Ownership ownership) {
+        ReadWriteFileLock lock = createLock(lockPath(), timeout, blocking, ownership);
+        locks.add(lock);
+        return lock;
+    }
+
+    @AfterEach
+    void closeLocks() {
+        locks.forEach(ReadWriteFileLock::close);
+    }
+
+    @Test
+    void readLocksAreSharedBetweenLockObjectsAndThreads() throws Exception {
+        ReadWriteFileLock first = newLock();
+        ReadWriteFileLock second = newLock();
+        try (LockHold held = first.acquireRead(SHORT)) {
+            LockHold other = BackgroundTask.start("reader", () -> second.acquireRead(SHORT)).result();
+            LockHold sameObject = BackgroundTask.start("reader", () -> first.acquireRead(SHORT)).result();
+            assertThat(first.heldMode()).contains(LockMode.READ);
+            other.close();
+            sameObject.close();
+        }
+    }
+
+    @Test
+    void writeLockExcludesOtherWritersAndReaders() throws Exception {
+        ReadWriteFileLock writer = newLock();
+        ReadWriteFileLock other = newLock();
+        try (LockHold held = writer.acquireWrite()) {
+            assertThat(BackgroundTask.start("writer", other::tryAcquireWrite).result()).isEmpty();
+            assertThat(BackgroundTask.start("reader", other::tryAcquireRead).result()).isEmpty();
+            assertThat(other.tryAcquireWrite()).isEmpty();
+            assertThat(other.tryAcquireRead()).isEmpty();
+            assertThat(BackgroundTask.start("writer", () -> other.acquireWrite(SHORT)).failure())
+                    .isInstanceOf(FileLockTimeoutException.class)
+                    .hasMessage("The file lock '" + lockPath() + "' could not be acquired.");
+            assertThat(BackgroundTask.start("reader", () -> other.acquireRead(SHORT)).failure())
+                    .isInstanceOf(FileLockTimeoutException.class);
+        }
+        try (LockHold afterRelease = other.acquireWrite(Duration.ofSeconds(10))) {
+            assertThat(other.heldMode()).contains(LockMode.WRITE);
+        }
+    }
+
+    @Test
+    void readLockExcludesWriters() throws Exception {
+        ReadWriteFileLock reader = newLock();
+        ReadWriteFileLock writer = newLock();
+        LockHold held = reader.acquireRead();
+        assertThat(writer.tryAcquireWrite()).isEmpty();
+        assertThat(BackgroundTask.start("writer", () -> writer.acquireWrite(SHORT)).failure())
+                .isInstanceOf(FileLockTimeoutException.class);
+        BackgroundTask<LockHold> waiting = BackgroundTask.start("writer", () -> writer.acquireWrite()).awaitBlocked();
+        assertThat(waiting.isDone()).isFalse();
+        held.close();
+        waiting.result().close();
+    }
+
+    @Test
+    void threadOwnershipKeepsThreadsOfOneLockObjectApart() throws Exception {
+        ReadWriteFileLock lock = newLock();
+        try (LockHold held = lock.acquireWrite()) {
+            BackgroundTask<Optional<LockHold>> otherThread = BackgroundTask.start("writer", lock::tryAcquireWrite);
+            assertThat(otherThread.result()).isEmpty();
+            assertThat(BackgroundTask.start("probe", lock::lockCounter).result()).isZero();
+        }
+    }
+
+    @Test
+    void sharedOwnershipCountsLevelsOfAllThreadsTogether() throws Exception {
+        ReadWriteFileLock lock = newLock(Duration.ofSeconds(-1), true, Ownership.SHARED);
+        lock.acquireWrite();
+        LockHold second = BackgroundTask.start("writer", () -> lock.acquireWrite(SHORT)).result();
+        assertThat(lock.lockCounter()).isEqualTo(2);
+        BackgroundTask.start("releaser", () -> {
+            lock.writeLock().unlock();
+            return null;
+        }).result();
+        second.close();
+        assertThat(lock.heldMode()).isEmpty();
+        try (LockHold fresh = newLock().acquireWrite(SHORT)) {
+            assertThat(fresh.path()).isEqualTo(lockPath());
+        }
+    }
+
+    @Test
+    void readLockIsReentrant() {
+        ReadWriteFileLock lock = newLock();
+        List<Integer> levels = new ArrayList<>();
+        try (LockHold one = lock.acquireRead()) {
+            levels.add(lock.lockCounter());
+            try (LockHold two = lock.acquireRead()) {
+                levels.add(lock.lockCounter());
+                try (LockHold three = lock.acquireRead()) {
+                    levels.add(lock.lockCounter());
+                }
+                levels.add(lock.lockCounter());
+            }
+            levels.add(lock.lockCounter());
+            assertThat(lock.heldMode()).contains(LockMode.READ);
+        }
+        levels.add(lock.lockCounter());
+        assertThat(levels).containsExactly(1, 2, 3, 2, 1, 0);
+        assertThat(lock.heldMode()).isEmpty();
+    }
+
+    @Test
+    void writeLockIsReentrant() {
+        ReadWriteFileLock lock = newLock();
+        List<Integer> levels = new ArrayList<>();
+        try (LockHold one = lock.acquireWrite()) {
+            levels.add(lock.lockCounter());
+            try (LockHold two = lock.acquireWrite(Duration.ZERO)) {
+                levels.add(lock.lockCounter());
+            }
+            levels.add(lock.lockCounter());
+            assertThat(lock.heldMode()).contains(LockMode.WRITE);
+        }
+        levels.add(lock.lockCounter());
+        assertThat(levels).containsExactly(1, 2, 1, 0);
+    }
+
+    @Test
+    void upgradeFromReadToWriteFailsAtOnce() {
+        ReadWriteFileLock lock = newLock();
+        try (LockHold read = lock.acquireRead()) {
+            assertThatThrownBy(lock::acquireWrite)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already holding a read lock (upgrade not allowed)")
+                    .hasMessageContaining(lockPath().toString());
+            assertThatThrownBy(lock::tryAcquireWrite).isInstanceOf(IllegalStateException.class);
+            assertThat(lock.heldMode()).contains(LockMode.READ);
+            assertThat(lock.lockCounter()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void downgradeFromWriteToReadFailsAtOnce() {
+        ReadWriteFileLock lock = newLock();
+        try (LockHold write = lock.acquireWrite()) {
+            assertThatThrownBy(lock::acquireRead)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already holding a write lock (downgrade not allowed)");
+            assertThatThrownBy(() -> lock.readLock().lock()).isInstanceOf(IllegalStateException.class);
+            assertThat(lock.lockCounter()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void waitingForItselfThroughAnotherLockObjectFailsAtOnce() {
+        ReadWriteFileLock first = newLock();
+        ReadWriteFileLock second = newLock();
+        try (LockHold read = first.acquireRead()) {
+            assertThatThrownBy(second::acquireWrite)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("would wait for itself");
+            try (LockHold alsoRead = second.acquireRead()) {
+                assertThat(second.heldMode()).contains(LockMode.READ);
+            }
+        }
+        try (LockHold write = first.acquireWrite()) {
+            assertThatThrownBy(second::acquireRead).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(second::acquireWrite).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void modesCanFollowEachOtherOnceReleased() {
+        ReadWriteFileLock lock = newLock();
+        try (LockHold read = lock.acquireRead()) {
+            assertThat(lock.heldMode()).contains(LockMode.READ);
+        }
+        try (LockHold write = lock.acquireWrite()) {
+            assertThat(lock.heldMode()).contains(LockMode.WRITE);
+        }
+        try (LockHold read = lock.acquireRead()) {
+            assertThat(lock.heldMode()).contains(LockMode.READ);
+        }
+    }
+
+    @Test
+    void nonBlockingLockObjectMakesOneAttemptWhateverTheTimeout() throws Exception {
+        ReadWriteFileLock holder = newLock();
+        ReadWriteFileLock nonBlocking = newLock(Duration.ofSeconds(-1), false, Ownership.THREAD);
+        LockHold held = BackgroundTask.start("holder", () -> holder.acquireWrite()).result();
+        assertThatThrownBy(nonBlocking::acquireRead).isInstanceOf(FileLockTimeoutException.class);
+        assertThatThrownBy(() -> nonBlocking.acquireWrite(Duration.ofDays(1)))
+                .isInstanceOf(FileLockTimeoutException.class);
+        assertThat(nonBlocking.writeLock().tryLock(1, TimeUnit.DAYS)).isFalse();
+        held.close();
+        try (LockHold free = nonBlocking.acquireWrite()) {
+            assertThat(nonBlocking.heldMode()).contains(LockMode.WRITE);
+        }
+    }
+
+    @Test
+    void defaultTimeoutAppliesToEveryAcquisitionWithoutOne() throws Exception {
+        ReadWriteFileLock holder = newLock();
+        ReadWriteFileLock timed = newLock(SHORT, true, Ownership.THREAD);
+        LockHold held = BackgroundTask.start("holder", () -> holder.acquireWrite()).result();
+        assertThatThrownBy(timed::acquireRead).isInstanceOf(FileLockTimeoutException.class);
+        assertThatThrownBy(timed::acquireWrite).isInstanceOf(FileLockTimeoutException.class);
+        assertThatThrownBy(() -> timed.readLock().lock()).isInstanceOf(FileLockTimeoutException.class);
+        assertThatThrownBy(() -> timed.writeLock().lockInterruptibly()).isInstanceOf(FileLockTimeoutException.class);
+        held.close();
+    }
+
+    @Test
+    void anyNegativeTimeoutWaitsForever() throws Exception {
+        ReadWriteFileLock holder = newLock();
+        ReadWriteFileLock waiter = newLock();
+        LockHold held = holder.acquireWrite();
+        BackgroundTask<LockHold> waiting =
+                BackgroundTask.start("waiter", () -> waiter.acquireRead(Duration.ofMillis(-2))).awaitBlocked();
+        assertThat(waiting.isDone()).isFalse();
+        held.close();
+        waiting.result().close();
+    }
+
+    @Test
+    void unlockingWithoutHoldingThrowsIllegalMonitorState() throws Exception {
+        ReadWriteFileLock lock = newLock();
+        assertThatThrownBy(() -> lock.readLock().unlock()).isInstanceOf(IllegalMonitorStateException.class);
+        lock.writeLock().lock();
+        assertThatThrownBy(() -> lock.readLock().unlock()).isInstanceOf(IllegalMonitorStateException.class);
+        Throwable otherThread = BackgroundTask.start("stranger", () -> {
+            lock.writeLock().unlock();
+            return null;
+        }).failure();
+        assertThat(otherThread).isInstanceOf(IllegalMonitorStateException.class);
+        lock.writeLock().unlock();
+        assertThat(lock.heldMode()).isEmpty();
+    }
+
+    @Test
+    void releasingAnUnheldLockDoesNothing() {
+        ReadWriteFileLock lock = newLock();
+        lock.release();
+        lock.release(true);
+        assertThat(lock.lockCounter()).isZero();
+    }
+
+    @Test
+    void forcedReleaseDropsEveryLevel() {
+        ReadWriteFileLock lock = newLock();
+        LockHold first = lock.acquireWrite();
+        lock.acquireWrite();
+        lock.acquireWrite();
+        lock.release();
+        assertThat(lock.lockCounter()).isEqualTo(2);
+        lock.release(true);
+        assertThat(lock.lockCounter()).isZero();
+        assertThat(lock.heldMode()).isEmpty();
+        first.close();
+        try (LockHold other = newLock().acquireWrite(SHORT)) {
+            assertThat(lock.tryAcquireRead()).isEmpty();
+        }
+    }
+
+    @Test
+    void holdReleasesItsLevelOnlyOnce() {
+        ReadWriteFileLock lock = newLock();
+        LockHold first = lock.acquireRead();
+        LockHold second = lock.acquireRead();
+        first.close();
+        first.close();
+        assertThat(lock.lockCounter()).isEqualTo(1);
+        second.close();
+        assertThat(lock.lockCounter()).isZero();
+    }
+
+    @Test
+    void lockViewsBehaveLikeReentrantReadWriteLocks() throws Exception {
+        ReadWriteFileLock lock = newLock();
+        Lock read = lock.readLock();
+        Lock write = lock.writeLock();
+        assertThat(lock.readLock()).isSameAs(read);
+        assertThatThrownBy(read::newCondition).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(write::newCondition).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(write.tryLock()).isTrue();
+        assertThat(write.tryLock(10, TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(lock.lockCounter()).isEqualTo(2);
+        assertThat(BackgroundTask.start("reader", () -> read.tryLock(10, TimeUnit.MILLISECONDS)).result()).isFalse();
+        write.unlock();
+        write.unlock();
+        read.lockInterruptibly();
+        assertThat(BackgroundTask.start("reader", read::tryLock).result()).isTrue();
+        read.unlock();
+    }
+
+    @Test
+    void closeReleasesEveryHoldAndRefusesNewAcquisitions() throws Exception {
+        ReadWriteFileLock lock = newLock();
+        ReadWriteFileLock other = newLock();
+        LockHold held = lock.acquireWrite();
+        lock.acquireWrite();
+        lock.close();
+        lock.close();
+        held.close();
+        assertThatThrownBy(lock::acquireRead).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(lock::tryAcquireWrite).isInstanceOf(IllegalStateException.class);
+        assertThat(lock.acquireWriteAsync(SHORT)).failsWithin(Duration.ofSeconds(10))
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(IllegalStateException.class);
+        try (LockHold afterClose = other.acquireWrite(SHORT)) {
+            assertThat(other.heldMode()).contains(LockMode.WRITE);
+        }
+    }
+
+    @Test
+    void closeEndsTheWaitsOfItsLockObject() throws Exception {
+        ReadWriteFileLock holder = newLock();
+        ReadWriteFileLock waiter = newLock();
+        try (LockHold held = holder.acquireWrite()) {
+            BackgroundTask<LockHold> waiting = BackgroundTask.start("waiter", () -> waiter.acquireRead()).awaitBlocked();
+            waiter.close();
+            assertThat(waiting.failure()).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void waitingWriterHoldsBackNewReaders() throws Exception {
+        ReadWriteFileLock reader = newLock();
+        ReadWriteFileLock writer = newLock();
+        ReadWriteFileLock lateReader = newLock();
+        LockHold firstRead = reader.acquireRead();
+        BackgroundTask<LockHold> waitingWriter =
+                BackgroundTask.start("writer", () -> writer.acquireWrite()).awaitBlocked();
+        assertThat(BackgroundTask.start("late reader", lateReader::tryAcquireRead).result()).isEmpty();
+        assertThat(BackgroundTask.start("late reader", () -> lateReader.acquireRead(SHORT)).failure())
+                .isInstanceOf(FileLockTimeoutException.class);
+        try (LockHold reentrant = reader.acquireRead(Duration.ZERO)) {
+            assertThat(reader.lockCounter()).isEqualTo(2);
+        }
+        BackgroundTask<LockHold> queuedReader =
+                BackgroundTask.start("queued reader", () -> lateReader.acquireRead()).awaitBlocked();
+        firstRead.close();
+        LockHold write = waitingWriter.result();
+        assertThat(queuedReader.isDone()).isFalse();
+        write.close();
+        queuedReader.result().close();
+    }
+
+    @Test
+    void interruptEndsAWaitAndKeepsTheInterruptStatus() throws Exception {
+        ReadWriteFileLock holder = newLock();
+        ReadWriteFileLock waiter = newLock();
+        try (LockHold held = holder.acquireWrite()) {
+            BackgroundTask<Boolean> waiting = BackgroundTask.start("waiter", () -> {
+                try {
+                    waiter.acquireWrite();
+                    return false;
+                } catch (FileLockInterruptedException expected) {
+                    return Thread.currentThread().isInterrupted();
+                }
+            }).awaitBlocked();
+            waiting.interrupt();
+            assertThat(waiting.result()).isTrue();
+            assertThat(waiter.lockCounter()).isZero();
+        }
+    }
+
+    @Test
+    void lockIgnoresInterruptsButRestoresTheStatus() throws Exception {
+        ReadWriteFileLock holder = newLock();
+        ReadWriteFileLock waiter = newLock();
+        LockHold held = holder.acquireWrite();
+        BackgroundTask<Boolean> waiting = BackgroundTask.start("waiter", () -> {
+            waiter.writeLock().lock();
+            boolean interrupted = Thread.interrupted();
+            waiter.writeLock().unlock();
+            return interrupted;
+        }).awaitBlocked();
+        waiting.interrupt();
+        held.close();
+        assertThat(waiting.result()).isTrue();
+    }
+
+    @Test
+    void asyncAcquisitionCompletesOnceTheLockIsFree() throws Exception {
+        ReadWriteFileLock holder = newLock();
+        ReadWriteFileLock asynchronous = newLock();
+        LockHold held = holder.acquireWrite();
+        CompletableFuture<LockHold> pending = asynchronous.acquireReadAsync(Duration.ofSeconds(-1));
+        assertThat(pending).isNotDone();
+        held.close();
+        try (LockHold read = pending.get(10, TimeUnit.SECONDS)) {
+            assertThat(holder.tryAcquireWrite()).isEmpty();
+        }
+    }
+
+    @Test
+    void asyncReadsShareAndAsyncWritesExcludeTheCaller() throws Exception {
+        ReadWriteFileLock lock = newLock();
+        LockHold first = lock.acquireReadAsync(SHORT).get(10, TimeUnit.SECONDS);
+        LockHold second = lock.acquireReadAsync(SHORT).get(10, TimeUnit.SECONDS);
+        first.close();
+        second.close();
+        LockHold write = lock.acquireWriteAsync(SHORT).get(10, TimeUnit.SECONDS);
+        assertThat(lock.tryAcquireRead()).isEmpty();
+        assertThat(lock.acquireWriteAsync(Duration.ZERO)).failsWithin(Duration.ofSeconds(10))
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(FileLockTimeoutException.class);
+        write.close();
+    }
+
+    @Test
+    void asyncWriteHoldCanBeReleasedFromAnotherThread() throws Exception {
+        ReadWriteFileLock lock = newLock();
+        ReadWriteFileLock other = newLock();
+        LockHold hold = lock.acquireWriteAsync(SHORT).get(10, TimeUnit.SECONDS);
+        assertThat(other.tryAcquireRead()).isEmpty();
+        BackgroundTask.start("releaser", () -> {
+            hold.close();
+            return null;
+        }).result();
+        try (LockHold read = other.acquireRead(SHORT)) {
+            assertThat(other.heldMode()).contains(LockMode.READ);
+        }
+    }
+
+    @Test
+    void asyncTimeoutFailsTheFuture() {
+        ReadWriteFileLock holder = newLock();
+        ReadWriteFileLock asynchronous = newLock();
+        try (LockHold held = holder.acquireWrite()) {
+            assertThat(asynchronous.acquireWriteAsync(SHORT)).failsWithin(Duration.ofSeconds(10))
+                    .withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(FileLockTimeoutException.class);
+        }
+    }
+
+    @Test
+    void cancellingAnAsyncAcquisitionAbandonsTheWaitAndLeaksNoHold() throws Exception {
+        ReadWriteFileLock holder = newLock();
+        ReadWriteFileLock asynchronous = newLock();
+        ReadWriteFileLock probe = newLock();
+        LockHold held = holder.acquireWrite();
+        CompletableFuture<LockHold> pending = asynchronous.acquireWriteAsync(Duration.ofSeconds(-1));
+        assertThat(pending.cancel(true)).isTrue();
+        assertThatThrownBy(pending::join).isInstanceOf(CancellationException.class);
+        held.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> probe.tryAcquireWrite().map(hold -> {
+            hold.close();
+            return true;
+        }).orElse(false));
+    }
+
+    @Test
+    void writersNeverOverlapAnyoneWhileReadersOverlapEachOther() throws Exception {
+        AtomicInteger readersInside = new AtomicInteger();
+        AtomicInteger writersInside = new AtomicInteger();
+        AtomicInteger violations = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        List<BackgroundTask<Void>> tasks = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            ReadWriteFileLock lock = newLock();
+            tasks.add(BackgroundTask.start("worker " + t, () -> {
+                start.await();
+                for (int round = 0; round < 40; round++) {
+                    boolean write = round % 3 == 0;
+                    try (LockHold hold = write ? lock.acquireWrite() : lock.acquireRead()) {
+                        AtomicInteger mine = write ? writersInside : readersInside;
+                        mine.incrementAndGet();
+                        if (writersInside.get() > 1 || (writersInside.get() == 1 && readersInside.get() > 0)) {
+                            violations.incrementAndGet();
+                        }
+                        Thread.yield();
+                        mine.decrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (BackgroundTask<Void> task : tasks) {
+            task.result();
+        }
+        assertThat(violations).hasValue(0);
+    }
+}
