@@ -63,10 +63,6 @@ final class SoftReadWriteProtocol {
         return writeMarker;
     }
 
-    Path readersDirectory() {
-        return readersDirectory;
-    }
-
     /** A fresh reader marker name, {@code <32 hex>.<pid>} as Python names them. */
     Path newReaderMarker() {
         return readersDirectory.resolve(MarkerRecord.randomHex() + "." + ThisProcess.PID);

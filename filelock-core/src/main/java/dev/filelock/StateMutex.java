@@ -79,15 +79,15 @@ final class StateMutex {
             if (entered.isPresent()) {
                 return entered.get();
             }
-            if (breakIfAbandoned()) {
-                continue;
-            }
+            boolean broken = breakIfAbandoned();
             long left = patience - (System.nanoTime() - start);
             if (left <= 0 || Thread.currentThread().isInterrupted()) {
                 return null;
             }
-            LockSupport.parkNanos(this, Math.min(pause, left));
-            pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
+            if (!broken) {
+                LockSupport.parkNanos(this, Math.min(pause, left));
+                pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
+            }
         }
     }
 

@@ -75,10 +75,6 @@ final class LockPeer implements AutoCloseable {
         return answer;
     }
 
-    long pid() {
-        return process.pid();
-    }
-
     /** Kills the process as {@code kill -9} would and waits for it to end. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
