@@ -13,7 +13,6 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
@@ -159,8 +158,7 @@ final class MarkerFiles {
 
     /** Sets the marker's modification time to now, without following links. */
     void touch(Path marker) throws IOException {
-        FileTime now = FileTime.from(Instant.now());
-        Files.getFileAttributeView(marker, BasicFileAttributeView.class, NO_FOLLOW).setTimes(now, now, null);
+        FileTouch.touch(marker);
     }
 
     /** Deletes the marker if it still carries the given record's token; a peer's marker is left alone. */

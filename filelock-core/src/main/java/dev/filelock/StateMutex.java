@@ -79,15 +79,16 @@ final class StateMutex {
             if (entered.isPresent()) {
                 return entered.get();
             }
-            boolean broken = breakIfAbandoned();
+            if (breakIfAbandoned()) {
+                // the file was gone or abandoned: try again at once, however long breaking it took
+                continue;
+            }
             long left = patience - (System.nanoTime() - start);
             if (left <= 0 || Thread.currentThread().isInterrupted()) {
                 return null;
             }
-            if (!broken) {
-                LockSupport.parkNanos(this, Math.min(pause, left));
-                pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
-            }
+            LockSupport.parkNanos(this, Math.min(pause, left));
+            pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
         }
     }
 
