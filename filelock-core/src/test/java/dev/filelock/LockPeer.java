@@ -66,11 +66,21 @@ final class LockPeer implements AutoCloseable {
 
     /** Sends a command and returns its one-line answer. */
     String ask(String command) throws IOException, InterruptedException {
+        send(command);
+        return answer();
+    }
+
+    /** Sends a command without waiting for its answer. */
+    void send(String command) throws IOException {
         commands.write(command + "\n");
         commands.flush();
+    }
+
+    /** Waits for the next answer line. */
+    String answer() throws InterruptedException {
         String answer = answers.poll(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         if (answer == null) {
-            fail("no answer to '" + command + "' within " + ANSWER_TIMEOUT + "; stderr: " + errors);
+            fail("no answer within " + ANSWER_TIMEOUT + "; stderr: " + errors);
         }
         return answer;
     }

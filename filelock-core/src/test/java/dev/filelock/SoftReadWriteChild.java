@@ -1,8 +1,10 @@
 package dev.filelock;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -44,6 +46,10 @@ public final class SoftReadWriteChild {
                     held = Optional.empty();
                     System.out.println("released");
                 }
+                case "increment" -> {
+                    incrementUnderWriteLock(lock, Path.of(command[1]), Integer.parseInt(command[2]));
+                    System.out.println("done");
+                }
                 case "exit" -> {
                     lock.close();
                     return;
@@ -52,5 +58,15 @@ public final class SoftReadWriteChild {
             }
         }
         lock.close();
+    }
+
+    /** Adds one to the number in the counter file, {@code times} times, each under the write lock. */
+    private static void incrementUnderWriteLock(SoftReadWriteFileLock lock, Path counter, int times) throws IOException {
+        for (int i = 0; i < times; i++) {
+            try (LockHold hold = lock.acquireWrite()) {
+                int value = Integer.parseInt(Files.readString(counter).strip());
+                Files.writeString(counter, Integer.toString(value + 1));
+            }
+        }
     }
 }

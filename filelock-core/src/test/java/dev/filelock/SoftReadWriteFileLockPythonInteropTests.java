@@ -121,4 +121,24 @@ class SoftReadWriteFileLockPythonInteropTests {
             assertThat(secondPython.ask("read 5")).isEqualTo("acquired");
         }
     }
+
+    @Test
+    void javaAndPythonProcessesNeverWriteAtTheSameTime() throws Exception {
+        Path counter = Files.writeString(directory.resolve("counter"), "0");
+        try (LockPeer javaChild = LockPeer.javaChild(path, HEARTBEAT, STALE, POLL);
+                LockPeer secondPython = LockPeer.python(path, HEARTBEAT, STALE, POLL)) {
+            for (LockPeer peer : List.of(python, javaChild, secondPython)) {
+                peer.send("increment " + counter + " 30");
+            }
+            for (int i = 0; i < 30; i++) {
+                try (LockHold hold = lock.acquireWrite(Duration.ofSeconds(30))) {
+                    Files.writeString(counter, Integer.toString(Integer.parseInt(Files.readString(counter)) + 1));
+                }
+            }
+            for (LockPeer peer : List.of(python, javaChild, secondPython)) {
+                assertThat(peer.answer()).isEqualTo("done");
+            }
+        }
+        assertThat(Files.readString(counter)).isEqualTo("120");
+    }
 }

@@ -8,6 +8,7 @@ and the two-phase writer. The interop tests drive it through stdin, one command 
   read <timeout s> | write <timeout s>   -> "acquired" or "timeout"
   release                                -> "released"
   check <marker path>                    -> "valid" or "malformed" (the strict marker parser)
+  increment <counter file> <n>           -> "done" once it added one to the counter n times under the write lock
   exit
 
 Usage: soft_rw_peer.py <lock path> <heartbeat s> <stale s> <poll s>
@@ -238,6 +239,16 @@ def main():
         elif command == "release":
             peer.release()
             print("released", flush=True)
+        elif command == "increment":
+            for _ in range(int(args[1])):
+                if not peer.acquire("write", 60):
+                    raise SystemExit("no write lock within 60 s")
+                with open(args[0]) as f:
+                    value = int(f.read().strip())
+                with open(args[0], "w") as f:
+                    f.write(str(value + 1))
+                peer.release()
+            print("done", flush=True)
         elif command == "check":
             with open(args[0], "rb") as f:
                 print("malformed" if parse(f.read()) is None else "valid", flush=True)
