@@ -183,6 +183,23 @@ class SoftReadWriteFileLockTests extends AbstractReadWriteFileLockContractTests 
     }
 
     @Test
+    void cancellingAnAsyncWriterThatHasClaimedTheLockGivesTheClaimBack() throws Exception {
+        Files.createDirectories(sibling(".readers"));
+        Path foreignReader = sibling(".readers").resolve("0123456789abcdef0123456789abcdef.4242");
+        Files.writeString(foreignReader, FOREIGN_RECORD);
+        SoftReadWriteFileLock lock = soft(Duration.ofSeconds(10), Duration.ofSeconds(60));
+
+        CompletableFuture<LockHold> waiting = lock.acquireWriteAsync(Duration.ofSeconds(-1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(sibling(".write")));
+        assertThat(waiting.cancel(true)).isTrue();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !Files.exists(sibling(".write")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> SoftReadWriteMarkersTests.heartbeatThreads().isEmpty());
+        assertThat(foreignReader).exists();
+        assertThat(lock.tryAcquireRead()).isPresent();
+    }
+
+    @Test
     void asyncWriteHoldIsReleasedByTheThreadThatCompletesTheWork() throws Exception {
         SoftReadWriteFileLock lock = soft();
         try (LockHold reader = soft().acquireRead(Duration.ofSeconds(5))) {
