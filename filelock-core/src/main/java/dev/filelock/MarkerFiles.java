@@ -115,15 +115,6 @@ final class MarkerFiles {
     }
 
     /**
-     * Tells whether a marker exists.
-     *
-     * @throws FileLockException if it is a symbolic link (a marker is never followed)
-     */
-    boolean exists(Path marker) throws IOException {
-        return attributesOf(marker).isPresent();
-    }
-
-    /**
      * Reads a marker without following links.
      *
      * @return the snapshot, or empty if the marker does not exist

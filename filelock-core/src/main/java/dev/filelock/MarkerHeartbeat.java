@@ -8,7 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps one held marker alive: a daemon thread named {@code filelock-heartbeat-<marker>} that sets the marker's
+ * Keeps one held marker alive: a daemon thread named {@code filelock-heartbeat-<marker path>} that sets the marker's
  * modification time every heartbeat interval, so peers never judge a live holder stale. It runs exactly as long as
  * the hold: {@link #stop()} ends it and waits for it.
  *
@@ -31,7 +31,7 @@ final class MarkerHeartbeat {
         this.marker = marker;
         this.record = record;
         this.intervalNanos = interval.toNanos();
-        this.thread = new Thread(this::beat, "filelock-heartbeat-" + marker.getFileName());
+        this.thread = new Thread(this::beat, "filelock-heartbeat-" + marker);
         this.thread.setDaemon(true);
     }
 

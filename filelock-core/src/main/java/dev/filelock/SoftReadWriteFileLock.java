@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * one reader (per JVM: every reader of one JVM shares one marker), and {@code P.state} is a short-lived mutex taken for
  * every check-and-claim step. Markers hold {@code <token>\n<pid>\n<hostname>\n}, mode 0600 (the readers directory
  * 0700). While held, a marker's modification time is refreshed every heartbeat interval by a daemon thread named
- * {@code filelock-heartbeat-<marker>}; a marker not refreshed for longer than the stale threshold is taken to belong to
+ * {@code filelock-heartbeat-<marker path>}; a marker not refreshed for longer than the stale threshold is taken to belong to
  * a crashed holder and may be evicted by any process on any host (clocks must agree to within the threshold). A
  * writer first claims {@code P.write}, which holds back new readers, then waits for the readers to leave.
  *

@@ -45,6 +45,8 @@ final class LockPeer implements AutoCloseable {
     static LockPeer javaChild(Path lock, Duration heartbeat, Duration stale, Duration poll) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // a short-lived child starts faster with the client compiler and the serial collector
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"),
                 SoftReadWriteChild.class.getName(),
                 lock.toString()));

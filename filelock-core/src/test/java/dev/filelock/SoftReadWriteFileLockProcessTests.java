@@ -16,7 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SoftReadWriteFileLockProcessTests {
 
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
-    private static final Duration STALE = Duration.ofMillis(500);
+    /** Long enough that a heartbeat delayed by a loaded machine never looks stale. */
+    private static final Duration STALE = Duration.ofSeconds(3);
+    /** The threshold of the lock that evicts a killed holder, kept short so the test does not wait long. */
+    private static final Duration EVICTING_STALE = Duration.ofMillis(500);
     private static final Duration POLL = Duration.ofMillis(20);
 
     @TempDir
@@ -29,9 +32,13 @@ class SoftReadWriteFileLockProcessTests {
     @BeforeEach
     void lock() {
         path = directory.resolve("shared.lock");
-        lock = SoftReadWriteFileLock.builder(path)
+        lock = lockWithStaleThreshold(STALE);
+    }
+
+    private SoftReadWriteFileLock lockWithStaleThreshold(Duration staleThreshold) {
+        return SoftReadWriteFileLock.builder(path)
                 .heartbeatInterval(HEARTBEAT)
-                .staleThreshold(STALE)
+                .staleThreshold(staleThreshold)
                 .pollInterval(POLL)
                 .build();
     }
@@ -89,6 +96,7 @@ class SoftReadWriteFileLockProcessTests {
         reader.kill();
 
         assertThat(readerMarkers()).hasSize(1);
+        lock = lockWithStaleThreshold(EVICTING_STALE);
         try (LockHold hold = lock.acquireWrite(Duration.ofSeconds(10))) {
             assertThat(readerMarkers()).isEmpty();
         }
@@ -102,6 +110,7 @@ class SoftReadWriteFileLockProcessTests {
         writer.kill();
 
         assertThat(path.resolveSibling("shared.lock.write")).exists();
+        lock = lockWithStaleThreshold(EVICTING_STALE);
         try (LockHold hold = lock.acquireRead(Duration.ofSeconds(10))) {
             assertThat(path.resolveSibling("shared.lock.write")).doesNotExist();
         }

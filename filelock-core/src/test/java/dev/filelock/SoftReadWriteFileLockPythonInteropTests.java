@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SoftReadWriteFileLockPythonInteropTests {
 
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
-    private static final Duration STALE = Duration.ofMillis(500);
+    /** Long enough that a heartbeat delayed by a loaded machine never looks stale. */
+    private static final Duration STALE = Duration.ofSeconds(3);
     private static final Duration POLL = Duration.ofMillis(20);
 
     @TempDir
@@ -102,8 +103,12 @@ class SoftReadWriteFileLockPythonInteropTests {
 
         python.kill();
 
-        try (LockHold hold = lock.acquireWrite(Duration.ofSeconds(10))) {
-            assertThat(lock.heldMode()).contains(LockMode.WRITE);
+        SoftReadWriteFileLock evicting = SoftReadWriteFileLock.builder(path)
+                .heartbeatInterval(HEARTBEAT)
+                .staleThreshold(Duration.ofMillis(500))
+                .build();
+        try (evicting; LockHold hold = evicting.acquireWrite(Duration.ofSeconds(10))) {
+            assertThat(evicting.heldMode()).contains(LockMode.WRITE);
         }
     }
 

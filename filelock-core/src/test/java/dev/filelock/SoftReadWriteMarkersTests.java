@@ -32,7 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SoftReadWriteMarkersTests {
 
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
-    private static final Duration STALE = Duration.ofMillis(500);
+    /** Long enough that a heartbeat delayed by a loaded machine never looks stale; stale markers here are aged by hand. */
+    private static final Duration STALE = Duration.ofSeconds(3);
     private static final Duration POLL = Duration.ofMillis(20);
     private static final String TOKEN = "0123456789abcdef0123456789abcdef";
     private static final String OTHER_HOST = "other-host.example.com";
@@ -87,7 +88,7 @@ class SoftReadWriteMarkersTests {
     @Test
     void releaseDeletesTheMarkerAndStopsItsHeartbeat() {
         SoftReadWriteMarkers.Held writer = write(peer(), BackendWait.singleAttempt());
-        assertThat(heartbeatThreads()).containsExactly("filelock-heartbeat-data.lock.write");
+        assertThat(heartbeatThreads()).containsExactly("filelock-heartbeat-" + writeMarker);
 
         release(writer);
 
@@ -139,14 +140,15 @@ class SoftReadWriteMarkersTests {
 
     @Test
     void heartbeatKeepsAHoldAlivePastTheStaleThreshold() throws IOException {
-        SoftReadWriteMarkers.Held writer = write(peer(), BackendWait.singleAttempt());
+        Duration stale = Duration.ofMillis(1500);
+        SoftReadWriteMarkers.Held writer = write(peerWithStaleThreshold(stale), BackendWait.singleAttempt());
         Instant created = Files.getLastModifiedTime(writer.marker()).toInstant();
 
         await().atMost(10, TimeUnit.SECONDS)
-                .until(() -> Files.getLastModifiedTime(writer.marker()).toInstant().isAfter(created.plus(STALE)));
+                .until(() -> Files.getLastModifiedTime(writer.marker()).toInstant().isAfter(created.plus(stale)));
 
-        assertThat(peer().acquireWrite(waitUpTo(Duration.ofMillis(100)))).isNull();
-        assertThat(peer().acquireRead(BackendWait.singleAttempt())).isNull();
+        assertThat(peerWithStaleThreshold(stale).acquireWrite(waitUpTo(Duration.ofMillis(100)))).isNull();
+        assertThat(peerWithStaleThreshold(stale).acquireRead(BackendWait.singleAttempt())).isNull();
     }
 
     @Test
@@ -299,7 +301,11 @@ class SoftReadWriteMarkersTests {
     }
 
     private SoftReadWriteMarkers peer() {
-        return new SoftReadWriteMarkers(lock, lock, HEARTBEAT, STALE, POLL);
+        return peerWithStaleThreshold(STALE);
+    }
+
+    private SoftReadWriteMarkers peerWithStaleThreshold(Duration staleThreshold) {
+        return new SoftReadWriteMarkers(lock, lock, HEARTBEAT, staleThreshold, POLL);
     }
 
     private SoftReadWriteMarkers.Held read(SoftReadWriteMarkers markers, BackendWait wait) {
