@@ -1,12 +1,12 @@
 package dev.filelock;
 
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
- * An asynchronous acquisition waiting on a thread of its own (a waiting acquisition must block somewhere, and Java 17
- * has no virtual threads). Completing the future in any other way (cancel, timeout, completing it by hand) interrupts
- * the wait, and a hold that arrives after that is released at once, so none ever leaks.
+ * An asynchronous acquisition that waits on a thread of the library's async pool (a waiting acquisition must block
+ * somewhere). Completing the future in any other way (cancel, {@code orTimeout}, completing it by hand) interrupts the
+ * wait, and a hold that arrives after that is released at once, so none ever leaks.
  */
 final class AsyncReadWriteAcquisition extends CompletableFuture<LockHold> {
 
@@ -14,7 +14,7 @@ final class AsyncReadWriteAcquisition extends CompletableFuture<LockHold> {
     private final ReadWriteOwner owner;
     private final LockMode mode;
     private final Deadline deadline;
-    private final Thread waiter;
+    private @Nullable Thread waiter;
 
     private AsyncReadWriteAcquisition(
             CoordinatedReadWriteLock lock, ReadWriteOwner owner, LockMode mode, Deadline deadline) {
@@ -22,20 +22,20 @@ final class AsyncReadWriteAcquisition extends CompletableFuture<LockHold> {
         this.owner = owner;
         this.mode = mode;
         this.deadline = deadline;
-        this.waiter = new Thread(this::await, "filelock-" + mode.name().toLowerCase(Locale.ROOT)
-                + "-waiter " + lock.path());
-        this.waiter.setDaemon(true);
     }
 
     static CompletableFuture<LockHold> start(
             CoordinatedReadWriteLock lock, ReadWriteOwner owner, LockMode mode, Deadline deadline) {
         AsyncReadWriteAcquisition acquisition = new AsyncReadWriteAcquisition(lock, owner, mode, deadline);
         acquisition.whenComplete((hold, failure) -> acquisition.stopWaiting());
-        acquisition.waiter.start();
+        LockThreads.ASYNC.execute(acquisition::await);
         return acquisition;
     }
 
     private void await() {
+        if (!enter()) {
+            return;
+        }
         try {
             LockHold hold = lock.acquire(owner, mode, deadline);
             if (!complete(hold)) {
@@ -43,11 +43,27 @@ final class AsyncReadWriteAcquisition extends CompletableFuture<LockHold> {
             }
         } catch (Throwable failure) {
             completeExceptionally(failure);
+        } finally {
+            leave();
         }
     }
 
-    private void stopWaiting() {
-        if (Thread.currentThread() != waiter) {
+    private synchronized boolean enter() {
+        if (isDone()) {
+            return false;
+        }
+        waiter = Thread.currentThread();
+        return true;
+    }
+
+    private synchronized void leave() {
+        waiter = null;
+        // The pooled thread goes on to other work: an interrupt meant for this wait must not reach it.
+        Thread.interrupted();
+    }
+
+    private synchronized void stopWaiting() {
+        if (waiter != null && waiter != Thread.currentThread()) {
             waiter.interrupt();
         }
     }

@@ -17,7 +17,7 @@ public final class ReadWriteFileLockBuilder {
     private Ownership ownership = Ownership.THREAD;
 
     ReadWriteFileLockBuilder(Path path) {
-        this.path = ReadWritePaths.validate(path);
+        this.path = LockPaths.validate(path);
     }
 
     /**

@@ -1,24 +1,13 @@
 package dev.filelock;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Objects;
 
-/** Path checks of the read/write locks; they only look at metadata and never open the lock file. */
+/** The canonical path of a read/write lock file; only metadata is looked at, the lock file is never opened. */
 final class ReadWritePaths {
 
     private ReadWritePaths() {
-    }
-
-    /** Rejects a null or empty path at once. */
-    static Path validate(Path path) {
-        Objects.requireNonNull(path, "path");
-        if (path.toString().isEmpty() || path.getFileName() == null) {
-            throw new IllegalArgumentException("The lock path must name a file, got '" + path + "'.");
-        }
-        return path;
     }
 
     /**
@@ -27,22 +16,13 @@ final class ReadWritePaths {
      * @throws FileLockException if the parent cannot be created, or the path is a directory or a symbolic link
      */
     static Path canonical(Path path) {
-        Path absolute = path.toAbsolutePath();
-        Path parent = absolute.getParent();
-        Path canonical;
-        try {
-            Files.createDirectories(parent);
-            canonical = parent.toRealPath().resolve(absolute.getFileName());
-        } catch (IOException e) {
-            throw new FileLockException(path,
-                    "Cannot use the file lock '" + path + "': its directory cannot be created or read (" + e + ").", e);
-        }
+        Path canonical = LockPaths.canonical(path);
         if (Files.isDirectory(canonical, LinkOption.NOFOLLOW_LINKS)) {
-            throw new FileLockException(path, "Cannot use the file lock '" + path + "': it is a directory.", null);
+            throw LockFailures.cannotLock(path, "it is a directory", null);
         }
         if (Files.isSymbolicLink(canonical)) {
-            throw new FileLockException(path, "Cannot use the file lock '" + path
-                    + "': it is a symbolic link; give the path of the real file.", null);
+            throw LockFailures.cannotLock(path, "it is a symbolic link, and lock files are never followed through links",
+                    null);
         }
         return canonical;
     }
