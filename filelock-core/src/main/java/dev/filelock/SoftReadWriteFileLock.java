@@ -73,7 +73,7 @@ public interface SoftReadWriteFileLock extends ReadWriteFileLock {
         private @Nullable Duration staleThreshold;
 
         Builder(Path path) {
-            this.path = ReadWritePaths.validate(path);
+            this.path = LockPaths.validate(path);
         }
 
         /**

@@ -62,7 +62,7 @@ class SoftReadWriteMarkersTests {
 
     @Test
     void readerMarkerIsNamedAndFilledAsPythonWritesIt() throws IOException {
-        SoftReadWriteMarkers.Held reader = read(peer(), BackendWait.singleAttempt());
+        SoftReadWriteMarkers.Held reader = read(peer(), singleAttempt());
 
         assertThat(readers.toFile().list()).containsExactly(reader.marker().getFileName().toString());
         assertThat(reader.marker().getFileName().toString()).matches("[0-9a-f]{32}\\." + ProcessHandle.current().pid());
@@ -74,12 +74,12 @@ class SoftReadWriteMarkersTests {
 
     @Test
     void markersAreOwnerOnly() throws IOException {
-        SoftReadWriteMarkers.Held reader = read(peer(), BackendWait.singleAttempt());
+        SoftReadWriteMarkers.Held reader = read(peer(), singleAttempt());
         assertThat(permissions(reader.marker())).isEqualTo("rw-------");
         assertThat(permissions(readers)).isEqualTo("rwx------");
         release(reader);
 
-        write(peer(), BackendWait.singleAttempt());
+        write(peer(), singleAttempt());
         assertThat(permissions(writeMarker)).isEqualTo("rw-------");
         assertThat(Files.readString(writeMarker))
                 .matches("[0-9a-f]{32}\n" + ProcessHandle.current().pid() + "\n" + ThisProcess.HOSTNAME + "\n");
@@ -87,7 +87,7 @@ class SoftReadWriteMarkersTests {
 
     @Test
     void releaseDeletesTheMarkerAndStopsItsHeartbeat() {
-        SoftReadWriteMarkers.Held writer = write(peer(), BackendWait.singleAttempt());
+        SoftReadWriteMarkers.Held writer = write(peer(), singleAttempt());
         assertThat(heartbeatThreads()).containsExactly("filelock-heartbeat-" + writeMarker);
 
         release(writer);
@@ -98,25 +98,25 @@ class SoftReadWriteMarkersTests {
 
     @Test
     void readersShareTheLock() {
-        read(peer(), BackendWait.singleAttempt());
-        read(peer(), BackendWait.singleAttempt());
+        read(peer(), singleAttempt());
+        read(peer(), singleAttempt());
 
         assertThat(readers.toFile().list()).hasSize(2);
     }
 
     @Test
     void writerExcludesReadersAndWriters() {
-        SoftReadWriteMarkers.Held writer = write(peer(), BackendWait.singleAttempt());
+        SoftReadWriteMarkers.Held writer = write(peer(), singleAttempt());
 
-        assertThat(peer().acquireRead(BackendWait.singleAttempt())).isNull();
-        assertThat(peer().acquireWrite(BackendWait.singleAttempt())).isNull();
+        assertThat(peer().acquireRead(singleAttempt())).isNull();
+        assertThat(peer().acquireWrite(singleAttempt())).isNull();
         release(writer);
-        assertThat(read(peer(), BackendWait.singleAttempt())).isNotNull();
+        assertThat(read(peer(), singleAttempt())).isNotNull();
     }
 
     @Test
     void writerThatCannotDrainTheReadersGivesBackItsClaim() {
-        read(peer(), BackendWait.singleAttempt());
+        read(peer(), singleAttempt());
 
         assertThat(peer().acquireWrite(waitUpTo(Duration.ofMillis(300)))).isNull();
         assertThat(writeMarker).doesNotExist();
@@ -125,37 +125,37 @@ class SoftReadWriteMarkersTests {
 
     @Test
     void waitingWriterHoldsBackNewReadersUntilItHasWritten() {
-        SoftReadWriteMarkers.Held firstReader = read(peer(), BackendWait.singleAttempt());
+        SoftReadWriteMarkers.Held firstReader = read(peer(), singleAttempt());
         CompletableFuture<SoftReadWriteMarkers.Held> writer =
                 CompletableFuture.supplyAsync(() -> peer().acquireWrite(waitUpTo(Duration.ofSeconds(10))));
         await().atMost(5, TimeUnit.SECONDS).until(() -> Files.exists(writeMarker));
 
-        assertThat(peer().acquireRead(BackendWait.singleAttempt())).isNull();
+        assertThat(peer().acquireRead(singleAttempt())).isNull();
         release(firstReader);
         SoftReadWriteMarkers.Held written = writer.join();
         assertThat(written).isNotNull();
         holds.add(written);
-        assertThat(peer().acquireRead(BackendWait.singleAttempt())).isNull();
+        assertThat(peer().acquireRead(singleAttempt())).isNull();
     }
 
     @Test
     void heartbeatKeepsAHoldAlivePastTheStaleThreshold() throws IOException {
         Duration stale = Duration.ofMillis(1500);
-        SoftReadWriteMarkers.Held writer = write(peerWithStaleThreshold(stale), BackendWait.singleAttempt());
+        SoftReadWriteMarkers.Held writer = write(peerWithStaleThreshold(stale), singleAttempt());
         Instant created = Files.getLastModifiedTime(writer.marker()).toInstant();
 
         await().atMost(10, TimeUnit.SECONDS)
                 .until(() -> Files.getLastModifiedTime(writer.marker()).toInstant().isAfter(created.plus(stale)));
 
         assertThat(peerWithStaleThreshold(stale).acquireWrite(waitUpTo(Duration.ofMillis(100)))).isNull();
-        assertThat(peerWithStaleThreshold(stale).acquireRead(BackendWait.singleAttempt())).isNull();
+        assertThat(peerWithStaleThreshold(stale).acquireRead(singleAttempt())).isNull();
     }
 
     @Test
     void staleWriterMarkerIsEvictedByAReader() throws IOException {
         writeForeignMarker(writeMarker, TOKEN + "\n4242\n" + OTHER_HOST + "\n", Duration.ofSeconds(1000));
 
-        assertThat(read(peer(), BackendWait.singleAttempt())).isNotNull();
+        assertThat(read(peer(), singleAttempt())).isNotNull();
         assertThat(writeMarker).doesNotExist();
         assertThat(directory.toFile().list()).noneMatch(name -> name.contains(".break"));
     }
@@ -165,7 +165,7 @@ class SoftReadWriteMarkersTests {
         Files.createDirectory(readers);
         writeForeignMarker(readers.resolve(TOKEN + ".4242"), TOKEN + "\n4242\n" + OTHER_HOST + "\n", Duration.ofSeconds(1000));
 
-        assertThat(write(peer(), BackendWait.singleAttempt())).isNotNull();
+        assertThat(write(peer(), singleAttempt())).isNotNull();
         assertThat(readers.toFile().list()).isEmpty();
     }
 
@@ -208,7 +208,7 @@ class SoftReadWriteMarkersTests {
         assertThatThrownBy(() -> peer().acquireWrite(waitUpTo(Duration.ofMillis(500))))
                 .isInstanceOf(FileLockException.class)
                 .hasMessageContaining("symbolic link");
-        assertThatThrownBy(() -> peer().acquireRead(BackendWait.singleAttempt()))
+        assertThatThrownBy(() -> peer().acquireRead(singleAttempt()))
                 .isInstanceOf(FileLockException.class);
         assertThat(victim).hasContent("precious");
     }
@@ -218,7 +218,7 @@ class SoftReadWriteMarkersTests {
         Path target = Files.createDirectory(directory.resolve("elsewhere"));
         Files.createSymbolicLink(readers, target);
 
-        assertThatThrownBy(() -> peer().acquireRead(BackendWait.singleAttempt()))
+        assertThatThrownBy(() -> peer().acquireRead(singleAttempt()))
                 .isInstanceOf(FileLockException.class)
                 .hasMessageContaining(lock.toString())
                 .hasMessageContaining("not a directory or is a symlink");
@@ -229,7 +229,7 @@ class SoftReadWriteMarkersTests {
     void readersPathThatIsAFileIsRefused() throws IOException {
         Files.writeString(readers, "");
 
-        assertThatThrownBy(() -> peer().acquireWrite(BackendWait.singleAttempt()))
+        assertThatThrownBy(() -> peer().acquireWrite(singleAttempt()))
                 .isInstanceOf(FileLockException.class)
                 .hasMessageContaining("not a directory or is a symlink");
     }
@@ -240,7 +240,7 @@ class SoftReadWriteMarkersTests {
         Files.writeString(readers.resolve(".hidden"), "x");
         Files.writeString(readers.resolve("stale.break.12345.abcdef"), "x");
 
-        assertThat(write(peer(), BackendWait.singleAttempt())).isNotNull();
+        assertThat(write(peer(), singleAttempt())).isNotNull();
     }
 
     @Test
@@ -250,7 +250,7 @@ class SoftReadWriteMarkersTests {
         finished.waitFor();
         Files.writeString(state, finished.pid() + "\n" + ThisProcess.HOSTNAME + "\n");
 
-        assertThat(write(peer(), BackendWait.singleAttempt())).isNotNull();
+        assertThat(write(peer(), singleAttempt())).isNotNull();
         assertThat(state).doesNotExist();
     }
 
@@ -258,9 +258,9 @@ class SoftReadWriteMarkersTests {
     void abandonedStateFileOfAnotherHostIsRemovedOnceStale() throws IOException {
         Files.writeString(state, "4242\n" + OTHER_HOST + "\n");
 
-        assertThat(peer().acquireRead(BackendWait.singleAttempt())).isNull();
+        assertThat(peer().acquireRead(singleAttempt())).isNull();
         Files.setLastModifiedTime(state, FileTime.from(Instant.now().minus(Duration.ofSeconds(1000))));
-        assertThat(read(peer(), BackendWait.singleAttempt())).isNotNull();
+        assertThat(read(peer(), singleAttempt())).isNotNull();
         assertThat(state).doesNotExist();
     }
 
@@ -275,7 +275,7 @@ class SoftReadWriteMarkersTests {
 
     @Test
     void heartbeatLeavesAMarkerThatNowBelongsToAnotherHolder() throws IOException {
-        SoftReadWriteMarkers.Held writer = write(peer(), BackendWait.singleAttempt());
+        SoftReadWriteMarkers.Held writer = write(peer(), singleAttempt());
         Files.writeString(writer.marker(), TOKEN + "\n4242\n" + OTHER_HOST + "\n");
         FileTime old = FileTime.from(Instant.now().minus(Duration.ofSeconds(10)));
         Files.setLastModifiedTime(writer.marker(), old);
@@ -288,7 +288,7 @@ class SoftReadWriteMarkersTests {
 
     @Test
     void heartbeatOutlivesAMomentarilyMissingMarker() throws IOException {
-        SoftReadWriteMarkers.Held writer = write(peer(), BackendWait.singleAttempt());
+        SoftReadWriteMarkers.Held writer = write(peer(), singleAttempt());
         Path aside = directory.resolve("aside");
         Files.move(writer.marker(), aside);
         await().during(Duration.ofMillis(350)).atMost(Duration.ofSeconds(5)).until(() -> !heartbeatThreads().isEmpty());
@@ -325,6 +325,10 @@ class SoftReadWriteMarkersTests {
     private void release(SoftReadWriteMarkers.Held held) {
         holds.remove(held);
         held.release();
+    }
+
+    private static BackendWait singleAttempt() {
+        return waitUpTo(Duration.ZERO);
     }
 
     private static BackendWait waitUpTo(Duration timeout) {
