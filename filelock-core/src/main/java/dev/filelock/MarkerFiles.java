@@ -102,12 +102,17 @@ final class MarkerFiles {
 
     /** Creates the readers directory (mode 0700) if missing and checks that it is a real directory. */
     void createDirectory(Path directory) throws IOException {
+        BasicFileAttributes attributes;
         try {
-            Files.createDirectory(directory, ownerOnly(directory, OWNER_ONLY_DIRECTORY));
-        } catch (FileAlreadyExistsException exists) {
-            // checked below, whoever made it
+            attributes = Files.readAttributes(directory, BasicFileAttributes.class, NO_FOLLOW);
+        } catch (NoSuchFileException missing) {
+            try {
+                Files.createDirectory(directory, ownerOnly(directory, OWNER_ONLY_DIRECTORY));
+            } catch (FileAlreadyExistsException createdMeanwhile) {
+                // checked below, whoever made it
+            }
+            attributes = Files.readAttributes(directory, BasicFileAttributes.class, NO_FOLLOW);
         }
-        BasicFileAttributes attributes = Files.readAttributes(directory, BasicFileAttributes.class, NO_FOLLOW);
         if (attributes.isSymbolicLink() || !attributes.isDirectory()) {
             throw LockFailures.cannotLock(
                     lockPath, directory + " exists but is not a directory or is a symlink; refusing to use it", null);

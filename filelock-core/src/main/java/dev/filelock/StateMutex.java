@@ -56,8 +56,13 @@ final class StateMutex {
         @Override
         public void close() throws IOException {
             // If a peer broke our file (we stalled beyond the stale threshold) and took the mutex, its file stays.
-            Optional<MarkerFiles.Snapshot> current = files.read(statePath);
-            if (current.isPresent() && Objects.equals(current.get().fileKey(), fileKey)) {
+            Object current;
+            try {
+                current = Files.readAttributes(statePath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            } catch (NoSuchFileException brokenAndReleased) {
+                return;
+            }
+            if (Objects.equals(current, fileKey)) {
                 Files.deleteIfExists(statePath);
             }
         }
