@@ -12,6 +12,9 @@ and the two-phase writer. The interop tests drive it through stdin, one command 
   exit
 
 Usage: soft_rw_peer.py <lock path> <heartbeat s> <stale s> <poll s>
+
+With FILELOCK_SOFT_RW=installed in the environment, the commands drive the installed filelock's own
+SoftReadWriteLock (3.28 or later) instead, to check the Java lock against the real implementation.
 """
 
 import os
@@ -228,9 +231,36 @@ class Peer:
         unlink(marker)
 
 
+class InstalledPeer:
+    """The same commands on the installed filelock's SoftReadWriteLock."""
+
+    def __init__(self, lock_file, heartbeat, stale, poll):
+        from filelock import SoftReadWriteLock
+
+        self.lock = SoftReadWriteLock(
+            lock_file, heartbeat_interval=heartbeat, stale_threshold=stale, poll_interval=poll, is_singleton=False
+        )
+        self.held = None
+
+    def acquire(self, mode, timeout):
+        from filelock import Timeout
+
+        try:
+            (self.lock.acquire_read if mode == "read" else self.lock.acquire_write)(timeout)
+        except Timeout:
+            return False
+        self.held = mode
+        return True
+
+    def release(self):
+        self.held = None
+        self.lock.release()
+
+
 def main():
     lock_file, heartbeat, stale, poll = sys.argv[1], *map(float, sys.argv[2:5])
-    peer = Peer(lock_file, heartbeat, stale, poll)
+    installed = os.environ.get("FILELOCK_SOFT_RW") == "installed"
+    peer = (InstalledPeer if installed else Peer)(lock_file, heartbeat, stale, poll)
     print("ready", flush=True)
     for line in sys.stdin:
         command, *args = line.split()
