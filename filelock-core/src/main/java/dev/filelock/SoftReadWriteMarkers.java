@@ -26,11 +26,14 @@ final class SoftReadWriteMarkers {
         private final Path marker;
         private final MarkerRecord record;
         private final MarkerHeartbeat heartbeat;
+        private final Runnable deleteAtExit;
 
         private Held(Path marker, MarkerRecord record) {
             this.marker = marker;
             this.record = record;
+            this.deleteAtExit = () -> protocol.release(marker, record);
             this.heartbeat = MarkerHeartbeat.start(protocol, marker, record, heartbeatInterval);
+            MarkersAtExit.remember(deleteAtExit);
         }
 
         Path marker() {
@@ -38,6 +41,7 @@ final class SoftReadWriteMarkers {
         }
 
         void release() {
+            MarkersAtExit.forget(deleteAtExit);
             heartbeat.stop();
             protocol.release(marker, record);
         }

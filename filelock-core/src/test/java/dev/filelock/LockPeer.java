@@ -87,6 +87,11 @@ final class LockPeer implements AutoCloseable {
         return answer;
     }
 
+    /** Waits for the process to end by itself. */
+    void awaitExit() throws InterruptedException {
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("peer ended; stderr: %s", errors).isTrue();
+    }
+
     /** Kills the process as {@code kill -9} would and waits for it to end. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * A child JVM holding a {@link SoftReadWriteFileLock}, driven through stdin with the same commands as the Python peer
  * ({@code soft_rw_peer.py}): {@code read <s>} / {@code write <s>} answer {@code acquired} or {@code timeout}, {@code
- * release} answers {@code released}, {@code exit} ends it.
+ * release} answers {@code released}, {@code exit} ends it, {@code
+ * exit-holding} ends it with {@link System#exit} without releasing anything.
  *
  * <p>Arguments: lock path, heartbeat, stale threshold and poll interval in milliseconds.
  */
@@ -50,6 +51,7 @@ public final class SoftReadWriteChild {
                     incrementUnderWriteLock(lock, Path.of(command[1]), Integer.parseInt(command[2]));
                     System.out.println("done");
                 }
+                case "exit-holding" -> System.exit(0);
                 case "exit" -> {
                     lock.close();
                     return;

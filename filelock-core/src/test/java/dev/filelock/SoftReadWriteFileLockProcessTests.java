@@ -116,6 +116,18 @@ class SoftReadWriteFileLockProcessTests {
         }
     }
 
+    @Test
+    void jvmExitingNormallyWhileHoldingDeletesItsMarker() throws Exception {
+        LockPeer writer = child();
+        assertThat(writer.ask("write 10")).isEqualTo("acquired");
+
+        writer.send("exit-holding");
+        writer.awaitExit();
+
+        assertThat(path.resolveSibling("shared.lock.write")).doesNotExist();
+        assertThat(lock.tryAcquireRead()).isPresent();
+    }
+
     private LockPeer child() throws Exception {
         LockPeer peer = LockPeer.javaChild(path, HEARTBEAT, STALE, POLL);
         peers.add(peer);
