@@ -99,17 +99,23 @@ final class LockPeer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            try {
-                commands.write("exit\n");
-                commands.close();
-            } catch (IOException alreadyGone) {
-                // killed
-            }
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        try {
+            commands.write("exit\n");
+            commands.close();
+        } catch (IOException alreadyGone) {
+            // it is ending anyway
+        }
+        try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -44,7 +44,7 @@ class SoftReadWriteFileLockProcessTests {
     }
 
     @AfterEach
-    void stopPeers() throws InterruptedException {
+    void stopPeers() {
         lock.close();
         for (LockPeer peer : peers) {
             peer.close();

@@ -43,7 +43,7 @@ class SoftReadWriteFileLockPythonInteropTests {
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() {
         lock.close();
         python.close();
     }
