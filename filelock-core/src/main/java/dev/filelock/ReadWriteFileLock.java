@@ -16,7 +16,8 @@ import java.util.concurrent.locks.ReadWriteLock;
  * and each mode is reentrant; a read-to-write upgrade or write-to-read downgrade fails at once with {@link
  * IllegalStateException}. Its {@link #readLock()} and {@link #writeLock()} behave like those of {@link
  * java.util.concurrent.locks.ReentrantReadWriteLock} (without conditions): {@code unlock()} by a non-holder throws
- * {@link IllegalMonitorStateException}, and {@code lock()} waits up to the default timeout.
+ * {@link IllegalMonitorStateException}, and {@code lock()} waits as long as it takes (the default timeout and blocking
+ * options apply to the {@code acquire} methods).
  *
  * <p>The lock file stays empty and is never deleted; a missing parent directory is created at the first acquisition.
  * The lock object keeps one SQLite connection per path for the whole JVM until it is closed. Never open the lock file
@@ -68,7 +69,8 @@ public interface ReadWriteFileLock extends ReadWriteLock, AutoCloseable {
      * @return the hold, which releases that level when closed
      * @throws FileLockTimeoutException if the lock was not acquired in time
      * @throws FileLockInterruptedException if the thread was interrupted while waiting
-     * @throws IllegalStateException if the caller holds the write lock (downgrade) or the lock is closed
+     * @throws IllegalStateException if the caller holds the write lock (downgrade), the thread holds the write lock
+     *     through another lock object on the path (it would wait for itself), or the lock is closed
      * @throws FileLockException if the lock file cannot be used
      */
     LockHold acquireRead();
@@ -80,7 +82,8 @@ public interface ReadWriteFileLock extends ReadWriteLock, AutoCloseable {
      * @return the hold, which releases that level when closed
      * @throws FileLockTimeoutException if the lock was not acquired in time
      * @throws FileLockInterruptedException if the thread was interrupted while waiting
-     * @throws IllegalStateException if the caller holds the write lock (downgrade) or the lock is closed
+     * @throws IllegalStateException if the caller holds the write lock (downgrade), the thread holds the write lock
+     *     through another lock object on the path (it would wait for itself), or the lock is closed
      * @throws FileLockException if the lock file cannot be used
      */
     LockHold acquireRead(Duration timeout);
@@ -100,7 +103,8 @@ public interface ReadWriteFileLock extends ReadWriteLock, AutoCloseable {
      * @return the hold, which releases that level when closed
      * @throws FileLockTimeoutException if the lock was not acquired in time
      * @throws FileLockInterruptedException if the thread was interrupted while waiting
-     * @throws IllegalStateException if the caller holds the read lock (upgrade) or the lock is closed
+     * @throws IllegalStateException if the caller holds the read lock (upgrade), the thread holds the path through
+     *     another lock object (it would wait for itself), or the lock is closed
      * @throws FileLockException if the lock file cannot be used
      */
     LockHold acquireWrite();
@@ -112,7 +116,8 @@ public interface ReadWriteFileLock extends ReadWriteLock, AutoCloseable {
      * @return the hold, which releases that level when closed
      * @throws FileLockTimeoutException if the lock was not acquired in time
      * @throws FileLockInterruptedException if the thread was interrupted while waiting
-     * @throws IllegalStateException if the caller holds the read lock (upgrade) or the lock is closed
+     * @throws IllegalStateException if the caller holds the read lock (upgrade), the thread holds the path through
+     *     another lock object (it would wait for itself), or the lock is closed
      * @throws FileLockException if the lock file cannot be used
      */
     LockHold acquireWrite(Duration timeout);
