@@ -17,6 +17,7 @@ import java.util.Optional;
  *
  * <p>Arguments: lock path, heartbeat, stale threshold and poll interval in milliseconds.
  */
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
 public final class SoftReadWriteChild {
 
     private SoftReadWriteChild() {}

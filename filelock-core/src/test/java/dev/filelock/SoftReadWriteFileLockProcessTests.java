@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link SoftReadWriteFileLock} between real processes: child JVMs holding, waiting and being killed. */
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
 class SoftReadWriteFileLockProcessTests {
 
     private static final Duration HEARTBEAT = Duration.ofMillis(100);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link SoftReadWriteFileLock} and a Python process speaking filelock's {@code SoftReadWriteLock} protocol on the
  * same files ({@code soft_rw_peer.py}, standard library only, as Debian's python3-filelock 3.9.0 predates the class).
  */
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
 class SoftReadWriteFileLockPythonInteropTests {
 
     private static final Duration HEARTBEAT = Duration.ofMillis(100);

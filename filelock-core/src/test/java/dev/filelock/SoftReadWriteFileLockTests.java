@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * {@link SoftReadWriteFileLock}: the read/write contract every lock shares, plus what is specific to marker files
  * (Python's {@code tests/soft_rw}); the protocol details are covered by {@link SoftReadWriteMarkersTests}.
  */
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
 class SoftReadWriteFileLockTests extends AbstractReadWriteFileLockContractTests {
 
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
