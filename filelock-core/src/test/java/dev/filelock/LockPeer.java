@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -12,12 +13,15 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Another process taking soft read/write holds on the same files, a child JVM or a Python peer, driven line by line:
@@ -26,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 final class LockPeer implements AutoCloseable {
 
     static final Path PYTHON = Path.of("/usr/bin/python3");
+    static final Path SETPRIV = Path.of("/usr/bin/setpriv");
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
 
     private final Process process;
@@ -43,15 +48,61 @@ final class LockPeer implements AutoCloseable {
 
     /** Starts a child JVM running {@link SoftReadWriteChild} with the given timings. */
     static LockPeer javaChild(Path lock, Duration heartbeat, Duration stale, Duration poll) throws IOException {
+        return new LockPeer(javaCommand(System.getProperty("java.class.path"), lock, heartbeat, stale, poll));
+    }
+
+    /** Starts the child JVM as the given user through {@code setpriv}, with a class path that user can read. */
+    static LockPeer javaChildAsUser(String user, String group, String classPath, Path lock, Duration heartbeat,
+            Duration stale, Duration poll) throws IOException {
+        assertThat(SETPRIV).as("setpriv (util-linux) runs the child as another user").isExecutable();
+        List<String> command = new ArrayList<>(
+                List.of(SETPRIV.toString(), "--reuid=" + user, "--regid=" + group, "--clear-groups"));
+        command.addAll(javaCommand(classPath, lock, heartbeat, stale, poll));
+        return new LockPeer(command);
+    }
+
+    private static List<String> javaCommand(String classPath, Path lock, Duration heartbeat, Duration stale,
+            Duration poll) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // a short-lived child starts faster with the client compiler and the serial collector
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"),
+                "-cp", classPath,
                 SoftReadWriteChild.class.getName(),
                 lock.toString()));
         command.addAll(millis(heartbeat, stale, poll));
-        return new LockPeer(command);
+        return command;
+    }
+
+    /** Copies this JVM's class path where every user can read it, and returns the copy's class path. */
+    static String classPathReadableByEveryone(Path target) throws IOException {
+        List<String> entries = new ArrayList<>();
+        int index = 0;
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path source = Path.of(entry);
+            if (Files.exists(source)) {
+                Path copy = target.resolve(index++ + "-" + source.getFileName());
+                copyReadableByEveryone(source, copy);
+                entries.add(copy.toString());
+            }
+        }
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return String.join(File.pathSeparator, entries);
+    }
+
+    private static void copyReadableByEveryone(Path source, Path copy) throws IOException {
+        try (Stream<Path> tree = Files.walk(source)) {
+            for (Path file : (Iterable<Path>) tree::iterator) {
+                Path destination = copy.resolve(source.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(destination);
+                    Files.setPosixFilePermissions(destination, PosixFilePermissions.fromString("rwxr-xr-x"));
+                } else {
+                    Files.copy(file, destination, StandardCopyOption.REPLACE_EXISTING);
+                    Files.setPosixFilePermissions(destination, PosixFilePermissions.fromString("rw-r--r--"));
+                }
+            }
+        }
     }
 
     /** Starts the Python protocol peer ({@code soft_rw_peer.py}) with Debian's {@code /usr/bin/python3}. */

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * A child JVM holding a {@link SoftReadWriteFileLock}, driven through stdin with the same commands as the Python peer
- * ({@code soft_rw_peer.py}): {@code read <s>} / {@code write <s>} answer {@code acquired} or {@code timeout}, {@code
+ * ({@code soft_rw_peer.py}): {@code read <s>} / {@code write <s>} answer {@code acquired}, {@code timeout} or {@code error: <message>}, {@code
  * release} answers {@code released}, {@code exit} ends it, {@code
  * exit-holding} ends it with {@link System#exit} without releasing anything.
  *
@@ -41,6 +41,8 @@ public final class SoftReadWriteChild {
                         System.out.println("acquired");
                     } catch (FileLockTimeoutException busy) {
                         System.out.println("timeout");
+                    } catch (FileLockException unusable) {
+                        System.out.println("error: " + unusable.getMessage());
                     }
                 }
                 case "release" -> {
