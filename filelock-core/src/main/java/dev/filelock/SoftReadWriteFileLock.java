@@ -26,9 +26,13 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Within a JVM it behaves exactly like the SQLite {@link ReadWriteFileLock} (reentrant per mode, writer preference,
- * upgrade and downgrade refused at once). Unlike Python it never waits for the state mutex beyond the caller's
- * timeout, recovers a state file left by a holder that died inside it, keeps the heartbeat going through transient I/O
- * errors, and refuses symbolic links at the marker paths.
+ * upgrade and downgrade refused at once). Unlike Python (3.28) it waits for the state mutex at most one poll interval
+ * per attempt, so the caller's timeout holds (a single attempt, too, may wait that long for a peer inside the mutex);
+ * it removes a state file left by a holder that died inside it (at once for a dead process on this host, otherwise
+ * once older than the stale threshold); its heartbeat outlives transient I/O errors; a marker caught refreshing while
+ * being evicted is put back instead of being lost; it deletes held markers when the JVM exits normally; and it
+ * refuses symbolic links at the marker paths with a {@link FileLockException}. Files are only shared by processes of
+ * one user (markers are 0600, the readers directory 0700): another user fails at once.
  */
 public interface SoftReadWriteFileLock extends ReadWriteFileLock {
 
