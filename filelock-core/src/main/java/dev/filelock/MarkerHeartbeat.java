@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class MarkerHeartbeat {
 
-    private static final System.Logger LOG = System.getLogger(MarkerHeartbeat.class.getName());
+    private static final System.Logger LOG = System.getLogger("dev.filelock");
 
     private final SoftReadWriteProtocol protocol;
     private final Path marker;
