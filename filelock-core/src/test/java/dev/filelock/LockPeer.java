@@ -210,7 +210,7 @@ final class LockPeer implements AutoCloseable {
 
     private static Path script() {
         try {
-            Path script = Path.of(LockPeer.class.getResource("soft_rw_peer.py").toURI());
+            Path script = Path.of(LockPeer.class.getResource("/python/soft_rw_peer.py").toURI());
             assertThat(Files.exists(script)).isTrue();
             return script;
         } catch (URISyntaxException e) {
