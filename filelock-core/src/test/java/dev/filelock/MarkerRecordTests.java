@@ -47,7 +47,8 @@ class MarkerRecordTests {
 
     @Test
     void rejectsOversizedAndNonAsciiContent() {
-        assertThat(MarkerRecord.parse((TOKEN + "\n42\n" + "h".repeat(1100) + "\n").getBytes(StandardCharsets.US_ASCII))).isEmpty();
+        String oversized = TOKEN + "\n42\n" + "h".repeat(1100) + "\n";
+        assertThat(MarkerRecord.parse(oversized.getBytes(StandardCharsets.US_ASCII))).isEmpty();
         assertThat(MarkerRecord.parse((TOKEN + "\n42\nhöst\n").getBytes(StandardCharsets.UTF_8))).isEmpty();
     }
 }

@@ -11,9 +11,15 @@ import java.util.Optional;
 
 /**
  * A child JVM holding a {@link SoftReadWriteFileLock}, driven through stdin with the same commands as the Python peer
- * ({@code soft_rw_peer.py}): {@code read <s>} / {@code write <s>} answer {@code acquired}, {@code timeout} or {@code error: <message>}, {@code
- * release} answers {@code released}, {@code exit} ends it, {@code
- * exit-holding} ends it with {@link System#exit} without releasing anything.
+ * ({@code soft_rw_peer.py}):
+ *
+ * <ul>
+ *   <li>{@code read <s>}, {@code write <s>}: answer {@code acquired}, {@code timeout} or {@code error: <message>};
+ *   <li>{@code release}: answers {@code released};
+ *   <li>{@code increment <counter file> <n>}: adds one to the counter n times under the write lock, answers
+ *       {@code done};
+ *   <li>{@code exit}: closes the lock and ends; {@code exit-holding}: calls {@link System#exit} holding the lock.
+ * </ul>
  *
  * <p>Arguments: lock path, heartbeat, stale threshold and poll interval in milliseconds.
  */
@@ -37,7 +43,8 @@ public final class SoftReadWriteChild {
                 case "read", "write" -> {
                     Duration timeout = Duration.ofMillis(Math.round(Double.parseDouble(command[1]) * 1000));
                     try {
-                        held = Optional.of(command[0].equals("read") ? lock.acquireRead(timeout) : lock.acquireWrite(timeout));
+                        boolean read = command[0].equals("read");
+                        held = Optional.of(read ? lock.acquireRead(timeout) : lock.acquireWrite(timeout));
                         System.out.println("acquired");
                     } catch (FileLockTimeoutException busy) {
                         System.out.println("timeout");

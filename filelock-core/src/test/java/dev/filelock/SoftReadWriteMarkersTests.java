@@ -163,7 +163,8 @@ class SoftReadWriteMarkersTests {
     @Test
     void staleReaderMarkerIsEvictedByAWriter() throws IOException {
         Files.createDirectory(readers);
-        writeForeignMarker(readers.resolve(TOKEN + ".4242"), TOKEN + "\n4242\n" + OTHER_HOST + "\n", Duration.ofSeconds(1000));
+        Path reader = readers.resolve(TOKEN + ".4242");
+        writeForeignMarker(reader, TOKEN + "\n4242\n" + OTHER_HOST + "\n", Duration.ofSeconds(1000));
 
         assertThat(write(peer(), singleAttempt())).isNotNull();
         assertThat(readers.toFile().list()).isEmpty();
