@@ -1,0 +1,96 @@
+package dev.filelock.spring;
+
+import dev.filelock.FileLockTimeoutException;
+import dev.filelock.LockMode;
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.springframework.aot.hint.annotation.Reflective;
+
+/**
+ * Runs a Spring bean's method while holding a cross-process file lock, taken from the {@link LockBackend} (the
+ * auto-configured {@link FileLockRegistry}); on a type, applies to all its public methods. Usable as a meta-annotation.
+ *
+ * <pre>{@code
+ * @FileLocked(path = "orders/#{#orderId}.lock", timeout = "10s")
+ * public void process(String orderId) { ... }
+ * }</pre>
+ *
+ * <p>The lock is taken before the method runs and released when it returns or throws; for a method returning {@code
+ * CompletableFuture} or {@code CompletionStage} (or Reactor's {@code Mono} / {@code Flux}) it is held until the
+ * returned value completes, in whatever thread that happens. The advisor is ordered outside {@code @Transactional}, so
+ * the lock is taken before a transaction begins and released after it ends. Every attribute is checked at startup: an
+ * unparsable template or timeout, an unsupported mode, or skipping a method with a primitive return type fail the
+ * application context.
+ */
+@Target({ ElementType.METHOD, ElementType.TYPE, ElementType.ANNOTATION_TYPE })
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@Reflective
+public @interface FileLocked {
+
+    /**
+     * The lock file, relative to {@code filelock.directory}: a template where {@code #{...}} is a SpEL expression over
+     * the call ({@code #orderId} or {@code #p0} for arguments, {@code #root.methodName}, {@code #root.targetClass},
+     * {@code @bean} references) and {@code ${...}} a property placeholder. The result must stay inside the directory,
+     * otherwise the call fails with {@link IllegalArgumentException} (a constant path is checked at startup).
+     *
+     * @return the lock file template
+     */
+    String path();
+
+    /**
+     * How long to wait for the lock: {@code "10s"}, {@code "500ms"}, {@code "PT10S"}, {@code "0"} (one attempt) or
+     * {@code "-1"} (wait forever); a property placeholder is allowed. Empty (the default) means {@code
+     * filelock.default-timeout}.
+     *
+     * @return the timeout
+     */
+    String timeout() default "";
+
+    /**
+     * {@link LockMode#WRITE} (the default) holds the lock exclusively; {@link LockMode#READ} shares it with other
+     * readers through the path's read/write lock, which writers must then take with {@link #readWrite()}.
+     *
+     * @return the lock mode
+     */
+    LockMode mode() default LockMode.WRITE;
+
+    /**
+     * Whether a {@link LockMode#WRITE} lock is the write side of the path's read/write lock (Python's {@code
+     * ReadWriteLock} protocol), so that it excludes {@link LockMode#READ} holders of the same path; by default a write
+     * lock is the path's plain exclusive lock ({@code flock}, Python's {@code FileLock}), which readers cannot share. A
+     * path must be used with one protocol only. {@link LockMode#READ} always uses the read/write lock.
+     *
+     * @return whether to use the read/write lock for writing
+     */
+    boolean readWrite() default false;
+
+    /**
+     * What to do when the lock is not acquired in time: {@link OnTimeout#THROW} (the default) or {@link
+     * OnTimeout#SKIP}.
+     *
+     * @return the timeout action
+     */
+    OnTimeout onTimeout() default OnTimeout.THROW;
+
+    /** What a {@link FileLocked} method does when its lock is not acquired in time; the method is never called. */
+    enum OnTimeout {
+
+        /**
+         * Throw {@link FileLockTimeoutException} (or return a future or publisher failed with it, for asynchronous
+         * methods).
+         */
+        THROW,
+
+        /**
+         * Skip the call: return {@code null}, an empty {@code Optional}, a future completed with {@code null}, or an
+         * empty {@code Mono} / {@code Flux}. Refused at startup for methods returning a primitive.
+         */
+        SKIP
+    }
+}

@@ -1,0 +1,158 @@
+package dev.filelock.spring.aop;
+
+import dev.filelock.FileLockInterruptedException;
+import dev.filelock.FileLockTimeoutException;
+import dev.filelock.LockHold;
+import dev.filelock.spring.FileLocked.OnTimeout;
+import dev.filelock.spring.LockBackend;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.BeanFactory;
+
+/** Runs {@link dev.filelock.spring.FileLocked} methods while holding their lock. */
+final class FileLockedInterceptor implements MethodInterceptor {
+
+    private final LockedMethods lockedMethods;
+
+    private final Supplier<LockBackend> backend;
+
+    private final Supplier<@Nullable BeanFactory> beanFactory;
+
+    FileLockedInterceptor(LockedMethods lockedMethods, Supplier<LockBackend> backend,
+            Supplier<@Nullable BeanFactory> beanFactory) {
+        this.lockedMethods = lockedMethods;
+        this.backend = backend;
+        this.beanFactory = beanFactory;
+    }
+
+    @Override
+    public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+        Object target = invocation.getThis();
+        Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : null;
+        LockedMethod locked = this.lockedMethods.find(invocation.getMethod(), targetClass);
+        if (locked == null || target == null) {
+            return invocation.proceed();
+        }
+        String key = locked.key().evaluate(invocation.getMethod(), invocation.getArguments(), target,
+                targetClass, this.beanFactory.get());
+        return switch (locked.returns()) {
+            case PLAIN, OPTIONAL -> invokeHolding(invocation, locked, key);
+            case COMPLETION_STAGE -> invokeUntilCompleted(invocation, locked, key);
+            case MONO, FLUX -> ReactorLocking.lock(invocation, locked, key, this.backend.get());
+        };
+    }
+
+    private @Nullable Object invokeHolding(MethodInvocation invocation, LockedMethod locked, String key)
+            throws Throwable {
+        LockHold hold;
+        try {
+            hold = this.backend.get().acquire(key, locked.kind(), locked.timeout());
+        }
+        catch (FileLockTimeoutException ex) {
+            if (locked.onTimeout() == OnTimeout.SKIP) {
+                return (locked.returns() == LockedMethod.ReturnStyle.OPTIONAL) ? Optional.empty() : null;
+            }
+            throw ex;
+        }
+        try {
+            return invocation.proceed();
+        }
+        finally {
+            hold.close();
+        }
+    }
+
+    private @Nullable Object invokeUntilCompleted(MethodInvocation invocation, LockedMethod locked, String key)
+            throws Throwable {
+        Class<?> returnType = invocation.getMethod().getReturnType();
+        boolean futureFits = returnType.isAssignableFrom(CompletableFuture.class);
+        LockHold hold;
+        try {
+            hold = awaitDetached(key, locked);
+        }
+        catch (FileLockTimeoutException ex) {
+            if (locked.onTimeout() == OnTimeout.SKIP) {
+                return futureFits ? CompletableFuture.completedFuture(null) : null;
+            }
+            if (futureFits) {
+                return CompletableFuture.failedFuture(ex);
+            }
+            throw ex;
+        }
+        Object result;
+        try {
+            result = invocation.proceed();
+        }
+        catch (Throwable ex) {
+            hold.close();
+            throw ex;
+        }
+        if (result == null) {
+            hold.close();
+            return null;
+        }
+        CompletionStage<?> stage = (CompletionStage<?>) result;
+        if (!futureFits) {
+            stage.whenComplete((value, failure) -> hold.close());
+            return stage;
+        }
+        // A new future that completes only after the release, so that a caller who joins it sees the lock free.
+        CompletableFuture<Object> released = new CompletableFuture<>();
+        stage.whenComplete((value, failure) -> {
+            hold.close();
+            if (failure != null) {
+                released.completeExceptionally(unwrap(failure));
+            }
+            else {
+                released.complete(value);
+            }
+        });
+        released.whenComplete((value, failure) -> {
+            if (released.isCancelled()) {
+                stage.toCompletableFuture().cancel(true);
+            }
+        });
+        return released;
+    }
+
+    private LockHold awaitDetached(String key, LockedMethod locked) {
+        CompletableFuture<LockHold> acquisition = this.backend.get().acquireDetached(key, locked.kind(),
+                locked.timeout());
+        try {
+            return acquisition.get();
+        }
+        catch (InterruptedException ex) {
+            acquisition.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new FileLockInterruptedException(Path.of(key), ex);
+        }
+        catch (ExecutionException ex) {
+            Throwable cause = unwrap(ex.getCause());
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("Could not acquire the lock '" + key + "'", cause);
+        }
+    }
+
+    private static Throwable unwrap(@Nullable Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return (cause != null) ? cause : new IllegalStateException("Completed exceptionally without a cause");
+    }
+}

@@ -1,0 +1,36 @@
+package dev.filelock.spring.aop;
+
+import dev.filelock.spring.FileLocked.OnTimeout;
+import dev.filelock.spring.LockKind;
+import java.time.Duration;
+
+/**
+ * The checked {@link dev.filelock.spring.FileLocked} settings of one method.
+ *
+ * @param key the path template
+ * @param timeout how long to wait
+ * @param kind which lock to take
+ * @param onTimeout what to do on timeout
+ * @param returns how the method's result is handled
+ */
+record LockedMethod(KeyTemplate key, Duration timeout, LockKind kind, OnTimeout onTimeout, ReturnStyle returns) {
+
+    /** How the lock's lifetime follows the method's result. */
+    enum ReturnStyle {
+
+        /** Released when the method returns or throws; skipping returns {@code null}. */
+        PLAIN,
+
+        /** Released when the method returns or throws; skipping returns {@code Optional.empty()}. */
+        OPTIONAL,
+
+        /** Held until the returned {@code CompletionStage} completes. */
+        COMPLETION_STAGE,
+
+        /** Held while the returned {@code Mono} runs, from subscription to termination or cancellation. */
+        MONO,
+
+        /** Held while the returned {@code Flux} runs, from subscription to termination or cancellation. */
+        FLUX
+    }
+}

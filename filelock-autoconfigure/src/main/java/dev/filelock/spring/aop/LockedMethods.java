@@ -1,0 +1,208 @@
+package dev.filelock.spring.aop;
+
+import dev.filelock.LockMode;
+import dev.filelock.spring.FileLocked;
+import dev.filelock.spring.FileLocked.OnTimeout;
+import dev.filelock.spring.LockBackend;
+import dev.filelock.spring.LockKind;
+import dev.filelock.spring.aop.LockedMethod.ReturnStyle;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.MethodClassKey;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.expression.ParseException;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Finds the {@link FileLocked} methods of a class and checks their settings once, at startup: every problem is reported
+ * as an {@link IllegalStateException} naming the method, before the first call.
+ */
+final class LockedMethods {
+
+    private static final boolean REACTOR_PRESENT = ClassUtils.isPresent("reactor.core.publisher.Mono",
+            LockedMethods.class.getClassLoader());
+
+    private static final @Nullable Class<?> PUBLISHER = loadOptional("org.reactivestreams.Publisher");
+
+    private final Supplier<LockBackend> backend;
+
+    private final Supplier<Duration> defaultTimeout;
+
+    private final UnaryOperator<String> placeholders;
+
+    private final Map<MethodClassKey, Optional<LockedMethod>> methods = new ConcurrentHashMap<>();
+
+    private final Map<Class<?>, Boolean> classes = new ConcurrentHashMap<>();
+
+    LockedMethods(Supplier<LockBackend> backend, Supplier<Duration> defaultTimeout,
+            UnaryOperator<String> placeholders) {
+        this.backend = backend;
+        this.defaultTimeout = defaultTimeout;
+        this.placeholders = placeholders;
+    }
+
+    /** Checks every method of the class and tells whether any of them is locked. */
+    boolean hasLockedMethods(Class<?> targetClass) {
+        if (!AnnotationUtils.isCandidateClass(targetClass, FileLocked.class)) {
+            return false;
+        }
+        // No computeIfAbsent: checking a method may create the lock backend bean, whose own class is then checked.
+        Boolean known = this.classes.get(targetClass);
+        if (known != null) {
+            return known;
+        }
+        boolean found = false;
+        for (Method method : ReflectionUtils.getUniqueDeclaredMethods(targetClass,
+                ReflectionUtils.USER_DECLARED_METHODS)) {
+            found |= find(method, targetClass) != null;
+        }
+        this.classes.put(targetClass, found);
+        return found;
+    }
+
+    /** Returns the checked settings of a method, or {@code null} if it is not locked. */
+    @Nullable LockedMethod find(Method method, @Nullable Class<?> targetClass) {
+        if (method.getDeclaringClass() == Object.class) {
+            return null;
+        }
+        MethodClassKey key = new MethodClassKey(method, targetClass);
+        Optional<LockedMethod> known = this.methods.get(key);
+        if (known == null) {
+            known = Optional.ofNullable(parse(method, targetClass));
+            this.methods.put(key, known);
+        }
+        return known.orElse(null);
+    }
+
+    private @Nullable LockedMethod parse(Method method, @Nullable Class<?> targetClass) {
+        Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
+        FileLocked annotation = annotationOf(specific, method, targetClass);
+        if (annotation == null) {
+            return null;
+        }
+        String where = ClassUtils.getQualifiedMethodName(specific, targetClass) + "()";
+        int modifiers = specific.getModifiers();
+        if (Modifier.isPrivate(modifiers) || Modifier.isFinal(modifiers) || Modifier.isStatic(modifiers)) {
+            throw invalid(where, "a " + (Modifier.isPrivate(modifiers) ? "private"
+                    : Modifier.isFinal(modifiers) ? "final" : "static")
+                    + " method cannot be intercepted by a Spring proxy, so it would run without its lock");
+        }
+        return new LockedMethod(keyTemplate(annotation, where), timeout(annotation, where), kind(annotation, where),
+                annotation.onTimeout(), returnStyle(specific.getReturnType(), annotation, where));
+    }
+
+    private static @Nullable FileLocked annotationOf(Method specific, Method method, @Nullable Class<?> targetClass) {
+        if (specific.isBridge() || specific.isSynthetic()) {
+            return null;
+        }
+        FileLocked annotation = AnnotatedElementUtils.findMergedAnnotation(specific, FileLocked.class);
+        if (annotation == null && specific != method) {
+            annotation = AnnotatedElementUtils.findMergedAnnotation(method, FileLocked.class);
+        }
+        // On a type, the annotation covers its public methods, but not equals, hashCode and toString.
+        if (annotation == null && Modifier.isPublic(specific.getModifiers())
+                && !Modifier.isStatic(specific.getModifiers()) && !ReflectionUtils.isObjectMethod(specific)) {
+            Class<?> type = (targetClass != null) ? targetClass : specific.getDeclaringClass();
+            annotation = AnnotatedElementUtils.findMergedAnnotation(type, FileLocked.class);
+        }
+        return annotation;
+    }
+
+    private KeyTemplate keyTemplate(FileLocked annotation, String where) {
+        String path = this.placeholders.apply(annotation.path());
+        KeyTemplate template;
+        try {
+            template = KeyTemplate.parse(path);
+        }
+        catch (ParseException | IllegalArgumentException | IllegalStateException ex) {
+            throw invalid(where, "path '" + path + "' is not a valid template: " + ex.getMessage());
+        }
+        String constant = template.constant();
+        if (constant != null) {
+            if (constant.isBlank()) {
+                throw invalid(where, "path is empty");
+            }
+            try {
+                this.backend.get().validateKey(constant);
+            }
+            catch (IllegalArgumentException ex) {
+                throw invalid(where, ex.getMessage());
+            }
+        }
+        return template;
+    }
+
+    private Duration timeout(FileLocked annotation, String where) {
+        String text = this.placeholders.apply(annotation.timeout()).trim();
+        if (text.isEmpty()) {
+            return this.defaultTimeout.get();
+        }
+        try {
+            return DurationStyle.detectAndParse(text);
+        }
+        catch (IllegalArgumentException ex) {
+            throw invalid(where, "timeout '" + text + "' is not a duration (use e.g. \"10s\", \"500ms\", \"PT10S\", "
+                    + "\"0\" for one attempt or \"-1\" to wait forever)");
+        }
+    }
+
+    private LockKind kind(FileLocked annotation, String where) {
+        LockKind kind = (annotation.mode() == LockMode.READ) ? LockKind.READ
+                : annotation.readWrite() ? LockKind.WRITE : LockKind.EXCLUSIVE;
+        if (!this.backend.get().supports(kind)) {
+            throw invalid(where, (kind == LockKind.READ ? "mode READ" : "readWrite = true") + " needs a read/write "
+                    + "lock, but the lock backend (" + this.backend.get() + ") has no shared mode "
+                    + "(with filelock.type=soft there are no read/write locks)");
+        }
+        return kind;
+    }
+
+    private static ReturnStyle returnStyle(Class<?> returnType, FileLocked annotation, String where) {
+        if (annotation.onTimeout() == OnTimeout.SKIP && returnType.isPrimitive() && returnType != void.class) {
+            throw invalid(where, "onTimeout = SKIP cannot skip a method returning " + returnType.getName()
+                    + " (there is no value for a skipped call); return a wrapper type or Optional");
+        }
+        if (returnType == Optional.class) {
+            return ReturnStyle.OPTIONAL;
+        }
+        if (CompletionStage.class.isAssignableFrom(returnType)) {
+            return ReturnStyle.COMPLETION_STAGE;
+        }
+        if (REACTOR_PRESENT && ReactorLocking.isMono(returnType)) {
+            return ReturnStyle.MONO;
+        }
+        if (REACTOR_PRESENT && ReactorLocking.isFlux(returnType)) {
+            return ReturnStyle.FLUX;
+        }
+        if (PUBLISHER != null && PUBLISHER.isAssignableFrom(returnType)) {
+            throw invalid(where, "the return type " + returnType.getName() + " is a reactive publisher other than "
+                    + "Mono or Flux, so the lock could not be held while it runs");
+        }
+        return ReturnStyle.PLAIN;
+    }
+
+    private static IllegalStateException invalid(String where, @Nullable String reason) {
+        return new IllegalStateException("Invalid @FileLocked on " + where + ": " + reason);
+    }
+
+    private static @Nullable Class<?> loadOptional(String name) {
+        try {
+            return ClassUtils.forName(name, LockedMethods.class.getClassLoader());
+        }
+        catch (ClassNotFoundException | LinkageError ex) {
+            return null;
+        }
+    }
+}

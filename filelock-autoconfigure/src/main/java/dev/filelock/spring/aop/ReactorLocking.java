@@ -1,0 +1,60 @@
+package dev.filelock.spring.aop;
+
+import dev.filelock.FileLockTimeoutException;
+import dev.filelock.LockHold;
+import dev.filelock.spring.FileLocked.OnTimeout;
+import dev.filelock.spring.LockBackend;
+import org.aopalliance.intercept.MethodInvocation;
+import org.reactivestreams.Publisher;
+import org.springframework.aop.ProxyMethodInvocation;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Holds the lock of a {@link dev.filelock.spring.FileLocked} method returning {@link Mono} or {@link Flux} from
+ * subscription to termination or cancellation; waits without blocking a thread. Loaded only when Reactor is present.
+ */
+final class ReactorLocking {
+
+    private ReactorLocking() {
+    }
+
+    static boolean isMono(Class<?> type) {
+        return Mono.class.isAssignableFrom(type);
+    }
+
+    static boolean isFlux(Class<?> type) {
+        return Flux.class.isAssignableFrom(type);
+    }
+
+    static Publisher<?> lock(MethodInvocation invocation, LockedMethod locked, String key, LockBackend backend) {
+        Mono<LockHold> acquisition = Mono
+            .fromFuture(() -> backend.acquireDetached(key, locked.kind(), locked.timeout()), false);
+        if (locked.onTimeout() == OnTimeout.SKIP) {
+            acquisition = acquisition.onErrorResume(FileLockTimeoutException.class, (ex) -> Mono.empty());
+        }
+        if (locked.returns() == LockedMethod.ReturnStyle.MONO) {
+            return Mono.usingWhen(acquisition, (hold) -> Mono.defer(() -> Mono.from(invoke(invocation))),
+                    ReactorLocking::release, (hold, error) -> release(hold), ReactorLocking::release);
+        }
+        return Flux.usingWhen(acquisition, (hold) -> Flux.defer(() -> invoke(invocation)), ReactorLocking::release,
+                (hold, error) -> release(hold), ReactorLocking::release);
+    }
+
+    /** Calls the method once per subscription, on a copy of the invocation so that resubscribing works. */
+    private static Publisher<?> invoke(MethodInvocation invocation) {
+        try {
+            MethodInvocation call = (invocation instanceof ProxyMethodInvocation proxied)
+                    ? proxied.invocableClone() : invocation;
+            Object result = call.proceed();
+            return (result != null) ? (Publisher<?>) result : Mono.empty();
+        }
+        catch (Throwable ex) {
+            return Mono.error(ex);
+        }
+    }
+
+    private static Mono<Void> release(LockHold hold) {
+        return Mono.fromRunnable(hold::close);
+    }
+}

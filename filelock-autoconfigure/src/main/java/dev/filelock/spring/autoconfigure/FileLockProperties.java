@@ -1,0 +1,261 @@
+package dev.filelock.spring.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Configuration properties for filelock ({@code filelock.*}).
+ */
+@ConfigurationProperties("filelock")
+public class FileLockProperties {
+
+    /** Default lock directory: "filelock" under the system temporary directory. */
+    static final Path DEFAULT_DIRECTORY = Path.of(System.getProperty("java.io.tmpdir"), "filelock");
+
+    /**
+     * Directory holding the lock files; lock keys and @FileLocked paths are resolved under it and can never leave it.
+     * Created if missing. Defaults to "filelock" under the system temporary directory.
+     */
+    private Path directory = DEFAULT_DIRECTORY;
+
+    /**
+     * How long @FileLocked methods wait for their lock when the annotation sets no timeout. Negative waits forever,
+     * zero makes one attempt.
+     */
+    private Duration defaultTimeout = Duration.ofMillis(-1);
+
+    /**
+     * Lock implementation: 'native' (flock, shared with Python's FileLock) or 'soft' (marker files, for filesystems
+     * where flock does not work; no read/write locks).
+     */
+    private Type type = Type.NATIVE;
+
+    /**
+     * Permission bits of new lock files, in octal such as 0644 (quote it in YAML). Unset creates them with 0666
+     * filtered by the umask.
+     */
+    private @Nullable String fileMode;
+
+    /**
+     * Longest pause between two attempts at a lock held by another process.
+     */
+    private Duration pollInterval = Duration.ofMillis(50);
+
+    /**
+     * Number of lock entries the registry keeps before it drops the unused ones; held entries are never dropped.
+     */
+    private int cacheCapacity = 10_000;
+
+    private final Annotation annotation = new Annotation();
+
+    /**
+     * Returns the lock directory.
+     *
+     * @return the directory
+     */
+    public Path getDirectory() {
+        return this.directory;
+    }
+
+    /**
+     * Sets the lock directory.
+     *
+     * @param directory the directory
+     */
+    public void setDirectory(Path directory) {
+        this.directory = directory;
+    }
+
+    /**
+     * Returns the timeout of {@code @FileLocked} methods that set none.
+     *
+     * @return the default timeout
+     */
+    public Duration getDefaultTimeout() {
+        return this.defaultTimeout;
+    }
+
+    /**
+     * Sets the timeout of {@code @FileLocked} methods that set none.
+     *
+     * @param defaultTimeout negative waits forever, zero makes one attempt
+     */
+    public void setDefaultTimeout(Duration defaultTimeout) {
+        this.defaultTimeout = defaultTimeout;
+    }
+
+    /**
+     * Returns the lock implementation.
+     *
+     * @return the type
+     */
+    public Type getType() {
+        return this.type;
+    }
+
+    /**
+     * Sets the lock implementation.
+     *
+     * @param type the type
+     */
+    public void setType(Type type) {
+        this.type = type;
+    }
+
+    /**
+     * Returns the octal permission bits of new lock files.
+     *
+     * @return the mode, or {@code null} for the umask default
+     */
+    public @Nullable String getFileMode() {
+        return this.fileMode;
+    }
+
+    /**
+     * Sets the octal permission bits of new lock files.
+     *
+     * @param fileMode the mode such as {@code 0644}, or {@code null} for the umask default
+     */
+    public void setFileMode(@Nullable String fileMode) {
+        this.fileMode = fileMode;
+    }
+
+    /**
+     * Returns the longest pause between two attempts at a lock held by another process.
+     *
+     * @return the poll interval
+     */
+    public Duration getPollInterval() {
+        return this.pollInterval;
+    }
+
+    /**
+     * Sets the longest pause between two attempts at a lock held by another process.
+     *
+     * @param pollInterval a positive duration
+     */
+    public void setPollInterval(Duration pollInterval) {
+        this.pollInterval = pollInterval;
+    }
+
+    /**
+     * Returns how many lock entries the registry keeps before it drops the unused ones.
+     *
+     * @return the cache capacity
+     */
+    public int getCacheCapacity() {
+        return this.cacheCapacity;
+    }
+
+    /**
+     * Sets how many lock entries the registry keeps before it drops the unused ones.
+     *
+     * @param cacheCapacity a positive number of entries
+     */
+    public void setCacheCapacity(int cacheCapacity) {
+        this.cacheCapacity = cacheCapacity;
+    }
+
+    /**
+     * Returns the settings of the {@code @FileLocked} support.
+     *
+     * @return the annotation settings
+     */
+    public Annotation getAnnotation() {
+        return this.annotation;
+    }
+
+    /**
+     * Returns the file mode as permission bits, or -1 when unset.
+     *
+     * @throws InvalidConfigurationPropertyValueException if the mode is not octal permission bits
+     */
+    int fileModeBits() {
+        if (this.fileMode == null || this.fileMode.isBlank()) {
+            return -1;
+        }
+        String digits = this.fileMode.trim();
+        if (!digits.matches("0?[0-7]{1,3}")) {
+            throw new InvalidConfigurationPropertyValueException("filelock.file-mode", this.fileMode,
+                    "must be octal permission bits between 0000 and 0777, such as 0644");
+        }
+        return Integer.parseInt(digits, 8);
+    }
+
+    /**
+     * Returns the poll interval.
+     *
+     * @throws InvalidConfigurationPropertyValueException if it is not positive
+     */
+    Duration checkedPollInterval() {
+        if (this.pollInterval.isZero() || this.pollInterval.isNegative()) {
+            throw new InvalidConfigurationPropertyValueException("filelock.poll-interval", this.pollInterval,
+                    "must be positive");
+        }
+        return this.pollInterval;
+    }
+
+    /** The lock implementation behind the registry. */
+    public enum Type {
+
+        /** Native {@code flock(2)} locks; read/write locks use SQLite. */
+        NATIVE,
+
+        /** Marker-file locks ({@code O_CREAT|O_EXCL}); no read/write locks. */
+        SOFT
+    }
+
+    /** Settings of the {@code @FileLocked} annotation support. */
+    public static class Annotation {
+
+        /**
+         * Whether to apply @FileLocked to Spring beans.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Order of the @FileLocked advisor; it must run before (have a smaller order than) the transaction advisor so
+         * that the lock is taken before a transaction begins and released after it ends.
+         */
+        private int order = Integer.MAX_VALUE - 1000;
+
+        /**
+         * Tells whether {@code @FileLocked} is applied.
+         *
+         * @return whether enabled
+         */
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        /**
+         * Sets whether {@code @FileLocked} is applied.
+         *
+         * @param enabled whether enabled
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * Returns the order of the {@code @FileLocked} advisor.
+         *
+         * @return the order
+         */
+        public int getOrder() {
+            return this.order;
+        }
+
+        /**
+         * Sets the order of the {@code @FileLocked} advisor.
+         *
+         * @param order the order
+         */
+        public void setOrder(int order) {
+            this.order = order;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.filelock.spring.processes;
+
+import dev.filelock.spring.FileLocked;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests that two Spring applications in separate JVMs never run one {@link FileLocked} method at the same time.
+ */
+class FileLockedMultiProcessTests {
+
+    private static final int INCREMENTS = 300;
+
+    @TempDir
+    Path shared;
+
+    @Test
+    void twoApplicationsAreNeverInsideTheMethodTogether() throws Exception {
+        Path locks = Files.createDirectory(this.shared.resolve("locks"));
+        try (ChildJvm a = start("a", locks); ChildJvm b = start("b", locks)) {
+            assertThat(a.awaitExit(Duration.ofMinutes(2))).as("exit code of a; log:%n%s", a.log()).isZero();
+            assertThat(b.awaitExit(Duration.ofMinutes(2))).as("exit code of b; log:%n%s", b.log()).isZero();
+        }
+        assertThat(Signals.lines(this.shared.resolve("violations"))).isEmpty();
+        assertThat(Files.readString(this.shared.resolve("counter"))).isEqualTo(Integer.toString(2 * INCREMENTS));
+        assertThat(locks.resolve("counter.lock")).exists();
+    }
+
+    private ChildJvm start(String name, Path locks) throws Exception {
+        return ChildJvm.start(name, CounterApplication.class, this.shared, "--filelock.directory=" + locks,
+                "--shared=" + this.shared, "--name=" + name, "--increments=" + INCREMENTS,
+                "--spring.main.banner-mode=off", "--logging.level.root=warn");
+    }
+}

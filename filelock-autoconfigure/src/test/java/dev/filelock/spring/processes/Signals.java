@@ -1,0 +1,52 @@
+package dev.filelock.spring.processes;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/** Coordination between test JVMs through files in a shared directory. */
+final class Signals {
+
+    private Signals() {
+    }
+
+    /** Appends one line; a small append is atomic on a local filesystem, so lines of several JVMs never interleave. */
+    static void append(Path file, String line) {
+        try {
+            Files.write(file, (line + "\n").getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    static List<String> lines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file) : List.of();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** Waits in a child JVM until every named file exists (a start barrier between processes). */
+    static void awaitFiles(Path... files) throws InterruptedException {
+        while (!allExist(files)) {
+            Thread.sleep(5);
+        }
+    }
+
+    private static boolean allExist(Path... files) {
+        for (Path file : files) {
+            if (!Files.exists(file)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
