@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -30,7 +31,7 @@ final class ReadWriteEntry {
     private @Nullable LockMode osMode;
     private int waitingWriters;
     private int pending;
-    private boolean attempting;
+    private @Nullable Thread attempter;
 
     /** Lock objects attached to this entry; read and written only inside the table's atomic map operations. */
     int users;
@@ -106,7 +107,7 @@ final class ReadWriteEntry {
 
     /** Only one thread talks to the backend, only while nothing is held, and new readers give way to writers. */
     private boolean mayAttemptOsLock(LockMode mode) {
-        return osMode == null && !attempting && (mode == LockMode.WRITE || waitingWriters == 0);
+        return osMode == null && attempter == null && (mode == LockMode.WRITE || waitingWriters == 0);
     }
 
     private void awaitChange(Deadline deadline) throws InterruptedException {
@@ -122,14 +123,14 @@ final class ReadWriteEntry {
     }
 
     private boolean attemptOsLock(LockMode mode, BackendWait wait) {
-        attempting = true;
+        attempter = Thread.currentThread();
         boolean acquired = false;
         mutex.unlock();
         try {
             acquired = backend.acquire(mode, wait);
         } finally {
             mutex.lock();
-            attempting = false;
+            attempter = null;
             if (acquired) {
                 osMode = mode;
             }
@@ -226,6 +227,10 @@ final class ReadWriteEntry {
             }
             releaseOsLockIfUnheld();
             changed.signalAll();
+            if (attempter != null) {
+                // It may be pausing between two attempts for this lock object: let it see the close now.
+                LockSupport.unpark(attempter);
+            }
         } finally {
             mutex.unlock();
         }
