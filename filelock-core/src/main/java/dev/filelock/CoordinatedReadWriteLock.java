@@ -31,6 +31,11 @@ class CoordinatedReadWriteLock implements ReadWriteFileLock {
     private final Lock writeLock = new ReadWriteLockView(this, LockMode.WRITE);
     private volatile boolean closed;
     private volatile @Nullable Attachment attachment;
+    /**
+     * The levels most recently taken through this object by a thread (or, when shared, by anyone), while they last: a
+     * nested acquire or release by that owner counts on them directly. Written under the entry's mutex.
+     */
+    private volatile @Nullable ReadWriteLevels recentLevels;
 
     private record Attachment(ReadWriteTable.Key key, ReadWriteEntry entry, Cleaner.Cleanable detach) {
     }
@@ -171,15 +176,22 @@ class CoordinatedReadWriteLock implements ReadWriteFileLock {
     }
 
     private LockHold acquire(LockMode mode, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        ReadWriteLevels reentered = reenterAsCaller(mode);
+        if (reentered != null) {
+            return new ReadWriteHold(this, reentered);
+        }
         return acquire(callerOwner(), mode, deadline(timeout));
     }
 
     private Optional<LockHold> tryAcquire(LockMode mode) {
-        ReadWriteOwner owner = callerOwner();
+        ReadWriteLevels reentered = reenterAsCaller(mode);
+        if (reentered != null) {
+            return Optional.of(new ReadWriteHold(this, reentered));
+        }
         try {
-            return acquireLevel(owner, mode, Deadline.after(Duration.ZERO))
-                    ? Optional.of(new ReadWriteHold(this, owner, mode))
-                    : Optional.empty();
+            ReadWriteLevels levels = acquireLevels(callerOwner(), mode, Deadline.after(Duration.ZERO));
+            return levels == null ? Optional.empty() : Optional.of(new ReadWriteHold(this, levels));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
@@ -189,8 +201,9 @@ class CoordinatedReadWriteLock implements ReadWriteFileLock {
     /** Acquires a level for the owner or throws the timeout, interruption or misuse exception. */
     LockHold acquire(ReadWriteOwner owner, LockMode mode, Deadline deadline) {
         try {
-            if (acquireLevel(owner, mode, deadline)) {
-                return new ReadWriteHold(this, owner, mode);
+            ReadWriteLevels levels = acquireLevels(owner, mode, deadline);
+            if (levels != null) {
+                return new ReadWriteHold(this, levels);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -201,6 +214,11 @@ class CoordinatedReadWriteLock implements ReadWriteFileLock {
 
     /** Acquires a level, returning false at the deadline; the view methods build on this. */
     boolean acquireLevel(ReadWriteOwner owner, LockMode mode, Deadline deadline) throws InterruptedException {
+        return acquireLevels(owner, mode, deadline) != null;
+    }
+
+    private @Nullable ReadWriteLevels acquireLevels(ReadWriteOwner owner, LockMode mode, Deadline deadline)
+            throws InterruptedException {
         Attachment current = attach();
         try {
             return current.entry().acquire(owner, mode, deadline, options.pollInterval(), path);
@@ -211,10 +229,62 @@ class CoordinatedReadWriteLock implements ReadWriteFileLock {
         }
     }
 
-    /** Releases one level of the mode; false if the owner held none. */
-    boolean releaseLevel(ReadWriteOwner owner, LockMode mode) {
+    /**
+     * Adds a level of the mode when the caller already holds that mode through this object, touching only the caller's
+     * levels and the entry's mutex (no owner object, no lookup, no deadline).
+     *
+     * @return the caller's levels, or null when the caller must take the general path
+     */
+    @Nullable ReadWriteLevels reenterAsCaller(LockMode mode) {
+        ReadWriteLevels recent = recentLevels;
+        if (recent == null || !isCaller(recent.owner)) {
+            return null;
+        }
+        Attachment current = attachment;
+        return current != null && current.entry().reenter(recent, mode) ? recent : null;
+    }
+
+    /** Releases one level of the mode held by the caller; false if the caller held none. */
+    boolean releaseLevelAsCaller(LockMode mode) {
+        ReadWriteLevels recent = recentLevels;
+        Attachment current = attachment;
+        if (recent != null && current != null && recent.mode == mode && isCaller(recent.owner)
+                && current.entry().release(recent)) {
+            return true;
+        }
+        return releaseLevel(callerOwner(), mode);
+    }
+
+    /** Releases one level of a hold's levels, or, once those have ended, one level its owner holds in that mode now. */
+    void releaseLevel(ReadWriteLevels levels) {
+        Attachment current = attachment;
+        if (current != null && !current.entry().release(levels)) {
+            current.entry().release(levels.owner, levels.mode);
+        }
+    }
+
+    private boolean releaseLevel(ReadWriteOwner owner, LockMode mode) {
         Attachment current = attachment;
         return current != null && current.entry().release(owner, mode);
+    }
+
+    private boolean isCaller(ReadWriteOwner owner) {
+        return options.ownership() == Ownership.SHARED ? owner == sharedOwner : owner.thread() == Thread.currentThread();
+    }
+
+    /** Called by the entry, under its mutex, when levels were taken through this object. */
+    void levelsTaken(ReadWriteLevels levels) {
+        // An asynchronous hold's owner is never the caller of a later acquire: not worth remembering.
+        if (levels.owner.token() == null && recentLevels != levels) {
+            recentLevels = levels;
+        }
+    }
+
+    /** Called by the entry, under its mutex, when levels taken through this object have ended. */
+    void levelsEnded(ReadWriteLevels levels) {
+        if (recentLevels == levels) {
+            recentLevels = null; // nor keep the owning thread reachable
+        }
     }
 
     private CompletableFuture<LockHold> acquireAsync(LockMode mode, Duration timeout) {
@@ -224,8 +294,9 @@ class CoordinatedReadWriteLock implements ReadWriteFileLock {
         if (!Thread.currentThread().isInterrupted()) {
             try {
                 // A free lock is taken on the caller's thread: no thread is started for the common case.
-                if (acquireLevel(owner, mode, Deadline.after(Duration.ZERO))) {
-                    return CompletableFuture.completedFuture(new ReadWriteHold(this, owner, mode));
+                ReadWriteLevels levels = acquireLevels(owner, mode, Deadline.after(Duration.ZERO));
+                if (levels != null) {
+                    return CompletableFuture.completedFuture(new ReadWriteHold(this, levels));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

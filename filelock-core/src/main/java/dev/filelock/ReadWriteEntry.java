@@ -3,6 +3,7 @@ package dev.filelock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
@@ -25,9 +26,8 @@ final class ReadWriteEntry {
     private final Condition changed = mutex.newCondition();
     private final ReadWriteBackend backend;
 
-    private final Map<ReadWriteOwner, Integer> readers = new HashMap<>();
-    private @Nullable ReadWriteOwner writer;
-    private int writeLevels;
+    private final Map<ReadWriteOwner, ReadWriteLevels> readers = new HashMap<>();
+    private @Nullable ReadWriteLevels writer;
     private @Nullable LockMode osMode;
     private int waitingWriters;
     private int pending;
@@ -43,17 +43,18 @@ final class ReadWriteEntry {
     /**
      * Acquires one level of the given mode for the owner.
      *
-     * @return true when acquired, false when the deadline passed first
+     * @return the owner's levels when acquired, null when the deadline passed first
      * @throws InterruptedException if the thread was interrupted while waiting (its status is cleared)
      * @throws IllegalStateException on an upgrade, a downgrade, a wait for the calling thread itself, or a closed lock
      * @throws FileLockException if the backend cannot use the lock file
      */
-    boolean acquire(ReadWriteOwner owner, LockMode mode, Deadline deadline, Duration pollInterval, Path path)
+    @Nullable ReadWriteLevels acquire(ReadWriteOwner owner, LockMode mode, Deadline deadline, Duration pollInterval, Path path)
             throws InterruptedException {
         mutex.lock();
         try {
-            if (reenter(owner, mode, path)) {
-                return true;
+            ReadWriteLevels reentered = reenter(owner, mode, path);
+            if (reentered != null) {
+                return reentered;
             }
             if (!deadline.isExpired()) {
                 refuseWaitingForItself(owner, mode, path);
@@ -76,20 +77,38 @@ final class ReadWriteEntry {
         }
     }
 
-    private boolean awaitTurn(ReadWriteOwner owner, LockMode mode, Deadline deadline, Duration pollInterval, Path path)
+    /**
+     * Adds a level to levels the caller holds, without looking the owner up.
+     *
+     * @return false when those levels have ended or are of the other mode: the caller then takes {@link #acquire}, which
+     *     also refuses an upgrade or a downgrade
+     */
+    boolean reenter(ReadWriteLevels levels, LockMode mode) {
+        mutex.lock();
+        try {
+            if (!levels.isHeld() || levels.mode != mode) {
+                return false;
+            }
+            levels.count++;
+            return true;
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    private @Nullable ReadWriteLevels awaitTurn(
+            ReadWriteOwner owner, LockMode mode, Deadline deadline, Duration pollInterval, Path path)
             throws InterruptedException {
         while (true) {
             if (owner.lock().isClosed()) {
                 throw ReadWriteMessages.closed(path);
             }
             if (mode == LockMode.READ && canJoinReaders(owner)) {
-                readers.merge(owner, 1, Integer::sum);
-                return true;
+                return recordFirstLevel(owner, mode);
             }
             if (mayAttemptOsLock(mode)) {
                 if (attemptOsLock(mode, new BackendWait(deadline, pollInterval, owner.lock()::isClosed))) {
-                    recordFirstLevel(owner, mode);
-                    return true;
+                    return recordFirstLevel(owner, mode);
                 }
                 // An expired single attempt reports a timeout and leaves the interrupt status alone.
                 if (!deadline.isExpired() && Thread.interrupted()) {
@@ -100,7 +119,7 @@ final class ReadWriteEntry {
                 continue;
             }
             if (deadline.isExpired() && !owner.lock().isClosed()) {
-                return false;
+                return null;
             }
         }
     }
@@ -139,32 +158,36 @@ final class ReadWriteEntry {
         return acquired;
     }
 
-    private void recordFirstLevel(ReadWriteOwner owner, LockMode mode) {
+    private ReadWriteLevels recordFirstLevel(ReadWriteOwner owner, LockMode mode) {
+        ReadWriteLevels levels = new ReadWriteLevels(owner, mode);
         if (mode == LockMode.READ) {
-            readers.put(owner, 1);
+            readers.put(owner, levels);
         } else {
-            writer = owner;
-            writeLevels = 1;
+            writer = levels;
         }
+        owner.lock().levelsTaken(levels);
+        return levels;
     }
 
-    private boolean reenter(ReadWriteOwner owner, LockMode mode, Path path) {
-        Integer readLevels = readers.get(owner);
-        if (readLevels != null) {
-            if (mode == LockMode.WRITE) {
-                throw ReadWriteMessages.upgrade(path);
-            }
-            readers.put(owner, readLevels + 1);
-            return true;
+    private @Nullable ReadWriteLevels reenter(ReadWriteOwner owner, LockMode mode, Path path) {
+        ReadWriteLevels levels = levelsOf(owner);
+        if (levels == null) {
+            return null;
         }
-        if (owner.equals(writer)) {
-            if (mode == LockMode.READ) {
-                throw ReadWriteMessages.downgrade(path);
-            }
-            writeLevels++;
-            return true;
+        if (levels.mode != mode) {
+            throw mode == LockMode.WRITE ? ReadWriteMessages.upgrade(path) : ReadWriteMessages.downgrade(path);
         }
-        return false;
+        levels.count++;
+        owner.lock().levelsTaken(levels);
+        return levels;
+    }
+
+    private @Nullable ReadWriteLevels levelsOf(ReadWriteOwner owner) {
+        ReadWriteLevels levels = readers.get(owner);
+        if (levels != null) {
+            return levels;
+        }
+        return writer != null && writer.owner.equals(owner) ? writer : null;
     }
 
     /**
@@ -175,7 +198,7 @@ final class ReadWriteEntry {
         if (owner.thread() == null) {
             return;
         }
-        if (writer != null && owner.isSameThreadElsewhere(writer)) {
+        if (writer != null && owner.isSameThreadElsewhere(writer.owner)) {
             throw ReadWriteMessages.heldElsewhere(path, LockMode.WRITE, mode);
         }
         if (mode == LockMode.WRITE && readers.keySet().stream().anyMatch(owner::isSameThreadElsewhere)) {
@@ -196,10 +219,29 @@ final class ReadWriteEntry {
     boolean release(ReadWriteOwner owner, LockMode mode) {
         mutex.lock();
         try {
-            if (heldMode(owner).orElse(null) != mode) {
+            ReadWriteLevels levels = levelsOf(owner);
+            if (levels == null || levels.mode != mode) {
                 return false;
             }
-            releaseLevels(owner, 1);
+            releaseLevels(levels, 1);
+            return true;
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /**
+     * Releases one of the given levels, without looking the owner up.
+     *
+     * @return false if they have ended (released by force or by closing the lock object): nothing was released
+     */
+    boolean release(ReadWriteLevels levels) {
+        mutex.lock();
+        try {
+            if (!levels.isHeld()) {
+                return false;
+            }
+            releaseLevels(levels, 1);
             return true;
         } finally {
             mutex.unlock();
@@ -210,7 +252,10 @@ final class ReadWriteEntry {
     void release(ReadWriteOwner owner, boolean force) {
         mutex.lock();
         try {
-            releaseLevels(owner, force ? Integer.MAX_VALUE : 1);
+            ReadWriteLevels levels = levelsOf(owner);
+            if (levels != null) {
+                releaseLevels(levels, force ? Integer.MAX_VALUE : 1);
+            }
         } finally {
             mutex.unlock();
         }
@@ -220,10 +265,16 @@ final class ReadWriteEntry {
     void releaseAll(CoordinatedReadWriteLock lock) {
         mutex.lock();
         try {
-            readers.keySet().removeIf(owner -> owner.lock() == lock);
-            if (writer != null && writer.lock() == lock) {
+            for (Iterator<ReadWriteLevels> held = readers.values().iterator(); held.hasNext(); ) {
+                ReadWriteLevels levels = held.next();
+                if (levels.owner.lock() == lock) {
+                    end(levels);
+                    held.remove();
+                }
+            }
+            if (writer != null && writer.owner.lock() == lock) {
+                end(writer);
                 writer = null;
-                writeLevels = 0;
             }
             releaseOsLockIfUnheld();
             changed.signalAll();
@@ -236,24 +287,24 @@ final class ReadWriteEntry {
         }
     }
 
-    private void releaseLevels(ReadWriteOwner owner, int count) {
-        Integer readLevels = readers.get(owner);
-        if (readLevels != null) {
-            if (readLevels > count) {
-                readers.put(owner, readLevels - count);
-            } else {
-                readers.remove(owner);
-                releaseOsLockIfUnheld();
-            }
-        } else if (owner.equals(writer)) {
-            if (writeLevels > count) {
-                writeLevels -= count;
-            } else {
-                writer = null;
-                writeLevels = 0;
-                releaseOsLockIfUnheld();
-            }
+    private void releaseLevels(ReadWriteLevels levels, int count) {
+        if (levels.count > count) {
+            levels.count -= count;
+            return;
         }
+        end(levels);
+        if (levels.mode == LockMode.READ) {
+            readers.remove(levels.owner);
+        } else {
+            writer = null;
+        }
+        releaseOsLockIfUnheld();
+    }
+
+    /** Marks levels as ended, so that their holds and the lock object's shortcut no longer count on them. */
+    private static void end(ReadWriteLevels levels) {
+        levels.count = 0;
+        levels.owner.lock().levelsEnded(levels);
     }
 
     private void releaseOsLockIfUnheld() {
@@ -270,10 +321,8 @@ final class ReadWriteEntry {
     Optional<LockMode> heldMode(ReadWriteOwner owner) {
         mutex.lock();
         try {
-            if (readers.containsKey(owner)) {
-                return Optional.of(LockMode.READ);
-            }
-            return owner.equals(writer) ? Optional.of(LockMode.WRITE) : Optional.empty();
+            ReadWriteLevels levels = levelsOf(owner);
+            return levels == null ? Optional.empty() : Optional.of(levels.mode);
         } finally {
             mutex.unlock();
         }
@@ -282,10 +331,8 @@ final class ReadWriteEntry {
     int levels(ReadWriteOwner owner) {
         mutex.lock();
         try {
-            if (owner.equals(writer)) {
-                return writeLevels;
-            }
-            return readers.getOrDefault(owner, 0);
+            ReadWriteLevels levels = levelsOf(owner);
+            return levels == null ? 0 : levels.count;
         } finally {
             mutex.unlock();
         }

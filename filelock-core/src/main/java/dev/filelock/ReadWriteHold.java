@@ -1,20 +1,30 @@
 package dev.filelock;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** One level of a read/write lock held by one owner; closing it from any thread releases that level once. */
 final class ReadWriteHold implements LockHold {
 
-    private final CoordinatedReadWriteLock lock;
-    private final ReadWriteOwner owner;
-    private final LockMode mode;
-    private final AtomicBoolean released = new AtomicBoolean();
+    private static final VarHandle RELEASED;
 
-    ReadWriteHold(CoordinatedReadWriteLock lock, ReadWriteOwner owner, LockMode mode) {
+    static {
+        try {
+            RELEASED = MethodHandles.lookup().findVarHandle(ReadWriteHold.class, "released", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final CoordinatedReadWriteLock lock;
+    private final ReadWriteLevels levels;
+    /** Set once by the first close (a field rather than an AtomicBoolean: a nested hold allocates only itself). */
+    private volatile boolean released;
+
+    ReadWriteHold(CoordinatedReadWriteLock lock, ReadWriteLevels levels) {
         this.lock = lock;
-        this.owner = owner;
-        this.mode = mode;
+        this.levels = levels;
     }
 
     @Override
@@ -24,14 +34,14 @@ final class ReadWriteHold implements LockHold {
 
     @Override
     public void close() {
-        if (released.compareAndSet(false, true)) {
+        if (RELEASED.compareAndSet(this, false, true)) {
             // Already gone if the level was force-released or the lock object closed: nothing to do then.
-            lock.releaseLevel(owner, mode);
+            lock.releaseLevel(levels);
         }
     }
 
     @Override
     public String toString() {
-        return "LockHold[" + mode + " " + lock.path() + (released.get() ? ", released]" : "]");
+        return "LockHold[" + levels.mode + " " + lock.path() + (released ? ", released]" : "]");
     }
 }

@@ -25,6 +25,9 @@ final class ReadWriteLockView implements Lock {
 
     @Override
     public void lock() {
+        if (lock.reenterAsCaller(mode) != null) {
+            return;
+        }
         Deadline deadline = Deadline.forever();
         ReadWriteOwner owner = lock.callerOwner();
         boolean interrupted = false;
@@ -50,11 +53,16 @@ final class ReadWriteLockView implements Lock {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        lock.acquireLevel(lock.callerOwner(), mode, Deadline.forever());
+        if (lock.reenterAsCaller(mode) == null) {
+            lock.acquireLevel(lock.callerOwner(), mode, Deadline.forever());
+        }
     }
 
     @Override
     public boolean tryLock() {
+        if (lock.reenterAsCaller(mode) != null) {
+            return true;
+        }
         try {
             return lock.acquireLevel(lock.callerOwner(), mode, Deadline.after(Duration.ZERO));
         } catch (InterruptedException e) {
@@ -68,12 +76,16 @@ final class ReadWriteLockView implements Lock {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        return lock.acquireLevel(lock.callerOwner(), mode, Deadline.after(Duration.ofNanos(Math.max(unit.toNanos(time), 0))));
+        long nanos = Math.max(unit.toNanos(time), 0);
+        if (lock.reenterAsCaller(mode) != null) {
+            return true;
+        }
+        return lock.acquireLevel(lock.callerOwner(), mode, Deadline.after(Duration.ofNanos(nanos)));
     }
 
     @Override
     public void unlock() {
-        if (!lock.releaseLevel(lock.callerOwner(), mode)) {
+        if (!lock.releaseLevelAsCaller(mode)) {
             throw new IllegalMonitorStateException("The " + mode.name().toLowerCase(Locale.ROOT)
                     + " lock on '" + lock.path() + "' is not held by " + describeCaller());
         }
