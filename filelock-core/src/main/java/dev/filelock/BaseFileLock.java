@@ -2,6 +2,7 @@ package dev.filelock;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,11 @@ abstract class BaseFileLock implements FileLock {
 
     @Override
     public LockHold acquire(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        Object holder = reenterAsCaller();
+        if (holder != null) {
+            return new OwnerHold(this, holder);
+        }
         Object owner = currentOwner();
         boolean acquired;
         try {
@@ -60,6 +66,10 @@ abstract class BaseFileLock implements FileLock {
 
     @Override
     public Optional<LockHold> tryAcquire() {
+        Object holder = reenterAsCaller();
+        if (holder != null) {
+            return Optional.of(new OwnerHold(this, holder));
+        }
         Object owner = currentOwner();
         return attemptOnce(owner) ? Optional.of(new OwnerHold(this, owner)) : Optional.empty();
     }
@@ -116,7 +126,7 @@ abstract class BaseFileLock implements FileLock {
 
     @Override
     public void release(boolean force) {
-        releaseFor(currentOwner(), force);
+        releaseAsCaller(force);
     }
 
     @Override
@@ -132,7 +142,8 @@ abstract class BaseFileLock implements FileLock {
         }
         entry.mutex.lock();
         try {
-            return entry.retired ? 0 : entry.holdsOf(currentOwner());
+            Object holder = entry.owner();
+            return entry.retired || holder == null || !isCaller(holder) ? 0 : entry.holdsOf(holder);
         } finally {
             entry.mutex.unlock();
         }
@@ -140,6 +151,9 @@ abstract class BaseFileLock implements FileLock {
 
     @Override
     public void lock() {
+        if (reenterAsCaller() != null) {
+            return;
+        }
         try {
             acquireFor(currentOwner(), Deadline.forever(), true, null, false);
         } catch (InterruptedException impossible) {
@@ -152,12 +166,14 @@ abstract class BaseFileLock implements FileLock {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        acquireFor(currentOwner(), Deadline.forever(), true, null, true);
+        if (reenterAsCaller() == null) {
+            acquireFor(currentOwner(), Deadline.forever(), true, null, true);
+        }
     }
 
     @Override
     public boolean tryLock() {
-        return attemptOnce(currentOwner());
+        return reenterAsCaller() != null || attemptOnce(currentOwner());
     }
 
     @Override
@@ -165,12 +181,13 @@ abstract class BaseFileLock implements FileLock {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        return acquireFor(currentOwner(), Deadline.after(Duration.ofNanos(unit.toNanos(Math.max(0, time)))), true, null, true);
+        Duration timeout = Duration.ofNanos(unit.toNanos(Math.max(0, time)));
+        return reenterAsCaller() != null || acquireFor(currentOwner(), Deadline.after(timeout), true, null, true);
     }
 
     @Override
     public void unlock() {
-        if (!releaseFor(currentOwner(), false)) {
+        if (!releaseAsCaller(false)) {
             throw new IllegalMonitorStateException("The lock '" + path + "' is not held by "
                     + (options.ownership() == Ownership.THREAD ? "the current thread" : "this lock object"));
         }
@@ -219,6 +236,30 @@ abstract class BaseFileLock implements FileLock {
         }
     }
 
+    /**
+     * Adds a level when the caller (this thread, or anyone for a shared lock object) holds the lock through this object:
+     * only the held entry's mutex, no owner object, no deadline, no table.
+     *
+     * @return the owner that holds the lock, or null when the caller must take the general path
+     */
+    private @Nullable Object reenterAsCaller() {
+        LockEntry entry = heldEntry;
+        if (entry == null) {
+            return null;
+        }
+        entry.mutex.lock();
+        try {
+            Object holder = entry.owner();
+            if (entry.retired || holder == null || !isCaller(holder)) {
+                return null;
+            }
+            entry.addLevel();
+            return holder;
+        } finally {
+            entry.mutex.unlock();
+        }
+    }
+
     private boolean reenter(Object owner) {
         LockEntry entry = heldEntry;
         if (entry == null) {
@@ -239,15 +280,30 @@ abstract class BaseFileLock implements FileLock {
             return false;
         }
         entry.mutex.lock();
-        boolean held = !entry.retired && entry.holdsOf(owner) > 0;
-        boolean ended = held && entry.release(owner, force, path);
+        return release(entry, !entry.retired && entry.holdsOf(owner) > 0 ? owner : null, force);
+    }
+
+    /** Releases a level of the caller's hold (see {@link #reenterAsCaller}); false when the caller holds nothing here. */
+    private boolean releaseAsCaller(boolean force) {
+        LockEntry entry = heldEntry;
+        if (entry == null) {
+            return false;
+        }
+        entry.mutex.lock();
+        Object holder = entry.owner();
+        return release(entry, !entry.retired && holder != null && isCaller(holder) ? holder : null, force);
+    }
+
+    /** Releases a level of the holder's hold, if any, and unlocks the entry's mutex (which the caller locked). */
+    private boolean release(LockEntry entry, @Nullable Object holder, boolean force) {
+        boolean ended = holder != null && entry.release(holder, force, path);
         if (ended) {
             heldEntry = null;
             LockTable.INSTANCE.checkin(entry);
         } else {
             entry.mutex.unlock();
         }
-        return held;
+        return holder != null;
     }
 
     private LockKey key() {
@@ -261,6 +317,13 @@ abstract class BaseFileLock implements FileLock {
 
     private Object currentOwner() {
         return options.ownership() == Ownership.SHARED ? this : new ThreadOwner(this, Thread.currentThread());
+    }
+
+    /** Whether the owner is the one {@link #currentOwner()} would return now, without creating that. */
+    private boolean isCaller(Object owner) {
+        return options.ownership() == Ownership.SHARED
+                ? owner == this
+                : owner instanceof ThreadOwner threadOwner && threadOwner.lock() == this && threadOwner.thread() == Thread.currentThread();
     }
 
     /** The owner of one asynchronously acquired hold of a per-thread lock: the hold itself, not a thread. */

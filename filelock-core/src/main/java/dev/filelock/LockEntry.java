@@ -53,6 +53,16 @@ final class LockEntry {
         this.backend = LockBackend.create(key);
     }
 
+    /** Who holds the lock now, or null. */
+    @Nullable Object owner() {
+        return owner;
+    }
+
+    /** Adds a level for the owner, which the caller found holding. */
+    void addLevel() {
+        holds++;
+    }
+
     /** Adds a level for an owner that already holds the lock; false if it does not. */
     boolean reenter(Object requester) {
         if (requester.equals(owner)) {

@@ -1,14 +1,26 @@
 package dev.filelock;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** One level held by one owner; closing it releases that level once, from whichever thread closes it. */
 final class OwnerHold implements LockHold {
 
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(OwnerHold.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final BaseFileLock lock;
     private final Object owner;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set once by the first close (a field rather than an AtomicBoolean: a reentrant hold allocates only itself). */
+    private volatile boolean closed;
 
     OwnerHold(BaseFileLock lock, Object owner) {
         this.lock = lock;
@@ -22,13 +34,13 @@ final class OwnerHold implements LockHold {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (CLOSED.compareAndSet(this, false, true)) {
             lock.releaseFor(owner, false);
         }
     }
 
     @Override
     public String toString() {
-        return "LockHold[" + lock.path() + (closed.get() ? ", released]" : "]");
+        return "LockHold[" + lock.path() + (closed ? ", released]" : "]");
     }
 }
