@@ -20,6 +20,8 @@ final class FlockBackend implements LockBackend {
     private final Path canonicalPath;
     private final byte[] cPath;
     private @Nullable Descriptor cached;
+    /** Scratch space for the stat after each {@link #tryLock}, which runs under this object's monitor. */
+    private final byte[] statBuffer = new byte[StatCalls.BUFFER_SIZE];
 
     FlockBackend(Path canonicalPath) {
         this.canonicalPath = canonicalPath;
@@ -47,11 +49,11 @@ final class FlockBackend implements LockBackend {
                 closeCached();
                 if (descriptor.createdHere) {
                     // Leave no empty file behind that a marker-file lock would take for a holder (Python unlinks too).
-                    descriptor.deleteIfStillAt(canonicalPath, cPath);
+                    descriptor.deleteIfStillAt(canonicalPath, cPath, statBuffer);
                 }
                 throw flockFailure(request.path(), e);
             }
-            if (descriptor.isStillAt(cPath)) {
+            if (descriptor.isStillAt(cPath, statBuffer)) {
                 return descriptor;
             }
             // A peer (Python filelock 3.28) deleted or replaced the file after we opened it: lock what is there now.
@@ -66,6 +68,7 @@ final class FlockBackend implements LockBackend {
 
     @Override
     public OsHold lockBlocking(LockRequest request) {
+        byte[] waiterStatBuffer = new byte[StatCalls.BUFFER_SIZE]; // runs beside tryLock, so not this.statBuffer
         while (true) {
             Descriptor descriptor = open(request);
             try {
@@ -74,7 +77,7 @@ final class FlockBackend implements LockBackend {
                 descriptor.close();
                 throw e;
             }
-            if (descriptor.isStillAt(cPath)) {
+            if (descriptor.isStillAt(cPath, waiterStatBuffer)) {
                 return descriptor;
             }
             descriptor.close();
@@ -218,8 +221,8 @@ final class FlockBackend implements LockBackend {
             this.createdHere = createdHere;
         }
 
-        void deleteIfStillAt(Path path, byte[] cPath) {
-            if (isStillAt(cPath)) {
+        void deleteIfStillAt(Path path, byte[] cPath, byte[] statBuffer) {
+            if (isStillAt(cPath, statBuffer)) {
                 try {
                     Files.deleteIfExists(path);
                 } catch (IOException ignored) {
@@ -228,9 +231,9 @@ final class FlockBackend implements LockBackend {
             }
         }
 
-        boolean isStillAt(byte[] cPath) {
+        boolean isStillAt(byte[] cPath, byte[] statBuffer) {
             try {
-                return Posix.identity(cPath).equals(identity);
+                return Posix.identity(cPath, statBuffer).equals(identity);
             } catch (LastErrorException deletedOrUnreadable) {
                 return false;
             }

@@ -81,11 +81,15 @@ final class Posix {
         return STAT_LAYOUT.identity(buffer);
     }
 
-    /** The identity of what the path names now, without following a symbolic link at the path itself. */
-    static FileIdentity identity(byte[] cPath) {
-        byte[] buffer = new byte[StatCalls.BUFFER_SIZE];
-        StatCalls.INSTANCE.statPath(cPath, buffer);
-        return STAT_LAYOUT.identity(buffer);
+    /**
+     * The identity of what the path names now, without following a symbolic link at the path itself.
+     *
+     * @param statBuffer scratch space of {@link StatCalls#BUFFER_SIZE} bytes, which a caller that never runs
+     *     concurrently with itself can reuse (an uncontended acquire then allocates no buffer)
+     */
+    static FileIdentity identity(byte[] cPath, byte[] statBuffer) {
+        StatCalls.INSTANCE.statPath(cPath, statBuffer);
+        return STAT_LAYOUT.identity(statBuffer);
     }
 
     /** Where {@code st_dev} and {@code st_ino} sit in this platform's {@code struct stat}. */
