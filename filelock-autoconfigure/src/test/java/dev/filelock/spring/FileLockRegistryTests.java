@@ -3,6 +3,7 @@ package dev.filelock.spring;
 import dev.filelock.FileLock;
 import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockHold;
+import dev.filelock.ReadWriteFileLock;
 import dev.filelock.SoftFileLock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Tests for {@link FileLockRegistry} with exclusive locks.
@@ -225,6 +228,57 @@ class FileLockRegistryTests {
                 .isInstanceOf(FileLockTimeoutException.class);
         }
         assertThat(this.registry.entries()).singleElement().satisfies((entry) -> assertThat(entry.isHeld()).isFalse());
+    }
+
+    @Test
+    void readLocksAreSharedAndWriteLocksExclusive() {
+        ReadWriteLock readWrite = this.registry.obtainReadWrite("catalog.db");
+        assertThat(this.registry.obtainReadWrite("./catalog.db")).isSameAs(readWrite);
+        readWrite.readLock().lock();
+        try {
+            assertThat(inOtherThread(() -> tryLockAndUnlock(readWrite.readLock()))).isTrue();
+            assertThat(inOtherThread(() -> tryLockAndUnlock(readWrite.writeLock()))).isFalse();
+        }
+        finally {
+            readWrite.readLock().unlock();
+        }
+        readWrite.writeLock().lock();
+        try {
+            assertThat(inOtherThread(() -> tryLockAndUnlock(readWrite.readLock()))).isFalse();
+            assertThat(this.registry.entries()).singleElement().satisfies((entry) -> {
+                assertThat(entry.lock()).isInstanceOf(ReadWriteFileLock.class);
+                assertThat(entry.holdCount()).isOne();
+            });
+        }
+        finally {
+            readWrite.writeLock().unlock();
+        }
+        assertThat(inOtherThread(() -> tryLockAndUnlock(readWrite.writeLock()))).isTrue();
+    }
+
+    @Test
+    void refusesUsingOnePathAsBothAnExclusiveAndAReadWriteLock() {
+        this.registry.obtain("mixed.lock");
+        assertThatIllegalStateException().isThrownBy(() -> this.registry.obtainReadWrite("mixed.lock"))
+            .withMessageContaining("mixed.lock")
+            .withMessageContaining("exclusive lock");
+        this.registry.expireUnusedOlderThan(-1);
+        assertThat(this.registry.obtainReadWrite("mixed.lock")).isNotNull();
+    }
+
+    @Test
+    void readWriteLocksObtainedBeforeExpiryKeepWorking() {
+        ReadWriteLock stale = this.registry.obtainReadWrite("catalog.db");
+        this.registry.expireUnusedOlderThan(-1);
+        assertThat(this.registry.entries()).isEmpty();
+        stale.writeLock().lock();
+        try {
+            assertThat(inOtherThread(() -> tryLockAndUnlock(this.registry.obtainReadWrite("catalog.db").readLock())))
+                .isFalse();
+        }
+        finally {
+            stale.writeLock().unlock();
+        }
     }
 
     @Test
