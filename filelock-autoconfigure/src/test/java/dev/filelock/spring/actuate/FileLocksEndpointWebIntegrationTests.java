@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,13 +87,14 @@ class FileLocksEndpointWebIntegrationTests {
         assertThat(document.read("$.directory", String.class)).isEqualTo(this.registry.directory().toString());
         Map<String, Object> orders = lockAt(document, "orders/42.lock");
         assertThat(orders).containsEntry("type", "native").containsEntry("mode", "exclusive");
-        assertThat(orders.get("waitingThreads")).asList().containsExactly("report-worker");
-        assertThat(orders.get("holders")).asList().singleElement().satisfies((holder1) -> {
-            assertThat(holder1).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
-                .containsEntry("thread", "orders-worker")
-                .containsEntry("holdCount", 1)
-                .containsKeys("since", "heldFor");
-        });
+        assertThat(orders.get("waitingThreads")).asInstanceOf(InstanceOfAssertFactories.LIST)
+            .containsExactly("report-worker");
+        assertThat(orders.get("holders")).asInstanceOf(InstanceOfAssertFactories.LIST)
+            .singleElement()
+            .asInstanceOf(InstanceOfAssertFactories.MAP)
+            .containsEntry("thread", "orders-worker")
+            .containsEntry("holdCount", 1)
+            .containsKeys("since", "heldFor");
         assertThat(document.read("$.totals.held", Integer.class)).isGreaterThanOrEqualTo(1);
         assertThat(document.read("$.totals.waitingThreads", Integer.class)).isGreaterThanOrEqualTo(1);
 
@@ -111,7 +113,7 @@ class FileLocksEndpointWebIntegrationTests {
             DocumentContext document = JsonPath.parse(new String(json));
             assertThat(document.read("$.path", String.class)).isEqualTo("shared/report.lock");
             assertThat(document.read("$.exists", Boolean.class)).isTrue();
-            assertThat(document.read("$", Map.class)).as("null fields are left out").doesNotContainKey("thisProcess");
+            assertThat(object(document, "$")).as("null fields are left out").doesNotContainKey("thisProcess");
             assertThat(document.read("$.otherProcesses.held", Boolean.class)).isTrue();
             assertThat(document.read("$.otherProcesses.holders[0].pid", Long.class)).isEqualTo(child.pid());
             assertThat(document.read("$.otherProcesses.holders[0].source", String.class)).isEqualTo("flock");
@@ -124,7 +126,7 @@ class FileLocksEndpointWebIntegrationTests {
     void describesALockHeldByAnotherThreadOfThisProcess() throws Exception {
         CompletableFuture<Void> holder = holdInThread("invoice-worker", this.registry.obtain("invoices.lock"));
         await().atMost(Duration.ofSeconds(10))
-            .until(() -> getJson("/actuator/filelocks/invoices.lock").read("$", Map.class).containsKey("thisProcess"));
+            .until(() -> object(getJson("/actuator/filelocks/invoices.lock"), "$").containsKey("thisProcess"));
         byte[] json = getBytes("/actuator/filelocks/invoices.lock");
         ObservabilityTestApplication.saveSample("filelocks-path-this-process", json);
 
@@ -151,7 +153,7 @@ class FileLocksEndpointWebIntegrationTests {
         Lock lock = this.registry.obtain("kept.lock");
         CompletableFuture<Void> holder = holdInThread("kept-worker", lock);
         await().atMost(Duration.ofSeconds(10))
-            .until(() -> getJson("/actuator/filelocks/kept.lock").read("$", Map.class).containsKey("thisProcess"));
+            .until(() -> object(getJson("/actuator/filelocks/kept.lock"), "$").containsKey("thisProcess"));
 
         this.client.delete().uri("/actuator/filelocks/kept.lock").exchange().expectStatus().isEqualTo(405);
 
@@ -170,7 +172,7 @@ class FileLocksEndpointWebIntegrationTests {
         assertThat(document.read("$.status", String.class)).isEqualTo("UP");
         assertThat(document.read("$.details.directory", String.class)).isEqualTo(this.registry.directory().toString());
         assertThat(document.read("$.details.backend", String.class)).isEqualTo("native");
-        assertThat(document.read("$.details", Map.class)).containsKeys("locksHeld", "longestHold");
+        assertThat(object(document, "$.details")).containsKeys("locksHeld", "longestHold");
     }
 
     @Test
@@ -213,6 +215,10 @@ class FileLocksEndpointWebIntegrationTests {
         List<Map<String, Object>> locks = document.read("$.locks[?(@.path == '" + path + "')]");
         assertThat(locks).hasSize(1);
         return locks.get(0);
+    }
+
+    private static Map<String, Object> object(DocumentContext document, String path) {
+        return document.read(path);
     }
 
     private DocumentContext getJson(String uri) {

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.health.contributor.Health;
@@ -74,7 +75,7 @@ class FileLockHealthIndicatorTests {
             Health health = indicator.health(true);
 
             assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-            assertThat(health.getDetails().get("heldTooLong")).asList().contains(lockFile.toRealPath().toString());
+            assertThat(health.getDetails().get("heldTooLong")).asInstanceOf(InstanceOfAssertFactories.LIST).contains(lockFile.toRealPath().toString());
             assertThat(health.getDetails()).containsEntry("maxHold", "PT10M").containsKey("longestHeldLock");
         }
         assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
