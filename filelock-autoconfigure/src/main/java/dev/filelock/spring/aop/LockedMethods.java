@@ -105,7 +105,9 @@ final class LockedMethods {
         if (annotation == null && specific != method) {
             annotation = AnnotatedElementUtils.findMergedAnnotation(method, FileLocked.class);
         }
-        if (annotation == null && Modifier.isPublic(specific.getModifiers())) {
+        // On a type, the annotation covers its public methods, but not equals, hashCode and toString.
+        if (annotation == null && Modifier.isPublic(specific.getModifiers())
+                && !ReflectionUtils.isObjectMethod(specific)) {
             Class<?> type = (targetClass != null) ? targetClass : specific.getDeclaringClass();
             annotation = AnnotatedElementUtils.findMergedAnnotation(type, FileLocked.class);
         }
