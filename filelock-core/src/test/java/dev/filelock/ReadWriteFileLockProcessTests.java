@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The SQLite read/write lock between real processes: child JVMs running {@link ReadWriteChild}. */
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
 class ReadWriteFileLockProcessTests {
 
     /**
@@ -104,6 +105,24 @@ class ReadWriteFileLockProcessTests {
             }
         } finally {
             closeAll(readers);
+        }
+    }
+
+    @Test
+    void interruptOrCloseEndsAWaitForAnotherProcess() throws Exception {
+        try (ReadWriteChildProcess holder = ReadWriteChildProcess.java("hold", lockPath.toString(), "write");
+                ReadWriteFileLock interrupted = ReadWriteFileLock.of(lockPath);
+                ReadWriteFileLock closed = ReadWriteFileLock.of(lockPath)) {
+            assertThat(holder.readLine()).isEqualTo("held");
+            BackgroundTask<LockHold> interruptedWait =
+                    BackgroundTask.start("interrupted", () -> interrupted.acquireWrite()).awaitBlocked();
+            interruptedWait.interrupt();
+            assertThat(interruptedWait.failure()).isInstanceOf(FileLockInterruptedException.class);
+            BackgroundTask<LockHold> closedWait =
+                    BackgroundTask.start("closed", () -> closed.acquireRead()).awaitBlocked();
+            closed.close();
+            assertThat(closedWait.failure()).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+            assertThat(interrupted.tryAcquireRead()).isEmpty();
         }
     }
 
