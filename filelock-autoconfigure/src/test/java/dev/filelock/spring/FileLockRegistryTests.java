@@ -169,6 +169,28 @@ class FileLockRegistryTests {
     }
 
     @Test
+    void dropsUnusedEntriesOnItsOwnWhenFullButKeepsHeldOnes() {
+        this.registry.setCacheCapacity(2);
+        Lock held = this.registry.obtain("held.lock");
+        held.lock();
+        try {
+            this.registry.obtain("unused.lock");
+            this.registry.obtain("new.lock");
+            assertThat(this.registry.entries()).extracting(FileLockRegistry.Entry::key)
+                .containsExactly("held.lock", "new.lock");
+            for (int i = 0; i < 100; i++) {
+                this.registry.acquire("orders/" + i + ".lock", LockKind.EXCLUSIVE, Duration.ZERO).close();
+            }
+            assertThat(this.registry.entries()).hasSizeLessThanOrEqualTo(2)
+                .extracting(FileLockRegistry.Entry::key)
+                .contains("held.lock");
+        }
+        finally {
+            held.unlock();
+        }
+    }
+
+    @Test
     void lockObjectsObtainedBeforeExpiryKeepExcluding() {
         Lock stale = this.registry.obtain("a.lock");
         this.registry.expireUnusedOlderThan(-1);

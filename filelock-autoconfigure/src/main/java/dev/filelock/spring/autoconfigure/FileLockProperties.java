@@ -44,6 +44,11 @@ public class FileLockProperties {
      */
     private Duration pollInterval = Duration.ofMillis(50);
 
+    /**
+     * Number of lock entries the registry keeps before it drops the unused ones; held entries are never dropped.
+     */
+    private int cacheCapacity = 10_000;
+
     private final Annotation annotation = new Annotation();
 
     /**
@@ -134,6 +139,24 @@ public class FileLockProperties {
      */
     public void setPollInterval(Duration pollInterval) {
         this.pollInterval = pollInterval;
+    }
+
+    /**
+     * Returns how many lock entries the registry keeps before it drops the unused ones.
+     *
+     * @return the cache capacity
+     */
+    public int getCacheCapacity() {
+        return this.cacheCapacity;
+    }
+
+    /**
+     * Sets how many lock entries the registry keeps before it drops the unused ones.
+     *
+     * @param cacheCapacity a positive number of entries
+     */
+    public void setCacheCapacity(int cacheCapacity) {
+        this.cacheCapacity = cacheCapacity;
     }
 
     /**
