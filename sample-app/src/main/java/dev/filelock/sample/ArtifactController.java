@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.core.io.Resource;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -43,6 +45,8 @@ class ArtifactController {
         return ResponseEntity.ok()
             .contentType(MediaType.APPLICATION_OCTET_STREAM)
             .contentLength(found.size())
+            .header(HttpHeaders.CONTENT_DISPOSITION,
+                    ContentDisposition.attachment().filename(artifact.value()).build().toString())
             .header("X-Cache", found.fetched() ? "MISS" : "HIT")
             .header("X-Served-By", this.instance)
             .body(new InputStreamResource(found.content()));
