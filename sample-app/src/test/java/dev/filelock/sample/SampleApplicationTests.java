@@ -2,6 +2,7 @@ package dev.filelock.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.jayway.jsonpath.JsonPath;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -78,11 +79,17 @@ class SampleApplicationTests {
     }
 
     @Test
-    void exposesHealthAndMetrics() {
+    void exposesHealthFileLocksAndMetrics() {
         Http http = new Http(this.port);
         http.get("/artifacts/metered.bin");
-        assertThat(http.getString("/actuator/health")).contains("\"status\":\"UP\"");
+        String health = http.getString("/actuator/health");
+        assertThat(JsonPath.<String>read(health, "$.components.filelock.status")).isEqualTo("UP");
+        assertThat(JsonPath.<String>read(health, "$.components.filelock.details.directory"))
+            .isEqualTo(cache.resolve("locks").toString());
+        assertThat(JsonPath.<String>read(http.getString("/actuator/filelocks"), "$.directory"))
+            .isEqualTo(cache.resolve("locks").toString());
         assertThat(http.getString("/actuator/metrics/sample.artifact.fetches")).contains("\"COUNT\"");
+        assertThat(http.getString("/actuator/metrics")).contains("\"filelock.active\"");
     }
 
     private static List<Path> filesUnder(Path root) throws IOException {

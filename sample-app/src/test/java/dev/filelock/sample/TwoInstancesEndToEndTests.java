@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +30,8 @@ class TwoInstancesEndToEndTests {
 
     private static final int SIZE = 2 * 1024 * 1024;
 
+    private static final Pattern WAITING = Pattern.compile("\"waitingThreads\":[1-9]");
+
     @TempDir
     static Path work;
 
@@ -45,7 +48,7 @@ class TwoInstancesEndToEndTests {
     @BeforeAll
     static void startTwoInstances() throws IOException {
         cache = Files.createDirectory(work.resolve("cache"));
-        String[] origin = { "sample.origin.delay=4s", "sample.origin.size=" + SIZE + "B" };
+        String[] origin = { "sample.origin.delay=6s", "sample.origin.size=" + SIZE + "B" };
         a = Instance.start("a", cache, work, origin);
         b = Instance.start("b", cache, work, origin);
         httpA = new Http(a.awaitPort());
@@ -87,9 +90,15 @@ class TwoInstancesEndToEndTests {
         await("a's download in progress").atMost(Duration.ofSeconds(30))
             .pollInterval(Duration.ofMillis(20))
             .until(() -> partialBytes(partials) > 0);
+        assertThat(httpA.getString("/actuator/filelocks")).contains("\"path\":\"killed.bin.lock\"",
+                "\"mode\":\"write\"");
         CompletableFuture<HttpResponse<byte[]>> waiting = httpB.getAsync("/artifacts/killed.bin");
+        await("b waiting for killed.bin.lock").atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> httpB.getString("/actuator/filelocks"), (locks) -> locks.contains("killed.bin.lock")
+                    && WAITING.matcher(locks).find());
         assertThat(cache.resolve("artifacts/killed.bin")).doesNotExist();
-        assertThat(waiting).as("b waits while a holds the write lock").isNotDone();
+        assertThat(waiting).isNotDone();
 
         a.kill();
 
