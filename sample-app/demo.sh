@@ -2,7 +2,7 @@
 # Two sample instances on two ports over one cache directory. Fires concurrent requests at both, shows the locks
 # while the download is in progress, then how many times each artifact was fetched from the origin (once).
 #
-# usage: sample-app/demo.sh            (PORT_A, PORT_B, DELAY and REQUESTS may be set in the environment)
+# usage: sample-app/demo.sh   (environment: PORT_A, PORT_B, DELAY, REQUESTS; KEEP=1 keeps the cache and the logs)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -24,7 +24,12 @@ PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  echo "== instances stopped; cache and logs kept in $WORK"
+  if [ "${KEEP:-0}" = 1 ]; then
+    echo "== instances stopped; cache and logs kept in $WORK"
+  else
+    rm -rf "$WORK"
+    echo "== instances stopped; cache and logs deleted (KEEP=1 keeps them)"
+  fi
 }
 trap cleanup EXIT
 
@@ -35,12 +40,12 @@ start() { # name port
 }
 
 await_ready() { # name port
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 900); do
     if grep -q "ready at" "$WORK/$1.log" 2>/dev/null; then return 0; fi
     if ! kill -0 "${PIDS[$3]}" 2>/dev/null; then echo "instance $1 died:"; cat "$WORK/$1.log"; exit 1; fi
     sleep 0.2
   done
-  echo "instance $1 did not start in 60 s:"; cat "$WORK/$1.log"; exit 1
+  echo "instance $1 did not start in 180 s:"; cat "$WORK/$1.log"; exit 1
 }
 
 echo "== starting instances a (port $PORT_A) and b (port $PORT_B) over $CACHE"
@@ -63,8 +68,12 @@ sleep 1
 echo "== while the downloads are in progress: GET /actuator/filelocks"
 for port in "$PORT_A" "$PORT_B"; do
   echo "-- :$port"
-  curl -s "http://127.0.0.1:$port/actuator/filelocks" || true
-  echo
+  locks=$(curl -s "http://127.0.0.1:$port/actuator/filelocks" || true)
+  if command -v jq >/dev/null; then
+    jq -c '.locks[] | {path, type, mode, holders: [.holders[].thread], waiting: .waitingThreads}' <<<"$locks"
+  else
+    echo "$locks"
+  fi
 done
 echo "-- partial downloads in $CACHE/partial:"
 ls -l "$CACHE/partial"
