@@ -64,13 +64,18 @@ for artifact in "${ARTIFACTS[@]}"; do
   done
 done
 
-sleep 1
+# Wait until a download has started (its partial file exists), then look at the locks.
+for _ in $(seq 1 300); do
+  if [ -n "$(ls -A "$CACHE/partial" 2>/dev/null)" ]; then break; fi
+  sleep 0.1
+done
 echo "== while the downloads are in progress: GET /actuator/filelocks"
 for port in "$PORT_A" "$PORT_B"; do
   echo "-- :$port"
   locks=$(curl -s "http://127.0.0.1:$port/actuator/filelocks" || true)
   if command -v jq >/dev/null; then
-    jq -c '.locks[] | {path, type, mode, holders: [.holders[].thread], waiting: .waitingThreads}' <<<"$locks"
+    jq -c '.totals, (.locks[] | {path, type, mode, holders: [.holders[].thread], waiting: .waitingThreads})' \
+      <<<"$locks"
   else
     echo "$locks"
   fi
