@@ -2,6 +2,7 @@ package dev.filelock.sample;
 
 import dev.filelock.FileLockTimeoutException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,7 +58,7 @@ class ArtifactController {
         ArtifactName artifact = new ArtifactName(name);
         List<String> fetchedBy = this.fetchLog.fetches(artifact).stream().map(FetchLog.Fetch::instance).toList();
         return new ArtifactStats(artifact.value(), fetchedBy.size(), fetchedBy,
-                this.directory.artifact(artifact).toFile().isFile(), this.instance);
+                Files.isRegularFile(this.directory.artifact(artifact)), this.instance);
     }
 
     @GetMapping("/fetches")

@@ -1,5 +1,7 @@
 package dev.filelock.sample;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -39,11 +41,22 @@ public record SampleProperties(Path cacheDirectory, @DefaultValue("") String ins
         return this.instance.isBlank() ? ProcessHandle.current().pid() + "@" + hostName() : this.instance;
     }
 
+    /**
+     * Checks the settings.
+     *
+     * @throws IllegalArgumentException if the instance name contains a tab or a line break (it is a fetch log field)
+     */
+    public SampleProperties {
+        if (instance.chars().anyMatch((c) -> c == '\t' || c == '\n' || c == '\r')) {
+            throw new IllegalArgumentException("sample.instance must not contain tabs or line breaks: '" + instance + "'");
+        }
+    }
+
     private static String hostName() {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
+            return InetAddress.getLocalHost().getHostName();
         }
-        catch (java.net.UnknownHostException ex) {
+        catch (UnknownHostException ex) {
             return "localhost";
         }
     }
