@@ -224,15 +224,16 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
     }
 
     /**
-     * Closes the read/write locks (their database connections) and empties the registry; lock objects obtained earlier
-     * start over with new entries if used again.
+     * Drops every entry that nobody holds, closing its read/write lock (a database connection); held entries stay until
+     * released, so no hold is ever lost. Lock objects obtained earlier start over with new entries if used again.
      */
     @Override
     public void close() {
         this.entries.values().forEach((entry) -> {
-            entry.retire();
-            this.entries.remove(entry.path, entry);
-            entry.close();
+            if (entry.retireIfUnused()) {
+                this.entries.remove(entry.path, entry);
+                entry.close();
+            }
         });
     }
 

@@ -304,6 +304,19 @@ class FileLockRegistryTests {
     }
 
     @Test
+    void closeDropsUnusedEntriesButNeverLosesAHold() {
+        Lock held = this.registry.obtain("held.lock");
+        ReadWriteLock idle = this.registry.obtainReadWrite("idle.db");
+        held.lock();
+        this.registry.close();
+        assertThat(this.registry.entries()).extracting(FileLockRegistry.Entry::key).containsExactly("held.lock");
+        assertThat(inOtherThread(() -> tryLockAndUnlock(held))).isFalse();
+        held.unlock();
+        assertThat(inOtherThread(() -> tryLockAndUnlock(held))).isTrue();
+        assertThat(inOtherThread(() -> tryLockAndUnlock(idle.writeLock()))).isTrue();
+    }
+
+    @Test
     void conditionsAreNotSupported() {
         assertThatExceptionOfType(UnsupportedOperationException.class)
             .isThrownBy(() -> this.registry.obtain("a.lock").newCondition());
