@@ -93,15 +93,13 @@ public class FileLocksEndpoint {
      * given back and waiting threads are woken; the former holders are not told.
      *
      * @param path the lock file's path relative to the lock directory
-     * @return the released lock, or {@code null} (404) when this JVM held nothing on it
+     * @return the path and whether anything was held (and is now released)
      */
     @DeleteOperation
-    public @Nullable ReleasedDescriptor release(@Selector(match = Match.ALL_REMAINING) String[] path) {
+    public ReleasedDescriptor release(@Selector(match = Match.ALL_REMAINING) String[] path) {
         Path canonical = resolve(path);
-        if (!this.registry.forceRelease(canonical)) {
-            return null;
-        }
-        return new ReleasedDescriptor(this.registry.displayKey(canonical), true);
+        boolean released = this.registry.forceRelease(canonical);
+        return new ReleasedDescriptor(this.registry.displayKey(canonical), released);
     }
 
     private Path resolve(String[] segments) {
@@ -240,7 +238,7 @@ public class FileLocksEndpoint {
      * The response of {@code DELETE /actuator/filelocks/{path}}.
      *
      * @param path relative to the lock directory
-     * @param released always {@code true} (nothing released answers 404)
+     * @param released whether this JVM held the lock and released it; {@code false} when it held nothing
      */
     public record ReleasedDescriptor(String path, boolean released) implements OperationResponseBody {
     }
