@@ -3,6 +3,7 @@ package dev.filelock.spring.autoconfigure;
 import dev.filelock.FileLock;
 import dev.filelock.ReadWriteFileLock;
 import dev.filelock.SoftFileLock;
+import dev.filelock.SoftReadWriteFileLock;
 import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.LockBackend;
@@ -70,11 +71,11 @@ public final class FileLockAutoConfiguration {
         };
     }
 
-    private static @Nullable Function<Path, ReadWriteFileLock> readWriteLocks(FileLockProperties properties) {
-        if (properties.getType() == FileLockProperties.Type.SOFT) {
-            return null;
-        }
+    private static Function<Path, ReadWriteFileLock> readWriteLocks(FileLockProperties properties) {
         Duration pollInterval = properties.checkedPollInterval();
+        if (properties.getType() == FileLockProperties.Type.SOFT) {
+            return (path) -> SoftReadWriteFileLock.builder(path).pollInterval(pollInterval).build();
+        }
         return (path) -> ReadWriteFileLock.builder(path).pollInterval(pollInterval).build();
     }
 

@@ -29,7 +29,7 @@ public class FileLockProperties {
 
     /**
      * Lock implementation: 'native' (flock, shared with Python's FileLock) or 'soft' (marker files, for filesystems
-     * where flock does not work; no read/write locks).
+     * where flock does not work; read/write locks are then SoftReadWriteFileLock marker files).
      */
     private Type type = Type.NATIVE;
 
@@ -226,7 +226,7 @@ public class FileLockProperties {
         /** Native {@code flock(2)} locks; read/write locks use SQLite. */
         NATIVE,
 
-        /** Marker-file locks ({@code O_CREAT|O_EXCL}); no read/write locks. */
+        /** Marker-file locks ({@code O_CREAT|O_EXCL}), with marker-file read/write locks (Python's SoftReadWriteLock). */
         SOFT
     }
 
