@@ -44,6 +44,20 @@ public class FileLockProperties {
      */
     private Duration pollInterval = Duration.ofMillis(50);
 
+    /**
+     * Where @FileLocked methods take their locks: 'file' (lock files under the directory), 'jdbc' (Spring
+     * Integration's JdbcLockRegistry on the application's DataSource, for applications running on several hosts), or
+     * the name of another Spring Integration LockRegistry bean.
+     */
+    private String backend = "file";
+
+    /**
+     * What @FileLocked(mode = READ) and readWrite = true methods do on a backend without shared locks (any backend
+     * other than 'file'): 'exclusive' takes the key's exclusive lock (logged once at startup), 'refuse' fails the
+     * startup.
+     */
+    private ReadModeFallback readModeFallback = ReadModeFallback.EXCLUSIVE;
+
     private final Annotation annotation = new Annotation();
 
     public Path getDirectory() {
@@ -84,6 +98,22 @@ public class FileLockProperties {
 
     public void setPollInterval(Duration pollInterval) {
         this.pollInterval = pollInterval;
+    }
+
+    public String getBackend() {
+        return this.backend;
+    }
+
+    public void setBackend(String backend) {
+        this.backend = backend;
+    }
+
+    public ReadModeFallback getReadModeFallback() {
+        return this.readModeFallback;
+    }
+
+    public void setReadModeFallback(ReadModeFallback readModeFallback) {
+        this.readModeFallback = readModeFallback;
     }
 
     public Annotation getAnnotation() {
@@ -128,6 +158,16 @@ public class FileLockProperties {
 
         /** Marker-file locks ({@code O_CREAT|O_EXCL}); no read/write locks. */
         SOFT
+    }
+
+    /** What read locks become on a backend without shared locks. */
+    public enum ReadModeFallback {
+
+        /** Take the key's exclusive lock instead (readers then exclude each other). */
+        EXCLUSIVE,
+
+        /** Refuse such methods at startup. */
+        REFUSE
     }
 
     /** Settings of the {@code @FileLocked} annotation support. */
