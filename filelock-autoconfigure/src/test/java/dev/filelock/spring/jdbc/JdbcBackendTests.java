@@ -54,7 +54,7 @@ class JdbcBackendTests {
             .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
                     FileLockJdbcAutoConfiguration.class, FileLockAutoConfiguration.class))
             .withPropertyValues(this.database.properties(this.region).toArray(String[]::new))
-            .withPropertyValues("filelock.directory=" + this.directory)
+            .withPropertyValues("filelock.backend=jdbc", "filelock.directory=" + this.directory)
             .withBean(Jobs.class);
     }
 

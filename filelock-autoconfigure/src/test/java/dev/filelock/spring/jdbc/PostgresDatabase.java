@@ -45,13 +45,14 @@ public record PostgresDatabase(String url, String user, String password) {
     }
 
     /**
-     * Returns the Spring properties of a JDBC backend application on this server, in {@code key=value} form.
+     * Returns the Spring properties that connect an application to this server and create the schema if missing, in
+     * {@code key=value} form ({@code filelock.backend} is left to the caller).
      *
      * @param region the lock region
-     * @return the properties, creating the schema if missing
+     * @return the properties
      */
     public List<String> properties(String region) {
-        return List.of("filelock.backend=jdbc", "spring.datasource.url=" + this.url,
+        return List.of("spring.datasource.url=" + this.url,
                 "spring.datasource.username=" + this.user, "spring.datasource.password=" + this.password,
                 "filelock.jdbc.initialize-schema=always", "filelock.jdbc.region=" + region);
     }
