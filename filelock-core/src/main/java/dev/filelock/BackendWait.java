@@ -25,11 +25,6 @@ final class BackendWait {
         this.abandoned = abandoned;
     }
 
-    /** A wait that refuses every pause: exactly one attempt. */
-    static BackendWait singleAttempt() {
-        return new BackendWait(Deadline.after(Duration.ZERO), Duration.ZERO, () -> false);
-    }
-
     /**
      * Pauses before the next attempt.
      *

@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class FlockBackend implements LockBackend {
 
+    /** The flock call; tests swap it to simulate file systems without flock, which no local file system here is. */
+    static volatile FlockCall flockCall = Posix::flock;
+
     private final Path canonicalPath;
     private final byte[] cPath;
     private @Nullable Descriptor cached;
@@ -32,7 +35,7 @@ final class FlockBackend implements LockBackend {
                 cached = descriptor;
             }
             try {
-                Posix.flock(descriptor.fd, Posix.LOCK_EX | Posix.LOCK_NB);
+                flockCall.flock(descriptor.fd, Posix.LOCK_EX | Posix.LOCK_NB);
             } catch (LastErrorException e) {
                 int errno = e.getErrorCode();
                 if (errno == Posix.EWOULDBLOCK) {
@@ -42,6 +45,10 @@ final class FlockBackend implements LockBackend {
                     continue;
                 }
                 closeCached();
+                if (descriptor.createdHere) {
+                    // Leave no empty file behind that a marker-file lock would take for a holder (Python unlinks too).
+                    descriptor.deleteIfStillAt(canonicalPath, cPath);
+                }
                 throw flockFailure(request.path(), e);
             }
             if (descriptor.isStillAt(cPath)) {
@@ -114,7 +121,7 @@ final class FlockBackend implements LockBackend {
     private static void flockBlocking(Path lockPath, Descriptor descriptor) {
         while (true) {
             try {
-                Posix.flock(descriptor.fd, Posix.LOCK_EX);
+                flockCall.flock(descriptor.fd, Posix.LOCK_EX);
                 return;
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != Posix.EINTR) {
@@ -133,13 +140,14 @@ final class FlockBackend implements LockBackend {
     }
 
     private Descriptor open(LockRequest request) {
+        boolean createdHere = false;
         while (true) {
             int fd;
             try {
                 fd = Posix.open(cPath, Posix.O_RDWR | Posix.O_NOFOLLOW | Posix.O_CLOEXEC);
             } catch (LastErrorException e) {
                 if (e.getErrorCode() == Posix.ENOENT) {
-                    createLockFile(request.path());
+                    createdHere = createLockFile(request.path());
                     continue;
                 }
                 throw openFailure(request.path(), e);
@@ -148,7 +156,7 @@ final class FlockBackend implements LockBackend {
                 if (request.options().hasExplicitFileMode()) {
                     applyMode(fd, request.options().fileMode());
                 }
-                return new Descriptor(fd, Posix.identity(fd));
+                return new Descriptor(fd, Posix.identity(fd), createdHere);
             } catch (RuntimeException e) {
                 Posix.close(fd);
                 throw e;
@@ -164,12 +172,13 @@ final class FlockBackend implements LockBackend {
         }
     }
 
-    private void createLockFile(Path lockPath) {
+    private boolean createLockFile(Path lockPath) {
         try {
             Files.createDirectories(canonicalPath.getParent());
             Files.createFile(canonicalPath);
+            return true;
         } catch (FileAlreadyExistsException raceWithAnotherCreator) {
-            // fine: open it
+            return false;
         } catch (IOException e) {
             throw LockFailures.cannotLock(lockPath, "the lock file cannot be created (" + LockFailures.describe(e) + ")", e);
         }
@@ -190,15 +199,33 @@ final class FlockBackend implements LockBackend {
         return LockFailures.cannotLock(lockPath, reason, e);
     }
 
+    /** {@code flock(2)}: returns 0 or throws {@link LastErrorException}. */
+    @FunctionalInterface
+    interface FlockCall {
+        int flock(int fd, int operation);
+    }
+
     /** A descriptor open on the lock file and the identity of the file it was opened on. */
     private static final class Descriptor implements OsHold {
 
         final int fd;
         final Posix.FileIdentity identity;
+        final boolean createdHere;
 
-        Descriptor(int fd, Posix.FileIdentity identity) {
+        Descriptor(int fd, Posix.FileIdentity identity, boolean createdHere) {
             this.fd = fd;
             this.identity = identity;
+            this.createdHere = createdHere;
+        }
+
+        void deleteIfStillAt(Path path, byte[] cPath) {
+            if (isStillAt(cPath)) {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException ignored) {
+                    // the marker-file lock will report what is wrong with the path
+                }
+            }
         }
 
         boolean isStillAt(byte[] cPath) {

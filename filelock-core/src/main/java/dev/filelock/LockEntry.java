@@ -38,6 +38,8 @@ final class LockEntry {
     /** An OS-level lock the kernel waiter won while threads were waiting, for the first of them to take. */
     private LockBackend.@Nullable OsHold handedOver;
     private boolean attempting;
+    /** Counts releases and hand-overs, so a thread can tell that one happened while it was attempting. */
+    private long generation;
     private boolean kernelWaiterRunning;
     private boolean kernelWaitFailed;
     private final List<Thread> waitingThreads = new ArrayList<>(2);
@@ -74,11 +76,17 @@ final class LockEntry {
         }
         Thread me = Thread.currentThread();
         waitingThreads.add(me);
+        boolean acquired = false;
         try {
-            return awaitOwnership(request);
+            acquired = awaitOwnership(request);
+            return acquired;
         } finally {
             waitingThreads.remove(me);
             releaseUnclaimedHandover();
+            if (!acquired) {
+                // A thread that gives up may have been the one polling or starting the kernel waiter: let another take over.
+                changed.signalAll();
+            }
         }
     }
 
@@ -95,6 +103,7 @@ final class LockEntry {
                     becomeOwner(request, won);
                     return true;
                 }
+                long generationBefore = generation;
                 if (owner == null && !attempting && attempt(request)) {
                     return true;
                 }
@@ -106,6 +115,9 @@ final class LockEntry {
                     debug("Cancellation requested for lock {0}", request.path());
                     return false;
                 }
+                if (generation != generationBefore) {
+                    continue; // released or handed over while we were attempting: look again before sleeping
+                }
                 if (!announcedWait) {
                     debug("Lock {0} not acquired, waiting", request.path());
                     announcedWait = true;
@@ -114,10 +126,12 @@ final class LockEntry {
                 if (request.cancelCheck() != null) {
                     waitNanos = Math.min(waitNanos, pollNanos);
                 }
-                if (owner == null && !attempting && handedOver == null) {
-                    // Another process holds it: let the kernel wake us, or poll with a growing interval.
+                if (owner == null) {
+                    // Another process holds it (or a thread is finding out): the kernel wakes us, or we poll.
                     if (backend.canBlock() && !kernelWaitFailed) {
-                        startKernelWaiter(request);
+                        if (!attempting) {
+                            startKernelWaiter(request);
+                        }
                     } else {
                         waitNanos = Math.min(waitNanos, backoffNanos);
                         backoffNanos = Math.min(backoffNanos * 2, pollNanos);
@@ -150,9 +164,6 @@ final class LockEntry {
         } finally {
             mutex.lock();
             attempting = false;
-            if (won == null) {
-                changed.signalAll();
-            }
         }
         if (won == null) {
             return false;
@@ -224,6 +235,7 @@ final class LockEntry {
             if (won != null) {
                 if (owner == null && handedOver == null && !waitingThreads.isEmpty()) {
                     handedOver = won;
+                    generation++;
                 } else {
                     backend.unlock(won);
                 }
@@ -264,6 +276,7 @@ final class LockEntry {
         if (osHold != null) {
             backend.unlock(osHold);
         }
+        generation++;
         changed.signalAll();
         debug("Lock {0} released", path);
         return true;

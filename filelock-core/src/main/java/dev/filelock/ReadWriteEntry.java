@@ -85,7 +85,7 @@ final class ReadWriteEntry {
                 readers.merge(owner, 1, Integer::sum);
                 return true;
             }
-            if (osMode == null && !attempting && (mode == LockMode.WRITE || waitingWriters == 0)) {
+            if (mayAttemptOsLock(mode)) {
                 if (attemptOsLock(mode, new BackendWait(deadline, pollInterval, owner.lock()::isClosed))) {
                     recordFirstLevel(owner, mode);
                     return true;
@@ -94,16 +94,25 @@ final class ReadWriteEntry {
                     throw new InterruptedException();
                 }
             } else if (!deadline.isExpired()) {
-                if (deadline.isForever()) {
-                    changed.await();
-                } else {
-                    changed.awaitNanos(deadline.remainingNanos());
-                }
+                awaitChange(deadline);
                 continue;
             }
             if (deadline.isExpired() && !owner.lock().isClosed()) {
                 return false;
             }
+        }
+    }
+
+    /** Only one thread talks to the backend, only while nothing is held, and new readers give way to writers. */
+    private boolean mayAttemptOsLock(LockMode mode) {
+        return osMode == null && !attempting && (mode == LockMode.WRITE || waitingWriters == 0);
+    }
+
+    private void awaitChange(Deadline deadline) throws InterruptedException {
+        if (deadline.isForever()) {
+            changed.await();
+        } else {
+            changed.awaitNanos(deadline.remainingNanos());
         }
     }
 

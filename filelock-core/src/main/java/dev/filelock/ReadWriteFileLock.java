@@ -68,7 +68,8 @@ public interface ReadWriteFileLock extends ReadWriteLock, AutoCloseable {
      * @return the hold, which releases that level when closed
      * @throws FileLockTimeoutException if the lock was not acquired in time
      * @throws FileLockInterruptedException if the thread was interrupted while waiting
-     * @throws IllegalStateException if the caller holds the write lock (downgrade) or the lock is closed
+     * @throws IllegalStateException if the caller holds the write lock (downgrade), the thread holds the write lock
+     *     through another lock object on the path (it would wait for itself), or the lock is closed
      * @throws FileLockException if the lock file cannot be used
      */
     LockHold acquireRead();
@@ -80,7 +81,8 @@ public interface ReadWriteFileLock extends ReadWriteLock, AutoCloseable {
      * @return the hold, which releases that level when closed
      * @throws FileLockTimeoutException if the lock was not acquired in time
      * @throws FileLockInterruptedException if the thread was interrupted while waiting
-     * @throws IllegalStateException if the caller holds the write lock (downgrade) or the lock is closed
+     * @throws IllegalStateException if the caller holds the write lock (downgrade), the thread holds the write lock
+     *     through another lock object on the path (it would wait for itself), or the lock is closed
      * @throws FileLockException if the lock file cannot be used
      */
     LockHold acquireRead(Duration timeout);
@@ -100,7 +102,8 @@ public interface ReadWriteFileLock extends ReadWriteLock, AutoCloseable {
      * @return the hold, which releases that level when closed
      * @throws FileLockTimeoutException if the lock was not acquired in time
      * @throws FileLockInterruptedException if the thread was interrupted while waiting
-     * @throws IllegalStateException if the caller holds the read lock (upgrade) or the lock is closed
+     * @throws IllegalStateException if the caller holds the read lock (upgrade), the thread holds the path through
+     *     another lock object (it would wait for itself), or the lock is closed
      * @throws FileLockException if the lock file cannot be used
      */
     LockHold acquireWrite();
@@ -112,7 +115,8 @@ public interface ReadWriteFileLock extends ReadWriteLock, AutoCloseable {
      * @return the hold, which releases that level when closed
      * @throws FileLockTimeoutException if the lock was not acquired in time
      * @throws FileLockInterruptedException if the thread was interrupted while waiting
-     * @throws IllegalStateException if the caller holds the read lock (upgrade) or the lock is closed
+     * @throws IllegalStateException if the caller holds the read lock (upgrade), the thread holds the path through
+     *     another lock object (it would wait for itself), or the lock is closed
      * @throws FileLockException if the lock file cannot be used
      */
     LockHold acquireWrite(Duration timeout);

@@ -1,5 +1,6 @@
 package dev.filelock;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,6 +32,7 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
     private final Path canonicalPath;
     private final Path path;
     private @Nullable Session session;
+    private boolean readOnly;
     private volatile @Nullable BackendWait currentWait;
 
     SqliteReadWriteBackend(Path canonicalPath, Path path) {
@@ -48,6 +50,10 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
         currentWait = wait;
         try {
             Session open = session != null ? session : open();
+            if (mode == LockMode.WRITE && readOnly) {
+                throw LockFailures.cannotLock(path, "it is read-only for this user, and a write lock taken through a"
+                        + " read-only connection would not exclude anyone", null);
+            }
             if (mode == LockMode.WRITE) {
                 open.beginExclusive().execute();
             } else {
@@ -98,6 +104,10 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
     private Session open() throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(0);
+        // SQLite silently opens a file it may not write read-only, and then BEGIN EXCLUSIVE takes only a shared POSIX
+        // lock: say read-only up front (access(2), no open) so that write locks can be refused instead.
+        readOnly = Files.exists(canonicalPath) && !Files.isWritable(canonicalPath);
+        config.setReadOnly(readOnly);
         Connection connection = config.createConnection("jdbc:sqlite:" + canonicalPath);
         OPEN_CONNECTIONS.incrementAndGet();
         try {

@@ -475,6 +475,22 @@ abstract class AbstractReadWriteFileLockContractTests {
     }
 
     @Test
+    void asyncWritesOfASharedLockObjectAreReentrantWhicheverThreadsRunThem() throws Exception {
+        ReadWriteFileLock lock = newLock(Duration.ofSeconds(-1), true, Ownership.SHARED);
+        ReadWriteFileLock other = newLock();
+        LockHold first = lock.acquireWriteAsync(SHORT).get(10, TimeUnit.SECONDS);
+        LockHold second = BackgroundTask.start("another thread", () -> lock.acquireWriteAsync(SHORT).get()).result();
+        assertThat(lock.lockCounter()).isEqualTo(2);
+        first.close();
+        BackgroundTask.start("releaser", () -> {
+            second.close();
+            return null;
+        }).result();
+        assertThat(lock.lockCounter()).isZero();
+        other.acquireWrite(SHORT).close();
+    }
+
+    @Test
     void asyncTimeoutFailsTheFuture() {
         ReadWriteFileLock holder = newLock();
         ReadWriteFileLock asynchronous = newLock();

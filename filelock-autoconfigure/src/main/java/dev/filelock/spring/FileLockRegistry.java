@@ -42,7 +42,12 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
 
     private final @Nullable Function<Path, ? extends ReadWriteFileLock> readWriteLocks;
 
+    /** How many entries the registry keeps before it drops the unused ones on its own. */
+    public static final int DEFAULT_CACHE_CAPACITY = 10_000;
+
     private final ConcurrentMap<Path, RegistryEntry> entries = new ConcurrentHashMap<>();
+
+    private volatile int cacheCapacity = DEFAULT_CACHE_CAPACITY;
 
     /**
      * Creates a registry of native ({@code flock}) locks and SQLite read/write locks with default options.
@@ -69,6 +74,21 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
         this.directory = new LockDirectory(Objects.requireNonNull(directory, "directory"));
         this.exclusiveLocks = Objects.requireNonNull(exclusiveLocks, "exclusiveLocks");
         this.readWriteLocks = readWriteLocks;
+    }
+
+    /**
+     * Sets how many entries the registry keeps before it drops every unused one on its own when a new key arrives
+     * (default {@value #DEFAULT_CACHE_CAPACITY}), so that a stream of distinct keys (one per order, say) cannot grow
+     * the heap for ever; held entries are never dropped, so the registry may exceed it while they are held.
+     *
+     * @param cacheCapacity a positive number of entries
+     * @throws IllegalArgumentException if it is not positive
+     */
+    public void setCacheCapacity(int cacheCapacity) {
+        if (cacheCapacity <= 0) {
+            throw new IllegalArgumentException("cacheCapacity must be positive, got " + cacheCapacity);
+        }
+        this.cacheCapacity = cacheCapacity;
     }
 
     /**
@@ -158,15 +178,16 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
     }
 
     /**
-     * Closes the read/write locks (their database connections) and empties the registry; lock objects obtained earlier
-     * start over with new entries if used again.
+     * Drops every entry that nobody holds, closing its read/write lock (a database connection); held entries stay until
+     * released, so no hold is ever lost. Lock objects obtained earlier start over with new entries if used again.
      */
     @Override
     public void close() {
         this.entries.values().forEach((entry) -> {
-            entry.retire();
-            this.entries.remove(entry.path, entry);
-            entry.close();
+            if (entry.retireIfUnused()) {
+                this.entries.remove(entry.path, entry);
+                entry.close();
+            }
         });
     }
 
@@ -249,6 +270,9 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
         if (!supports(kind)) {
             throw new UnsupportedOperationException("This FileLockRegistry has no read/write locks (no shared mode), "
                     + "so it cannot lock '" + this.directory.displayKey(path) + "' for reading or writing");
+        }
+        if (this.entries.size() >= this.cacheCapacity && !this.entries.containsKey(path)) {
+            expireUnusedOlderThan(0);
         }
         while (true) {
             RegistryEntry entry = this.entries.computeIfAbsent(path, (canonical) -> newEntry(canonical, kind));

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The directory that confines lock keys: turns a key into the canonical path of its lock file and refuses every key
@@ -18,6 +20,9 @@ final class LockDirectory {
 
     LockDirectory(Path directory) {
         this.given = directory.toAbsolutePath().normalize();
+        if (Files.exists(this.given) && !Files.isDirectory(this.given)) {
+            throw new IllegalArgumentException("Lock directory '" + directory + "' is not a directory");
+        }
         try {
             Files.createDirectories(this.given);
             this.root = this.given.toRealPath();
@@ -38,29 +43,44 @@ final class LockDirectory {
 
     /**
      * Returns the canonical path of the key's lock file: the directory's real path followed by the key's segments,
-     * with symbolic links inside the directory resolved.
+     * with symbolic links to directories inside the lock directory resolved. A symbolic link at the lock file itself
+     * is refused, as the core locks refuse it.
      */
     Path resolve(Object key) {
-        String text = keyText(key);
-        Path relative = relativeSegments(key, text);
+        List<String> names = segments(key, relativeSegments(key, keyText(key)));
         Path current = this.root;
+        for (int i = 0; i < names.size(); i++) {
+            Path next = current.resolve(names.get(i));
+            boolean lockFile = i == names.size() - 1;
+            if (Files.isSymbolicLink(next)) {
+                if (lockFile) {
+                    throw refused(key, "is a symbolic link; lock files are never followed through links");
+                }
+                next = followInside(key, next);
+            }
+            current = next;
+        }
+        if (Files.isDirectory(current)) {
+            throw refused(key, "names a directory, not a lock file");
+        }
+        return current;
+    }
+
+    private List<String> segments(Object key, Path relative) {
+        List<String> names = new ArrayList<>();
         for (Path segment : relative) {
             String name = segment.toString();
-            if (name.equals(".")) {
-                continue;
-            }
             if (name.equals("..")) {
                 throw refused(key, "has a '..' segment");
             }
-            current = current.resolve(name);
-            if (Files.isSymbolicLink(current)) {
-                current = followInside(key, current);
+            if (!name.equals(".") && !name.isEmpty()) {
+                names.add(name);
             }
         }
-        if (current.equals(this.root)) {
+        if (names.isEmpty()) {
             throw refused(key, "names the lock directory itself, not a file in it");
         }
-        return current;
+        return names;
     }
 
     /** The key as shown in listings: the canonical path relative to the directory, with '/' separators. */

@@ -125,9 +125,9 @@ final class RegistryEntry {
         return this.lastUsedNanos - cutoffNanos < 0 && this.users.compareAndSet(0, RETIRED);
     }
 
-    /** Retires the entry whatever its use, on registry shutdown. */
-    void retire() {
-        this.users.set(RETIRED);
+    /** Retires the entry if nobody uses it, whenever it was last used. */
+    boolean retireIfUnused() {
+        return this.users.compareAndSet(0, RETIRED);
     }
 
     /** Releases the resources of a retired entry (the read/write lock's database connection). */

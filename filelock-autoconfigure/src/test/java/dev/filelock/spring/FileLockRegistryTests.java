@@ -3,6 +3,7 @@ package dev.filelock.spring;
 import dev.filelock.FileLock;
 import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockHold;
+import dev.filelock.ReadWriteFileLock;
 import dev.filelock.SoftFileLock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Tests for {@link FileLockRegistry} with exclusive locks.
@@ -166,6 +169,28 @@ class FileLockRegistryTests {
     }
 
     @Test
+    void dropsUnusedEntriesOnItsOwnWhenFullButKeepsHeldOnes() {
+        this.registry.setCacheCapacity(2);
+        Lock held = this.registry.obtain("held.lock");
+        held.lock();
+        try {
+            this.registry.obtain("unused.lock");
+            this.registry.obtain("new.lock");
+            assertThat(this.registry.entries()).extracting(FileLockRegistry.Entry::key)
+                .containsExactly("held.lock", "new.lock");
+            for (int i = 0; i < 100; i++) {
+                this.registry.acquire("orders/" + i + ".lock", LockKind.EXCLUSIVE, Duration.ZERO).close();
+            }
+            assertThat(this.registry.entries()).hasSizeLessThanOrEqualTo(2)
+                .extracting(FileLockRegistry.Entry::key)
+                .contains("held.lock");
+        }
+        finally {
+            held.unlock();
+        }
+    }
+
+    @Test
     void lockObjectsObtainedBeforeExpiryKeepExcluding() {
         Lock stale = this.registry.obtain("a.lock");
         this.registry.expireUnusedOlderThan(-1);
@@ -225,6 +250,70 @@ class FileLockRegistryTests {
                 .isInstanceOf(FileLockTimeoutException.class);
         }
         assertThat(this.registry.entries()).singleElement().satisfies((entry) -> assertThat(entry.isHeld()).isFalse());
+    }
+
+    @Test
+    void readLocksAreSharedAndWriteLocksExclusive() {
+        ReadWriteLock readWrite = this.registry.obtainReadWrite("catalog.db");
+        assertThat(this.registry.obtainReadWrite("./catalog.db")).isSameAs(readWrite);
+        readWrite.readLock().lock();
+        try {
+            assertThat(inOtherThread(() -> tryLockAndUnlock(readWrite.readLock()))).isTrue();
+            assertThat(inOtherThread(() -> tryLockAndUnlock(readWrite.writeLock()))).isFalse();
+        }
+        finally {
+            readWrite.readLock().unlock();
+        }
+        readWrite.writeLock().lock();
+        try {
+            assertThat(inOtherThread(() -> tryLockAndUnlock(readWrite.readLock()))).isFalse();
+            assertThat(this.registry.entries()).singleElement().satisfies((entry) -> {
+                assertThat(entry.lock()).isInstanceOf(ReadWriteFileLock.class);
+                assertThat(entry.holdCount()).isOne();
+            });
+        }
+        finally {
+            readWrite.writeLock().unlock();
+        }
+        assertThat(inOtherThread(() -> tryLockAndUnlock(readWrite.writeLock()))).isTrue();
+    }
+
+    @Test
+    void refusesUsingOnePathAsBothAnExclusiveAndAReadWriteLock() {
+        this.registry.obtain("mixed.lock");
+        assertThatIllegalStateException().isThrownBy(() -> this.registry.obtainReadWrite("mixed.lock"))
+            .withMessageContaining("mixed.lock")
+            .withMessageContaining("exclusive lock");
+        this.registry.expireUnusedOlderThan(-1);
+        assertThat(this.registry.obtainReadWrite("mixed.lock")).isNotNull();
+    }
+
+    @Test
+    void readWriteLocksObtainedBeforeExpiryKeepWorking() {
+        ReadWriteLock stale = this.registry.obtainReadWrite("catalog.db");
+        this.registry.expireUnusedOlderThan(-1);
+        assertThat(this.registry.entries()).isEmpty();
+        stale.writeLock().lock();
+        try {
+            assertThat(inOtherThread(() -> tryLockAndUnlock(this.registry.obtainReadWrite("catalog.db").readLock())))
+                .isFalse();
+        }
+        finally {
+            stale.writeLock().unlock();
+        }
+    }
+
+    @Test
+    void closeDropsUnusedEntriesButNeverLosesAHold() {
+        Lock held = this.registry.obtain("held.lock");
+        ReadWriteLock idle = this.registry.obtainReadWrite("idle.db");
+        held.lock();
+        this.registry.close();
+        assertThat(this.registry.entries()).extracting(FileLockRegistry.Entry::key).containsExactly("held.lock");
+        assertThat(inOtherThread(() -> tryLockAndUnlock(held))).isFalse();
+        held.unlock();
+        assertThat(inOtherThread(() -> tryLockAndUnlock(held))).isTrue();
+        assertThat(inOtherThread(() -> tryLockAndUnlock(idle.writeLock()))).isTrue();
     }
 
     @Test

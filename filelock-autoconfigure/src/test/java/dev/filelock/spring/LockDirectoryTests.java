@@ -78,7 +78,26 @@ class LockDirectoryTests {
             .withMessageContaining("'escape/x.lock'")
             .withMessageContaining("leads out");
         assertThatIllegalArgumentException().isThrownBy(() -> directory.resolve("file.lock"))
-            .withMessageContaining("'file.lock'");
+            .withMessageContaining("'file.lock'")
+            .withMessageContaining("symbolic link");
+    }
+
+    @Test
+    void refusesASymbolicLinkAtTheLockFileEvenInsideTheDirectory() throws IOException {
+        Path root = Files.createDirectories(this.temp.resolve("locks"));
+        Files.createFile(root.resolve("real.lock"));
+        Files.createSymbolicLink(root.resolve("alias.lock"), root.resolve("real.lock"));
+        LockDirectory directory = new LockDirectory(root);
+        assertThatIllegalArgumentException().isThrownBy(() -> directory.resolve("alias.lock"))
+            .withMessageContaining("'alias.lock' is a symbolic link");
+    }
+
+    @Test
+    void refusesAKeyNamingADirectory() throws IOException {
+        Files.createDirectories(this.temp.resolve("sub"));
+        LockDirectory directory = new LockDirectory(this.temp);
+        assertThatIllegalArgumentException().isThrownBy(() -> directory.resolve("sub"))
+            .withMessageContaining("names a directory");
     }
 
     @Test

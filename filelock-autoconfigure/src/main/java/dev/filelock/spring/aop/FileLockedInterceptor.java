@@ -63,8 +63,11 @@ final class FileLockedInterceptor implements MethodInterceptor {
             }
             throw ex;
         }
-        try (LockHold held = hold) {
+        try {
             return invocation.proceed();
+        }
+        finally {
+            hold.close();
         }
     }
 

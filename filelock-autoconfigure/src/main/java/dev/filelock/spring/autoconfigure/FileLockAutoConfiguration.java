@@ -56,12 +56,19 @@ public final class FileLockAutoConfiguration {
     FileLockRegistry fileLockRegistry(FileLockProperties properties) {
         Path directory = properties.getDirectory();
         Function<Path, FileLock> exclusiveLocks = exclusiveLocks(properties);
+        if (properties.getCacheCapacity() <= 0) {
+            throw new InvalidConfigurationPropertyValueException("filelock.cache-capacity",
+                    properties.getCacheCapacity(), "must be positive");
+        }
+        FileLockRegistry registry;
         try {
-            return new FileLockRegistry(directory, exclusiveLocks, readWriteLocks(properties));
+            registry = new FileLockRegistry(directory, exclusiveLocks, readWriteLocks(properties));
         }
         catch (IllegalArgumentException ex) {
             throw new InvalidConfigurationPropertyValueException("filelock.directory", directory, ex.getMessage());
         }
+        registry.setCacheCapacity(properties.getCacheCapacity());
+        return registry;
     }
 
     /** Creates the backend of {@code @FileLocked} methods over a registry other than files. */

@@ -58,64 +58,162 @@ public class FileLockProperties {
      */
     private ReadModeFallback readModeFallback = ReadModeFallback.EXCLUSIVE;
 
+    /**
+     * Number of lock entries the registry keeps before it drops the unused ones; held entries are never dropped.
+     */
+    private int cacheCapacity = 10_000;
+
     private final Annotation annotation = new Annotation();
 
+    /**
+     * Returns the lock directory.
+     *
+     * @return the directory
+     */
     public Path getDirectory() {
         return this.directory;
     }
 
+    /**
+     * Sets the lock directory.
+     *
+     * @param directory the directory
+     */
     public void setDirectory(Path directory) {
         this.directory = directory;
     }
 
+    /**
+     * Returns the timeout of {@code @FileLocked} methods that set none.
+     *
+     * @return the default timeout
+     */
     public Duration getDefaultTimeout() {
         return this.defaultTimeout;
     }
 
+    /**
+     * Sets the timeout of {@code @FileLocked} methods that set none.
+     *
+     * @param defaultTimeout negative waits forever, zero makes one attempt
+     */
     public void setDefaultTimeout(Duration defaultTimeout) {
         this.defaultTimeout = defaultTimeout;
     }
 
+    /**
+     * Returns the lock implementation.
+     *
+     * @return the type
+     */
     public Type getType() {
         return this.type;
     }
 
+    /**
+     * Sets the lock implementation.
+     *
+     * @param type the type
+     */
     public void setType(Type type) {
         this.type = type;
     }
 
+    /**
+     * Returns the octal permission bits of new lock files.
+     *
+     * @return the mode, or {@code null} for the umask default
+     */
     public @Nullable String getFileMode() {
         return this.fileMode;
     }
 
+    /**
+     * Sets the octal permission bits of new lock files.
+     *
+     * @param fileMode the mode such as {@code 0644}, or {@code null} for the umask default
+     */
     public void setFileMode(@Nullable String fileMode) {
         this.fileMode = fileMode;
     }
 
+    /**
+     * Returns the longest pause between two attempts at a lock held by another process.
+     *
+     * @return the poll interval
+     */
     public Duration getPollInterval() {
         return this.pollInterval;
     }
 
+    /**
+     * Sets the longest pause between two attempts at a lock held by another process.
+     *
+     * @param pollInterval a positive duration
+     */
     public void setPollInterval(Duration pollInterval) {
         this.pollInterval = pollInterval;
     }
 
+    /**
+     * Returns where {@code @FileLocked} methods take their locks.
+     *
+     * @return {@code file}, {@code jdbc} or the name of a {@code LockRegistry} bean
+     */
     public String getBackend() {
         return this.backend;
     }
 
+    /**
+     * Sets where {@code @FileLocked} methods take their locks.
+     *
+     * @param backend {@code file}, {@code jdbc} or the name of a {@code LockRegistry} bean
+     */
     public void setBackend(String backend) {
         this.backend = backend;
     }
 
+    /**
+     * Returns what read locks become on a backend without shared locks.
+     *
+     * @return the fallback
+     */
     public ReadModeFallback getReadModeFallback() {
         return this.readModeFallback;
     }
 
+    /**
+     * Sets what read locks become on a backend without shared locks.
+     *
+     * @param readModeFallback the fallback
+     */
     public void setReadModeFallback(ReadModeFallback readModeFallback) {
         this.readModeFallback = readModeFallback;
     }
 
+    /**
+     * Returns how many lock entries the registry keeps before it drops the unused ones.
+     *
+     * @return the cache capacity
+     */
+    public int getCacheCapacity() {
+        return this.cacheCapacity;
+    }
+
+    /**
+     * Sets how many lock entries the registry keeps before it drops the unused ones.
+     *
+     * @param cacheCapacity a positive number of entries
+     */
+    public void setCacheCapacity(int cacheCapacity) {
+        this.cacheCapacity = cacheCapacity;
+    }
+
+    /**
+     * Returns the settings of the {@code @FileLocked} support.
+     *
+     * @return the annotation settings
+     */
     public Annotation getAnnotation() {
         return this.annotation;
     }
@@ -184,18 +282,38 @@ public class FileLockProperties {
          */
         private int order = Integer.MAX_VALUE - 1000;
 
+        /**
+         * Tells whether {@code @FileLocked} is applied.
+         *
+         * @return whether enabled
+         */
         public boolean isEnabled() {
             return this.enabled;
         }
 
+        /**
+         * Sets whether {@code @FileLocked} is applied.
+         *
+         * @param enabled whether enabled
+         */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
         }
 
+        /**
+         * Returns the order of the {@code @FileLocked} advisor.
+         *
+         * @return the order
+         */
         public int getOrder() {
             return this.order;
         }
 
+        /**
+         * Sets the order of the {@code @FileLocked} advisor.
+         *
+         * @param order the order
+         */
         public void setOrder(int order) {
             this.order = order;
         }

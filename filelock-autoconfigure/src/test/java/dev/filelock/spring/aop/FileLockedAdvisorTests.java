@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -220,6 +223,33 @@ class FileLockedAdvisorTests {
     }
 
     @Test
+    void holdsTheLockWhileTheReturnedFluxRunsAndReleasesItOnCancel() {
+        Sinks.Many<String> sink = Sinks.many().unicast().onBackpressureBuffer();
+        Flux<String> flux = this.service.flux("x", sink.asFlux());
+        List<String> received = new CopyOnWriteArrayList<>();
+        Disposable subscription = flux.subscribe(received::add);
+        await().atMost(Duration.ofSeconds(10)).until(() -> isBusy("fluxes/x.lock"));
+        sink.tryEmitNext("first");
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("first"));
+        assertThat(isBusy("fluxes/x.lock")).isTrue();
+        subscription.dispose();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !isBusy("fluxes/x.lock"));
+    }
+
+    @Test
+    void skipsAMonoWhoseLockIsBusy() {
+        CountDownLatch release = holdInBackground((inside) -> this.service.write("reactive", inside));
+        AtomicBoolean subscribed = new AtomicBoolean();
+        Mono<String> work = Mono.fromSupplier(() -> {
+            subscribed.set(true);
+            return "ran";
+        });
+        assertThat(this.service.monoSkip("reactive", work).blockOptional(Duration.ofSeconds(10))).isEmpty();
+        assertThat(subscribed).isFalse();
+        release.countDown();
+    }
+
+    @Test
     void appliesATypeLevelAnnotationToEveryPublicMethod() {
         AtomicBoolean firstHeld = new AtomicBoolean();
         AtomicBoolean secondHeld = new AtomicBoolean();
@@ -380,6 +410,16 @@ class FileLockedAdvisorTests {
 
         @FileLocked(path = "monos/#{#p0}.lock")
         public Mono<String> mono(String id, Mono<String> work) {
+            return work;
+        }
+
+        @FileLocked(path = "orders/#{#p0}.lock", timeout = "0", onTimeout = OnTimeout.SKIP)
+        public Mono<String> monoSkip(String id, Mono<String> work) {
+            return work;
+        }
+
+        @FileLocked(path = "fluxes/#{#p0}.lock")
+        public Flux<String> flux(String id, Flux<String> work) {
             return work;
         }
     }

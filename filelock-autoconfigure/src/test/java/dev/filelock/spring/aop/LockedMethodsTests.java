@@ -1,15 +1,20 @@
 package dev.filelock.spring.aop;
 
 import dev.filelock.LockMode;
+import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.FileLocked.OnTimeout;
 import dev.filelock.spring.autoconfigure.FileLockAutoConfiguration;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Lock;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ContextConsumer;
@@ -84,6 +89,26 @@ class LockedMethodsTests {
             .run(failsWith(OneBadMethodAmongGoodOnes.class.getName() + ".fourth()", "'soon'"));
     }
 
+    @Test
+    void findsAnnotationsOnInterfaceMethodsBehindJdkProxies() {
+        contextRunner().withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class))
+            .withPropertyValues("spring.aop.proxy-target-class=false")
+            .withBean(Greeter.class, DefaultGreeter::new)
+            .run((context) -> {
+                Greeter greeter = context.getBean(Greeter.class);
+                assertThat(AopUtils.isJdkDynamicProxy(greeter)).isTrue();
+                FileLockRegistry registry = context.getBean(FileLockRegistry.class);
+                assertThat(greeter.greet("ann", () -> CompletableFuture.supplyAsync(() -> {
+                    Lock lock = registry.obtain("greetings/ann.lock");
+                    boolean free = lock.tryLock();
+                    if (free) {
+                        lock.unlock();
+                    }
+                    return free;
+                }).join())).isEqualTo("lock was free: false");
+            });
+    }
+
     private static ContextConsumer<AssertableApplicationContext> failsWith(String... messageParts) {
         return (context) -> {
             assertThat(context).hasFailed();
@@ -92,6 +117,20 @@ class LockedMethodsTests {
                 .message()
                 .contains(messageParts);
         };
+    }
+
+    public interface Greeter {
+
+        @FileLocked(path = "greetings/#{#name}.lock")
+        String greet(String name, BooleanSupplier lockIsFree);
+    }
+
+    static class DefaultGreeter implements Greeter {
+
+        @Override
+        public String greet(String name, BooleanSupplier lockIsFree) {
+            return "lock was free: " + lockIsFree.getAsBoolean();
+        }
     }
 
     public static class UnparsableTemplate {

@@ -166,6 +166,16 @@ class FileLockAutoConfigurationTests {
     }
 
     @Test
+    void refusesACacheCapacityThatIsNotPositive() {
+        contextRunner().withPropertyValues("filelock.cache-capacity=0").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                .hasMessageContaining("filelock.cache-capacity")
+                .hasMessageContaining("must be positive");
+        });
+    }
+
+    @Test
     void refusesADirectoryThatIsAFile() throws IOException {
         Path file = Files.createFile(this.directory.resolve("not-a-directory"));
         contextRunner().withPropertyValues("filelock.directory=" + file).run((context) -> {

@@ -54,9 +54,15 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Kills the process with SIGKILL, as {@code kill -9} does, and waits until it is gone. */
-    void kill() throws InterruptedException {
+    void kill() {
         this.process.destroyForcibly();
-        this.process.waitFor();
+        try {
+            this.process.waitFor();
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while killing " + this.name, ex);
+        }
     }
 
     String log() {
@@ -69,7 +75,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (this.process.isAlive()) {
             kill();
         }

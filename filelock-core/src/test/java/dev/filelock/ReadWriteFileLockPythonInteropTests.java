@@ -1,0 +1,115 @@
+package dev.filelock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Java and Python share one lock file: a Python process following filelock's {@code ReadWriteLock} SQLite protocol
+ * ({@code src/test/resources/python/sqlite_rw_lock.py}, run by Debian's {@code /usr/bin/python3}) and this JVM exclude
+ * each other exactly as two processes of one language do.
+ */
+class ReadWriteFileLockPythonInteropTests {
+
+    @TempDir
+    Path directory;
+
+    private Path lockPath() {
+        return directory.resolve("interop.db");
+    }
+
+    @Test
+    void pythonWriterExcludesJavaReadersAndWriters() throws Exception {
+        try (ReadWriteChildProcess python = python("hold", "write");
+                ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath())) {
+            assertThat(python.readLine()).isEqualTo("held");
+            assertThat(lock.tryAcquireRead()).isEmpty();
+            assertThat(lock.tryAcquireWrite()).isEmpty();
+            python.send("release");
+            assertThat(python.readLine()).isEqualTo("released");
+            try (LockHold write = lock.acquireWrite(Duration.ofSeconds(30))) {
+                assertThat(lock.heldMode()).contains(LockMode.WRITE);
+            }
+        }
+    }
+
+    @Test
+    void pythonReaderSharesWithJavaReadersAndExcludesJavaWriters() throws Exception {
+        try (ReadWriteChildProcess python = python("hold", "read");
+                ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath())) {
+            assertThat(python.readLine()).isEqualTo("held");
+            assertThat(lock.tryAcquireWrite()).isEmpty();
+            try (LockHold read = lock.tryAcquireRead().orElseThrow()) {
+                assertThat(lock.heldMode()).contains(LockMode.READ);
+            }
+            python.send("release");
+            assertThat(python.readLine()).isEqualTo("released");
+        }
+    }
+
+    @Test
+    void javaWriterExcludesPythonReadersAndWriters() throws Exception {
+        try (ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath()); LockHold write = lock.acquireWrite()) {
+            assertThat(pythonTry("read")).isEqualTo("busy");
+            assertThat(pythonTry("write")).isEqualTo("busy");
+        }
+        assertThat(pythonTry("write")).isEqualTo("acquired");
+    }
+
+    @Test
+    void javaReaderSharesWithPythonReadersAndExcludesPythonWriters() throws Exception {
+        try (ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath()); LockHold read = lock.acquireRead()) {
+            assertThat(pythonTry("read")).isEqualTo("acquired");
+            assertThat(pythonTry("write")).isEqualTo("busy");
+        }
+    }
+
+    @Test
+    void waitingPythonWriterGetsTheLockWhenJavaReleases() throws Exception {
+        try (ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath())) {
+            LockHold write = lock.acquireWrite();
+            try (ReadWriteChildProcess python = python("hold", "write")) {
+                write.close();
+                assertThat(python.readLine()).isEqualTo("held");
+                assertThat(lock.tryAcquireRead()).isEmpty();
+                python.send("release");
+                assertThat(python.readLine()).isEqualTo("released");
+            }
+        }
+    }
+
+    @Test
+    void waitingJavaWriterGetsTheLockWhenPythonReleases() throws Exception {
+        try (ReadWriteChildProcess python = python("hold", "read");
+                ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath())) {
+            assertThat(python.readLine()).isEqualTo("held");
+            BackgroundTask<LockHold> writer =
+                    BackgroundTask.start("writer", () -> lock.acquireWrite(Duration.ofSeconds(60))).awaitBlocked();
+            python.send("release");
+            writer.result().close();
+        }
+    }
+
+    private String pythonTry(String mode) throws Exception {
+        try (ReadWriteChildProcess python = python("try", mode)) {
+            String answer = python.readLine();
+            assertThat(python.exitCode()).isZero();
+            return answer;
+        }
+    }
+
+    private ReadWriteChildProcess python(String command, String mode) throws Exception {
+        return ReadWriteChildProcess.python(script(), command, lockPath().toString(), mode);
+    }
+
+    private static Path script() throws URISyntaxException {
+        return Path.of(Objects.requireNonNull(
+                ReadWriteFileLockPythonInteropTests.class.getResource("/python/sqlite_rw_lock.py"),
+                "python/sqlite_rw_lock.py on the test class path").toURI());
+    }
+}
