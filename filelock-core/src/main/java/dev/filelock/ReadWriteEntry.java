@@ -90,7 +90,8 @@ final class ReadWriteEntry {
                     recordFirstLevel(owner, mode);
                     return true;
                 }
-                if (Thread.interrupted()) {
+                // An expired single attempt reports a timeout and leaves the interrupt status alone.
+                if (!deadline.isExpired() && Thread.interrupted()) {
                     throw new InterruptedException();
                 }
             } else if (!deadline.isExpired()) {

@@ -16,7 +16,8 @@ import java.util.concurrent.locks.ReadWriteLock;
  * and each mode is reentrant; a read-to-write upgrade or write-to-read downgrade fails at once with {@link
  * IllegalStateException}. Its {@link #readLock()} and {@link #writeLock()} behave like those of {@link
  * java.util.concurrent.locks.ReentrantReadWriteLock} (without conditions): {@code unlock()} by a non-holder throws
- * {@link IllegalMonitorStateException}, and {@code lock()} waits up to the default timeout.
+ * {@link IllegalMonitorStateException}, and {@code lock()} waits as long as it takes (the default timeout and blocking
+ * options apply to the {@code acquire} methods).
  *
  * <p>The lock file stays empty and is never deleted; a missing parent directory is created at the first acquisition.
  * The lock object keeps one SQLite connection per path for the whole JVM until it is closed. Never open the lock file

@@ -21,8 +21,9 @@ public final class ReadWriteFileLockBuilder {
     }
 
     /**
-     * Sets the default timeout of every acquisition that takes none ({@code acquireRead()}, {@code acquireWrite()},
-     * {@code lock()}, {@code lockInterruptibly()}): negative waits forever (the default), zero makes exactly one attempt.
+     * Sets the timeout of {@code acquireRead()} and {@code acquireWrite()}: negative waits forever (the default), zero
+     * makes exactly one attempt. The {@link java.util.concurrent.locks.Lock} views keep their own contract ({@code
+     * lock()} waits as long as it takes).
      *
      * @param timeout the default timeout
      * @return this builder
@@ -33,8 +34,8 @@ public final class ReadWriteFileLockBuilder {
     }
 
     /**
-     * Sets whether acquisitions wait at all; {@code false} makes every acquisition a single attempt whatever the
-     * timeout (default {@code true}).
+     * Sets whether the {@code acquire} methods (synchronous and asynchronous) wait at all; {@code false} makes each a
+     * single attempt whatever the timeout (default {@code true}).
      *
      * @param blocking whether to wait for a busy lock
      * @return this builder

@@ -9,8 +9,9 @@ import java.util.concurrent.locks.Lock;
 /**
  * The {@link Lock} face of one mode of a read/write lock object, behaving like {@link
  * java.util.concurrent.locks.ReentrantReadWriteLock}'s: reentrant per owner, {@link IllegalMonitorStateException} on an
- * unlock by a non-holder, no conditions. {@link #lock()} and {@link #lockInterruptibly()} wait up to the lock object's
- * default timeout and then throw {@link FileLockTimeoutException}.
+ * unlock by a non-holder, no conditions. As {@link Lock} specifies (and as {@link FileLock} does), {@link #lock()} and
+ * {@link #lockInterruptibly()} wait as long as it takes and {@link #tryLock(long, TimeUnit)} as long as it is told,
+ * whatever the lock object's default timeout and blocking options.
  */
 final class ReadWriteLockView implements Lock {
 
@@ -24,16 +25,14 @@ final class ReadWriteLockView implements Lock {
 
     @Override
     public void lock() {
-        Deadline deadline = lock.deadline(lock.options().timeout());
+        Deadline deadline = Deadline.forever();
         ReadWriteOwner owner = lock.callerOwner();
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    if (lock.acquireLevel(owner, mode, deadline)) {
-                        return;
-                    }
-                    throw new FileLockTimeoutException(lock.path());
+                    lock.acquireLevel(owner, mode, deadline);
+                    return;
                 } catch (InterruptedException e) {
                     // lock() ignores interrupts, as Lock specifies; the status is restored on the way out.
                     interrupted = true;
@@ -48,9 +47,10 @@ final class ReadWriteLockView implements Lock {
 
     @Override
     public void lockInterruptibly() throws InterruptedException {
-        if (!lock.acquireLevel(lock.callerOwner(), mode, lock.deadline(lock.options().timeout()))) {
-            throw new FileLockTimeoutException(lock.path());
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
         }
+        lock.acquireLevel(lock.callerOwner(), mode, Deadline.forever());
     }
 
     @Override
@@ -68,8 +68,7 @@ final class ReadWriteLockView implements Lock {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        Duration timeout = Duration.ofNanos(Math.max(unit.toNanos(time), 0));
-        return lock.acquireLevel(lock.callerOwner(), mode, lock.deadline(timeout));
+        return lock.acquireLevel(lock.callerOwner(), mode, Deadline.after(Duration.ofNanos(Math.max(unit.toNanos(time), 0))));
     }
 
     @Override

@@ -144,6 +144,8 @@ final class StaleMarkers {
     private boolean ownerWritable() {
         try {
             return Files.getPosixFilePermissions(canonicalPath, LinkOption.NOFOLLOW_LINKS).contains(PosixFilePermission.OWNER_WRITE);
+        } catch (java.nio.file.NoSuchFileException releasedMeanwhile) {
+            return true; // the holder released between our two looks: the path is free, not read-only
         } catch (UnsupportedOperationException | IOException e) {
             return Files.isWritable(canonicalPath);
         }

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
  * exclusion with marker files in a directory next to the lock (never the lock file itself, whose POSIX locks any
  * open+close in this process would drop). Exit codes: 0 fine, 2 usage, 3 exclusion violated, 4 rendezvous failed.
  */
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
 final class ReadWriteChild {
 
     private ReadWriteChild() {

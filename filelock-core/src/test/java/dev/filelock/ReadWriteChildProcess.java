@@ -40,7 +40,7 @@ final class ReadWriteChildProcess implements AutoCloseable {
     static List<String> javaCommand(String classPath, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classPath, ReadWriteChild.class.getName()));
+                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classPath, ReadWriteChild.class.getName()));
         command.addAll(List.of(args));
         return command;
     }

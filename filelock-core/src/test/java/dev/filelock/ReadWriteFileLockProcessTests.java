@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The SQLite read/write lock between real processes: child JVMs running {@link ReadWriteChild}. */
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
 class ReadWriteFileLockProcessTests {
 
     /**

@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *     "-Dexec.args=-cp %classpath dev.filelock.ReadWriteLockMeasurements"
  * </pre>
  */
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
 final class ReadWriteLockMeasurements {
 
     private static final int OPERATIONS = 20_000;

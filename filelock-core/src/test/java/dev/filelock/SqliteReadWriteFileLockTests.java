@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What is particular to the SQLite-backed read/write lock: the file, bad input, connections. */
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
 class SqliteReadWriteFileLockTests {
 
     @TempDir

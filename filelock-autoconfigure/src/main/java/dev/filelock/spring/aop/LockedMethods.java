@@ -93,19 +93,27 @@ final class LockedMethods {
             return null;
         }
         String where = ClassUtils.getQualifiedMethodName(specific, targetClass) + "()";
+        int modifiers = specific.getModifiers();
+        if (Modifier.isPrivate(modifiers) || Modifier.isFinal(modifiers) || Modifier.isStatic(modifiers)) {
+            throw invalid(where, "a " + (Modifier.isPrivate(modifiers) ? "private"
+                    : Modifier.isFinal(modifiers) ? "final" : "static")
+                    + " method cannot be intercepted by a Spring proxy, so it would run without its lock");
+        }
         return new LockedMethod(keyTemplate(annotation, where), timeout(annotation, where), kind(annotation, where),
                 annotation.onTimeout(), returnStyle(specific.getReturnType(), annotation, where));
     }
 
     private static @Nullable FileLocked annotationOf(Method specific, Method method, @Nullable Class<?> targetClass) {
-        if (specific.isBridge() || specific.isSynthetic() || Modifier.isStatic(specific.getModifiers())) {
+        if (specific.isBridge() || specific.isSynthetic()) {
             return null;
         }
         FileLocked annotation = AnnotatedElementUtils.findMergedAnnotation(specific, FileLocked.class);
         if (annotation == null && specific != method) {
             annotation = AnnotatedElementUtils.findMergedAnnotation(method, FileLocked.class);
         }
-        if (annotation == null && Modifier.isPublic(specific.getModifiers())) {
+        // On a type, the annotation covers its public methods, but not equals, hashCode and toString.
+        if (annotation == null && Modifier.isPublic(specific.getModifiers())
+                && !Modifier.isStatic(specific.getModifiers()) && !ReflectionUtils.isObjectMethod(specific)) {
             Class<?> type = (targetClass != null) ? targetClass : specific.getDeclaringClass();
             annotation = AnnotatedElementUtils.findMergedAnnotation(type, FileLocked.class);
         }

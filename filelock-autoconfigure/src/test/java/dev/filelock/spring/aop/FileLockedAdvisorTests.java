@@ -257,7 +257,9 @@ class FileLockedAdvisorTests {
         this.typeLocked.second(() -> secondHeld.set(isBusy("typed.lock")));
         assertThat(firstHeld).isTrue();
         assertThat(secondHeld).isTrue();
-        assertThat(this.typeLocked.toString()).isEqualTo("TypeLockedService");
+        CountDownLatch release = holdInBackground((inside) -> this.typeLocked.first(inside));
+        assertThat(this.typeLocked.toString()).as("toString is not locked").isEqualTo("TypeLockedService");
+        release.countDown();
     }
 
     /** Whether another thread of this JVM would fail to take the key's lock right now. */

@@ -5,6 +5,10 @@ import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.FileLocked.OnTimeout;
 import dev.filelock.spring.autoconfigure.FileLockAutoConfiguration;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -109,6 +113,20 @@ class LockedMethodsTests {
             });
     }
 
+    @Test
+    void refusesMethodsThatAProxyCannotIntercept() {
+        contextRunner().withBean(FinalMethod.class)
+            .run(failsWith(FinalMethod.class.getName() + ".work()", "a final method cannot be intercepted"));
+        contextRunner().withBean(PrivateMethod.class)
+            .run(failsWith(PrivateMethod.class.getName() + ".work()", "a private method cannot be intercepted"));
+    }
+
+    @Test
+    void findsFileLockedUsedAsAMetaAnnotation() {
+        contextRunner().withBean(ComposedUser.class)
+            .run(failsWith(ComposedUser.class.getName() + ".work()", "timeout 'soon'"));
+    }
+
     private static ContextConsumer<AssertableApplicationContext> failsWith(String... messageParts) {
         return (context) -> {
             assertThat(context).hasFailed();
@@ -130,6 +148,38 @@ class LockedMethodsTests {
         @Override
         public String greet(String name, BooleanSupplier lockIsFree) {
             return "lock was free: " + lockIsFree.getAsBoolean();
+        }
+    }
+
+    public static class FinalMethod {
+
+        @FileLocked(path = "a.lock")
+        public final void work() {
+        }
+    }
+
+    public static class PrivateMethod {
+
+        @FileLocked(path = "a.lock")
+        private void work() {
+        }
+
+        public void callsWork() {
+            work();
+        }
+    }
+
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @FileLocked(path = "composed.lock", timeout = "soon")
+    @interface ComposedLock {
+
+    }
+
+    public static class ComposedUser {
+
+        @ComposedLock
+        public void work() {
         }
     }
 

@@ -1,0 +1,50 @@
+"""A peer that deletes the lock file on release, as Python filelock 3.28's UnixFileLock does.
+
+Acquire: open(O_RDWR|O_CREAT|O_TRUNC|O_NOFOLLOW), flock(LOCK_EX|LOCK_NB), and retry if the locked inode was already
+unlinked (st_nlink == 0). Release: unlink the path, then flock(LOCK_UN), then close. Polls every millisecond (3.28
+polls every 50 ms) to make the races frequent.
+
+usage: unlinking_peer.py LOCK_PATH COUNTER_PATH N
+prints READY, waits for a line on stdin, increments the counter N times under the lock and prints INCREMENTS N.
+"""
+import fcntl
+import os
+import sys
+import time
+
+lock_path, counter_path, times = sys.argv[1], sys.argv[2], int(sys.argv[3])
+
+
+def acquire():
+    while True:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            time.sleep(0.001)
+            continue
+        if os.fstat(fd).st_nlink == 0:
+            os.close(fd)
+            continue
+        return fd
+
+
+def release(fd):
+    os.unlink(lock_path)
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    os.close(fd)
+
+
+print("READY", flush=True)
+sys.stdin.readline()
+for _ in range(times):
+    fd = acquire()
+    try:
+        text = open(counter_path).read().strip() if os.path.exists(counter_path) else ""
+        value = int(text) if text else 0
+        with open(counter_path, "w") as counter:
+            counter.write(str(value + 1))
+    finally:
+        release(fd)
+print(f"INCREMENTS {times}", flush=True)
