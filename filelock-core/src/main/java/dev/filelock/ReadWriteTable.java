@@ -58,6 +58,32 @@ final class ReadWriteTable {
         return null;
     }
 
+    /** Diagnostics of every entry that is held or waited for. */
+    java.util.List<FileLockDiagnostics.ActiveLock> activeLocks() {
+        java.util.List<FileLockDiagnostics.ActiveLock> locks = new java.util.ArrayList<>();
+        entries.forEach((key, entry) -> {
+            FileLockDiagnostics.LockType type = key.kind().equals("sqlite")
+                    ? FileLockDiagnostics.LockType.SQLITE_READ_WRITE
+                    : FileLockDiagnostics.LockType.SOFT_READ_WRITE;
+            FileLockDiagnostics.ActiveLock lock = entry.snapshot(key.canonicalPath(), type);
+            if (lock != null) {
+                locks.add(lock);
+            }
+        });
+        return locks;
+    }
+
+    /** Ends every hold on the canonical path, of any backend kind; false when none was held. */
+    boolean forceRelease(Path canonicalPath) {
+        boolean released = false;
+        for (java.util.Map.Entry<Key, ReadWriteEntry> entry : entries.entrySet()) {
+            if (entry.getKey().canonicalPath().equals(canonicalPath)) {
+                released |= entry.getValue().forceRelease();
+            }
+        }
+        return released;
+    }
+
     int size() {
         return entries.size();
     }

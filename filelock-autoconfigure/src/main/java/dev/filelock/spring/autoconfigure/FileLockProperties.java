@@ -65,6 +65,10 @@ public class FileLockProperties {
 
     private final Annotation annotation = new Annotation();
 
+    private final Health health = new Health();
+
+    private final Metrics metrics = new Metrics();
+
     /**
      * Returns the lock directory.
      *
@@ -219,6 +223,24 @@ public class FileLockProperties {
     }
 
     /**
+     * Returns the settings of the {@code filelock} health indicator.
+     *
+     * @return the health settings
+     */
+    public Health getHealth() {
+        return this.health;
+    }
+
+    /**
+     * Returns the settings of file lock metrics.
+     *
+     * @return the metrics settings
+     */
+    public Metrics getMetrics() {
+        return this.metrics;
+    }
+
+    /**
      * Returns the file mode as permission bits, or -1 when unset.
      *
      * @throws InvalidConfigurationPropertyValueException if the mode is not octal permission bits
@@ -316,6 +338,61 @@ public class FileLockProperties {
          */
         public void setOrder(int order) {
             this.order = order;
+        }
+    }
+
+    /** Settings of the {@code filelock} health indicator. */
+    public static class Health {
+
+        /**
+         * Longest time a lock of this JVM may be held before the health status turns DOWN. Unset means no limit.
+         */
+        private @Nullable Duration maxHold;
+
+        /**
+         * Returns the longest time a lock may be held before the status turns {@code DOWN}.
+         *
+         * @return the limit, or {@code null} for none
+         */
+        public @Nullable Duration getMaxHold() {
+            return this.maxHold;
+        }
+
+        /**
+         * Sets the longest time a lock may be held before the status turns {@code DOWN}.
+         *
+         * @param maxHold the limit, or {@code null} for none
+         */
+        public void setMaxHold(@Nullable Duration maxHold) {
+            this.maxHold = maxHold;
+        }
+    }
+
+    /** Settings of file lock metrics and observations. */
+    public static class Metrics {
+
+        /**
+         * Whether to tag filelock.acquire and filelock.held metrics with the lock path. Only for a small, fixed set of
+         * lock keys: every distinct path becomes a time series. Otherwise the path is only seen by tracing.
+         */
+        private boolean includePath;
+
+        /**
+         * Tells whether metrics are tagged with the lock path.
+         *
+         * @return whether the path is a tag
+         */
+        public boolean isIncludePath() {
+            return this.includePath;
+        }
+
+        /**
+         * Sets whether metrics are tagged with the lock path.
+         *
+         * @param includePath whether the path is a tag
+         */
+        public void setIncludePath(boolean includePath) {
+            this.includePath = includePath;
         }
     }
 }
