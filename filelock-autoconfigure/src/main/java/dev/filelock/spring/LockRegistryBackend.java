@@ -20,8 +20,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
+import io.micrometer.common.KeyValue;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import java.util.Locale;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.integration.support.locks.LockRegistry;
 
 /**
@@ -60,6 +65,10 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
 
     private final Clock clock = Clock.systemUTC();
 
+    private volatile ObservationRegistry observations = ObservationRegistry.NOOP;
+
+    private volatile boolean pathAsTag;
+
     /**
      * Creates a backend over a registry.
      *
@@ -84,6 +93,28 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /**
+     * Returns the backend's name, such as {@code jdbc}: the {@code type} of its locks in listings and metrics.
+     *
+     * @return the name
+     */
+    public String name() {
+        return this.name;
+    }
+
+    /**
+     * Records {@code filelock.acquire} (the wait, tagged with its {@code outcome}) and {@code filelock.held} (the hold)
+     * observations of {@link FileLocked} locks, tagged with {@code type} (the backend's name) and {@code mode}, as
+     * {@link FileLockRegistry} does; none are recorded until this is called.
+     *
+     * @param registry the observation registry
+     * @param pathAsTag whether the key is a low-cardinality tag (seen by metrics) rather than a high-cardinality one
+     */
+    public void setObservationRegistry(ObservationRegistry registry, boolean pathAsTag) {
+        this.observations = Objects.requireNonNull(registry, "registry");
+        this.pathAsTag = pathAsTag;
     }
 
     /**
@@ -142,8 +173,10 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     public LockHold acquire(String key, LockKind kind, Duration timeout) {
         checkSupported(kind);
         String registryKey = registryKey(key);
-        Lock lock = this.registry.obtain(registryKey);
+        Observation acquisition = observe("filelock.acquire", "wait for lock", registryKey, kind);
+        Lock lock;
         try {
+            lock = this.registry.obtain(registryKey);
             if (timeout.isNegative()) {
                 lock.lockInterruptibly();
             }
@@ -153,8 +186,18 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
+            stop(acquisition, "interrupted", null);
             throw new FileLockInterruptedException(Path.of(registryKey), ex);
         }
+        catch (FileLockTimeoutException ex) {
+            stop(acquisition, "timeout", null);
+            throw ex;
+        }
+        catch (RuntimeException | Error ex) {
+            stop(acquisition, "error", ex);
+            throw ex;
+        }
+        stop(acquisition, "acquired", null);
         return track(registryKey, kind, lock, Thread.currentThread().getName());
     }
 
@@ -232,15 +275,44 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
             lock.unlock();
             throw ex;
         }
+        Observation holding = observe("filelock.held", "hold lock", registryKey, kind);
         return new RegistryHold(Path.of(registryKey), () -> {
             try {
                 lease.close();
             }
             finally {
                 this.held.remove(id);
-                lock.unlock();
+                try {
+                    lock.unlock();
+                }
+                catch (RuntimeException ex) {
+                    holding.error(ex);
+                    throw ex;
+                }
+                finally {
+                    holding.stop();
+                }
             }
         });
+    }
+
+    private Observation observe(String name, String contextualName, String registryKey, LockKind kind) {
+        KeyValue path = KeyValue.of("path", registryKey);
+        Observation observation = Observation.createNotStarted(name, this.observations)
+            .contextualName(contextualName)
+            .lowCardinalityKeyValue("type", this.name)
+            .lowCardinalityKeyValue("mode", kind.name().toLowerCase(Locale.ROOT));
+        observation = this.pathAsTag ? observation.lowCardinalityKeyValue(path)
+                : observation.highCardinalityKeyValue(path);
+        return observation.start();
+    }
+
+    private static void stop(Observation observation, String outcome, @Nullable Throwable error) {
+        observation.lowCardinalityKeyValue("outcome", outcome);
+        if (error != null) {
+            observation.error(error);
+        }
+        observation.stop();
     }
 
     /**

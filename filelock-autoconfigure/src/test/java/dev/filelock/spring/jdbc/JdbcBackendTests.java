@@ -21,7 +21,20 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import dev.filelock.spring.actuate.endpoint.FileLocksEndpoint;
+import dev.filelock.spring.actuate.endpoint.RegistryLocksEndpoint;
+import dev.filelock.spring.autoconfigure.FileLockEndpointAutoConfiguration;
+import dev.filelock.spring.autoconfigure.FileLockMetricsAutoConfiguration;
+import dev.filelock.spring.autoconfigure.LockRegistryBackendObservabilityAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -207,6 +220,44 @@ class JdbcBackendTests {
                 executor.shutdownNow();
             }
         });
+    }
+
+    @Test
+    void theEndpointAndTheMetricsShowWhatThisJvmHolds() {
+        new WebApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+                    FileLockJdbcAutoConfiguration.class, FileLockAutoConfiguration.class,
+                    FileLockEndpointAutoConfiguration.class, FileLockMetricsAutoConfiguration.class,
+                    LockRegistryBackendObservabilityAutoConfiguration.class, EndpointAutoConfiguration.class,
+                    WebEndpointAutoConfiguration.class, ObservationAutoConfiguration.class,
+                    MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+                    SimpleMetricsExportAutoConfiguration.class))
+            .withPropertyValues(this.database.properties(this.region).toArray(String[]::new))
+            .withPropertyValues("filelock.backend=jdbc", "filelock.directory=" + this.directory,
+                    "management.endpoints.web.exposure.include=filelocks")
+            .withBean(Jobs.class)
+            .run((context) -> {
+                assertThat(context).doesNotHaveBean(FileLocksEndpoint.class);
+                RegistryLocksEndpoint endpoint = context.getBean(RegistryLocksEndpoint.class);
+                MeterRegistry meters = context.getBean(MeterRegistry.class);
+                context.getBean(Jobs.class).run("5", () -> {
+                    assertThat(endpoint.locks().backend()).isEqualTo("jdbc");
+                    assertThat(endpoint.locks().locks()).singleElement().satisfies((lock) -> {
+                        assertThat(lock.path()).isEqualTo("jobs/5.lock");
+                        assertThat(lock.mode()).isEqualTo("exclusive");
+                        assertThat(lock.owner()).isEqualTo(Thread.currentThread().getName());
+                    });
+                    assertThat(endpoint.lock(new String[] { "jobs", "5.lock" })).isNotNull();
+                    assertThat(meters.get("filelock.active").tag("type", "jdbc").gauge().value()).isOne();
+                });
+                assertThat(endpoint.locks().locks()).isEmpty();
+                assertThat(endpoint.lock(new String[] { "jobs", "5.lock" })).isNull();
+                assertThat(meters.get("filelock.active").tag("type", "jdbc").gauge().value()).isZero();
+                assertThat(meters.get("filelock.acquire").tags("type", "jdbc", "outcome", "acquired").timer().count())
+                    .isOne();
+                assertThat(meters.get("filelock.held").tags("type", "jdbc", "mode", "exclusive").timer().count())
+                    .isOne();
+            });
     }
 
     private int rows(JdbcTemplate jdbc, String key) {
