@@ -38,39 +38,84 @@ public class FileLockJdbcProperties extends DatabaseInitializationProperties {
      */
     private String tablePrefix = DefaultLockRepository.DEFAULT_TABLE_PREFIX;
 
+    /**
+     * Returns Spring Integration's schema script, for the platform of the database.
+     *
+     * @return the default schema location
+     */
     @Override
     public String getDefaultSchemaLocation() {
         return SCHEMA_LOCATION;
     }
 
+    /**
+     * Returns how long a lock row stays valid without renewal.
+     *
+     * @return the time to live
+     */
     public Duration getTimeToLive() {
         return this.timeToLive;
     }
 
+    /**
+     * Sets how long a lock row stays valid without renewal.
+     *
+     * @param timeToLive at least 3 ms
+     */
     public void setTimeToLive(Duration timeToLive) {
         this.timeToLive = timeToLive;
     }
 
+    /**
+     * Returns whether the rows of held locks are renewed while their method runs.
+     *
+     * @return whether leases are renewed
+     */
     public boolean isRenewLeases() {
         return this.renewLeases;
     }
 
+    /**
+     * Sets whether the rows of held locks are renewed while their method runs.
+     *
+     * @param renewLeases whether to renew leases
+     */
     public void setRenewLeases(boolean renewLeases) {
         this.renewLeases = renewLeases;
     }
 
+    /**
+     * Returns the region of the lock rows.
+     *
+     * @return the region
+     */
     public String getRegion() {
         return this.region;
     }
 
+    /**
+     * Sets the region of the lock rows.
+     *
+     * @param region 1 to 100 characters
+     */
     public void setRegion(String region) {
         this.region = region;
     }
 
+    /**
+     * Returns the prefix of the lock table name.
+     *
+     * @return the prefix
+     */
     public String getTablePrefix() {
         return this.tablePrefix;
     }
 
+    /**
+     * Sets the prefix of the lock table name.
+     *
+     * @param tablePrefix the prefix, such as {@code INT_}
+     */
     public void setTablePrefix(String tablePrefix) {
         this.tablePrefix = tablePrefix;
     }
