@@ -11,7 +11,7 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * A second lock client on the same database and region, with its own connection and client id: to the store, it is
  * another process.
  */
-final class OtherProcess implements AutoCloseable {
+public final class OtherProcess implements AutoCloseable {
 
     private final SingleConnectionDataSource dataSource;
 
@@ -19,7 +19,13 @@ final class OtherProcess implements AutoCloseable {
 
     private final JdbcLockRegistry registry;
 
-    OtherProcess(PostgresDatabase database, String region) {
+    /**
+     * Connects a new client.
+     *
+     * @param database the server
+     * @param region the lock region
+     */
+    public OtherProcess(PostgresDatabase database, String region) {
         this.dataSource = new SingleConnectionDataSource(database.url(), database.user(), database.password(), true);
         this.repository = new DefaultLockRepository(this.dataSource);
         this.repository.setRegion(region);
@@ -29,12 +35,23 @@ final class OtherProcess implements AutoCloseable {
         this.registry = new JdbcLockRegistry(this.repository, Duration.ofSeconds(30));
     }
 
-    Lock lock(String key) {
+    /**
+     * Returns this client's lock of a key.
+     *
+     * @param key the registry key
+     * @return the lock
+     */
+    public Lock lock(String key) {
         return this.registry.obtain(key);
     }
 
-    /** Tries once to take the key's lock, releasing it at once when taken. */
-    boolean canLock(String key) {
+    /**
+     * Tries once to take the key's lock, releasing it at once when taken.
+     *
+     * @param key the registry key
+     * @return whether the lock was free
+     */
+    public boolean canLock(String key) {
         Lock lock = lock(key);
         if (!lock.tryLock()) {
             return false;

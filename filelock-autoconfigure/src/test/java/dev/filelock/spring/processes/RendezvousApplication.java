@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Bean;
 /**
  * A child-JVM application with one {@link FileLocked} method, for the multi-host tests. Modes: {@code meet} enters the
  * method a few times and, inside, waits a moment for the other process to be inside too (recording it if it is);
- * {@code hold} enters it and never leaves (to be killed); {@code take} enters it once.
+ * {@code hold} enters it and never leaves (to be killed).
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -41,7 +41,6 @@ public class RendezvousApplication {
                     }
                 }
                 case "hold" -> job.hold(name);
-                case "take" -> job.take(name);
                 default -> throw new IllegalArgumentException("unknown mode");
             }
         }
@@ -82,11 +81,6 @@ public class RendezvousApplication {
         public void hold(String name) throws IOException, InterruptedException {
             Files.createFile(this.shared.resolve("holding-" + name));
             new CountDownLatch(1).await();
-        }
-
-        @FileLocked(path = "job.lock", timeout = "60s")
-        public void take(String name) {
-            Signals.append(this.shared.resolve("taken"), name);
         }
 
         /** Gives the other process the window's time to show up inside the method. */
