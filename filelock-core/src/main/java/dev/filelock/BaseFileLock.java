@@ -20,6 +20,11 @@ abstract class BaseFileLock implements FileLock {
     private final LockKind kind;
     final LockOptions options;
     private volatile @Nullable LockKey key;
+    /**
+     * The entry while an owner holds it through this object (at most one owner can, the lock being exclusive): reentrant
+     * acquires and releases use it directly instead of looking the path up in the table.
+     */
+    private volatile @Nullable LockEntry heldEntry;
 
     BaseFileLock(Path path, LockKind kind, LockOptions options) {
         this.path = path;
@@ -121,8 +126,7 @@ abstract class BaseFileLock implements FileLock {
 
     @Override
     public int lockCounter() {
-        LockKey lockKey = key;
-        LockEntry entry = lockKey == null ? null : LockTable.INSTANCE.peek(lockKey);
+        LockEntry entry = heldEntry;
         if (entry == null) {
             return 0;
         }
@@ -192,6 +196,9 @@ abstract class BaseFileLock implements FileLock {
 
     boolean acquireFor(Object owner, Deadline deadline, boolean blocking, @Nullable BooleanSupplier cancelCheck, boolean interruptible)
             throws InterruptedException {
+        if (reenter(owner)) {
+            return true;
+        }
         LockEntry entry = LockTable.INSTANCE.checkout(key());
         boolean acquired = false;
         try {
@@ -199,6 +206,9 @@ abstract class BaseFileLock implements FileLock {
                 return true; // the owner's user count was taken on the first level
             }
             acquired = entry.acquire(new LockRequest(owner, path, options, deadline, blocking, cancelCheck, interruptible));
+            if (acquired) {
+                heldEntry = entry;
+            }
             return acquired;
         } finally {
             if (acquired) {
@@ -209,10 +219,22 @@ abstract class BaseFileLock implements FileLock {
         }
     }
 
+    private boolean reenter(Object owner) {
+        LockEntry entry = heldEntry;
+        if (entry == null) {
+            return false;
+        }
+        entry.mutex.lock();
+        try {
+            return !entry.retired && entry.reenter(owner);
+        } finally {
+            entry.mutex.unlock();
+        }
+    }
+
     /** Releases a level of the owner's hold; false when the owner holds nothing here. */
     boolean releaseFor(Object owner, boolean force) {
-        LockKey lockKey = key;
-        LockEntry entry = lockKey == null ? null : LockTable.INSTANCE.peek(lockKey);
+        LockEntry entry = heldEntry;
         if (entry == null) {
             return false;
         }
@@ -220,6 +242,7 @@ abstract class BaseFileLock implements FileLock {
         boolean held = !entry.retired && entry.holdsOf(owner) > 0;
         boolean ended = held && entry.release(owner, force, path);
         if (ended) {
+            heldEntry = null;
             LockTable.INSTANCE.checkin(entry);
         } else {
             entry.mutex.unlock();

@@ -1,5 +1,6 @@
 package dev.filelock;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ public final class FileLockDiagnostics {
         Path parent = absolute.getParent();
         try {
             return parent == null ? absolute : parent.toRealPath().resolve(absolute.getFileName().toString());
-        } catch (java.io.IOException missing) {
+        } catch (IOException missing) {
             return absolute; // no such directory: nothing can be held there
         }
     }

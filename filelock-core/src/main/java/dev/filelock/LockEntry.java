@@ -277,7 +277,7 @@ final class LockEntry {
             backend.unlock(osHold);
         }
         generation++;
-        changed.signalAll();
+        changed.signal(); // one waiter can take it; a waiter that gives up wakes the next
         debug("Lock {0} released", path);
         return true;
     }

@@ -1,5 +1,6 @@
 package dev.filelock;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -86,7 +87,7 @@ final class LockTable {
      *
      * @return whether anything was held
      */
-    boolean forceRelease(java.nio.file.Path canonicalPath) {
+    boolean forceRelease(Path canonicalPath) {
         boolean released = false;
         for (LockKind kind : LockKind.values()) {
             LockEntry entry = peek(new LockKey(canonicalPath, kind));

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -33,7 +34,7 @@ final class ReadWriteEntry {
     private @Nullable LockMode osMode;
     private int waitingWriters;
     private int pending;
-    private boolean attempting;
+    private @Nullable Thread attempter;
     /** When each holder took its first level, and who waits: for diagnostics only. */
     private final Map<ReadWriteOwner, Instant> holdStarts = new HashMap<>();
     private final List<Thread> waitingThreads = new ArrayList<>(2);
@@ -116,7 +117,7 @@ final class ReadWriteEntry {
 
     /** Only one thread talks to the backend, only while nothing is held, and new readers give way to writers. */
     private boolean mayAttemptOsLock(LockMode mode) {
-        return osMode == null && !attempting && (mode == LockMode.WRITE || waitingWriters == 0);
+        return osMode == null && attempter == null && (mode == LockMode.WRITE || waitingWriters == 0);
     }
 
     private void awaitChange(Deadline deadline) throws InterruptedException {
@@ -132,14 +133,14 @@ final class ReadWriteEntry {
     }
 
     private boolean attemptOsLock(LockMode mode, BackendWait wait) {
-        attempting = true;
+        attempter = Thread.currentThread();
         boolean acquired = false;
         mutex.unlock();
         try {
             acquired = backend.acquire(mode, wait);
         } finally {
             mutex.lock();
-            attempting = false;
+            attempter = null;
             if (acquired) {
                 osMode = mode;
             }
@@ -238,6 +239,10 @@ final class ReadWriteEntry {
             }
             releaseOsLockIfUnheld();
             changed.signalAll();
+            if (attempter != null) {
+                // It may be pausing between two attempts for this lock object: let it see the close now.
+                LockSupport.unpark(attempter);
+            }
         } finally {
             mutex.unlock();
         }

@@ -1,6 +1,9 @@
 package dev.filelock;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -59,8 +62,8 @@ final class ReadWriteTable {
     }
 
     /** Diagnostics of every entry that is held or waited for. */
-    java.util.List<FileLockDiagnostics.ActiveLock> activeLocks() {
-        java.util.List<FileLockDiagnostics.ActiveLock> locks = new java.util.ArrayList<>();
+    List<FileLockDiagnostics.ActiveLock> activeLocks() {
+        List<FileLockDiagnostics.ActiveLock> locks = new ArrayList<>();
         entries.forEach((key, entry) -> {
             FileLockDiagnostics.LockType type = key.kind().equals("sqlite")
                     ? FileLockDiagnostics.LockType.SQLITE_READ_WRITE
@@ -76,7 +79,7 @@ final class ReadWriteTable {
     /** Ends every hold on the canonical path, of any backend kind; false when none was held. */
     boolean forceRelease(Path canonicalPath) {
         boolean released = false;
-        for (java.util.Map.Entry<Key, ReadWriteEntry> entry : entries.entrySet()) {
+        for (Map.Entry<Key, ReadWriteEntry> entry : entries.entrySet()) {
             if (entry.getKey().canonicalPath().equals(canonicalPath)) {
                 released |= entry.getValue().forceRelease();
             }

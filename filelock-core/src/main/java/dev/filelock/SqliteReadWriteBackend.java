@@ -108,6 +108,7 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
         // lock: say read-only up front (access(2), no open) so that write locks can be refused instead.
         readOnly = Files.exists(canonicalPath) && !Files.isWritable(canonicalPath);
         config.setReadOnly(readOnly);
+        loadNativeLibrary();
         Connection connection = config.createConnection("jdbc:sqlite:" + canonicalPath);
         OPEN_CONNECTIONS.incrementAndGet();
         try {
@@ -126,6 +127,14 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
         } catch (SQLException | RuntimeException e) {
             closeQuietly(connection);
             throw e;
+        }
+    }
+
+    private void loadNativeLibrary() {
+        try {
+            SqliteNativeLibrary.ensureLoaded();
+        } catch (Exception e) {
+            throw LockFailures.cannotLock(path, "SQLite's native library cannot be loaded (" + e + ")", e);
         }
     }
 

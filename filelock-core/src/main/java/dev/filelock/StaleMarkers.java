@@ -4,16 +4,17 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +28,8 @@ final class StaleMarkers {
     /** File times and process start times come from different clocks; this much disagreement is tolerated. */
     private static final Duration CLOCK_SLACK = Duration.ofSeconds(1);
     private static final System.Logger LOG = System.getLogger("dev.filelock");
+    /** A guard older than this was left by a breaker that died; breaking takes microseconds. */
+    private static final Duration ABANDONED_GUARD_AGE = Duration.ofSeconds(10);
 
     private final Path lockPath;
     private final Path canonicalPath;
@@ -55,26 +58,26 @@ final class StaleMarkers {
 
     /** Breaks the lock when its recorded holder ran on this host and is gone. */
     void breakIfHolderIsGone() {
-        BasicFileAttributes attributes = attributes();
+        BasicFileAttributes examined = attributes();
         Optional<Record> record = read();
-        if (attributes == null || record.isEmpty() || !record.get().hostname().equals(ThisProcess.HOSTNAME)) {
+        if (examined == null || record.isEmpty() || !isBreakable(record.get(), examined)) {
             return;
         }
-        if (isGone(record.get().pid(), attributes.lastModifiedTime().toInstant())) {
-            breakLock(attributes.fileKey(), "its holder, pid " + record.get().pid() + ", is no longer running");
-        }
+        long pid = record.get().pid();
+        breakLock(examined, () -> read().filter(again -> again.pid() == pid).isPresent(),
+                "its holder, pid " + pid + ", is no longer running");
     }
 
     /** Breaks the lock when the file is at least {@code lifetime} old, whoever holds it (Python's {@code lifetime}). */
     void breakIfOlderThan(Duration lifetime) {
-        BasicFileAttributes attributes = attributes();
-        if (attributes == null) {
-            return;
+        BasicFileAttributes examined = attributes();
+        if (examined != null && !Instant.now().isBefore(examined.lastModifiedTime().toInstant().plus(lifetime))) {
+            breakLock(examined, () -> true, "it is older than its lifetime of " + lifetime);
         }
-        Instant modified = attributes.lastModifiedTime().toInstant();
-        if (!Instant.now().isBefore(modified.plus(lifetime))) {
-            breakLock(attributes.fileKey(), "it is older than its lifetime of " + lifetime);
-        }
+    }
+
+    private static boolean isBreakable(Record record, BasicFileAttributes examined) {
+        return record.hostname().equals(ThisProcess.HOSTNAME) && isGone(record.pid(), examined.lastModifiedTime().toInstant());
     }
 
     /** The record in the lock file: {@code <pid>\n<hostname>\n}, optionally with a third line (Python 3.29 and later). */
@@ -112,24 +115,53 @@ final class StaleMarkers {
         return started.isPresent() && started.get().isAfter(written.plus(CLOCK_SLACK));
     }
 
-    private void breakLock(@Nullable Object examined, String why) {
-        Path tombstone = canonicalPath.resolveSibling(canonicalPath.getFileName() + ".break." + ThisProcess.PID);
+    /**
+     * Deletes the examined lock file, unless it changed meanwhile. Breakers in this library take turns through an
+     * exclusive {@code <lock>.break} guard file and check, under it, that the path still names the very file they judged
+     * (same inode and modification time, and {@code stillBreakable}): so a successor's fresh lock file, created after
+     * another breaker removed the stale one, is never removed or moved by a second breaker.
+     */
+    private void breakLock(BasicFileAttributes examined, BooleanSupplier stillBreakable, String why) {
+        Path guard = canonicalPath.resolveSibling(canonicalPath.getFileName() + ".break");
         try {
-            Files.move(canonicalPath, tombstone, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException lostTheRace) {
+            Files.createFile(guard);
+        } catch (FileAlreadyExistsException anotherBreaker) {
+            deleteIfAbandoned(guard);
+            return;
+        } catch (IOException e) {
             return;
         }
         try {
-            Object moved = Files.readAttributes(tombstone, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            if (examined != null && !examined.equals(moved)) {
-                // Another process replaced the file between our check and the rename: give it back.
-                Files.move(tombstone, canonicalPath);
-                return;
+            BasicFileAttributes current = attributes();
+            if (current != null && sameFile(examined, current) && stillBreakable.getAsBoolean()) {
+                Files.deleteIfExists(canonicalPath);
+                LOG.log(System.Logger.Level.DEBUG, "Broke the lock {0}: {1}", lockPath, why);
             }
-            Files.deleteIfExists(tombstone);
-            LOG.log(System.Logger.Level.DEBUG, "Broke the lock {0}: {1}", lockPath, why);
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "Could not finish breaking the lock " + lockPath + " through " + tombstone, e);
+            LOG.log(System.Logger.Level.WARNING, "Could not break the lock " + lockPath, e);
+        } finally {
+            try {
+                Files.deleteIfExists(guard);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "Could not remove the guard file " + guard, e);
+            }
+        }
+    }
+
+    private static boolean sameFile(BasicFileAttributes examined, BasicFileAttributes current) {
+        return examined.fileKey() != null && examined.fileKey().equals(current.fileKey())
+                && examined.lastModifiedTime().equals(current.lastModifiedTime());
+    }
+
+    /** A breaker that died between creating and removing its guard must not stop every later break. */
+    private static void deleteIfAbandoned(Path guard) {
+        try {
+            Instant created = Files.getLastModifiedTime(guard, LinkOption.NOFOLLOW_LINKS).toInstant();
+            if (Instant.now().isAfter(created.plus(ABANDONED_GUARD_AGE))) {
+                Files.deleteIfExists(guard);
+            }
+        } catch (IOException goneAlready) {
+            // the other breaker finished
         }
     }
 

@@ -41,18 +41,30 @@ final class BackgroundTask<T> {
         return this;
     }
 
-    T result() throws ExecutionException, InterruptedException, TimeoutException {
-        return outcome.get(10, TimeUnit.SECONDS);
+    T result() throws ExecutionException, InterruptedException {
+        try {
+            return outcome.get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw stuck(e);
+        }
     }
 
     /** Returns the failure of the task, waiting for it to end. */
-    Throwable failure() throws InterruptedException, TimeoutException {
+    Throwable failure() throws InterruptedException {
         try {
-            T value = outcome.get(10, TimeUnit.SECONDS);
+            T value = outcome.get(30, TimeUnit.SECONDS);
             throw new AssertionError("expected a failure, got " + value);
         } catch (ExecutionException e) {
             return e.getCause();
+        } catch (TimeoutException e) {
+            throw stuck(e);
         }
+    }
+
+    private AssertionError stuck(TimeoutException e) {
+        AssertionError error = new AssertionError(thread.getName() + " did not finish; it is " + thread.getState(), e);
+        error.setStackTrace(thread.getStackTrace());
+        return error;
     }
 
     boolean isDone() {

@@ -109,6 +109,24 @@ class ReadWriteFileLockProcessTests {
     }
 
     @Test
+    void interruptOrCloseEndsAWaitForAnotherProcess() throws Exception {
+        try (ReadWriteChildProcess holder = ReadWriteChildProcess.java("hold", lockPath.toString(), "write");
+                ReadWriteFileLock interrupted = ReadWriteFileLock.of(lockPath);
+                ReadWriteFileLock closed = ReadWriteFileLock.of(lockPath)) {
+            assertThat(holder.readLine()).isEqualTo("held");
+            BackgroundTask<LockHold> interruptedWait =
+                    BackgroundTask.start("interrupted", () -> interrupted.acquireWrite()).awaitBlocked();
+            interruptedWait.interrupt();
+            assertThat(interruptedWait.failure()).isInstanceOf(FileLockInterruptedException.class);
+            BackgroundTask<LockHold> closedWait =
+                    BackgroundTask.start("closed", () -> closed.acquireRead()).awaitBlocked();
+            closed.close();
+            assertThat(closedWait.failure()).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+            assertThat(interrupted.tryAcquireRead()).isEmpty();
+        }
+    }
+
+    @Test
     void killedWriterReleasesTheLockAtOnce() throws Exception {
         assertKilledHolderReleases("write");
     }

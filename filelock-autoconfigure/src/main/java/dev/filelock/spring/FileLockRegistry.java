@@ -50,6 +50,12 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
 
     private final ConcurrentMap<Path, RegistryEntry> entries = new ConcurrentHashMap<>();
 
+    /**
+     * Entries by the key text that last named them, so that a key is resolved on the file system (one {@code lstat} per
+     * segment) once while its entry lives, not on every call.
+     */
+    private final ConcurrentMap<String, RegistryEntry> entriesByKey = new ConcurrentHashMap<>();
+
     private volatile int cacheCapacity = DEFAULT_CACHE_CAPACITY;
 
     private volatile LockObservations observations = LockObservations.NONE;
@@ -128,7 +134,7 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
      */
     @Override
     public Lock obtain(Object lockKey) {
-        RegistryEntry entry = entryFor(resolve(lockKey), LockKind.EXCLUSIVE);
+        RegistryEntry entry = knownEntry(lockKey, LockKind.EXCLUSIVE);
         entry.touch();
         return entry.lockHandle;
     }
@@ -144,7 +150,7 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
      * @throws UnsupportedOperationException if this registry has no read/write locks
      */
     public ReadWriteLock obtainReadWrite(Object lockKey) {
-        RegistryEntry entry = entryFor(resolve(lockKey), LockKind.WRITE);
+        RegistryEntry entry = knownEntry(lockKey, LockKind.WRITE);
         entry.touch();
         return entry.readWriteHandle;
     }
@@ -164,6 +170,7 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
                 entry.close();
             }
         });
+        this.entriesByKey.values().removeIf(RegistryEntry::isRetired);
     }
 
     /**
@@ -235,6 +242,7 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
                 entry.close();
             }
         });
+        this.entriesByKey.values().removeIf(RegistryEntry::isRetired);
     }
 
     @Override
@@ -249,7 +257,7 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
 
     @Override
     public LockHold acquire(String key, LockKind kind, Duration timeout) {
-        RegistryEntry entry = reserve(resolve(key), kind);
+        RegistryEntry entry = reserve(key, kind);
         LockObservations observing = this.observations;
         Observation wait = observing.startAcquire(entry, kind);
         LockHold hold;
@@ -267,7 +275,7 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
 
     @Override
     public CompletableFuture<LockHold> acquireDetached(String key, LockKind kind, Duration timeout) {
-        RegistryEntry entry = reserve(resolve(key), kind);
+        RegistryEntry entry = reserve(key, kind);
         LockObservations observing = this.observations;
         Observation wait = observing.startAcquire(entry, kind);
         CompletableFuture<LockHold> acquisition;
@@ -305,6 +313,47 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
     @Override
     public String toString() {
         return "FileLockRegistry[" + this.directory.root() + ", " + this.entries.size() + " entries]";
+    }
+
+    /** Returns the entry of a key for one more user, resolving the key only if no live entry remembers it. */
+    private RegistryEntry reserve(String key, LockKind kind) {
+        RegistryEntry known = this.entriesByKey.get(key);
+        if (known != null && known.reserve()) {
+            try {
+                known.checkKind(kind);
+                return known;
+            }
+            catch (RuntimeException ex) {
+                known.unreserve();
+                throw ex;
+            }
+        }
+        RegistryEntry entry = reserve(resolve(key), kind);
+        remember(key, entry);
+        return entry;
+    }
+
+    /** Returns the live entry of a key, resolving the key only if no live entry remembers it. */
+    private RegistryEntry knownEntry(Object lockKey, LockKind kind) {
+        if (lockKey instanceof String key) {
+            RegistryEntry known = this.entriesByKey.get(key);
+            if (known != null && !known.isRetired()) {
+                known.checkKind(kind);
+                return known;
+            }
+        }
+        RegistryEntry entry = entryFor(resolve(lockKey), kind);
+        if (lockKey instanceof String key) {
+            remember(key, entry);
+        }
+        return entry;
+    }
+
+    private void remember(String key, RegistryEntry entry) {
+        if (this.entriesByKey.size() >= this.cacheCapacity) {
+            this.entriesByKey.clear(); // only a shortcut: a forgotten key is resolved again on its next use
+        }
+        this.entriesByKey.put(key, entry);
     }
 
     /** Returns the entry of a path for one more user, creating it (or replacing a retired one) as needed. */

@@ -97,12 +97,12 @@ class FileLockRegistryObservationTests {
 
     @Test
     void recordsAnErrorWithTheExceptionForALockThatCannotBeTaken() throws IOException {
-        Files.createDirectory(this.directory.resolve("a-directory.lock"));
+        Files.writeString(this.directory.resolve("not-sqlite.db"), "this file is not an SQLite database, ".repeat(40));
 
         assertThatExceptionOfType(FileLockException.class)
-            .isThrownBy(() -> this.registry.acquire("a-directory.lock", LockKind.EXCLUSIVE, Duration.ZERO));
+            .isThrownBy(() -> this.registry.acquire("not-sqlite.db", LockKind.WRITE, Duration.ZERO));
 
-        Timer errors = this.meters.get("filelock.acquire").tag("outcome", "error").timer();
+        Timer errors = this.meters.get("filelock.acquire").tag("outcome", "error").tag("mode", "write").timer();
         assertThat(errors.count()).isEqualTo(1);
         assertThat(errors.getId().getTag("error")).isNotEqualTo("none");
     }

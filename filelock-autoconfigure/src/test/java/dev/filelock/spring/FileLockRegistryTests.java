@@ -5,6 +5,7 @@ import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockHold;
 import dev.filelock.ReadWriteFileLock;
 import dev.filelock.SoftFileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -339,6 +340,25 @@ class FileLockRegistryTests {
         finally {
             lock.unlock();
         }
+    }
+
+    @Test
+    void aKeyIsResolvedOnceWhileItsEntryLivesAndAgainAfterExpiry() throws Exception {
+        Path locks = Files.createDirectories(this.temp.resolve("locks"));
+        Path outside = Files.createDirectories(this.temp.resolve("outside"));
+        FileLockRegistry confined = new FileLockRegistry(locks);
+        Files.createDirectories(locks.resolve("orders"));
+        Lock first = confined.obtain("orders/42.lock");
+
+        Files.delete(locks.resolve("orders"));
+        Files.createSymbolicLink(locks.resolve("orders"), outside);
+
+        assertThat(confined.obtain("orders/42.lock")).isSameAs(first);
+        confined.expireUnusedOlderThan(0);
+        assertThatIllegalArgumentException().isThrownBy(() -> confined.obtain("orders/42.lock"))
+            .withMessageContaining("orders/42.lock")
+            .withMessageContaining("leads out");
+        confined.close();
     }
 
     private static boolean tryLockAndUnlock(Lock lock) {

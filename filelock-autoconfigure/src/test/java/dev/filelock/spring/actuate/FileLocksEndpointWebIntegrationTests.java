@@ -164,7 +164,8 @@ class FileLocksEndpointWebIntegrationTests {
     }
 
     @Test
-    void reportsTheHealthOfTheLockDirectoryWithDetails() {
+    void reportsTheHealthOfTheLockDirectoryAndTheActiveLocksWhileALockIsHeld() throws Exception {
+        CompletableFuture<Void> holder = holdInThread("health-worker", this.registry.obtain("held-for-health.lock"));
         byte[] json = getBytes("/actuator/health/filelock");
         ObservabilityTestApplication.saveSample("health-filelock", json);
 
@@ -172,7 +173,15 @@ class FileLocksEndpointWebIntegrationTests {
         assertThat(document.read("$.status", String.class)).isEqualTo("UP");
         assertThat(document.read("$.details.directory", String.class)).isEqualTo(this.registry.directory().toString());
         assertThat(document.read("$.details.backend", String.class)).isEqualTo("native");
-        assertThat(object(document, "$.details")).containsKeys("locksHeld", "longestHold");
+        assertThat(document.read("$.details.locksHeld", Integer.class)).isGreaterThanOrEqualTo(1);
+        assertThat(object(document, "$.details")).containsKeys("longestHold", "longestHeldLock");
+
+        byte[] active = getBytes("/actuator/metrics/filelock.active?tag=type:native");
+        ObservabilityTestApplication.saveSample("metrics-filelock-active", active);
+        assertThat(JsonPath.parse(new String(active)).read("$.measurements[0].value", Double.class))
+            .isGreaterThanOrEqualTo(1.0);
+        this.release.countDown();
+        holder.get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -186,7 +195,6 @@ class FileLocksEndpointWebIntegrationTests {
         DocumentContext document = JsonPath.parse(new String(json));
         List<String> outcomes = document.read("$.availableTags[?(@.tag == 'outcome')].values[*]");
         assertThat(outcomes).contains("acquired");
-        ObservabilityTestApplication.saveSample("metrics-filelock-active", getBytes("/actuator/metrics/filelock.active"));
     }
 
     private CompletableFuture<Void> holdInThread(String name, Lock lock) throws InterruptedException {

@@ -120,7 +120,7 @@ class FileLockHealthIndicatorTests {
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path source = Path.of(entry);
             String name = source.getFileName().toString();
-            boolean needed = Files.isDirectory(source) || name.startsWith("spring-") || name.startsWith("jna")
+            boolean needed = Files.isDirectory(source) || name.startsWith("filelock-") || name.startsWith("spring-") || name.startsWith("jna")
                     || name.startsWith("jspecify") || name.startsWith("micrometer-") || name.startsWith("sqlite-jdbc")
                     || name.startsWith("commons-logging");
             if (needed && Files.exists(source)) {

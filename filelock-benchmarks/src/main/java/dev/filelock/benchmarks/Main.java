@@ -1,0 +1,103 @@
+package dev.filelock.benchmarks;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Runs every benchmark row of issue #8 and prints the results table; also writes it (and JMH's log) next to the jar.
+ *
+ * <pre>
+ * ./mvnw -B -q -pl filelock-benchmarks -am package -DskipTests
+ * java -jar filelock-benchmarks/target/benchmarks.jar [full|quick] [--out=FILE] [--only=PART,...]
+ * </pre>
+ *
+ * <p>{@code --only} (for work on one part; parts as in {@link Suite.Part}, such as {@code contention}) runs a subset;
+ * the published table always comes from a run of everything.
+ *
+ * <p>Exits with 1 only when the harness could not produce a row's figure; a missed goal is reported in the table,
+ * never as a failure.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    /**
+     * Runs the suite.
+     *
+     * @param args the mode ({@code full}, the default, or {@code quick}), then optionally {@code --out=FILE} and {@code
+     *     --only=PART,...}
+     * @throws IOException if the results cannot be written
+     */
+    public static void main(String[] args) throws IOException {
+        RunMode mode = RunMode.FULL;
+        Path output = null;
+        Set<Suite.Part> parts = EnumSet.allOf(Suite.Part.class);
+        for (String arg : args) {
+            if (arg.startsWith("--out=")) {
+                output = Path.of(arg.substring("--out=".length()));
+            } else if (arg.startsWith("--only=")) {
+                parts = Suite.Part.parse(arg.substring("--only=".length()));
+            } else {
+                mode = RunMode.parse(arg);
+            }
+        }
+        if (output == null) {
+            output = besideTheJar("benchmarks-" + mode.name() + ".md");
+        }
+        Path jmhLog = output.resolveSibling(output.getFileName() + ".jmh");
+        Path workDir = Files.createTempDirectory("filelock-benchmarks");
+        Instant started = Instant.now();
+        long start = System.nanoTime();
+        List<Row> rows;
+        try {
+            rows = new Suite(mode, workDir, jmhLog, Main::progress).run(parts);
+        } finally {
+            deleteRecursively(workDir);
+        }
+        String table = Report.markdown(mode, rows, started, Duration.ofNanos(System.nanoTime() - start),
+                parts.equals(EnumSet.allOf(Suite.Part.class)) ? "" : "only " + parts);
+        System.out.print(table);
+        Files.writeString(output, table);
+        progress("table written to " + output);
+
+        long broken = rows.stream().filter(row -> row.verdict() == Verdict.FAILED).count();
+        if (broken > 0) {
+            progress(broken + " row(s) produced no figure: the harness is broken");
+            System.exit(1);
+        }
+    }
+
+    private static final long STARTED = System.nanoTime();
+
+    private static void progress(String message) {
+        System.err.printf("[benchmarks %4ds] %s%n", (System.nanoTime() - STARTED) / 1_000_000_000L, message);
+    }
+
+    /** The directory holding the benchmarks jar (or the classes directory): the module's {@code target/}. */
+    private static Path besideTheJar(String fileName) {
+        try {
+            Path codeSource = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return codeSource.toAbsolutePath().getParent().resolve(fileName);
+        } catch (URISyntaxException | SecurityException e) {
+            return Path.of(fileName);
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.filelock.benchmarks;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Measures every row of issue #8 in one run and returns the table's rows in the issue's order. */
+final class Suite {
+
+    private final RunMode mode;
+    private final Path workDir;
+    private final Path jmhLog;
+    private final Progress progress;
+
+    Suite(RunMode mode, Path workDir, Path jmhLog, Progress progress) {
+        this.mode = mode;
+        this.workDir = workDir;
+        this.jmhLog = jmhLog;
+        this.progress = progress;
+    }
+
+    /** Something to tell the person waiting for the run. */
+    interface Progress {
+        void step(String message);
+    }
+
+    /** The parts of the suite, which {@code --only} can select while working on one of them. */
+    enum Part {
+        JMH, PROCESS_HANDOFF, THREAD_HANDOFF, RW_HANDOFF, CONTENTION, REGISTRY, WAIT_CPU, PYTHON;
+
+        static Set<Part> parse(String commaSeparated) {
+            Set<Part> parts = EnumSet.noneOf(Part.class);
+            for (String name : commaSeparated.split(",")) {
+                parts.add(valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_')));
+            }
+            return parts;
+        }
+    }
+
+    List<Row> run(Set<Part> parts) {
+        JmhRows jmhRows = new JmhRows(mode, jmhLog);
+        HandoffRows handoffRows = new HandoffRows(mode, workDir);
+        ResourceRows resourceRows = new ResourceRows(mode, workDir);
+        List<Row> rows = new ArrayList<>();
+        Outcome<JmhSuite> jmh = Outcome.skipped();
+        if (parts.contains(Part.JMH)) {
+            progress.step("JMH (in-process rows), " + mode.jmhRounds() + " round(s), logs in " + jmhLog
+                    + "-round-N.log");
+            jmh = jmhRows.measure();
+            rows.addAll(jmhRows.ratioRows(jmh));
+        }
+        Outcome<Map<String, Stats>> processHandoffs = Outcome.skipped();
+        if (parts.contains(Part.PROCESS_HANDOFF)) {
+            progress.step("handoff between processes (ours, raw flock, Python filelock)");
+            processHandoffs = handoffRows.measureProcessHandoffs();
+            rows.add(handoffRows.nativeProcessRow(processHandoffs));
+        }
+        if (parts.contains(Part.THREAD_HANDOFF)) {
+            progress.step("handoff between threads of one JVM");
+            rows.add(handoffRows.threadRow());
+        }
+        if (parts.contains(Part.RW_HANDOFF)) {
+            progress.step("ReadWriteFileLock writer -> writer handoff between processes");
+            rows.add(handoffRows.readWriteRow());
+        }
+        if (parts.contains(Part.JMH)) {
+            rows.add(jmhRows.annotationRow(jmh));
+        }
+        if (parts.contains(Part.CONTENTION)) {
+            progress.step("contended throughput, 2 processes x 2 threads");
+            rows.add(resourceRows.contentionRow());
+        }
+        if (parts.contains(Part.REGISTRY)) {
+            progress.step("FileLockRegistry: " + mode.registryKeys() + " distinct keys, expired, twice");
+            rows.add(resourceRows.registryRow());
+        }
+        if (parts.contains(Part.WAIT_CPU)) {
+            progress.step("CPU of a thread waiting " + mode.waitSeconds() + " s on a held lock");
+            rows.addAll(resourceRows.waitCpuRows());
+        }
+        if (parts.contains(Part.PYTHON)) {
+            progress.step("Python filelock (Debian python3-filelock)");
+            PythonRows pythonRows = new PythonRows(mode, workDir);
+            if (parts.contains(Part.JMH)) {
+                rows.add(pythonRows.uncontendedRow(jmh));
+            }
+            if (parts.contains(Part.PROCESS_HANDOFF)) {
+                rows.add(PythonRows.handoffRow(processHandoffs));
+            }
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.filelock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The owner-only markers keep other users out (Python's trust model), and such a user fails at once instead of
+ * waiting: checked as a real unprivileged user, a child JVM started as {@code nobody} through {@code setpriv}.
+ */
+class SoftReadWriteFileLockPermissionTests {
+
+    private static final Duration HEARTBEAT = Duration.ofMillis(100);
+    private static final Duration STALE = Duration.ofSeconds(3);
+    private static final Duration POLL = Duration.ofMillis(20);
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void anotherUserCannotUseTheLockAndFailsAtOnceLeavingNothingBehind() throws Exception {
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String classPath = LockPeer.classPathReadableByEveryone(Files.createDirectory(directory.resolve("classpath")));
+        Path shared = Files.createDirectory(directory.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path path = shared.resolve("data.lock");
+        try (SoftReadWriteFileLock lock = SoftReadWriteFileLock.of(path)) {
+            lock.acquireRead().close();
+        }
+
+        try (LockPeer nobody = LockPeer.javaChildAsUser("nobody", "nogroup", classPath, path, HEARTBEAT, STALE, POLL)) {
+            assertThat(nobody.ask("write 30"))
+                    .startsWith("error: Cannot lock '" + path + "'")
+                    .contains("permission denied");
+            assertThat(nobody.ask("read 30")).startsWith("error: ").contains("permission denied");
+        }
+
+        assertThat(shared.toFile().list()).containsExactly("data.lock.readers");
+        assertThat(path.resolveSibling("data.lock.readers")).isEmptyDirectory();
+    }
+}
