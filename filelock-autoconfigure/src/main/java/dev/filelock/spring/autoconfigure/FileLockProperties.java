@@ -45,6 +45,20 @@ public class FileLockProperties {
     private Duration pollInterval = Duration.ofMillis(50);
 
     /**
+     * Where @FileLocked methods take their locks: 'file' (lock files under the directory), 'jdbc' (Spring
+     * Integration's JdbcLockRegistry on the application's DataSource, for applications running on several hosts), or
+     * the name of another Spring Integration LockRegistry bean.
+     */
+    private String backend = "file";
+
+    /**
+     * What @FileLocked(mode = READ) and readWrite = true methods do on a backend without shared locks (any backend
+     * other than 'file'): 'exclusive' takes the key's exclusive lock (logged once at startup), 'refuse' fails the
+     * startup.
+     */
+    private ReadModeFallback readModeFallback = ReadModeFallback.EXCLUSIVE;
+
+    /**
      * Number of lock entries the registry keeps before it drops the unused ones; held entries are never dropped.
      */
     private int cacheCapacity = 10_000;
@@ -146,6 +160,42 @@ public class FileLockProperties {
     }
 
     /**
+     * Returns where {@code @FileLocked} methods take their locks.
+     *
+     * @return {@code file}, {@code jdbc} or the name of a {@code LockRegistry} bean
+     */
+    public String getBackend() {
+        return this.backend;
+    }
+
+    /**
+     * Sets where {@code @FileLocked} methods take their locks.
+     *
+     * @param backend {@code file}, {@code jdbc} or the name of a {@code LockRegistry} bean
+     */
+    public void setBackend(String backend) {
+        this.backend = backend;
+    }
+
+    /**
+     * Returns what read locks become on a backend without shared locks.
+     *
+     * @return the fallback
+     */
+    public ReadModeFallback getReadModeFallback() {
+        return this.readModeFallback;
+    }
+
+    /**
+     * Sets what read locks become on a backend without shared locks.
+     *
+     * @param readModeFallback the fallback
+     */
+    public void setReadModeFallback(ReadModeFallback readModeFallback) {
+        this.readModeFallback = readModeFallback;
+    }
+
+    /**
      * Returns how many lock entries the registry keeps before it drops the unused ones.
      *
      * @return the cache capacity
@@ -228,6 +278,16 @@ public class FileLockProperties {
 
         /** Marker-file locks ({@code O_CREAT|O_EXCL}), with marker-file read/write locks (Python's SoftReadWriteLock). */
         SOFT
+    }
+
+    /** What read locks become on a backend without shared locks. */
+    public enum ReadModeFallback {
+
+        /** Take the key's exclusive lock instead (readers then exclude each other). */
+        EXCLUSIVE,
+
+        /** Refuse such methods at startup. */
+        REFUSE
     }
 
     /** Settings of the {@code @FileLocked} annotation support. */
