@@ -51,6 +51,7 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
         try {
             Session open = session != null ? session : open();
             if (mode == LockMode.WRITE && readOnly) {
+                closeSession();
                 throw LockFailures.cannotLock(path, "it is read-only for this user, and a write lock taken through a"
                         + " read-only connection would not exclude anyone", null);
             }

@@ -29,7 +29,7 @@ public class FileLockProperties {
 
     /**
      * Lock implementation: 'native' (flock, shared with Python's FileLock) or 'soft' (marker files, for filesystems
-     * where flock does not work; no read/write locks).
+     * where flock does not work; read/write locks are then SoftReadWriteFileLock marker files).
      */
     private Type type = Type.NATIVE;
 
@@ -43,6 +43,20 @@ public class FileLockProperties {
      * Longest pause between two attempts at a lock held by another process.
      */
     private Duration pollInterval = Duration.ofMillis(50);
+
+    /**
+     * Where @FileLocked methods take their locks: 'file' (lock files under the directory), 'jdbc' (Spring
+     * Integration's JdbcLockRegistry on the application's DataSource, for applications running on several hosts), or
+     * the name of another Spring Integration LockRegistry bean.
+     */
+    private String backend = "file";
+
+    /**
+     * What @FileLocked(mode = READ) and readWrite = true methods do on a backend without shared locks (any backend
+     * other than 'file'): 'exclusive' takes the key's exclusive lock (logged once at startup), 'refuse' fails the
+     * startup.
+     */
+    private ReadModeFallback readModeFallback = ReadModeFallback.EXCLUSIVE;
 
     /**
      * Number of lock entries the registry keeps before it drops the unused ones; held entries are never dropped.
@@ -146,6 +160,42 @@ public class FileLockProperties {
     }
 
     /**
+     * Returns where {@code @FileLocked} methods take their locks.
+     *
+     * @return {@code file}, {@code jdbc} or the name of a {@code LockRegistry} bean
+     */
+    public String getBackend() {
+        return this.backend;
+    }
+
+    /**
+     * Sets where {@code @FileLocked} methods take their locks.
+     *
+     * @param backend {@code file}, {@code jdbc} or the name of a {@code LockRegistry} bean
+     */
+    public void setBackend(String backend) {
+        this.backend = backend;
+    }
+
+    /**
+     * Returns what read locks become on a backend without shared locks.
+     *
+     * @return the fallback
+     */
+    public ReadModeFallback getReadModeFallback() {
+        return this.readModeFallback;
+    }
+
+    /**
+     * Sets what read locks become on a backend without shared locks.
+     *
+     * @param readModeFallback the fallback
+     */
+    public void setReadModeFallback(ReadModeFallback readModeFallback) {
+        this.readModeFallback = readModeFallback;
+    }
+
+    /**
      * Returns how many lock entries the registry keeps before it drops the unused ones.
      *
      * @return the cache capacity
@@ -226,8 +276,18 @@ public class FileLockProperties {
         /** Native {@code flock(2)} locks; read/write locks use SQLite. */
         NATIVE,
 
-        /** Marker-file locks ({@code O_CREAT|O_EXCL}); no read/write locks. */
+        /** Marker-file locks ({@code O_CREAT|O_EXCL}), with marker-file read/write locks (Python's SoftReadWriteLock). */
         SOFT
+    }
+
+    /** What read locks become on a backend without shared locks. */
+    public enum ReadModeFallback {
+
+        /** Take the key's exclusive lock instead (readers then exclude each other). */
+        EXCLUSIVE,
+
+        /** Refuse such methods at startup. */
+        REFUSE
     }
 
     /** Settings of the {@code @FileLocked} annotation support. */

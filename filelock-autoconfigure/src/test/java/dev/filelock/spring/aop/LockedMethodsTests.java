@@ -1,6 +1,7 @@
 package dev.filelock.spring.aop;
 
 import dev.filelock.LockMode;
+import dev.filelock.SoftFileLock;
 import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.FileLocked.OnTimeout;
@@ -55,7 +56,8 @@ class LockedMethodsTests {
 
     @Test
     void refusesReadModeWhenTheLockTypeHasNoSharedMode() {
-        contextRunner().withPropertyValues("filelock.type=soft")
+        contextRunner()
+            .withBean(FileLockRegistry.class, () -> new FileLockRegistry(this.directory, SoftFileLock::of, null))
             .withBean(Reader.class)
             .run(failsWith("Invalid @FileLocked on " + Reader.class.getName() + ".read()", "mode READ",
                     "no shared mode"));

@@ -1,6 +1,7 @@
 package dev.filelock.spring.autoconfigure;
 
 import dev.filelock.SoftFileLock;
+import dev.filelock.SoftReadWriteFileLock;
 import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.LockKind;
@@ -123,13 +124,15 @@ class FileLockAutoConfigurationTests {
     }
 
     @Test
-    void buildsSoftLocksWithoutReadWriteLocksForTheSoftType() {
+    void buildsSoftLocksAndSoftReadWriteLocksForTheSoftType() {
         contextRunner().withPropertyValues("filelock.type=soft").run((context) -> {
             FileLockRegistry registry = context.getBean(FileLockRegistry.class);
-            assertThat(registry.supports(LockKind.READ)).isFalse();
+            assertThat(registry.supports(LockKind.READ)).isTrue();
             registry.obtain("a.lock");
-            assertThat(registry.entries()).singleElement()
-                .satisfies((entry) -> assertThat(entry.lock()).isInstanceOf(SoftFileLock.class));
+            registry.obtainReadWrite("b.lock");
+            assertThat(registry.entries()).extracting(FileLockRegistry.Entry::lock)
+                .satisfiesExactly((lock) -> assertThat(lock).isInstanceOf(SoftFileLock.class),
+                        (lock) -> assertThat(lock).isInstanceOf(SoftReadWriteFileLock.class));
         });
     }
 
