@@ -24,8 +24,6 @@ class SoftReadWriteFileLockPermissionTests {
 
     @Test
     void anotherUserCannotUseTheLockAndFailsAtOnceLeavingNothingBehind() throws Exception {
-        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
-        String classPath = LockPeer.classPathReadableByEveryone(Files.createDirectory(directory.resolve("classpath")));
         Path shared = Files.createDirectory(directory.resolve("shared"));
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path path = shared.resolve("data.lock");
@@ -33,7 +31,7 @@ class SoftReadWriteFileLockPermissionTests {
             lock.acquireRead().close();
         }
 
-        try (LockPeer nobody = LockPeer.javaChildAsUser("nobody", "nogroup", classPath, path, HEARTBEAT, STALE, POLL)) {
+        try (LockPeer nobody = LockPeer.javaChildAsNobody(directory, path, HEARTBEAT, STALE, POLL)) {
             assertThat(nobody.ask("write 30"))
                     .startsWith("error: Cannot lock '" + path + "'")
                     .contains("permission denied");

@@ -2,6 +2,7 @@ package dev.filelock.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -94,10 +95,16 @@ public final class Worker<T> {
         return result.isDone();
     }
 
-    /** Waits until the worker's thread is parked or sleeping, as a thread waiting for a lock is. */
-    public void awaitParked() {
-        await().atMost(ChildProcess.HANG_GUARD).until(() -> thread.getState() == Thread.State.WAITING
-                || thread.getState() == Thread.State.TIMED_WAITING);
+    /**
+     * Waits until the worker's thread is parked or sleeping, as a thread waiting for a lock is, or has ended (which
+     * the caller's next assertion then reports, instead of a hang).
+     *
+     * @return this worker
+     */
+    public Worker<T> awaitParked() {
+        await().atMost(ChildProcess.HANG_GUARD).pollInterval(Duration.ofMillis(1)).until(() -> result.isDone()
+                || thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING);
+        return this;
     }
 
     /** Interrupts the worker's thread. */
