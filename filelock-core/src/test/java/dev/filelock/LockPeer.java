@@ -17,6 +17,14 @@ import java.util.List;
  */
 final class LockPeer implements AutoCloseable {
 
+    /** The heartbeat interval of every peer, and of the test's own locks made by {@link #lockLikePeers}. */
+    static final Duration HEARTBEAT = Duration.ofMillis(100);
+    /** Long enough that a heartbeat delayed by a loaded machine never looks stale. */
+    static final Duration STALE = Duration.ofSeconds(3);
+    /** The threshold of a lock that evicts a killed peer, kept short so the test does not wait long. */
+    static final Duration EVICTING_STALE = Duration.ofMillis(500);
+    static final Duration POLL = Duration.ofMillis(20);
+
     private final ChildProcess process;
 
     private LockPeer(ChildProcess process) {
@@ -24,30 +32,38 @@ final class LockPeer implements AutoCloseable {
         assertThat(process.nextLine()).as(() -> "first line of " + process.describe()).isEqualTo("ready");
     }
 
-    /** Starts a child JVM running {@link SoftReadWriteChild} with the given timings. */
-    static LockPeer javaChild(Path lock, Duration heartbeat, Duration stale, Duration poll) {
-        return new LockPeer(ChildJvm.start("soft rw child", SoftReadWriteChild.class,
-                childArguments(lock, heartbeat, stale, poll)));
+    /** Builds this process's lock on {@code path} with the peers' heartbeat and poll interval. */
+    static SoftReadWriteFileLock lockLikePeers(Path path, Duration staleThreshold) {
+        return SoftReadWriteFileLock.builder(path)
+                .heartbeatInterval(HEARTBEAT)
+                .staleThreshold(staleThreshold)
+                .pollInterval(POLL)
+                .build();
+    }
+
+    /** Starts a child JVM running {@link SoftReadWriteChild}. */
+    static LockPeer javaChild(Path lock) {
+        return new LockPeer(ChildJvm.start("soft rw child", SoftReadWriteChild.class, childArguments(lock)));
     }
 
     /** Starts the child JVM as {@code nobody} (see {@link ChildJvm#startAsNobody}), its sandbox in {@code sandbox}. */
-    static LockPeer javaChildAsNobody(Path sandbox, Path lock, Duration heartbeat, Duration stale, Duration poll) {
+    static LockPeer javaChildAsNobody(Path sandbox, Path lock) {
         return new LockPeer(ChildJvm.startAsNobody("soft rw child as nobody", sandbox, SoftReadWriteChild.class,
-                childArguments(lock, heartbeat, stale, poll)));
+                childArguments(lock)));
     }
 
     /** Starts the Python protocol peer ({@code soft_rw_peer.py}) with Debian's {@code /usr/bin/python3}. */
-    static LockPeer python(Path lock, Duration heartbeat, Duration stale, Duration poll) {
+    static LockPeer python(Path lock) {
         List<String> args = new ArrayList<>(List.of(lock.toString()));
-        for (Duration duration : List.of(heartbeat, stale, poll)) {
+        for (Duration duration : List.of(HEARTBEAT, STALE, POLL)) {
             args.add(Double.toString(duration.toMillis() / 1000.0));
         }
         return new LockPeer(PythonFilelock.startStandardLibraryScript("soft_rw_peer.py", args.toArray(String[]::new)));
     }
 
-    private static String[] childArguments(Path lock, Duration heartbeat, Duration stale, Duration poll) {
-        return new String[] {lock.toString(), Long.toString(heartbeat.toMillis()), Long.toString(stale.toMillis()),
-            Long.toString(poll.toMillis())};
+    private static String[] childArguments(Path lock) {
+        return new String[] {lock.toString(), Long.toString(HEARTBEAT.toMillis()), Long.toString(STALE.toMillis()),
+            Long.toString(POLL.toMillis())};
     }
 
     /** Sends a command and returns its one-line answer. */

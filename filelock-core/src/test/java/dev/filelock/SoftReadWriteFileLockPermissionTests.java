@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,10 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
  * waiting: checked as a real unprivileged user, a child JVM started as {@code nobody} through {@code setpriv}.
  */
 class SoftReadWriteFileLockPermissionTests {
-
-    private static final Duration HEARTBEAT = Duration.ofMillis(100);
-    private static final Duration STALE = Duration.ofSeconds(3);
-    private static final Duration POLL = Duration.ofMillis(20);
 
     @TempDir
     Path directory;
@@ -31,7 +26,7 @@ class SoftReadWriteFileLockPermissionTests {
             lock.acquireRead().close();
         }
 
-        try (LockPeer nobody = LockPeer.javaChildAsNobody(directory, path, HEARTBEAT, STALE, POLL)) {
+        try (LockPeer nobody = LockPeer.javaChildAsNobody(directory, path)) {
             assertThat(nobody.ask("write 30"))
                     .startsWith("error: Cannot lock '" + path + "'")
                     .contains("permission denied");

@@ -56,14 +56,9 @@ public final class Worker<T> {
      */
     public T awaitResult() {
         try {
-            return result.get(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
+            return outcome();
         } catch (ExecutionException e) {
             throw new AssertionError(thread.getName() + " failed", e.getCause());
-        } catch (TimeoutException e) {
-            throw new AssertionError(thread.getName() + " still running: " + stack(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 
@@ -73,13 +68,20 @@ public final class Worker<T> {
      * @return the task's exception
      */
     public Throwable awaitFailure() {
+        T value;
         try {
-            T value = result.get(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
-            throw new AssertionError(thread.getName() + " was expected to fail but returned " + value);
+            value = outcome();
         } catch (ExecutionException e) {
             return e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
+        }
+        throw new AssertionError(thread.getName() + " was expected to fail but returned " + value);
+    }
+
+    private T outcome() throws ExecutionException {
+        try {
+            return result.get(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            throw new AssertionError(thread.getName() + " still running (a hang instead of a failure): " + stack(), e);
+            throw new AssertionError(thread.getName() + " still running (a hang): " + stack(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
