@@ -2,7 +2,10 @@ package dev.filelock;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
@@ -32,6 +35,9 @@ final class ReadWriteEntry {
     private int waitingWriters;
     private int pending;
     private @Nullable Thread attempter;
+    /** When each holder took its first level, and who waits: for diagnostics only. */
+    private final Map<ReadWriteOwner, Instant> holdStarts = new HashMap<>();
+    private final List<Thread> waitingThreads = new ArrayList<>(2);
 
     /** Lock objects attached to this entry; read and written only inside the table's atomic map operations. */
     int users;
@@ -62,9 +68,12 @@ final class ReadWriteEntry {
             if (mode == LockMode.WRITE) {
                 waitingWriters++;
             }
+            Thread me = Thread.currentThread();
+            waitingThreads.add(me);
             try {
                 return awaitTurn(owner, mode, deadline, pollInterval, path);
             } finally {
+                waitingThreads.remove(me);
                 pending--;
                 if (mode == LockMode.WRITE) {
                     waitingWriters--;
@@ -84,6 +93,7 @@ final class ReadWriteEntry {
             }
             if (mode == LockMode.READ && canJoinReaders(owner)) {
                 readers.merge(owner, 1, Integer::sum);
+                holdStarts.put(owner, Instant.now());
                 return true;
             }
             if (mayAttemptOsLock(mode)) {
@@ -140,6 +150,7 @@ final class ReadWriteEntry {
     }
 
     private void recordFirstLevel(ReadWriteOwner owner, LockMode mode) {
+        holdStarts.put(owner, Instant.now());
         if (mode == LockMode.READ) {
             readers.put(owner, 1);
         } else {
@@ -221,6 +232,7 @@ final class ReadWriteEntry {
         mutex.lock();
         try {
             readers.keySet().removeIf(owner -> owner.lock() == lock);
+            holdStarts.keySet().removeIf(owner -> owner.lock() == lock);
             if (writer != null && writer.lock() == lock) {
                 writer = null;
                 writeLevels = 0;
@@ -243,6 +255,7 @@ final class ReadWriteEntry {
                 readers.put(owner, readLevels - count);
             } else {
                 readers.remove(owner);
+                holdStarts.remove(owner);
                 releaseOsLockIfUnheld();
             }
         } else if (owner.equals(writer)) {
@@ -251,9 +264,58 @@ final class ReadWriteEntry {
             } else {
                 writer = null;
                 writeLevels = 0;
+                holdStarts.remove(owner);
                 releaseOsLockIfUnheld();
             }
         }
+    }
+
+    /** Ends every hold, whoever took it, gives the OS-level lock back and wakes the waiters; false when none was held. */
+    boolean forceRelease() {
+        mutex.lock();
+        try {
+            if (writer == null && readers.isEmpty()) {
+                return false;
+            }
+            readers.clear();
+            writer = null;
+            writeLevels = 0;
+            holdStarts.clear();
+            releaseOsLockIfUnheld();
+            changed.signalAll();
+            return true;
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** A consistent copy of the state for diagnostics, or null when nobody holds or waits. */
+    FileLockDiagnostics.@Nullable ActiveLock snapshot(Path canonicalPath, FileLockDiagnostics.LockType type) {
+        mutex.lock();
+        try {
+            if (writer == null && readers.isEmpty() && waitingThreads.isEmpty()) {
+                return null;
+            }
+            List<FileLockDiagnostics.Holder> holders = new ArrayList<>();
+            if (writer != null) {
+                holders.add(new FileLockDiagnostics.Holder(describe(writer), writeLevels, holdStarts.get(writer)));
+            }
+            readers.forEach((owner, levels) ->
+                    holders.add(new FileLockDiagnostics.Holder(describe(owner), levels, holdStarts.get(owner))));
+            List<String> waiting = waitingThreads.stream().map(Thread::getName).toList();
+            LockMode mode = writer != null ? LockMode.WRITE : readers.isEmpty() ? null : LockMode.READ;
+            return new FileLockDiagnostics.ActiveLock(canonicalPath, type, mode, holders, waiting);
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    private static String describe(ReadWriteOwner owner) {
+        Thread thread = owner.thread();
+        if (thread != null) {
+            return thread.getName();
+        }
+        return owner.token() != null ? "(asynchronous hold)" : "(shared by all threads)";
     }
 
     private void releaseOsLockIfUnheld() {
