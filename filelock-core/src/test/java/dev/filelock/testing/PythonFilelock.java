@@ -3,7 +3,6 @@ package dev.filelock.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,19 +61,20 @@ public final class PythonFilelock {
             return;
         }
         requirePython();
-        String probeOutput = probe("import filelock; print(filelock.__version__)");
-        Prerequisite.require(probeOutput != null, "Python's filelock for " + PYTHON
-                + " (apt-get install python3-filelock)");
+        Prerequisite.require(runsCleanly("import filelock"),
+                "Python's filelock for " + PYTHON + " (apt-get install python3-filelock)");
         filelockFound = true;
     }
 
-    /** Runs a one-line Python program and returns what it printed, or {@code null} if it failed. */
-    private static String probe(String program) {
+    private static boolean runsCleanly(String program) {
         try {
-            Process probe = new ProcessBuilder(PYTHON.toString(), "-c", program).redirectErrorStream(true).start();
-            String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return probe.waitFor(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS) && probe.exitValue() == 0
-                    ? output : null;
+            Process probe = new ProcessBuilder(PYTHON.toString(), "-c", program)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            boolean exited = probe.waitFor(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
+            probe.destroyForcibly();
+            return exited && probe.exitValue() == 0;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
