@@ -39,7 +39,8 @@ public final class FileLockDiagnostics {
      * locks) and the pid and host recorded in a soft lock file.
      *
      * @param path the lock file
-     * @return what other processes hold on it; {@link Probe#kernelTableRead()} is false where there is no {@code
+     * @return what other processes hold on it (soft read/write locks: the pid and host in {@code P.write} and {@code
+     *     P.readers/*}); {@link Probe#kernelTableRead()} is false where there is no {@code
      *     /proc/locks} (then only soft lock records are seen)
      */
     public static Probe probe(Path path) {
@@ -157,7 +158,7 @@ public final class FileLockDiagnostics {
      * What a look from outside found on one lock file.
      *
      * @param path the lock file as given
-     * @param exists whether the file exists
+     * @param exists whether the file exists (for a soft read/write lock: whether one of its markers does)
      * @param kernelTableRead whether the kernel's lock table could be read ({@code /proc/locks}, Linux only)
      * @param otherProcesses the other processes found holding the lock, empty when none
      */
@@ -191,7 +192,8 @@ public final class FileLockDiagnostics {
      * @param pid its process id as the kernel or the lock file tells it
      * @param host the host recorded in a soft lock file, or {@code null} when the kernel told (this host)
      * @param evidence where this was seen: {@code "flock"} or {@code "posix"} (the kernel's lock table; {@code posix}
-     *     is SQLite's byte-range locks) or {@code "lock file record"}
+     *     is SQLite's byte-range locks), {@code "lock file record"} (a soft lock) or {@code "marker file"} (a soft
+     *     read/write lock)
      * @param mode {@code WRITE} for an exclusive hold, {@code READ} for a shared one
      */
     public record ProcessHolder(long pid, @Nullable String host, String evidence, LockMode mode) {}

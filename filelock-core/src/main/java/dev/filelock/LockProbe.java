@@ -5,6 +5,8 @@ import dev.filelock.FileLockDiagnostics.Probe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -36,9 +38,13 @@ final class LockProbe {
             device = Files.getAttribute(path, "unix:dev", LinkOption.NOFOLLOW_LINKS);
             inode = Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException missing) {
-            return new Probe(path, false, Files.isReadable(PROC_LOCKS), List.of());
+            // A soft read/write lock lives in sibling marker files only.
+            List<ProcessHolder> markers = softReadWriteHolders(path);
+            return new Probe(path, !markers.isEmpty(), Files.isReadable(PROC_LOCKS), markers);
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException noUnixView) {
-            return new Probe(path, Files.exists(path, LinkOption.NOFOLLOW_LINKS), false, recordedHolder(path));
+            List<ProcessHolder> holders = new ArrayList<>(recordedHolder(path));
+            holders.addAll(softReadWriteHolders(path));
+            return new Probe(path, Files.exists(path, LinkOption.NOFOLLOW_LINKS), false, holders);
         }
         Set<ProcessHolder> holders = new LinkedHashSet<>();
         boolean kernelTableRead = false;
@@ -58,6 +64,7 @@ final class LockProbe {
         if (attributes.isRegularFile()) {
             holders.addAll(recordedHolder(path));
         }
+        holders.addAll(softReadWriteHolders(path));
         return new Probe(path, true, kernelTableRead, new ArrayList<>(holders));
     }
 
@@ -79,6 +86,40 @@ final class LockProbe {
             return List.of();
         }
         return List.of(new ProcessHolder(pid, host, "lock file record", LockMode.WRITE));
+    }
+
+    /** The other processes named by a soft read/write lock's markers: {@code P.write} and {@code P.readers/*}. */
+    private static List<ProcessHolder> softReadWriteHolders(Path path) {
+        Path name = path.getFileName();
+        if (name == null) {
+            return List.of();
+        }
+        List<ProcessHolder> holders = new ArrayList<>();
+        markerHolder(path.resolveSibling(name + ".write"), LockMode.WRITE, holders);
+        Path readers = path.resolveSibling(name + ".readers");
+        if (Files.isDirectory(readers, LinkOption.NOFOLLOW_LINKS)) {
+            try (DirectoryStream<Path> markers = Files.newDirectoryStream(readers)) {
+                for (Path marker : markers) {
+                    markerHolder(marker, LockMode.READ, holders);
+                }
+            } catch (IOException | DirectoryIteratorException unreadable) {
+                // the readers left meanwhile, or we may not list them: report what was seen
+            }
+        }
+        return holders;
+    }
+
+    private static void markerHolder(Path marker, LockMode mode, List<ProcessHolder> holders) {
+        if (!Files.isRegularFile(marker, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (InputStream in = Files.newInputStream(marker, LinkOption.NOFOLLOW_LINKS)) {
+            MarkerRecord.parse(in.readNBytes(MarkerRecord.MAX_SIZE + 1))
+                    .filter(record -> record.pid() != ThisProcess.PID || !record.hostname().equals(ThisProcess.HOSTNAME))
+                    .ifPresent(record -> holders.add(new ProcessHolder(record.pid(), record.hostname(), "marker file", mode)));
+        } catch (IOException gone) {
+            // released meanwhile
+        }
     }
 
     /** One line of {@code /proc/locks}, such as {@code 3: FLOCK  ADVISORY  WRITE 5469 fe:00:2154537 0 EOF}. */

@@ -111,6 +111,32 @@ class FileLockDiagnosticsTests {
     }
 
     @Test
+    void probeReadsTheMarkersOfASoftReadWriteLock() throws Exception {
+        Path path = directory.resolve("soft-rw");
+        Files.writeString(directory.resolve("soft-rw.write"), "0123456789abcdef0123456789abcdef\n4242\nwriter-host\n");
+        Path readers = Files.createDirectory(directory.resolve("soft-rw.readers"));
+        Files.writeString(readers.resolve("fedcba9876543210fedcba9876543210.4343"),
+                "fedcba9876543210fedcba9876543210\n4343\nreader-host\n");
+
+        Probe probe = FileLockDiagnostics.probe(path);
+
+        assertThat(probe.exists()).isTrue();
+        assertThat(probe.otherProcesses()).containsExactlyInAnyOrder(
+                new ProcessHolder(4242, "writer-host", "marker file", LockMode.WRITE),
+                new ProcessHolder(4343, "reader-host", "marker file", LockMode.READ));
+    }
+
+    @Test
+    void listsASoftReadWriteLockHeldByThisProcessWithoutReportingItAsAnother() throws Exception {
+        Path path = directory.resolve("mine-rw");
+        try (SoftReadWriteFileLock lock = SoftReadWriteFileLock.of(path); LockHold hold = lock.acquireWrite()) {
+            assertThat(lockAt(path.toAbsolutePath().getParent().toRealPath().resolve("mine-rw")).type())
+                    .isEqualTo(LockType.SOFT_READ_WRITE);
+            assertThat(FileLockDiagnostics.probe(path).heldByAnotherProcess()).isFalse();
+        }
+    }
+
+    @Test
     void probeOfAMissingFileCreatesNothing() {
         Path path = directory.resolve("nested/missing.lock");
 

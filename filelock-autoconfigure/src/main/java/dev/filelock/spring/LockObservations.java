@@ -3,6 +3,7 @@ package dev.filelock.spring;
 import dev.filelock.FileLockInterruptedException;
 import dev.filelock.FileLockTimeoutException;
 import dev.filelock.SoftFileLock;
+import dev.filelock.SoftReadWriteFileLock;
 import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -89,8 +90,7 @@ final class LockObservations {
         if (!entry.isReadWrite()) {
             return (lock instanceof SoftFileLock) ? "soft" : "native";
         }
-        // SoftReadWriteFileLock may be absent from this core version: recognise it by name.
-        return lock.getClass().getSimpleName().startsWith("Soft") ? "soft-read-write" : "sqlite-read-write";
+        return (lock instanceof SoftReadWriteFileLock) ? "soft-read-write" : "sqlite-read-write";
     }
 
     private enum Outcome {
