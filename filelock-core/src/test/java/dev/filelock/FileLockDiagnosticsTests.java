@@ -6,6 +6,8 @@ import dev.filelock.FileLockDiagnostics.ActiveLock;
 import dev.filelock.FileLockDiagnostics.LockType;
 import dev.filelock.FileLockDiagnostics.Probe;
 import dev.filelock.FileLockDiagnostics.ProcessHolder;
+import dev.filelock.testing.ChildProcess;
+import dev.filelock.testing.Worker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +28,11 @@ class FileLockDiagnosticsTests {
         FileLock lock = FileLock.of(path);
         Instant before = Instant.now();
         try (LockHold outer = lock.acquire(); LockHold inner = lock.acquire()) {
-            BackgroundTask<Boolean> waiter = BackgroundTask.start("waiter", () -> {
+            Worker<Boolean> waiter = Worker.start("waiter", () -> {
                 try (LockHold hold = lock.acquire()) {
                     return true;
                 }
-            }).awaitBlocked();
+            }).awaitParked();
 
             ActiveLock active = lockAt(path.toRealPath());
             assertThat(active.type()).isEqualTo(LockType.NATIVE);
@@ -43,7 +45,7 @@ class FileLockDiagnosticsTests {
             assertThat(active.waitingThreads()).containsExactly("waiter");
             inner.close();
             outer.close();
-            assertThat(waiter.result()).isTrue();
+            assertThat(waiter.awaitResult()).isTrue();
         }
         Path canonical = path.toRealPath();
         assertThat(FileLockDiagnostics.activeLocks()).noneMatch(active -> active.path().equals(canonical));
@@ -69,7 +71,7 @@ class FileLockDiagnosticsTests {
     @Test
     void probeFindsTheOtherProcessHoldingANativeLock() throws Exception {
         Path path = directory.resolve("native.lock");
-        try (LockHolderProcess child = LockHolderProcess.holding("native", path)) {
+        try (ChildProcess child = LockHolderChild.holding("native", path)) {
             Probe probe = FileLockDiagnostics.probe(path);
             assertThat(probe.kernelTableRead()).isTrue();
             assertThat(probe.heldByAnotherProcess()).isTrue();
@@ -89,11 +91,11 @@ class FileLockDiagnosticsTests {
     @Test
     void probeFindsTheOtherProcessesReadingASqliteLock() throws Exception {
         Path path = directory.resolve("shared.db");
-        try (LockHolderProcess child = LockHolderProcess.holding("read", path)) {
+        try (ChildProcess child = LockHolderChild.holding("read", path)) {
             assertThat(FileLockDiagnostics.probe(path).otherProcesses())
                     .containsExactly(new ProcessHolder(child.pid(), null, "posix", LockMode.READ));
         }
-        try (LockHolderProcess child = LockHolderProcess.holding("write", path)) {
+        try (ChildProcess child = LockHolderChild.holding("write", path)) {
             assertThat(FileLockDiagnostics.probe(path).otherProcesses())
                     .contains(new ProcessHolder(child.pid(), null, "posix", LockMode.WRITE));
         }
@@ -150,18 +152,18 @@ class FileLockDiagnosticsTests {
         Path path = directory.resolve("stuck.lock");
         FileLock lock = FileLock.of(path);
         LockHold stuck = lock.acquire();
-        BackgroundTask<String> waiter = BackgroundTask.start("waiter", () -> {
+        Worker<String> waiter = Worker.start("waiter", () -> {
             try (LockHold hold = lock.acquire(Duration.ofSeconds(30))) {
                 return "acquired";
             }
-        }).awaitBlocked();
+        }).awaitParked();
 
         assertThat(FileLockDiagnostics.forceRelease(path)).isTrue();
 
-        assertThat(waiter.result()).isEqualTo("acquired");
+        assertThat(waiter.awaitResult()).isEqualTo("acquired");
         assertThat(lock.isLocked()).isFalse();
         stuck.close(); // the former holder's release is a no-op
-        assertThat(LockHolderProcess.tryLockInChild(path)).isEqualTo("acquired");
+        assertThat(LockHolderChild.tryLockInChild(path)).isEqualTo("acquired");
         assertThat(FileLockDiagnostics.forceRelease(path)).isFalse();
     }
 
@@ -174,12 +176,12 @@ class FileLockDiagnosticsTests {
             assertThat(FileLockDiagnostics.forceRelease(path)).isTrue();
 
             assertThat(lock.heldMode()).isEmpty();
-            BackgroundTask<Boolean> other = BackgroundTask.start("other", () -> {
+            Worker<Boolean> other = Worker.start("other", () -> {
                 try (LockHold hold = lock.acquireWrite(Duration.ofSeconds(5))) {
                     return true;
                 }
             });
-            assertThat(other.result()).isTrue();
+            assertThat(other.awaitResult()).isTrue();
             stuck.close();
         }
     }
