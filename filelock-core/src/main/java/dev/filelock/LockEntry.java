@@ -292,6 +292,12 @@ final class LockEntry {
         return true;
     }
 
+    /** Ends the current owner's hold, all levels, whoever asks; false when nobody holds the lock. */
+    boolean forceRelease() {
+        Object current = owner;
+        return current != null && release(current, true, key.canonicalPath());
+    }
+
     int holdsOf(Object requester) {
         return requester.equals(owner) ? holds : 0;
     }

@@ -1,5 +1,6 @@
 package dev.filelock;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -79,6 +80,29 @@ final class LockTable {
             }
         }
         return snapshots;
+    }
+
+    /**
+     * Ends the holds of every owner on the canonical path, native and soft, and wakes the waiters.
+     *
+     * @return whether anything was held
+     */
+    boolean forceRelease(Path canonicalPath) {
+        boolean released = false;
+        for (LockKind kind : LockKind.values()) {
+            LockEntry entry = peek(new LockKey(canonicalPath, kind));
+            if (entry == null) {
+                continue;
+            }
+            entry.mutex.lock();
+            if (!entry.retired && entry.forceRelease()) {
+                released = true;
+                checkin(entry); // the owner's user count, which its own release will no longer return
+            } else {
+                entry.mutex.unlock();
+            }
+        }
+        return released;
     }
 
     int size() {

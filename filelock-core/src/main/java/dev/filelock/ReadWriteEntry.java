@@ -2,8 +2,10 @@ package dev.filelock;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
@@ -32,6 +34,8 @@ final class ReadWriteEntry {
     private int waitingWriters;
     private int pending;
     private @Nullable Thread attempter;
+    /** Who waits: for diagnostics only. */
+    private final List<Thread> waitingThreads = new ArrayList<>(2);
 
     /** Lock objects attached to this entry; read and written only inside the table's atomic map operations. */
     int users;
@@ -63,9 +67,12 @@ final class ReadWriteEntry {
             if (mode == LockMode.WRITE) {
                 waitingWriters++;
             }
+            Thread me = Thread.currentThread();
+            waitingThreads.add(me);
             try {
                 return awaitTurn(owner, mode, deadline, pollInterval, path);
             } finally {
+                waitingThreads.remove(me);
                 pending--;
                 if (mode == LockMode.WRITE) {
                     waitingWriters--;
@@ -305,6 +312,56 @@ final class ReadWriteEntry {
     private static void end(ReadWriteLevels levels) {
         levels.count = 0;
         levels.owner.lock().levelsEnded(levels);
+    }
+
+    /** Ends every hold, whoever took it, gives the OS-level lock back and wakes the waiters; false when none was held. */
+    boolean forceRelease() {
+        mutex.lock();
+        try {
+            if (writer == null && readers.isEmpty()) {
+                return false;
+            }
+            readers.values().forEach(ReadWriteEntry::end);
+            readers.clear();
+            if (writer != null) {
+                end(writer);
+                writer = null;
+            }
+            releaseOsLockIfUnheld();
+            changed.signalAll();
+            return true;
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** A consistent copy of the state for diagnostics, or null when nobody holds or waits. */
+    FileLockDiagnostics.@Nullable ActiveLock snapshot(Path canonicalPath, FileLockDiagnostics.LockType type) {
+        mutex.lock();
+        try {
+            if (writer == null && readers.isEmpty() && waitingThreads.isEmpty()) {
+                return null;
+            }
+            List<FileLockDiagnostics.Holder> holders = new ArrayList<>();
+            if (writer != null) {
+                holders.add(new FileLockDiagnostics.Holder(describe(writer.owner), writer.count, writer.heldSince));
+            }
+            readers.forEach((owner, levels) ->
+                    holders.add(new FileLockDiagnostics.Holder(describe(owner), levels.count, levels.heldSince)));
+            List<String> waiting = waitingThreads.stream().map(Thread::getName).toList();
+            LockMode mode = writer != null ? LockMode.WRITE : readers.isEmpty() ? null : LockMode.READ;
+            return new FileLockDiagnostics.ActiveLock(canonicalPath, type, mode, holders, waiting);
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    private static String describe(ReadWriteOwner owner) {
+        Thread thread = owner.thread();
+        if (thread != null) {
+            return thread.getName();
+        }
+        return owner.token() != null ? "(asynchronous hold)" : "(shared by all threads)";
     }
 
     private void releaseOsLockIfUnheld() {

@@ -52,8 +52,8 @@ public interface ReadWriteFileLock extends ReadWriteLock, AutoCloseable {
      * @return a builder with the default options
      * @throws IllegalArgumentException if the path is empty
      */
-    static ReadWriteFileLockBuilder builder(Path path) {
-        return new ReadWriteFileLockBuilder(path);
+    static Builder builder(Path path) {
+        return new Builder(path);
     }
 
     /**
@@ -194,4 +194,20 @@ public interface ReadWriteFileLock extends ReadWriteLock, AutoCloseable {
      */
     @Override
     void close();
+
+    /** Builder of SQLite-backed {@link ReadWriteFileLock}s; every option is described on {@link ReadWriteFileLockBuilder}. */
+    final class Builder extends ReadWriteFileLockBuilder<Builder, ReadWriteFileLock> {
+
+        /** The backend kind of SQLite read/write locks in the JVM-wide table. */
+        static final String KIND = "sqlite";
+
+        Builder(Path path) {
+            super(path, FileLockBuilder.DEFAULT_POLL_INTERVAL);
+        }
+
+        @Override
+        public ReadWriteFileLock build() {
+            return new CoordinatedReadWriteLock(path, options(), KIND, SqliteReadWriteBackend::new);
+        }
+    }
 }

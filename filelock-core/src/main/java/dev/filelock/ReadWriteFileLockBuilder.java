@@ -4,20 +4,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Builder of SQLite-backed {@link ReadWriteFileLock}s; obtain one from {@link ReadWriteFileLock#builder(Path)}. */
-public final class ReadWriteFileLockBuilder {
+/**
+ * Options shared by the read/write lock builders; obtain one from {@link ReadWriteFileLock#builder(Path)} or {@link
+ * SoftReadWriteFileLock#builder(Path)}.
+ *
+ * @param <B> the concrete builder type, returned by every setter for chaining
+ * @param <L> the lock type built
+ */
+public abstract class ReadWriteFileLockBuilder<B extends ReadWriteFileLockBuilder<B, L>, L extends ReadWriteFileLock> {
 
-    /** The backend kind of SQLite read/write locks in the JVM-wide table. */
-    static final String KIND = "sqlite";
+    final Path path;
+    Duration timeout = Duration.ofSeconds(-1);
+    boolean blocking = true;
+    Duration pollInterval;
+    Ownership ownership = Ownership.THREAD;
 
-    private final Path path;
-    private Duration timeout = Duration.ofSeconds(-1);
-    private boolean blocking = true;
-    private Duration pollInterval = FileLockBuilder.DEFAULT_POLL_INTERVAL;
-    private Ownership ownership = Ownership.THREAD;
-
-    ReadWriteFileLockBuilder(Path path) {
+    ReadWriteFileLockBuilder(Path path, Duration defaultPollInterval) {
         this.path = LockPaths.validate(path);
+        this.pollInterval = defaultPollInterval;
     }
 
     /**
@@ -28,9 +32,9 @@ public final class ReadWriteFileLockBuilder {
      * @param timeout the default timeout
      * @return this builder
      */
-    public ReadWriteFileLockBuilder timeout(Duration timeout) {
+    public B timeout(Duration timeout) {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
-        return this;
+        return self();
     }
 
     /**
@@ -40,26 +44,23 @@ public final class ReadWriteFileLockBuilder {
      * @param blocking whether to wait for a busy lock
      * @return this builder
      */
-    public ReadWriteFileLockBuilder blocking(boolean blocking) {
+    public B blocking(boolean blocking) {
         this.blocking = blocking;
-        return this;
+        return self();
     }
 
     /**
-     * Sets the longest pause between two attempts at a lock held by another process (default 50 ms, as in Python);
-     * waits start at 50 µs and back off to it, and waiting threads of the same JVM are woken in memory instead.
+     * Sets the longest pause between two attempts at a lock held by another process (default 50 ms for SQLite locks,
+     * 250 ms for soft ones, as in Python); waits start far shorter and back off to it, and waiting threads of one JVM
+     * are woken in memory instead.
      *
      * @param pollInterval a positive duration
      * @return this builder
      * @throws IllegalArgumentException if the interval is zero or negative
      */
-    public ReadWriteFileLockBuilder pollInterval(Duration pollInterval) {
-        Objects.requireNonNull(pollInterval, "pollInterval");
-        if (pollInterval.isZero() || pollInterval.isNegative()) {
-            throw new IllegalArgumentException("pollInterval must be positive, got " + pollInterval);
-        }
-        this.pollInterval = pollInterval;
-        return this;
+    public B pollInterval(Duration pollInterval) {
+        this.pollInterval = positive(pollInterval, "pollInterval");
+        return self();
     }
 
     /**
@@ -68,20 +69,32 @@ public final class ReadWriteFileLockBuilder {
      * @param ownership the ownership model
      * @return this builder
      */
-    public ReadWriteFileLockBuilder ownership(Ownership ownership) {
+    public B ownership(Ownership ownership) {
         this.ownership = Objects.requireNonNull(ownership, "ownership");
-        return this;
+        return self();
     }
 
     /**
-     * Builds the lock object; building touches no file (the parent directory and the database file are created by the
-     * first acquisition).
+     * Builds the lock object; building touches no file (files are created by the first acquisition).
      *
      * @return the lock
      */
-    public ReadWriteFileLock build() {
-        LockOptions options =
-                new LockOptions(timeout, blocking, pollInterval, LockOptions.UNSET_FILE_MODE, ownership, null, null);
-        return new CoordinatedReadWriteLock(path, options, KIND, SqliteReadWriteBackend::new);
+    public abstract L build();
+
+    LockOptions options() {
+        return new LockOptions(timeout, blocking, pollInterval, LockOptions.UNSET_FILE_MODE, ownership, null, null);
+    }
+
+    static Duration positive(Duration value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+        return value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
     }
 }

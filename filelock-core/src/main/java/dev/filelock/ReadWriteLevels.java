@@ -1,5 +1,7 @@
 package dev.filelock;
 
+import java.time.Instant;
+
 /**
  * The levels one owner holds in one mode of a {@link ReadWriteEntry}. The entry keeps one per holding owner and hands
  * it to the holds and to the lock object, so that a nested acquire or release counts here, under the entry's mutex,
@@ -9,6 +11,8 @@ final class ReadWriteLevels {
 
     final ReadWriteOwner owner;
     final LockMode mode;
+    /** When the first level was taken: for diagnostics. */
+    final Instant heldSince = Instant.now();
     /** Guarded by the entry's mutex. */
     int count = 1;
 

@@ -1,6 +1,9 @@
 package dev.filelock;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -56,6 +59,32 @@ final class ReadWriteTable {
         }
         entry.closeBackend();
         return null;
+    }
+
+    /** Diagnostics of every entry that is held or waited for. */
+    List<FileLockDiagnostics.ActiveLock> activeLocks() {
+        List<FileLockDiagnostics.ActiveLock> locks = new ArrayList<>();
+        entries.forEach((key, entry) -> {
+            FileLockDiagnostics.LockType type = key.kind().equals("sqlite")
+                    ? FileLockDiagnostics.LockType.SQLITE_READ_WRITE
+                    : FileLockDiagnostics.LockType.SOFT_READ_WRITE;
+            FileLockDiagnostics.ActiveLock lock = entry.snapshot(key.canonicalPath(), type);
+            if (lock != null) {
+                locks.add(lock);
+            }
+        });
+        return locks;
+    }
+
+    /** Ends every hold on the canonical path, of any backend kind; false when none was held. */
+    boolean forceRelease(Path canonicalPath) {
+        boolean released = false;
+        for (Map.Entry<Key, ReadWriteEntry> entry : entries.entrySet()) {
+            if (entry.getKey().canonicalPath().equals(canonicalPath)) {
+                released |= entry.getValue().forceRelease();
+            }
+        }
+        return released;
     }
 
     int size() {

@@ -2,7 +2,6 @@ package dev.filelock;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -58,8 +57,8 @@ public interface SoftReadWriteFileLock extends ReadWriteFileLock {
         return new Builder(path);
     }
 
-    /** Builder of {@link SoftReadWriteFileLock}s; obtain one from {@link SoftReadWriteFileLock#builder(Path)}. */
-    final class Builder {
+    /** Builder of {@link SoftReadWriteFileLock}s; see {@link ReadWriteFileLockBuilder} for the shared options. */
+    final class Builder extends ReadWriteFileLockBuilder<Builder, SoftReadWriteFileLock> {
 
         /** The backend kind of soft read/write locks in the JVM-wide table. */
         static final String KIND = "soft";
@@ -68,64 +67,11 @@ public interface SoftReadWriteFileLock extends ReadWriteFileLock {
         private static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
         private static final int DEFAULT_STALE_HEARTBEATS = 3;
 
-        private final Path path;
-        private Duration timeout = Duration.ofSeconds(-1);
-        private boolean blocking = true;
-        private Duration pollInterval = DEFAULT_POLL_INTERVAL;
-        private Ownership ownership = Ownership.THREAD;
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private @Nullable Duration staleThreshold;
 
         Builder(Path path) {
-            this.path = LockPaths.validate(path);
-        }
-
-        /**
-         * Sets the default timeout of every acquisition that takes none ({@code acquireRead()}, {@code
-         * acquireWrite()}, {@code lock()}): negative waits forever (the default), zero makes one attempt.
-         *
-         * @param timeout the default timeout
-         * @return this builder
-         */
-        public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout, "timeout");
-            return this;
-        }
-
-        /**
-         * Sets whether acquisitions wait at all; {@code false} makes every acquisition a single attempt whatever the
-         * timeout (default {@code true}).
-         *
-         * @param blocking whether to wait for a busy lock
-         * @return this builder
-         */
-        public Builder blocking(boolean blocking) {
-            this.blocking = blocking;
-            return this;
-        }
-
-        /**
-         * Sets the longest pause between two attempts at a lock held by another process (default 250 ms, as in
-         * Python); waits start far shorter and back off to it, and waiting threads of one JVM are woken in memory.
-         *
-         * @param pollInterval a positive duration
-         * @return this builder
-         * @throws IllegalArgumentException if the interval is zero or negative
-         */
-        public Builder pollInterval(Duration pollInterval) {
-            this.pollInterval = positive(pollInterval, "pollInterval");
-            return this;
-        }
-
-        /**
-         * Sets who owns holds on the built lock object (default {@link Ownership#THREAD}).
-         *
-         * @param ownership the ownership model
-         * @return this builder
-         */
-        public Builder ownership(Ownership ownership) {
-            this.ownership = Objects.requireNonNull(ownership, "ownership");
-            return this;
+            super(path, DEFAULT_POLL_INTERVAL);
         }
 
         /**
@@ -160,6 +106,7 @@ public interface SoftReadWriteFileLock extends ReadWriteFileLock {
          * @return the lock
          * @throws IllegalArgumentException if the stale threshold does not exceed the heartbeat interval
          */
+        @Override
         public SoftReadWriteFileLock build() {
             Duration stale = staleThreshold != null
                     ? staleThreshold
@@ -168,18 +115,8 @@ public interface SoftReadWriteFileLock extends ReadWriteFileLock {
                 throw new IllegalArgumentException("staleThreshold must exceed heartbeatInterval (" + stale + " <= "
                         + heartbeatInterval + ")");
             }
-            LockOptions options =
-                    new LockOptions(timeout, blocking, pollInterval, LockOptions.UNSET_FILE_MODE, ownership, null, null);
             return new SoftCoordinatedReadWriteLock(
-                    path, options, SoftReadWriteBackend.factory(heartbeatInterval, stale, pollInterval));
-        }
-
-        private static Duration positive(Duration value, String option) {
-            Objects.requireNonNull(value, option);
-            if (value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(option + " must be positive, got " + value);
-            }
-            return value;
+                    path, options(), SoftReadWriteBackend.factory(heartbeatInterval, stale, pollInterval));
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.filelock.testing.Worker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,8 +71,8 @@ abstract class AbstractReadWriteFileLockContractTests {
         ReadWriteFileLock first = newLock();
         ReadWriteFileLock second = newLock();
         try (LockHold held = first.acquireRead(SHORT)) {
-            LockHold other = BackgroundTask.start("reader", () -> second.acquireRead(SHORT)).result();
-            LockHold sameObject = BackgroundTask.start("reader", () -> first.acquireRead(SHORT)).result();
+            LockHold other = Worker.start("reader", () -> second.acquireRead(SHORT)).awaitResult();
+            LockHold sameObject = Worker.start("reader", () -> first.acquireRead(SHORT)).awaitResult();
             assertThat(first.heldMode()).contains(LockMode.READ);
             other.close();
             sameObject.close();
@@ -83,14 +84,14 @@ abstract class AbstractReadWriteFileLockContractTests {
         ReadWriteFileLock writer = newLock();
         ReadWriteFileLock other = newLock();
         try (LockHold held = writer.acquireWrite()) {
-            assertThat(BackgroundTask.start("writer", other::tryAcquireWrite).result()).isEmpty();
-            assertThat(BackgroundTask.start("reader", other::tryAcquireRead).result()).isEmpty();
+            assertThat(Worker.start("writer", other::tryAcquireWrite).awaitResult()).isEmpty();
+            assertThat(Worker.start("reader", other::tryAcquireRead).awaitResult()).isEmpty();
             assertThat(other.tryAcquireWrite()).isEmpty();
             assertThat(other.tryAcquireRead()).isEmpty();
-            assertThat(BackgroundTask.start("writer", () -> other.acquireWrite(SHORT)).failure())
+            assertThat(Worker.start("writer", () -> other.acquireWrite(SHORT)).awaitFailure())
                     .isInstanceOf(FileLockTimeoutException.class)
                     .hasMessage("The file lock '" + lockPath() + "' could not be acquired.");
-            assertThat(BackgroundTask.start("reader", () -> other.acquireRead(SHORT)).failure())
+            assertThat(Worker.start("reader", () -> other.acquireRead(SHORT)).awaitFailure())
                     .isInstanceOf(FileLockTimeoutException.class);
         }
         try (LockHold afterRelease = other.acquireWrite(Duration.ofSeconds(10))) {
@@ -104,21 +105,21 @@ abstract class AbstractReadWriteFileLockContractTests {
         ReadWriteFileLock writer = newLock();
         LockHold held = reader.acquireRead();
         assertThat(writer.tryAcquireWrite()).isEmpty();
-        assertThat(BackgroundTask.start("writer", () -> writer.acquireWrite(SHORT)).failure())
+        assertThat(Worker.start("writer", () -> writer.acquireWrite(SHORT)).awaitFailure())
                 .isInstanceOf(FileLockTimeoutException.class);
-        BackgroundTask<LockHold> waiting = BackgroundTask.start("writer", () -> writer.acquireWrite()).awaitBlocked();
+        Worker<LockHold> waiting = Worker.start("writer", () -> writer.acquireWrite()).awaitParked();
         assertThat(waiting.isDone()).isFalse();
         held.close();
-        waiting.result().close();
+        waiting.awaitResult().close();
     }
 
     @Test
     void threadOwnershipKeepsThreadsOfOneLockObjectApart() throws Exception {
         ReadWriteFileLock lock = newLock();
         try (LockHold held = lock.acquireWrite()) {
-            BackgroundTask<Optional<LockHold>> otherThread = BackgroundTask.start("writer", lock::tryAcquireWrite);
-            assertThat(otherThread.result()).isEmpty();
-            assertThat(BackgroundTask.start("probe", lock::lockCounter).result()).isZero();
+            Worker<Optional<LockHold>> otherThread = Worker.start("writer", lock::tryAcquireWrite);
+            assertThat(otherThread.awaitResult()).isEmpty();
+            assertThat(Worker.start("probe", lock::lockCounter).awaitResult()).isZero();
         }
     }
 
@@ -126,12 +127,12 @@ abstract class AbstractReadWriteFileLockContractTests {
     void sharedOwnershipCountsLevelsOfAllThreadsTogether() throws Exception {
         ReadWriteFileLock lock = newLock(Duration.ofSeconds(-1), true, Ownership.SHARED);
         lock.acquireWrite();
-        LockHold second = BackgroundTask.start("writer", () -> lock.acquireWrite(SHORT)).result();
+        LockHold second = Worker.start("writer", () -> lock.acquireWrite(SHORT)).awaitResult();
         assertThat(lock.lockCounter()).isEqualTo(2);
-        BackgroundTask.start("releaser", () -> {
+        Worker.start("releaser", () -> {
             lock.writeLock().unlock();
             return null;
-        }).result();
+        }).awaitResult();
         second.close();
         assertThat(lock.heldMode()).isEmpty();
         try (LockHold fresh = newLock().acquireWrite(SHORT)) {
@@ -238,7 +239,7 @@ abstract class AbstractReadWriteFileLockContractTests {
     void nonBlockingLockObjectMakesOneAttemptWhateverTheTimeout() throws Exception {
         ReadWriteFileLock holder = newLock();
         ReadWriteFileLock nonBlocking = newLock(Duration.ofSeconds(-1), false, Ownership.THREAD);
-        LockHold held = BackgroundTask.start("holder", () -> holder.acquireWrite()).result();
+        LockHold held = Worker.start("holder", () -> holder.acquireWrite()).awaitResult();
         assertThatThrownBy(nonBlocking::acquireRead).isInstanceOf(FileLockTimeoutException.class);
         assertThatThrownBy(() -> nonBlocking.acquireWrite(Duration.ofDays(1)))
                 .isInstanceOf(FileLockTimeoutException.class);
@@ -252,16 +253,16 @@ abstract class AbstractReadWriteFileLockContractTests {
     void defaultTimeoutAppliesToAcquisitionsWithoutOneButNotToTheLockViews() throws Exception {
         ReadWriteFileLock holder = newLock();
         ReadWriteFileLock timed = newLock(SHORT, true, Ownership.THREAD);
-        LockHold held = BackgroundTask.start("holder", () -> holder.acquireWrite()).result();
+        LockHold held = Worker.start("holder", () -> holder.acquireWrite()).awaitResult();
         assertThatThrownBy(timed::acquireRead).isInstanceOf(FileLockTimeoutException.class);
         assertThatThrownBy(timed::acquireWrite).isInstanceOf(FileLockTimeoutException.class);
-        BackgroundTask<Void> viewWaitsForever = BackgroundTask.<Void>start("lock()", () -> {
+        Worker<Void> viewWaitsForever = Worker.<Void>start("lock()", () -> {
             timed.readLock().lock();
             timed.readLock().unlock();
             return null;
-        }).awaitBlocked();
+        }).awaitParked();
         held.close();
-        viewWaitsForever.result();
+        viewWaitsForever.awaitResult();
     }
 
     @Test
@@ -269,11 +270,11 @@ abstract class AbstractReadWriteFileLockContractTests {
         ReadWriteFileLock holder = newLock();
         ReadWriteFileLock waiter = newLock();
         LockHold held = holder.acquireWrite();
-        BackgroundTask<LockHold> waiting =
-                BackgroundTask.start("waiter", () -> waiter.acquireRead(Duration.ofMillis(-2))).awaitBlocked();
+        Worker<LockHold> waiting =
+                Worker.start("waiter", () -> waiter.acquireRead(Duration.ofMillis(-2))).awaitParked();
         assertThat(waiting.isDone()).isFalse();
         held.close();
-        waiting.result().close();
+        waiting.awaitResult().close();
     }
 
     @Test
@@ -282,10 +283,10 @@ abstract class AbstractReadWriteFileLockContractTests {
         assertThatThrownBy(() -> lock.readLock().unlock()).isInstanceOf(IllegalMonitorStateException.class);
         lock.writeLock().lock();
         assertThatThrownBy(() -> lock.readLock().unlock()).isInstanceOf(IllegalMonitorStateException.class);
-        Throwable otherThread = BackgroundTask.start("stranger", () -> {
+        Throwable otherThread = Worker.start("stranger", () -> {
             lock.writeLock().unlock();
             return null;
-        }).failure();
+        }).awaitFailure();
         assertThat(otherThread).isInstanceOf(IllegalMonitorStateException.class);
         lock.writeLock().unlock();
         assertThat(lock.heldMode()).isEmpty();
@@ -339,11 +340,11 @@ abstract class AbstractReadWriteFileLockContractTests {
         assertThat(write.tryLock()).isTrue();
         assertThat(write.tryLock(10, TimeUnit.MILLISECONDS)).isTrue();
         assertThat(lock.lockCounter()).isEqualTo(2);
-        assertThat(BackgroundTask.start("reader", () -> read.tryLock(10, TimeUnit.MILLISECONDS)).result()).isFalse();
+        assertThat(Worker.start("reader", () -> read.tryLock(10, TimeUnit.MILLISECONDS)).awaitResult()).isFalse();
         write.unlock();
         write.unlock();
         read.lockInterruptibly();
-        assertThat(BackgroundTask.start("reader", read::tryLock).result()).isTrue();
+        assertThat(Worker.start("reader", read::tryLock).awaitResult()).isTrue();
         read.unlock();
     }
 
@@ -371,9 +372,9 @@ abstract class AbstractReadWriteFileLockContractTests {
         ReadWriteFileLock holder = newLock();
         ReadWriteFileLock waiter = newLock();
         try (LockHold held = holder.acquireWrite()) {
-            BackgroundTask<LockHold> waiting = BackgroundTask.start("waiter", () -> waiter.acquireRead()).awaitBlocked();
+            Worker<LockHold> waiting = Worker.start("waiter", () -> waiter.acquireRead()).awaitParked();
             waiter.close();
-            assertThat(waiting.failure()).isInstanceOf(IllegalStateException.class);
+            assertThat(waiting.awaitFailure()).isInstanceOf(IllegalStateException.class);
         }
     }
 
@@ -383,21 +384,21 @@ abstract class AbstractReadWriteFileLockContractTests {
         ReadWriteFileLock writer = newLock();
         ReadWriteFileLock lateReader = newLock();
         LockHold firstRead = reader.acquireRead();
-        BackgroundTask<LockHold> waitingWriter =
-                BackgroundTask.start("writer", () -> writer.acquireWrite()).awaitBlocked();
-        assertThat(BackgroundTask.start("late reader", lateReader::tryAcquireRead).result()).isEmpty();
-        assertThat(BackgroundTask.start("late reader", () -> lateReader.acquireRead(SHORT)).failure())
+        Worker<LockHold> waitingWriter =
+                Worker.start("writer", () -> writer.acquireWrite()).awaitParked();
+        assertThat(Worker.start("late reader", lateReader::tryAcquireRead).awaitResult()).isEmpty();
+        assertThat(Worker.start("late reader", () -> lateReader.acquireRead(SHORT)).awaitFailure())
                 .isInstanceOf(FileLockTimeoutException.class);
         try (LockHold reentrant = reader.acquireRead(Duration.ZERO)) {
             assertThat(reader.lockCounter()).isEqualTo(2);
         }
-        BackgroundTask<LockHold> queuedReader =
-                BackgroundTask.start("queued reader", () -> lateReader.acquireRead()).awaitBlocked();
+        Worker<LockHold> queuedReader =
+                Worker.start("queued reader", () -> lateReader.acquireRead()).awaitParked();
         firstRead.close();
-        LockHold write = waitingWriter.result();
+        LockHold write = waitingWriter.awaitResult();
         assertThat(queuedReader.isDone()).isFalse();
         write.close();
-        queuedReader.result().close();
+        queuedReader.awaitResult().close();
     }
 
     @Test
@@ -405,16 +406,16 @@ abstract class AbstractReadWriteFileLockContractTests {
         ReadWriteFileLock holder = newLock();
         ReadWriteFileLock waiter = newLock();
         try (LockHold held = holder.acquireWrite()) {
-            BackgroundTask<Boolean> waiting = BackgroundTask.start("waiter", () -> {
+            Worker<Boolean> waiting = Worker.start("waiter", () -> {
                 try {
                     waiter.acquireWrite();
                     return false;
                 } catch (FileLockInterruptedException expected) {
                     return Thread.currentThread().isInterrupted();
                 }
-            }).awaitBlocked();
+            }).awaitParked();
             waiting.interrupt();
-            assertThat(waiting.result()).isTrue();
+            assertThat(waiting.awaitResult()).isTrue();
             assertThat(waiter.lockCounter()).isZero();
         }
     }
@@ -424,15 +425,15 @@ abstract class AbstractReadWriteFileLockContractTests {
         ReadWriteFileLock holder = newLock();
         ReadWriteFileLock waiter = newLock();
         LockHold held = holder.acquireWrite();
-        BackgroundTask<Boolean> waiting = BackgroundTask.start("waiter", () -> {
+        Worker<Boolean> waiting = Worker.start("waiter", () -> {
             waiter.writeLock().lock();
             boolean interrupted = Thread.interrupted();
             waiter.writeLock().unlock();
             return interrupted;
-        }).awaitBlocked();
+        }).awaitParked();
         waiting.interrupt();
         held.close();
-        assertThat(waiting.result()).isTrue();
+        assertThat(waiting.awaitResult()).isTrue();
     }
 
     @Test
@@ -469,10 +470,10 @@ abstract class AbstractReadWriteFileLockContractTests {
         ReadWriteFileLock other = newLock();
         LockHold hold = lock.acquireWriteAsync(SHORT).get(10, TimeUnit.SECONDS);
         assertThat(other.tryAcquireRead()).isEmpty();
-        BackgroundTask.start("releaser", () -> {
+        Worker.start("releaser", () -> {
             hold.close();
             return null;
-        }).result();
+        }).awaitResult();
         try (LockHold read = other.acquireRead(SHORT)) {
             assertThat(other.heldMode()).contains(LockMode.READ);
         }
@@ -483,13 +484,13 @@ abstract class AbstractReadWriteFileLockContractTests {
         ReadWriteFileLock lock = newLock(Duration.ofSeconds(-1), true, Ownership.SHARED);
         ReadWriteFileLock other = newLock();
         LockHold first = lock.acquireWriteAsync(SHORT).get(10, TimeUnit.SECONDS);
-        LockHold second = BackgroundTask.start("another thread", () -> lock.acquireWriteAsync(SHORT).get()).result();
+        LockHold second = Worker.start("another thread", () -> lock.acquireWriteAsync(SHORT).get()).awaitResult();
         assertThat(lock.lockCounter()).isEqualTo(2);
         first.close();
-        BackgroundTask.start("releaser", () -> {
+        Worker.start("releaser", () -> {
             second.close();
             return null;
-        }).result();
+        }).awaitResult();
         assertThat(lock.lockCounter()).isZero();
         other.acquireWrite(SHORT).close();
     }
@@ -527,10 +528,10 @@ abstract class AbstractReadWriteFileLockContractTests {
         AtomicInteger writersInside = new AtomicInteger();
         AtomicInteger violations = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);
-        List<BackgroundTask<Void>> tasks = new ArrayList<>();
+        List<Worker<Void>> tasks = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             ReadWriteFileLock lock = newLock();
-            tasks.add(BackgroundTask.start("worker " + t, () -> {
+            tasks.add(Worker.start("worker " + t, () -> {
                 start.await();
                 for (int round = 0; round < 40; round++) {
                     boolean write = round % 3 == 0;
@@ -548,8 +549,8 @@ abstract class AbstractReadWriteFileLockContractTests {
             }));
         }
         start.countDown();
-        for (BackgroundTask<Void> task : tasks) {
-            task.result();
+        for (Worker<Void> task : tasks) {
+            task.awaitResult();
         }
         assertThat(violations).hasValue(0);
     }

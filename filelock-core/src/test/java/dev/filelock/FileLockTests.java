@@ -157,8 +157,8 @@ class FileLockTests extends AbstractFileLockContractTests {
             Path counter = dir.resolve("counter.txt");
             int peerIncrements = 200;
             int javaIncrements = 200;
-            try (ChildProcess peer = PythonFilelock.start("unlinking_peer.py", lockPath.toString(), counter.toString(),
-                    Integer.toString(peerIncrements))) {
+            try (ChildProcess peer = PythonFilelock.startStandardLibraryScript("unlinking_peer.py", lockPath.toString(),
+                    counter.toString(), Integer.toString(peerIncrements))) {
                 peer.awaitLine("READY");
                 peer.send("go");
                 List<Worker<Integer>> javaThreads = List.of(

@@ -3,6 +3,9 @@ package dev.filelock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.filelock.testing.ChildJvm;
+import dev.filelock.testing.ChildProcess;
+import dev.filelock.testing.Worker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,15 +40,15 @@ class ReadWriteFileLockProcessTests {
 
     @Test
     void readersOfSeveralProcessesHoldTheLockTogether() throws Exception {
-        List<ReadWriteChildProcess> readers = new ArrayList<>();
+        List<ChildProcess> readers = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                readers.add(ReadWriteChildProcess.java("rendezvous", lockPath.toString(), markers.toString(), "r" + i,
+                readers.add(readWriteChild("rendezvous", lockPath.toString(), markers.toString(), "r" + i,
                         "3"));
             }
-            for (ReadWriteChildProcess reader : readers) {
-                assertThat(reader.readLine()).isEqualTo("met 3");
-                assertThat(reader.exitCode()).isZero();
+            for (ChildProcess reader : readers) {
+                assertThat(reader.nextLine()).isEqualTo("met 3");
+                assertThat(reader.awaitExit()).isZero();
             }
         } finally {
             closeAll(readers);
@@ -54,16 +57,16 @@ class ReadWriteFileLockProcessTests {
 
     @Test
     void writersOfSeveralProcessesNeverOverlapAnyOtherHolder() throws Exception {
-        List<ReadWriteChildProcess> workers = new ArrayList<>();
+        List<ChildProcess> workers = new ArrayList<>();
         try {
             for (int i = 0; i < 4; i++) {
                 String writeEvery = i < 2 ? "2" : "5";
-                workers.add(ReadWriteChildProcess.java("hammer", lockPath.toString(), markers.toString(), "p" + i,
+                workers.add(readWriteChild("hammer", lockPath.toString(), markers.toString(), "p" + i,
                         "60", writeEvery));
             }
-            for (ReadWriteChildProcess worker : workers) {
-                assertThat(worker.readLine()).isEqualTo("done");
-                assertThat(worker.exitCode()).isZero();
+            for (ChildProcess worker : workers) {
+                assertThat(worker.nextLine()).isEqualTo("done");
+                assertThat(worker.awaitExit()).isZero();
             }
         } finally {
             closeAll(workers);
@@ -73,35 +76,35 @@ class ReadWriteFileLockProcessTests {
 
     @Test
     void waitingWriterHoldsBackNewReadersOfOtherProcesses() throws Exception {
-        try (ReadWriteChildProcess reader = ReadWriteChildProcess.java("hold", lockPath.toString(), "read");
-                ReadWriteChildProcess writer = startHolderAfter(reader, "write")) {
+        try (ChildProcess reader = readWriteChild("hold", lockPath.toString(), "read");
+                ChildProcess writer = startHolderAfter(reader, "write")) {
             await().atMost(Duration.ofSeconds(30)).until(() -> holdsPendingByte(writer.pid()));
-            try (ReadWriteChildProcess lateReader = ReadWriteChildProcess.java("try", lockPath.toString(), "read")) {
-                assertThat(lateReader.readLine()).isEqualTo("busy");
+            try (ChildProcess lateReader = readWriteChild("try", lockPath.toString(), "read")) {
+                assertThat(lateReader.nextLine()).isEqualTo("busy");
             }
             reader.send("release");
-            assertThat(writer.readLine()).isEqualTo("held");
+            assertThat(writer.nextLine()).isEqualTo("held");
             writer.send("release");
-            assertThat(writer.readLine()).isEqualTo("released");
+            assertThat(writer.nextLine()).isEqualTo("released");
         }
     }
 
     @Test
     void writerIsNotStarvedByAStreamOfReadersOfOtherProcesses() throws Exception {
-        List<ReadWriteChildProcess> readers = new ArrayList<>();
+        List<ChildProcess> readers = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                readers.add(ReadWriteChildProcess.java("stream", lockPath.toString(), markers.toString(), "r" + i));
+                readers.add(readWriteChild("stream", lockPath.toString(), markers.toString(), "r" + i));
             }
-            try (ReadWriteChildProcess writer = ReadWriteChildProcess.java("hold", lockPath.toString(), "write")) {
-                assertThat(writer.readLine()).isEqualTo("held");
+            try (ChildProcess writer = readWriteChild("hold", lockPath.toString(), "write")) {
+                assertThat(writer.nextLine()).isEqualTo("held");
                 writer.send("release");
-                assertThat(writer.readLine()).isEqualTo("released");
+                assertThat(writer.nextLine()).isEqualTo("released");
             }
             Files.createFile(markers.resolve("stop"));
-            for (ReadWriteChildProcess reader : readers) {
-                assertThat(reader.readLine()).contains("read");
-                assertThat(reader.exitCode()).isZero();
+            for (ChildProcess reader : readers) {
+                assertThat(reader.nextLine()).contains("read");
+                assertThat(reader.awaitExit()).isZero();
             }
         } finally {
             closeAll(readers);
@@ -110,18 +113,18 @@ class ReadWriteFileLockProcessTests {
 
     @Test
     void interruptOrCloseEndsAWaitForAnotherProcess() throws Exception {
-        try (ReadWriteChildProcess holder = ReadWriteChildProcess.java("hold", lockPath.toString(), "write");
+        try (ChildProcess holder = readWriteChild("hold", lockPath.toString(), "write");
                 ReadWriteFileLock interrupted = ReadWriteFileLock.of(lockPath);
                 ReadWriteFileLock closed = ReadWriteFileLock.of(lockPath)) {
-            assertThat(holder.readLine()).isEqualTo("held");
-            BackgroundTask<LockHold> interruptedWait =
-                    BackgroundTask.start("interrupted", () -> interrupted.acquireWrite()).awaitBlocked();
+            assertThat(holder.nextLine()).isEqualTo("held");
+            Worker<LockHold> interruptedWait =
+                    Worker.start("interrupted", () -> interrupted.acquireWrite()).awaitParked();
             interruptedWait.interrupt();
-            assertThat(interruptedWait.failure()).isInstanceOf(FileLockInterruptedException.class);
-            BackgroundTask<LockHold> closedWait =
-                    BackgroundTask.start("closed", () -> closed.acquireRead()).awaitBlocked();
+            assertThat(interruptedWait.awaitFailure()).isInstanceOf(FileLockInterruptedException.class);
+            Worker<LockHold> closedWait =
+                    Worker.start("closed", () -> closed.acquireRead()).awaitParked();
             closed.close();
-            assertThat(closedWait.failure()).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+            assertThat(closedWait.awaitFailure()).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
             assertThat(interrupted.tryAcquireRead()).isEmpty();
         }
     }
@@ -138,8 +141,8 @@ class ReadWriteFileLockProcessTests {
 
     private void assertKilledHolderReleases(String mode) throws Exception {
         try (ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath);
-                ReadWriteChildProcess holder = ReadWriteChildProcess.java("hold", lockPath.toString(), mode)) {
-            assertThat(holder.readLine()).isEqualTo("held");
+                ChildProcess holder = readWriteChild("hold", lockPath.toString(), mode)) {
+            assertThat(holder.nextLine()).isEqualTo("held");
             assertThat(lock.tryAcquireWrite()).isEmpty();
             holder.kill();
             try (LockHold write = lock.acquireWrite(Duration.ofSeconds(30))) {
@@ -148,9 +151,13 @@ class ReadWriteFileLockProcessTests {
         }
     }
 
-    private ReadWriteChildProcess startHolderAfter(ReadWriteChildProcess first, String mode) throws Exception {
-        assertThat(first.readLine()).isEqualTo("held");
-        return ReadWriteChildProcess.java("hold", lockPath.toString(), mode);
+    private ChildProcess startHolderAfter(ChildProcess first, String mode) throws Exception {
+        assertThat(first.nextLine()).isEqualTo("held");
+        return readWriteChild("hold", lockPath.toString(), mode);
+    }
+
+    private static ChildProcess readWriteChild(String... args) {
+        return ChildJvm.start("read/write child " + String.join(" ", args), ReadWriteChild.class, args);
     }
 
     static boolean holdsPendingByte(long pid) throws IOException {
@@ -160,8 +167,8 @@ class ReadWriteFileLockProcessTests {
                         && fields[4].equals(Long.toString(pid)) && fields[6].equals(PENDING_BYTE));
     }
 
-    private static void closeAll(List<ReadWriteChildProcess> children) throws InterruptedException {
-        for (ReadWriteChildProcess child : children) {
+    private static void closeAll(List<ChildProcess> children) {
+        for (ChildProcess child : children) {
             child.close();
         }
     }

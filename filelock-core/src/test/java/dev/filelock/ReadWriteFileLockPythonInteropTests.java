@@ -2,10 +2,11 @@ package dev.filelock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URISyntaxException;
+import dev.filelock.testing.ChildProcess;
+import dev.filelock.testing.PythonFilelock;
+import dev.filelock.testing.Worker;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,13 +27,13 @@ class ReadWriteFileLockPythonInteropTests {
 
     @Test
     void pythonWriterExcludesJavaReadersAndWriters() throws Exception {
-        try (ReadWriteChildProcess python = python("hold", "write");
+        try (ChildProcess python = python("hold", "write");
                 ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath())) {
-            assertThat(python.readLine()).isEqualTo("held");
+            assertThat(python.nextLine()).isEqualTo("held");
             assertThat(lock.tryAcquireRead()).isEmpty();
             assertThat(lock.tryAcquireWrite()).isEmpty();
             python.send("release");
-            assertThat(python.readLine()).isEqualTo("released");
+            assertThat(python.nextLine()).isEqualTo("released");
             try (LockHold write = lock.acquireWrite(Duration.ofSeconds(30))) {
                 assertThat(lock.heldMode()).contains(LockMode.WRITE);
             }
@@ -41,15 +42,15 @@ class ReadWriteFileLockPythonInteropTests {
 
     @Test
     void pythonReaderSharesWithJavaReadersAndExcludesJavaWriters() throws Exception {
-        try (ReadWriteChildProcess python = python("hold", "read");
+        try (ChildProcess python = python("hold", "read");
                 ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath())) {
-            assertThat(python.readLine()).isEqualTo("held");
+            assertThat(python.nextLine()).isEqualTo("held");
             assertThat(lock.tryAcquireWrite()).isEmpty();
             try (LockHold read = lock.tryAcquireRead().orElseThrow()) {
                 assertThat(lock.heldMode()).contains(LockMode.READ);
             }
             python.send("release");
-            assertThat(python.readLine()).isEqualTo("released");
+            assertThat(python.nextLine()).isEqualTo("released");
         }
     }
 
@@ -74,43 +75,37 @@ class ReadWriteFileLockPythonInteropTests {
     void waitingPythonWriterGetsTheLockWhenJavaReleases() throws Exception {
         try (ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath())) {
             LockHold write = lock.acquireWrite();
-            try (ReadWriteChildProcess python = python("hold", "write")) {
+            try (ChildProcess python = python("hold", "write")) {
                 write.close();
-                assertThat(python.readLine()).isEqualTo("held");
+                assertThat(python.nextLine()).isEqualTo("held");
                 assertThat(lock.tryAcquireRead()).isEmpty();
                 python.send("release");
-                assertThat(python.readLine()).isEqualTo("released");
+                assertThat(python.nextLine()).isEqualTo("released");
             }
         }
     }
 
     @Test
     void waitingJavaWriterGetsTheLockWhenPythonReleases() throws Exception {
-        try (ReadWriteChildProcess python = python("hold", "read");
+        try (ChildProcess python = python("hold", "read");
                 ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath())) {
-            assertThat(python.readLine()).isEqualTo("held");
-            BackgroundTask<LockHold> writer =
-                    BackgroundTask.start("writer", () -> lock.acquireWrite(Duration.ofSeconds(60))).awaitBlocked();
+            assertThat(python.nextLine()).isEqualTo("held");
+            Worker<LockHold> writer =
+                    Worker.start("writer", () -> lock.acquireWrite(Duration.ofSeconds(60))).awaitParked();
             python.send("release");
-            writer.result().close();
+            writer.awaitResult().close();
         }
     }
 
     private String pythonTry(String mode) throws Exception {
-        try (ReadWriteChildProcess python = python("try", mode)) {
-            String answer = python.readLine();
-            assertThat(python.exitCode()).isZero();
+        try (ChildProcess python = python("try", mode)) {
+            String answer = python.nextLine();
+            assertThat(python.awaitExit()).isZero();
             return answer;
         }
     }
 
-    private ReadWriteChildProcess python(String command, String mode) throws Exception {
-        return ReadWriteChildProcess.python(script(), command, lockPath().toString(), mode);
-    }
-
-    private static Path script() throws URISyntaxException {
-        return Path.of(Objects.requireNonNull(
-                ReadWriteFileLockPythonInteropTests.class.getResource("/python/sqlite_rw_lock.py"),
-                "python/sqlite_rw_lock.py on the test class path").toURI());
+    private ChildProcess python(String command, String mode) {
+        return PythonFilelock.startStandardLibraryScript("sqlite_rw_lock.py", command, lockPath().toString(), mode);
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,17 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SoftReadWriteFileLockPermissionTests {
 
-    private static final Duration HEARTBEAT = Duration.ofMillis(100);
-    private static final Duration STALE = Duration.ofSeconds(3);
-    private static final Duration POLL = Duration.ofMillis(20);
-
     @TempDir
     Path directory;
 
     @Test
     void anotherUserCannotUseTheLockAndFailsAtOnceLeavingNothingBehind() throws Exception {
-        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
-        String classPath = LockPeer.classPathReadableByEveryone(Files.createDirectory(directory.resolve("classpath")));
         Path shared = Files.createDirectory(directory.resolve("shared"));
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path path = shared.resolve("data.lock");
@@ -33,7 +26,7 @@ class SoftReadWriteFileLockPermissionTests {
             lock.acquireRead().close();
         }
 
-        try (LockPeer nobody = LockPeer.javaChildAsUser("nobody", "nogroup", classPath, path, HEARTBEAT, STALE, POLL)) {
+        try (LockPeer nobody = LockPeer.javaChildAsNobody(directory, path)) {
             assertThat(nobody.ask("write 30"))
                     .startsWith("error: Cannot lock '" + path + "'")
                     .contains("permission denied");

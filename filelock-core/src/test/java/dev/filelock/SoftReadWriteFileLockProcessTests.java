@@ -16,13 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 @SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
 class SoftReadWriteFileLockProcessTests {
 
-    private static final Duration HEARTBEAT = Duration.ofMillis(100);
-    /** Long enough that a heartbeat delayed by a loaded machine never looks stale. */
-    private static final Duration STALE = Duration.ofSeconds(3);
-    /** The threshold of the lock that evicts a killed holder, kept short so the test does not wait long. */
-    private static final Duration EVICTING_STALE = Duration.ofMillis(500);
-    private static final Duration POLL = Duration.ofMillis(20);
-
     @TempDir
     Path directory;
 
@@ -33,15 +26,7 @@ class SoftReadWriteFileLockProcessTests {
     @BeforeEach
     void lock() {
         path = directory.resolve("shared.lock");
-        lock = lockWithStaleThreshold(STALE);
-    }
-
-    private SoftReadWriteFileLock lockWithStaleThreshold(Duration staleThreshold) {
-        return SoftReadWriteFileLock.builder(path)
-                .heartbeatInterval(HEARTBEAT)
-                .staleThreshold(staleThreshold)
-                .pollInterval(POLL)
-                .build();
+        lock = LockPeer.lockLikePeers(path, LockPeer.STALE);
     }
 
     @AfterEach
@@ -97,7 +82,7 @@ class SoftReadWriteFileLockProcessTests {
         reader.kill();
 
         assertThat(readerMarkers()).hasSize(1);
-        lock = lockWithStaleThreshold(EVICTING_STALE);
+        lock = LockPeer.lockLikePeers(path, LockPeer.EVICTING_STALE);
         try (LockHold hold = lock.acquireWrite(Duration.ofSeconds(10))) {
             assertThat(readerMarkers()).isEmpty();
         }
@@ -111,7 +96,7 @@ class SoftReadWriteFileLockProcessTests {
         writer.kill();
 
         assertThat(path.resolveSibling("shared.lock.write")).exists();
-        lock = lockWithStaleThreshold(EVICTING_STALE);
+        lock = LockPeer.lockLikePeers(path, LockPeer.EVICTING_STALE);
         try (LockHold hold = lock.acquireRead(Duration.ofSeconds(10))) {
             assertThat(path.resolveSibling("shared.lock.write")).doesNotExist();
         }
@@ -130,7 +115,7 @@ class SoftReadWriteFileLockProcessTests {
     }
 
     private LockPeer child() throws Exception {
-        LockPeer peer = LockPeer.javaChild(path, HEARTBEAT, STALE, POLL);
+        LockPeer peer = LockPeer.javaChild(path);
         peers.add(peer);
         return peer;
     }

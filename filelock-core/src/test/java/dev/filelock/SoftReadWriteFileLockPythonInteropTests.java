@@ -20,11 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 @SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
 class SoftReadWriteFileLockPythonInteropTests {
 
-    private static final Duration HEARTBEAT = Duration.ofMillis(100);
-    /** Long enough that a heartbeat delayed by a loaded machine never looks stale. */
-    private static final Duration STALE = Duration.ofSeconds(3);
-    private static final Duration POLL = Duration.ofMillis(20);
-
     @TempDir
     Path directory;
 
@@ -35,12 +30,8 @@ class SoftReadWriteFileLockPythonInteropTests {
     @BeforeEach
     void start() throws Exception {
         path = directory.resolve("shared.lock");
-        lock = SoftReadWriteFileLock.builder(path)
-                .heartbeatInterval(HEARTBEAT)
-                .staleThreshold(STALE)
-                .pollInterval(POLL)
-                .build();
-        python = LockPeer.python(path, HEARTBEAT, STALE, POLL);
+        lock = LockPeer.lockLikePeers(path, LockPeer.STALE);
+        python = LockPeer.python(path);
     }
 
     @AfterEach
@@ -104,10 +95,7 @@ class SoftReadWriteFileLockPythonInteropTests {
 
         python.kill();
 
-        SoftReadWriteFileLock evicting = SoftReadWriteFileLock.builder(path)
-                .heartbeatInterval(HEARTBEAT)
-                .staleThreshold(Duration.ofMillis(500))
-                .build();
+        SoftReadWriteFileLock evicting = LockPeer.lockLikePeers(path, LockPeer.EVICTING_STALE);
         try (evicting; LockHold hold = evicting.acquireWrite(Duration.ofSeconds(10))) {
             assertThat(evicting.heldMode()).contains(LockMode.WRITE);
         }
@@ -120,7 +108,7 @@ class SoftReadWriteFileLockPythonInteropTests {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> Files.exists(path.resolveSibling("shared.lock.write")));
 
-        try (LockPeer secondPython = LockPeer.python(path, HEARTBEAT, STALE, POLL)) {
+        try (LockPeer secondPython = LockPeer.python(path)) {
             assertThat(secondPython.ask("read 0.3")).isEqualTo("timeout");
             assertThat(python.ask("release")).isEqualTo("released");
             writer.join().close();
@@ -131,8 +119,8 @@ class SoftReadWriteFileLockPythonInteropTests {
     @Test
     void javaAndPythonProcessesNeverWriteAtTheSameTime() throws Exception {
         Path counter = Files.writeString(directory.resolve("counter"), "0");
-        try (LockPeer javaChild = LockPeer.javaChild(path, HEARTBEAT, STALE, POLL);
-                LockPeer secondPython = LockPeer.python(path, HEARTBEAT, STALE, POLL)) {
+        try (LockPeer javaChild = LockPeer.javaChild(path);
+                LockPeer secondPython = LockPeer.python(path)) {
             for (LockPeer peer : List.of(python, javaChild, secondPython)) {
                 peer.send("increment " + counter + " 30");
             }

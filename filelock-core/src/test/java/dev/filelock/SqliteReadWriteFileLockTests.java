@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.filelock.testing.Worker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,7 +122,7 @@ class SqliteReadWriteFileLockTests {
         try (ReadWriteFileLock direct = ReadWriteFileLock.of(real.resolve("lock.db"));
                 ReadWriteFileLock viaLink = ReadWriteFileLock.of(linkedDirectory.resolve("lock.db"));
                 LockHold write = direct.acquireWrite()) {
-            assertThat(BackgroundTask.start("reader", viaLink::tryAcquireRead).result()).isEmpty();
+            assertThat(Worker.start("reader", viaLink::tryAcquireRead).awaitResult()).isEmpty();
         }
     }
 
@@ -139,7 +140,7 @@ class SqliteReadWriteFileLockTests {
                 locks.add(new CoordinatedReadWriteLock(path, options, "counting", counting));
             }
             LockHold first = locks.get(0).acquireRead();
-            LockHold second = BackgroundTask.start("reader", () -> locks.get(1).acquireRead()).result();
+            LockHold second = Worker.start("reader", () -> locks.get(1).acquireRead()).awaitResult();
             LockHold third = locks.get(2).acquireRead();
             LockHold nested = locks.get(2).acquireRead();
             assertThat(osAcquisitions).hasValue(1);
@@ -187,12 +188,12 @@ class SqliteReadWriteFileLockTests {
             System.gc();
         }
         try (ReadWriteFileLock other = ReadWriteFileLock.of(path)) {
-            assertThat(BackgroundTask.start("reader", other::tryAcquireRead).result()).isEmpty();
+            assertThat(Worker.start("reader", other::tryAcquireRead).awaitResult()).isEmpty();
             hold.close();
-            assertThat(BackgroundTask.start("reader", () -> {
+            assertThat(Worker.start("reader", () -> {
                 other.tryAcquireRead().ifPresent(LockHold::close);
                 return other.lockCounter();
-            }).result()).isZero();
+            }).awaitResult()).isZero();
             try (LockHold read = other.acquireRead(Duration.ofSeconds(10))) {
                 assertThat(other.heldMode()).contains(LockMode.READ);
             }

@@ -1,6 +1,7 @@
 package dev.filelock.spring;
 
 import dev.filelock.FileLock;
+import dev.filelock.FileLockDiagnostics;
 import dev.filelock.LockHold;
 import dev.filelock.ReadWriteFileLock;
 import java.nio.file.Path;
@@ -16,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.function.Function;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.integration.support.locks.ExpirableLockRegistry;
 
@@ -54,6 +57,8 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
     private final ConcurrentMap<String, RegistryEntry> entriesByKey = new ConcurrentHashMap<>();
 
     private volatile int cacheCapacity = DEFAULT_CACHE_CAPACITY;
+
+    private volatile LockObservations observations = LockObservations.NONE;
 
     /**
      * Creates a registry of native ({@code flock}) locks and SQLite read/write locks with default options.
@@ -169,6 +174,47 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
     }
 
     /**
+     * Records every acquisition and hold through this registry as Micrometer observations: {@code filelock.acquire}
+     * (the wait; low-cardinality keys {@code type}, {@code mode} and {@code outcome} = {@code acquired}, {@code
+     * timeout}, {@code interrupted} or {@code error}) and {@code filelock.held} (the hold). The key is the
+     * high-cardinality key value {@code path}. Off ({@link ObservationRegistry#NOOP}) by default.
+     *
+     * @param observationRegistry where to record
+     * @param pathAsTag whether {@code path} is a low-cardinality key (a metric tag) instead; only for a small, fixed
+     *     set of keys
+     */
+    public void setObservationRegistry(ObservationRegistry observationRegistry, boolean pathAsTag) {
+        this.observations = new LockObservations(Objects.requireNonNull(observationRegistry, "observationRegistry"),
+                pathAsTag);
+    }
+
+    /**
+     * Releases every hold this JVM has on a key's lock, whichever thread or process component took it, and wakes the
+     * threads waiting for it: an operator's last resort for a lock whose holder is stuck. The former holders are not
+     * told; closing their holds later does nothing, and their {@code unlock()} throws
+     * {@link IllegalMonitorStateException}.
+     *
+     * @param lockKey a {@link String} or {@link Path} naming a file inside the directory
+     * @return whether anything was held and is now released
+     * @throws IllegalArgumentException if the key is refused (the message names the key)
+     * @see FileLockDiagnostics#forceRelease(Path)
+     */
+    public boolean forceRelease(Object lockKey) {
+        return FileLockDiagnostics.forceRelease(resolve(lockKey));
+    }
+
+    /**
+     * Returns a key's lock-file path relative to the lock directory, with {@code /} separators, as listings show it.
+     *
+     * @param canonicalPath a canonical lock-file path, such as {@link FileLockDiagnostics.ActiveLock#path()}
+     * @return the relative key, or the path itself when it lies outside the directory
+     */
+    public String displayKey(Path canonicalPath) {
+        return canonicalPath.startsWith(this.directory.root()) ? this.directory.displayKey(canonicalPath)
+                : canonicalPath.toString();
+    }
+
+    /**
      * Returns a snapshot of the registry's entries, ordered by key, for monitoring.
      *
      * @return the entries currently cached
@@ -212,34 +258,45 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
     @Override
     public LockHold acquire(String key, LockKind kind, Duration timeout) {
         RegistryEntry entry = reserve(key, kind);
+        LockObservations observing = this.observations;
+        Observation wait = observing.startAcquire(entry, kind);
+        LockHold hold;
         try {
-            return entry.track(entry.acquire(kind, timeout));
+            hold = entry.acquire(kind, timeout);
         }
         catch (RuntimeException | Error ex) {
+            LockObservations.failed(wait, ex);
             entry.unreserve();
             throw ex;
         }
+        LockObservations.acquired(wait);
+        return entry.track(hold, observing.startHold(entry, kind));
     }
 
     @Override
     public CompletableFuture<LockHold> acquireDetached(String key, LockKind kind, Duration timeout) {
         RegistryEntry entry = reserve(key, kind);
+        LockObservations observing = this.observations;
+        Observation wait = observing.startAcquire(entry, kind);
         CompletableFuture<LockHold> acquisition;
         try {
             acquisition = entry.acquireAsync(kind, timeout);
         }
         catch (RuntimeException | Error ex) {
+            LockObservations.failed(wait, ex);
             entry.unreserve();
             throw ex;
         }
         CompletableFuture<LockHold> result = new CompletableFuture<>();
         acquisition.whenComplete((hold, failure) -> {
             if (failure != null) {
+                LockObservations.failed(wait, failure);
                 entry.unreserve();
                 result.completeExceptionally(failure);
                 return;
             }
-            LockHold tracked = entry.track(hold);
+            LockObservations.acquired(wait);
+            LockHold tracked = entry.track(hold, observing.startHold(entry, kind));
             if (!result.complete(tracked)) {
                 // The caller gave up (cancelled) just as the lock was granted: nobody will close this hold.
                 tracked.close();
@@ -308,6 +365,10 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
             }
             this.entries.remove(path, entry);
         }
+    }
+
+    LockObservations observations() {
+        return this.observations;
     }
 
     /** Returns the live entry of a path, if any; held entries are always live. */

@@ -6,7 +6,10 @@ import dev.filelock.LockMode;
 import dev.filelock.ReadWriteFileLock;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import io.micrometer.observation.Observation;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,6 +43,9 @@ final class RegistryEntry {
     private final AtomicInteger holds = new AtomicInteger();
 
     private volatile long lastUsedNanos = System.nanoTime();
+
+    /** The hold observations of threads holding through the {@link Lock} API, ended when their last level goes. */
+    private final Map<Thread, Observation> threadHolds = new ConcurrentHashMap<>();
 
     private RegistryEntry(FileLockRegistry registry, String key, Path path, @Nullable FileLock exclusive,
             @Nullable ReadWriteFileLock readWrite) {
@@ -169,10 +175,25 @@ final class RegistryEntry {
         };
     }
 
-    /** Wraps a core hold so that closing it also gives back this entry's reservation, exactly once. */
-    LockHold track(LockHold hold) {
+    /** Wraps a core hold so that closing it also gives back this entry's reservation and ends its observation, once. */
+    LockHold track(LockHold hold, Observation held) {
         acquired();
-        return new TrackedHold(hold, this);
+        return new TrackedHold(hold, this, held);
+    }
+
+    /** Starts the hold observation of a thread's first level through the {@link Lock} API. */
+    void threadHoldStarted(LockKind kind, LockObservations observations) {
+        this.threadHolds.computeIfAbsent(Thread.currentThread(), (thread) -> observations.startHold(this, kind));
+    }
+
+    /** Ends the hold observation of the calling thread once it holds no level of the kind any more. */
+    void threadLevelReleased(LockKind kind) {
+        if (!isHeldByCaller(kind)) {
+            Observation held = this.threadHolds.remove(Thread.currentThread());
+            if (held != null) {
+                held.stop();
+            }
+        }
     }
 
     private Optional<LockMode> heldMode() {
@@ -199,11 +220,14 @@ final class RegistryEntry {
 
         private final RegistryEntry entry;
 
+        private final Observation held;
+
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        TrackedHold(LockHold hold, RegistryEntry entry) {
+        TrackedHold(LockHold hold, RegistryEntry entry, Observation held) {
             this.hold = hold;
             this.entry = entry;
+            this.held = held;
         }
 
         @Override
@@ -219,6 +243,7 @@ final class RegistryEntry {
                 }
                 finally {
                     this.entry.released();
+                    this.held.stop();
                 }
             }
         }

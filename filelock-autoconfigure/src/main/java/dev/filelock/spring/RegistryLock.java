@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
+import io.micrometer.observation.Observation;
 
 /**
  * The {@link Lock} handed out by {@link FileLockRegistry}: per-thread reentrant, backed by the core lock of its path.
@@ -26,54 +27,69 @@ final class RegistryLock implements Lock {
 
     @Override
     public void lock() {
-        RegistryEntry entry = this.registry.reserve(this.path, this.kind);
-        boolean locked = false;
         try {
-            entry.lockFor(this.kind).lock();
-            locked = true;
+            acquire((lock) -> {
+                lock.lock();
+                return true;
+            });
         }
-        finally {
-            settle(entry, locked);
+        catch (InterruptedException impossible) {
+            throw new IllegalStateException("lock() is not interruptible", impossible);
         }
     }
 
     @Override
     public void lockInterruptibly() throws InterruptedException {
-        RegistryEntry entry = this.registry.reserve(this.path, this.kind);
-        boolean locked = false;
-        try {
-            entry.lockFor(this.kind).lockInterruptibly();
-            locked = true;
-        }
-        finally {
-            settle(entry, locked);
-        }
+        acquire((lock) -> {
+            lock.lockInterruptibly();
+            return true;
+        });
     }
 
     @Override
     public boolean tryLock() {
-        RegistryEntry entry = this.registry.reserve(this.path, this.kind);
-        boolean locked = false;
         try {
-            locked = entry.lockFor(this.kind).tryLock();
-            return locked;
+            return acquire(Lock::tryLock);
         }
-        finally {
-            settle(entry, locked);
+        catch (InterruptedException impossible) {
+            throw new IllegalStateException("tryLock() is not interruptible", impossible);
         }
     }
 
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        return acquire((lock) -> lock.tryLock(time, unit));
+    }
+
+    /** Reserves the entry, takes the core lock observed, and settles the reservation and the hold observation. */
+    private boolean acquire(Attempt attempt) throws InterruptedException {
         RegistryEntry entry = this.registry.reserve(this.path, this.kind);
+        LockObservations observations = this.registry.observations();
+        Observation wait = observations.startAcquire(entry, this.kind);
         boolean locked = false;
         try {
-            locked = entry.lockFor(this.kind).tryLock(time, unit);
-            return locked;
+            locked = attempt.run(entry.lockFor(this.kind));
         }
-        finally {
-            settle(entry, locked);
+        catch (InterruptedException | RuntimeException | Error ex) {
+            LockObservations.failed(wait, ex);
+            entry.unreserve();
+            throw ex;
         }
+        if (!locked) {
+            LockObservations.timedOut(wait);
+            entry.unreserve();
+            return false;
+        }
+        LockObservations.acquired(wait);
+        entry.acquired();
+        entry.threadHoldStarted(this.kind, observations);
+        return true;
+    }
+
+    @FunctionalInterface
+    private interface Attempt {
+
+        boolean run(Lock lock) throws InterruptedException;
     }
 
     /**
@@ -90,6 +106,7 @@ final class RegistryLock implements Lock {
         }
         entry.lockFor(this.kind).unlock();
         entry.released();
+        entry.threadLevelReleased(this.kind);
     }
 
     /**
@@ -116,12 +133,4 @@ final class RegistryLock implements Lock {
         return what + " '" + this.path + "'";
     }
 
-    private static void settle(RegistryEntry entry, boolean locked) {
-        if (locked) {
-            entry.acquired();
-        }
-        else {
-            entry.unreserve();
-        }
-    }
 }

@@ -36,6 +36,11 @@ final class JmhSuite {
      *     stdout keeps only the table
      */
     static JmhSuite run(RunMode mode, List<Class<?>> benchmarkClasses, Path log) throws RunnerException {
+        if (mode == RunMode.QUICK) {
+            // JMH refuses to start while another JMH run holds its machine-wide lock; a smoke run proves that the
+            // harness works, its figures mean nothing, so it need not wait for (or fail because of) someone else's run.
+            System.setProperty("jmh.ignoreLock", "true");
+        }
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .mode(Mode.AverageTime)
                 .timeUnit(TimeUnit.NANOSECONDS)

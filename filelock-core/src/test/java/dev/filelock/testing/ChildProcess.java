@@ -33,6 +33,7 @@ public final class ChildProcess implements AutoCloseable {
     private final StringBuilder stderr = new StringBuilder();
     private final Writer stdin;
     private final Thread stdoutDrainer;
+    private int linesRead;
 
     private ChildProcess(String name, Process process) {
         this.name = name;
@@ -79,6 +80,22 @@ public final class ChildProcess implements AutoCloseable {
                     .orElseThrow();
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("no line '" + prefix + "...' from " + describe(), e);
+        }
+    }
+
+    /**
+     * Waits for the next line the child prints after those this method already returned, and returns it.
+     *
+     * @return the line, without terminator
+     */
+    public String nextLine() {
+        try {
+            return await().atMost(HANG_GUARD)
+                    .pollInterval(Duration.ofMillis(5))
+                    .until(this::unreadLine, Optional::isPresent)
+                    .orElseThrow();
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no further line from " + describe(), e);
         }
     }
 
@@ -175,16 +192,36 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
-    private Optional<String> lastChance(String prefix) {
-        if (process.isAlive()) {
-            return Optional.empty();
+    private Optional<String> unreadLine() {
+        Optional<String> line = takeUnreadLine();
+        if (line.isPresent() || process.isAlive()) {
+            return line;
         }
+        awaitDrained();
+        return Optional.of(takeUnreadLine()
+                .orElseThrow(() -> new AssertionError("no further line before exit: " + describe())));
+    }
+
+    private Optional<String> takeUnreadLine() {
+        synchronized (stdout) {
+            return linesRead < stdout.size() ? Optional.of(stdout.get(linesRead++)) : Optional.empty();
+        }
+    }
+
+    private void awaitDrained() {
         try {
             // The child has exited; its last lines may still be on their way through the drainer.
             stdoutDrainer.join(HANG_GUARD.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private Optional<String> lastChance(String prefix) {
+        if (process.isAlive()) {
+            return Optional.empty();
+        }
+        awaitDrained();
         return Optional.of(findLine(prefix)
                 .orElseThrow(() -> new AssertionError("no line '" + prefix + "...' before exit: " + describe())));
     }

@@ -1,11 +1,8 @@
 package dev.filelock.testing;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,13 +18,13 @@ public final class PythonFilelock {
     /** Debian's interpreter, which sees Debian's {@code python3-filelock}. */
     public static final Path PYTHON = Path.of("/usr/bin/python3");
 
-    private static volatile boolean checked;
+    private static volatile boolean filelockFound;
 
     private PythonFilelock() {
     }
 
     /**
-     * Starts one of the scripts under {@code python/} of the test resources.
+     * Starts one of the scripts under {@code python/} of the test resources that imports {@code filelock}.
      *
      * @param script the file name, e.g. {@code hold_lock.py}
      * @param args its arguments
@@ -35,32 +32,61 @@ public final class PythonFilelock {
      */
     public static ChildProcess start(String script, String... args) {
         requireFilelock();
-        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-u", scriptPath(script).toString()));
-        command.addAll(List.of(args));
-        return ChildProcess.start("python " + script, new ProcessBuilder(command));
+        return run(script, args);
     }
 
-    /** Fails (never skips) the calling test when Debian's Python or its {@code filelock} package is missing. */
+    /**
+     * Starts one of the scripts under {@code python/} of the test resources that needs only Python's standard library.
+     *
+     * @param script the file name, e.g. {@code soft_rw_peer.py}
+     * @param args its arguments
+     * @return the running script
+     */
+    public static ChildProcess startStandardLibraryScript(String script, String... args) {
+        requirePython();
+        return run(script, args);
+    }
+
+    /** Skips or fails the calling test (see {@link Prerequisite}) when Debian's Python is missing. */
+    public static void requirePython() {
+        Prerequisite.require(Files.isExecutable(PYTHON), "Debian's " + PYTHON + " (apt-get install python3)");
+    }
+
+    /**
+     * Skips or fails the calling test (see {@link Prerequisite}) when Debian's Python or its {@code filelock} package
+     * is missing.
+     */
     public static void requireFilelock() {
-        if (checked) {
+        if (filelockFound) {
             return;
         }
-        assertThat(PYTHON).as("Debian's python3 is required for the interop tests (apt-get install python3)").isExecutable();
+        requirePython();
+        Prerequisite.require(runsCleanly("import filelock"),
+                "Python's filelock for " + PYTHON + " (apt-get install python3-filelock)");
+        filelockFound = true;
+    }
+
+    private static boolean runsCleanly(String program) {
         try {
-            Process probe = new ProcessBuilder(PYTHON.toString(), "-c", "import filelock; print(filelock.__version__)")
-                    .redirectErrorStream(true).start();
-            String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            assertThat(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0)
-                    .as("Python's filelock is required for the interop tests: apt-get install python3-filelock; %s says: %s",
-                            PYTHON, output)
-                    .isTrue();
+            Process probe = new ProcessBuilder(PYTHON.toString(), "-c", program)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            boolean exited = probe.waitFor(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
+            probe.destroyForcibly();
+            return exited && probe.exitValue() == 0;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
-        checked = true;
+    }
+
+    private static ChildProcess run(String script, String... args) {
+        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-u", scriptPath(script).toString()));
+        command.addAll(List.of(args));
+        return ChildProcess.start("python " + script, new ProcessBuilder(command));
     }
 
     private static synchronized Path scriptPath(String script) {

@@ -2,6 +2,7 @@ package dev.filelock.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -55,14 +56,9 @@ public final class Worker<T> {
      */
     public T awaitResult() {
         try {
-            return result.get(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
+            return outcome();
         } catch (ExecutionException e) {
             throw new AssertionError(thread.getName() + " failed", e.getCause());
-        } catch (TimeoutException e) {
-            throw new AssertionError(thread.getName() + " still running: " + stack(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 
@@ -72,13 +68,20 @@ public final class Worker<T> {
      * @return the task's exception
      */
     public Throwable awaitFailure() {
+        T value;
         try {
-            T value = result.get(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
-            throw new AssertionError(thread.getName() + " was expected to fail but returned " + value);
+            value = outcome();
         } catch (ExecutionException e) {
             return e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
+        }
+        throw new AssertionError(thread.getName() + " was expected to fail but returned " + value);
+    }
+
+    private T outcome() throws ExecutionException {
+        try {
+            return result.get(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            throw new AssertionError(thread.getName() + " still running (a hang instead of a failure): " + stack(), e);
+            throw new AssertionError(thread.getName() + " still running (a hang): " + stack(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
@@ -94,10 +97,16 @@ public final class Worker<T> {
         return result.isDone();
     }
 
-    /** Waits until the worker's thread is parked or sleeping, as a thread waiting for a lock is. */
-    public void awaitParked() {
-        await().atMost(ChildProcess.HANG_GUARD).until(() -> thread.getState() == Thread.State.WAITING
-                || thread.getState() == Thread.State.TIMED_WAITING);
+    /**
+     * Waits until the worker's thread is parked or sleeping, as a thread waiting for a lock is, or has ended (which
+     * the caller's next assertion then reports, instead of a hang).
+     *
+     * @return this worker
+     */
+    public Worker<T> awaitParked() {
+        await().atMost(ChildProcess.HANG_GUARD).pollInterval(Duration.ofMillis(1)).until(() -> result.isDone()
+                || thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING);
+        return this;
     }
 
     /** Interrupts the worker's thread. */

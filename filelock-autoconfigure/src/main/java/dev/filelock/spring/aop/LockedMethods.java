@@ -164,7 +164,8 @@ final class LockedMethods {
         if (!this.backend.get().supports(kind)) {
             throw invalid(where, (kind == LockKind.READ ? "mode READ" : "readWrite = true") + " needs a read/write "
                     + "lock, but the lock backend (" + this.backend.get() + ") has no shared mode "
-                    + "(with filelock.type=soft there are no read/write locks)");
+                    + "(filelock.type=soft has no read/write locks; other backends refuse them when "
+                    + "filelock.read-mode-fallback=refuse)");
         }
         return kind;
     }

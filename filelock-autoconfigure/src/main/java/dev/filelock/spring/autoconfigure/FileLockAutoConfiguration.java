@@ -7,30 +7,45 @@ import dev.filelock.SoftReadWriteFileLock;
 import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.LockBackend;
+import dev.filelock.spring.LockRegistryBackend;
+import dev.filelock.spring.LockRegistryBackend.LeaseKeeper;
 import dev.filelock.spring.aop.FileLockedAdvisor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.config.AopConfigUtils;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.springframework.beans.factory.NoUniqueBeanDefinitionException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionMessage;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.integration.support.locks.LockRegistry;
 
 /**
  * Auto-configuration for file locks: a {@link FileLockRegistry} under {@code filelock.directory} and the
- * {@link FileLocked} advisor.
+ * {@link FileLocked} advisor; with {@code filelock.backend} naming a Spring Integration {@link LockRegistry} bean, the
+ * advisor locks through that registry instead ({@code jdbc} is {@link FileLockJdbcAutoConfiguration}).
  */
 @AutoConfiguration
 @EnableConfigurationProperties(FileLockProperties.class)
@@ -38,6 +53,7 @@ public final class FileLockAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    @ConditionalOnProperty(name = "filelock.backend", havingValue = "file", matchIfMissing = true)
     FileLockRegistry fileLockRegistry(FileLockProperties properties) {
         Path directory = properties.getDirectory();
         Function<Path, FileLock> exclusiveLocks = exclusiveLocks(properties);
@@ -54,6 +70,34 @@ public final class FileLockAutoConfiguration {
         }
         registry.setCacheCapacity(properties.getCacheCapacity());
         return registry;
+    }
+
+    /** Creates the backend of {@code @FileLocked} methods over a registry other than files. */
+    static LockRegistryBackend registryBackend(String name, LockRegistry<?> registry, FileLockProperties properties,
+            LeaseKeeper leases) {
+        boolean readAsExclusive = properties.getReadModeFallback() == FileLockProperties.ReadModeFallback.EXCLUSIVE;
+        try {
+            return new LockRegistryBackend(name, registry, properties.getDirectory(), readAsExclusive, leases);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new InvalidConfigurationPropertyValueException("filelock.directory", properties.getDirectory(),
+                    ex.getMessage());
+        }
+    }
+
+    /** Returns the backend of {@code @FileLocked} methods, explaining a missing one by {@code filelock.backend}. */
+    static LockBackend lockBackend(ObjectProvider<LockBackend> backends, FileLockProperties properties) {
+        try {
+            return backends.getObject();
+        }
+        catch (NoUniqueBeanDefinitionException ex) {
+            throw ex;
+        }
+        catch (NoSuchBeanDefinitionException ex) {
+            throw new InvalidConfigurationPropertyValueException("filelock.backend", properties.getBackend(),
+                    "no lock backend for @FileLocked methods: 'jdbc' needs spring-integration-jdbc, spring-boot-jdbc "
+                            + "and a single DataSource bean; other values must name a LockRegistry bean");
+        }
     }
 
     private static Function<Path, FileLock> exclusiveLocks(FileLockProperties properties) {
@@ -89,10 +133,46 @@ public final class FileLockAutoConfiguration {
         @ConditionalOnMissingBean
         static FileLockedAdvisor fileLockedAdvisor(ObjectProvider<LockBackend> backend,
                 ObjectProvider<FileLockProperties> properties) {
-            FileLockedAdvisor advisor = new FileLockedAdvisor(backend::getObject,
+            FileLockedAdvisor advisor = new FileLockedAdvisor(() -> lockBackend(backend, properties.getObject()),
                     () -> properties.getObject().getDefaultTimeout());
             advisor.setOrder(properties.getObject().getAnnotation().getOrder());
             return advisor;
+        }
+    }
+
+    /** {@code filelock.backend} naming a Spring Integration {@link LockRegistry} bean. */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(OnRegistryBeanBackendCondition.class)
+    static class RegistryBeanBackendConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(LockBackend.class)
+        LockRegistryBackend fileLockedBackend(BeanFactory beanFactory, FileLockProperties properties) {
+            String name = properties.getBackend();
+            LockRegistry<?> registry;
+            try {
+                registry = beanFactory.getBean(name, LockRegistry.class);
+            }
+            catch (BeansException ex) {
+                throw new InvalidConfigurationPropertyValueException("filelock.backend", name,
+                        "must be 'file', 'jdbc' or the name of a Spring Integration LockRegistry bean ("
+                                + ex.getMessage() + ")");
+            }
+            return registryBackend(name, registry, properties, LeaseKeeper.NONE);
+        }
+    }
+
+    /** Matches when {@code filelock.backend} is neither {@code file} nor {@code jdbc}. */
+    static class OnRegistryBeanBackendCondition extends SpringBootCondition {
+
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            String backend = context.getEnvironment().getProperty("filelock.backend", "file").trim();
+            ConditionMessage.Builder message = ConditionMessage.forCondition("filelock.backend naming a LockRegistry");
+            if (backend.equalsIgnoreCase("file") || backend.equalsIgnoreCase("jdbc")) {
+                return ConditionOutcome.noMatch(message.because("filelock.backend is '" + backend + "'"));
+            }
+            return ConditionOutcome.match(message.because("filelock.backend is '" + backend + "'"));
         }
     }
 

@@ -45,11 +45,29 @@ public class FileLockProperties {
     private Duration pollInterval = Duration.ofMillis(50);
 
     /**
+     * Where @FileLocked methods take their locks: 'file' (lock files under the directory), 'jdbc' (Spring
+     * Integration's JdbcLockRegistry on the application's DataSource, for applications running on several hosts), or
+     * the name of another Spring Integration LockRegistry bean.
+     */
+    private String backend = "file";
+
+    /**
+     * What @FileLocked(mode = READ) and readWrite = true methods do on a backend without shared locks (any backend
+     * other than 'file'): 'exclusive' takes the key's exclusive lock (logged once at startup), 'refuse' fails the
+     * startup.
+     */
+    private ReadModeFallback readModeFallback = ReadModeFallback.EXCLUSIVE;
+
+    /**
      * Number of lock entries the registry keeps before it drops the unused ones; held entries are never dropped.
      */
     private int cacheCapacity = 10_000;
 
     private final Annotation annotation = new Annotation();
+
+    private final Health health = new Health();
+
+    private final Metrics metrics = new Metrics();
 
     /**
      * Returns the lock directory.
@@ -142,6 +160,42 @@ public class FileLockProperties {
     }
 
     /**
+     * Returns where {@code @FileLocked} methods take their locks.
+     *
+     * @return {@code file}, {@code jdbc} or the name of a {@code LockRegistry} bean
+     */
+    public String getBackend() {
+        return this.backend;
+    }
+
+    /**
+     * Sets where {@code @FileLocked} methods take their locks.
+     *
+     * @param backend {@code file}, {@code jdbc} or the name of a {@code LockRegistry} bean
+     */
+    public void setBackend(String backend) {
+        this.backend = backend;
+    }
+
+    /**
+     * Returns what read locks become on a backend without shared locks.
+     *
+     * @return the fallback
+     */
+    public ReadModeFallback getReadModeFallback() {
+        return this.readModeFallback;
+    }
+
+    /**
+     * Sets what read locks become on a backend without shared locks.
+     *
+     * @param readModeFallback the fallback
+     */
+    public void setReadModeFallback(ReadModeFallback readModeFallback) {
+        this.readModeFallback = readModeFallback;
+    }
+
+    /**
      * Returns how many lock entries the registry keeps before it drops the unused ones.
      *
      * @return the cache capacity
@@ -166,6 +220,24 @@ public class FileLockProperties {
      */
     public Annotation getAnnotation() {
         return this.annotation;
+    }
+
+    /**
+     * Returns the settings of the {@code filelock} health indicator.
+     *
+     * @return the health settings
+     */
+    public Health getHealth() {
+        return this.health;
+    }
+
+    /**
+     * Returns the settings of file lock metrics.
+     *
+     * @return the metrics settings
+     */
+    public Metrics getMetrics() {
+        return this.metrics;
     }
 
     /**
@@ -206,6 +278,16 @@ public class FileLockProperties {
 
         /** Marker-file locks ({@code O_CREAT|O_EXCL}), with marker-file read/write locks (Python's SoftReadWriteLock). */
         SOFT
+    }
+
+    /** What read locks become on a backend without shared locks. */
+    public enum ReadModeFallback {
+
+        /** Take the key's exclusive lock instead (readers then exclude each other). */
+        EXCLUSIVE,
+
+        /** Refuse such methods at startup. */
+        REFUSE
     }
 
     /** Settings of the {@code @FileLocked} annotation support. */
@@ -256,6 +338,61 @@ public class FileLockProperties {
          */
         public void setOrder(int order) {
             this.order = order;
+        }
+    }
+
+    /** Settings of the {@code filelock} health indicator. */
+    public static class Health {
+
+        /**
+         * Longest time a lock of this JVM may be held before the health status turns DOWN. Unset means no limit.
+         */
+        private @Nullable Duration maxHold;
+
+        /**
+         * Returns the longest time a lock may be held before the status turns {@code DOWN}.
+         *
+         * @return the limit, or {@code null} for none
+         */
+        public @Nullable Duration getMaxHold() {
+            return this.maxHold;
+        }
+
+        /**
+         * Sets the longest time a lock may be held before the status turns {@code DOWN}.
+         *
+         * @param maxHold the limit, or {@code null} for none
+         */
+        public void setMaxHold(@Nullable Duration maxHold) {
+            this.maxHold = maxHold;
+        }
+    }
+
+    /** Settings of file lock metrics and observations. */
+    public static class Metrics {
+
+        /**
+         * Whether to tag filelock.acquire and filelock.held metrics with the lock path. Only for a small, fixed set of
+         * lock keys: every distinct path becomes a time series. Otherwise the path is only seen by tracing.
+         */
+        private boolean includePath;
+
+        /**
+         * Tells whether metrics are tagged with the lock path.
+         *
+         * @return whether the path is a tag
+         */
+        public boolean isIncludePath() {
+            return this.includePath;
+        }
+
+        /**
+         * Sets whether metrics are tagged with the lock path.
+         *
+         * @param includePath whether the path is a tag
+         */
+        public void setIncludePath(boolean includePath) {
+            this.includePath = includePath;
         }
     }
 }

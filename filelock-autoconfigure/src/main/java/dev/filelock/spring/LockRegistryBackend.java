@@ -1,0 +1,445 @@
+package dev.filelock.spring;
+
+import dev.filelock.FileLockInterruptedException;
+import dev.filelock.FileLockTimeoutException;
+import dev.filelock.LockHold;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import io.micrometer.common.KeyValue;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import java.util.Locale;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.integration.support.locks.LockRegistry;
+
+/**
+ * A {@link LockBackend} over any Spring Integration {@link LockRegistry} (such as {@code JdbcLockRegistry}), so that
+ * {@link FileLocked} methods coordinate through a distributed lock store instead of local files.
+ *
+ * <p>A {@link FileLocked#path()} is confined to the lock directory exactly as with files ({@code ..}, absolute paths
+ * elsewhere and symbolic links leading out are refused) and the registry key is the path relative to that directory,
+ * with {@code /} separators: {@code orders/42.lock}. Hosts with different directories therefore share one key. Such
+ * registries have no shared mode: a {@link LockKind#READ} or {@link LockKind#WRITE} lock takes the key's exclusive lock
+ * (logged once), unless the backend was created to refuse them. Locks are per-thread reentrant as the registry's are; a
+ * {@link #acquireDetached detached} hold is owned by a thread of this backend, because registry locks must be released
+ * by the thread that took them.
+ */
+public class LockRegistryBackend implements LockBackend, AutoCloseable {
+
+    private static final Log logger = LogFactory.getLog(LockRegistryBackend.class);
+
+    private final String name;
+
+    private final LockRegistry<?> registry;
+
+    private final LockDirectory directory;
+
+    private final boolean readAsExclusive;
+
+    private final LeaseKeeper leases;
+
+    private final ExecutorService detachedOwners;
+
+    private final AtomicBoolean readFallbackLogged = new AtomicBoolean();
+
+    private final AtomicLong holdIds = new AtomicLong();
+
+    private final ConcurrentHashMap<Long, HeldLock> held = new ConcurrentHashMap<>();
+
+    private final Clock clock = Clock.systemUTC();
+
+    private volatile ObservationRegistry observations = ObservationRegistry.NOOP;
+
+    private volatile boolean pathAsTag;
+
+    /**
+     * Creates a backend over a registry.
+     *
+     * @param name the backend's name for messages and listings, such as {@code jdbc}
+     * @param registry the registry that takes the locks; it must accept {@link String} keys
+     * @param directory the lock directory that confines keys; created if missing
+     * @param readAsExclusive whether {@link LockKind#READ} and {@link LockKind#WRITE} locks fall back to the key's
+     *     exclusive lock; {@code false} refuses them ({@link #supports} returns {@code false})
+     * @param leases keeps the lease of each held lock alive, for stores whose locks expire; {@link LeaseKeeper#NONE} for
+     *     others
+     * @throws IllegalArgumentException if the directory cannot be created or is not a directory
+     */
+    public LockRegistryBackend(String name, LockRegistry<?> registry, Path directory, boolean readAsExclusive,
+            LeaseKeeper leases) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.directory = new LockDirectory(Objects.requireNonNull(directory, "directory"));
+        this.readAsExclusive = readAsExclusive;
+        this.leases = Objects.requireNonNull(leases, "leases");
+        this.detachedOwners = Executors.newCachedThreadPool((task) -> {
+            Thread thread = new Thread(task, "filelock-" + name + "-owner");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Returns the backend's name, such as {@code jdbc}: the {@code type} of its locks in listings and metrics.
+     *
+     * @return the name
+     */
+    public String name() {
+        return this.name;
+    }
+
+    /**
+     * Records {@code filelock.acquire} (the wait, tagged with its {@code outcome}) and {@code filelock.held} (the hold)
+     * observations of {@link FileLocked} locks, tagged with {@code type} (the backend's name) and {@code mode}, as
+     * {@link FileLockRegistry} does; none are recorded until this is called.
+     *
+     * @param registry the observation registry
+     * @param pathAsTag whether the key is a low-cardinality tag (seen by metrics) rather than a high-cardinality one
+     */
+    public void setObservationRegistry(ObservationRegistry registry, boolean pathAsTag) {
+        this.observations = Objects.requireNonNull(registry, "registry");
+        this.pathAsTag = pathAsTag;
+    }
+
+    /**
+     * Returns the registry behind this backend.
+     *
+     * @return the registry
+     */
+    public LockRegistry<?> registry() {
+        return this.registry;
+    }
+
+    /**
+     * Returns the registry key of a lock path: the confined path relative to the lock directory, with {@code /}
+     * separators.
+     *
+     * @param key a {@link FileLocked#path()} value
+     * @return the key given to the registry
+     * @throws IllegalArgumentException if the key leads outside the lock directory or is empty (the message names it)
+     */
+    public String registryKey(String key) {
+        return this.directory.displayKey(this.directory.resolve(key));
+    }
+
+    /**
+     * Returns the locks held through this backend in this JVM (the store may hold more, for other processes), ordered
+     * by key, for monitoring.
+     *
+     * @return one entry per hold level
+     */
+    public List<HeldLock> heldLocks() {
+        return this.held.values()
+            .stream()
+            .sorted(Comparator.comparing(HeldLock::key).thenComparing(HeldLock::since))
+            .toList();
+    }
+
+    @Override
+    public void validateKey(String key) {
+        registryKey(key);
+    }
+
+    @Override
+    public boolean supports(LockKind kind) {
+        if (!kind.isReadWrite()) {
+            return true;
+        }
+        if (this.readAsExclusive && this.readFallbackLogged.compareAndSet(false, true)) {
+            logger.warn("The '" + this.name + "' lock backend has no shared locks: @FileLocked(mode = READ) and "
+                    + "readWrite = true methods take the exclusive lock of their key (set "
+                    + "filelock.read-mode-fallback=refuse to refuse them at startup instead)");
+        }
+        return this.readAsExclusive;
+    }
+
+    @Override
+    public LockHold acquire(String key, LockKind kind, Duration timeout) {
+        checkSupported(kind);
+        String registryKey = registryKey(key);
+        Observation acquisition = observe("filelock.acquire", "wait for lock", registryKey, kind);
+        Lock lock;
+        try {
+            lock = this.registry.obtain(registryKey);
+            if (timeout.isNegative()) {
+                lock.lockInterruptibly();
+            }
+            else if (!lock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new FileLockTimeoutException(Path.of(registryKey));
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            stop(acquisition, "interrupted", null);
+            throw new FileLockInterruptedException(Path.of(registryKey), ex);
+        }
+        catch (FileLockTimeoutException ex) {
+            stop(acquisition, "timeout", null);
+            throw ex;
+        }
+        catch (RuntimeException | Error ex) {
+            stop(acquisition, "error", ex);
+            throw ex;
+        }
+        stop(acquisition, "acquired", null);
+        return track(registryKey, kind, lock, Thread.currentThread().getName());
+    }
+
+    @Override
+    public CompletableFuture<LockHold> acquireDetached(String key, LockKind kind, Duration timeout) {
+        checkSupported(kind);
+        String registryKey = registryKey(key);
+        CompletableFuture<LockHold> result = new CompletableFuture<>();
+        Future<?> owner = this.detachedOwners.submit(() -> ownDetached(registryKey, kind, timeout, result));
+        result.whenComplete((hold, failure) -> {
+            if (result.isCancelled()) {
+                owner.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Stops the threads that own detached holds; call it after every hold is released.
+     */
+    @Override
+    public void close() {
+        this.detachedOwners.shutdownNow();
+    }
+
+    @Override
+    public String toString() {
+        return "LockRegistryBackend[" + this.name + ": " + this.registry.getClass().getSimpleName() + ", keys under "
+                + this.directory.root() + "]";
+    }
+
+    private void checkSupported(LockKind kind) {
+        if (!supports(kind)) {
+            throw new UnsupportedOperationException("The '" + this.name + "' lock backend has no shared locks, so it "
+                    + "cannot take " + kind + " locks (filelock.read-mode-fallback=refuse)");
+        }
+    }
+
+    /** Runs in an owner thread: takes the lock, hands the hold out, and releases the lock when the hold is closed. */
+    private void ownDetached(String registryKey, LockKind kind, Duration timeout, CompletableFuture<LockHold> result) {
+        LockHold hold;
+        try {
+            hold = acquire(registryKey, kind, timeout);
+        }
+        catch (RuntimeException | Error ex) {
+            result.completeExceptionally(ex);
+            return;
+        }
+        DetachedHold detached = new DetachedHold(Path.of(registryKey));
+        if (!result.complete(detached)) {
+            // Cancelled while the lock was being taken: nobody will close the hold.
+            Thread.interrupted();
+            hold.close();
+            return;
+        }
+        detached.awaitCloseRequest();
+        try {
+            hold.close();
+            detached.released.complete(null);
+        }
+        catch (RuntimeException | Error ex) {
+            detached.released.completeExceptionally(ex);
+        }
+    }
+
+    private LockHold track(String registryKey, LockKind kind, Lock lock, String owner) {
+        long id = this.holdIds.incrementAndGet();
+        this.held.put(id, new HeldLock(registryKey, kind, owner, this.clock.instant()));
+        LeaseKeeper.Lease lease;
+        try {
+            lease = this.leases.keepAlive(registryKey);
+        }
+        catch (RuntimeException | Error ex) {
+            this.held.remove(id);
+            lock.unlock();
+            throw ex;
+        }
+        Observation holding = observe("filelock.held", "hold lock", registryKey, kind);
+        return new RegistryHold(Path.of(registryKey), () -> {
+            try {
+                lease.close();
+            }
+            finally {
+                this.held.remove(id);
+                try {
+                    lock.unlock();
+                }
+                catch (RuntimeException ex) {
+                    holding.error(ex);
+                    throw ex;
+                }
+                finally {
+                    holding.stop();
+                }
+            }
+        });
+    }
+
+    private Observation observe(String name, String contextualName, String registryKey, LockKind kind) {
+        KeyValue path = KeyValue.of("path", registryKey);
+        Observation observation = Observation.createNotStarted(name, this.observations)
+            .contextualName(contextualName)
+            .lowCardinalityKeyValue("type", this.name)
+            .lowCardinalityKeyValue("mode", kind.name().toLowerCase(Locale.ROOT));
+        observation = this.pathAsTag ? observation.lowCardinalityKeyValue(path)
+                : observation.highCardinalityKeyValue(path);
+        return observation.start();
+    }
+
+    private static void stop(Observation observation, String outcome, @Nullable Throwable error) {
+        observation.lowCardinalityKeyValue("outcome", outcome);
+        if (error != null) {
+            observation.error(error);
+        }
+        observation.stop();
+    }
+
+    /**
+     * Keeps the leases of held locks alive, for registries whose locks expire (JDBC and Redis locks have a time to
+     * live).
+     */
+    @FunctionalInterface
+    public interface LeaseKeeper {
+
+        /** Keeps nothing alive, for registries whose locks do not expire. */
+        LeaseKeeper NONE = (key) -> () -> {
+        };
+
+        /**
+         * Starts keeping the lease of a lock that was just acquired alive until the returned lease is closed.
+         *
+         * @param registryKey the key of the lock, as given to the registry
+         * @return the lease; closed before the lock is released
+         */
+        Lease keepAlive(String registryKey);
+
+        /** The renewal of one held lock's lease. */
+        @FunctionalInterface
+        interface Lease extends AutoCloseable {
+
+            /** Stops renewing; returns only when no renewal is running any more. */
+            @Override
+            void close();
+        }
+    }
+
+    /**
+     * One level of a lock held through this backend in this JVM.
+     *
+     * @param key the registry key
+     * @param kind the kind the {@link FileLocked} method asked for (the registry lock itself is exclusive)
+     * @param owner the name of the thread that holds it in the registry
+     * @param since when it was acquired
+     */
+    public record HeldLock(String key, LockKind kind, String owner, Instant since) {
+    }
+
+    /** A hold released by a runnable, at most once. */
+    private static final class RegistryHold implements LockHold {
+
+        private final Path path;
+
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        private final Runnable release;
+
+        RegistryHold(Path path, Runnable release) {
+            this.path = path;
+            this.release = release;
+        }
+
+        @Override
+        public Path path() {
+            return this.path;
+        }
+
+        @Override
+        public void close() {
+            if (this.open.compareAndSet(true, false)) {
+                this.release.run();
+            }
+        }
+    }
+
+    /** A hold whose lock is owned by a backend thread; closing it asks that thread to release and waits for it. */
+    private static final class DetachedHold implements LockHold {
+
+        private final Path path;
+
+        private final CompletableFuture<Void> closeRequested = new CompletableFuture<>();
+
+        private final CompletableFuture<Void> released = new CompletableFuture<>();
+
+        DetachedHold(Path path) {
+            this.path = path;
+        }
+
+        @Override
+        public Path path() {
+            return this.path;
+        }
+
+        @Override
+        public void close() {
+            if (!this.closeRequested.complete(null)) {
+                return;
+            }
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    this.released.get();
+                    break;
+                }
+                catch (InterruptedException ex) {
+                    interrupted = true;
+                }
+                catch (ExecutionException ex) {
+                    if (ex.getCause() instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    throw new IllegalStateException("Could not release the lock '" + this.path + "'", ex.getCause());
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Waits, ignoring interrupts (a shutdown must not drop a hold that a caller still uses). */
+        void awaitCloseRequest() {
+            while (true) {
+                try {
+                    this.closeRequested.get();
+                    return;
+                }
+                catch (InterruptedException ex) {
+                    // keep owning the lock until the hold is closed
+                }
+                catch (ExecutionException ex) {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.filelock.spring.actuate.health;
+
+import dev.filelock.FileLock;
+import dev.filelock.FileLockDiagnostics;
+import dev.filelock.FileLockDiagnostics.ActiveLock;
+import dev.filelock.FileLockDiagnostics.Holder;
+import dev.filelock.FileLockException;
+import dev.filelock.LockHold;
+import dev.filelock.SoftFileLock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * Whether file locks work in the lock directory: {@code UP} when the directory exists (or can be created), is
+ * writable, and a probe lock ({@value #PROBE_FILE}) can be taken and released; {@code DOWN} with the reason otherwise.
+ * With a maximum hold time set, a lock of this JVM held longer also makes it {@code DOWN}, as a disk below its
+ * threshold does for Spring Boot's disk space indicator. Details: {@code directory}, {@code backend}, {@code
+ * locksHeld}, {@code longestHold} (and {@code longestHeldLock}), and {@code heldTooLong} when some are.
+ */
+public class FileLockHealthIndicator extends AbstractHealthIndicator {
+
+    /** The file, in the lock directory, that the probe lock uses; it is left in place as lock files are. */
+    public static final String PROBE_FILE = ".filelock-health.lock";
+
+    private final Path directory;
+
+    private final boolean soft;
+
+    private final @Nullable Duration maxHold;
+
+    private final Clock clock;
+
+    /**
+     * Creates the indicator.
+     *
+     * @param directory the lock directory
+     * @param soft whether the application uses soft (marker file) locks rather than native ({@code flock}) ones
+     * @param maxHold the longest a lock may be held before the status is {@code DOWN}, or {@code null} for no limit
+     */
+    public FileLockHealthIndicator(Path directory, boolean soft, @Nullable Duration maxHold) {
+        this(directory, soft, maxHold, Clock.systemUTC());
+    }
+
+    FileLockHealthIndicator(Path directory, boolean soft, @Nullable Duration maxHold, Clock clock) {
+        super("File lock health check failed");
+        this.directory = directory;
+        this.soft = soft;
+        this.maxHold = maxHold;
+        this.clock = clock;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        builder.withDetail("directory", this.directory.toString()).withDetail("backend", this.soft ? "soft" : "native");
+        String problem = directoryProblem();
+        if (problem == null) {
+            problem = probeLockProblem();
+        }
+        if (problem != null) {
+            builder.down().withDetail("reason", problem);
+        }
+        else {
+            builder.up();
+        }
+        reportHolds(builder, problem == null);
+    }
+
+    private @Nullable String directoryProblem() {
+        if (!Files.exists(this.directory)) {
+            try {
+                Files.createDirectories(this.directory);
+            }
+            catch (IOException | SecurityException ex) {
+                return "The lock directory does not exist and cannot be created: " + ex;
+            }
+        }
+        if (!Files.isDirectory(this.directory)) {
+            return "The lock directory is not a directory";
+        }
+        if (!Files.isWritable(this.directory)) {
+            return "The lock directory is not writable (read-only file system or missing permission)";
+        }
+        return null;
+    }
+
+    private @Nullable String probeLockProblem() {
+        Path probe = this.directory.resolve(PROBE_FILE);
+        FileLock lock = this.soft ? SoftFileLock.of(probe) : FileLock.of(probe);
+        try {
+            Optional<LockHold> hold = lock.tryAcquire();
+            // Busy means another instance's health check holds it right now: locking works there, so here too.
+            hold.ifPresent(LockHold::close);
+            return null;
+        }
+        catch (FileLockException | UnsupportedOperationException ex) {
+            return "A probe lock cannot be taken: " + ex.getMessage();
+        }
+    }
+
+    private void reportHolds(Health.Builder builder, boolean mayGoDown) {
+        Instant now = this.clock.instant();
+        int held = 0;
+        Duration longest = Duration.ZERO;
+        String longestPath = null;
+        List<String> tooLong = new ArrayList<>();
+        for (ActiveLock lock : FileLockDiagnostics.activeLocks()) {
+            if (!lock.isHeld()) {
+                continue;
+            }
+            held++;
+            Duration hold = longestHold(lock, now);
+            if (longestPath == null || hold.compareTo(longest) > 0) {
+                longest = hold;
+                longestPath = lock.path().toString();
+            }
+            if (this.maxHold != null && hold.compareTo(this.maxHold) > 0) {
+                tooLong.add(lock.path().toString());
+            }
+        }
+        builder.withDetail("locksHeld", held).withDetail("longestHold", longest.toString());
+        if (longestPath != null) {
+            builder.withDetail("longestHeldLock", longestPath);
+        }
+        if (!tooLong.isEmpty()) {
+            builder.withDetail("heldTooLong", tooLong).withDetail("maxHold", String.valueOf(this.maxHold));
+            if (mayGoDown) {
+                builder.down();
+            }
+        }
+    }
+
+    private static Duration longestHold(ActiveLock lock, Instant now) {
+        Duration longest = Duration.ZERO;
+        for (Holder holder : lock.holders()) {
+            if (holder.since() != null) {
+                Duration hold = Duration.between(holder.since(), now);
+                longest = (hold.compareTo(longest) > 0) ? hold : longest;
+            }
+        }
+        return longest;
+    }
+}

@@ -1,0 +1,150 @@
+package dev.filelock.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import dev.filelock.FileLockException;
+import dev.filelock.FileLockTimeoutException;
+import dev.filelock.LockHold;
+import io.micrometer.core.instrument.LongTaskTimer;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code filelock.acquire} and {@code filelock.held} observations of {@link FileLockRegistry}, as meters. */
+class FileLockRegistryObservationTests {
+
+    @TempDir
+    Path directory;
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    private final ObservationRegistry observations = ObservationRegistry.create();
+
+    private FileLockRegistry registry;
+
+    private final CountDownLatch releaseHolder = new CountDownLatch(1);
+
+    @BeforeEach
+    void instrument() {
+        this.observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(this.meters));
+        this.registry = new FileLockRegistry(this.directory);
+        this.registry.setObservationRegistry(this.observations, false);
+    }
+
+    @AfterEach
+    void close() {
+        this.releaseHolder.countDown();
+        this.registry.close();
+    }
+
+    @Test
+    void recordsTheWaitAndTheHoldWithTypeAndModeButNoPath() {
+        try (LockHold hold = this.registry.acquire("orders.lock", LockKind.EXCLUSIVE, Duration.ofSeconds(5))) {
+            assertThat(heldActive("native", "exclusive").activeTasks()).isEqualTo(1);
+        }
+        assertThat(acquire("native", "exclusive", "acquired").count()).isEqualTo(1);
+        assertThat(heldActive("native", "exclusive").activeTasks()).isZero();
+        assertThat(this.meters.get("filelock.held").tag("type", "native").timer().count()).isEqualTo(1);
+        assertThat(this.meters.find("filelock.acquire").tagKeys("path").timer()).isNull();
+    }
+
+    @Test
+    void recordsHoldsThroughTheLockApiUntilTheLastLevelIsReleased() {
+        Lock lock = this.registry.obtain("reentrant.lock");
+        lock.lock();
+        lock.lock();
+        lock.unlock();
+        assertThat(heldActive("native", "exclusive").activeTasks()).isEqualTo(1);
+        lock.unlock();
+        assertThat(heldActive("native", "exclusive").activeTasks()).isZero();
+        assertThat(acquire("native", "exclusive", "acquired").count()).isEqualTo(2);
+    }
+
+    @Test
+    void recordsATimeoutWhenAnotherThreadHoldsTheLock() throws InterruptedException {
+        holdInAnotherThread("busy.lock");
+
+        assertThatExceptionOfType(FileLockTimeoutException.class)
+            .isThrownBy(() -> this.registry.acquire("busy.lock", LockKind.EXCLUSIVE, Duration.ZERO));
+        assertThat(this.registry.obtain("busy.lock").tryLock()).isFalse();
+
+        assertThat(acquire("native", "exclusive", "timeout").count()).isEqualTo(2);
+    }
+
+    @Test
+    void recordsAnInterruptedWait() throws InterruptedException {
+        holdInAnotherThread("interrupted.lock");
+        Thread.currentThread().interrupt();
+
+        assertThatExceptionOfType(InterruptedException.class)
+            .isThrownBy(() -> this.registry.obtain("interrupted.lock").lockInterruptibly());
+
+        assertThat(acquire("native", "exclusive", "interrupted").count()).isEqualTo(1);
+    }
+
+    @Test
+    void recordsAnErrorWithTheExceptionForALockThatCannotBeTaken() throws IOException {
+        Files.writeString(this.directory.resolve("not-sqlite.db"), "this file is not an SQLite database, ".repeat(40));
+
+        assertThatExceptionOfType(FileLockException.class)
+            .isThrownBy(() -> this.registry.acquire("not-sqlite.db", LockKind.WRITE, Duration.ZERO));
+
+        Timer errors = this.meters.get("filelock.acquire").tag("outcome", "error").tag("mode", "write").timer();
+        assertThat(errors.count()).isEqualTo(1);
+        assertThat(errors.getId().getTag("error")).isNotEqualTo("none");
+    }
+
+    @Test
+    void tagsReadWriteLocksWithTheirMode() {
+        Lock read = this.registry.obtainReadWrite("shared.db").readLock();
+        read.lock();
+        read.unlock();
+
+        assertThat(acquire("sqlite-read-write", "read", "acquired").count()).isEqualTo(1);
+    }
+
+    @Test
+    void tagsThePathWhenTheUserOptsIn() {
+        this.registry.setObservationRegistry(this.observations, true);
+
+        this.registry.acquire("tagged.lock", LockKind.EXCLUSIVE, Duration.ZERO).close();
+
+        assertThat(this.meters.get("filelock.acquire").tag("path", "tagged.lock").timer().count()).isEqualTo(1);
+    }
+
+    private Timer acquire(String type, String mode, String outcome) {
+        return this.meters.get("filelock.acquire").tag("type", type).tag("mode", mode).tag("outcome", outcome).timer();
+    }
+
+    private LongTaskTimer heldActive(String type, String mode) {
+        return this.meters.get("filelock.held.active").tag("type", type).tag("mode", mode).longTaskTimer();
+    }
+
+    private void holdInAnotherThread(String key) throws InterruptedException {
+        CountDownLatch held = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            try (LockHold hold = this.registry.acquire(key, LockKind.EXCLUSIVE, Duration.ofSeconds(5))) {
+                held.countDown();
+                this.releaseHolder.await();
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }, "holder");
+        holder.start();
+        assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.filelock.spring.processes;
+
+import dev.filelock.spring.FileLocked;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * A child-JVM application with one {@link FileLocked} method, for the multi-host tests. Modes: {@code meet} enters the
+ * method a few times and, inside, waits a moment for the other process to be inside too (recording it if it is);
+ * {@code hold} enters it and never leaves (to be killed).
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+public class RendezvousApplication {
+
+    public static void main(String[] args) throws Exception {
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(RendezvousApplication.class)
+            .web(WebApplicationType.NONE)
+            .run(args)) {
+            Job job = context.getBean(Job.class);
+            Path shared = Path.of(context.getEnvironment().getRequiredProperty("shared"));
+            String name = context.getEnvironment().getRequiredProperty("name");
+            switch (context.getEnvironment().getRequiredProperty("mode")) {
+                case "meet" -> {
+                    String other = context.getEnvironment().getRequiredProperty("other");
+                    int rounds = context.getEnvironment().getRequiredProperty("rounds", Integer.class);
+                    Files.createFile(shared.resolve("ready-" + name));
+                    Signals.awaitFiles(shared.resolve("ready-" + other));
+                    for (int i = 0; i < rounds; i++) {
+                        job.meet(name, other);
+                    }
+                }
+                case "hold" -> job.hold(name);
+                default -> throw new IllegalArgumentException("unknown mode");
+            }
+        }
+    }
+
+    @Bean
+    Job job(@Value("${shared}") Path shared, @Value("${window:1s}") Duration window) {
+        return new Job(shared, window);
+    }
+
+    public static class Job {
+
+        private final Path shared;
+
+        private final Duration window;
+
+        public Job(Path shared, Duration window) {
+            this.shared = shared;
+            this.window = window;
+        }
+
+        @FileLocked(path = "job.lock", timeout = "60s")
+        public void meet(String name, String other) throws IOException, InterruptedException {
+            Path inside = this.shared.resolve("inside-" + name);
+            Files.createFile(inside);
+            try {
+                if (appears(this.shared.resolve("inside-" + other))) {
+                    Signals.append(this.shared.resolve("overlaps"), name + " found " + other + " inside");
+                }
+                Signals.append(this.shared.resolve("entries"), name);
+            }
+            finally {
+                Files.delete(inside);
+            }
+        }
+
+        @FileLocked(path = "job.lock", timeout = "60s")
+        public void hold(String name) throws IOException, InterruptedException {
+            Files.createFile(this.shared.resolve("holding-" + name));
+            new CountDownLatch(1).await();
+        }
+
+        /** Gives the other process the window's time to show up inside the method. */
+        private boolean appears(Path file) throws InterruptedException {
+            long deadline = System.nanoTime() + this.window.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (Files.exists(file)) {
+                    return true;
+                }
+                Thread.sleep(10);
+            }
+            return Files.exists(file);
+        }
+    }
+}
