@@ -3,6 +3,7 @@ package dev.filelock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.filelock.testing.Worker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ class ReentrantShortcutTests {
     void anotherThreadOfAPerThreadFileLockObjectDoesNotReenterTheHolder() throws Exception {
         FileLock lock = FileLock.of(directory.resolve("exclusive.lock"));
         try (LockHold held = lock.acquire()) {
-            BackgroundTask<List<Object>> stranger = BackgroundTask.start("stranger", () -> {
+            Worker<List<Object>> stranger = Worker.start("stranger", () -> {
                 List<Object> seen = new ArrayList<>();
                 seen.add(lock.tryAcquire().isPresent());
                 seen.add(lock.tryLock());
@@ -43,11 +44,11 @@ class ReentrantShortcutTests {
                 lock.release(true);
                 return seen;
             });
-            assertThat(stranger.result()).containsExactly(false, false, 0);
-            assertThatThrownBy(() -> BackgroundTask.start("unlocker", () -> {
+            assertThat(stranger.awaitResult()).containsExactly(false, false, 0);
+            assertThat(Worker.start("unlocker", () -> {
                 lock.unlock();
                 return null;
-            }).result()).hasCauseInstanceOf(IllegalMonitorStateException.class);
+            }).awaitFailure()).isInstanceOf(IllegalMonitorStateException.class);
             assertThat(lock.lockCounter()).isEqualTo(1);
         }
         assertThat(lock.isLocked()).isFalse();
@@ -74,7 +75,7 @@ class ReentrantShortcutTests {
         LockHold mainFirst = lock.acquireRead();
         LockHold mainSecond = lock.acquireRead();
         // The other thread's reads become the ones the lock object remembers; ours must still count on their own.
-        BackgroundTask<List<Integer>> otherReader = BackgroundTask.start("other reader", () -> {
+        Worker<List<Integer>> otherReader = Worker.start("other reader", () -> {
             List<Integer> counters = new ArrayList<>();
             LockHold first = lock.acquireRead();
             lock.readLock().lock();
@@ -87,7 +88,7 @@ class ReentrantShortcutTests {
             counters.add(lock.lockCounter());
             return counters;
         });
-        assertThat(otherReader.result()).containsExactly(3, 1, 0);
+        assertThat(otherReader.awaitResult()).containsExactly(3, 1, 0);
         assertThat(lock.lockCounter()).isEqualTo(2);
         try (LockHold mainThird = lock.acquireRead()) {
             assertThat(lock.lockCounter()).isEqualTo(3);
@@ -104,7 +105,7 @@ class ReentrantShortcutTests {
     void anotherThreadDoesNotReenterAWriteHeldThroughTheSameReadWriteLockObject() throws Exception {
         ReadWriteFileLock lock = readWriteLock();
         try (LockHold write = lock.acquireWrite()) {
-            BackgroundTask<List<Object>> stranger = BackgroundTask.start("stranger", () -> {
+            Worker<List<Object>> stranger = Worker.start("stranger", () -> {
                 List<Object> seen = new ArrayList<>();
                 seen.add(lock.tryAcquireWrite().isPresent());
                 seen.add(lock.writeLock().tryLock());
@@ -112,11 +113,11 @@ class ReentrantShortcutTests {
                 lock.release(true);
                 return seen;
             });
-            assertThat(stranger.result()).containsExactly(false, false, 0);
-            assertThatThrownBy(() -> BackgroundTask.start("unlocker", () -> {
+            assertThat(stranger.awaitResult()).containsExactly(false, false, 0);
+            assertThat(Worker.start("unlocker", () -> {
                 lock.writeLock().unlock();
                 return null;
-            }).result()).hasCauseInstanceOf(IllegalMonitorStateException.class);
+            }).awaitFailure()).isInstanceOf(IllegalMonitorStateException.class);
             assertThat(lock.lockCounter()).isEqualTo(1);
         }
         assertThat(lock.heldMode()).isEmpty();
