@@ -48,7 +48,7 @@ abstract class BaseFileLock implements FileLock {
         Objects.requireNonNull(timeout, "timeout");
         Object holder = reenterAsCaller();
         if (holder != null) {
-            return new OwnerHold(this, holder);
+            return newHold(holder);
         }
         Object owner = currentOwner();
         boolean acquired;
@@ -61,17 +61,17 @@ abstract class BaseFileLock implements FileLock {
         if (!acquired) {
             throw new FileLockTimeoutException(path);
         }
-        return new OwnerHold(this, owner);
+        return newHold(owner);
     }
 
     @Override
     public Optional<LockHold> tryAcquire() {
         Object holder = reenterAsCaller();
         if (holder != null) {
-            return Optional.of(new OwnerHold(this, holder));
+            return Optional.of(newHold(holder));
         }
         Object owner = currentOwner();
-        return attemptOnce(owner) ? Optional.of(new OwnerHold(this, owner)) : Optional.empty();
+        return attemptOnce(owner) ? Optional.of(newHold(owner)) : Optional.empty();
     }
 
     @Override
@@ -113,7 +113,7 @@ abstract class BaseFileLock implements FileLock {
             future.completeExceptionally(e);
             return;
         }
-        LockHold hold = new OwnerHold(this, owner);
+        LockHold hold = newHold(owner);
         if (!future.complete(hold)) {
             hold.close(); // cancelled while we were acquiring: never leak the hold
         }
@@ -273,15 +273,26 @@ abstract class BaseFileLock implements FileLock {
         }
     }
 
-    /** Releases a level of the owner's hold; false when the owner holds nothing here. */
-    boolean releaseFor(Object owner, boolean force) {
+    /** A hold of the level just taken by the owner, which holds the lock through this object. */
+    private LockHold newHold(Object owner) {
         LockEntry entry = heldEntry;
         if (entry == null) {
-            return false;
+            throw new IllegalStateException("The lock '" + path + "' was released before its hold was handed out");
+        }
+        return new OwnerHold(this, owner, entry);
+    }
+
+    /** Releases a level of a hold, unless the ownership it was taken in has ended meanwhile (a forced release). */
+    void releaseHold(Object owner, LockEntry holdEntry, long tenure) {
+        LockEntry entry = heldEntry;
+        if (entry != holdEntry) {
+            return;
         }
         entry.mutex.lock();
-        return release(entry, !entry.retired && entry.holdsOf(owner) > 0 ? owner : null, force);
+        boolean current = !entry.retired && entry.tenure() == tenure && entry.holdsOf(owner) > 0;
+        release(entry, current ? owner : null, false);
     }
+
 
     /** Releases a level of the caller's hold (see {@link #reenterAsCaller}); false when the caller holds nothing here. */
     private boolean releaseAsCaller(boolean force) {

@@ -256,10 +256,11 @@ class CoordinatedReadWriteLock implements ReadWriteFileLock {
     }
 
     /** Releases one level of a hold's levels, or, once those have ended, one level its owner holds in that mode now. */
+    /** Releases the hold's own level; once its levels have ended (force release, close) it releases nothing else. */
     void releaseLevel(ReadWriteLevels levels) {
         Attachment current = attachment;
-        if (current != null && !current.entry().release(levels)) {
-            current.entry().release(levels.owner, levels.mode);
+        if (current != null) {
+            current.entry().release(levels);
         }
     }
 

@@ -44,6 +44,12 @@ final class LockEntry {
     private boolean kernelWaitFailed;
     private final List<Thread> waitingThreads = new ArrayList<>(2);
 
+    /**
+     * Counts ownerships: a hold remembers the one it was taken in, so closing it after that ownership ended (a forced
+     * release) can never release a level of a later one.
+     */
+    private volatile long tenure;
+
     /** Threads inside acquire, the owner, and a running kernel waiter; the table retires the entry at zero. */
     int users;
     boolean retired;
@@ -206,6 +212,7 @@ final class LockEntry {
     }
 
     private void becomeOwner(LockRequest request, LockBackend.OsHold won) {
+        tenure++;
         owner = request.owner();
         holds = 1;
         held = won;
@@ -296,6 +303,10 @@ final class LockEntry {
     boolean forceRelease() {
         Object current = owner;
         return current != null && release(current, true, key.canonicalPath());
+    }
+
+    long tenure() {
+        return tenure;
     }
 
     int holdsOf(Object requester) {

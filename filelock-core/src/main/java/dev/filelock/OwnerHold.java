@@ -19,12 +19,16 @@ final class OwnerHold implements LockHold {
 
     private final BaseFileLock lock;
     private final Object owner;
+    private final LockEntry entry;
+    private final long tenure;
     /** Set once by the first close (a field rather than an AtomicBoolean: a reentrant hold allocates only itself). */
     private volatile boolean closed;
 
-    OwnerHold(BaseFileLock lock, Object owner) {
+    OwnerHold(BaseFileLock lock, Object owner, LockEntry entry) {
         this.lock = lock;
         this.owner = owner;
+        this.entry = entry;
+        this.tenure = entry.tenure();
     }
 
     @Override
@@ -35,7 +39,7 @@ final class OwnerHold implements LockHold {
     @Override
     public void close() {
         if (CLOSED.compareAndSet(this, false, true)) {
-            lock.releaseFor(owner, false);
+            lock.releaseHold(owner, entry, tenure);
         }
     }
 

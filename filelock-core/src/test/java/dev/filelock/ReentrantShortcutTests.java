@@ -55,6 +55,35 @@ class ReentrantShortcutTests {
     }
 
     @Test
+    void aHoldClosedAfterAForcedReleaseLeavesALaterAcquisitionAlone() {
+        FileLock lock = FileLock.of(directory.resolve("stale-hold.lock"));
+        LockHold stale = lock.acquire();
+        lock.release(true);
+
+        try (LockHold current = lock.acquire()) {
+            stale.close();
+            assertThat(lock.lockCounter()).isEqualTo(1);
+            assertThat(FileLock.of(directory.resolve("stale-hold.lock")).tryAcquire()).isEmpty();
+        }
+        assertThat(lock.isLocked()).isFalse();
+    }
+
+    @Test
+    void aReadWriteHoldClosedAfterAForcedReleaseLeavesALaterAcquisitionAlone() {
+        ReadWriteFileLock lock = ReadWriteFileLock.of(directory.resolve("stale-hold.db"));
+        toClose.add(lock);
+        LockHold stale = lock.acquireWrite();
+        lock.release(true);
+
+        try (LockHold current = lock.acquireWrite()) {
+            stale.close();
+            assertThat(lock.lockCounter()).isEqualTo(1);
+            assertThat(lock.heldMode()).contains(LockMode.WRITE);
+        }
+        assertThat(lock.lockCounter()).isZero();
+    }
+
+    @Test
     void holdsAndLockMethodsOfAFileLockCountOnTheSameLevels() {
         FileLock lock = FileLock.of(directory.resolve("exclusive.lock"));
         LockHold outer = lock.acquire();
