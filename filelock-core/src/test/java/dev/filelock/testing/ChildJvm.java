@@ -55,6 +55,8 @@ public final class ChildJvm {
      * @return the running child
      */
     public static ChildProcess startAsNobody(String name, Path sandbox, Class<?> mainClass, String... args) {
+        Prerequisite.require(runningAsRoot(), "root privileges, to start the child as 'nobody' through setpriv "
+                + "(permission checks cannot be tested as the owner of the files; CI runs as root)");
         try {
             makeTraversable(sandbox);
             Path home = Files.createDirectories(sandbox.resolve("nobody-home"));
@@ -83,6 +85,15 @@ public final class ChildJvm {
         command.add(mainClass.getName());
         command.addAll(Arrays.asList(args));
         return command;
+    }
+
+    /** Whether this JVM runs as root, the only user that can switch to {@code nobody}. */
+    public static boolean runningAsRoot() {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     /** Opens {@code dir} and each of its ancestors for traversal by others ({@code o+x}), as {@code nobody} needs. */
