@@ -56,7 +56,7 @@ final class SoftReadWriteProtocol {
         this.writeMarker = sibling(canonicalPath, ".write");
         this.readersDirectory = sibling(canonicalPath, ".readers");
         this.files = new MarkerFiles(path, staleThreshold);
-        this.state = new StateMutex(sibling(canonicalPath, ".state"), files, staleThreshold, pollInterval);
+        this.state = new StateMutex(sibling(canonicalPath, ".state"), staleThreshold, pollInterval);
     }
 
     Path writeMarker() {

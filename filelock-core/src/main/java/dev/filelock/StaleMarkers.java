@@ -56,24 +56,26 @@ final class StaleMarkers {
         }
     }
 
-    /** Breaks the lock when its recorded holder ran on this host and is gone. */
-    void breakIfHolderIsGone() {
+    /** Breaks the lock when its recorded holder ran on this host and is gone; tells whether it did. */
+    boolean breakIfHolderIsGone() {
         BasicFileAttributes examined = attributes();
         Optional<Record> record = read();
         if (examined == null || record.isEmpty() || !isBreakable(record.get(), examined)) {
-            return;
+            return false;
         }
         long pid = record.get().pid();
-        breakLock(examined, () -> read().filter(again -> again.pid() == pid).isPresent(),
+        return breakLock(examined, () -> read().filter(again -> again.pid() == pid).isPresent(),
                 "its holder, pid " + pid + ", is no longer running");
     }
 
-    /** Breaks the lock when the file is at least {@code lifetime} old, whoever holds it (Python's {@code lifetime}). */
-    void breakIfOlderThan(Duration lifetime) {
+    /**
+     * Breaks the lock when the file is at least {@code lifetime} old, whoever holds it (Python's {@code lifetime});
+     * tells whether it did.
+     */
+    boolean breakIfOlderThan(Duration lifetime) {
         BasicFileAttributes examined = attributes();
-        if (examined != null && !Instant.now().isBefore(examined.lastModifiedTime().toInstant().plus(lifetime))) {
-            breakLock(examined, () -> true, "it is older than its lifetime of " + lifetime);
-        }
+        return examined != null && !Instant.now().isBefore(examined.lastModifiedTime().toInstant().plus(lifetime))
+                && breakLock(examined, () -> true, "it is older than its lifetime of " + lifetime);
     }
 
     private static boolean isBreakable(Record record, BasicFileAttributes examined) {
@@ -121,24 +123,27 @@ final class StaleMarkers {
      * (same inode and modification time, and {@code stillBreakable}): so a successor's fresh lock file, created after
      * another breaker removed the stale one, is never removed or moved by a second breaker.
      */
-    private void breakLock(BasicFileAttributes examined, BooleanSupplier stillBreakable, String why) {
+    private boolean breakLock(BasicFileAttributes examined, BooleanSupplier stillBreakable, String why) {
         Path guard = canonicalPath.resolveSibling(canonicalPath.getFileName() + ".break");
         try {
             Files.createFile(guard);
         } catch (FileAlreadyExistsException anotherBreaker) {
             deleteIfAbandoned(guard);
-            return;
+            return false;
         } catch (IOException e) {
-            return;
+            return false;
         }
         try {
             BasicFileAttributes current = attributes();
             if (current != null && sameFile(examined, current) && stillBreakable.getAsBoolean()) {
                 Files.deleteIfExists(canonicalPath);
                 LOG.log(System.Logger.Level.DEBUG, "Broke the lock {0}: {1}", lockPath, why);
+                return true;
             }
+            return false;
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not break the lock " + lockPath, e);
+            return false;
         } finally {
             try {
                 Files.deleteIfExists(guard);

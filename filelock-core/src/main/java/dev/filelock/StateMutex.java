@@ -7,12 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
@@ -33,13 +29,14 @@ final class StateMutex {
     private static final long MAX_PAUSE_NANOS = 10_000_000;
 
     private final Path statePath;
-    private final MarkerFiles files;
+    /** Breaks abandoned state files the way soft locks break theirs (guarded, re-verified, PID reuse considered). */
+    private final StaleMarkers staleStates;
     private final Duration staleThreshold;
     private final Duration pollInterval;
 
-    StateMutex(Path statePath, MarkerFiles files, Duration staleThreshold, Duration pollInterval) {
+    StateMutex(Path statePath, Duration staleThreshold, Duration pollInterval) {
         this.statePath = statePath;
-        this.files = files;
+        this.staleStates = new StaleMarkers(statePath, statePath);
         this.staleThreshold = staleThreshold;
         this.pollInterval = pollInterval;
     }
@@ -84,9 +81,8 @@ final class StateMutex {
             if (entered.isPresent()) {
                 return entered.get();
             }
-            if (breakIfAbandoned()) {
-                // the file was gone or abandoned: try again at once, however long breaking it took
-                continue;
+            if (staleStates.breakIfHolderIsGone() || staleStates.breakIfOlderThan(staleThreshold)) {
+                continue; // abandoned and removed: try again at once, however long breaking it took
             }
             long left = patience - (System.nanoTime() - start);
             if (left <= 0 || Thread.currentThread().isInterrupted()) {
@@ -113,53 +109,5 @@ final class StateMutex {
         }
         Object fileKey = Files.readAttributes(statePath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
         return Optional.of(new Entered(fileKey));
-    }
-
-    /** Removes a state file whose holder is provably gone, through a tombstone so a fresh file is never removed. */
-    private boolean breakIfAbandoned() throws IOException {
-        Optional<MarkerFiles.Snapshot> before = files.read(statePath);
-        if (before.isEmpty()) {
-            return true;
-        }
-        if (!isAbandoned(before.get())) {
-            return false;
-        }
-        Path tombstone = statePath.resolveSibling(statePath.getFileName() + MarkerFiles.BREAK_INFIX + "."
-                + ThisProcess.PID + "." + MarkerRecord.randomHex());
-        try {
-            Files.move(statePath, tombstone, StandardCopyOption.ATOMIC_MOVE);
-        } catch (NoSuchFileException goneMeanwhile) {
-            return true;
-        }
-        Optional<MarkerFiles.Snapshot> after = files.read(tombstone);
-        if (after.isPresent() && !before.get().isUnchangedIn(after.get())) {
-            // We caught a fresh holder's file: give it back unless someone else entered meanwhile.
-            try {
-                Files.move(tombstone, statePath);
-                return false;
-            } catch (FileAlreadyExistsException nameTaken) {
-                // the fresh holder's release will find its file gone; nothing else to restore
-            }
-        }
-        Files.deleteIfExists(tombstone);
-        return true;
-    }
-
-    private boolean isAbandoned(MarkerFiles.Snapshot state) {
-        if (state.isStale(staleThreshold, Instant.now())) {
-            return true;
-        }
-        // Python's SoftFileLock breaks exactly this on its own host: a record naming a dead local process.
-        String text = new String(state.content(), StandardCharsets.UTF_8).strip();
-        List<String> lines = Arrays.asList(text.split("\n", -1));
-        if (lines.size() < 2 || !lines.get(1).equals(ThisProcess.HOSTNAME)) {
-            return false;
-        }
-        try {
-            long pid = Long.parseLong(lines.get(0).strip());
-            return pid != ThisProcess.PID && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-        } catch (NumberFormatException notARecord) {
-            return false;
-        }
     }
 }
