@@ -53,6 +53,9 @@ final class LockEntry {
     /** Threads inside acquire, the owner, and a running kernel waiter; the table retires the entry at zero. */
     int users;
     boolean retired;
+    /** Idle with its descriptor kept open, since {@link #parkedAt} (nanoTime); see {@link LockTable}. */
+    boolean parked;
+    long parkedAt;
 
     LockEntry(LockKey key) {
         this.key = key;

@@ -2,16 +2,18 @@ package dev.filelock;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The JVM-wide table of exclusive lock entries, one per canonical path and kind. An entry exists while it is held,
- * waited for or being released; afterwards a bounded number of idle entries stay, least recently used first out, so that
- * a hot path keeps its open descriptor, while a million distinct keys leave no trace.
+ * waited for or being released; afterwards it stays parked, keeping its open descriptor for the next acquire of a hot
+ * path. Parking costs one atomic increment: only when more than the allowed number are parked does a sweep retire the
+ * longest-parked ones, so a million distinct keys leave no trace and acquire/release take no global lock.
  */
 final class LockTable {
 
@@ -19,7 +21,8 @@ final class LockTable {
 
     private final ConcurrentHashMap<LockKey, LockEntry> entries = new ConcurrentHashMap<>();
     private final int maxIdleEntries;
-    private final LinkedHashMap<LockEntry, Boolean> idleEntries = new LinkedHashMap<>();
+    private final AtomicInteger parkedEntries = new AtomicInteger();
+    private final AtomicBoolean sweeping = new AtomicBoolean();
 
     LockTable(int maxIdleEntries) {
         this.maxIdleEntries = maxIdleEntries;
@@ -31,8 +34,9 @@ final class LockTable {
             LockEntry entry = entries.computeIfAbsent(key, LockEntry::new);
             entry.mutex.lock();
             if (!entry.retired) {
-                if (entry.users == 0) {
-                    forgetIdle(entry);
+                if (entry.parked) {
+                    entry.parked = false;
+                    parkedEntries.decrementAndGet();
                 }
                 entry.users++;
                 return entry;
@@ -43,12 +47,14 @@ final class LockTable {
 
     /** Counts one user less and unlocks the entry's mutex; an unused entry is parked as idle or retired. */
     void checkin(LockEntry entry) {
-        LockEntry evicted = null;
+        boolean tooManyParked = false;
         try {
             entry.users--;
             if (entry.isIdle()) {
                 if (entry.hasReusableResources()) {
-                    evicted = park(entry);
+                    entry.parked = true;
+                    entry.parkedAt = System.nanoTime();
+                    tooManyParked = parkedEntries.incrementAndGet() > maxIdleEntries;
                 } else {
                     retire(entry);
                 }
@@ -56,8 +62,8 @@ final class LockTable {
         } finally {
             entry.mutex.unlock();
         }
-        if (evicted != null) {
-            evict(evicted);
+        if (tooManyParked) {
+            sweep();
         }
     }
 
@@ -115,30 +121,49 @@ final class LockTable {
         entries.remove(entry.key, entry);
     }
 
-    private synchronized @Nullable LockEntry park(LockEntry entry) {
-        idleEntries.put(entry, Boolean.TRUE);
-        if (idleEntries.size() <= maxIdleEntries) {
-            return null;
+    /**
+     * Retires the longest-parked entries until half the allowed number remain parked, so sweeps stay rare; entries
+     * used again meanwhile are left alone. One thread sweeps at a time.
+     */
+    private void sweep() {
+        if (!sweeping.compareAndSet(false, true)) {
+            return;
         }
-        Iterator<LockEntry> eldest = idleEntries.keySet().iterator();
-        LockEntry evicted = eldest.next();
-        eldest.remove();
-        return evicted;
+        try {
+            List<ParkedEntry> parked = new ArrayList<>();
+            for (LockEntry entry : entries.values()) {
+                entry.mutex.lock();
+                try {
+                    if (entry.parked && !entry.retired) {
+                        parked.add(new ParkedEntry(entry, entry.parkedAt));
+                    }
+                } finally {
+                    entry.mutex.unlock();
+                }
+            }
+            parked.sort(Comparator.comparingLong(ParkedEntry::parkedAt));
+            int surplus = parked.size() - maxIdleEntries / 2;
+            for (int i = 0; i < surplus; i++) {
+                retireIfStillParked(parked.get(i));
+            }
+        } finally {
+            sweeping.set(false);
+        }
     }
 
-    private synchronized void forgetIdle(LockEntry entry) {
-        idleEntries.remove(entry);
-    }
-
-    /** Retires an entry pushed out of the idle set, unless someone started using it again meanwhile. */
-    private void evict(LockEntry entry) {
+    private void retireIfStillParked(ParkedEntry candidate) {
+        LockEntry entry = candidate.entry();
         entry.mutex.lock();
         try {
-            if (!entry.retired && entry.isIdle()) {
+            if (entry.parked && entry.parkedAt == candidate.parkedAt() && !entry.retired && entry.isIdle()) {
+                entry.parked = false;
+                parkedEntries.decrementAndGet();
                 retire(entry);
             }
         } finally {
             entry.mutex.unlock();
         }
     }
+
+    private record ParkedEntry(LockEntry entry, long parkedAt) {}
 }
