@@ -16,6 +16,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,7 +41,8 @@ import org.springframework.integration.support.locks.LockRegistry;
  * registries have no shared mode: a {@link LockKind#READ} or {@link LockKind#WRITE} lock takes the key's exclusive lock
  * (logged once), unless the backend was created to refuse them. Locks are per-thread reentrant as the registry's are; a
  * {@link #acquireDetached detached} hold is owned by a thread of this backend, because registry locks must be released
- * by the thread that took them.
+ * by the thread that took them; that thread runs no code of the caller's (the future of a detached acquisition is
+ * completed on another thread), so closing the hold from a continuation of that future never waits for itself.
  */
 public class LockRegistryBackend implements LockBackend, AutoCloseable {
 
@@ -56,6 +59,8 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     private final LeaseKeeper leases;
 
     private final ExecutorService detachedOwners;
+
+    private final ExecutorService handoffs;
 
     private final AtomicBoolean readFallbackLogged = new AtomicBoolean();
 
@@ -88,11 +93,16 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
         this.directory = new LockDirectory(Objects.requireNonNull(directory, "directory"));
         this.readAsExclusive = readAsExclusive;
         this.leases = Objects.requireNonNull(leases, "leases");
-        this.detachedOwners = Executors.newCachedThreadPool((task) -> {
-            Thread thread = new Thread(task, "filelock-" + name + "-owner");
+        this.detachedOwners = Executors.newCachedThreadPool(daemonThreads("filelock-" + name + "-owner"));
+        this.handoffs = Executors.newCachedThreadPool(daemonThreads("filelock-" + name + "-handoff"));
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        return (task) -> {
+            Thread thread = new Thread(task, name);
             thread.setDaemon(true);
             return thread;
-        });
+        };
     }
 
     /**
@@ -221,6 +231,7 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     @Override
     public void close() {
         this.detachedOwners.shutdownNow();
+        this.handoffs.shutdownNow();
     }
 
     @Override
@@ -236,7 +247,11 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
         }
     }
 
-    /** Runs in an owner thread: takes the lock, hands the hold out, and releases the lock when the hold is closed. */
+    /**
+     * Runs in an owner thread: takes the lock, hands the hold out, and releases the lock when the hold is closed. The
+     * hold is handed out from another thread because completing the future runs the caller's continuations, which may
+     * close the hold at once (a {@code Mono} does) and would then wait for this very thread.
+     */
     private void ownDetached(String registryKey, LockKind kind, Duration timeout, CompletableFuture<LockHold> result) {
         LockHold hold;
         try {
@@ -247,13 +262,23 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
             return;
         }
         DetachedHold detached = new DetachedHold(Path.of(registryKey));
-        if (!result.complete(detached)) {
-            // Cancelled while the lock was being taken: nobody will close the hold.
-            Thread.interrupted();
+        try {
+            this.handoffs.execute(() -> {
+                if (!result.complete(detached)) {
+                    // Cancelled while the lock was being taken: nobody else will close the hold.
+                    detached.close();
+                }
+            });
+        }
+        catch (RejectedExecutionException ex) {
             hold.close();
+            result.completeExceptionally(new IllegalStateException("The '" + this.name + "' lock backend is closed, "
+                    + "so the lock '" + registryKey + "' was released at once", ex));
             return;
         }
         detached.awaitCloseRequest();
+        // A cancellation that came after the lock was taken interrupted this thread for nothing.
+        Thread.interrupted();
         try {
             hold.close();
             detached.released.complete(null);

@@ -13,6 +13,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInterceptor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
@@ -20,6 +22,8 @@ import org.springframework.beans.factory.BeanFactory;
 
 /** Runs {@link dev.filelock.spring.FileLocked} methods while holding their lock. */
 final class FileLockedInterceptor implements MethodInterceptor {
+
+    private static final Log logger = LogFactory.getLog(FileLockedInterceptor.class);
 
     private final LockedMethods lockedMethods;
 
@@ -42,8 +46,7 @@ final class FileLockedInterceptor implements MethodInterceptor {
         if (locked == null || target == null) {
             return invocation.proceed();
         }
-        String key = locked.key().evaluate(invocation.getMethod(), invocation.getArguments(), target,
-                targetClass, this.beanFactory.get());
+        String key = locked.key().evaluate(invocation.getArguments(), target, targetClass, this.beanFactory.get());
         return switch (locked.returns()) {
             case PLAIN, OPTIONAL -> invokeHolding(invocation, locked, key);
             case COMPLETION_STAGE -> invokeUntilCompleted(invocation, locked, key);
@@ -63,12 +66,16 @@ final class FileLockedInterceptor implements MethodInterceptor {
             }
             throw ex;
         }
+        Object result;
         try {
-            return invocation.proceed();
+            result = invocation.proceed();
         }
-        finally {
-            hold.close();
+        catch (Throwable ex) {
+            releaseAfterFailure(hold, ex);
+            throw ex;
         }
+        hold.close();
+        return result;
     }
 
     private @Nullable Object invokeUntilCompleted(MethodInvocation invocation, LockedMethod locked, String key)
@@ -93,7 +100,7 @@ final class FileLockedInterceptor implements MethodInterceptor {
             result = invocation.proceed();
         }
         catch (Throwable ex) {
-            hold.close();
+            releaseAfterFailure(hold, ex);
             throw ex;
         }
         if (result == null) {
@@ -102,19 +109,35 @@ final class FileLockedInterceptor implements MethodInterceptor {
         }
         CompletionStage<?> stage = (CompletionStage<?>) result;
         if (!futureFits) {
-            stage.whenComplete((value, failure) -> hold.close());
+            // The caller keeps the method's own stage, so a release failure can only be logged.
+            stage.whenComplete((value, failure) -> {
+                try {
+                    hold.close();
+                }
+                catch (RuntimeException | Error ex) {
+                    logger.error("Could not release the lock '" + hold.path() + "' of " + invocation.getMethod(), ex);
+                }
+            });
             return stage;
         }
-        // A new future that completes only after the release, so that a caller who joins it sees the lock free.
+        // A new future that completes only after the release, so that a caller who joins it sees the lock free; it
+        // fails with the release failure if the method succeeded, and carries it as suppressed if the method failed.
         CompletableFuture<Object> released = new CompletableFuture<>();
         stage.whenComplete((value, failure) -> {
-            hold.close();
             if (failure != null) {
-                released.completeExceptionally(unwrap(failure));
+                Throwable cause = unwrap(failure);
+                releaseAfterFailure(hold, cause);
+                released.completeExceptionally(cause);
+                return;
             }
-            else {
-                released.complete(value);
+            try {
+                hold.close();
             }
+            catch (Throwable releaseFailure) {
+                released.completeExceptionally(releaseFailure);
+                return;
+            }
+            released.complete(value);
         });
         released.whenComplete((value, failure) -> {
             if (released.isCancelled()) {
@@ -144,6 +167,18 @@ final class FileLockedInterceptor implements MethodInterceptor {
                 throw error;
             }
             throw new IllegalStateException("Could not acquire the lock '" + key + "'", cause);
+        }
+    }
+
+    /** Releases a hold after the method failed, keeping the method's failure first and the release's suppressed. */
+    static void releaseAfterFailure(LockHold hold, Throwable failure) {
+        try {
+            hold.close();
+        }
+        catch (Throwable releaseFailure) {
+            if (releaseFailure != failure) {
+                failure.addSuppressed(releaseFailure);
+            }
         }
     }
 

@@ -35,10 +35,10 @@ final class ReactorLocking {
         }
         if (locked.returns() == LockedMethod.ReturnStyle.MONO) {
             return Mono.usingWhen(acquisition, (hold) -> Mono.defer(() -> Mono.from(invoke(invocation))),
-                    ReactorLocking::release, (hold, error) -> release(hold), ReactorLocking::release);
+                    ReactorLocking::release, ReactorLocking::releaseAfterFailure, ReactorLocking::release);
         }
         return Flux.usingWhen(acquisition, (hold) -> Flux.defer(() -> invoke(invocation)), ReactorLocking::release,
-                (hold, error) -> release(hold), ReactorLocking::release);
+                ReactorLocking::releaseAfterFailure, ReactorLocking::release);
     }
 
     /** Calls the method once per subscription, on a copy of the invocation so that resubscribing works. */
@@ -54,7 +54,19 @@ final class ReactorLocking {
         }
     }
 
+    /**
+     * Releases after a successful or cancelled run; Reactor reports a failure of it to the subscriber as an {@code
+     * IllegalStateException} caused by it (after cancellation, to its dropped-error hook).
+     */
     private static Mono<Void> release(LockHold hold) {
         return Mono.fromRunnable(hold::close);
+    }
+
+    /**
+     * Releases after the method failed; Reactor would make a release failure the primary error, so it is added to the
+     * method's failure as suppressed instead.
+     */
+    private static Mono<Void> releaseAfterFailure(LockHold hold, Throwable failure) {
+        return Mono.fromRunnable(() -> FileLockedInterceptor.releaseAfterFailure(hold, failure));
     }
 }
