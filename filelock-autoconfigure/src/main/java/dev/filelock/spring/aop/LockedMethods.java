@@ -99,7 +99,8 @@ final class LockedMethods {
                     : Modifier.isFinal(modifiers) ? "final" : "static")
                     + " method cannot be intercepted by a Spring proxy, so it would run without its lock");
         }
-        return new LockedMethod(keyTemplate(annotation, where), timeout(annotation, where), kind(annotation, where),
+        return new LockedMethod(keyTemplate(annotation, specific, where), timeout(annotation, where),
+                kind(annotation, where),
                 annotation.onTimeout(), returnStyle(specific.getReturnType(), annotation, where));
     }
 
@@ -120,14 +121,18 @@ final class LockedMethods {
         return annotation;
     }
 
-    private KeyTemplate keyTemplate(FileLocked annotation, String where) {
+    private KeyTemplate keyTemplate(FileLocked annotation, Method method, String where) {
         String path = this.placeholders.apply(annotation.path());
         KeyTemplate template;
         try {
-            template = KeyTemplate.parse(path);
+            template = KeyTemplate.parse(path, method, where);
         }
         catch (ParseException | IllegalArgumentException | IllegalStateException ex) {
             throw invalid(where, "path '" + path + "' is not a valid template: " + ex.getMessage());
+        }
+        String unresolved = template.unresolvedParameters();
+        if (unresolved != null) {
+            throw invalid(where, unresolved);
         }
         String constant = template.constant();
         if (constant != null) {
