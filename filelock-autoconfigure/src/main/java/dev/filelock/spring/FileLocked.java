@@ -37,7 +37,10 @@ public @interface FileLocked {
      * The lock file, relative to {@code filelock.directory}: a template where {@code #{...}} is a SpEL expression over
      * the call ({@code #orderId} or {@code #p0} for arguments, {@code #root.methodName}, {@code #root.targetClass},
      * {@code @bean} references) and {@code ${...}} a property placeholder. The result must stay inside the directory,
-     * otherwise the call fails with {@link IllegalArgumentException} (a constant path is checked at startup).
+     * otherwise the call fails with {@link IllegalArgumentException} (a constant path is checked at startup); so does
+     * a {@code #{...}} part that is null or empty, since every such call would share one lock. A {@code #name} that is
+     * not a parameter of the method fails at startup; names need classes compiled with {@code -parameters}, otherwise
+     * use {@code #p0} or {@code #a0}.
      *
      * @return the lock file template
      */
