@@ -156,6 +156,25 @@ class FileLockedOnEveryBackendTests {
             });
         }
 
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(CallStyle.class)
+        void aCallWaitingForTheLockRunsOnceTheHolderReleasesIt(CallStyle style) {
+            run((calls, probe) -> {
+                CompletableFuture<String> holderWork = new CompletableFuture<>();
+                CompletableFuture<String> holder = calls.future("queue", holderWork);
+                CompletableFuture<String> waiter = CompletableFuture
+                    .supplyAsync(() -> style.run(calls, "queue", () -> probe.isHeld("queue") ? "held" : "free"))
+                    .thenCompose((outcome) -> outcome);
+                assertThat(waiter).isNotDone();
+                // The holder's release runs here and hands the lock to the waiter, whose work and release may follow
+                // on this very thread: nothing may wait for itself.
+                holderWork.complete("first");
+                assertThat(holder).succeedsWithin(GENEROUS).isEqualTo("first");
+                assertThat(waiter).succeedsWithin(GENEROUS).isEqualTo("held");
+                assertThat(probe.isHeld("queue")).isFalse();
+            });
+        }
+
         @Test
         void aMonoOfAReadyValueCompletesAndReleasesItsLock() {
             run((calls, probe) -> {
