@@ -48,7 +48,8 @@ class TwoInstancesEndToEndTests {
     @BeforeAll
     static void startTwoInstances() throws IOException {
         cache = Files.createDirectory(work.resolve("cache"));
-        String[] origin = { "sample.origin.delay=6s", "sample.origin.size=" + SIZE + "B" };
+        String[] origin = { "sample.origin.delay=6s", "sample.origin.size=" + SIZE + "B",
+                "sample.origin.artifacts=shared.bin,probed.bin,killed.bin" };
         a = Instance.start("a", cache, work, origin);
         b = Instance.start("b", cache, work, origin);
         httpA = new Http(a.awaitPort());
