@@ -102,12 +102,12 @@ class SampleApplicationTests {
         http.get("/actuator/health");
         List<Path> before = filesUnder(cache);
         int descriptorsBefore = OpenDescriptors.count();
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < 60; i++) {
             HttpResponse<byte[]> response = http.get("/artifacts/invented-" + i + ".bin");
             assertThat(response.statusCode()).as("invented-%d.bin", i).isEqualTo(404);
         }
         assertThat(filesUnder(cache)).isEqualTo(before);
-        assertThat(OpenDescriptors.count()).as("open descriptors after 100 unknown names")
+        assertThat(OpenDescriptors.count()).as("open descriptors after 60 unknown names")
             .isLessThanOrEqualTo(descriptorsBefore + 20);
         assertThat(http.getString("/artifacts/invented-0.bin")).contains("The origin has no artifact 'invented-0.bin'");
     }

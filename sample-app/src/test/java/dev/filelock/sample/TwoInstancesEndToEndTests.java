@@ -102,6 +102,10 @@ class TwoInstancesEndToEndTests {
         assertThat(fetching).as("a still downloading after the probes").isNotDone();
 
         CompletableFuture<HttpResponse<byte[]>> waiting = httpB.getAsync("/artifacts/probed.bin");
+        // Before the fix b is never seen waiting: it takes the lock and a's download ends in a 500.
+        await("b waiting for probed.bin.lock, or a's download over").atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> fetching.isDone() || isWaitingFor(httpB, "probed.bin.lock"));
 
         byte[] expected = Artifacts.expected("probed.bin", SIZE);
         HttpResponse<byte[]> fetched = fetching.join();
@@ -145,6 +149,11 @@ class TwoInstancesEndToEndTests {
         try (Stream<Path> left = Files.list(partials)) {
             assertThat(left).isEmpty();
         }
+    }
+
+    private static boolean isWaitingFor(Http http, String lock) {
+        String locks = http.getString("/actuator/filelocks");
+        return locks.contains("\"path\":\"" + lock + "\"") && WAITING.matcher(locks).find();
     }
 
     private static boolean isMiss(HttpResponse<byte[]> response) {
