@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,7 +81,7 @@ class FileLockHealthIndicatorTests {
      */
     @Test
     void isDownWithTheErrorWhileThisProcessCannotOpenMoreFiles() {
-        try (ChildProcess child = ChildJvm.startWithOpenFileLimit("health check out of descriptors", 512,
+        try (ChildProcess child = ChildJvm.start("health check out of descriptors", List.of(), 512,
                 OutOfDescriptorsHealthChild.class, this.directory.toString())) {
             assertThat(child.awaitLine("BEFORE ")).as(child.describe()).startsWith("BEFORE UP ");
             assertThat(child.awaitLine("EXHAUSTED ")).as(child.describe())
