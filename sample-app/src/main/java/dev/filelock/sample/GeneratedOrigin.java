@@ -6,7 +6,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.stream.Collectors;
 
 /**
  * An origin that serves a fixed catalogue of names: pseudo-random bytes derived from the name, so every download is
@@ -65,7 +64,6 @@ final class GeneratedOrigin implements ArtifactOrigin {
 
     @Override
     public String toString() {
-        return "generated artifacts of " + this.size + " bytes: "
-                + this.names.stream().collect(Collectors.joining(", "));
+        return "generated artifacts of " + this.size + " bytes: " + String.join(", ", this.names);
     }
 }

@@ -9,7 +9,6 @@ import dev.filelock.LockHold;
 import dev.filelock.SoftFileLock;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,7 +106,8 @@ public class FileLockHealthIndicator extends AbstractHealthIndicator {
      * fcntl lock of this process.
      */
     private @Nullable String openFilesProblem(Health.Builder builder) {
-        try (DirectoryStream<Path> opened = Files.newDirectoryStream(this.directory)) {
+        try {
+            Files.newDirectoryStream(this.directory).close();
             return null;
         }
         catch (AccessDeniedException ex) {
