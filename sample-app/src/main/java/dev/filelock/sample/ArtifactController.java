@@ -25,14 +25,18 @@ class ArtifactController {
 
     private final ArtifactCache cache;
 
+    private final ArtifactOrigin origin;
+
     private final FetchLog fetchLog;
 
     private final CacheDirectory directory;
 
     private final String instance;
 
-    ArtifactController(ArtifactCache cache, FetchLog fetchLog, CacheDirectory directory, SampleProperties properties) {
+    ArtifactController(ArtifactCache cache, ArtifactOrigin origin, FetchLog fetchLog, CacheDirectory directory,
+            SampleProperties properties) {
         this.cache = cache;
+        this.origin = origin;
         this.fetchLog = fetchLog;
         this.directory = directory;
         this.instance = properties.instanceName();
@@ -41,6 +45,11 @@ class ArtifactController {
     @GetMapping("/artifacts/{name}")
     ResponseEntity<Resource> artifact(@PathVariable String name) throws IOException {
         ArtifactName artifact = new ArtifactName(name);
+        // Asked before any lock: every lock costs a file and, while its entry lives, a connection, so a name the
+        // origin lacks must cost nothing, or a client that invents names exhausts the process's descriptors.
+        if (!this.origin.has(artifact)) {
+            throw new ArtifactNotFoundException(artifact);
+        }
         Optional<CachedArtifact> cached = this.cache.find(artifact);
         CachedArtifact found = cached.isPresent() ? cached.get() : this.cache.fetch(artifact);
         return ResponseEntity.ok()

@@ -7,6 +7,15 @@ import java.io.OutputStream;
 public interface ArtifactOrigin {
 
     /**
+     * Whether the origin has the artifact; asked before any lock is taken, so that a name it lacks costs no lock file,
+     * no connection and no registry entry, whoever sends it.
+     *
+     * @param name the artifact
+     * @return whether {@link #download} would find it
+     */
+    boolean has(ArtifactName name);
+
+    /**
      * Streams an artifact's bytes, as slowly as the simulated network is.
      *
      * @param name the artifact

@@ -24,6 +24,11 @@ final class DirectoryOrigin implements ArtifactOrigin {
     }
 
     @Override
+    public boolean has(ArtifactName name) {
+        return Files.isRegularFile(this.directory.resolve(name.value()));
+    }
+
+    @Override
     public void download(ArtifactName name, OutputStream out) throws IOException {
         Path file = this.directory.resolve(name.value());
         try (InputStream in = Files.newInputStream(file)) {

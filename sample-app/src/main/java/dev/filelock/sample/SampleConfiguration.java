@@ -22,6 +22,6 @@ class SampleConfiguration {
         SampleProperties.Origin origin = properties.origin();
         SlowNetwork network = new SlowNetwork(origin.delay());
         return (origin.directory() != null) ? new DirectoryOrigin(origin.directory(), network)
-                : new GeneratedOrigin(origin.size().toBytes(), network);
+                : new GeneratedOrigin(origin.artifacts(), origin.size().toBytes(), network);
     }
 }

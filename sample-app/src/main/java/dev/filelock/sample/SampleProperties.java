@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -27,9 +28,11 @@ public record SampleProperties(Path cacheDirectory, @DefaultValue("") String ins
      * @param directory directory to copy artifacts from, or none to generate them
      * @param delay how long one download takes (spread over its chunks, like a slow network)
      * @param size size of a generated artifact
+     * @param artifacts the names the generated origin serves (any other name is not found); ignored with a directory
      */
     public record Origin(@Nullable Path directory, @DefaultValue("3s") Duration delay,
-            @DefaultValue("8MB") DataSize size) {
+            @DefaultValue("8MB") DataSize size,
+            @DefaultValue({ "model.bin", "model.safetensors", "tokenizer.json", "config.json" }) List<String> artifacts) {
     }
 
     /**

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 
 /** The bytes the generating origin serves, computed in the test without delay. */
 final class Artifacts {
@@ -14,7 +15,7 @@ final class Artifacts {
     static byte[] expected(String name, int size) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(size);
         try {
-            new GeneratedOrigin(size, new SlowNetwork(Duration.ZERO)).download(new ArtifactName(name), out);
+            new GeneratedOrigin(List.of(name), size, new SlowNetwork(Duration.ZERO)).download(new ArtifactName(name), out);
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);

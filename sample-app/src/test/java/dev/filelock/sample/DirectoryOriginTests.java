@@ -29,6 +29,16 @@ class DirectoryOriginTests {
     }
 
     @Test
+    void hasOnlyItsRegularFiles() throws IOException {
+        Files.createFile(this.origin.resolve("weights.bin"));
+        Files.createDirectory(this.origin.resolve("folder"));
+        DirectoryOrigin directory = new DirectoryOrigin(this.origin, new SlowNetwork(Duration.ZERO));
+        assertThat(directory.has(new ArtifactName("weights.bin"))).isTrue();
+        assertThat(directory.has(new ArtifactName("absent.bin"))).isFalse();
+        assertThat(directory.has(new ArtifactName("folder"))).isFalse();
+    }
+
+    @Test
     void reportsAMissingFileAsAMissingArtifact() {
         DirectoryOrigin directory = new DirectoryOrigin(this.origin, new SlowNetwork(Duration.ZERO));
         assertThatExceptionOfType(ArtifactNotFoundException.class)

@@ -33,8 +33,8 @@ final class Instance implements AutoCloseable {
             throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                SampleApplication.class.getName(), "--server.port=0", "--server.address=127.0.0.1",
-                "--sample.instance=" + name, "--sample.cache-directory=" + cacheDirectory));
+                SampleApplication.class.getName(), "--server.port=0", "--sample.instance=" + name,
+                "--sample.cache-directory=" + cacheDirectory));
         for (String property : properties) {
             command.add("--" + property);
         }

@@ -1,9 +1,17 @@
 package dev.filelock.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.filelock.testing.OpenDescriptors;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +23,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.core.env.Environment;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = { "sample.instance=test", "sample.origin.delay=300ms", "sample.origin.size=256KB" })
+        properties = { "sample.instance=test", "sample.origin.delay=300ms", "sample.origin.size=256KB",
+                "sample.origin.artifacts=first.bin,concurrent.bin,metered.bin" })
 class SampleApplicationTests {
 
     private static final int SIZE = 256 * 1024;
@@ -32,6 +43,9 @@ class SampleApplicationTests {
 
     @Value("${local.server.port}")
     int port;
+
+    @Autowired
+    Environment environment;
 
     @DynamicPropertySource
     static void cacheDirectory(DynamicPropertyRegistry registry) {
@@ -78,6 +92,39 @@ class SampleApplicationTests {
         assertThat(filesUnder(cache)).isEqualTo(before);
     }
 
+    /**
+     * Issue 11, item 2: every name used to take a lock, whose entry kept a SQLite connection open, so a client that
+     * invented names exhausted the descriptors; a name the origin lacks now costs no lock, file or descriptor.
+     */
+    @Test
+    void aNameTheOriginDoesNotHaveIsNotFoundWithoutALockOrAFile() throws IOException {
+        Http http = new Http(this.port);
+        http.get("/actuator/health");
+        List<Path> before = filesUnder(cache);
+        int descriptorsBefore = OpenDescriptors.count();
+        for (int i = 0; i < 60; i++) {
+            HttpResponse<byte[]> response = http.get("/artifacts/invented-" + i + ".bin");
+            assertThat(response.statusCode()).as("invented-%d.bin", i).isEqualTo(404);
+        }
+        assertThat(filesUnder(cache)).isEqualTo(before);
+        assertThat(OpenDescriptors.count()).as("open descriptors after 60 unknown names")
+            .isLessThanOrEqualTo(descriptorsBefore + 20);
+        assertThat(http.getString("/artifacts/invented-0.bin")).contains("The origin has no artifact 'invented-0.bin'");
+    }
+
+    /** Issue 11, item 13: the actuator shows lock paths and pids, so the sample listens on this machine only. */
+    @Test
+    void listensOnTheLoopbackInterfaceOnly() throws IOException {
+        String address = this.environment.getRequiredProperty("server.address");
+        assertThat(InetAddress.getByName(address).isLoopbackAddress()).as("server.address=%s", address).isTrue();
+        for (InetAddress external : nonLoopbackAddresses()) {
+            try (Socket socket = new Socket()) {
+                assertThatExceptionOfType(ConnectException.class).as("connecting through %s", external)
+                    .isThrownBy(() -> socket.connect(new InetSocketAddress(external, this.port), 5000));
+            }
+        }
+    }
+
     @Test
     void exposesHealthFileLocksAndMetrics() {
         Http http = new Http(this.port);
@@ -90,6 +137,23 @@ class SampleApplicationTests {
             .isEqualTo(cache.resolve("locks").toString());
         assertThat(http.getString("/actuator/metrics/sample.artifact.fetches")).contains("\"COUNT\"");
         assertThat(http.getString("/actuator/metrics")).contains("\"filelock.active\"");
+    }
+
+    private static List<InetAddress> nonLoopbackAddresses() throws SocketException {
+        return NetworkInterface.networkInterfaces()
+            .filter(SampleApplicationTests::isUp)
+            .flatMap(NetworkInterface::inetAddresses)
+            .filter((address) -> !address.isLoopbackAddress() && !address.isLinkLocalAddress())
+            .toList();
+    }
+
+    private static boolean isUp(NetworkInterface network) {
+        try {
+            return network.isUp();
+        }
+        catch (SocketException ex) {
+            return false;
+        }
     }
 
     private static List<Path> filesUnder(Path root) throws IOException {

@@ -48,7 +48,8 @@ class TwoInstancesEndToEndTests {
     @BeforeAll
     static void startTwoInstances() throws IOException {
         cache = Files.createDirectory(work.resolve("cache"));
-        String[] origin = { "sample.origin.delay=6s", "sample.origin.size=" + SIZE + "B" };
+        String[] origin = { "sample.origin.delay=6s", "sample.origin.size=" + SIZE + "B",
+                "sample.origin.artifacts=shared.bin,probed.bin,killed.bin" };
         a = Instance.start("a", cache, work, origin);
         b = Instance.start("b", cache, work, origin);
         httpA = new Http(a.awaitPort());
@@ -82,8 +83,44 @@ class TwoInstancesEndToEndTests {
         assertThat(countOccurrences(a.log() + b.log(), "Fetched shared.bin from the origin")).isEqualTo(1);
     }
 
+    /**
+     * Issue 11, item 1: probing a lock file that this instance holds through SQLite opened and closed the file, which
+     * dropped the instance's fcntl locks, so the other instance took the write lock, deleted the partial download as
+     * abandoned and downloaded the artifact a second time, while the prober's client got a 500.
+     */
     @Test
     @Order(2)
+    void probingTheLockOfADownloadInProgressLetsNoOtherInstanceTakeIt() {
+        CompletableFuture<HttpResponse<byte[]>> fetching = httpA.getAsync("/artifacts/probed.bin");
+        await("a's download of probed.bin in progress").atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(20))
+            .until(() -> partialBytes(cache.resolve("partial")) > 0);
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<byte[]> probe = httpA.get("/actuator/filelocks/probed.bin.lock");
+            assertThat(probe.statusCode()).as("probe %d", i).isEqualTo(200);
+        }
+        assertThat(fetching).as("a still downloading after the probes").isNotDone();
+
+        CompletableFuture<HttpResponse<byte[]>> waiting = httpB.getAsync("/artifacts/probed.bin");
+        // Before the fix b is never seen waiting: it takes the lock and a's download ends in a 500.
+        await("b waiting for probed.bin.lock, or a's download over").atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> fetching.isDone() || isWaitingFor(httpB, "probed.bin.lock"));
+
+        byte[] expected = Artifacts.expected("probed.bin", SIZE);
+        HttpResponse<byte[]> fetched = fetching.join();
+        HttpResponse<byte[]> waited = waiting.join();
+        assertThat(fetched.statusCode()).as("a's response").isEqualTo(200);
+        assertThat(waited.statusCode()).as("b's response").isEqualTo(200);
+        assertThat(fetched.body()).isEqualTo(expected).isEqualTo(waited.body());
+        assertThat(fetched.headers().firstValue("X-Cache")).hasValue("MISS");
+        assertThat(waited.headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(httpB.getString("/artifacts/probed.bin/stats")).contains("\"fetches\":1", "\"fetchedBy\":[\"a\"]");
+        assertThat(b.log()).doesNotContain("an interrupted download of probed.bin");
+    }
+
+    @Test
+    @Order(3)
     void whenTheFetchingInstanceIsKilledTheWaitingInstanceCompletesTheFetch() throws Exception {
         CompletableFuture<HttpResponse<byte[]>> killed = httpA.getAsync("/artifacts/killed.bin");
         Path partials = cache.resolve("partial");
@@ -112,6 +149,11 @@ class TwoInstancesEndToEndTests {
         try (Stream<Path> left = Files.list(partials)) {
             assertThat(left).isEmpty();
         }
+    }
+
+    private static boolean isWaitingFor(Http http, String lock) {
+        String locks = http.getString("/actuator/filelocks");
+        return locks.contains("\"path\":\"" + lock + "\"") && WAITING.matcher(locks).find();
     }
 
     private static boolean isMiss(HttpResponse<byte[]> response) {

@@ -8,6 +8,8 @@ import dev.filelock.FileLockException;
 import dev.filelock.LockHold;
 import dev.filelock.SoftFileLock;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,7 +24,8 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * Whether file locks work in the lock directory: {@code UP} when the directory exists (or can be created), is
- * writable, and a probe lock ({@value #PROBE_FILE}) can be taken and released; {@code DOWN} with the reason otherwise.
+ * writable, this process can still open files (it is not out of descriptors), and a probe lock ({@value #PROBE_FILE})
+ * can be taken and released; {@code DOWN} with the reason (and the {@code error}, when there is one) otherwise.
  * With a maximum hold time set, a lock of this JVM held longer also makes it {@code DOWN}, as a disk below its
  * threshold does for Spring Boot's disk space indicator. Details: {@code directory}, {@code backend}, {@code
  * locksHeld}, {@code longestHold} (and {@code longestHeldLock}), and {@code heldTooLong} when some are.
@@ -64,6 +67,9 @@ public class FileLockHealthIndicator extends AbstractHealthIndicator {
         builder.withDetail("directory", this.directory.toString()).withDetail("backend", this.soft ? "soft" : "native");
         String problem = directoryProblem();
         if (problem == null) {
+            problem = openFilesProblem(builder);
+        }
+        if (problem == null) {
             problem = probeLockProblem();
         }
         if (problem != null) {
@@ -91,6 +97,32 @@ public class FileLockHealthIndicator extends AbstractHealthIndicator {
             return "The lock directory is not writable (read-only file system or missing permission)";
         }
         return null;
+    }
+
+    /**
+     * Opens and closes the lock directory itself, which needs a new descriptor as every lock not yet open does. The
+     * probe lock alone cannot tell: it may reuse a descriptor its idle entry keeps, and pass while every new lock
+     * fails with "Too many open files". The directory is never a file that SQLite locks, so closing it drops no
+     * fcntl lock of this process.
+     */
+    private @Nullable String openFilesProblem(Health.Builder builder) {
+        try {
+            Files.newDirectoryStream(this.directory).close();
+            return null;
+        }
+        catch (AccessDeniedException ex) {
+            // Locking needs write and search permission on the directory, not read: the probe lock tells.
+            return null;
+        }
+        catch (IOException ex) {
+            builder.withDetail("error", ex.toString());
+            String reason = (ex instanceof FileSystemException failure) ? failure.getReason() : null;
+            if (reason != null && reason.startsWith("Too many open files")) {
+                return "This process cannot open more files (" + reason + "): every lock not already open fails; "
+                        + "raise the open-file limit (ulimit -n) or find what holds the descriptors";
+            }
+            return "The lock directory cannot be opened: " + ex.getMessage();
+        }
     }
 
     private @Nullable String probeLockProblem() {

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filelock.FileLock;
 import dev.filelock.LockHold;
+import dev.filelock.ReadWriteFileLock;
 import dev.filelock.testing.ChildJvm;
 import dev.filelock.testing.ChildProcess;
+import dev.filelock.testing.PythonFilelock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +73,40 @@ class FileLockHealthIndicatorTests {
             assertThat(health.getDetails()).containsEntry("maxHold", "PT10M").containsKey("longestHeldLock");
         }
         assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
+    }
+
+    /**
+     * Issue 11, item 2: with every descriptor in use, each new lock failed while the indicator said UP, because its
+     * probe lock reused the descriptor its idle entry keeps.
+     */
+    @Test
+    void isDownWithTheErrorWhileThisProcessCannotOpenMoreFiles() {
+        try (ChildProcess child = ChildJvm.start("health check out of descriptors", List.of(), 512,
+                OutOfDescriptorsHealthChild.class, this.directory.toString())) {
+            assertThat(child.awaitLine("BEFORE ")).as(child.describe()).startsWith("BEFORE UP ");
+            assertThat(child.awaitLine("EXHAUSTED ")).as(child.describe())
+                .startsWith("EXHAUSTED DOWN This process cannot open more files (Too many open files)")
+                .endsWith("| java.nio.file.FileSystemException: " + this.directory + ": Too many open files");
+            assertThat(child.awaitLine("AFTER ")).as(child.describe()).startsWith("AFTER UP ");
+            assertThat(child.awaitExit()).as(child.describe()).isZero();
+        }
+    }
+
+    /** The promise: closing any descriptor of a file drops this process's fcntl locks on it, SQLite's included. */
+    @Test
+    void checkingHealthKeepsAReadWriteLockOfThisProcessHeld() throws Exception {
+        Path lockFile = this.directory.resolve("held.lock");
+        FileLockHealthIndicator indicator = new FileLockHealthIndicator(this.directory, false, null);
+        try (ReadWriteFileLock lock = ReadWriteFileLock.of(lockFile); LockHold write = lock.acquireWrite()) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
+            }
+            try (ChildProcess python = PythonFilelock.startStandardLibraryScript("sqlite_rw_lock.py", "try",
+                    lockFile.toString(), "write")) {
+                assertThat(python.nextLine()).as(python.describe()).isEqualTo("busy");
+                assertThat(python.awaitExit()).isZero();
+            }
+        }
     }
 
     @Test
