@@ -45,6 +45,22 @@ public final class ChildJvm {
     }
 
     /**
+     * Starts {@code mainClass} in a new JVM with this JVM's classpath and at most {@code maxOpenFiles} descriptors
+     * ({@code ulimit -n}, set by {@code bash} before it becomes the JVM).
+     *
+     * @param name a short name for failure messages
+     * @param maxOpenFiles the child's soft and hard limit on open descriptors
+     * @param mainClass the class whose {@code main} runs
+     * @param args its arguments
+     * @return the running child
+     */
+    public static ChildProcess startWithFileLimit(String name, int maxOpenFiles, Class<?> mainClass, String... args) {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + maxOpenFiles + " && exec \"$@\"", "bash"));
+        command.addAll(javaCommand(System.getProperty("java.class.path"), List.of(), mainClass, args));
+        return ChildProcess.start(name, new ProcessBuilder(command));
+    }
+
+    /**
      * Starts {@code mainClass} in a new JVM running as {@code nobody:nogroup} with no supplementary groups.
      *
      * @param name a short name for failure messages
