@@ -69,7 +69,7 @@ public final class AbandonedWaitsChild {
                     firstError.compareAndSet("", "acquired " + lock.path() + ", which the other process holds");
                 } catch (FileLockTimeoutException expected) {
                     timeouts.incrementAndGet();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) { // EMFILE shows up as a NoClassDefFoundError too
                     errors.incrementAndGet();
                     firstError.compareAndSet("", e.toString().replace('\n', ' '));
                 }
