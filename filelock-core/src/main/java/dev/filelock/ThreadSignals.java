@@ -46,11 +46,15 @@ final class ThreadSignals {
      * @return whether the signal was sent
      */
     static boolean wake(long pthread) {
-        // Checked again on every use: with the default action an RT signal would end the process.
-        if (!AVAILABLE || pthread == 0 || !handlerInterruptsCalls()) {
+        if (!AVAILABLE || pthread == 0) {
             return false;
         }
-        return Libc.pthread_kill(pthread, JDK_INTERRUPT_SIGNAL) == 0;
+        try {
+            // Checked again on every use: with the default action a real-time signal would end the process.
+            return handlerInterruptsCalls() && Libc.pthread_kill(pthread, JDK_INTERRUPT_SIGNAL) == 0;
+        } catch (LastErrorException e) {
+            return false;
+        }
     }
 
     private static boolean detect() {

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -81,6 +83,91 @@ class KernelWaiterResourceTests {
             holder.send("release");
             holder.awaitLine("RELEASED");
             assertThat(patient.awaitResult()).isTrue();
+        }
+    }
+
+    @Test
+    void rapidTimeoutsNeverStrandAKernelWaiter() throws Exception {
+        // Timeouts of 0 to 5 ms land the give-back signal in every phase of the kernel waiter: starting, opening,
+        // just before flock (lost, so signalled again), inside flock, just after an interruption.
+        Path lockPath = directory.resolve("rapid.lock");
+        try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", "native", lockPath.toString())) {
+            holder.awaitLine("HELD");
+            List<Worker<Integer>> impatient = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int seed = t;
+                impatient.add(Worker.start("impatient-" + t, () -> {
+                    FileLock lock = FileLock.of(lockPath);
+                    int timeouts = 0;
+                    for (int i = 0; i < 500; i++) {
+                        try (LockHold unexpected = lock.acquire(Duration.ofNanos((i * 7919L + seed * 104729L) % 5_000_000))) {
+                            throw new AssertionError("acquired a lock the other process holds");
+                        } catch (FileLockTimeoutException expected) {
+                            timeouts++;
+                        }
+                    }
+                    return timeouts;
+                }));
+            }
+            for (Worker<Integer> worker : impatient) {
+                assertThat(worker.awaitResult()).isEqualTo(500);
+            }
+            await().atMost(GIVE_BACK_BOUND).untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSize(1));
+
+            Worker<Boolean> patient = Worker.start("patient", () -> {
+                FileLock lock = FileLock.of(lockPath);
+                try (LockHold hold = lock.acquire(ChildProcess.HANG_GUARD)) {
+                    return lock.isLocked();
+                }
+            });
+            await().atMost(ChildProcess.HANG_GUARD).untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSize(2));
+            holder.send("release");
+            holder.awaitLine("RELEASED");
+            assertThat(patient.awaitResult()).isTrue();
+        }
+    }
+
+    @Test
+    void aSignalLostJustBeforeFlockIsSentAgain() throws Exception {
+        Path lockPath = directory.resolve("lost-signal.lock");
+        CountDownLatch aboutToBlock = new CountDownLatch(1);
+        CountDownLatch signalled = new CountDownLatch(1);
+        FlockBackend.FlockCall original = FlockBackend.flockCall;
+        // The kernel waiter stops between "may be signalled" and the blocking call, where a signal changes nothing.
+        FlockBackend.flockCall = (fd, operation) -> {
+            if (operation == Posix.LOCK_EX && aboutToBlock.getCount() > 0) {
+                aboutToBlock.countDown();
+                awaitUninterruptibly(signalled);
+            }
+            return original.flock(fd, operation);
+        };
+        try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", "native", lockPath.toString())) {
+            holder.awaitLine("HELD");
+            FileLock lock = FileLock.of(lockPath);
+            Thread[] caller = new Thread[1];
+            Worker<Void> waiting = Worker.start("waiting", () -> {
+                caller[0] = Thread.currentThread();
+                lock.lockInterruptibly();
+                throw new AssertionError("acquired a lock the other process holds");
+            });
+            assertThat(aboutToBlock.await(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            caller[0].interrupt(); // the last waiter leaves: the kernel waiter is signalled while it cannot notice
+            assertThat(waiting.awaitFailure()).isInstanceOf(InterruptedException.class);
+            signalled.countDown();
+            await().atMost(GIVE_BACK_BOUND).untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSize(1));
+        } finally {
+            FlockBackend.flockCall = original;
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException e) {
+                // a kernel-waiter thread is never interrupted; keep waiting for the test's cue
+            }
         }
     }
 
