@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * last waiting thread leaves, the kernel waiter is interrupted with a signal ({@link ThreadSignals}), so that it closes
  * its descriptor and its thread returns to the pool instead of waiting for a lock nobody wants any more.
  *
- * <p>Every method expects {@link #mutex} to be held by the caller, except the kernel waiter's own task.
+ * <p>Every method expects {@link #mutex} to be held by the caller, except the kernel waiter's own task, its gate and
+ * the reaper's re-signal, which take it themselves.
  */
 final class LockEntry {
 
