@@ -47,7 +47,7 @@ final class ChannelLockBackend implements LockBackend {
     }
 
     @Override
-    public OsHold lockBlocking(LockRequest request) {
+    public OsHold lockBlocking(LockRequest request, KernelWaitGate gate) {
         throw new UnsupportedOperationException("Windows locks are polled");
     }
 

@@ -67,15 +67,20 @@ final class FlockBackend implements LockBackend {
     }
 
     @Override
-    public OsHold lockBlocking(LockRequest request) {
+    public @Nullable OsHold lockBlocking(LockRequest request, KernelWaitGate gate) {
         byte[] waiterStatBuffer = new byte[StatCalls.BUFFER_SIZE]; // runs beside tryLock, so not this.statBuffer
         while (true) {
             Descriptor descriptor = open(request);
+            boolean locked;
             try {
-                flockBlocking(request.path(), descriptor);
+                locked = flockBlocking(request.path(), descriptor, gate);
             } catch (RuntimeException e) {
                 descriptor.close();
                 throw e;
+            }
+            if (!locked) {
+                descriptor.close();
+                return null;
             }
             if (descriptor.isStillAt(cPath, waiterStatBuffer)) {
                 return descriptor;
@@ -121,17 +126,21 @@ final class FlockBackend implements LockBackend {
         }
     }
 
-    private static void flockBlocking(Path lockPath, Descriptor descriptor) {
-        while (true) {
+    /** Blocks until the lock is ours (true) or the gate closes after a signal interrupted the wait (false). */
+    private static boolean flockBlocking(Path lockPath, Descriptor descriptor, KernelWaitGate gate) {
+        while (gate.enter()) {
             try {
                 flockCall.flock(descriptor.fd, Posix.LOCK_EX);
-                return;
+                return true;
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != Posix.EINTR) {
                     throw flockFailure(lockPath, e);
                 }
+            } finally {
+                gate.left();
             }
         }
+        return false;
     }
 
     private static RuntimeException flockFailure(Path lockPath, LastErrorException e) {

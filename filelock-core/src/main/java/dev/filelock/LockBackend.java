@@ -19,8 +19,13 @@ interface LockBackend {
     /** Whether {@link #lockBlocking()} can wait in the kernel; otherwise waiters poll {@link #tryLock()}. */
     boolean canBlock();
 
-    /** Waits in the kernel until the lock is ours; not interruptible, so only the entry's waiter thread calls it. */
-    OsHold lockBlocking(LockRequest request);
+    /**
+     * Waits in the kernel until the lock is ours, or until the gate says that nobody needs it any more; only the
+     * entry's kernel-waiter thread calls it.
+     *
+     * @return the hold, or {@code null} when the gate closed (nothing is held or kept open then)
+     */
+    @Nullable OsHold lockBlocking(LockRequest request, KernelWaitGate gate);
 
     /** Gives the OS-level lock back. */
     void unlock(OsHold hold);
@@ -30,6 +35,19 @@ interface LockBackend {
 
     /** Closes what the backend keeps open between holds. */
     void close();
+
+    /**
+     * How the entry stops a kernel wait that nobody needs any more: it interrupts the blocking call (with a signal)
+     * only between {@link #enter} and {@link #left}, and the backend asks again after every interruption.
+     */
+    interface KernelWaitGate {
+
+        /** Called before each blocking call: false when no thread waits any more, so the wait must end. */
+        boolean enter();
+
+        /** Called after each blocking call returned, however it returned. */
+        void left();
+    }
 
     /** The OS-level lock of one holder. */
     interface OsHold {}

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,15 +16,26 @@ import org.jspecify.annotations.Nullable;
 /**
  * The JVM-wide state of one exclusive lock path: who holds it and how often, the OS-level hold, and the threads
  * waiting for it. Waiting threads sleep on a condition and are woken in memory on release; while another process
- * holds the lock, one kernel-waiter thread blocks in {@code flock} for all of them (or, for soft locks, waiters poll
- * with a back-off starting at 0.1 ms).
+ * holds the lock, one kernel-waiter thread blocks in {@code flock} for all of them (or, for soft locks and beyond
+ * {@link LockThreads#MAX_KERNEL_WAITERS} contended paths, waiters poll with a back-off starting at 0.1 ms). When the
+ * last waiting thread leaves, the kernel waiter is interrupted with a signal ({@link ThreadSignals}), so that it closes
+ * its descriptor and its thread returns to the pool instead of waiting for a lock nobody wants any more.
  *
- * <p>Every method expects {@link #mutex} to be held by the caller, except the kernel waiter's own task.
+ * <p>Every method expects {@link #mutex} to be held by the caller, except the kernel waiter's own task, its gate and
+ * the reaper's re-signal, which take it themselves.
  */
 final class LockEntry {
 
     private static final System.Logger LOG = System.getLogger("dev.filelock");
     private static final long FIRST_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    /**
+     * A signal that lands just before the kernel waiter enters {@code flock} is lost (the call cannot be entered
+     * atomically with a check), so an abandoned kernel wait is signalled again at this interval, as the JDK does for
+     * threads blocked in a channel it closes.
+     */
+    private static final long RESIGNAL_MILLIS = 50;
+    /** Re-signals stop after five seconds, so a wait that no signal can end costs no background work for ever. */
+    private static final int MAX_RESIGNALS = 100;
     private static final Set<Path> WARNED_FALLBACK_DIRECTORIES = ConcurrentHashMap.newKeySet();
 
     final LockKey key;
@@ -42,6 +54,11 @@ final class LockEntry {
     private long generation;
     private boolean kernelWaiterRunning;
     private boolean kernelWaitFailed;
+    /** Whether the kernel waiter is inside its blocking call, the only time it may be signalled. */
+    private boolean kernelWaiterBlocked;
+    private long kernelWaiterThread;
+    private int resignals;
+    private boolean resignalScheduled;
     private final List<Thread> waitingThreads = new ArrayList<>(2);
 
     /**
@@ -102,6 +119,9 @@ final class LockEntry {
         } finally {
             waitingThreads.remove(me);
             releaseUnclaimedHandover();
+            if (waitingThreads.isEmpty()) {
+                stopUnwantedKernelWait();
+            }
             if (!acquired) {
                 // A thread that gives up may have been the one polling or starting the kernel waiter: let another take over.
                 changed.signalAll();
@@ -147,11 +167,8 @@ final class LockEntry {
                 }
                 if (owner == null) {
                     // Another process holds it (or a thread is finding out): the kernel wakes us, or we poll.
-                    if (backend.canBlock() && !kernelWaitFailed) {
-                        if (!attempting) {
-                            startKernelWaiter(request);
-                        }
-                    } else {
+                    boolean kernelWakes = backend.canBlock() && !kernelWaitFailed && (attempting || startKernelWaiter(request));
+                    if (!kernelWakes) {
                         waitNanos = Math.min(waitNanos, backoffNanos);
                         backoffNanos = Math.min(backoffNanos * 2, pollNanos);
                     }
@@ -223,18 +240,20 @@ final class LockEntry {
         debug("Lock {0} acquired", request.path());
     }
 
-    private void startKernelWaiter(LockRequest request) {
+    /** Starts the kernel waiter unless one runs; false when all kernel-waiter threads are busy, so callers poll. */
+    private boolean startKernelWaiter(LockRequest request) {
         if (kernelWaiterRunning) {
-            return;
+            return true;
         }
         kernelWaiterRunning = true;
         users++;
         try {
             LockThreads.KERNEL_WAITERS.execute(() -> waitInKernel(request));
-        } catch (RuntimeException rejected) {
+            return true;
+        } catch (RejectedExecutionException allBusy) {
             kernelWaiterRunning = false;
-            kernelWaitFailed = true;
             users--;
+            return false;
         }
     }
 
@@ -243,7 +262,7 @@ final class LockEntry {
         LockBackend.@Nullable OsHold won = null;
         boolean failed = false;
         try {
-            won = backend.lockBlocking(request);
+            won = backend.lockBlocking(request, new KernelWait(ThreadSignals.currentThread()));
         } catch (RuntimeException e) {
             failed = true;
             LOG.log(Level.DEBUG, "Waiting in the kernel for " + request.path() + " failed; waiters poll instead", e);
@@ -251,6 +270,7 @@ final class LockEntry {
         mutex.lock();
         try {
             kernelWaiterRunning = false;
+            kernelWaiterBlocked = false;
             kernelWaitFailed |= failed;
             if (won != null) {
                 if (owner == null && handedOver == null && !waitingThreads.isEmpty()) {
@@ -263,6 +283,79 @@ final class LockEntry {
             changed.signalAll();
         } finally {
             LockTable.INSTANCE.checkin(this);
+        }
+    }
+
+    /**
+     * Interrupts the kernel waiter's blocking call when no thread waits any more; it then finds nobody waiting, closes
+     * its descriptor and ends. A thread that arrives meanwhile keeps it waiting instead.
+     */
+    private void stopUnwantedKernelWait() {
+        if (!kernelWaiterBlocked || !ThreadSignals.wake(kernelWaiterThread)) {
+            return;
+        }
+        resignals = 0;
+        if (!resignalScheduled) {
+            resignalScheduled = true;
+            scheduleResignal();
+        }
+    }
+
+    private void scheduleResignal() {
+        try {
+            LockThreads.REAPER.schedule(this::resignalIfStillUnwanted, RESIGNAL_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            resignalScheduled = false;
+        }
+    }
+
+    private void resignalIfStillUnwanted() {
+        mutex.lock();
+        try {
+            if (kernelWaiterBlocked && waitingThreads.isEmpty() && resignals++ < MAX_RESIGNALS
+                    && ThreadSignals.wake(kernelWaiterThread)) {
+                scheduleResignal();
+            } else {
+                resignalScheduled = false;
+            }
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** The kernel waiter's view of the entry: whether anyone still waits, and when it may be signalled. */
+    private final class KernelWait implements LockBackend.KernelWaitGate {
+
+        /** The kernel waiter's own {@code pthread_t}, taken on that thread. */
+        private final long thread;
+
+        KernelWait(long thread) {
+            this.thread = thread;
+        }
+
+        @Override
+        public boolean enter() {
+            mutex.lock();
+            try {
+                if (waitingThreads.isEmpty()) {
+                    return false;
+                }
+                kernelWaiterThread = thread;
+                kernelWaiterBlocked = true;
+                return true;
+            } finally {
+                mutex.unlock();
+            }
+        }
+
+        @Override
+        public void left() {
+            mutex.lock();
+            try {
+                kernelWaiterBlocked = false;
+            } finally {
+                mutex.unlock();
+            }
         }
     }
 

@@ -17,7 +17,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class LockTable {
 
-    static final LockTable INSTANCE = new LockTable(128);
+    /** How many idle entries keep their descriptor open, at most, for the next acquire of their path. */
+    static final int MAX_IDLE_ENTRIES = 128;
+
+    static final LockTable INSTANCE = new LockTable(MAX_IDLE_ENTRIES);
 
     private final ConcurrentHashMap<LockKey, LockEntry> entries = new ConcurrentHashMap<>();
     private final int maxIdleEntries;

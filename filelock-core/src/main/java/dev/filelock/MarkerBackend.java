@@ -67,7 +67,7 @@ final class MarkerBackend implements LockBackend {
     }
 
     @Override
-    public OsHold lockBlocking(LockRequest request) {
+    public OsHold lockBlocking(LockRequest request, KernelWaitGate gate) {
         throw new UnsupportedOperationException("soft locks are polled");
     }
 

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * hold    TYPE LOCK                      acquire, print HELD, wait for a line on stdin, release, print RELEASED
+ * hold-many TYPE DIR N                   acquire DIR/0.lock .. DIR/(N-1).lock, print HELD, wait for a line on stdin,
+ *                                        release them all, print RELEASED
  * wait    TYPE LOCK                      check the lock is busy (BUSY), wait for it forever, print ACQUIRED, release
  * count   TYPE LOCK COUNTER THREADS N    print READY, wait for a line, then THREADS threads (one lock object each)
  *                                        increment the decimal counter file N times each under the lock;
@@ -53,6 +55,7 @@ public final class LockChild {
         Path lockPath = Path.of(args[2]);
         switch (args[0]) {
             case "hold" -> hold(lock(type, lockPath));
+            case "hold-many" -> holdMany(type, lockPath, Integer.parseInt(args[3]));
             case "wait" -> waitFor(lock(type, lockPath));
             case "count" -> count(type, lockPath, Path.of(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             case "attempt" -> attempt(type, lockPath);
@@ -74,6 +77,19 @@ public final class LockChild {
         try (LockHold hold = lock.acquire()) {
             report("HELD");
             stdin().readLine();
+        }
+        report("RELEASED");
+    }
+
+    private static void holdMany(String type, Path directory, int count) throws Exception {
+        List<LockHold> holds = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            holds.add(lock(type, directory.resolve(i + ".lock")).acquire());
+        }
+        report("HELD");
+        stdin().readLine();
+        for (LockHold hold : holds) {
+            hold.close();
         }
         report("RELEASED");
     }
