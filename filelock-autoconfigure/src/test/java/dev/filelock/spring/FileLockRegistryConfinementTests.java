@@ -19,7 +19,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -164,8 +166,13 @@ class FileLockRegistryConfinementTests {
             }
             int flips = flipper.get(30, TimeUnit.SECONDS);
             assertThat(flips).as("the directory was swapped while keys were locked").isPositive();
-            assertThat(locked).as("keys locked while the directory was real").isPositive();
             assertThat(locked + refused).isEqualTo(keys);
+            // Refusing is right while the key crosses the link; once the directory stays real, keys lock again.
+            if (Files.isSymbolicLink(flipping) || !Files.isDirectory(flipping)) {
+                moveAside(flipping, flips);
+                Files.createDirectory(flipping);
+            }
+            lockOnce(registry, "d/after.lock", flavour.kind);
             registry.expireUnusedOlderThan(0);
         }
         try (Stream<Path> landed = Files.walk(outside)) {
@@ -284,6 +291,7 @@ class FileLockRegistryConfinementTests {
         while (!done.get()) {
             moveAside(directory, flips++);
             link(directory, outside);
+            pause();
             moveAside(directory, flips++);
             try {
                 Files.createDirectory(directory);
@@ -294,8 +302,17 @@ class FileLockRegistryConfinementTests {
             catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }
+            pause();
         }
         return flips;
+    }
+
+    /**
+     * Keeps each state for a random while up to 2 ms, so that slow opens (SQLite) also see a stable real directory
+     * sometimes, while fast ones keep meeting the swap in every phase of their walk.
+     */
+    private static void pause() {
+        LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(2_000_000));
     }
 
     private static void moveAside(Path directory, int flip) {
