@@ -153,12 +153,20 @@ final class FlockBackend implements LockBackend {
 
     private Descriptor open(LockRequest request) {
         boolean createdHere = false;
+        ConfinedDirectory confined = ConfinedDirectory.containing(canonicalPath);
         while (true) {
             int fd;
             try {
-                fd = Posix.open(cPath, Posix.O_RDWR | Posix.O_NOFOLLOW | Posix.O_CLOEXEC);
+                if (confined != null) {
+                    // Walked on every open: a directory swapped for a link since the last open must not lead out.
+                    DirectoryWalk.Opened opened = DirectoryWalk.openOrCreate(confined, canonicalPath, request.path());
+                    fd = opened.fd();
+                    createdHere = opened.created();
+                } else {
+                    fd = Posix.open(cPath, Posix.O_RDWR | Posix.O_NOFOLLOW | Posix.O_CLOEXEC);
+                }
             } catch (LastErrorException e) {
-                if (e.getErrorCode() == Posix.ENOENT) {
+                if (confined == null && e.getErrorCode() == Posix.ENOENT) {
                     createdHere = createLockFile(request.path());
                     continue;
                 }

@@ -25,10 +25,17 @@ final class LockPaths {
     /**
      * Returns the real path of the parent directory plus the file name, creating missing parent directories: every
      * spelling of one lock file (relative, through a symlinked directory) maps to one key, while a symbolic link at the
-     * lock file itself is not followed (the backends refuse it).
+     * lock file itself is not followed (the backends refuse it). Inside a {@link ConfinedDirectory} the parent is
+     * resolved by the confined walk instead, which refuses links leading out.
      */
     static Path canonical(Path path) {
         Path absolute = path.toAbsolutePath();
+        ConfinedDirectory confined = ConfinedDirectory.containing(absolute);
+        if (confined != null) {
+            try (DirectoryWalk.Parent walked = DirectoryWalk.openParent(confined, absolute, path)) {
+                return walked.file();
+            }
+        }
         Path parent = absolute.getParent();
         try {
             if (parent == null) {

@@ -2,7 +2,7 @@ package dev.filelock;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -43,9 +43,13 @@ final class MarkerBackend implements LockBackend {
             new StaleMarkers(lockPath, canonicalPath).breakIfOlderThan(lifetime);
         }
         while (true) {
-            SeekableByteChannel channel;
+            WritableByteChannel channel;
             try {
-                channel = Files.newByteChannel(canonicalPath, CREATE_NEW, creationAttributes(request.options()));
+                ConfinedDirectory confined = ConfinedDirectory.containing(canonicalPath);
+                channel = confined != null
+                        ? DescriptorChannel.createExclusive(confined, canonicalPath, lockPath,
+                                request.options().hasExplicitFileMode() ? request.options().fileMode() : 0666)
+                        : Files.newByteChannel(canonicalPath, CREATE_NEW, creationAttributes(request.options()));
             } catch (FileAlreadyExistsException held) {
                 StaleMarkers staleMarkers = new StaleMarkers(lockPath, canonicalPath);
                 staleMarkers.refuseUnusable();
@@ -105,7 +109,7 @@ final class MarkerBackend implements LockBackend {
         return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixModes.toPermissions(options.fileMode()))};
     }
 
-    private @Nullable Object writeRecord(SeekableByteChannel channel) {
+    private @Nullable Object writeRecord(WritableByteChannel channel) {
         byte[] record = (ThisProcess.PID + "\n" + ThisProcess.HOSTNAME + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             ByteBuffer buffer = ByteBuffer.wrap(record);
@@ -130,5 +134,5 @@ final class MarkerBackend implements LockBackend {
     }
 
     /** The file that makes the lock held, kept open for the whole hold as Python does. */
-    private record Marker(SeekableByteChannel channel, @Nullable Object fileKey) implements OsHold {}
+    private record Marker(WritableByteChannel channel, @Nullable Object fileKey) implements OsHold {}
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -84,14 +85,18 @@ final class MarkerFiles {
      * @throws FileAlreadyExistsException if the name is taken
      */
     static void createExclusive(Path file, byte[] content, FileAttribute<?>... attributes) throws IOException {
+        ConfinedDirectory confined = ConfinedDirectory.containing(file);
         uninterruptibly(() -> {
-            try (SeekableByteChannel channel = Files.newByteChannel(file, CREATE, attributes)) {
+            // A failed create made nothing, so nothing is deleted then (a confined walk that refused a link would
+            // otherwise delete through it).
+            WritableByteChannel created = confined != null
+                    ? DescriptorChannel.createExclusive(confined, file, file, attributes.length > 0 ? 0600 : 0666)
+                    : Files.newByteChannel(file, CREATE, attributes);
+            try (WritableByteChannel channel = created) {
                 ByteBuffer bytes = ByteBuffer.wrap(content);
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
                 }
-            } catch (FileAlreadyExistsException taken) {
-                throw taken;
             } catch (IOException | RuntimeException failed) {
                 Files.deleteIfExists(file);
                 throw failed;
@@ -107,7 +112,7 @@ final class MarkerFiles {
             attributes = Files.readAttributes(directory, BasicFileAttributes.class, NO_FOLLOW);
         } catch (NoSuchFileException missing) {
             try {
-                Files.createDirectory(directory, ownerOnly(directory, OWNER_ONLY_DIRECTORY));
+                createDirectoryConfined(directory);
             } catch (FileAlreadyExistsException createdMeanwhile) {
                 // checked below, whoever made it
             }
@@ -116,6 +121,23 @@ final class MarkerFiles {
         if (attributes.isSymbolicLink() || !attributes.isDirectory()) {
             throw LockFailures.cannotLock(
                     lockPath, directory + " exists but is not a directory or is a symlink; refusing to use it", null);
+        }
+    }
+
+    /** Creates a directory (mode 0700), through the confined walk when it lies in a {@link ConfinedDirectory}. */
+    private void createDirectoryConfined(Path directory) throws IOException {
+        ConfinedDirectory confined = ConfinedDirectory.containing(directory);
+        if (confined == null) {
+            Files.createDirectory(directory, ownerOnly(directory, OWNER_ONLY_DIRECTORY));
+            return;
+        }
+        try (DirectoryWalk.Parent parent = DirectoryWalk.openParent(confined, directory, lockPath)) {
+            Posix.mkdirat(parent.fd(), parent.name(), 0700);
+        } catch (com.sun.jna.LastErrorException e) {
+            if (e.getErrorCode() == Posix.EEXIST) {
+                throw new FileAlreadyExistsException(directory.toString());
+            }
+            throw new java.nio.file.FileSystemException(directory.toString(), null, e.getMessage());
         }
     }
 

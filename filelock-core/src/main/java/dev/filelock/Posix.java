@@ -18,14 +18,22 @@ final class Posix {
     static final int LOCK_NB = 4;
     static final int LOCK_UN = 8;
 
+    static final int O_RDONLY = 0;
+    static final int O_WRONLY = 1;
     static final int O_RDWR = 2;
     static final int O_NOFOLLOW;
     static final int O_CLOEXEC;
+    static final int O_CREAT;
+    static final int O_EXCL;
+    static final int O_DIRECTORY;
 
     static final int ENOENT = 2;
     static final int EINTR = 4;
     static final int EACCES = 13;
+    static final int EEXIST = 17;
+    static final int ENOTDIR = 20;
     static final int EISDIR = 21;
+    static final int EINVAL = 22;
     static final int EWOULDBLOCK;
     static final int ELOOP;
     static final int ENOSYS;
@@ -37,6 +45,9 @@ final class Posix {
         if (Platform.isMac()) {
             O_NOFOLLOW = 0x100;
             O_CLOEXEC = 0x1000000;
+            O_CREAT = 0x200;
+            O_EXCL = 0x800;
+            O_DIRECTORY = 0x100000;
             EWOULDBLOCK = 35;
             ELOOP = 62;
             ENOSYS = 78;
@@ -45,6 +56,9 @@ final class Posix {
         } else {
             O_NOFOLLOW = Platform.isARM() ? 0x8000 : 0x20000;
             O_CLOEXEC = 0x80000;
+            O_CREAT = 0x40;
+            O_EXCL = 0x80;
+            O_DIRECTORY = Platform.isARM() ? 0x4000 : 0x10000;
             EWOULDBLOCK = 11;
             ELOOP = 40;
             ENOSYS = 38;
@@ -64,6 +78,15 @@ final class Posix {
 
     static native int fchmod(int fd, int mode) throws LastErrorException;
 
+    /** {@code openat(2)}; the mode is read only with {@code O_CREAT}. */
+    static native int openat(int directoryFd, byte[] name, int flags, int mode) throws LastErrorException;
+
+    static native int mkdirat(int directoryFd, byte[] name, int mode) throws LastErrorException;
+
+    static native long readlinkat(int directoryFd, byte[] name, byte[] target, long size) throws LastErrorException;
+
+    static native long write(int fd, byte[] bytes, long count) throws LastErrorException;
+
     static native int gethostname(byte[] name, int length) throws LastErrorException;
 
     /** A NUL-terminated copy of the path in the file system's encoding, as {@code open(2)} expects. */
@@ -79,6 +102,21 @@ final class Posix {
         byte[] buffer = new byte[StatCalls.BUFFER_SIZE];
         StatCalls.INSTANCE.statDescriptor(fd, buffer);
         return STAT_LAYOUT.identity(buffer);
+    }
+
+    /** The identity of the entry {@code name} of an open directory, without following a symbolic link there. */
+    static FileIdentity identityAt(int directoryFd, byte[] name) {
+        byte[] buffer = new byte[StatCalls.BUFFER_SIZE];
+        StatCalls.INSTANCE.statAt(directoryFd, name, buffer);
+        return STAT_LAYOUT.identity(buffer);
+    }
+
+    /** A NUL-terminated copy of one file name in the file system's encoding. */
+    static byte[] cString(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        byte[] terminated = new byte[bytes.length + 1];
+        System.arraycopy(bytes, 0, terminated, 0, bytes.length);
+        return terminated;
     }
 
     /**

@@ -7,12 +7,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.sqlite.BusyHandler;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * Python filelock's {@code ReadWriteLock} protocol over one sqlite-jdbc connection: write is {@code BEGIN EXCLUSIVE
@@ -110,9 +112,20 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
         readOnly = Files.exists(canonicalPath) && !Files.isWritable(canonicalPath);
         config.setReadOnly(readOnly);
         loadNativeLibrary();
+        ConfinedDirectory confined = ConfinedDirectory.containing(canonicalPath);
+        Posix.FileIdentity walked = null;
+        if (confined != null) {
+            walked = SqliteConfinement.prepare(confined, canonicalPath, path);
+            // Created by the walk: SQLite must never create it, or a directory swapped for a link would make it there.
+            config.resetOpenMode(SQLiteOpenMode.CREATE);
+        }
         Connection connection = config.createConnection("jdbc:sqlite:" + canonicalPath);
         OPEN_CONNECTIONS.incrementAndGet();
         try {
+            if (confined != null) {
+                // Before the first statement: SQLite holds no lock on the file yet.
+                SqliteConfinement.requireOpened(confined, canonicalPath, path, Objects.requireNonNull(walked));
+            }
             try (Statement statement = connection.createStatement()) {
                 // sqlite-jdbc's default is 3000 ms; zero here, and the busy handler below does the waiting.
                 statement.execute("PRAGMA busy_timeout = 0");

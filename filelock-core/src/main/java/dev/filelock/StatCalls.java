@@ -21,6 +21,12 @@ interface StatCalls {
 
     void statPath(byte[] cPath, byte[] statBuffer);
 
+    /** {@code fstatat(directoryFd, name, AT_SYMLINK_NOFOLLOW)}. */
+    void statAt(int directoryFd, byte[] name, byte[] statBuffer);
+
+    /** {@code AT_SYMLINK_NOFOLLOW}. */
+    int AT_SYMLINK_NOFOLLOW = Platform.isMac() ? 0x20 : 0x100;
+
     private static StatCalls load() {
         try {
             return new Modern();
@@ -44,6 +50,8 @@ interface StatCalls {
 
         private static native int lstat(byte[] cPath, byte[] statBuffer) throws LastErrorException;
 
+        private static native int fstatat(int directoryFd, byte[] name, byte[] statBuffer, int flags) throws LastErrorException;
+
         @Override
         public void statDescriptor(int fd, byte[] statBuffer) {
             fstat(fd, statBuffer);
@@ -52,6 +60,11 @@ interface StatCalls {
         @Override
         public void statPath(byte[] cPath, byte[] statBuffer) {
             lstat(cPath, statBuffer);
+        }
+
+        @Override
+        public void statAt(int directoryFd, byte[] name, byte[] statBuffer) {
+            fstatat(directoryFd, name, statBuffer, AT_SYMLINK_NOFOLLOW);
         }
     }
 
@@ -69,6 +82,9 @@ interface StatCalls {
 
         private static native int __lxstat64(int version, byte[] cPath, byte[] statBuffer) throws LastErrorException;
 
+        private static native int __fxstatat64(int version, int directoryFd, byte[] name, byte[] statBuffer, int flags)
+                throws LastErrorException;
+
         @Override
         public void statDescriptor(int fd, byte[] statBuffer) {
             __fxstat64(STAT_VERSION, fd, statBuffer);
@@ -77,6 +93,11 @@ interface StatCalls {
         @Override
         public void statPath(byte[] cPath, byte[] statBuffer) {
             __lxstat64(STAT_VERSION, cPath, statBuffer);
+        }
+
+        @Override
+        public void statAt(int directoryFd, byte[] name, byte[] statBuffer) {
+            __fxstatat64(STAT_VERSION, directoryFd, name, statBuffer, AT_SYMLINK_NOFOLLOW);
         }
     }
 }

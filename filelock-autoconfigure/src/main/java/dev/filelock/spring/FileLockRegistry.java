@@ -29,7 +29,9 @@ import org.springframework.integration.support.locks.ExpirableLockRegistry;
  *
  * <p>A key is a {@link String} or {@link Path} naming a file inside the directory; keys never escape it ({@code ..}
  * segments, absolute paths elsewhere and symbolic links leading out are refused), because keys often come from request
- * data. There is one entry per canonical path (no hash striping, so two keys never share a lock by accident); an entry
+ * data. The directory is declared a {@link dev.filelock.ConfinedDirectory}, so every open of a lock file walks it again
+ * without following links out: a directory inside swapped for such a link after a key was resolved makes the lock fail
+ * with {@link dev.filelock.FileLockException}, never lock a file outside. There is one entry per canonical path (no hash striping, so two keys never share a lock by accident); an entry
  * in use is never expired, and {@link #expireUnusedOlderThan(long)} drops unused ones.
  *
  * <pre>{@code

@@ -1,5 +1,6 @@
 package dev.filelock.spring;
 
+import dev.filelock.ConfinedDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -10,7 +11,8 @@ import java.util.List;
 /**
  * The directory that confines lock keys: turns a key into the canonical path of its lock file and refuses every key
  * that would lead outside ({@code ..} segments, absolute paths elsewhere, symbolic links pointing out). Keys often come
- * from request data, so this is a security boundary.
+ * from request data, so this is a security boundary. Resolving a key checks it once; the directory is also declared a
+ * {@link ConfinedDirectory}, so that the core re-checks every segment on every open of a lock file.
  */
 final class LockDirectory {
 
@@ -23,17 +25,9 @@ final class LockDirectory {
         if (Files.exists(this.given) && !Files.isDirectory(this.given)) {
             throw new IllegalArgumentException("Lock directory '" + directory + "' is not a directory");
         }
-        try {
-            Files.createDirectories(this.given);
-            this.root = this.given.toRealPath();
-        }
-        catch (IOException | SecurityException ex) {
-            throw new IllegalArgumentException(
-                    "Lock directory '" + directory + "' cannot be created or resolved: " + ex, ex);
-        }
-        if (!Files.isDirectory(this.root)) {
-            throw new IllegalArgumentException("Lock directory '" + directory + "' is not a directory");
-        }
+        // Confined in the core: every open walks from the directory without following links out of it, so a
+        // directory swapped for a link after this class resolved a key cannot lead a lock outside.
+        this.root = ConfinedDirectory.declare(this.given).path();
     }
 
     /** The real path of the directory. */
@@ -136,7 +130,8 @@ final class LockDirectory {
             throw refused(key, "goes through the symbolic link '" + link + "' whose target cannot be resolved");
         }
         if (!target.startsWith(this.root)) {
-            throw refused(key, "goes through the symbolic link '" + link + "' that leads out of it to '" + target + "'");
+            throw refused(key, "goes through the symbolic link '" + link + "', which points outside the lock directory (to '"
+                    + target + "')");
         }
         return target;
     }

@@ -357,7 +357,7 @@ class FileLockRegistryTests {
         confined.expireUnusedOlderThan(0);
         assertThatIllegalArgumentException().isThrownBy(() -> confined.obtain("orders/42.lock"))
             .withMessageContaining("orders/42.lock")
-            .withMessageContaining("leads out");
+            .withMessageContaining("points outside the lock directory");
         confined.close();
     }
 

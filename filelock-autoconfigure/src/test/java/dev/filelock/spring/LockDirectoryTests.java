@@ -76,7 +76,7 @@ class LockDirectoryTests {
         LockDirectory directory = new LockDirectory(root);
         assertThatIllegalArgumentException().isThrownBy(() -> directory.resolve("escape/x.lock"))
             .withMessageContaining("'escape/x.lock'")
-            .withMessageContaining("leads out");
+            .withMessageContaining("points outside the lock directory");
         assertThatIllegalArgumentException().isThrownBy(() -> directory.resolve("file.lock"))
             .withMessageContaining("'file.lock'")
             .withMessageContaining("symbolic link");
