@@ -60,9 +60,11 @@ final class SectionLog {
      */
     void readNew() {
         for (String line : newLines()) {
-            recent.addLast(line);
-            if (recent.size() > 40) {
-                recent.removeFirst();
+            if (!line.startsWith("RES ")) {
+                recent.addLast(line);
+                if (recent.size() > 40) {
+                    recent.removeFirst();
+                }
             }
             check(line.split(" "));
         }
@@ -78,7 +80,7 @@ final class SectionLog {
         return lastEnterNanos;
     }
 
-    /** The last lines read, for failure messages. */
+    /** The last lines read, but resource reports, for failure messages. */
     String recentLines() {
         return String.join("\n", recent);
     }
