@@ -115,7 +115,7 @@ public final class FuzzParticipant {
                 case ASYNC -> startAsync(id, write);
                 case REENTRANT -> reentrant(id, write, 2 + random.nextInt(3));
                 case FORCE -> forceReleaseOwnHold(id);
-                case DIAGNOSE -> diagnose();
+                case DIAGNOSE -> diagnose(id);
                 case EXPIRE -> subject.expireUnused();
             }
             Thread.sleep(random.nextInt(4));
@@ -134,8 +134,7 @@ public final class FuzzParticipant {
         long value = readCounter();
         append("ENTER " + label + " " + id + " " + (write ? "W" : "R") + " " + value + " " + System.nanoTime());
         if (sectionRandom.nextInt(4) == 0) {
-            append("DIAGNOSE " + label + " " + id); // monitoring while held must not weaken the hold
-            diagnose();
+            diagnose(id); // monitoring while held must not weaken the hold
         }
         if (write) {
             writeCounter(value + 1);
@@ -204,6 +203,7 @@ public final class FuzzParticipant {
             return;
         }
         inside(id, true);
+        append("FORCE " + label + " " + id);
         subject.forceRelease();
         try {
             hold.get().close();
@@ -212,7 +212,9 @@ public final class FuzzParticipant {
         }
     }
 
-    private void diagnose() {
+    /** Calls the diagnostics, logged because an asynchronous section of this JVM may be running meanwhile. */
+    private void diagnose(long id) {
+        append("DIAGNOSE " + label + " " + id);
         FileLockDiagnostics.activeLocks();
         FileLockDiagnostics.probe(lockFile);
     }

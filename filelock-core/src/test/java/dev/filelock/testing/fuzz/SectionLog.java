@@ -18,8 +18,8 @@ import java.util.Map;
  * anyone, no lost update of the counter, a participant's threads and descriptors bounded.
  *
  * <p>Lines ({@link FuzzParticipant} writes all but the last, the fuzzer the last): {@code ENTER label op W|R value
- * nanos}, {@code EXIT label op W|R value nanos}, {@code DIAGNOSE label op} (diagnostics called inside that section),
- * {@code RES label fds threads nanos}, {@code FAIL label message}, {@code KILLED label}. A killed participant's open
+ * nanos}, {@code EXIT label op W|R value nanos}, {@code DIAGNOSE label op} and {@code FORCE label op} (diagnostics
+ * and a forced release, about to be called), {@code RES label fds threads nanos}, {@code FAIL label message}, {@code KILLED label}. A killed participant's open
  * section ends at its {@code KILLED} line, which the fuzzer appends while the participant is stopped (so after its
  * last line, and while it still holds its locks); as the kill may have come before or after its counter write, the
  * next section may find the counter one higher than the last recorded exit.
@@ -102,8 +102,8 @@ final class SectionLog {
             case "EXIT" -> exit(f[1] + " " + f[2], Long.parseLong(f[4]));
             case "KILLED" -> killed(f[1]);
             case "RES" -> resources(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]));
-            case "DIAGNOSE" -> {
-                // diagnostics inside a section: kept among the recent lines, as evidence when an overlap follows
+            case "DIAGNOSE", "FORCE" -> {
+                // a participant's diagnostics or forced release: kept among the recent lines, as evidence for a failure
             }
             case "FAIL" -> violation("participant " + f[1] + " failed (see its stderr below)");
             default -> violation("unreadable log line");
