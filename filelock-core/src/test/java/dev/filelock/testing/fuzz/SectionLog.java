@@ -12,10 +12,16 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the shared log of a fuzz run as it grows and checks the lock's promise on it: no writer inside together with
  * anyone, no lost update of the counter, a participant's threads and descriptors bounded.
+ *
+ * <p>Overlaps are seen in two ways: by the order of the lines (an enter while another section is open), and by the
+ * clock, which all participants read from the same {@code CLOCK_MONOTONIC} (Java's {@link System#nanoTime()},
+ * Python's {@code time.monotonic_ns()}): a section is entered after acquiring and left before releasing, so with a
+ * working lock no writer enters before the last exit in the log, nor a reader before the last writer's exit.
  *
  * <p>Lines ({@link FuzzParticipant} writes all but the last, the fuzzer the last): {@code ENTER label op W|R value
  * nanos}, {@code EXIT label op W|R value nanos}, {@code DIAGNOSE label op} and {@code FORCE label op} (diagnostics
@@ -47,7 +53,13 @@ final class SectionLog {
     private long sections;
     private long lastEnterNanos = System.nanoTime();
 
+    private @Nullable Exit lastExit;
+    private @Nullable Exit lastWriterExit;
+
     private record Section(String label, boolean write, long value) {}
+
+    /** When (the participants' shared monotonic clock: {@code CLOCK_MONOTONIC}) a section was about to be left. */
+    private record Exit(String key, long nanos) {}
 
     SectionLog(Path file) {
         this.file = file;
@@ -98,8 +110,8 @@ final class SectionLog {
 
     private void check(String[] f) {
         switch (f[0]) {
-            case "ENTER" -> enter(f[1] + " " + f[2], f[3].equals("W"), Long.parseLong(f[4]));
-            case "EXIT" -> exit(f[1] + " " + f[2], Long.parseLong(f[4]));
+            case "ENTER" -> enter(f[1] + " " + f[2], f[3].equals("W"), Long.parseLong(f[4]), Long.parseLong(f[5]));
+            case "EXIT" -> exit(f[1] + " " + f[2], Long.parseLong(f[4]), Long.parseLong(f[5]));
             case "KILLED" -> killed(f[1]);
             case "RES" -> resources(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]));
             case "DIAGNOSE", "FORCE" -> {
@@ -110,13 +122,19 @@ final class SectionLog {
         }
     }
 
-    private void enter(String key, boolean write, long value) {
+    private void enter(String key, boolean write, long value, long nanos) {
         sections++;
         lastEnterNanos = System.nanoTime();
         boolean writerInside = inside.values().stream().anyMatch(Section::write);
         if (write ? !inside.isEmpty() : writerInside) {
             violation("overlap: " + key + (write ? " (writer)" : " (reader)") + " entered while " + inside.keySet()
                     + " inside");
+        }
+        // The log's order can hide an overlap that the clock shows (lines are appended after the clock is read).
+        Exit conflicting = write ? lastExit : lastWriterExit;
+        if (conflicting != null && nanos < conflicting.nanos()) {
+            violation("overlap: " + key + (write ? " (writer)" : " (reader)") + " entered "
+                    + (conflicting.nanos() - nanos) / 1000 + " µs before " + conflicting.key() + " left");
         }
         if (value == counter + 1 && killedWriterMayHaveWritten) {
             counter = value; // the killed writer's increment landed
@@ -127,12 +145,19 @@ final class SectionLog {
         inside.put(key, new Section(key.split(" ")[0], write, value));
     }
 
-    private void exit(String key, long value) {
+    private void exit(String key, long value, long nanos) {
         Section section = inside.remove(key);
         if (section == null) {
             violation("exit without enter: " + key);
-        } else if (section.write()) {
+            return;
+        }
+        if (lastExit == null || nanos > lastExit.nanos()) {
+            lastExit = new Exit(key, nanos);
+        }
+        if (section.write()) {
             counter = value;
+            lastWriterExit = lastWriterExit == null || nanos > lastWriterExit.nanos() ? new Exit(key, nanos)
+                    : lastWriterExit;
         }
     }
 
