@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  * non-waiting and timed acquires, cancelled asynchronous waits, reentrant levels, forced releases and diagnostics,
  * while random participants are killed with SIGKILL.
  *
- * <p>{@code ./mvnw verify} runs each kind for {@value LockFuzzer#DEFAULT_SECONDS} s with a random seed (printed). A long
- * run, here of every kind for ten minutes each, optionally with a given seed:
+ * <p>{@code ./mvnw verify} runs each kind for {@value LockFuzzer#DEFAULT_SECONDS} s with a random seed (printed). A
+ * long run, here of every kind for ten minutes each, optionally with a given seed:
  *
  * <pre>
  * ./mvnw -B -pl filelock-core -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest='LockPromiseFuzzTests' \

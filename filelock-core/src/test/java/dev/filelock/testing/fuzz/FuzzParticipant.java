@@ -78,7 +78,8 @@ public final class FuzzParticipant {
                 args[5], Long.parseLong(args[6]));
         Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> participant.fail(failure));
         try {
-            warmUp(factory.open(args[1], lockFile.resolveSibling("warm-up-" + args[5].replace('#', '-') + ".lock")), lockFile);
+            Path warmUpFile = lockFile.resolveSibling("warm-up-" + args[5].replace('#', '-') + ".lock");
+            warmUp(factory.open(args[1], warmUpFile), lockFile);
             participant.reportResourcesEvery(Duration.ofMillis(500));
             System.out.println("RUNNING");
             System.out.flush();
@@ -107,8 +108,8 @@ public final class FuzzParticipant {
             boolean write = !subject.readWrite() || random.nextBoolean();
             long id = opIds.incrementAndGet();
             switch (op) {
-                case ACQUIRE -> subject.acquire(write, Duration.ofSeconds(-1)).ifPresentOrElse(
-                        hold -> section(hold, id, write), () -> { throw new AssertionError("a wait without timeout timed out"); });
+                case ACQUIRE -> section(subject.acquire(write, Duration.ofSeconds(-1))
+                        .orElseThrow(() -> new AssertionError("a wait without timeout timed out")), id, write);
                 case TRY -> subject.tryAcquire(write).ifPresent(hold -> section(hold, id, write));
                 case TIMED -> subject.acquire(write, Duration.ofMillis(random.nextInt(300)))
                         .ifPresent(hold -> section(hold, id, write));

@@ -24,9 +24,9 @@ import org.jspecify.annotations.Nullable;
  * ({@link SectionLog}) must show no overlap, no lost counter update, no participant failure and no resource growth,
  * and some section must begin within {@link #WEDGE_LIMIT} whenever a participant is alive.
  *
- * <p>The first participant, {@code j1}, is never killed, so that its threads and descriptors are watched over the whole
- * run. After the run's length the fuzzer stops killing and waits (up to the wedge limit) for a section that begins after
- * the last kill, so that even a short run sees whether the lock survives its last kill.
+ * <p>The first participant, {@code j1}, is never killed, so that its threads and descriptors are watched over the
+ * whole run. After the run's length the fuzzer stops killing and waits (up to the wedge limit) for a section that
+ * begins after the last kill, so that even a short run sees whether the lock survives its last kill.
  *
  * <p>System properties: {@code filelock.fuzz.seconds} (the run's length per lock kind, default {@value
  * #DEFAULT_SECONDS}) and {@code filelock.fuzz.seed} (default random). The seed, printed at the start and named in every

@@ -25,10 +25,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Lines ({@link FuzzParticipant} writes all but the last, the fuzzer the last): {@code ENTER label op W|R value
  * nanos}, {@code EXIT label op W|R value nanos}, {@code DIAGNOSE label op} and {@code FORCE label op} (diagnostics
- * and a forced release, about to be called), {@code RES label fds threads nanos}, {@code FAIL label message}, {@code KILLED label}. A killed participant's open
- * section ends at its {@code KILLED} line, which the fuzzer appends while the participant is stopped (so after its
- * last line, and while it still holds its locks); as the kill may have come before or after its counter write, the
- * next section may find the counter one higher than the last recorded exit.
+ * and a forced release, about to be called), {@code RES label fds threads nanos}, {@code FAIL label message} and
+ * {@code KILLED label}. A killed participant's open section ends at its {@code KILLED} line, which the fuzzer appends
+ * while the participant is stopped (so after its last line, and while it still holds its locks); as the kill may have
+ * come before or after its counter write, the next section may find the counter one higher than the last exit.
  */
 final class SectionLog {
 
