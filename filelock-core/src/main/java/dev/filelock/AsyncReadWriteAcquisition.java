@@ -36,15 +36,20 @@ final class AsyncReadWriteAcquisition extends CompletableFuture<LockHold> {
         if (!enter()) {
             return;
         }
+        LockHold hold;
         try {
-            LockHold hold = lock.acquire(owner, mode, deadline);
-            if (!complete(hold)) {
-                hold.close();
-            }
+            hold = lock.acquire(owner, mode, deadline);
         } catch (Throwable failure) {
-            completeExceptionally(failure);
-        } finally {
             leave();
+            completeExceptionally(failure);
+            return;
+        }
+        // Waiting is over before completing: completing runs the caller's stages on this thread, and a cancel that
+        // loses the race runs the remaining stages (stopWaiting among them) on its own thread, which must not
+        // interrupt them.
+        leave();
+        if (!complete(hold)) {
+            hold.close();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.filelock.testing.ChildProcess;
 import dev.filelock.testing.Worker;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import org.junit.jupiter.api.AfterEach;
@@ -520,6 +522,35 @@ abstract class AbstractReadWriteFileLockContractTests {
             hold.close();
             return true;
         }).orElse(false));
+    }
+
+    @Test
+    void aCancelThatLosesTheRaceLeavesTheStagesOfTheGrantedHoldUninterrupted() throws Exception {
+        // Found by LockPromiseFuzzTests: the cancelling thread ran the acquisition's own stop-waiting stage, which
+        // interrupted the pool thread while it was running the caller's stage that holds the lock.
+        ReadWriteFileLock holder = newLock();
+        ReadWriteFileLock asynchronous = newLock();
+        LockHold held = holder.acquireWrite();
+        CompletableFuture<LockHold> pending = asynchronous.acquireWriteAsync(Duration.ofSeconds(-1));
+        AtomicBoolean inStage = new AtomicBoolean();
+        AtomicBoolean cancelTried = new AtomicBoolean();
+        CompletableFuture<Boolean> interruptedInStage = pending.thenApply(hold -> {
+            try (hold) {
+                inStage.set(true);
+                long giveUp = System.nanoTime() + ChildProcess.HANG_GUARD.toNanos();
+                while (!cancelTried.get() && System.nanoTime() < giveUp) {
+                    Thread.onSpinWait(); // not a sleep: an interrupt must stay visible, not be consumed
+                }
+                return Thread.currentThread().isInterrupted();
+            }
+        });
+        held.close();
+        await().atMost(ChildProcess.HANG_GUARD).untilTrue(inStage);
+        assertThat(pending.cancel(true)).isFalse();
+        cancelTried.set(true);
+        assertThat(interruptedInStage.get(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS))
+                .as("the granted hold's stage was interrupted by a cancel that came too late")
+                .isFalse();
     }
 
     @Test

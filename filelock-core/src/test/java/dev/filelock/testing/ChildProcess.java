@@ -163,6 +163,15 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /**
+     * Tells whether the child is still running.
+     *
+     * @return whether it has not exited
+     */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
      * Returns the child's process id.
      *
      * @return the pid
