@@ -18,9 +18,12 @@ final class Posix {
     static final int LOCK_NB = 4;
     static final int LOCK_UN = 8;
 
+    static final int O_RDONLY = 0;
     static final int O_RDWR = 2;
     static final int O_NOFOLLOW;
     static final int O_CLOEXEC;
+    static final int O_NONBLOCK;
+    static final int RLIMIT_NOFILE;
 
     static final int ENOENT = 2;
     static final int EINTR = 4;
@@ -37,6 +40,8 @@ final class Posix {
         if (Platform.isMac()) {
             O_NOFOLLOW = 0x100;
             O_CLOEXEC = 0x1000000;
+            O_NONBLOCK = 0x4;
+            RLIMIT_NOFILE = 8;
             EWOULDBLOCK = 35;
             ELOOP = 62;
             ENOSYS = 78;
@@ -45,6 +50,8 @@ final class Posix {
         } else {
             O_NOFOLLOW = Platform.isARM() ? 0x8000 : 0x20000;
             O_CLOEXEC = 0x80000;
+            O_NONBLOCK = 0x800;
+            RLIMIT_NOFILE = 7;
             EWOULDBLOCK = 11;
             ELOOP = 40;
             ENOSYS = 38;
@@ -59,6 +66,12 @@ final class Posix {
     static native int open(byte[] path, int flags) throws LastErrorException;
 
     static native int close(int fd) throws LastErrorException;
+
+    /** {@code read(2)}; {@code size_t}/{@code ssize_t} as {@code long}, as on every supported (64-bit) platform. */
+    static native long read(int fd, byte[] buffer, long count) throws LastErrorException;
+
+    /** {@code getrlimit(2)}: {@code limits} receives the soft and the hard limit. */
+    static native int getrlimit(int resource, long[] limits) throws LastErrorException;
 
     static native int flock(int fd, int operation) throws LastErrorException;
 

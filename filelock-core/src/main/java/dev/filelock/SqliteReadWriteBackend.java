@@ -41,8 +41,8 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
     }
 
     /** An open connection with its prepared statements. */
-    private record Session(Connection connection, PreparedStatement beginExclusive, PreparedStatement beginShared,
-            PreparedStatement selectSchema, PreparedStatement rollback) {
+    private record Session(Connection connection, LockFileReads.SqliteFile file, PreparedStatement beginExclusive,
+            PreparedStatement beginShared, PreparedStatement selectSchema, PreparedStatement rollback) {
     }
 
     @Override
@@ -110,7 +110,16 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
         readOnly = Files.exists(canonicalPath) && !Files.isWritable(canonicalPath);
         config.setReadOnly(readOnly);
         loadNativeLibrary();
-        Connection connection = config.createConnection("jdbc:sqlite:" + canonicalPath);
+        // This JVM's reads of lock files must never open (and close) the file SQLite holds POSIX locks on.
+        LockFileReads.SqliteFile file = LockFileReads.openingSqliteFile();
+        Connection connection;
+        try {
+            connection = config.createConnection("jdbc:sqlite:" + canonicalPath);
+        } catch (SQLException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+        file.opened(canonicalPath);
         OPEN_CONNECTIONS.incrementAndGet();
         try {
             try (Statement statement = connection.createStatement()) {
@@ -119,14 +128,14 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
             }
             BusyHandler.setHandler(connection, new PacedBusyHandler());
             requireMemoryJournal(connection);
-            session = new Session(connection,
+            session = new Session(connection, file,
                     connection.prepareStatement("BEGIN EXCLUSIVE TRANSACTION"),
                     connection.prepareStatement("BEGIN TRANSACTION"),
                     connection.prepareStatement("SELECT name FROM sqlite_schema LIMIT 1"),
                     connection.prepareStatement("ROLLBACK"));
             return session;
         } catch (SQLException | RuntimeException e) {
-            closeQuietly(connection);
+            closeQuietly(connection, file);
             throw e;
         }
     }
@@ -155,17 +164,18 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
         Session open = session;
         session = null;
         if (open != null) {
-            closeQuietly(open.connection());
+            closeQuietly(open.connection(), open.file());
         }
     }
 
-    private static void closeQuietly(Connection connection) {
+    private static void closeQuietly(Connection connection, LockFileReads.SqliteFile file) {
         try {
             connection.close();
         } catch (SQLException ignored) {
             // Nothing more to release: SQLite closes the descriptor, and with it the POSIX locks, in any case.
         } finally {
             OPEN_CONNECTIONS.decrementAndGet();
+            file.close();
         }
     }
 
