@@ -22,7 +22,8 @@ import org.sqlite.SQLiteException;
  * <p>SQLite's own busy handler backs off to 100 ms sleeps; this one installs {@code busy_timeout=0} and a busy handler
  * of its own that paces the retries with the caller's {@link BackendWait}. SQLite calls it while keeping the PENDING
  * lock of a waiting writer, so new readers of other processes are held back (writer preference) across processes too.
- * The connection is opened at the first acquisition and kept until {@link #close()} or a failure.
+ * The connection is opened at the first acquisition and kept until {@link #close()}, {@link #closeIdle()} (the table
+ * keeps only a few idle connections open) or a failure.
  */
 final class SqliteReadWriteBackend implements ReadWriteBackend {
 
@@ -99,6 +100,16 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
 
     @Override
     public void close() {
+        closeSession();
+    }
+
+    @Override
+    public boolean keepsIdleResources() {
+        return session != null;
+    }
+
+    @Override
+    public void closeIdle() {
         closeSession();
     }
 

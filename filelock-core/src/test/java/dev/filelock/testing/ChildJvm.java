@@ -45,6 +45,28 @@ public final class ChildJvm {
     }
 
     /**
+     * Starts {@code mainClass} in a new JVM with this JVM's classpath, extra JVM options (such as a fixed {@code -Xmx})
+     * and, when {@code maxOpenFiles} is positive, that open-file limit ({@code ulimit -n}, soft and hard, set by {@code
+     * bash} before it becomes the JVM).
+     *
+     * @param name a short name for failure messages
+     * @param jvmOptions options placed before the main class
+     * @param maxOpenFiles the child's limit of open descriptors, or 0 to inherit this process's
+     * @param mainClass the class whose {@code main} runs
+     * @param args its arguments
+     * @return the running child
+     */
+    public static ChildProcess start(String name, List<String> jvmOptions, int maxOpenFiles, Class<?> mainClass,
+            String... args) {
+        List<String> command = new ArrayList<>();
+        if (maxOpenFiles > 0) {
+            command.addAll(List.of("bash", "-c", "ulimit -n " + maxOpenFiles + " && exec \"$@\"", "bash"));
+        }
+        command.addAll(javaCommand(System.getProperty("java.class.path"), jvmOptions, mainClass, args));
+        return ChildProcess.start(name, new ProcessBuilder(command));
+    }
+
+    /**
      * Starts {@code mainClass} in a new JVM running as {@code nobody:nogroup} with no supplementary groups.
      *
      * @param name a short name for failure messages
