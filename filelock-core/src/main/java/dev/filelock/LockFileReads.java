@@ -32,7 +32,7 @@ final class LockFileReads {
     private static final int S_IFREG = 0100000;
 
     private static final Object MONITOR = new Object();
-    /** Files SQLite connections of this JVM have open (two, through hard links, may share one); guarded by {@link #MONITOR}. */
+    /** Files SQLite connections of this JVM have open (hard links may make two share one); guarded by the monitor. */
     private static final Map<Posix.FileIdentity, OpenFile> SQLITE_FILES = new HashMap<>();
     private static int readsInProgress;
     private static int opensInProgress;

@@ -114,6 +114,8 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
     }
 
     private Session open() throws SQLException {
+        // SQLite reports only "cannot open" for a name the kernel refuses: say why before trying.
+        OpenLimits.refuseTooLongName(path, canonicalPath);
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(0);
         // SQLite silently opens a file it may not write read-only, and then BEGIN EXCLUSIVE takes only a shared POSIX
@@ -200,7 +202,9 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
         if (code == SQLiteErrorCode.SQLITE_NOTADB.code) {
             reason = "it is not an SQLite database";
         } else if (code == SQLiteErrorCode.SQLITE_CANTOPEN.code) {
-            reason = "it cannot be opened or created (check that the directory is writable)";
+            // SQLite does not say why (too-long names were refused before opening): name the descriptor limit if hit.
+            reason = OpenLimits.descriptorsExhausted()
+                    .orElse("it cannot be opened or created (check that the directory is writable)");
         } else if (code == SQLiteErrorCode.SQLITE_READONLY.code) {
             reason = "it is read-only";
         } else {
