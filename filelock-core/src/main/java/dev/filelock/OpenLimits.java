@@ -65,14 +65,14 @@ final class OpenLimits {
         } catch (IOException | RuntimeException cannotList) {
             // Listing needs a descriptor too: failing for want of one is the same answer.
             return String.valueOf(cannotList.getMessage()).contains("Too many open files")
-                    ? Optional.of(exhausted(limit, limit))
+                    ? Optional.of(exhausted("every one of them", limit))
                     : Optional.empty();
         }
-        return open >= limit - DESCRIPTOR_SLACK ? Optional.of(exhausted(open, limit)) : Optional.empty();
+        return open >= limit - DESCRIPTOR_SLACK ? Optional.of(exhausted(String.valueOf(open), limit)) : Optional.empty();
     }
 
-    private static String exhausted(long open, long limit) {
-        return "this process has run out of file descriptors (" + open + " open, limit " + limit + ", EMFILE):"
+    private static String exhausted(String open, long limit) {
+        return "this process has run out of file descriptors (limit " + limit + ", " + open + " open, EMFILE):"
                 + " raise the limit (ulimit -n) or close unused files and lock objects";
     }
 
