@@ -36,6 +36,8 @@ final class LockFileReads {
     private static final Map<Posix.FileIdentity, OpenFile> SQLITE_FILES = new HashMap<>();
     private static int readsInProgress;
     private static int opensInProgress;
+    /** Openers waiting for reads to finish; new reads wait behind them, so a stream of reads cannot starve an open. */
+    private static int opensWaiting;
 
     private LockFileReads() {}
 
@@ -67,7 +69,12 @@ final class LockFileReads {
      */
     static SqliteFile openingSqliteFile() {
         synchronized (MONITOR) {
-            awaitUninterruptibly(() -> readsInProgress > 0);
+            opensWaiting++;
+            try {
+                awaitUninterruptibly(() -> readsInProgress > 0);
+            } finally {
+                opensWaiting--;
+            }
             opensInProgress++;
             return new SqliteFile();
         }
@@ -83,7 +90,7 @@ final class LockFileReads {
 
     private static void beginRead(Path path, Posix.FileIdentity examined) throws HeldByThisProcess {
         synchronized (MONITOR) {
-            awaitUninterruptibly(() -> opensInProgress > 0);
+            awaitUninterruptibly(() -> opensInProgress > 0 || opensWaiting > 0);
             if (SQLITE_FILES.containsKey(examined)) {
                 throw new HeldByThisProcess(path);
             }
@@ -241,9 +248,8 @@ final class LockFileReads {
         private void endOpening() {
             if (opening) {
                 opening = false;
-                if (--opensInProgress == 0) {
-                    MONITOR.notifyAll();
-                }
+                opensInProgress--;
+                MONITOR.notifyAll();
             }
         }
     }
