@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A {@link ReadWriteFileLock} object: a view on the JVM-wide {@link ReadWriteEntry} of its path and backend kind. It
  * turns the caller into an owner (per thread, shared, or per asynchronous hold), applies its options to every
- * acquisition, and keeps the entry (and the backend's connection) attached until it is closed or garbage collected.
+ * acquisition, and keeps the entry attached until it is closed or garbage collected (the entry's idle connection is
+ * bounded by the table, not by this object).
  */
 class CoordinatedReadWriteLock implements ReadWriteFileLock {
 

@@ -38,7 +38,6 @@ final class MarkerFiles {
     private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
     private static final Set<OpenOption> CREATE =
             Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-    private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     private static final FileAttribute<?>[] OWNER_ONLY_FILE = {
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
     };
@@ -159,15 +158,7 @@ final class MarkerFiles {
         }
         byte[] content;
         try {
-            content = uninterruptibly(() -> {
-                try (SeekableByteChannel channel = Files.newByteChannel(marker, READ)) {
-                    ByteBuffer buffer = ByteBuffer.allocate(MarkerRecord.MAX_SIZE + 1);
-                    while (buffer.hasRemaining() && channel.read(buffer) > 0) {
-                        // keep reading: a record may arrive in several pieces over NFS
-                    }
-                    return Arrays.copyOf(buffer.array(), buffer.position());
-                }
-            });
+            content = LockFileReads.read(marker, MarkerRecord.MAX_SIZE + 1);
         } catch (NoSuchFileException gone) {
             return Optional.empty();
         }

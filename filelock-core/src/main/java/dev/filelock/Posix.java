@@ -26,6 +26,8 @@ final class Posix {
     static final int O_CREAT;
     static final int O_EXCL;
     static final int O_DIRECTORY;
+    static final int O_NONBLOCK;
+    static final int RLIMIT_NOFILE;
 
     static final int ENOENT = 2;
     static final int EINTR = 4;
@@ -48,6 +50,8 @@ final class Posix {
             O_CREAT = 0x200;
             O_EXCL = 0x800;
             O_DIRECTORY = 0x100000;
+            O_NONBLOCK = 0x4;
+            RLIMIT_NOFILE = 8;
             EWOULDBLOCK = 35;
             ELOOP = 62;
             ENOSYS = 78;
@@ -59,6 +63,8 @@ final class Posix {
             O_CREAT = 0x40;
             O_EXCL = 0x80;
             O_DIRECTORY = Platform.isARM() ? 0x4000 : 0x10000;
+            O_NONBLOCK = 0x800;
+            RLIMIT_NOFILE = 7;
             EWOULDBLOCK = 11;
             ELOOP = 40;
             ENOSYS = 38;
@@ -73,6 +79,12 @@ final class Posix {
     static native int open(byte[] path, int flags) throws LastErrorException;
 
     static native int close(int fd) throws LastErrorException;
+
+    /** {@code read(2)}; {@code size_t}/{@code ssize_t} as {@code long}, as on every supported (64-bit) platform. */
+    static native long read(int fd, byte[] buffer, long count) throws LastErrorException;
+
+    /** {@code getrlimit(2)}: {@code limits} receives the soft and the hard limit. */
+    static native int getrlimit(int resource, long[] limits) throws LastErrorException;
 
     static native int flock(int fd, int operation) throws LastErrorException;
 

@@ -32,6 +32,23 @@ interface ReadWriteBackend {
     /** Frees every resource (connection, descriptors, threads); called once, with nothing held, when the entry goes. */
     void close();
 
+    /**
+     * Tells whether the backend keeps resources open while nothing is held (such as a connection), which {@link
+     * #closeIdle()} would free.
+     *
+     * @return false unless the backend keeps something open between holds
+     */
+    default boolean keepsIdleResources() {
+        return false;
+    }
+
+    /**
+     * Frees what the backend keeps open between holds; the next {@link #acquire} opens it again. Called only with
+     * nothing held and no {@code acquire} running.
+     */
+    default void closeIdle() {
+    }
+
     /** Opens backends; building one must be cheap and must not fail: resources are taken in {@code acquire}. */
     @FunctionalInterface
     interface Factory {

@@ -24,8 +24,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class ReadWriteEntry {
 
+    /** What {@link #parkedAt()} answers for an entry whose backend has nothing parked. */
+    static final long NOT_PARKED = Long.MIN_VALUE;
+
     private final ReentrantLock mutex = new ReentrantLock();
     private final Condition changed = mutex.newCondition();
+    private final ReadWriteTable table;
     private final ReadWriteBackend backend;
 
     private final Map<ReadWriteOwner, ReadWriteLevels> readers = new HashMap<>();
@@ -36,11 +40,18 @@ final class ReadWriteEntry {
     private @Nullable Thread attempter;
     /** Who waits: for diagnostics only. */
     private final List<Thread> waitingThreads = new ArrayList<>(2);
+    /**
+     * Whether the backend keeps idle resources open (counted by the table), since when: set only while nothing is
+     * held and nobody talks to the backend, cleared before anyone does again.
+     */
+    private boolean parked;
+    private long parkedAt;
 
     /** Lock objects attached to this entry; read and written only inside the table's atomic map operations. */
     int users;
 
-    ReadWriteEntry(ReadWriteBackend backend) {
+    ReadWriteEntry(ReadWriteTable table, ReadWriteBackend backend) {
+        this.table = table;
         this.backend = backend;
     }
 
@@ -80,7 +91,7 @@ final class ReadWriteEntry {
                 }
             }
         } finally {
-            mutex.unlock();
+            unlockAndSweep();
         }
     }
 
@@ -149,6 +160,7 @@ final class ReadWriteEntry {
     }
 
     private boolean attemptOsLock(LockMode mode, BackendWait wait) {
+        unpark();
         attempter = Thread.currentThread();
         boolean acquired = false;
         mutex.unlock();
@@ -159,6 +171,8 @@ final class ReadWriteEntry {
             attempter = null;
             if (acquired) {
                 osMode = mode;
+            } else {
+                parkIfIdle();
             }
             changed.signalAll();
         }
@@ -233,7 +247,7 @@ final class ReadWriteEntry {
             releaseLevels(levels, 1);
             return true;
         } finally {
-            mutex.unlock();
+            unlockAndSweep();
         }
     }
 
@@ -251,7 +265,7 @@ final class ReadWriteEntry {
             releaseLevels(levels, 1);
             return true;
         } finally {
-            mutex.unlock();
+            unlockAndSweep();
         }
     }
 
@@ -264,7 +278,7 @@ final class ReadWriteEntry {
                 releaseLevels(levels, force ? Integer.MAX_VALUE : 1);
             }
         } finally {
-            mutex.unlock();
+            unlockAndSweep();
         }
     }
 
@@ -290,7 +304,7 @@ final class ReadWriteEntry {
                 LockSupport.unpark(attempter);
             }
         } finally {
-            mutex.unlock();
+            unlockAndSweep();
         }
     }
 
@@ -331,7 +345,7 @@ final class ReadWriteEntry {
             changed.signalAll();
             return true;
         } finally {
-            mutex.unlock();
+            unlockAndSweep();
         }
     }
 
@@ -370,8 +384,58 @@ final class ReadWriteEntry {
                 backend.release();
             } finally {
                 osMode = null;
+                parkIfIdle();
                 changed.signalAll();
             }
+        }
+    }
+
+    /** Counts the backend's idle resources as parked, while nothing is held and nobody talks to the backend. */
+    private void parkIfIdle() {
+        if (!parked && osMode == null && attempter == null && backend.keepsIdleResources()) {
+            parked = true;
+            parkedAt = System.nanoTime();
+            table.parked();
+        }
+    }
+
+    private void unpark() {
+        if (parked) {
+            parked = false;
+            table.unparked();
+        }
+    }
+
+    /** Unlocks the mutex and lets the table close the longest-parked resources if too many are parked. */
+    private void unlockAndSweep() {
+        mutex.unlock();
+        table.sweepIfOverfull();
+    }
+
+    /** Since when the backend's idle resources are parked ({@link System#nanoTime()}), or {@link #NOT_PARKED}. */
+    long parkedAt() {
+        mutex.lock();
+        try {
+            return parked ? parkedAt : NOT_PARKED;
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /**
+     * Closes the backend's idle resources if they are still the ones parked at that time. Under the mutex, with nothing
+     * held and no attempt running (an attempt unparks first), so a connection that holds a lock, or that another
+     * thread is about to use, is never closed; the next acquire reopens it.
+     */
+    void closeIfStillParked(long since) {
+        mutex.lock();
+        try {
+            if (parked && parkedAt == since && osMode == null && attempter == null) {
+                unpark();
+                backend.closeIdle();
+            }
+        } finally {
+            mutex.unlock();
         }
     }
 
@@ -406,6 +470,12 @@ final class ReadWriteEntry {
     }
 
     void closeBackend() {
-        backend.close();
+        mutex.lock();
+        try {
+            unpark();
+            backend.close();
+        } finally {
+            mutex.unlock();
+        }
     }
 }

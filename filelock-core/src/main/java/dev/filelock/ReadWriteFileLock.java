@@ -20,9 +20,10 @@ import java.util.concurrent.locks.ReadWriteLock;
  * options apply to the {@code acquire} methods).
  *
  * <p>The lock file stays empty and is never deleted; a missing parent directory is created at the first acquisition.
- * The lock object keeps one SQLite connection per path for the whole JVM until it is closed. Never open the lock file
- * with other I/O in the same JVM while it is held: SQLite's POSIX locks belong to the process, and closing any
- * descriptor of the file drops them.
+ * Lock objects on a path share one SQLite connection per JVM, kept open between holds; at most 32 idle connections stay
+ * open in the JVM (the longest-idle are closed and reopened at the next acquisition), so a lock object left unclosed
+ * pins no descriptor. Never open the lock file with other I/O in the same JVM while it is held: SQLite's POSIX locks
+ * belong to the process, and closing any descriptor of the file drops them.
  *
  * <pre>{@code
  * try (ReadWriteFileLock lock = ReadWriteFileLock.of(Path.of("/var/cache/app/index.db"));
@@ -190,7 +191,8 @@ public interface ReadWriteFileLock extends ReadWriteLock, AutoCloseable {
     /**
      * Releases every hold of this object (asynchronous ones included), ends its waits and refuses new acquisitions
      * with {@link IllegalStateException}; the connection is closed once no lock object on the path uses it. Closing
-     * twice does nothing.
+     * twice does nothing. Not needed to bound descriptors (idle connections are bounded JVM-wide), but it frees the
+     * path's bookkeeping at once rather than when the object is garbage-collected.
      */
     @Override
     void close();

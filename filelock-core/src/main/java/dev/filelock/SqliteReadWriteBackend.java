@@ -24,7 +24,8 @@ import org.sqlite.SQLiteOpenMode;
  * <p>SQLite's own busy handler backs off to 100 ms sleeps; this one installs {@code busy_timeout=0} and a busy handler
  * of its own that paces the retries with the caller's {@link BackendWait}. SQLite calls it while keeping the PENDING
  * lock of a waiting writer, so new readers of other processes are held back (writer preference) across processes too.
- * The connection is opened at the first acquisition and kept until {@link #close()} or a failure.
+ * The connection is opened at the first acquisition and kept until {@link #close()}, {@link #closeIdle()} (the table
+ * keeps only a few idle connections open) or a failure.
  */
 final class SqliteReadWriteBackend implements ReadWriteBackend {
 
@@ -43,8 +44,8 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
     }
 
     /** An open connection with its prepared statements. */
-    private record Session(Connection connection, PreparedStatement beginExclusive, PreparedStatement beginShared,
-            PreparedStatement selectSchema, PreparedStatement rollback) {
+    private record Session(Connection connection, LockFileReads.SqliteFile file, PreparedStatement beginExclusive,
+            PreparedStatement beginShared, PreparedStatement selectSchema, PreparedStatement rollback) {
     }
 
     @Override
@@ -104,7 +105,19 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
         closeSession();
     }
 
+    @Override
+    public boolean keepsIdleResources() {
+        return session != null;
+    }
+
+    @Override
+    public void closeIdle() {
+        closeSession();
+    }
+
     private Session open() throws SQLException {
+        // SQLite reports only "cannot open" for a name the kernel refuses: say why before trying.
+        OpenLimits.refuseTooLongName(path, canonicalPath);
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(0);
         // SQLite silently opens a file it may not write read-only, and then BEGIN EXCLUSIVE takes only a shared POSIX
@@ -119,7 +132,16 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
             // Created by the walk: SQLite must never create it, or a directory swapped for a link would make it there.
             config.resetOpenMode(SQLiteOpenMode.CREATE);
         }
-        Connection connection = config.createConnection("jdbc:sqlite:" + canonicalPath);
+        // This JVM's reads of lock files must never open (and close) the file SQLite holds POSIX locks on.
+        LockFileReads.SqliteFile file = LockFileReads.openingSqliteFile();
+        Connection connection;
+        try {
+            connection = config.createConnection("jdbc:sqlite:" + canonicalPath);
+        } catch (SQLException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+        file.opened(canonicalPath);
         OPEN_CONNECTIONS.incrementAndGet();
         try {
             if (confined != null) {
@@ -132,14 +154,14 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
             }
             BusyHandler.setHandler(connection, new PacedBusyHandler());
             requireMemoryJournal(connection);
-            session = new Session(connection,
+            session = new Session(connection, file,
                     connection.prepareStatement("BEGIN EXCLUSIVE TRANSACTION"),
                     connection.prepareStatement("BEGIN TRANSACTION"),
                     connection.prepareStatement("SELECT name FROM sqlite_schema LIMIT 1"),
                     connection.prepareStatement("ROLLBACK"));
             return session;
         } catch (SQLException | RuntimeException e) {
-            closeQuietly(connection);
+            closeQuietly(connection, file);
             throw e;
         }
     }
@@ -168,17 +190,18 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
         Session open = session;
         session = null;
         if (open != null) {
-            closeQuietly(open.connection());
+            closeQuietly(open.connection(), open.file());
         }
     }
 
-    private static void closeQuietly(Connection connection) {
+    private static void closeQuietly(Connection connection, LockFileReads.SqliteFile file) {
         try {
             connection.close();
         } catch (SQLException ignored) {
             // Nothing more to release: SQLite closes the descriptor, and with it the POSIX locks, in any case.
         } finally {
             OPEN_CONNECTIONS.decrementAndGet();
+            file.close();
         }
     }
 
@@ -192,7 +215,9 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
         if (code == SQLiteErrorCode.SQLITE_NOTADB.code) {
             reason = "it is not an SQLite database";
         } else if (code == SQLiteErrorCode.SQLITE_CANTOPEN.code) {
-            reason = "it cannot be opened or created (check that the directory is writable)";
+            // SQLite does not say why (too-long names were refused before opening): name the descriptor limit if hit.
+            reason = OpenLimits.descriptorsExhausted()
+                    .orElse("it cannot be opened or created (check that the directory is writable)");
         } else if (code == SQLiteErrorCode.SQLITE_READONLY.code) {
             reason = "it is read-only";
         } else {

@@ -1,14 +1,11 @@
 package dev.filelock;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
@@ -84,18 +81,16 @@ final class StaleMarkers {
 
     /** The record in the lock file: {@code <pid>\n<hostname>\n}, optionally with a third line (Python 3.29 and later). */
     Optional<Record> read() {
-        ByteBuffer buffer = ByteBuffer.allocate(MAX_RECORD_BYTES + 1);
-        try (SeekableByteChannel channel = Files.newByteChannel(canonicalPath, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            while (buffer.hasRemaining() && channel.read(buffer) > 0) {
-                // read the whole record
-            }
+        byte[] content;
+        try {
+            content = LockFileReads.read(canonicalPath, MAX_RECORD_BYTES + 1);
         } catch (IOException e) {
             return Optional.empty();
         }
-        if (buffer.position() > MAX_RECORD_BYTES) {
+        if (content.length > MAX_RECORD_BYTES) {
             return Optional.empty();
         }
-        String[] lines = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).strip().split("\n", -1);
+        String[] lines = new String(content, StandardCharsets.UTF_8).strip().split("\n", -1);
         if (lines.length < 2 || lines.length > 3) {
             return Optional.empty();
         }

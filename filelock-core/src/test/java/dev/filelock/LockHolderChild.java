@@ -9,7 +9,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A child JVM for diagnostics tests: {@code hold <native|write|read> <path>} takes the lock, prints {@code held} and
+ * A child JVM for diagnostics tests: {@code hold <native|soft|write|read|soft-write> <path>} takes the lock (write
+ * and read: {@link ReadWriteFileLock}; soft-write: {@link SoftReadWriteFileLock}), prints {@code held} and
  * keeps it until its standard input closes or it is killed; {@code try <path>} makes one attempt at the native lock
  * and prints {@code acquired} or {@code busy}.
  */
@@ -29,6 +30,8 @@ final class LockHolderChild {
         LockHold hold = switch (args[1]) {
             case "write" -> ReadWriteFileLock.of(path).acquireWrite(Duration.ofSeconds(30));
             case "read" -> ReadWriteFileLock.of(path).acquireRead(Duration.ofSeconds(30));
+            case "soft" -> SoftFileLock.of(path).acquire(Duration.ofSeconds(30));
+            case "soft-write" -> SoftReadWriteFileLock.of(path).acquireWrite(Duration.ofSeconds(30));
             default -> FileLock.of(path).acquire(Duration.ofSeconds(30));
         };
         System.out.println("held");

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 import dev.filelock.spring.FileLockRegistry;
+import dev.filelock.testing.PythonFilelock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -195,6 +196,34 @@ class FileLocksEndpointWebIntegrationTests {
         DocumentContext document = JsonPath.parse(new String(json));
         List<String> outcomes = document.read("$.availableTags[?(@.tag == 'outcome')].values[*]");
         assertThat(outcomes).contains("acquired");
+    }
+
+    @Test
+    void probingAReadWriteLockThisJvmHoldsForWritingLetsNoOtherProcessIn() throws Exception {
+        Path file = this.registry.resolve("shared/catalog.db");
+        Lock write = this.registry.obtainReadWrite("shared/catalog.db").writeLock();
+        write.lock();
+        try {
+            getBytes("/actuator/filelocks/shared/catalog.db");
+            getBytes("/actuator/filelocks");
+            this.client.get().uri("/actuator/health").exchange();
+
+            // Reading the file's record would have closed a descriptor of it, dropping SQLite's POSIX locks.
+            assertThat(sqliteTry(file)).isEqualTo("busy");
+        }
+        finally {
+            write.unlock();
+        }
+        assertThat(sqliteTry(file)).isEqualTo("acquired");
+    }
+
+    private static String sqliteTry(Path file) {
+        try (dev.filelock.testing.ChildProcess python = PythonFilelock.startStandardLibraryScript("sqlite_rw_lock.py",
+                "try", file.toString(), "write")) {
+            String answer = python.nextLine();
+            assertThat(python.awaitExit()).as(python::describe).isZero();
+            return answer;
+        }
     }
 
     private CompletableFuture<Void> holdInThread(String name, Lock lock) throws InterruptedException {

@@ -1,0 +1,56 @@
+package dev.filelock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.filelock.testing.ChildJvm;
+import dev.filelock.testing.ChildProcess;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A read/write lock file that cannot be opened for want of descriptors or for its name's length says so. */
+class ReadWriteOpenFailureTests {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void aFileNameLongerThanTheFileSystemTakesIsNamedAsTheCause() {
+        Path path = directory.resolve("n".repeat(OpenLimits.NAME_MAX + 1) + ".db");
+        int connections = SqliteReadWriteBackend.OPEN_CONNECTIONS.get();
+        try (ReadWriteFileLock lock = ReadWriteFileLock.of(path)) {
+            assertThatThrownBy(lock::acquireWrite)
+                    .isExactlyInstanceOf(FileLockException.class)
+                    .hasMessageContaining(path.toString())
+                    .hasMessageContaining("file name is too long")
+                    .hasMessageContaining("has " + (OpenLimits.NAME_MAX + 4))
+                    .hasMessageNotContaining("writable");
+        }
+        assertThat(SqliteReadWriteBackend.OPEN_CONNECTIONS).hasValue(connections);
+    }
+
+    @Test
+    void aFileNameOfTheLongestAllowedLengthIsLocked() {
+        Path path = directory.resolve("n".repeat(OpenLimits.NAME_MAX - 3) + ".db");
+        try (ReadWriteFileLock lock = ReadWriteFileLock.of(path); LockHold hold = lock.acquireWrite()) {
+            assertThat(lock.heldMode()).contains(LockMode.WRITE);
+        }
+    }
+
+    @Test
+    void runningOutOfDescriptorsIsNamedAsTheCause() {
+        try (ChildProcess child = ChildJvm.start("descriptor-starved", List.of(), 256, OpenFailureChild.class,
+                directory.toString())) {
+            String outcome = child.nextLine();
+            assertThat(child.awaitExit()).as(child::describe).isZero();
+
+            assertThat(outcome).startsWith("failed: ")
+                    .contains("starved.db")
+                    .contains("run out of file descriptors")
+                    .contains("limit 256")
+                    .doesNotContain("writable");
+        }
+    }
+}
