@@ -151,13 +151,26 @@ class MixedLockKindsTests {
     }
 
     @Test
+    void aFlockDescriptorOpenedOnAFileRenamedOntoThePathMeanwhileIsKeptOpenUntilSqliteClosesIt() throws Exception {
+        Path path = directory.resolve("renamed-onto.lock");
+        try (ReadWriteFileLock readWrite = ReadWriteFileLock.of(path); LockHold write = readWrite.acquireWrite()) {
+            int descriptors = OpenDescriptors.pointingAt(path).size();
+
+            // As if the path named nothing when examined, and SQLite's file was renamed onto it before the open.
+            assertThatThrownBy(() -> LockFileReads.openFlockDescriptor(path, () -> null,
+                    () -> Posix.open(Posix.cString(path), Posix.O_RDWR | Posix.O_CLOEXEC)))
+                    .hasMessageContaining("as a ReadWriteFileLock (SQLite)");
+
+            assertThat(OpenDescriptors.pointingAt(path)).hasSize(descriptors + 1); // deferred, not closed
+            assertThat(pythonTry(path, "write")).isEqualTo("busy");
+        }
+    }
+
+    @Test
     void aSoftLockLifetimeNeverBreaksAFileThisJvmHoldsThroughSqlite() throws Exception {
         Path path = directory.resolve("soft-lifetime.lock");
         try (ReadWriteFileLock readWrite = ReadWriteFileLock.of(path); LockHold write = readWrite.acquireWrite()) {
-            // touch(1) sets the time by path (utimensat); Files.setLastModifiedTime opens the file, dropping the lock.
-            Process touch = new ProcessBuilder("touch", "-m", "-d", "1 hour ago", path.toString()).inheritIO().start();
-            assertThat(touch.waitFor()).isZero();
-            assertThat(Files.getLastModifiedTime(path).toInstant()).isBefore(Instant.now().minus(Duration.ofMinutes(30)));
+            ageByAnHour(path);
             SoftFileLock soft = SoftFileLock.builder(path).lifetime(Duration.ofMinutes(1)).build();
 
             assertThat(soft.tryAcquire()).isEmpty();
@@ -165,5 +178,28 @@ class MixedLockKindsTests {
             assertThat(path).exists();
             assertThat(pythonTry(path, "write")).isEqualTo("busy");
         }
+    }
+
+    @Test
+    void anOldEmptyFileThisJvmHoldsThroughSqliteIsNeverReclaimedAsAnAbandonedSoftMarker() throws Exception {
+        // SQLite's lock file stays 0 bytes: to a soft lock it looks like a marker whose writer died before writing.
+        Path path = directory.resolve("empty-old.lock");
+        try (ReadWriteFileLock readWrite = ReadWriteFileLock.of(path); LockHold write = readWrite.acquireWrite()) {
+            ageByAnHour(path);
+            assertThat(Files.size(path)).isZero();
+
+            assertThat(SoftFileLock.of(path).tryAcquire()).isEmpty();
+            assertThat(SoftFileLock.of(path).tryAcquire()).isEmpty();
+
+            assertThat(path).exists();
+            assertThat(pythonTry(path, "write")).isEqualTo("busy");
+        }
+    }
+
+    /** touch(1) sets the time by path (utimensat); Files.setLastModifiedTime opens the file, dropping SQLite's locks. */
+    private static void ageByAnHour(Path path) throws Exception {
+        Process touch = new ProcessBuilder("touch", "-m", "-d", "1 hour ago", path.toString()).inheritIO().start();
+        assertThat(touch.waitFor()).isZero();
+        assertThat(Files.getLastModifiedTime(path).toInstant()).isBefore(Instant.now().minus(Duration.ofMinutes(30)));
     }
 }
