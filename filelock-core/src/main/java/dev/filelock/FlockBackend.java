@@ -152,7 +152,23 @@ final class FlockBackend implements LockBackend {
     }
 
     private Descriptor open(LockRequest request) {
-        boolean createdHere = false;
+        boolean[] createdHere = {false};
+        // Through the gate that keeps flock descriptors and SQLite connections of this JVM off one file (by identity):
+        // closing this descriptor later would drop SQLite's POSIX locks on it.
+        LockFileReads.FlockDescriptor opened = LockFileReads.openFlockDescriptor(request.path(), this::identityAtPath,
+                () -> openOrCreate(request, createdHere));
+        return new Descriptor(opened, createdHere[0]);
+    }
+
+    private Posix.@Nullable FileIdentity identityAtPath() {
+        try {
+            return Posix.identity(cPath, new byte[StatCalls.BUFFER_SIZE]); // beside tryLock: not this.statBuffer
+        } catch (LastErrorException nothingThereYet) {
+            return null;
+        }
+    }
+
+    private int openOrCreate(LockRequest request, boolean[] createdHere) {
         ConfinedDirectory confined = ConfinedDirectory.containing(canonicalPath);
         while (true) {
             int fd;
@@ -161,26 +177,21 @@ final class FlockBackend implements LockBackend {
                     // Walked on every open: a directory swapped for a link since the last open must not lead out.
                     DirectoryWalk.Opened opened = DirectoryWalk.openOrCreate(confined, canonicalPath, request.path());
                     fd = opened.fd();
-                    createdHere = opened.created();
+                    createdHere[0] = opened.created();
                 } else {
                     fd = Posix.open(cPath, Posix.O_RDWR | Posix.O_NOFOLLOW | Posix.O_CLOEXEC);
                 }
             } catch (LastErrorException e) {
                 if (confined == null && e.getErrorCode() == Posix.ENOENT) {
-                    createdHere = createLockFile(request.path());
+                    createdHere[0] = createLockFile(request.path());
                     continue;
                 }
                 throw openFailure(request.path(), e);
             }
-            try {
-                if (request.options().hasExplicitFileMode()) {
-                    applyMode(fd, request.options().fileMode());
-                }
-                return new Descriptor(fd, Posix.identity(fd), createdHere);
-            } catch (RuntimeException e) {
-                Posix.close(fd);
-                throw e;
+            if (request.options().hasExplicitFileMode()) {
+                applyMode(fd, request.options().fileMode());
             }
+            return fd;
         }
     }
 
@@ -228,13 +239,15 @@ final class FlockBackend implements LockBackend {
     /** A descriptor open on the lock file and the identity of the file it was opened on. */
     private static final class Descriptor implements OsHold {
 
+        final LockFileReads.FlockDescriptor opened;
         final int fd;
         final Posix.FileIdentity identity;
         final boolean createdHere;
 
-        Descriptor(int fd, Posix.FileIdentity identity, boolean createdHere) {
-            this.fd = fd;
-            this.identity = identity;
+        Descriptor(LockFileReads.FlockDescriptor opened, boolean createdHere) {
+            this.opened = opened;
+            this.fd = opened.fd();
+            this.identity = opened.identity();
             this.createdHere = createdHere;
         }
 
@@ -258,7 +271,7 @@ final class FlockBackend implements LockBackend {
 
         void close() {
             try {
-                Posix.close(fd);
+                LockFileReads.closeFlockDescriptor(opened);
             } catch (LastErrorException e) {
                 // EIO from FUSE/bind mounts after the lock is gone: nothing is held any more (Python #512).
             }

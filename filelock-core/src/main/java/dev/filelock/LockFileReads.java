@@ -12,6 +12,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +27,12 @@ import org.jspecify.annotations.Nullable;
  * opened while a read is under way, so this check is exact. As a second signal, covering POSIX locks taken by other
  * code in this JVM, a read is also refused when {@code /proc/locks} lists a POSIX lock of this process on the file
  * (Linux only; that check and the open are not one atomic step).
+ *
+ * <p>The same gate keeps a {@link FileLock}'s {@code flock} descriptors and SQLite connections off one file (by device
+ * and inode, so under any name): a flock descriptor is opened like a read, never on a file SQLite has open, and is
+ * registered until closed ({@link #openFlockDescriptor}); an SQLite connection finding such a descriptor is closed
+ * before its first statement ({@link SqliteFile#opened}). Otherwise closing a flock descriptor (an unlock of a replaced
+ * file, a parked descriptor retired, a kernel waiter giving up) would drop SQLite's locks.
  */
 final class LockFileReads {
 
@@ -34,6 +42,8 @@ final class LockFileReads {
     private static final Object MONITOR = new Object();
     /** Files SQLite connections of this JVM have open (hard links may make two share one); guarded by the monitor. */
     private static final Map<Posix.FileIdentity, OpenFile> SQLITE_FILES = new HashMap<>();
+    /** Files flock descriptors of this JVM have open, with how many; guarded by the monitor. */
+    private static final Map<Posix.FileIdentity, Integer> FLOCK_FILES = new HashMap<>();
     private static int readsInProgress;
     private static int opensInProgress;
     /** Openers waiting for reads to finish; new reads wait behind them, so a stream of reads cannot starve an open. */
@@ -78,6 +88,85 @@ final class LockFileReads {
             opensInProgress++;
             return new SqliteFile();
         }
+    }
+
+    /**
+     * Opens a descriptor for {@code flock} on a lock file, unless an SQLite connection of this JVM has the file open,
+     * and registers it until {@link #closeFlockDescriptor}: SQLite connections are not opened meanwhile, and the file
+     * at the path is examined before it is opened, so a refused lock opens (and closes) nothing.
+     *
+     * @param identityAtPath the identity of what the path names now, or null if nothing is there
+     * @param open opens the descriptor (and may create the file)
+     * @return the open descriptor and the identity of its file
+     * @throws FileLockException if this JVM holds the file as a {@link ReadWriteFileLock}
+     */
+    static FlockDescriptor openFlockDescriptor(Path lockPath, Supplier<Posix.@Nullable FileIdentity> identityAtPath,
+            IntSupplier open) {
+        Posix.FileIdentity examined = identityAtPath.get();
+        synchronized (MONITOR) {
+            awaitUninterruptibly(() -> opensInProgress > 0 || opensWaiting > 0);
+            if (examined != null && SQLITE_FILES.containsKey(examined)) {
+                throw heldAsReadWriteLock(lockPath);
+            }
+            readsInProgress++;
+        }
+        try {
+            int fd = open.getAsInt();
+            Posix.FileIdentity opened;
+            try {
+                opened = Posix.identity(fd);
+            } catch (RuntimeException e) {
+                // fstat of a fresh descriptor fails only with a broken file system; no SQLite file was at the path.
+                Posix.close(fd);
+                throw e;
+            }
+            synchronized (MONITOR) {
+                OpenFile sqliteFile = SQLITE_FILES.get(opened);
+                if (sqliteFile != null) {
+                    // Renamed onto the path since it was examined: closing this descriptor would drop SQLite's locks.
+                    sqliteFile.deferredCloses.add(fd);
+                    throw heldAsReadWriteLock(lockPath);
+                }
+                FLOCK_FILES.merge(opened, 1, Integer::sum);
+            }
+            return new FlockDescriptor(fd, opened);
+        } finally {
+            endRead();
+        }
+    }
+
+    /** Closes a descriptor {@link #openFlockDescriptor} opened; SQLite may open the file once the last is closed. */
+    static void closeFlockDescriptor(FlockDescriptor descriptor) {
+        try {
+            Posix.close(descriptor.fd());
+        } finally {
+            // Only after the close: until then an SQLite connection's locks on the file would be dropped by it.
+            synchronized (MONITOR) {
+                FLOCK_FILES.computeIfPresent(descriptor.identity(), (file, count) -> count == 1 ? null : count - 1);
+            }
+        }
+    }
+
+    /** A descriptor open for {@code flock}, and the file it is open on. */
+    record FlockDescriptor(int fd, Posix.FileIdentity identity) {}
+
+    /** Whether an SQLite connection of this JVM has the file open, so that it must be neither closed nor deleted. */
+    static boolean isOpenThroughSqlite(Posix.FileIdentity file) {
+        synchronized (MONITOR) {
+            return SQLITE_FILES.containsKey(file);
+        }
+    }
+
+    private static FileLockException heldAsReadWriteLock(Path lockPath) {
+        return LockFailures.cannotLock(lockPath, "this JVM holds '" + lockPath + "' as a ReadWriteFileLock (SQLite);"
+                + " a FileLock on the same file would drop its POSIX locks when it closes a descriptor; use one lock"
+                + " kind per file", null);
+    }
+
+    private static FileLockException heldAsFileLock(Path lockPath) {
+        return LockFailures.cannotLock(lockPath, "this JVM holds '" + lockPath + "' as a FileLock (flock); a"
+                + " ReadWriteFileLock (SQLite) on the same file would lose its POSIX locks whenever that FileLock"
+                + " closes a descriptor; use one lock kind per file", null);
     }
 
     private static Posix.FileIdentity regularFileIdentity(Path path) throws IOException {
@@ -209,8 +298,11 @@ final class LockFileReads {
         /**
          * Records the file the connection opened at the canonical path, and lets reads go on (of other files).
          * Nothing is recorded when the path no longer names a file: no read can reach the connection's file then.
+         *
+         * @throws FileLockException if this JVM has the file open for a {@link FileLock}: the caller closes the
+         *     connection, before any statement, so it holds no lock whose loss would matter
          */
-        void opened(Path canonicalPath) {
+        void opened(Path canonicalPath, Path lockPath) {
             Posix.FileIdentity found = null;
             try {
                 found = Posix.identity(Posix.cString(canonicalPath), new byte[StatCalls.BUFFER_SIZE]);
@@ -218,11 +310,14 @@ final class LockFileReads {
                 // unlinked or renamed right after SQLite opened it
             }
             synchronized (MONITOR) {
+                endOpening();
+                if (found != null && FLOCK_FILES.containsKey(found)) {
+                    throw heldAsFileLock(lockPath);
+                }
                 if (found != null && !closed) {
                     identity = found;
                     SQLITE_FILES.computeIfAbsent(found, file -> new OpenFile()).connections++;
                 }
-                endOpening();
             }
         }
 

@@ -23,7 +23,9 @@ import java.util.concurrent.locks.ReadWriteLock;
  * Lock objects on a path share one SQLite connection per JVM, kept open between holds; at most 32 idle connections stay
  * open in the JVM (the longest-idle are closed and reopened at the next acquisition), so a lock object left unclosed
  * pins no descriptor. Never open the lock file with other I/O in the same JVM while it is held: SQLite's POSIX locks
- * belong to the process, and closing any descriptor of the file drops them.
+ * belong to the process, and closing any descriptor of the file drops them. For the same reason a {@link FileLock}
+ * and a {@code ReadWriteFileLock} on one file (under any name) in one JVM refuse each other with a {@link
+ * FileLockException} while the other keeps a descriptor or connection open on it.
  *
  * <pre>{@code
  * try (ReadWriteFileLock lock = ReadWriteFileLock.of(Path.of("/var/cache/app/index.db"));

@@ -141,9 +141,10 @@ final class SqliteReadWriteBackend implements ReadWriteBackend {
             file.close();
             throw e;
         }
-        file.opened(canonicalPath);
         OPEN_CONNECTIONS.incrementAndGet();
         try {
+            // Refused when a FileLock of this JVM has the file open; the connection, closed below, holds no lock yet.
+            file.opened(canonicalPath, path);
             if (confined != null) {
                 // Before the first statement: SQLite holds no lock on the file yet.
                 SqliteConfinement.requireOpened(confined, canonicalPath, path, Objects.requireNonNull(walked));

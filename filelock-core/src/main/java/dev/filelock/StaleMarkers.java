@@ -1,5 +1,6 @@
 package dev.filelock;
 
+import com.sun.jna.LastErrorException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -130,7 +131,8 @@ final class StaleMarkers {
         }
         try {
             BasicFileAttributes current = attributes();
-            if (current != null && sameFile(examined, current) && stillBreakable.getAsBoolean()) {
+            if (current != null && sameFile(examined, current) && !openThroughSqliteHere()
+                    && stillBreakable.getAsBoolean()) {
                 Files.deleteIfExists(canonicalPath);
                 LOG.log(System.Logger.Level.DEBUG, "Broke the lock {0}: {1}", lockPath, why);
                 return true;
@@ -145,6 +147,19 @@ final class StaleMarkers {
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "Could not remove the guard file " + guard, e);
             }
+        }
+    }
+
+    /**
+     * Whether this JVM holds the file as a read/write lock (SQLite): whatever its record or age says, it has a live
+     * holder, and deleting it would let another process create a new file and lock that one too.
+     */
+    private boolean openThroughSqliteHere() {
+        try {
+            byte[] statBuffer = new byte[StatCalls.BUFFER_SIZE];
+            return LockFileReads.isOpenThroughSqlite(Posix.identity(Posix.cString(canonicalPath), statBuffer));
+        } catch (LastErrorException gone) {
+            return false;
         }
     }
 

@@ -146,7 +146,7 @@ class DiagnosticsKeepLocksTests {
         return Files.isRegularFile(path) ? Optional.of(Files.readAllBytes(path)) : Optional.empty();
     }
 
-    private static String pythonTry(Path path, String mode) {
+    static String pythonTry(Path path, String mode) {
         try (ChildProcess python =
                 PythonFilelock.startStandardLibraryScript("sqlite_rw_lock.py", "try", path.toString(), mode)) {
             String answer = python.nextLine();
