@@ -1,14 +1,14 @@
 package dev.filelock;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
@@ -19,10 +19,22 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a soft lock file that someone else created and decides whether it may be broken: only when its holder is
- * provably gone (same host, and the pid is dead or now belongs to a process started after the file was written), or
- * when it is older than the configured lifetime. A live holder's lock is never broken.
+ * provably gone (same host, and the pid is dead or now belongs to another process: a different start token, or a
+ * start after the file was written), when it is unreadable as a record and nobody on this host has it open, or when it
+ * is older than the configured lifetime. A live holder's lock is never broken.
+ *
+ * <p>Apart from the lifetime, a file modified within {@link #FRESHNESS} is never broken, whatever its record says:
+ * Java holders refresh their file's modification time every {@link MarkerRefresher#INTERVAL}, which protects them from
+ * peers that cannot see their pid (another PID namespace with the same host name), and it covers the moment between
+ * a peer creating the file and writing its record.
  */
 final class StaleMarkers {
+
+    /**
+     * A lock file modified more recently than this is never broken (except by a lifetime): four missed heartbeats of a
+     * Java holder, and twice Python's 2 s grace for a record not yet written ({@code _MALFORMED_LOCK_AGE_THRESHOLD}).
+     */
+    static final Duration FRESHNESS = Duration.ofSeconds(4);
 
     private static final int MAX_RECORD_BYTES = 1024;
     /** File times and process start times come from different clocks; this much disagreement is tolerated. */
@@ -51,21 +63,59 @@ final class StaleMarkers {
         if (attributes.isDirectory()) {
             throw LockFailures.cannotLock(lockPath, "it is a directory", null);
         }
+        if (!attributes.isRegularFile()) {
+            // Never opened (a FIFO would block) and never deleted: it is the user's, and no lock ever creates one.
+            throw LockFailures.cannotLock(lockPath, "it is not a regular file (a FIFO, socket or device)", null);
+        }
         if (attributes.lastModifiedTime().toMillis() != 0 && !ownerWritable()) {
             throw LockFailures.cannotLock(lockPath, "the existing lock file is read-only", null);
         }
     }
 
-    /** Breaks the lock when its recorded holder ran on this host and is gone; tells whether it did. */
+    /**
+     * Breaks the lock when its recorded holder ran on this host and is gone, or when the file holds no readable record
+     * and nobody on this host has it open; never while the file is fresh. Tells whether it did.
+     */
     boolean breakIfHolderIsGone() {
         BasicFileAttributes examined = attributes();
+        if (examined == null || !examined.isRegularFile() || isFresh(examined)) {
+            return false;
+        }
         Optional<Record> record = read();
-        if (examined == null || record.isEmpty() || !isBreakable(record.get(), examined)) {
+        if (record.isEmpty()) {
+            return breakIfAbandonedUnreadable(examined);
+        }
+        if (!isBreakable(record.get(), examined)) {
             return false;
         }
         long pid = record.get().pid();
         return breakLock(examined, () -> read().filter(again -> again.pid() == pid).isPresent(),
                 "its holder, pid " + pid + ", is no longer running");
+    }
+
+    /**
+     * An empty or unparsable file past the grace period: a writer killed between creating and writing it, or a
+     * holder that writes no record (Python filelock before 3.22) and keeps the file open while it holds the lock.
+     */
+    private boolean breakIfAbandonedUnreadable(BasicFileAttributes examined) {
+        Object fileKey = examined.fileKey();
+        if (fileKey == null || LocalOpeners.mayHaveOpen(fileKey, ownerUid())) {
+            return false;
+        }
+        return breakLock(examined, () -> read().isEmpty(),
+                "it holds no readable record, is older than " + FRESHNESS.toSeconds() + " s and no process on this host has it open");
+    }
+
+    private static boolean isFresh(BasicFileAttributes examined) {
+        return Instant.now().isBefore(examined.lastModifiedTime().toInstant().plus(FRESHNESS));
+    }
+
+    private int ownerUid() {
+        try {
+            return (Integer) Files.getAttribute(canonicalPath, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | RuntimeException unknown) {
+            return -1;
+        }
     }
 
     /**
@@ -79,38 +129,56 @@ final class StaleMarkers {
     }
 
     private static boolean isBreakable(Record record, BasicFileAttributes examined) {
-        return record.hostname().equals(ThisProcess.HOSTNAME) && isGone(record.pid(), examined.lastModifiedTime().toInstant());
+        return record.hostname().equals(ThisProcess.HOSTNAME)
+                && isGone(record, examined.lastModifiedTime().toInstant());
     }
 
-    /** The record in the lock file: {@code <pid>\n<hostname>\n}, optionally with a third line (Python 3.29 and later). */
+    /**
+     * The record in the lock file, {@code <pid>\n<hostname>\n} with an optional third line, the holder's start token
+     * (Python 3.29 and later), parsed as strictly as Python does; empty when the file is missing, not a regular file
+     * (never opened then), or not such a record.
+     */
     Optional<Record> read() {
-        ByteBuffer buffer = ByteBuffer.allocate(MAX_RECORD_BYTES + 1);
-        try (SeekableByteChannel channel = Files.newByteChannel(canonicalPath, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            while (buffer.hasRemaining() && channel.read(buffer) > 0) {
-                // read the whole record
-            }
-        } catch (IOException e) {
+        return RegularFiles.readAtMost(canonicalPath, MAX_RECORD_BYTES + 1).flatMap(StaleMarkers::parse);
+    }
+
+    static Optional<Record> parse(byte[] content) {
+        if (content.length == 0 || content.length > MAX_RECORD_BYTES) {
             return Optional.empty();
         }
-        if (buffer.position() > MAX_RECORD_BYTES) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(content)).toString();
+        } catch (CharacterCodingException notUtf8) {
             return Optional.empty();
         }
-        String[] lines = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).strip().split("\n", -1);
+        String[] lines = text.strip().split("\\R", -1);
         if (lines.length < 2 || lines.length > 3) {
             return Optional.empty();
         }
         try {
             long pid = Long.parseLong(lines[0].strip());
-            return pid > 0 ? Optional.of(new Record(pid, lines[1].strip())) : Optional.empty();
+            BigInteger startToken = lines.length == 3 ? new BigInteger(lines[2].strip()) : null;
+            return pid >= 1 && pid <= Integer.MAX_VALUE
+                    ? Optional.of(new Record(pid, lines[1], startToken))
+                    : Optional.empty();
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
     }
 
-    private static boolean isGone(long pid, Instant written) {
-        Optional<ProcessHandle> process = ProcessHandle.of(pid);
+    private static boolean isGone(Record record, Instant written) {
+        Optional<ProcessHandle> process = ProcessHandle.of(record.pid());
         if (process.isEmpty()) {
             return true;
+        }
+        BigInteger recordedToken = record.startToken();
+        if (recordedToken != null) {
+            // Python's rule: a live pid whose start token differs is a recycled pid; an unreadable token proves nothing.
+            Optional<BigInteger> current = StartTokens.of(record.pid());
+            if (current.isPresent()) {
+                return !current.get().equals(recordedToken);
+            }
         }
         // The pid is alive, but a process that started after the file was written cannot have written it.
         Optional<Instant> started = process.get().info().startInstant();
@@ -188,8 +256,8 @@ final class StaleMarkers {
         }
     }
 
-    /** A holder as recorded in the file. */
-    record Record(long pid, String hostname) implements SoftFileLock.LockOwner {
+    /** A holder as recorded in the file; the start token only when a third line (Python 3.29 and later) names it. */
+    record Record(long pid, String hostname, @Nullable BigInteger startToken) implements SoftFileLock.LockOwner {
 
         @Override
         public boolean isCurrentProcess() {
