@@ -80,9 +80,12 @@ public interface SoftFileLock extends FileLock {
 
         /**
          * Sets an age after which an existing lock file counts as abandoned and is broken, whether or not its holder
-         * still runs (Python's {@code lifetime}); by default a lock never expires.
+         * still runs (Python's {@code lifetime}); by default a lock never expires. A lock with a lifetime is not
+         * refreshed while held (its age is its expiry), so its holder relies on its pid alone against peers that
+         * break locks of dead holders.
          *
-         * @param lifetime a positive age, or {@code null} for no expiry
+         * @param lifetime a positive age, or {@code null} for no expiry; one longer than 36,500 days counts as 36,500
+         *     days
          * @return this builder
          * @throws IllegalArgumentException if the lifetime is zero or negative
          */
@@ -90,7 +93,7 @@ public interface SoftFileLock extends FileLock {
             if (lifetime != null && (lifetime.isZero() || lifetime.isNegative())) {
                 throw new IllegalArgumentException("lifetime must be positive, got " + lifetime);
             }
-            this.lifetime = lifetime;
+            this.lifetime = lifetime == null ? null : LongestDuration.saturated(lifetime);
             return this;
         }
 
