@@ -10,8 +10,13 @@ import org.jspecify.annotations.Nullable;
  * {@code <pid>\n<hostname>\n}, exactly as Python's {@code filelock.SoftFileLock} writes it; for filesystems where
  * {@code flock} does not work (some NFS and FUSE mounts).
  *
- * <p>A lock left by a process that died on this host is reclaimed, also when its pid was reused since; a live
- * holder's lock is never broken.
+ * <p>A lock left by a process that died on this host is reclaimed, also when its pid was reused since (the start
+ * token Python 3.29 and later records as a third line is checked); so is an empty or unparsable lock file (a holder
+ * killed between creating and writing it) that is older than a few seconds and open in no process on this host. A
+ * live holder's lock is never broken: while held, the file's modification time is refreshed every second by one
+ * shared daemon thread ({@code filelock-soft-heartbeat}), and no file modified within the last 4 seconds is broken
+ * whatever its pid says, which also protects a Java holder in another PID namespace with the same host name. A
+ * FIFO, socket or device at the path fails the acquisition at once with {@link FileLockException} and is left alone.
  */
 public interface SoftFileLock extends FileLock {
 
