@@ -140,11 +140,10 @@ class FileLockAutoConfigurationTests {
     }
 
     @Test
-    void softLocksBreakALiveHoldersLockOlderThanTheConfiguredLifetime() throws IOException {
+    void softLocksBreakAnotherHostsLockOlderThanTheConfiguredLifetime() throws IOException {
         Path lockFile = this.directory.resolve("expired.lock");
-        long liveOlderPid = ProcessHandle.current().parent().orElseThrow().pid();
-        String hostname = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-        Files.writeString(lockFile, liveOlderPid + "\n" + hostname + "\n");
+        // Another host's holder: never provably dead, so only a lifetime can break its lock.
+        Files.writeString(lockFile, "4242\nother-host.example.com\n");
         Files.setLastModifiedTime(lockFile, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
         contextRunner().withPropertyValues("filelock.type=soft", "filelock.soft.lifetime=1m").run((context) -> {
             Lock lock = context.getBean(FileLockRegistry.class).obtain("expired.lock");
@@ -154,11 +153,10 @@ class FileLockAutoConfigurationTests {
     }
 
     @Test
-    void softLocksWithoutALifetimeKeepALiveHoldersLockHoweverOld() throws IOException {
+    void softLocksWithoutALifetimeKeepAnotherHostsLockHoweverOld() throws IOException {
         Path lockFile = this.directory.resolve("kept.lock");
-        long liveOlderPid = ProcessHandle.current().parent().orElseThrow().pid();
-        String hostname = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-        Files.writeString(lockFile, liveOlderPid + "\n" + hostname + "\n");
+        // Another host's holder: never provably dead, so only a lifetime can break its lock.
+        Files.writeString(lockFile, "4242\nother-host.example.com\n");
         Files.setLastModifiedTime(lockFile, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
         contextRunner().withPropertyValues("filelock.type=soft").run((context) -> {
             Lock lock = context.getBean(FileLockRegistry.class).obtain("kept.lock");
