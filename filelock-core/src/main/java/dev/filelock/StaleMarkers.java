@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Apart from the lifetime, a file modified within {@link #FRESHNESS} is never broken, whatever its record says:
  * Java holders refresh their file's modification time every {@link MarkerRefresher#INTERVAL}, which protects them from
  * peers that cannot see their pid (another PID namespace with the same host name), and it covers the moment between
- * a peer creating the file and writing its record.
+ * a peer creating the file and writing its record. (The soft read/write state mutex, never refreshed, judges a
+ * recorded pid at once: see {@link #ofUnrefreshed}.)
  */
 final class StaleMarkers {
 
@@ -45,10 +46,26 @@ final class StaleMarkers {
 
     private final Path lockPath;
     private final Path canonicalPath;
+    /** How recently modified a file with a record must not be, to be broken because its pid is gone. */
+    private final Duration pidBreakGrace;
 
+    /** For soft lock files, whose holders refresh them: none modified within {@link #FRESHNESS} is broken. */
     StaleMarkers(Path lockPath, Path canonicalPath) {
+        this(lockPath, canonicalPath, FRESHNESS);
+    }
+
+    private StaleMarkers(Path lockPath, Path canonicalPath, Duration pidBreakGrace) {
         this.lockPath = lockPath;
         this.canonicalPath = canonicalPath;
+        this.pidBreakGrace = pidBreakGrace;
+    }
+
+    /**
+     * For files held for microseconds and never refreshed (the soft read/write state mutex): a dead holder's file is
+     * broken at once, since age proves nothing there; an unreadable one still only after {@link #FRESHNESS}.
+     */
+    static StaleMarkers ofUnrefreshed(Path lockPath, Path canonicalPath) {
+        return new StaleMarkers(lockPath, canonicalPath, Duration.ZERO);
     }
 
     /** Fails at once for a path that can never become ours, instead of waiting for it to disappear. */
@@ -78,14 +95,14 @@ final class StaleMarkers {
      */
     boolean breakIfHolderIsGone() {
         BasicFileAttributes examined = attributes();
-        if (examined == null || !examined.isRegularFile() || isFresh(examined)) {
+        if (examined == null || !examined.isRegularFile()) {
             return false;
         }
         Optional<Record> record = read();
         if (record.isEmpty()) {
-            return breakIfAbandonedUnreadable(examined);
+            return !isYoungerThan(examined, FRESHNESS) && breakIfAbandonedUnreadable(examined);
         }
-        if (!isBreakable(record.get(), examined)) {
+        if (isYoungerThan(examined, pidBreakGrace) || !isBreakable(record.get(), examined)) {
             return false;
         }
         long pid = record.get().pid();
@@ -106,8 +123,8 @@ final class StaleMarkers {
                 "it holds no readable record, is older than " + FRESHNESS.toSeconds() + " s and no process on this host has it open");
     }
 
-    private static boolean isFresh(BasicFileAttributes examined) {
-        return Instant.now().isBefore(examined.lastModifiedTime().toInstant().plus(FRESHNESS));
+    private static boolean isYoungerThan(BasicFileAttributes examined, Duration age) {
+        return Instant.now().isBefore(examined.lastModifiedTime().toInstant().plus(age));
     }
 
     private int ownerUid() {
@@ -124,7 +141,9 @@ final class StaleMarkers {
      */
     boolean breakIfOlderThan(Duration lifetime) {
         BasicFileAttributes examined = attributes();
-        return examined != null && !Instant.now().isBefore(examined.lastModifiedTime().toInstant().plus(lifetime))
+        // Only lock files: a user's FIFO, socket or directory at the path is refused by the caller, never removed.
+        return examined != null && examined.isRegularFile()
+                && !Instant.now().isBefore(examined.lastModifiedTime().toInstant().plus(lifetime))
                 && breakLock(examined, () -> true, "it is older than its lifetime of " + lifetime);
     }
 

@@ -318,6 +318,25 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
         }
 
         @Test
+        void refusesAFifoOlderThanTheLifetimeInsteadOfExpiringIt() throws Exception {
+            Process mkfifo = new ProcessBuilder("mkfifo", lockPath.toString()).start();
+            assertThat(mkfifo.waitFor(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            // touch(1) sets the times without opening the FIFO (Files.setLastModifiedTime would open it and block).
+            Process backdate = new ProcessBuilder("touch", "-m", "-d", "1 hour ago", lockPath.toString()).start();
+            assertThat(backdate.waitFor(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(backdate.exitValue()).isZero();
+            SoftFileLock lock = SoftFileLock.builder(lockPath).lifetime(Duration.ofMinutes(1)).build();
+
+            assertTimeoutPreemptively(ChildProcess.HANG_GUARD, () -> assertThatThrownBy(() -> lock.acquire(Duration.ofSeconds(30)))
+                    .isInstanceOf(FileLockException.class)
+                    .isNotInstanceOf(FileLockTimeoutException.class)
+                    .hasMessageContaining("not a regular file"));
+
+            assertThat(Files.readAttributes(lockPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther())
+                    .as("the FIFO is still there").isTrue();
+        }
+
+        @Test
         void refusesASocketAtOnceAndLeavesItAlone() throws Exception {
             try (ServerSocketChannel socket = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
                 socket.bind(UnixDomainSocketAddress.of(lockPath));
