@@ -57,7 +57,8 @@ public abstract class FileLockBuilder<B extends FileLockBuilder<B, L>, L extends
      * Sets the longest pause between two attempts at a lock held by another process (default 50 ms, as in Python);
      * waits start far shorter and back off to it, and native locks are usually woken by the kernel at once instead.
      *
-     * @param pollInterval a positive duration
+     * @param pollInterval a positive duration; one longer than 36,500 days (such as {@code
+     *     ChronoUnit.FOREVER.getDuration()}) counts as 36,500 days
      * @return this builder
      * @throws IllegalArgumentException if the interval is zero or negative
      */
@@ -66,7 +67,7 @@ public abstract class FileLockBuilder<B extends FileLockBuilder<B, L>, L extends
         if (pollInterval.isZero() || pollInterval.isNegative()) {
             throw new IllegalArgumentException("pollInterval must be positive, got " + pollInterval);
         }
-        this.pollInterval = pollInterval;
+        this.pollInterval = LongestDuration.saturated(pollInterval);
         return self();
     }
 

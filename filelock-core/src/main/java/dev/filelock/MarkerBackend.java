@@ -21,13 +21,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The soft lock: the lock is the existence of a file created with {@code O_CREAT|O_EXCL} (never through a symbolic
- * link) holding {@code <pid>\n<hostname>\n}, exactly as Python's {@code SoftFileLock}. There is nothing to wait on in
- * the kernel, so waiters poll.
+ * link) holding {@code <pid>\n<hostname>\n}, exactly as Python's {@code SoftFileLock}, whose modification time is
+ * refreshed while held (see {@link MarkerRefresher}). There is nothing to wait on in the kernel, so waiters poll.
  */
 final class MarkerBackend implements LockBackend {
 
     private static final Set<OpenOption> CREATE_NEW = Set.of(
             StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+
+    private static final System.Logger LOG = System.getLogger("dev.filelock");
 
     private final Path canonicalPath;
 
@@ -42,26 +44,47 @@ final class MarkerBackend implements LockBackend {
         if (lifetime != null) {
             new StaleMarkers(lockPath, canonicalPath).breakIfOlderThan(lifetime);
         }
-        while (true) {
-            WritableByteChannel channel;
-            try {
-                ConfinedDirectory confined = ConfinedDirectory.containing(canonicalPath);
-                channel = confined != null
-                        ? DescriptorChannel.createExclusive(confined, canonicalPath, lockPath,
-                                request.options().hasExplicitFileMode() ? request.options().fileMode() : 0666)
-                        : Files.newByteChannel(canonicalPath, CREATE_NEW, creationAttributes(request.options()));
-            } catch (FileAlreadyExistsException held) {
-                StaleMarkers staleMarkers = new StaleMarkers(lockPath, canonicalPath);
-                staleMarkers.refuseUnusable();
-                staleMarkers.breakIfHolderIsGone();
-                return null;
-            } catch (NoSuchFileException parentVanished) {
-                createParent(lockPath);
-                continue;
-            } catch (IOException e) {
-                throw LockFailures.cannotLock(lockPath, "the lock file cannot be created (" + LockFailures.describe(e) + ")", e);
+        WritableByteChannel channel;
+        try {
+            channel = createMarker(request);
+        } catch (FileAlreadyExistsException held) {
+            StaleMarkers staleMarkers = new StaleMarkers(lockPath, canonicalPath);
+            staleMarkers.refuseUnusable();
+            staleMarkers.breakIfHolderIsGone();
+            return null;
+        } catch (NoSuchFileException parentPresentYetNoFile) {
+            // FUSE, NFS and /proc can refuse a create with ENOENT although the directory exists: count it as a failed
+            // attempt, so that the caller's wait backs off and ends at its deadline instead of spinning here.
+            LOG.log(System.Logger.Level.DEBUG, "Creating {0} failed with ENOENT although its directory exists", lockPath);
+            return null;
+        } catch (IOException e) {
+            throw LockFailures.cannotLock(lockPath, "the lock file cannot be created (" + LockFailures.describe(e) + ")", e);
+        }
+        Object fileKey = writeRecord(channel);
+        // With a lifetime, age is the lock's expiry, so it must not be refreshed (as the lifetime's Javadoc promises).
+        MarkerRefresher.Refreshed heartbeat =
+                lifetime == null && fileKey != null ? MarkerRefresher.keepFresh(canonicalPath, fileKey) : null;
+        return new Marker(channel, fileKey, heartbeat);
+    }
+
+    /**
+     * Creates the file exclusively: in a {@link ConfinedDirectory} through the walk (which creates missing directories
+     * itself), elsewhere with NIO, creating the parent directory first if that is missing (once: a racing rmdir loses).
+     */
+    private WritableByteChannel createMarker(LockRequest request) throws IOException {
+        ConfinedDirectory confined = ConfinedDirectory.containing(canonicalPath);
+        if (confined != null) {
+            return DescriptorChannel.createExclusive(confined, canonicalPath, request.path(),
+                    request.options().hasExplicitFileMode() ? request.options().fileMode() : 0666);
+        }
+        try {
+            return Files.newByteChannel(canonicalPath, CREATE_NEW, creationAttributes(request.options()));
+        } catch (NoSuchFileException missing) {
+            if (Files.isDirectory(canonicalPath.getParent())) {
+                throw missing;
             }
-            return new Marker(channel, writeRecord(channel));
+            createParent(request.path());
+            return Files.newByteChannel(canonicalPath, CREATE_NEW, creationAttributes(request.options()));
         }
     }
 
@@ -78,19 +101,24 @@ final class MarkerBackend implements LockBackend {
     @Override
     public void unlock(OsHold hold) {
         Marker marker = (Marker) hold;
-        try {
-            marker.channel.close();
-        } catch (IOException ignored) {
-            // the descriptor is gone either way
+        if (marker.heartbeat != null) {
+            marker.heartbeat.stop();
         }
         try {
-            // Delete only our own file: if our lock was broken (lifetime), the file may be a successor's.
+            // Delete only our own file: if our lock was broken (lifetime), the file may be a successor's. Compared while
+            // our descriptor still pins the inode: once closed, a successor's new file could reuse its number.
             Object current = Files.readAttributes(canonicalPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
             if (marker.fileKey == null || marker.fileKey.equals(current)) {
                 Files.deleteIfExists(canonicalPath);
             }
         } catch (IOException alreadyGone) {
             // broken by someone else: nothing to delete
+        } finally {
+            try {
+                marker.channel.close();
+            } catch (IOException ignored) {
+                // the descriptor is gone either way
+            }
         }
     }
 
@@ -118,7 +146,7 @@ final class MarkerBackend implements LockBackend {
             }
             return Files.readAttributes(canonicalPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
         } catch (IOException e) {
-            // The file exists, so the lock is ours; an empty record only means it can never be reclaimed as stale.
+            // The file exists, so the lock is ours; our open descriptor keeps peers on this host from breaking it.
             return null;
         }
     }
@@ -133,6 +161,7 @@ final class MarkerBackend implements LockBackend {
         }
     }
 
-    /** The file that makes the lock held, kept open for the whole hold as Python does. */
-    private record Marker(WritableByteChannel channel, @Nullable Object fileKey) implements OsHold {}
+    /** The file that makes the lock held, kept open for the whole hold as Python does, and refreshed unless it has a lifetime. */
+    private record Marker(WritableByteChannel channel, @Nullable Object fileKey, MarkerRefresher.@Nullable Refreshed heartbeat)
+            implements OsHold {}
 }

@@ -54,12 +54,12 @@ public abstract class ReadWriteFileLockBuilder<B extends ReadWriteFileLockBuilde
      * 250 ms for soft ones, as in Python); waits start far shorter and back off to it, and waiting threads of one JVM
      * are woken in memory instead.
      *
-     * @param pollInterval a positive duration
+     * @param pollInterval a positive duration; one longer than 36,500 days counts as 36,500 days
      * @return this builder
      * @throws IllegalArgumentException if the interval is zero or negative
      */
     public B pollInterval(Duration pollInterval) {
-        this.pollInterval = positive(pollInterval, "pollInterval");
+        this.pollInterval = LongestDuration.saturated(positive(pollInterval, "pollInterval"));
         return self();
     }
 

@@ -10,8 +10,13 @@ import org.jspecify.annotations.Nullable;
  * {@code <pid>\n<hostname>\n}, exactly as Python's {@code filelock.SoftFileLock} writes it; for filesystems where
  * {@code flock} does not work (some NFS and FUSE mounts).
  *
- * <p>A lock left by a process that died on this host is reclaimed, also when its pid was reused since; a live
- * holder's lock is never broken.
+ * <p>A lock left by a process that died on this host is reclaimed, also when its pid was reused since (the start
+ * token Python 3.29 and later records as a third line is checked); so is an empty or unparsable lock file (a holder
+ * killed between creating and writing it) that is older than a few seconds and open in no process on this host. A
+ * live holder's lock is never broken: while held, the file's modification time is refreshed every second by one
+ * shared daemon thread ({@code filelock-soft-heartbeat}), and no file modified within the last 4 seconds is broken
+ * whatever its pid says, which also protects a Java holder in another PID namespace with the same host name. A
+ * FIFO, socket or device at the path fails the acquisition at once with {@link FileLockException} and is left alone.
  */
 public interface SoftFileLock extends FileLock {
 
@@ -80,9 +85,12 @@ public interface SoftFileLock extends FileLock {
 
         /**
          * Sets an age after which an existing lock file counts as abandoned and is broken, whether or not its holder
-         * still runs (Python's {@code lifetime}); by default a lock never expires.
+         * still runs (Python's {@code lifetime}); by default a lock never expires. A lock with a lifetime is not
+         * refreshed while held (its age is its expiry), so its holder relies on its pid alone against peers that
+         * break locks of dead holders.
          *
-         * @param lifetime a positive age, or {@code null} for no expiry
+         * @param lifetime a positive age, or {@code null} for no expiry; one longer than 36,500 days counts as 36,500
+         *     days
          * @return this builder
          * @throws IllegalArgumentException if the lifetime is zero or negative
          */
@@ -90,7 +98,7 @@ public interface SoftFileLock extends FileLock {
             if (lifetime != null && (lifetime.isZero() || lifetime.isNegative())) {
                 throw new IllegalArgumentException("lifetime must be positive, got " + lifetime);
             }
-            this.lifetime = lifetime;
+            this.lifetime = lifetime == null ? null : LongestDuration.saturated(lifetime);
             return this;
         }
 

@@ -77,12 +77,12 @@ public interface SoftReadWriteFileLock extends ReadWriteFileLock {
         /**
          * Sets how often a held marker's modification time is refreshed (default 30 s, as in Python).
          *
-         * @param heartbeatInterval a positive duration
+         * @param heartbeatInterval a positive duration; one longer than 36,500 days counts as 36,500 days
          * @return this builder
          * @throws IllegalArgumentException if the interval is zero or negative
          */
         public Builder heartbeatInterval(Duration heartbeatInterval) {
-            this.heartbeatInterval = positive(heartbeatInterval, "heartbeatInterval");
+            this.heartbeatInterval = LongestDuration.saturated(positive(heartbeatInterval, "heartbeatInterval"));
             return this;
         }
 
@@ -90,7 +90,8 @@ public interface SoftReadWriteFileLock extends ReadWriteFileLock {
          * Sets how long a marker may go unrefreshed before any process may evict it as the marker of a crashed holder
          * (default three heartbeat intervals, as in Python). Every process sharing the lock should use the same value.
          *
-         * @param staleThreshold a duration longer than the heartbeat interval
+         * @param staleThreshold a duration longer than the heartbeat interval; one longer than 36,500 days counts as
+         *     36,500 days (once checked against the heartbeat interval)
          * @return this builder
          * @throws IllegalArgumentException if the threshold is zero or negative
          */
@@ -115,8 +116,8 @@ public interface SoftReadWriteFileLock extends ReadWriteFileLock {
                 throw new IllegalArgumentException("staleThreshold must exceed heartbeatInterval (" + stale + " <= "
                         + heartbeatInterval + ")");
             }
-            return new SoftCoordinatedReadWriteLock(
-                    path, options(), SoftReadWriteBackend.factory(heartbeatInterval, stale, pollInterval));
+            return new SoftCoordinatedReadWriteLock(path, options(),
+                    SoftReadWriteBackend.factory(heartbeatInterval, LongestDuration.saturated(stale), pollInterval));
         }
     }
 }

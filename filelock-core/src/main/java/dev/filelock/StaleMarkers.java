@@ -2,6 +2,9 @@ package dev.filelock;
 
 import com.sun.jna.LastErrorException;
 import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -17,10 +20,23 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a soft lock file that someone else created and decides whether it may be broken: only when its holder is
- * provably gone (same host, and the pid is dead or now belongs to a process started after the file was written), or
- * when it is older than the configured lifetime. A live holder's lock is never broken.
+ * provably gone (same host, and the pid is dead or now belongs to another process: a different start token, or a
+ * start after the file was written), when it is unreadable as a record and nobody on this host has it open, or when it
+ * is older than the configured lifetime. A live holder's lock is never broken.
+ *
+ * <p>Apart from the lifetime, a file modified within {@link #FRESHNESS} is never broken, whatever its record says:
+ * Java holders refresh their file's modification time every {@link MarkerRefresher#INTERVAL}, which protects them from
+ * peers that cannot see their pid (another PID namespace with the same host name), and it covers the moment between
+ * a peer creating the file and writing its record. (The soft read/write state mutex, never refreshed, judges a
+ * recorded pid at once: see {@link #ofUnrefreshed}.)
  */
 final class StaleMarkers {
+
+    /**
+     * A lock file modified more recently than this is never broken (except by a lifetime): four missed heartbeats of a
+     * Java holder, and twice Python's 2 s grace for a record not yet written ({@code _MALFORMED_LOCK_AGE_THRESHOLD}).
+     */
+    static final Duration FRESHNESS = Duration.ofSeconds(4);
 
     private static final int MAX_RECORD_BYTES = 1024;
     /** File times and process start times come from different clocks; this much disagreement is tolerated. */
@@ -31,10 +47,26 @@ final class StaleMarkers {
 
     private final Path lockPath;
     private final Path canonicalPath;
+    /** How recently modified a file with a record must not be, to be broken because its pid is gone. */
+    private final Duration pidBreakGrace;
 
+    /** For soft lock files, whose holders refresh them: none modified within {@link #FRESHNESS} is broken. */
     StaleMarkers(Path lockPath, Path canonicalPath) {
+        this(lockPath, canonicalPath, FRESHNESS);
+    }
+
+    private StaleMarkers(Path lockPath, Path canonicalPath, Duration pidBreakGrace) {
         this.lockPath = lockPath;
         this.canonicalPath = canonicalPath;
+        this.pidBreakGrace = pidBreakGrace;
+    }
+
+    /**
+     * For files held for microseconds and never refreshed (the soft read/write state mutex): a dead holder's file is
+     * broken at once, since age proves nothing there; an unreadable one still only after {@link #FRESHNESS}.
+     */
+    static StaleMarkers ofUnrefreshed(Path lockPath, Path canonicalPath) {
+        return new StaleMarkers(lockPath, canonicalPath, Duration.ZERO);
     }
 
     /** Fails at once for a path that can never become ours, instead of waiting for it to disappear. */
@@ -49,16 +81,29 @@ final class StaleMarkers {
         if (attributes.isDirectory()) {
             throw LockFailures.cannotLock(lockPath, "it is a directory", null);
         }
+        if (!attributes.isRegularFile()) {
+            // Never opened (a FIFO would block) and never deleted: it is the user's, and no lock ever creates one.
+            throw LockFailures.cannotLock(lockPath, "it is not a regular file (a FIFO, socket or device)", null);
+        }
         if (attributes.lastModifiedTime().toMillis() != 0 && !ownerWritable()) {
             throw LockFailures.cannotLock(lockPath, "the existing lock file is read-only", null);
         }
     }
 
-    /** Breaks the lock when its recorded holder ran on this host and is gone; tells whether it did. */
+    /**
+     * Breaks the lock when its recorded holder ran on this host and is gone, or when the file holds no readable record
+     * and nobody on this host has it open; never while the file is fresh. Tells whether it did.
+     */
     boolean breakIfHolderIsGone() {
         BasicFileAttributes examined = attributes();
+        if (examined == null || !examined.isRegularFile()) {
+            return false;
+        }
         Optional<Record> record = read();
-        if (examined == null || record.isEmpty() || !isBreakable(record.get(), examined)) {
+        if (record.isEmpty()) {
+            return !isYoungerThan(examined, FRESHNESS) && breakIfAbandonedUnreadable(examined);
+        }
+        if (isYoungerThan(examined, pidBreakGrace) || !isBreakable(record.get(), examined)) {
             return false;
         }
         long pid = record.get().pid();
@@ -67,46 +112,98 @@ final class StaleMarkers {
     }
 
     /**
+     * An empty or unparsable file past the grace period: a writer killed between creating and writing it, or a
+     * holder that writes no record (Python filelock before 3.22) and keeps the file open while it holds the lock.
+     */
+    private boolean breakIfAbandonedUnreadable(BasicFileAttributes examined) {
+        Object fileKey = examined.fileKey();
+        if (fileKey == null || LocalOpeners.mayHaveOpen(fileKey, ownerUid())) {
+            return false;
+        }
+        return breakLock(examined, () -> read().isEmpty(),
+                "it holds no readable record, is older than " + FRESHNESS.toSeconds() + " s and no process on this host has it open");
+    }
+
+    private static boolean isYoungerThan(BasicFileAttributes examined, Duration age) {
+        return Instant.now().isBefore(examined.lastModifiedTime().toInstant().plus(age));
+    }
+
+    private int ownerUid() {
+        try {
+            return (Integer) Files.getAttribute(canonicalPath, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | RuntimeException unknown) {
+            return -1;
+        }
+    }
+
+    /**
      * Breaks the lock when the file is at least {@code lifetime} old, whoever holds it (Python's {@code lifetime});
      * tells whether it did.
      */
     boolean breakIfOlderThan(Duration lifetime) {
         BasicFileAttributes examined = attributes();
-        return examined != null && !Instant.now().isBefore(examined.lastModifiedTime().toInstant().plus(lifetime))
+        // Only lock files: a user's FIFO, socket or directory at the path is refused by the caller, never removed.
+        return examined != null && examined.isRegularFile()
+                && !Instant.now().isBefore(examined.lastModifiedTime().toInstant().plus(lifetime))
                 && breakLock(examined, () -> true, "it is older than its lifetime of " + lifetime);
     }
 
     private static boolean isBreakable(Record record, BasicFileAttributes examined) {
-        return record.hostname().equals(ThisProcess.HOSTNAME) && isGone(record.pid(), examined.lastModifiedTime().toInstant());
+        return record.hostname().equals(ThisProcess.HOSTNAME)
+                && isGone(record, examined.lastModifiedTime().toInstant());
     }
 
-    /** The record in the lock file: {@code <pid>\n<hostname>\n}, optionally with a third line (Python 3.29 and later). */
+    /**
+     * The record in the lock file, {@code <pid>\n<hostname>\n} with an optional third line, the holder's start token
+     * (Python 3.29 and later), parsed as strictly as Python does; empty when the file is missing, not a regular file
+     * (never opened then), or not such a record.
+     */
     Optional<Record> read() {
-        byte[] content;
         try {
-            content = LockFileReads.read(canonicalPath, MAX_RECORD_BYTES + 1);
-        } catch (IOException e) {
+            // Through the gate: never opens a file this JVM holds POSIX locks on, nor a FIFO, nor through a link.
+            return parse(LockFileReads.read(canonicalPath, MAX_RECORD_BYTES + 1));
+        } catch (IOException missingUnreadableOrHeldHere) {
             return Optional.empty();
         }
-        if (content.length > MAX_RECORD_BYTES) {
+    }
+
+    static Optional<Record> parse(byte[] content) {
+        if (content.length == 0 || content.length > MAX_RECORD_BYTES) {
             return Optional.empty();
         }
-        String[] lines = new String(content, StandardCharsets.UTF_8).strip().split("\n", -1);
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(content)).toString();
+        } catch (CharacterCodingException notUtf8) {
+            return Optional.empty();
+        }
+        String[] lines = text.strip().split("\\R", -1);
         if (lines.length < 2 || lines.length > 3) {
             return Optional.empty();
         }
         try {
             long pid = Long.parseLong(lines[0].strip());
-            return pid > 0 ? Optional.of(new Record(pid, lines[1].strip())) : Optional.empty();
+            BigInteger startToken = lines.length == 3 ? new BigInteger(lines[2].strip()) : null;
+            return pid >= 1 && pid <= Integer.MAX_VALUE
+                    ? Optional.of(new Record(pid, lines[1], startToken))
+                    : Optional.empty();
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
     }
 
-    private static boolean isGone(long pid, Instant written) {
-        Optional<ProcessHandle> process = ProcessHandle.of(pid);
+    private static boolean isGone(Record record, Instant written) {
+        Optional<ProcessHandle> process = ProcessHandle.of(record.pid());
         if (process.isEmpty()) {
             return true;
+        }
+        BigInteger recordedToken = record.startToken();
+        if (recordedToken != null) {
+            // Python's rule: a live pid whose start token differs is a recycled pid; an unreadable token proves nothing.
+            Optional<BigInteger> current = StartTokens.of(record.pid());
+            if (current.isPresent()) {
+                return !current.get().equals(recordedToken);
+            }
         }
         // The pid is alive, but a process that started after the file was written cannot have written it.
         Optional<Instant> started = process.get().info().startInstant();
@@ -198,8 +295,8 @@ final class StaleMarkers {
         }
     }
 
-    /** A holder as recorded in the file. */
-    record Record(long pid, String hostname) implements SoftFileLock.LockOwner {
+    /** A holder as recorded in the file; the start token only when a third line (Python 3.29 and later) names it. */
+    record Record(long pid, String hostname, @Nullable BigInteger startToken) implements SoftFileLock.LockOwner {
 
         @Override
         public boolean isCurrentProcess() {

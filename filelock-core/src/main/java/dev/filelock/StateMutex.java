@@ -36,7 +36,7 @@ final class StateMutex {
 
     StateMutex(Path statePath, Duration staleThreshold, Duration pollInterval) {
         this.statePath = statePath;
-        this.staleStates = new StaleMarkers(statePath, statePath);
+        this.staleStates = StaleMarkers.ofUnrefreshed(statePath, statePath);
         this.staleThreshold = staleThreshold;
         this.pollInterval = pollInterval;
     }

@@ -2,21 +2,31 @@ package dev.filelock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.filelock.testing.ChildJvm;
 import dev.filelock.testing.ChildProcess;
 import dev.filelock.testing.LockChild;
+import dev.filelock.testing.Prerequisite;
 import dev.filelock.testing.PythonFilelock;
 import dev.filelock.testing.Worker;
 import java.io.IOException;
+import java.math.BigInteger;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
@@ -209,9 +219,25 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
         }
 
         @Test
-        void neverBreaksAnOldLockWithoutARecordAsPython39Writes() throws IOException {
-            // Python filelock 3.9.0's SoftFileLock writes no record: its holder cannot be proven dead, however old.
-            writeRecord("", Instant.now().minus(Duration.ofHours(1)));
+        void reclaimsAnEmptyLockFileLeftByAHolderKilledBeforeItWroteItsRecord() throws IOException {
+            // kill -9 between O_EXCL and the write: nobody has the file open, and it is past the freshness window.
+            writeRecord("", Instant.now().minus(Duration.ofMinutes(1)));
+
+            assertThat(recordWhileHeld(SoftFileLock.of(lockPath)))
+                    .isEqualTo(record(ProcessHandle.current().pid(), kernelHostname()));
+        }
+
+        @Test
+        void reclaimsAnUnparsableLockFileThatNobodyHasOpen() throws IOException {
+            writeRecord("not-a-pid\n", Instant.now().minus(Duration.ofMinutes(1)));
+
+            assertThat(recordWhileHeld(SoftFileLock.of(lockPath)))
+                    .isEqualTo(record(ProcessHandle.current().pid(), kernelHostname()));
+        }
+
+        @Test
+        void keepsAFreshEmptyLockFileWhoseCreatorMayStillBeWritingIt() throws IOException {
+            writeRecord("", Instant.now());
 
             assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(BRIEFLY)).isInstanceOf(FileLockTimeoutException.class);
 
@@ -219,13 +245,16 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
         }
 
         @Test
-        void neverBreaksALivePythonHoldersLockEvenWhenItIsOld() throws IOException {
+        void neverBreaksTheEmptyLockFileOfALivePython39HolderHoweverOld() throws IOException {
+            // Python filelock 3.9.0's SoftFileLock writes no record; its open descriptor is the only sign of life.
             try (ChildProcess python = PythonFilelock.start("hold_lock.py", "SoftFileLock", lockPath.toString())) {
                 python.awaitLine("HELD");
+                assertThat(lockPath).isEmptyFile();
                 Files.setLastModifiedTime(lockPath, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
 
                 assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(BRIEFLY))
                         .isInstanceOf(FileLockTimeoutException.class);
+                assertThat(lockPath).exists().isEmptyFile();
 
                 python.send("release");
                 python.awaitLine("RELEASED");
@@ -233,13 +262,245 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
         }
 
         @Test
-        void neverBreaksAMalformedRecord() throws IOException {
-            writeRecord("not-a-pid\n", Instant.now().minus(Duration.ofHours(1)));
+        void reclaimsTheLockWhenItsLivePidHasAnotherStartTokenThanRecorded() throws Exception {
+            // pid 1 started long before the file was written: only the token tells that it is not the writer.
+            long liveOlderPid = 1;
+            BigInteger otherToken = startToken(liveOlderPid).add(BigInteger.ONE);
+            writeRecord(record(liveOlderPid, kernelHostname()) + otherToken + "\n", Instant.now().minus(Duration.ofSeconds(10)));
+
+            assertThat(recordWhileHeld(SoftFileLock.of(lockPath)))
+                    .isEqualTo(record(ProcessHandle.current().pid(), kernelHostname()));
+        }
+
+        @Test
+        void neverBreaksTheLockOfALivePidWhoseStartTokenMatches() throws Exception {
+            long liveOlderPid = 1;
+            String liveRecord = record(liveOlderPid, kernelHostname()) + startToken(liveOlderPid) + "\n";
+            writeRecord(liveRecord, Instant.now().minus(Duration.ofMinutes(1)));
 
             assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(BRIEFLY)).isInstanceOf(FileLockTimeoutException.class);
 
-            assertThat(lockPath).hasContent("not-a-pid\n");
+            assertThat(lockPath).hasContent(liveRecord);
         }
+
+        @Test
+        void neverBreaksTheSentinelOfPythonsStrictSoftFileLock() throws IOException {
+            String sentinel = "1\nfilelock-strict-v1\0\n0\n";
+            writeRecord(sentinel, Instant.now().minus(Duration.ofHours(1)));
+
+            assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(BRIEFLY)).isInstanceOf(FileLockTimeoutException.class);
+
+            assertThat(lockPath).hasContent(sentinel);
+        }
+    }
+
+    @Nested
+    class NonRegularFiles {
+
+        @Test
+        void refusesAFifoAtOnceAndLeavesItAlone() throws Exception {
+            Process mkfifo = new ProcessBuilder("mkfifo", lockPath.toString()).start();
+            assertThat(mkfifo.waitFor(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(mkfifo.exitValue()).isZero();
+            SoftFileLock lock = SoftFileLock.of(lockPath);
+
+            assertTimeoutPreemptively(ChildProcess.HANG_GUARD, () -> {
+                assertThatThrownBy(() -> lock.acquire(Duration.ofSeconds(30)))
+                        .isInstanceOf(FileLockException.class)
+                        .isNotInstanceOf(FileLockTimeoutException.class)
+                        .hasMessageContaining(lockPath.toString())
+                        .hasMessageContaining("not a regular file");
+                assertThat(lock.owner()).isEmpty();
+            });
+
+            assertThat(Files.readAttributes(lockPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther())
+                    .as("the FIFO is still there").isTrue();
+        }
+
+        @Test
+        void refusesAFifoOlderThanTheLifetimeInsteadOfExpiringIt() throws Exception {
+            Process mkfifo = new ProcessBuilder("mkfifo", lockPath.toString()).start();
+            assertThat(mkfifo.waitFor(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            // touch(1) sets the times without opening the FIFO (Files.setLastModifiedTime would open it and block).
+            Process backdate = new ProcessBuilder("touch", "-m", "-d", "1 hour ago", lockPath.toString()).start();
+            assertThat(backdate.waitFor(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(backdate.exitValue()).isZero();
+            SoftFileLock lock = SoftFileLock.builder(lockPath).lifetime(Duration.ofMinutes(1)).build();
+
+            assertTimeoutPreemptively(ChildProcess.HANG_GUARD, () -> assertThatThrownBy(() -> lock.acquire(Duration.ofSeconds(30)))
+                    .isInstanceOf(FileLockException.class)
+                    .isNotInstanceOf(FileLockTimeoutException.class)
+                    .hasMessageContaining("not a regular file"));
+
+            assertThat(Files.readAttributes(lockPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther())
+                    .as("the FIFO is still there").isTrue();
+        }
+
+        @Test
+        void refusesASocketAtOnceAndLeavesItAlone() throws Exception {
+            try (ServerSocketChannel socket = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                socket.bind(UnixDomainSocketAddress.of(lockPath));
+
+                assertTimeoutPreemptively(ChildProcess.HANG_GUARD, () -> assertThatThrownBy(
+                        () -> SoftFileLock.of(lockPath).acquire(Duration.ofSeconds(30)))
+                        .isInstanceOf(FileLockException.class)
+                        .isNotInstanceOf(FileLockTimeoutException.class)
+                        .hasMessageContaining(lockPath.toString())
+                        .hasMessageContaining("not a regular file"));
+
+                assertThat(Files.readAttributes(lockPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther())
+                        .as("the socket is still there").isTrue();
+            }
+        }
+    }
+
+    @Nested
+    class Heartbeat {
+
+        @Test
+        void refreshesTheLockFileWhileHeld() throws IOException {
+            try (LockHold hold = SoftFileLock.of(lockPath).acquire()) {
+                Instant backdated = Instant.now().minus(Duration.ofHours(1));
+                Files.setLastModifiedTime(lockPath, FileTime.from(backdated));
+
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> Files.getLastModifiedTime(lockPath).toInstant().isAfter(backdated.plus(Duration.ofMinutes(59))));
+            }
+        }
+
+        @Test
+        void neverBreaksARecentlyRefreshedLockWhateverItsPid() throws Exception {
+            // What a holder in another PID namespace looks like from here: a pid that does not run, refreshed lately.
+            String refreshedRecord = record(pidOfAFinishedProcess(), kernelHostname());
+            writeRecord(refreshedRecord, Instant.now());
+
+            assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(BRIEFLY)).isInstanceOf(FileLockTimeoutException.class);
+
+            assertThat(lockPath).hasContent(refreshedRecord);
+        }
+
+        @Test
+        void doesNotRefreshALockWithALifetimeWhoseAgeIsItsExpiry() throws IOException {
+            Path refreshed = dir.resolve("refreshed.lock");
+            try (LockHold withLifetime = SoftFileLock.builder(lockPath).lifetime(Duration.ofDays(1)).build().acquire();
+                    LockHold without = SoftFileLock.of(refreshed).acquire()) {
+                Instant backdated = Instant.now().minus(Duration.ofHours(1));
+                Files.setLastModifiedTime(lockPath, FileTime.from(backdated));
+                Files.setLastModifiedTime(refreshed, FileTime.from(backdated));
+
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> Files.getLastModifiedTime(refreshed).toInstant().isAfter(backdated.plus(Duration.ofMinutes(59))));
+
+                assertThat(Files.getLastModifiedTime(lockPath).toInstant()).isEqualTo(backdated);
+            }
+        }
+
+        @Test
+        void oneThreadRefreshesEveryHoldAndEndsAfterTheLastRelease() throws IOException {
+            List<LockHold> holds = new ArrayList<>();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    holds.add(SoftFileLock.of(dir.resolve("held-" + i + ".lock")).acquire());
+                }
+
+                assertThat(heartbeatThreads()).isEqualTo(1);
+            } finally {
+                holds.forEach(LockHold::close);
+            }
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> heartbeatThreads() == 0);
+        }
+
+        private static long heartbeatThreads() {
+            return Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> thread.getName().equals("filelock-soft-heartbeat"))
+                    .count();
+        }
+
+        @Test
+        void neverBreaksTheLockOfAHolderInAnotherPidNamespace() throws Exception {
+            Prerequisite.require(ChildJvm.runningAsRoot() && Files.isExecutable(Path.of("/usr/bin/unshare")),
+                    "root and unshare(1) (util-linux), to hold a lock from another PID namespace");
+            long hiddenPid = pidFreeInThisNamespace();
+            // The child's pid in its namespace is one that does not run here, as a container's holder looks to us.
+            List<String> inOwnPidNamespace = List.of("unshare", "--pid", "--fork", "--kill-child", "sh", "-c",
+                    "echo " + (hiddenPid - 1) + " > /proc/sys/kernel/ns_last_pid || exit 1; exec 3<&0; "
+                            + "\"$@\" 0<&3 3<&- & wait $!", "sh");
+            try (ChildProcess holder = ChildJvm.startUnder("holder-in-pid-namespace", inOwnPidNamespace, LockChild.class,
+                    "hold", "soft", lockPath.toString())) {
+                holder.awaitLine("HELD");
+                assertThat(Files.readAllLines(lockPath)).as(holder.describe()).first().isEqualTo(Long.toString(hiddenPid));
+                assertThat(ProcessHandle.of(hiddenPid)).isEmpty();
+
+                // Longer than the freshness window: only the holder's heartbeat keeps its lock from being broken.
+                assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(StaleMarkers.FRESHNESS.plusSeconds(2)))
+                        .isInstanceOf(FileLockTimeoutException.class);
+
+                holder.send("release");
+                holder.awaitLine("RELEASED");
+            }
+            try (LockHold hold = SoftFileLock.of(lockPath).acquire(Duration.ofSeconds(10))) {
+                assertThat(lockPath).hasContent(record(ProcessHandle.current().pid(), kernelHostname()));
+            }
+        }
+
+        private static long pidFreeInThisNamespace() throws IOException {
+            long pidMax = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/kernel/pid_max")).get(0).trim());
+            for (long pid = pidMax - 2; pid > pidMax / 2; pid--) {
+                if (!Files.exists(Path.of("/proc", Long.toString(pid))) && !Files.exists(Path.of("/proc", Long.toString(pid - 1)))) {
+                    return pid;
+                }
+            }
+            throw new IllegalStateException("no free pid below " + pidMax);
+        }
+    }
+
+    @Nested
+    class CreateFailures {
+
+        @Test
+        void endsAtItsTimeoutWhenCreateKeepsFailingWithEnoentInAnExistingDirectory() {
+            // /proc/self exists, but nothing can be created in it: FUSE and NFS mounts answer ENOENT like this too.
+            SoftFileLock lock = SoftFileLock.of(Path.of("/proc/self/x.lock"));
+
+            assertTimeoutPreemptively(ChildProcess.HANG_GUARD, () -> {
+                assertThatThrownBy(() -> lock.acquire(Duration.ofMillis(500))).isInstanceOf(FileLockTimeoutException.class);
+                assertThat(lock.tryAcquire()).isEmpty();
+            });
+        }
+    }
+
+    @Nested
+    class Crashes {
+
+        @Test
+        void aHolderKilledAtAnyMomentNeverWedgesTheNextAcquirer() throws Exception {
+            Path counter = dir.resolve("counter");
+            Random random = new Random();
+            for (int round = 0; round < 5; round++) {
+                try (ChildProcess looper = ChildJvm.start("looper-" + round, LockChild.class,
+                        "count", "soft", lockPath.toString(), counter.toString(), "1", "100000000")) {
+                    looper.awaitLine("READY");
+                    looper.send("go");
+                    await().atMost(ChildProcess.HANG_GUARD).until(() -> Files.exists(counter));
+                    Thread.sleep(random.nextInt(200));
+                    looper.kill();
+                }
+
+                // Whatever the kill interrupted (create, write, hold, delete), the lock comes back.
+                try (LockHold hold = SoftFileLock.of(lockPath).acquire(StaleMarkers.FRESHNESS.plusSeconds(10))) {
+                    assertThat(hold.path()).isEqualTo(lockPath);
+                }
+            }
+        }
+    }
+
+    static BigInteger startToken(long pid) throws IOException {
+        // Files.readString may truncate procfs files, which report a size of zero.
+        String bootId = Files.readAllLines(Path.of("/proc/sys/kernel/random/boot_id")).get(0).trim().replace("-", "");
+        String stat = Files.readAllLines(Path.of("/proc/" + pid + "/stat")).get(0);
+        String starttime = stat.substring(stat.lastIndexOf(')') + 1).trim().split(" ")[19];
+        return new BigInteger(bootId, 16).shiftLeft(64).or(new BigInteger(starttime));
     }
 
     @Nested

@@ -67,6 +67,22 @@ public final class ChildJvm {
     }
 
     /**
+     * Starts {@code mainClass} in a new JVM under a wrapper command (such as {@code unshare}), which receives the java
+     * command line as its trailing arguments.
+     *
+     * @param name a short name for failure messages
+     * @param wrapper the wrapper command and its own arguments
+     * @param mainClass the class whose {@code main} runs
+     * @param args its arguments
+     * @return the running child (the wrapper's process)
+     */
+    public static ChildProcess startUnder(String name, List<String> wrapper, Class<?> mainClass, String... args) {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(javaCommand(System.getProperty("java.class.path"), List.of(), mainClass, args));
+        return ChildProcess.start(name, new ProcessBuilder(command));
+    }
+
+    /**
      * Starts {@code mainClass} in a new JVM running as {@code nobody:nogroup} with no supplementary groups.
      *
      * @param name a short name for failure messages

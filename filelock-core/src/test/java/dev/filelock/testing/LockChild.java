@@ -162,6 +162,9 @@ public final class LockChild {
                 Files.deleteIfExists(marker);
                 if (round % 2 == 0) {
                     Files.writeString(deadRecord, deadPid + "\n" + hostname + "\n");
+                    // A holder that died after its last heartbeat: older than the freshness every break waits for.
+                    Files.setLastModifiedTime(deadRecord, java.nio.file.attribute.FileTime.from(
+                            java.time.Instant.now().minus(java.time.Duration.ofMinutes(1))));
                     Files.move(deadRecord, lockPath, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 }
             }

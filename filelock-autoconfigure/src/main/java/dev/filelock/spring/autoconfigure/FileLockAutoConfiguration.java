@@ -104,8 +104,9 @@ public final class FileLockAutoConfiguration {
         int fileMode = properties.fileModeBits();
         Duration pollInterval = properties.checkedPollInterval();
         if (properties.getType() == FileLockProperties.Type.SOFT) {
+            Duration lifetime = properties.getSoft().checkedLifetime();
             return (path) -> {
-                SoftFileLock.Builder builder = SoftFileLock.builder(path).pollInterval(pollInterval);
+                SoftFileLock.Builder builder = SoftFileLock.builder(path).pollInterval(pollInterval).lifetime(lifetime);
                 return ((fileMode >= 0) ? builder.fileMode(fileMode) : builder).build();
             };
         }

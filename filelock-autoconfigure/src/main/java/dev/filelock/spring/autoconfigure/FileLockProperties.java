@@ -67,6 +67,8 @@ public class FileLockProperties {
 
     private final Health health = new Health();
 
+    private final Soft soft = new Soft();
+
     private final Metrics metrics = new Metrics();
 
     /**
@@ -232,6 +234,15 @@ public class FileLockProperties {
     }
 
     /**
+     * Returns the settings of soft locks ({@code filelock.type=soft}).
+     *
+     * @return the soft lock settings
+     */
+    public Soft getSoft() {
+        return this.soft;
+    }
+
+    /**
      * Returns the settings of file lock metrics.
      *
      * @return the metrics settings
@@ -338,6 +349,49 @@ public class FileLockProperties {
          */
         public void setOrder(int order) {
             this.order = order;
+        }
+    }
+
+    /** Settings of soft locks, used when {@code filelock.type=soft}. */
+    public static class Soft {
+
+        /**
+         * Age after which another process breaks a soft exclusive lock even if its holder still runs (Python's
+         * lifetime), for holders that may hang for ever; held locks with a lifetime are not refreshed. Unset means
+         * locks never expire: only the locks of dead holders on this host, or lock files left empty past a few seconds
+         * and open nowhere on this host, are broken. Every process sharing the locks should use the same value.
+         */
+        private @Nullable Duration lifetime;
+
+        /**
+         * Returns the age after which a soft exclusive lock is broken whoever holds it.
+         *
+         * @return the lifetime, or {@code null} for none (the default)
+         */
+        public @Nullable Duration getLifetime() {
+            return this.lifetime;
+        }
+
+        /**
+         * Sets the age after which a soft exclusive lock is broken whoever holds it.
+         *
+         * @param lifetime a positive duration, or {@code null} for none
+         */
+        public void setLifetime(@Nullable Duration lifetime) {
+            this.lifetime = lifetime;
+        }
+
+        /**
+         * Returns the lifetime.
+         *
+         * @throws InvalidConfigurationPropertyValueException if it is zero or negative
+         */
+        @Nullable Duration checkedLifetime() {
+            if (this.lifetime != null && (this.lifetime.isZero() || this.lifetime.isNegative())) {
+                throw new InvalidConfigurationPropertyValueException("filelock.soft.lifetime", this.lifetime,
+                        "must be positive (leave it unset for locks that never expire)");
+            }
+            return this.lifetime;
         }
     }
 

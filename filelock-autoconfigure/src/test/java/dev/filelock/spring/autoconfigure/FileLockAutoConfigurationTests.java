@@ -9,9 +9,12 @@ import dev.filelock.spring.aop.FileLockedAdvisor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,6 +136,41 @@ class FileLockAutoConfigurationTests {
             assertThat(registry.entries()).extracting(FileLockRegistry.Entry::lock)
                 .satisfiesExactly((lock) -> assertThat(lock).isInstanceOf(SoftFileLock.class),
                         (lock) -> assertThat(lock).isInstanceOf(SoftReadWriteFileLock.class));
+        });
+    }
+
+    @Test
+    void softLocksBreakAnotherHostsLockOlderThanTheConfiguredLifetime() throws IOException {
+        Path lockFile = this.directory.resolve("expired.lock");
+        // Another host's holder: never provably dead, so only a lifetime can break its lock.
+        Files.writeString(lockFile, "4242\nother-host.example.com\n");
+        Files.setLastModifiedTime(lockFile, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+        contextRunner().withPropertyValues("filelock.type=soft", "filelock.soft.lifetime=1m").run((context) -> {
+            Lock lock = context.getBean(FileLockRegistry.class).obtain("expired.lock");
+            assertThat(lock.tryLock(10, TimeUnit.SECONDS)).isTrue();
+            lock.unlock();
+        });
+    }
+
+    @Test
+    void softLocksWithoutALifetimeKeepAnotherHostsLockHoweverOld() throws IOException {
+        Path lockFile = this.directory.resolve("kept.lock");
+        // Another host's holder: never provably dead, so only a lifetime can break its lock.
+        Files.writeString(lockFile, "4242\nother-host.example.com\n");
+        Files.setLastModifiedTime(lockFile, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+        contextRunner().withPropertyValues("filelock.type=soft").run((context) -> {
+            Lock lock = context.getBean(FileLockRegistry.class).obtain("kept.lock");
+            assertThat(lock.tryLock(200, TimeUnit.MILLISECONDS)).isFalse();
+        });
+    }
+
+    @Test
+    void refusesASoftLifetimeThatIsNotPositive() {
+        contextRunner().withPropertyValues("filelock.type=soft", "filelock.soft.lifetime=0s").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                .hasMessageContaining("filelock.soft.lifetime")
+                .hasMessageContaining("must be positive");
         });
     }
 
