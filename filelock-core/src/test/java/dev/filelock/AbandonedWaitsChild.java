@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   then GIVEN_BACK_MS ms (descriptors after ms) or NOT_GIVEN_BACK what-remains.
  * </pre>
  */
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+@SuppressWarnings("try")
 public final class AbandonedWaitsChild {
 
     /** The bound on the give-back (it asks for about a second; generous against a loaded machine). */

@@ -39,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Within one JVM, two lock objects on one path must behave like two processes; across processes the tests start
  * real child JVMs ({@link LockChild}) and Python's {@code filelock}.
  */
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+@SuppressWarnings("try")
 abstract class AbstractFileLockContractTests {
 
     private static final Duration FOREVER = Duration.ofSeconds(-1);

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** The contract run against the native {@code flock(2)} lock, plus what only the native lock does. */
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+@SuppressWarnings("try")
 class FileLockTests extends AbstractFileLockContractTests {
 
     @Override

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A file system without flock (ENOSYS, EOPNOTSUPP) makes a native lock fall back to the soft lock. No local file system
  * on a test machine lacks flock, so the flock call is swapped for one that fails as such file systems do.
  */
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+@SuppressWarnings("try")
 class FlockFallbackTests {
 
     private static final Logger LOGGER = Logger.getLogger("dev.filelock");

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * JVM too where its threads and descriptors are counted, so that other tests cannot blur the figures.
  */
 @EnabledOnOs(OS.LINUX) // the signal that interrupts a kernel wait is Linux-only; elsewhere waits keep the old behaviour
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+@SuppressWarnings("try")
 class KernelWaiterResourceTests {
 
     private static final Duration GIVE_BACK_BOUND = Duration.ofSeconds(10);

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Every duration option of every builder accepts {@code ChronoUnit.FOREVER} (saturated to about 100 years) and the
  * locks then work, instead of failing with {@code ArithmeticException} at the first acquisition.
  */
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+@SuppressWarnings("try")
 class LongestDurationTests {
 
     private static final Duration FOREVER = ChronoUnit.FOREVER.getDuration();

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A read/write lock file that cannot be opened for want of descriptors or for its name's length says so. */
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+@SuppressWarnings("try")
 class ReadWriteOpenFailureTests {
 
     @TempDir

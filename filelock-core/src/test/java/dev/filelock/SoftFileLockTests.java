@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** The contract run against the marker-file lock, plus its record, staleness and expiry rules. */
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+@SuppressWarnings("try")
 class SoftFileLockTests extends AbstractFileLockContractTests {
 
     private static final Duration FOREVER = Duration.ofSeconds(-1);

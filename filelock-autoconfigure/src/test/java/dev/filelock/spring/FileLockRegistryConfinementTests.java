@@ -38,6 +38,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * swapped for a symbolic link after the key was resolved (issue 11, item 5): the core walks every segment from the
  * lock directory on every open.
  */
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+@SuppressWarnings("try")
 class FileLockRegistryConfinementTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);

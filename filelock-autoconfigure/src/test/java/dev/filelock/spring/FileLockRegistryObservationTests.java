@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code filelock.acquire} and {@code filelock.held} observations of {@link FileLockRegistry}, as meters. */
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+@SuppressWarnings("try")
 class FileLockRegistryObservationTests {
 
     @TempDir

@@ -39,6 +39,8 @@ import java.util.concurrent.TimeUnit;
  *
  * TYPE is {@code native} ({@link FileLock}) or {@code soft} ({@link SoftFileLock}).
  */
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+@SuppressWarnings("try")
 public final class LockChild {
 
     private LockChild() {

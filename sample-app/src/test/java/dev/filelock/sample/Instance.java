@@ -71,10 +71,11 @@ final class Instance implements AutoCloseable {
         }
     }
 
+    /** Kills the process if it still runs and waits until it is gone, without a checked exception for try-with-resources. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (this.process.isAlive()) {
-            kill();
+            this.process.destroyForcibly().onExit().join();
         }
     }
 }

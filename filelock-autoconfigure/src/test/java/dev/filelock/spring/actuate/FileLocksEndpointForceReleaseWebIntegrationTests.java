@@ -29,6 +29,8 @@ import org.springframework.test.web.servlet.client.RestTestClient;
         properties = { "management.endpoints.web.exposure.include=filelocks",
                 "management.endpoint.filelocks.access=unrestricted" })
 @AutoConfigureRestTestClient
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+@SuppressWarnings("try")
 class FileLocksEndpointForceReleaseWebIntegrationTests {
 
     @TempDir

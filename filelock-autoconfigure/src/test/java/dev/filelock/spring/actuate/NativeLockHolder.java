@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** Child JVM main: holds a native lock on the file given as argument, prints {@code held}, and waits for stdin EOF. */
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+@SuppressWarnings("try")
 public final class NativeLockHolder {
 
     private NativeLockHolder() {

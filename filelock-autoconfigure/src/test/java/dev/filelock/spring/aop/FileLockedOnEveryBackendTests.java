@@ -9,6 +9,7 @@ import dev.filelock.spring.autoconfigure.FileLockJdbcAutoConfiguration;
 import dev.filelock.spring.jdbc.PostgresDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Nested;
@@ -189,8 +190,7 @@ class FileLockedOnEveryBackendTests {
             run((calls, probe) -> {
                 assertThat(calls.flux("values", Flux.just("a", "b")).collectList().toFuture())
                     .succeedsWithin(GENEROUS)
-                    .asList()
-                    .containsExactly("a", "b");
+                    .isEqualTo(List.of("a", "b"));
                 assertThat(probe.isHeld("values")).isFalse();
             });
         }

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+@SuppressWarnings("try")
 class FileLockHealthIndicatorTests {
 
     @TempDir
