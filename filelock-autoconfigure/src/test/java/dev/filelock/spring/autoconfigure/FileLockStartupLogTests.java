@@ -7,6 +7,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -35,6 +39,19 @@ class FileLockStartupLogTests {
                 assertThat(context.getBean(FileLockedAdvisor.class).getOrder()).isEqualTo(7);
                 assertThat(context.getBean(FileLockProperties.class).getAnnotation().getOrder()).isEqualTo(7);
             });
+        assertThat(output.getAll().lines().filter((line) -> line.contains("not eligible for getting processed"))
+            .filter((line) -> line.toLowerCase().contains("filelock"))).isEmpty();
+    }
+
+    @Test
+    void actuatorMetricsAndObservationLogNothingAboutFilelockBeans(CapturedOutput output) {
+        new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(FileLockAutoConfiguration.class,
+                    FileLockHealthContributorAutoConfiguration.class, FileLockMetricsAutoConfiguration.class,
+                    ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
+                    CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+            .withPropertyValues("filelock.directory=" + this.directory)
+            .run((context) -> assertThat(context).hasNotFailed().hasSingleBean(FileLockedAdvisor.class));
         assertThat(output.getAll().lines().filter((line) -> line.contains("not eligible for getting processed"))
             .filter((line) -> line.toLowerCase().contains("filelock"))).isEmpty();
     }
