@@ -1,6 +1,7 @@
 package dev.filelock.spring.aop;
 
 import dev.filelock.LockMode;
+import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.FileLocked.OnTimeout;
 import dev.filelock.spring.LockBackend;
@@ -166,13 +167,22 @@ final class LockedMethods {
     private LockKind kind(FileLocked annotation, String where) {
         LockKind kind = (annotation.mode() == LockMode.READ) ? LockKind.READ
                 : annotation.readWrite() ? LockKind.WRITE : LockKind.EXCLUSIVE;
-        if (!this.backend.get().supports(kind)) {
+        LockBackend backend = this.backend.get();
+        if (!backend.supports(kind)) {
             throw invalid(where, (kind == LockKind.READ ? "mode READ" : "readWrite = true") + " needs a read/write "
-                    + "lock, but the lock backend (" + this.backend.get() + ") has no shared mode "
-                    + "(filelock.type=soft has no read/write locks; other backends refuse them when "
-                    + "filelock.read-mode-fallback=refuse)");
+                    + "lock, but the lock backend (" + backend + ") has no shared mode: " + sharedModeFix(backend));
         }
         return kind;
+    }
+
+    private static String sharedModeFix(LockBackend backend) {
+        if (backend instanceof FileLockRegistry) {
+            return "this FileLockRegistry bean was built without read/write locks; give it a read/write lock factory, "
+                    + "or remove the bean to use the auto-configured registry (both filelock.type values have "
+                    + "read/write locks)";
+        }
+        return "set filelock.read-mode-fallback=exclusive to take the key's exclusive lock instead, or use "
+                + "filelock.backend=file";
     }
 
     private static ReturnStyle returnStyle(Class<?> returnType, FileLocked annotation, String where) {

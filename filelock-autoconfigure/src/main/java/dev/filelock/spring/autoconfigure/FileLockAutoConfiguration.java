@@ -30,6 +30,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -38,6 +39,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.integration.support.locks.LockRegistry;
@@ -133,10 +135,14 @@ public final class FileLockAutoConfiguration {
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
         @ConditionalOnMissingBean
         static FileLockedAdvisor fileLockedAdvisor(ObjectProvider<LockBackend> backend,
-                ObjectProvider<FileLockProperties> properties) {
+                ObjectProvider<FileLockProperties> properties, Environment environment) {
             FileLockedAdvisor advisor = new FileLockedAdvisor(() -> lockBackend(backend, properties.getObject()),
                     () -> properties.getObject().getDefaultTimeout());
-            advisor.setOrder(properties.getObject().getAnnotation().getOrder());
+            // Bound from the Environment: the advisor is created while post-processors are registered, and creating
+            // the properties bean then would leave it unprocessed (BeanPostProcessorChecker's warning).
+            advisor.setOrder(Binder.get(environment)
+                .bind("filelock.annotation.order", Integer.class)
+                .orElse(new FileLockProperties.Annotation().getOrder()));
             return advisor;
         }
     }

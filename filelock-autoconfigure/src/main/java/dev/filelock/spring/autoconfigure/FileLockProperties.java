@@ -2,6 +2,8 @@ package dev.filelock.spring.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -404,6 +406,13 @@ public class FileLockProperties {
         private @Nullable Duration maxHold;
 
         /**
+         * Ant-style patterns of the lock keys that max-hold ignores, matched against the key relative to the lock
+         * directory with '/' separators: '?' one character, '*' within a segment, '**' any segments (e.g. 'leader' or
+         * 'leaders/**'). For locks held for the life of the application, such as LockRegistryLeaderInitiator's.
+         */
+        private List<String> maxHoldExclude = new ArrayList<>();
+
+        /**
          * Returns the longest time a lock may be held before the status turns {@code DOWN}.
          *
          * @return the limit, or {@code null} for none
@@ -419,6 +428,24 @@ public class FileLockProperties {
          */
         public void setMaxHold(@Nullable Duration maxHold) {
             this.maxHold = maxHold;
+        }
+
+        /**
+         * Returns the Ant-style patterns of the lock keys that the maximum hold time ignores.
+         *
+         * @return the patterns, empty by default
+         */
+        public List<String> getMaxHoldExclude() {
+            return this.maxHoldExclude;
+        }
+
+        /**
+         * Sets the Ant-style patterns of the lock keys that the maximum hold time ignores.
+         *
+         * @param maxHoldExclude the patterns, such as {@code leader} or {@code leaders/**}
+         */
+        public void setMaxHoldExclude(List<String> maxHoldExclude) {
+            this.maxHoldExclude = maxHoldExclude;
         }
     }
 

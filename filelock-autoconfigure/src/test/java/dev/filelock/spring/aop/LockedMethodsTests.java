@@ -5,6 +5,7 @@ import dev.filelock.SoftFileLock;
 import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.FileLocked.OnTimeout;
+import dev.filelock.spring.LockKind;
 import dev.filelock.spring.autoconfigure.FileLockAutoConfiguration;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -23,6 +24,7 @@ import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ContextConsumer;
+import org.springframework.integration.support.locks.DefaultLockRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,7 +62,26 @@ class LockedMethodsTests {
             .withBean(FileLockRegistry.class, () -> new FileLockRegistry(this.directory, SoftFileLock::of, null))
             .withBean(Reader.class)
             .run(failsWith("Invalid @FileLocked on " + Reader.class.getName() + ".read()", "mode READ",
-                    "no shared mode"));
+                    "no shared mode: this FileLockRegistry bean was built without read/write locks; give it a "
+                            + "read/write lock factory, or remove the bean"));
+    }
+
+    @Test
+    void acceptsReadModeWithSoftLocks() {
+        contextRunner().withPropertyValues("filelock.type=soft").withBean(Reader.class).run((context) -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(FileLockRegistry.class).supports(LockKind.READ)).isTrue();
+            context.getBean(Reader.class).read();
+        });
+    }
+
+    @Test
+    void refusingReadModeOnARegistryBackendNamesTheFallbackProperty() {
+        contextRunner().withPropertyValues("filelock.backend=locks", "filelock.read-mode-fallback=refuse")
+            .withBean("locks", DefaultLockRegistry.class, DefaultLockRegistry::new)
+            .withBean(Reader.class)
+            .run(failsWith("Invalid @FileLocked on " + Reader.class.getName() + ".read()",
+                    "no shared mode: set filelock.read-mode-fallback=exclusive"));
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.filelock.spring.actuate.metrics.FileLockMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
@@ -96,11 +97,13 @@ class FileLockObservabilityAutoConfigurationTests {
 
     @Test
     void healthIndicatorIsNamedFilelockAndUsesTheMaximumHold() {
-        healthRunner().withPropertyValues("filelock.health.max-hold=5m").run((context) -> {
-            assertThat(context).hasSingleBean(FileLockHealthIndicator.class).hasBean("filelockHealthIndicator");
-            assertThat(context.getBean(FileLockHealthIndicator.class)).hasFieldOrPropertyWithValue("maxHold",
-                    Duration.ofMinutes(5));
-        });
+        healthRunner().withPropertyValues("filelock.health.max-hold=5m", "filelock.health.max-hold-exclude=leader,jobs/**")
+            .run((context) -> {
+                assertThat(context).hasSingleBean(FileLockHealthIndicator.class).hasBean("filelockHealthIndicator");
+                assertThat(context.getBean(FileLockHealthIndicator.class))
+                    .hasFieldOrPropertyWithValue("maxHold", Duration.ofMinutes(5))
+                    .hasFieldOrPropertyWithValue("maxHoldExclude", List.of("leader", "jobs/**"));
+            });
     }
 
     @Test

@@ -21,13 +21,17 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.util.AntPathMatcher;
 
 /**
  * Whether file locks work in the lock directory: {@code UP} when the directory exists (or can be created), is
  * writable, this process can still open files (it is not out of descriptors), and a probe lock ({@value #PROBE_FILE})
  * can be taken and released; {@code DOWN} with the reason (and the {@code error}, when there is one) otherwise.
  * With a maximum hold time set, a lock of this JVM held longer also makes it {@code DOWN}, as a disk below its
- * threshold does for Spring Boot's disk space indicator. Details: {@code directory}, {@code backend}, {@code
+ * threshold does for Spring Boot's disk space indicator, unless its key (its path relative to the lock directory, with
+ * {@code /} separators) matches one of the Ant-style exclusion patterns ({@code leader}, {@code leaders/**}), as a lock
+ * meant to be held for the life of the application (Spring Integration's {@code LockRegistryLeaderInitiator}) must.
+ * Details: {@code directory}, {@code backend}, {@code
  * locksHeld}, {@code longestHold} (and {@code longestHeldLock}), and {@code heldTooLong} when some are.
  */
 public class FileLockHealthIndicator extends AbstractHealthIndicator {
@@ -35,11 +39,15 @@ public class FileLockHealthIndicator extends AbstractHealthIndicator {
     /** The file, in the lock directory, that the probe lock uses; it is left in place as lock files are. */
     public static final String PROBE_FILE = ".filelock-health.lock";
 
+    private static final AntPathMatcher KEY_MATCHER = new AntPathMatcher();
+
     private final Path directory;
 
     private final boolean soft;
 
     private final @Nullable Duration maxHold;
+
+    private final List<String> maxHoldExclude;
 
     private final Clock clock;
 
@@ -51,14 +59,34 @@ public class FileLockHealthIndicator extends AbstractHealthIndicator {
      * @param maxHold the longest a lock may be held before the status is {@code DOWN}, or {@code null} for no limit
      */
     public FileLockHealthIndicator(Path directory, boolean soft, @Nullable Duration maxHold) {
-        this(directory, soft, maxHold, Clock.systemUTC());
+        this(directory, soft, maxHold, List.of());
+    }
+
+    /**
+     * Creates the indicator, with locks that the maximum hold time ignores.
+     *
+     * @param directory the lock directory
+     * @param soft whether the application uses soft (marker file) locks rather than native ({@code flock}) ones
+     * @param maxHold the longest a lock may be held before the status is {@code DOWN}, or {@code null} for no limit
+     * @param maxHoldExclude Ant-style patterns ({@link AntPathMatcher}) of the keys, relative to the directory, that
+     * may be held longer than {@code maxHold}; empty for none
+     */
+    public FileLockHealthIndicator(Path directory, boolean soft, @Nullable Duration maxHold,
+            List<String> maxHoldExclude) {
+        this(directory, soft, maxHold, maxHoldExclude, Clock.systemUTC());
     }
 
     FileLockHealthIndicator(Path directory, boolean soft, @Nullable Duration maxHold, Clock clock) {
+        this(directory, soft, maxHold, List.of(), clock);
+    }
+
+    FileLockHealthIndicator(Path directory, boolean soft, @Nullable Duration maxHold, List<String> maxHoldExclude,
+            Clock clock) {
         super("File lock health check failed");
         this.directory = directory;
         this.soft = soft;
         this.maxHold = maxHold;
+        this.maxHoldExclude = List.copyOf(maxHoldExclude);
         this.clock = clock;
     }
 
@@ -155,7 +183,7 @@ public class FileLockHealthIndicator extends AbstractHealthIndicator {
                 longest = hold;
                 longestPath = lock.path().toString();
             }
-            if (this.maxHold != null && hold.compareTo(this.maxHold) > 0) {
+            if (this.maxHold != null && hold.compareTo(this.maxHold) > 0 && !excludedFromMaxHold(lock.path())) {
                 tooLong.add(lock.path().toString());
             }
         }
@@ -169,6 +197,25 @@ public class FileLockHealthIndicator extends AbstractHealthIndicator {
                 builder.down();
             }
         }
+    }
+
+    /** Matches the key of a lock under the directory against the patterns; locks elsewhere are never excluded. */
+    private boolean excludedFromMaxHold(Path lockPath) {
+        if (this.maxHoldExclude.isEmpty()) {
+            return false;
+        }
+        Path root;
+        try {
+            root = this.directory.toRealPath();
+        }
+        catch (IOException ex) {
+            root = this.directory.toAbsolutePath().normalize();
+        }
+        if (!lockPath.startsWith(root)) {
+            return false;
+        }
+        String key = root.relativize(lockPath).toString().replace(lockPath.getFileSystem().getSeparator(), "/");
+        return this.maxHoldExclude.stream().anyMatch((pattern) -> KEY_MATCHER.match(pattern.trim(), key));
     }
 
     private static Duration longestHold(ActiveLock lock, Instant now) {

@@ -62,6 +62,29 @@ class FileLockHealthIndicatorTests {
     }
 
     @Test
+    void maximumHoldIgnoresExcludedKeysOnly() throws IOException {
+        Files.createDirectories(this.directory.resolve("leaders"));
+        Path leader = this.directory.resolve("leaders/orders");
+        Path job = this.directory.resolve("jobs.lock");
+        Clock anHourLater = Clock.fixed(Instant.now().plus(Duration.ofHours(1)), ZoneOffset.UTC);
+        FileLockHealthIndicator indicator = new FileLockHealthIndicator(this.directory, false, Duration.ofMinutes(10),
+                List.of("leaders/**", "other"), anHourLater);
+        try (LockHold leaderHold = FileLock.of(leader).acquire()) {
+            Health health = indicator.health(true);
+
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsEntry("locksHeld", 1).doesNotContainKey("heldTooLong");
+            try (LockHold jobHold = FileLock.of(job).acquire()) {
+                Health down = indicator.health(true);
+
+                assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+                assertThat(down.getDetails().get("heldTooLong")).asInstanceOf(InstanceOfAssertFactories.LIST)
+                    .containsExactly(job.toRealPath().toString());
+            }
+        }
+    }
+
+    @Test
     void isDownWhileALockIsHeldLongerThanTheMaximumHold() throws IOException {
         Path lockFile = this.directory.resolve("long.lock");
         Clock anHourLater = Clock.fixed(Instant.now().plus(Duration.ofHours(1)), ZoneOffset.UTC);
