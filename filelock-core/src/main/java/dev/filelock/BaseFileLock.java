@@ -52,14 +52,15 @@ abstract class BaseFileLock implements FileLock {
         }
         Object owner = currentOwner();
         boolean acquired;
+        Deadline deadline = Deadline.after(timeout);
         try {
-            acquired = acquireFor(owner, Deadline.after(timeout), options.blocking(), options.cancelCheck(), true);
+            acquired = acquireFor(owner, deadline, options.blocking(), options.cancelCheck(), true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FileLockInterruptedException(path, e);
         }
         if (!acquired) {
-            throw new FileLockTimeoutException(path);
+            throw TimeoutMessage.timeout(path, LockMode.WRITE, deadline, options.blocking());
         }
         return newHold(owner);
     }
@@ -103,7 +104,7 @@ abstract class BaseFileLock implements FileLock {
         BooleanSupplier cancelled = userCheck == null ? future::isDone : () -> future.isDone() || userCheck.getAsBoolean();
         try {
             if (future.isDone() || !acquireFor(owner, deadline, options.blocking(), cancelled, true)) {
-                future.completeExceptionally(new FileLockTimeoutException(path));
+                future.completeExceptionally(TimeoutMessage.timeout(path, LockMode.WRITE, deadline, options.blocking()));
                 return;
             }
         } catch (InterruptedException e) {

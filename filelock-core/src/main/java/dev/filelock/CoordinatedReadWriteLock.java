@@ -210,7 +210,7 @@ class CoordinatedReadWriteLock implements ReadWriteFileLock {
             Thread.currentThread().interrupt();
             throw new FileLockInterruptedException(path, e);
         }
-        throw new FileLockTimeoutException(path);
+        throw TimeoutMessage.timeout(path, mode, deadline, true);
     }
 
     /** Acquires a level, returning false at the deadline; the view methods build on this. */
@@ -307,7 +307,7 @@ class CoordinatedReadWriteLock implements ReadWriteFileLock {
             }
         }
         if (deadline.isExpired()) {
-            return CompletableFuture.failedFuture(new FileLockTimeoutException(path));
+            return CompletableFuture.failedFuture(TimeoutMessage.timeout(path, mode, deadline, true));
         }
         return AsyncReadWriteAcquisition.start(this, owner, mode, deadline);
     }

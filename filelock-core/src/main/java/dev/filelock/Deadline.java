@@ -5,14 +5,16 @@ import java.time.Duration;
 /** When a wait must end: never (a negative timeout), after one attempt (zero), or at a point on the monotonic clock. */
 final class Deadline {
 
-    private static final Deadline FOREVER = new Deadline(Long.MAX_VALUE, true);
+    private static final Deadline FOREVER = new Deadline(Long.MAX_VALUE, true, Duration.ofMillis(-1));
 
     private final long endNanos;
     private final boolean forever;
+    private final Duration timeout;
 
-    private Deadline(long endNanos, boolean forever) {
+    private Deadline(long endNanos, boolean forever, Duration timeout) {
         this.endNanos = endNanos;
         this.forever = forever;
+        this.timeout = timeout;
     }
 
     /** A negative timeout waits forever, zero expires at once (one attempt), a positive one ends that much later. */
@@ -23,11 +25,16 @@ final class Deadline {
         long nanos = saturatedNanos(timeout);
         long now = System.nanoTime();
         long end = now + nanos;
-        return end < now ? FOREVER : new Deadline(end, false);
+        return end < now ? FOREVER : new Deadline(end, false, timeout);
     }
 
     static Deadline forever() {
         return FOREVER;
+    }
+
+    /** The timeout this deadline was made from, for messages; negative when waiting forever. */
+    Duration timeout() {
+        return timeout;
     }
 
     boolean isForever() {

@@ -1,6 +1,7 @@
 package dev.filelock;
 
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown when a lock was not acquired in time: the timeout elapsed, the lock is non-blocking and was busy, or the
@@ -18,5 +19,17 @@ public class FileLockTimeoutException extends FileLockException {
      */
     public FileLockTimeoutException(Path path) {
         super(path, "The file lock '" + path + "' could not be acquired.", null);
+    }
+
+    /**
+     * Creates the exception for the given lock path with a message that says more (how long it waited, the mode, who
+     * holds the lock).
+     *
+     * @param path the lock path
+     * @param message the full message
+     * @param cause the timeout this one explains further, or {@code null}
+     */
+    public FileLockTimeoutException(Path path, String message, @Nullable Throwable cause) {
+        super(path, message, cause);
     }
 }

@@ -164,7 +164,8 @@ abstract class AbstractFileLockContractTests {
                 assertThat(other.tryAcquire()).isEmpty();
                 assertThatThrownBy(() -> other.acquire(Duration.ZERO))
                         .isInstanceOf(FileLockTimeoutException.class)
-                        .hasMessage("The file lock '" + lockPath + "' could not be acquired.");
+                        .hasMessageContaining("The file lock '" + lockPath + "' (WRITE) was not acquired in time: PT0S")
+                        .hasMessageContaining("; held by this JVM (" + Thread.currentThread().getName() + ")");
                 assertThat(other.isLocked()).isFalse();
                 assertThat(holder.isLocked()).isTrue();
             }

@@ -92,9 +92,11 @@ abstract class AbstractReadWriteFileLockContractTests {
             assertThat(other.tryAcquireRead()).isEmpty();
             assertThat(Worker.start("writer", () -> other.acquireWrite(SHORT)).awaitFailure())
                     .isInstanceOf(FileLockTimeoutException.class)
-                    .hasMessage("The file lock '" + lockPath() + "' could not be acquired.");
+                    .hasMessageContaining("The file lock '" + lockPath() + "' (WRITE) was not acquired in time: " + SHORT)
+                    .hasMessageContaining("; held by this JVM");
             assertThat(Worker.start("reader", () -> other.acquireRead(SHORT)).awaitFailure())
-                    .isInstanceOf(FileLockTimeoutException.class);
+                    .isInstanceOf(FileLockTimeoutException.class)
+                    .hasMessageContaining("(READ) was not acquired in time: " + SHORT);
         }
         try (LockHold afterRelease = other.acquireWrite(Duration.ofSeconds(10))) {
             assertThat(other.heldMode()).contains(LockMode.WRITE);

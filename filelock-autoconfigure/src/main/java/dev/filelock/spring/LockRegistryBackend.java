@@ -191,7 +191,7 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
                 lock.lockInterruptibly();
             }
             else if (!lock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw new FileLockTimeoutException(Path.of(registryKey));
+                throw timedOut(registryKey, kind, timeout);
             }
         }
         catch (InterruptedException ex) {
@@ -209,6 +209,13 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
         }
         stop(acquisition, "acquired", null);
         return track(registryKey, kind, lock, Thread.currentThread().getName());
+    }
+
+    /** A store's lock has no kernel-visible holder to name: the message says the key, the mode and the wait. */
+    private FileLockTimeoutException timedOut(String registryKey, LockKind kind, Duration timeout) {
+        String mode = (kind == LockKind.READ) ? "READ, taken as WRITE" : "WRITE";
+        return new FileLockTimeoutException(Path.of(registryKey), "The lock '" + registryKey + "' (" + mode + ") of the '"
+                + this.name + "' lock backend was not acquired in time: " + timeout, null);
     }
 
     @Override

@@ -64,7 +64,7 @@ final class FileLockedInterceptor implements MethodInterceptor {
             if (locked.onTimeout() == OnTimeout.SKIP) {
                 return (locked.returns() == LockedMethod.ReturnStyle.OPTIONAL) ? Optional.empty() : null;
             }
-            throw ex;
+            throw naming(invocation, key, ex);
         }
         Object result;
         try {
@@ -90,10 +90,11 @@ final class FileLockedInterceptor implements MethodInterceptor {
             if (locked.onTimeout() == OnTimeout.SKIP) {
                 return futureFits ? CompletableFuture.completedFuture(null) : null;
             }
+            FileLockTimeoutException named = naming(invocation, key, ex);
             if (futureFits) {
-                return CompletableFuture.failedFuture(ex);
+                return CompletableFuture.failedFuture(named);
             }
-            throw ex;
+            throw named;
         }
         Object result;
         try {
@@ -168,6 +169,16 @@ final class FileLockedInterceptor implements MethodInterceptor {
             }
             throw new IllegalStateException("Could not acquire the lock '" + key + "'", cause);
         }
+    }
+
+    /**
+     * Puts the method and the key in front of a timeout's message (which says the wait, the mode and the holder), keeping
+     * the original as the cause.
+     */
+    static FileLockTimeoutException naming(MethodInvocation invocation, String key, FileLockTimeoutException timeout) {
+        return new FileLockTimeoutException(timeout.path(), "@FileLocked method "
+                + invocation.getMethod().getDeclaringClass().getSimpleName() + "." + invocation.getMethod().getName()
+                + " (key '" + key + "'): " + timeout.getMessage(), timeout);
     }
 
     /** Releases a hold after the method failed, keeping the method's failure first and the release's suppressed. */

@@ -33,6 +33,10 @@ final class ReactorLocking {
         if (locked.onTimeout() == OnTimeout.SKIP) {
             acquisition = acquisition.onErrorResume(FileLockTimeoutException.class, (ex) -> Mono.empty());
         }
+        else {
+            acquisition = acquisition.onErrorMap(FileLockTimeoutException.class,
+                    (ex) -> FileLockedInterceptor.naming(invocation, key, ex));
+        }
         if (locked.returns() == LockedMethod.ReturnStyle.MONO) {
             return Mono.usingWhen(acquisition, (hold) -> Mono.defer(() -> Mono.from(invoke(invocation))),
                     ReactorLocking::release, ReactorLocking::releaseAfterFailure, ReactorLocking::release);

@@ -5,6 +5,8 @@ import dev.filelock.LockMode;
 import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.FileLocked.OnTimeout;
+import dev.filelock.testing.ChildProcess;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,17 +105,36 @@ class FileLockedAdvisorTests {
     }
 
     @Test
-    void throwsTimeoutExceptionWithoutCallingTheMethodWhileAnotherThreadHoldsTheLock() {
+    void throwsTimeoutExceptionWithoutCallingTheMethodWhileAnotherThreadHoldsTheLock() throws Exception {
         CountDownLatch release = holdInBackground((inside) -> this.service.write("7", inside));
         AtomicBoolean called = new AtomicBoolean();
         assertThatExceptionOfType(FileLockTimeoutException.class)
             .isThrownBy(() -> this.service.writeOnce("7", () -> called.set(true)))
-            .withMessageContaining("7.lock");
+            .withMessageContaining("@FileLocked method LockedService.writeOnce (key 'orders/7.lock'): The file lock '"
+                    + directory.toRealPath().resolve("orders/7.lock") + "' (WRITE) was not acquired in time: PT0S")
+            .withMessageContaining("; held by this JVM (");
         assertThat(called).isFalse();
         release.countDown();
         finishBackgroundCalls();
         this.service.writeOnce("7", () -> called.set(true));
         assertThat(called).isTrue();
+    }
+
+    @Test
+    void namesTheOtherProcessThatHoldsTheLockOnTimeout() throws Exception {
+        Path lockFile = directory.resolve("orders/by-flock.lock");
+        Files.createDirectories(lockFile.getParent());
+        ProcessBuilder flock = new ProcessBuilder("flock", "-x", lockFile.toString(), "sh", "-c", "echo HELD; read line");
+        try (ChildProcess holder = ChildProcess.start("flock -x", flock)) {
+            holder.awaitLine("HELD");
+            assertThatExceptionOfType(FileLockTimeoutException.class)
+                .isThrownBy(() -> this.service.writeOnce("by-flock", () -> {
+                }))
+                .withMessageContaining("@FileLocked method LockedService.writeOnce (key 'orders/by-flock.lock'): ")
+                .withMessageContaining("(WRITE) was not acquired in time: PT0S; held by pid " + holder.pid()
+                        + " (flock, WRITE)");
+            holder.send("release");
+        }
     }
 
     @Test
@@ -155,7 +176,9 @@ class FileLockedAdvisorTests {
         CountDownLatch releaseWriter = holdInBackground((inside) -> this.service.writeCatalog("catalog", inside));
         AtomicBoolean read = new AtomicBoolean();
         assertThatExceptionOfType(FileLockTimeoutException.class)
-            .isThrownBy(() -> this.service.readOnce("catalog", () -> read.set(true)));
+            .isThrownBy(() -> this.service.readOnce("catalog", () -> read.set(true)))
+            .withMessageContaining("@FileLocked method LockedService.readOnce (key 'catalog/catalog.db'): ")
+            .withMessageContaining("(READ) was not acquired in time: PT0S");
         assertThat(read).isFalse();
         releaseWriter.countDown();
     }

@@ -115,7 +115,8 @@ class JdbcBackendTests {
                     assertThatExceptionOfType(FileLockTimeoutException.class)
                         .isThrownBy(() -> context.getBean(Jobs.class).run("7", () -> {
                         }))
-                        .withMessageContaining("jobs/7.lock");
+                        .withMessage("@FileLocked method Jobs.run (key 'jobs/7.lock'): The lock 'jobs/7.lock' (WRITE) "
+                                + "of the 'jdbc' lock backend was not acquired in time: PT0S");
                 }
                 finally {
                     lock.unlock();
@@ -145,7 +146,7 @@ class JdbcBackendTests {
                 lock.lock();
                 try {
                     assertThatExceptionOfType(FileLockTimeoutException.class).isThrownBy(() -> jobs.read(() -> {
-                    }));
+                    })).withMessageContaining("(key 'report.lock'): The lock 'report.lock' (READ, taken as WRITE)");
                 }
                 finally {
                     lock.unlock();
