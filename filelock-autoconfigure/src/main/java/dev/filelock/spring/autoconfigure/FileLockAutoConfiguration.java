@@ -10,9 +10,12 @@ import dev.filelock.spring.LockBackend;
 import dev.filelock.spring.LockRegistryBackend;
 import dev.filelock.spring.LockRegistryBackend.LeaseKeeper;
 import dev.filelock.spring.aop.FileLockedAdvisor;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.BeansException;
@@ -53,6 +56,8 @@ import org.springframework.integration.support.locks.LockRegistry;
 @EnableConfigurationProperties(FileLockProperties.class)
 public final class FileLockAutoConfiguration {
 
+    private static final Log logger = LogFactory.getLog(FileLockAutoConfiguration.class);
+
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnProperty(name = "filelock.backend", havingValue = "file", matchIfMissing = true)
@@ -71,7 +76,20 @@ public final class FileLockAutoConfiguration {
             throw new InvalidConfigurationPropertyValueException("filelock.directory", directory, ex.getMessage());
         }
         registry.setCacheCapacity(properties.getCacheCapacity());
+        warnIfNotWritable(registry.directory());
         return registry;
+    }
+
+    /**
+     * A directory that exists but cannot be written starts (locks of other processes may still be read there, and
+     * health says DOWN), but every lock would fail at its first use: say so once, at startup, rather than then.
+     */
+    static void warnIfNotWritable(Path directory) {
+        if (!Files.isWritable(directory)) {
+            logger.warn("The lock directory '" + directory + "' (filelock.directory) is not writable by this process "
+                    + "(read-only file system or missing permission): locks cannot be created there, and every lock "
+                    + "will fail until it is; the health indicator reports DOWN");
+        }
     }
 
     /** Creates the backend of {@code @FileLocked} methods over a registry other than files. */
