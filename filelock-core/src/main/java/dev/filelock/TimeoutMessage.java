@@ -20,7 +20,7 @@ final class TimeoutMessage {
         return new FileLockTimeoutException(path, describe(path, mode, deadline, blocking), null);
     }
 
-    static String describe(Path path, LockMode mode, Deadline deadline, boolean blocking) {
+    private static String describe(Path path, LockMode mode, Deadline deadline, boolean blocking) {
         Duration timeout = blocking ? deadline.timeout() : Duration.ZERO;
         String waited = timeout.isNegative()
                 ? " was not acquired: the wait was cancelled"
@@ -49,6 +49,8 @@ final class TimeoutMessage {
         } catch (RuntimeException unreadable) {
             return "; the holder could not be seen: " + unreadable;
         }
-        return seen.isEmpty() ? "; no holder seen (it may have just been released)" : "; held by " + String.join(", ", seen);
+        return seen.isEmpty()
+                ? "; no holder seen (it may have just been released)"
+                : "; held by " + String.join(", ", seen);
     }
 }
