@@ -74,17 +74,7 @@ class KernelWaiterResourceTests {
                     .isInstanceOf(FileLockTimeoutException.class);
             // Left open: the entry's own descriptor, parked for the next acquire; the kernel waiter's is given back.
             await().atMost(GIVE_BACK_BOUND).untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSize(1));
-
-            Worker<Boolean> patient = Worker.start("patient", () -> {
-                try (LockHold hold = lock.acquire(ChildProcess.HANG_GUARD)) {
-                    return lock.isLocked();
-                }
-            });
-            // A kernel waiter blocks in flock on a descriptor of its own again.
-            await().atMost(ChildProcess.HANG_GUARD).untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSize(2));
-            holder.send("release");
-            holder.awaitLine("RELEASED");
-            assertThat(patient.awaitResult()).isTrue();
+            assertALaterWaiterGetsTheLockInTheKernel(holder, lockPath);
         }
     }
 
@@ -115,17 +105,7 @@ class KernelWaiterResourceTests {
                 assertThat(worker.awaitResult()).isEqualTo(500);
             }
             await().atMost(GIVE_BACK_BOUND).untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSize(1));
-
-            Worker<Boolean> patient = Worker.start("patient", () -> {
-                FileLock lock = FileLock.of(lockPath);
-                try (LockHold hold = lock.acquire(ChildProcess.HANG_GUARD)) {
-                    return lock.isLocked();
-                }
-            });
-            await().atMost(ChildProcess.HANG_GUARD).untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSize(2));
-            holder.send("release");
-            holder.awaitLine("RELEASED");
-            assertThat(patient.awaitResult()).isTrue();
+            assertALaterWaiterGetsTheLockInTheKernel(holder, lockPath);
         }
     }
 
@@ -215,5 +195,19 @@ class KernelWaiterResourceTests {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(thread -> thread.getName().startsWith("filelock-waiter-") && !thread.getName().startsWith("filelock-waiter-reaper-"))
                 .count();
+    }
+
+    /** After a give-back, a new waiter blocks in flock on a descriptor of its own again and gets the lock on release. */
+    private static void assertALaterWaiterGetsTheLockInTheKernel(ChildProcess holder, Path lockPath) throws Exception {
+        FileLock lock = FileLock.of(lockPath);
+        Worker<Boolean> patient = Worker.start("patient", () -> {
+            try (LockHold hold = lock.acquire(ChildProcess.HANG_GUARD)) {
+                return lock.isLocked();
+            }
+        });
+        await().atMost(ChildProcess.HANG_GUARD).untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSize(2));
+        holder.send("release");
+        holder.awaitLine("RELEASED");
+        assertThat(patient.awaitResult()).isTrue();
     }
 }
