@@ -56,6 +56,20 @@ public @interface FileLocked {
     String timeout() default "";
 
     /**
+     * The least time the lock stays held after it was taken, even if the method ends sooner, so that a job run on the
+     * same schedule by several instances runs once per tick ({@code @Scheduled} with {@code timeout = "0"} and {@link
+     * OnTimeout#SKIP}): {@code "30s"}, {@code "900ms"}, {@code "PT30S"}; a property placeholder is allowed. Empty (the
+     * default) or zero releases the lock when the method ends. The rest of the minimum is kept by the library, not by
+     * the calling thread: the method returns at once, it is kept when the method throws too, a later call in this JVM
+     * is excluded as another process's would be (so such a method is not reentrant), and a library thread releases
+     * the lock. It is not kept across a crash (the operating system frees a dead process's locks at once) nor past the
+     * application context's shutdown, which releases it.
+     *
+     * @return the minimum hold
+     */
+    String holdAtLeast() default "";
+
+    /**
      * {@link LockMode#WRITE} (the default) holds the lock exclusively; {@link LockMode#READ} shares it with other
      * readers through the path's read/write lock, which writers must then take with {@link #readWrite()}.
      *

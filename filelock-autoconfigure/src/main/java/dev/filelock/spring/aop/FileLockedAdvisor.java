@@ -11,15 +11,17 @@ import org.springframework.aop.support.AbstractPointcutAdvisor;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
  * The Spring AOP advisor that applies {@link FileLocked}. It is an infrastructure advisor rather than an AspectJ
  * aspect, so it needs no AspectJ on the classpath and is applied by whichever auto-proxy creator the application has,
  * like {@code @Transactional}; give it a higher precedence (a smaller order) than the transaction advisor so that the
- * lock is taken before a transaction begins and released after it ends.
+ * lock is taken before a transaction begins and released after it ends. As a lifecycle bean, it releases the holds
+ * kept for a {@link FileLocked#holdAtLeast() minimum} when the application context stops.
  */
-public final class FileLockedAdvisor extends AbstractPointcutAdvisor implements BeanFactoryAware {
+public final class FileLockedAdvisor extends AbstractPointcutAdvisor implements BeanFactoryAware, SmartLifecycle {
 
     private static final long serialVersionUID = 1L;
 
@@ -28,6 +30,10 @@ public final class FileLockedAdvisor extends AbstractPointcutAdvisor implements 
     private final transient Advice advice;
 
     private transient @Nullable BeanFactory beanFactory;
+
+    private final transient MinimumHolds minimumHolds = new MinimumHolds();
+
+    private volatile boolean running;
 
     /**
      * Creates the advisor.
@@ -41,7 +47,41 @@ public final class FileLockedAdvisor extends AbstractPointcutAdvisor implements 
         LockedMethods lockedMethods = new LockedMethods(lockBackend, SingletonSupplier.of(defaultTimeout),
                 this::resolvePlaceholders);
         this.pointcut = new FileLockedPointcut(lockedMethods);
-        this.advice = new FileLockedInterceptor(lockedMethods, lockBackend, () -> this.beanFactory);
+        this.advice = new FileLockedInterceptor(lockedMethods, lockBackend, () -> this.beanFactory,
+                this.minimumHolds);
+    }
+
+    /** Keeps minimum holds ({@link FileLocked#holdAtLeast()}) again after a {@link #stop()}. */
+    @Override
+    public void start() {
+        this.minimumHolds.start();
+        this.running = true;
+    }
+
+    /**
+     * Releases every hold kept for its {@link FileLocked#holdAtLeast() minimum} now, and releases later ones when
+     * their call ends, so that shutting down neither waits for a minimum nor leaves a lock or a thread behind.
+     */
+    @Override
+    public void stop() {
+        this.running = false;
+        this.minimumHolds.releaseAll();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return this.running;
+    }
+
+    /**
+     * Stopped after the phases that finish calls (a web server's graceful shutdown, task executors), so that those
+     * calls keep their minimum, and before any bean (a {@code DataSource} that a lock store needs) is destroyed.
+     *
+     * @return {@code 0}
+     */
+    @Override
+    public int getPhase() {
+        return 0;
     }
 
     @Override

@@ -31,11 +31,14 @@ final class FileLockedInterceptor implements MethodInterceptor {
 
     private final Supplier<@Nullable BeanFactory> beanFactory;
 
+    private final MinimumHolds minimumHolds;
+
     FileLockedInterceptor(LockedMethods lockedMethods, Supplier<LockBackend> backend,
-            Supplier<@Nullable BeanFactory> beanFactory) {
+            Supplier<@Nullable BeanFactory> beanFactory, MinimumHolds minimumHolds) {
         this.lockedMethods = lockedMethods;
         this.backend = backend;
         this.beanFactory = beanFactory;
+        this.minimumHolds = minimumHolds;
     }
 
     @Override
@@ -50,7 +53,8 @@ final class FileLockedInterceptor implements MethodInterceptor {
         return switch (locked.returns()) {
             case PLAIN, OPTIONAL -> invokeHolding(invocation, locked, key);
             case COMPLETION_STAGE -> invokeUntilCompleted(invocation, locked, key);
-            case MONO, FLUX -> ReactorLocking.lock(invocation, locked, key, this.backend.get());
+            case MONO, FLUX -> ReactorLocking.lock(invocation, locked, key, this.backend.get(),
+                    (hold) -> keepMinimum(invocation, locked, key, hold), () -> skipped(invocation, locked, key));
         };
     }
 
@@ -58,10 +62,13 @@ final class FileLockedInterceptor implements MethodInterceptor {
             throws Throwable {
         LockHold hold;
         try {
-            hold = this.backend.get().acquire(key, locked.kind(), locked.timeout());
+            // A hold that outlives the call is released by another thread, so the calling thread must not own it.
+            hold = locked.holdsAtLeast() ? keepMinimum(invocation, locked, key, awaitDetached(key, locked))
+                    : this.backend.get().acquire(key, locked.kind(), locked.timeout());
         }
         catch (FileLockTimeoutException ex) {
             if (locked.onTimeout() == OnTimeout.SKIP) {
+                skipped(invocation, locked, key);
                 return (locked.returns() == LockedMethod.ReturnStyle.OPTIONAL) ? Optional.empty() : null;
             }
             throw naming(invocation, key, ex);
@@ -84,10 +91,11 @@ final class FileLockedInterceptor implements MethodInterceptor {
         boolean futureFits = returnType.isAssignableFrom(CompletableFuture.class);
         LockHold hold;
         try {
-            hold = awaitDetached(key, locked);
+            hold = keepMinimum(invocation, locked, key, awaitDetached(key, locked));
         }
         catch (FileLockTimeoutException ex) {
             if (locked.onTimeout() == OnTimeout.SKIP) {
+                skipped(invocation, locked, key);
                 return futureFits ? CompletableFuture.completedFuture(null) : null;
             }
             FileLockTimeoutException named = naming(invocation, key, ex);
@@ -171,14 +179,40 @@ final class FileLockedInterceptor implements MethodInterceptor {
         }
     }
 
+    /** Makes closing a hold of a method with a minimum hold release it only once the minimum has passed. */
+    private LockHold keepMinimum(MethodInvocation invocation, LockedMethod locked, String key, LockHold hold) {
+        return this.minimumHolds.keep(hold, locked.holdAtLeast(), describe(invocation, key));
+    }
+
+    /**
+     * Logs a skipped call at DEBUG (a skip is the expected outcome of a job that another instance runs) and counts it
+     * through the {@link FileLockedSkipListener} beans.
+     */
+    private void skipped(MethodInvocation invocation, LockedMethod locked, String key) {
+        if (logger.isDebugEnabled()) {
+            logger.debug("Skipped " + describe(invocation, key) + ": its lock was not acquired within "
+                    + locked.timeout() + " (onTimeout = SKIP)");
+        }
+        BeanFactory factory = this.beanFactory.get();
+        if (factory != null) {
+            factory.getBeanProvider(FileLockedSkipListener.class)
+                .orderedStream()
+                .forEach((listener) -> listener.skipped(invocation.getMethod(), key));
+        }
+    }
+
+    private static String describe(MethodInvocation invocation, String key) {
+        return "@FileLocked method " + invocation.getMethod().getDeclaringClass().getSimpleName() + "."
+                + invocation.getMethod().getName() + " (key '" + key + "')";
+    }
+
     /**
      * Puts the method and the key in front of a timeout's message (which says the wait, the mode and the holder), keeping
      * the original as the cause.
      */
     static FileLockTimeoutException naming(MethodInvocation invocation, String key, FileLockTimeoutException timeout) {
-        return new FileLockTimeoutException(timeout.path(), "@FileLocked method "
-                + invocation.getMethod().getDeclaringClass().getSimpleName() + "." + invocation.getMethod().getName()
-                + " (key '" + key + "'): " + timeout.getMessage(), timeout);
+        return new FileLockTimeoutException(timeout.path(), describe(invocation, key) + ": " + timeout.getMessage(),
+                timeout);
     }
 
     /** Releases a hold after the method failed, keeping the method's failure first and the release's suppressed. */

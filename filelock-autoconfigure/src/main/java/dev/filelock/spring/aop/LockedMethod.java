@@ -12,8 +12,15 @@ import java.time.Duration;
  * @param kind which lock to take
  * @param onTimeout what to do on timeout
  * @param returns how the method's result is handled
+ * @param holdAtLeast how long the lock stays held at least, from its acquisition; zero for no minimum
  */
-record LockedMethod(KeyTemplate key, Duration timeout, LockKind kind, OnTimeout onTimeout, ReturnStyle returns) {
+record LockedMethod(KeyTemplate key, Duration timeout, LockKind kind, OnTimeout onTimeout, ReturnStyle returns,
+        Duration holdAtLeast) {
+
+    /** Tells whether the lock outlives the call for a minimum hold, and must then be owned by the library. */
+    boolean holdsAtLeast() {
+        return !this.holdAtLeast.isZero();
+    }
 
     /** How the lock's lifetime follows the method's result. */
     enum ReturnStyle {

@@ -37,6 +37,9 @@ final class LockedMethods {
 
     private static final @Nullable Class<?> PUBLISHER = loadOptional("org.reactivestreams.Publisher");
 
+    /** Far beyond any schedule, and far below the nanosecond clock's range, which measures what is left. */
+    private static final Duration MAX_HOLD_AT_LEAST = Duration.ofDays(365);
+
     private final Supplier<LockBackend> backend;
 
     private final Supplier<Duration> defaultTimeout;
@@ -102,7 +105,31 @@ final class LockedMethods {
         }
         return new LockedMethod(keyTemplate(annotation, specific, where), timeout(annotation, where),
                 kind(annotation, where),
-                annotation.onTimeout(), returnStyle(specific.getReturnType(), annotation, where));
+                annotation.onTimeout(), returnStyle(specific.getReturnType(), annotation, where),
+                holdAtLeast(annotation, where));
+    }
+
+    private Duration holdAtLeast(FileLocked annotation, String where) {
+        String text = this.placeholders.apply(annotation.holdAtLeast()).trim();
+        if (text.isEmpty()) {
+            return Duration.ZERO;
+        }
+        Duration minimum;
+        try {
+            minimum = DurationStyle.detectAndParse(text);
+        }
+        catch (IllegalArgumentException ex) {
+            throw invalid(where, "holdAtLeast '" + text + "' is not a duration (use e.g. \"30s\", \"900ms\" or "
+                    + "\"PT30S\")");
+        }
+        if (minimum.isNegative()) {
+            throw invalid(where, "holdAtLeast '" + text + "' is negative (use a positive duration, or leave it empty "
+                    + "for no minimum hold)");
+        }
+        if (minimum.compareTo(MAX_HOLD_AT_LEAST) > 0) {
+            throw invalid(where, "holdAtLeast '" + text + "' is longer than " + MAX_HOLD_AT_LEAST.toDays() + " days");
+        }
+        return minimum;
     }
 
     private static @Nullable FileLocked annotationOf(Method specific, Method method, @Nullable Class<?> targetClass) {

@@ -4,6 +4,7 @@ import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockHold;
 import dev.filelock.spring.FileLocked.OnTimeout;
 import dev.filelock.spring.LockBackend;
+import java.util.function.UnaryOperator;
 import org.aopalliance.intercept.MethodInvocation;
 import org.reactivestreams.Publisher;
 import org.springframework.aop.ProxyMethodInvocation;
@@ -27,11 +28,20 @@ final class ReactorLocking {
         return Flux.class.isAssignableFrom(type);
     }
 
-    static Publisher<?> lock(MethodInvocation invocation, LockedMethod locked, String key, LockBackend backend) {
+    /**
+     * Returns the method's publisher holding the lock; {@code keep} wraps each hold acquired (a minimum hold), and
+     * {@code skipped} runs when a call is skipped.
+     */
+    static Publisher<?> lock(MethodInvocation invocation, LockedMethod locked, String key, LockBackend backend,
+            UnaryOperator<LockHold> keep, Runnable skipped) {
         Mono<LockHold> acquisition = Mono
-            .fromFuture(() -> backend.acquireDetached(key, locked.kind(), locked.timeout()), false);
+            .fromFuture(() -> backend.acquireDetached(key, locked.kind(), locked.timeout()), false)
+            .map(keep);
         if (locked.onTimeout() == OnTimeout.SKIP) {
-            acquisition = acquisition.onErrorResume(FileLockTimeoutException.class, (ex) -> Mono.empty());
+            acquisition = acquisition.onErrorResume(FileLockTimeoutException.class, (ex) -> {
+                skipped.run();
+                return Mono.empty();
+            });
         }
         else {
             acquisition = acquisition.onErrorMap(FileLockTimeoutException.class,

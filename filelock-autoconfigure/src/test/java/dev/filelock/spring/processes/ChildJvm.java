@@ -45,6 +45,10 @@ final class ChildJvm implements AutoCloseable {
         return this.process.pid();
     }
 
+    boolean isAlive() {
+        return this.process.isAlive();
+    }
+
     /** Waits for a normal exit and returns the exit code. */
     int awaitExit(Duration timeout) throws InterruptedException {
         if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
