@@ -5,6 +5,7 @@ import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockHold;
 import dev.filelock.spring.FileLocked.OnTimeout;
 import dev.filelock.spring.LockBackend;
+import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -189,15 +190,21 @@ final class FileLockedInterceptor implements MethodInterceptor {
      * through the {@link FileLockedSkipListener} beans.
      */
     private void skipped(MethodInvocation invocation, LockedMethod locked, String key) {
+        Object target = invocation.getThis();
+        // The bean's own method, not an interface's, so that two implementations are told apart.
+        Method method = (target != null)
+                ? AopUtils.getMostSpecificMethod(invocation.getMethod(), AopUtils.getTargetClass(target))
+                : invocation.getMethod();
         if (logger.isDebugEnabled()) {
-            logger.debug("Skipped " + describe(invocation, key) + ": its lock was not acquired within "
-                    + locked.timeout() + " (onTimeout = SKIP)");
+            logger.debug("Skipped @FileLocked method " + method.getDeclaringClass().getSimpleName() + "."
+                    + method.getName() + " (key '" + key + "'): its lock was not acquired within " + locked.timeout()
+                    + " (onTimeout = SKIP)");
         }
         BeanFactory factory = this.beanFactory.get();
         if (factory != null) {
             factory.getBeanProvider(FileLockedSkipListener.class)
                 .orderedStream()
-                .forEach((listener) -> listener.skipped(invocation.getMethod(), key));
+                .forEach((listener) -> listener.skipped(method, key));
         }
     }
 

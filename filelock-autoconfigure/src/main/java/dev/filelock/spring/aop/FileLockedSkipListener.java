@@ -13,7 +13,7 @@ public interface FileLockedSkipListener {
     /**
      * Called once per skipped call; it must not throw (a failure would reach the skipped method's caller).
      *
-     * @param method the skipped method, as the proxy was called
+     * @param method the skipped method, as the bean class declares it
      * @param key the lock key the call evaluated to
      */
     void skipped(Method method, String key);

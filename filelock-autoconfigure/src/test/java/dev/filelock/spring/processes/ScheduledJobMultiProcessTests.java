@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +29,7 @@ class ScheduledJobMultiProcessTests {
     Path shared;
 
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // two JVMs start, then 20 ticks of the clock
     void aJobWithAMinimumHoldRunsOncePerTickInTwoInstances() throws Exception {
         Path locks = Files.createDirectory(this.shared.resolve("locks"));
         long firstTick;
