@@ -1,9 +1,13 @@
 package dev.filelock.spring.aop;
 
 import dev.filelock.LockMode;
+import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.FileLocked.OnTimeout;
 import dev.filelock.spring.LockKind;
+import dev.filelock.spring.LockRegistryBackend;
+import dev.filelock.spring.actuate.endpoint.FileLocksEndpoint;
+import dev.filelock.spring.actuate.endpoint.RegistryLocksEndpoint;
 import dev.filelock.spring.aop.FileLockedOnEveryBackendTests.Probe;
 import dev.filelock.spring.autoconfigure.FileLockAutoConfiguration;
 import dev.filelock.spring.actuate.metrics.FileLockedSkipMetrics;
@@ -129,6 +133,33 @@ class FileLockedHoldAtLeastTests {
         });
         assertThat(probe[0].isHeld("pending")).as("held after the context closed").isFalse();
         assertThat(schedulerThreads()).as("minimum hold threads after the context closed").isEmpty();
+    }
+
+    @Test
+    void theFileLocksEndpointListsALockHeldForItsMinimumAfterItsCallEndedAsHeld() {
+        runner().withPropertyValues(LONG_MINIMUM).run((context) -> {
+            assertThat(context.getBean(LockedCalls.class).call("listed", () -> "ran")).isEqualTo("ran");
+            FileLocksEndpoint endpoint = new FileLocksEndpoint(context.getBean(FileLockRegistry.class));
+            assertThat(endpoint.locks().locks())
+                .filteredOn((lock) -> lock.path().endsWith(LockedCalls.key("listed")))
+                .singleElement()
+                .satisfies((lock) -> assertThat(lock.holders()).singleElement()
+                    .satisfies((holder) -> assertThat(holder.thread()).isEqualTo("(shared by all threads)")));
+        });
+    }
+
+    @Test
+    void theRegistryLocksEndpointListsALockHeldForItsMinimumAfterItsCallEndedAsHeldByAnOwnerThread() {
+        runner().withPropertyValues(LONG_MINIMUM, "filelock.backend=inMemoryLocks")
+            .withBean("inMemoryLocks", DefaultLockRegistry.class, DefaultLockRegistry::new)
+            .run((context) -> {
+                assertThat(context.getBean(LockedCalls.class).call("listed", () -> "ran")).isEqualTo("ran");
+                RegistryLocksEndpoint endpoint = new RegistryLocksEndpoint(context.getBean(LockRegistryBackend.class));
+                assertThat(endpoint.locks().locks()).singleElement().satisfies((lock) -> {
+                    assertThat(lock.path()).isEqualTo(LockedCalls.key("listed"));
+                    assertThat(lock.owner()).isEqualTo("filelock-inMemoryLocks-owner");
+                });
+            });
     }
 
     private static java.util.List<Thread> schedulerThreads() {
