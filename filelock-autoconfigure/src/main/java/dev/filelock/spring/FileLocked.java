@@ -25,6 +25,9 @@ import org.springframework.aot.hint.annotation.Reflective;
  * the lock is taken before a transaction begins and released after it ends. Every attribute is checked at startup: an
  * unparsable template or timeout, an unsupported mode, or skipping a method with a primitive return type fail the
  * application context.
+ *
+ * <p>With {@link #holdAtLeast()}, the release waits until the minimum has passed since the lock was taken, without
+ * holding up the caller.
  */
 @Target({ ElementType.METHOD, ElementType.TYPE, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
