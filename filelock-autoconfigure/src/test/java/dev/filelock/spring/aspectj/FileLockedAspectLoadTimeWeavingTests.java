@@ -26,6 +26,10 @@ class FileLockedAspectLoadTimeWeavingTests {
     @TempDir
     Path shared;
 
+    /**
+     * Each child first reports what its self-invoked locked methods saw (path template, Mono subscribed twice after the
+     * call returned, CompletableFuture, a skipped call, private and final methods), then both run their sections.
+     */
     @Test
     void selfInvokedSectionsOfTwoJvmsNeverOverlap() throws Exception {
         Path locks = Files.createDirectory(this.shared.resolve("locks"));
@@ -34,6 +38,10 @@ class FileLockedAspectLoadTimeWeavingTests {
                 child.awaitLine("READY");
                 assertThat(child.awaitValue("ADVISORS ")).as(child.describe()).isEqualTo("0");
                 assertThat(child.awaitValue("SELF_INVOCATION_LOCKED ")).as(child.describe()).isEqualTo("true");
+                assertThat(child.awaitValue("TEMPLATE_LOCKED ")).as(child.describe()).isEqualTo("true");
+                assertThat(child.awaitValue("MONO_LOCKED ")).as(child.describe()).isEqualTo("[true, true, false]");
+                assertThat(child.awaitValue("FUTURE_LOCKED ")).as(child.describe()).isEqualTo("[true, false]");
+                assertThat(child.awaitValue("SKIPPED ")).as(child.describe()).isEqualTo("true");
                 assertThat(child.awaitValue("PRIVATE_LOCKED ")).as(child.describe()).isEqualTo("true");
                 assertThat(child.awaitValue("FINAL_LOCKED ")).as(child.describe()).isEqualTo("true");
             }

@@ -33,6 +33,10 @@ public class SelfInvokingApplication {
             PrivateAndFinalJob privateAndFinal = context.getBean(PrivateAndFinalJob.class);
             System.out.println("ADVISORS " + context.getBeanNamesForType(FileLockedAdvisor.class).length);
             System.out.println("SELF_INVOCATION_LOCKED " + job.selfInvokedProbeHeldItsLock());
+            System.out.println("TEMPLATE_LOCKED " + job.selfInvokedTemplateHeldItsLock());
+            System.out.println("MONO_LOCKED " + job.selfInvokedMonoHeldItsLockOnEachSubscription());
+            System.out.println("FUTURE_LOCKED " + job.selfInvokedFutureHeldItsLockUntilCompleted());
+            System.out.println("SKIPPED " + job.selfInvokedCallSkippedWhileAnotherThreadHolds());
             System.out.println("PRIVATE_LOCKED " + privateAndFinal.privateMethodHeldItsLock());
             System.out.println("FINAL_LOCKED " + privateAndFinal.finalProbe());
             System.out.println("READY");

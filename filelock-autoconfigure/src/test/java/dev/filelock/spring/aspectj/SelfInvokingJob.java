@@ -2,6 +2,7 @@ package dev.filelock.spring.aspectj;
 
 import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.FileLocked;
+import dev.filelock.spring.FileLocked.OnTimeout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,13 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.Lock;
+import reactor.core.publisher.Mono;
 
 /**
  * A bean whose unannotated methods call {@link FileLocked} methods of the same object, which a Spring proxy does not
@@ -37,6 +45,57 @@ public class SelfInvokingJob {
     @FileLocked(path = "probe.lock")
     public boolean lockedProbe() {
         return isHeld(this.registry, "probe.lock");
+    }
+
+    /** Calls {@link #templated(String)} on {@code this}: its path template is evaluated over the argument. */
+    public boolean selfInvokedTemplateHeldItsLock() {
+        return templated("42");
+    }
+
+    @FileLocked(path = "orders/#{#p0}.lock")
+    public boolean templated(String orderId) {
+        return isHeld(this.registry, "orders/" + orderId + ".lock");
+    }
+
+    /** Calls {@link #lockedMono()} on {@code this} and subscribes twice, after the call returned. */
+    public List<Boolean> selfInvokedMonoHeldItsLockOnEachSubscription() {
+        Mono<Boolean> mono = lockedMono();
+        return List.of(mono.block(), mono.block(), isHeld(this.registry, "mono.lock"));
+    }
+
+    @FileLocked(path = "mono.lock")
+    public Mono<Boolean> lockedMono() {
+        return Mono.fromCallable(() -> isHeld(this.registry, "mono.lock"));
+    }
+
+    /** Calls {@link #lockedFuture()} on {@code this}: held in the future's thread, released once it completed. */
+    public List<Boolean> selfInvokedFutureHeldItsLockUntilCompleted() {
+        boolean inside = lockedFuture().join();
+        return List.of(inside, isHeld(this.registry, "future.lock"));
+    }
+
+    @FileLocked(path = "future.lock")
+    public CompletableFuture<Boolean> lockedFuture() {
+        return CompletableFuture.supplyAsync(() -> isHeld(this.registry, "future.lock"));
+    }
+
+    /** Calls {@link #skippable()} on {@code this} while another thread holds its lock: the call is skipped. */
+    public boolean selfInvokedCallSkippedWhileAnotherThreadHolds() throws InterruptedException, ExecutionException {
+        Lock lock = this.registry.obtain("skip.lock");
+        ExecutorService holder = Executors.newSingleThreadExecutor();
+        try {
+            holder.submit(lock::lock).get();
+            return skippable() == null;
+        }
+        finally {
+            holder.submit(lock::unlock).get();
+            holder.shutdown();
+        }
+    }
+
+    @FileLocked(path = "skip.lock", timeout = "0", onTimeout = OnTimeout.SKIP)
+    public String skippable() {
+        return "ran";
     }
 
     /** Calls {@link #section()} on {@code this}, {@code iterations} times. */
