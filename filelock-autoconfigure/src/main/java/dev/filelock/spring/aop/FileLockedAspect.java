@@ -2,6 +2,7 @@ package dev.filelock.spring.aop;
 
 import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.LockBackend;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.aspectj.lang.Aspects;
@@ -12,6 +13,8 @@ import org.aspectj.lang.annotation.Aspect;
 import org.aspectj.lang.annotation.Pointcut;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
@@ -28,6 +31,8 @@ import org.springframework.util.function.SingletonSupplier;
  */
 @Aspect
 public class FileLockedAspect {
+
+    private final WovenMethods wovenMethods = new WovenMethods();
 
     private volatile @Nullable Weaving weaving;
 
@@ -47,7 +52,8 @@ public class FileLockedAspect {
             throw new IllegalStateException("@EnableFileLocking(mode = AdviceMode.ASPECTJ) needs "
                     + FileLockedAspect.class.getName() + " woven into the application, but the aspect was not woven, so no @FileLocked method would be "
                     + "locked: start the JVM with -javaagent:<path to aspectjweaver.jar> and a META-INF/aop.xml that "
-                    + "names the aspect and includes your packages, weave at compile time, or use AdviceMode.PROXY",
+                    + "declares the aspect and includes both it and your packages (<include within=\"...\"/>), weave "
+                    + "at compile time, or use AdviceMode.PROXY",
                     ex);
         }
     }
@@ -70,14 +76,27 @@ public class FileLockedAspect {
 
     /**
      * Checks every {@link FileLocked} method of a class, so that misuse fails when its bean is created rather than on
-     * the first call.
+     * the first call: its settings, and that the weaver reached it (otherwise it would run unlocked).
      *
      * @param type the class of a bean
-     * @throws IllegalStateException naming the method and the reason, if a locked method's settings are invalid, or if
-     *     the aspect is not configured
+     * @throws IllegalStateException naming the method and the reason, if a locked method's settings are invalid or its
+     *     class was not woven, or if the aspect is not configured
      */
     public void checkLockedMethods(Class<?> type) {
-        weaving().lockedMethods().hasLockedMethods(type);
+        LockedMethods lockedMethods = weaving().lockedMethods();
+        if (!lockedMethods.hasLockedMethods(type)) {
+            return;
+        }
+        for (Method method : ReflectionUtils.getUniqueDeclaredMethods(type, ReflectionUtils.USER_DECLARED_METHODS)) {
+            if (lockedMethods.find(method, type) != null && !this.wovenMethods.isWoven(method)) {
+                throw new IllegalStateException("@FileLocked on " + ClassUtils.getQualifiedMethodName(method, type)
+                        + "() would run unlocked: " + method.getDeclaringClass().getName() + " was not woven with "
+                        + FileLockedAspect.class.getName() + " (include its package in META-INF/aop.xml with <include "
+                        + "within=\"...\"/>, do not load it before the weaving agent, or weave it at compile time), or "
+                        + "the annotation is where AspectJ does not see it (on an interface, on a superclass's method "
+                        + "or as a meta-annotation): put @FileLocked on the method or on its own class");
+            }
+        }
     }
 
     @Pointcut("execution(@dev.filelock.spring.FileLocked * *(..))")

@@ -108,14 +108,26 @@ class FileLockedAspectTests {
     }
 
     @Test
-    void acceptsPrivateAndFinalMethodsWhichTheProxyRefuses() {
+    void acceptsPrivateAndFinalMethodsWhenWovenWhichTheProxyRefuses() {
         FileLockRegistry registry = new FileLockRegistry(this.directory);
-        FileLockedAspect aspect = configured(registry);
-        assertThatNoException().isThrownBy(() -> aspect.checkLockedMethods(PrivateAndFinal.class));
-        FileLockedAdvisor advisor = new FileLockedAdvisor(() -> registry, () -> Duration.ofSeconds(1));
-        assertThatIllegalStateException()
-            .isThrownBy(() -> advisor.getPointcut().getClassFilter().matches(PrivateAndFinal.class))
+        LockedMethods woven = new LockedMethods(() -> registry, () -> Duration.ofSeconds(1), (value) -> value, true);
+        assertThat(woven.hasLockedMethods(PrivateAndFinal.class)).isTrue();
+        LockedMethods proxied = new LockedMethods(() -> registry, () -> Duration.ofSeconds(1), (value) -> value);
+        assertThatIllegalStateException().isThrownBy(() -> proxied.hasLockedMethods(PrivateAndFinal.class))
             .withMessageContaining("cannot be intercepted by a Spring proxy");
+    }
+
+    @Test
+    void reportsALockedMethodThatTheWeaverDidNotReachWhenTheBeanIsChecked() {
+        FileLockedAspect aspect = configured(new FileLockRegistry(this.directory));
+        assertThatIllegalStateException().isThrownBy(() -> aspect.checkLockedMethods(TimingOut.class))
+            .withMessage("@FileLocked on " + TimingOut.class.getName() + ".run() would run unlocked: "
+                    + TimingOut.class.getName() + " was not woven with " + FileLockedAspect.class.getName()
+                    + " (include its package in META-INF/aop.xml with <include within=\"...\"/>, do not load it "
+                    + "before the weaving agent, or weave it at compile time), or the annotation is where AspectJ does "
+                    + "not see it (on an interface, on a superclass's method or as a meta-annotation): put @FileLocked "
+                    + "on the method or on its own class");
+        assertThatNoException().isThrownBy(() -> aspect.checkLockedMethods(String.class));
     }
 
     @Test
