@@ -17,10 +17,11 @@ import org.springframework.context.annotation.Import;
  * public class Application { ... }
  * }</pre>
  * <p>{@link AdviceMode#PROXY} (the default) is the auto-configured advisor: only calls through the bean's proxy are
- * locked. {@link AdviceMode#ASPECTJ} registers no advisor and configures {@code dev.filelock.spring.aop.FileLockedAspect}
- * instead, which must be woven (load time: {@code -javaagent:aspectjweaver.jar} and a {@code META-INF/aop.xml} naming
- * the aspect; or compile time); then every call is locked, also from another method of the same object, and private
- * and final methods too. Startup fails if the aspect was not woven. Both modes honour {@code filelock.annotation.enabled}.
+ * locked. {@link AdviceMode#ASPECTJ} registers no advisor and configures {@code
+ * dev.filelock.spring.aop.FileLockedAspect} instead, which must be woven (load time: {@code
+ * -javaagent:aspectjweaver.jar} and a {@code META-INF/aop.xml} naming the aspect; or compile time); then every call is
+ * locked, also from another method of the same object, and private and final methods too. Startup fails if the
+ * aspect, or a bean's locked method, was not woven. Both modes honour {@code filelock.annotation.enabled}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

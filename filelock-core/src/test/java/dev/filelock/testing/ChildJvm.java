@@ -67,8 +67,8 @@ public final class ChildJvm {
     }
 
     /**
-     * Starts {@code mainClass} in a new JVM whose classpath has {@code first} in front of this JVM's, so that the classes
-     * there (such as woven copies of test classes) replace those of the same name.
+     * Starts {@code mainClass} in a new JVM whose classpath has {@code first} in front of this JVM's, so that the
+     * classes there (such as woven copies of test classes) replace those of the same name.
      *
      * @param name a short name for failure messages
      * @param first a directory or jar searched before this JVM's classpath

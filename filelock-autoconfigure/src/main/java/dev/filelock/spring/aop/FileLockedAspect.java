@@ -24,8 +24,9 @@ import org.springframework.util.function.SingletonSupplier;
  * {@code aspectOf()}, reached through {@link #woven()}) with the application's lock backend, as Spring's {@code
  * AnnotationTransactionAspect} is configured.
  *
- * <p>Woven at load time ({@code -javaagent:aspectjweaver.jar} and a {@code META-INF/aop.xml} naming this aspect) or at
- * compile time (this class on the aspect path of {@code ajc}). Each call runs the same interceptor as proxy mode: the
+ * <p>Woven at load time ({@code -javaagent:aspectjweaver.jar} and a {@code META-INF/aop.xml} that declares and
+ * includes this aspect) or at compile time ({@code ajc} with this class on its aspect path and its in-path, since javac
+ * compiled it and only a weaver adds its {@code aspectOf()}). Each call runs the same interceptor as proxy mode: the
  * path template, timeout, {@code onTimeout} and asynchronous return types behave alike. Annotations are matched where
  * AspectJ sees them: on the method or on its declaring class, not on an interface or as a meta-annotation.
  */
@@ -35,6 +36,10 @@ public class FileLockedAspect {
     private final WovenMethods wovenMethods = new WovenMethods();
 
     private volatile @Nullable Weaving weaving;
+
+    /** Creates an unconfigured aspect; the weaver creates the one that woven code uses, see {@link #woven()}. */
+    public FileLockedAspect() {
+    }
 
     /**
      * Returns the aspect instance that the weaver created (the weaver adds {@code aspectOf()} to this class; javac
@@ -50,11 +55,10 @@ public class FileLockedAspect {
         }
         catch (NoAspectBoundException ex) {
             throw new IllegalStateException("@EnableFileLocking(mode = AdviceMode.ASPECTJ) needs "
-                    + FileLockedAspect.class.getName() + " woven into the application, but the aspect was not woven, so no @FileLocked method would be "
-                    + "locked: start the JVM with -javaagent:<path to aspectjweaver.jar> and a META-INF/aop.xml that "
-                    + "declares the aspect and includes both it and your packages (<include within=\"...\"/>), weave "
-                    + "at compile time, or use AdviceMode.PROXY",
-                    ex);
+                    + FileLockedAspect.class.getName() + " woven into the application, but the aspect was not woven, "
+                    + "so no @FileLocked method would be locked: start the JVM with -javaagent:<path to "
+                    + "aspectjweaver.jar> and a META-INF/aop.xml that declares the aspect and includes both it and "
+                    + "your packages (<include within=\"...\"/>), weave at compile time, or use AdviceMode.PROXY", ex);
         }
     }
 

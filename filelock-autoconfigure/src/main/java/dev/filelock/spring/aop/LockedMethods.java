@@ -54,7 +54,7 @@ final class LockedMethods {
         this(backend, defaultTimeout, placeholders, false);
     }
 
-    /** With {@code woven}, the methods are applied by an AspectJ aspect, which also intercepts private and final ones. */
+    /** With {@code woven}, an AspectJ aspect applies the methods, and it intercepts private and final ones too. */
     LockedMethods(Supplier<LockBackend> backend, Supplier<Duration> defaultTimeout, UnaryOperator<String> placeholders,
             boolean woven) {
         this.backend = backend;

@@ -68,7 +68,8 @@ class FileLockedAspectTests {
     void runsTheJoinPointHoldingTheLockOfItsEvaluatedPath() throws Throwable {
         FileLockRegistry registry = new FileLockRegistry(this.directory);
         SelfInvokingJob job = new SelfInvokingJob(registry, this.directory, "test");
-        ProceedingJoinPoint joinPoint = joinPoint(job, SelfInvokingJob.class.getMethod("templated", String.class), "42");
+        Method templated = SelfInvokingJob.class.getMethod("templated", String.class);
+        ProceedingJoinPoint joinPoint = joinPoint(job, templated, "42");
         assertThat(configured(registry).lock(joinPoint)).isEqualTo(true);
         assertThat(this.directory.resolve("orders/42.lock")).exists();
         assertThat(registry.entries()).noneMatch(FileLockRegistry.Entry::isHeld);

@@ -73,7 +73,7 @@ class FileLockedAspectLoadTimeWeavingTests {
                 "--iterations=" + ITERATIONS, "--spring.main.banner-mode=off", "--logging.level.root=warn");
     }
 
-    /** The weaver jar on the test classpath (the optional aspectjweaver dependency, from the local Maven repository). */
+    /** The weaver jar on the test classpath: the optional aspectjweaver dependency, in the local Maven repository. */
     static Path aspectjWeaverJar() throws Exception {
         return Path.of(Agent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
