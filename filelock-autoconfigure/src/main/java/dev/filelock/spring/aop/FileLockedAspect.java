@@ -63,19 +63,33 @@ public class FileLockedAspect {
     }
 
     /**
-     * Makes this aspect lock through {@code backend}; until then a {@link FileLocked} method fails with {@link
-     * IllegalStateException} rather than run unlocked.
+     * Makes this aspect lock through {@code backend}, replacing an earlier configuration; until then a {@link
+     * FileLocked} method fails with {@link IllegalStateException} rather than run unlocked.
      *
      * @param backend supplies the lock backend; asked once, when the first locked method is checked or called
      * @param defaultTimeout supplies the timeout of methods that set none; asked once, like {@code backend}
-     * @param beanFactory resolves property placeholders and {@code @bean} references of path templates
+     * @param beanFactory resolves property placeholders and {@code @bean} references of path templates; it also
+     *     identifies the configuration for {@link #unconfigure(BeanFactory)}
      */
-    public void configure(Supplier<LockBackend> backend, Supplier<Duration> defaultTimeout, BeanFactory beanFactory) {
+    public synchronized void configure(Supplier<LockBackend> backend, Supplier<Duration> defaultTimeout, BeanFactory beanFactory) {
         Supplier<LockBackend> lockBackend = SingletonSupplier.of(backend);
         LockedMethods lockedMethods = new LockedMethods(lockBackend, SingletonSupplier.of(defaultTimeout),
                 (value) -> FileLockedAdvisor.resolvePlaceholders(beanFactory, value), true);
-        this.weaving = new Weaving(lockedMethods,
+        this.weaving = new Weaving(beanFactory, lockedMethods,
                 new FileLockedInterceptor(lockedMethods, lockBackend, () -> beanFactory));
+    }
+
+    /**
+     * Removes the configuration made with {@code beanFactory} (when its application context closes), so that later
+     * calls fail instead of using a closed backend; a configuration made since by another context stays.
+     *
+     * @param beanFactory the bean factory given to {@link #configure}
+     */
+    public synchronized void unconfigure(BeanFactory beanFactory) {
+        Weaving current = this.weaving;
+        if (current != null && current.owner() == beanFactory) {
+            this.weaving = null;
+        }
     }
 
     /**
@@ -129,12 +143,12 @@ public class FileLockedAspect {
             throw new IllegalStateException("A @FileLocked method was called, but " + FileLockedAspect.class.getName()
                     + " has no lock backend yet, so it cannot lock: add @EnableFileLocking(mode = AdviceMode.ASPECTJ) "
                     + "to a configuration class (and keep filelock.annotation.enabled=true), and do not call locked "
-                    + "methods before the application context has started; to use Spring proxies instead, remove the "
+                    + "methods before the application context has started or after it closed; to use Spring proxies instead, remove the "
                     + "aspect from META-INF/aop.xml or from compile-time weaving");
         }
         return weaving;
     }
 
-    private record Weaving(LockedMethods lockedMethods, FileLockedInterceptor interceptor) {
+    private record Weaving(BeanFactory owner, LockedMethods lockedMethods, FileLockedInterceptor interceptor) {
     }
 }

@@ -4,6 +4,7 @@ import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.LockBackend;
 import dev.filelock.spring.aop.FileLockedAspect;
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -32,7 +33,7 @@ class AspectJFileLockingConfiguration {
      * The aspect, created with the post-processors (it is one's dependency), so that it is configured before any
      * ordinary bean can call a locked method; its collaborators are looked up on first use only.
      */
-    @Bean(ASPECT_BEAN_NAME)
+    @Bean(name = ASPECT_BEAN_NAME, destroyMethod = "")
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     static FileLockedAspect fileLockedAspect(ObjectProvider<LockBackend> backend,
             ObjectProvider<FileLockProperties> properties, BeanFactory beanFactory) {
@@ -44,26 +45,35 @@ class AspectJFileLockingConfiguration {
 
     @Bean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-    static LockedMethodsCheck fileLockedMethodsCheck(FileLockedAspect fileLockedAspect) {
-        return new LockedMethodsCheck(fileLockedAspect);
+    static LockedMethodsCheck fileLockedMethodsCheck(FileLockedAspect fileLockedAspect, BeanFactory beanFactory) {
+        return new LockedMethodsCheck(fileLockedAspect, beanFactory);
     }
 
     /**
      * Checks the {@link FileLocked} methods of every bean as it is created, so that misuse fails at startup as in proxy
-     * mode (where the advisor's pointcut checks them).
+     * mode (where the advisor's pointcut checks them); and removes this context's configuration of the aspect when the
+     * context closes.
      */
-    static final class LockedMethodsCheck implements BeanPostProcessor {
+    static final class LockedMethodsCheck implements BeanPostProcessor, DisposableBean {
 
         private final FileLockedAspect aspect;
 
-        LockedMethodsCheck(FileLockedAspect aspect) {
+        private final BeanFactory beanFactory;
+
+        LockedMethodsCheck(FileLockedAspect aspect, BeanFactory beanFactory) {
             this.aspect = aspect;
+            this.beanFactory = beanFactory;
         }
 
         @Override
         public Object postProcessBeforeInitialization(Object bean, String beanName) {
             this.aspect.checkLockedMethods(ClassUtils.getUserClass(bean));
             return bean;
+        }
+
+        @Override
+        public void destroy() {
+            this.aspect.unconfigure(this.beanFactory);
         }
     }
 }

@@ -51,9 +51,27 @@ class FileLockedAspectTests {
             .withMessage("A @FileLocked method was called, but " + FileLockedAspect.class.getName() + " has no lock "
                     + "backend yet, so it cannot lock: add @EnableFileLocking(mode = AdviceMode.ASPECTJ) to a "
                     + "configuration class (and keep filelock.annotation.enabled=true), and do not call locked methods "
-                    + "before the application context has started; to use Spring proxies instead, remove the aspect "
+                    + "before the application context has started or after it closed; to use Spring proxies instead, remove the aspect "
                     + "from META-INF/aop.xml or from compile-time weaving");
         then(joinPoint).should(never()).proceed();
+    }
+
+    @Test
+    void closingAContextRemovesOnlyItsOwnConfiguration() throws Throwable {
+        FileLockRegistry registry = new FileLockRegistry(this.directory);
+        FileLockedAspect aspect = new FileLockedAspect();
+        DefaultListableBeanFactory first = new DefaultListableBeanFactory();
+        DefaultListableBeanFactory second = new DefaultListableBeanFactory();
+        aspect.configure(() -> registry, () -> Duration.ofSeconds(10), first);
+        aspect.configure(() -> registry, () -> Duration.ofSeconds(10), second);
+        aspect.unconfigure(first);
+        SelfInvokingJob job = new SelfInvokingJob(registry, this.directory, "test");
+        assertThat(aspect.lock(joinPoint(job, SelfInvokingJob.class.getMethod("lockedProbe")))).isEqualTo(true);
+        aspect.unconfigure(second);
+        ProceedingJoinPoint afterClose = joinPoint(job, SelfInvokingJob.class.getMethod("lockedProbe"));
+        assertThatIllegalStateException().isThrownBy(() -> aspect.lock(afterClose))
+            .withMessageContaining("before the application context has started or after it closed");
+        then(afterClose).should(never()).proceed();
     }
 
     @Test

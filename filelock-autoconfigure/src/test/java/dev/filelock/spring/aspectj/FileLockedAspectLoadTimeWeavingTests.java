@@ -49,6 +49,8 @@ class FileLockedAspectLoadTimeWeavingTests {
             b.send("GO");
             assertThat(a.awaitExit()).as(a.describe()).isZero();
             assertThat(b.awaitExit()).as(b.describe()).isZero();
+            assertThat(a.awaitValue("AFTER_CLOSE ")).as("a locked method called after the context closed")
+                .isEqualTo("IllegalStateException");
         }
         assertThat(linesOf("violations")).isEmpty();
         List<String> events = linesOf("events");

@@ -26,6 +26,7 @@ import org.springframework.context.annotation.Bean;
 public class SelfInvokingApplication {
 
     public static void main(String[] args) throws Exception {
+        SelfInvokingJob closedJob;
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SelfInvokingApplication.class)
             .web(WebApplicationType.NONE)
             .run(args)) {
@@ -46,6 +47,14 @@ public class SelfInvokingApplication {
             }
             job.run(context.getEnvironment().getRequiredProperty("iterations", Integer.class));
             System.out.println("DONE");
+            closedJob = job;
+        }
+        try {
+            closedJob.lockedProbe();
+            System.out.println("AFTER_CLOSE ran");
+        }
+        catch (IllegalStateException ex) {
+            System.out.println("AFTER_CLOSE " + ex.getClass().getSimpleName());
         }
     }
 
