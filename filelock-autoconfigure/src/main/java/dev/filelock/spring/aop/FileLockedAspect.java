@@ -71,7 +71,8 @@ public class FileLockedAspect {
      * @param beanFactory resolves property placeholders and {@code @bean} references of path templates; it also
      *     identifies the configuration for {@link #unconfigure(BeanFactory)}
      */
-    public synchronized void configure(Supplier<LockBackend> backend, Supplier<Duration> defaultTimeout, BeanFactory beanFactory) {
+    public synchronized void configure(Supplier<LockBackend> backend, Supplier<Duration> defaultTimeout,
+            BeanFactory beanFactory) {
         Supplier<LockBackend> lockBackend = SingletonSupplier.of(backend);
         LockedMethods lockedMethods = new LockedMethods(lockBackend, SingletonSupplier.of(defaultTimeout),
                 (value) -> FileLockedAdvisor.resolvePlaceholders(beanFactory, value), true);
@@ -143,8 +144,8 @@ public class FileLockedAspect {
             throw new IllegalStateException("A @FileLocked method was called, but " + FileLockedAspect.class.getName()
                     + " has no lock backend yet, so it cannot lock: add @EnableFileLocking(mode = AdviceMode.ASPECTJ) "
                     + "to a configuration class (and keep filelock.annotation.enabled=true), and do not call locked "
-                    + "methods before the application context has started or after it closed; to use Spring proxies instead, remove the "
-                    + "aspect from META-INF/aop.xml or from compile-time weaving");
+                    + "methods before the application context has started or after it closed; to use Spring proxies "
+                    + "instead, remove the aspect from META-INF/aop.xml or from compile-time weaving");
         }
         return weaving;
     }

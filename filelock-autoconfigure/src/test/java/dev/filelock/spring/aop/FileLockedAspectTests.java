@@ -51,8 +51,8 @@ class FileLockedAspectTests {
             .withMessage("A @FileLocked method was called, but " + FileLockedAspect.class.getName() + " has no lock "
                     + "backend yet, so it cannot lock: add @EnableFileLocking(mode = AdviceMode.ASPECTJ) to a "
                     + "configuration class (and keep filelock.annotation.enabled=true), and do not call locked methods "
-                    + "before the application context has started or after it closed; to use Spring proxies instead, remove the aspect "
-                    + "from META-INF/aop.xml or from compile-time weaving");
+                    + "before the application context has started or after it closed; to use Spring proxies instead, "
+                    + "remove the aspect from META-INF/aop.xml or from compile-time weaving");
         then(joinPoint).should(never()).proceed();
     }
 
