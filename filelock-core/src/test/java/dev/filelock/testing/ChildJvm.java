@@ -67,6 +67,21 @@ public final class ChildJvm {
     }
 
     /**
+     * Starts {@code mainClass} in a new JVM whose classpath has {@code first} in front of this JVM's, so that the
+     * classes there (such as woven copies of test classes) replace those of the same name.
+     *
+     * @param name a short name for failure messages
+     * @param first a directory or jar searched before this JVM's classpath
+     * @param mainClass the class whose {@code main} runs
+     * @param args its arguments
+     * @return the running child
+     */
+    public static ChildProcess startWithClasspathFirst(String name, Path first, Class<?> mainClass, String... args) {
+        String classpath = first + File.pathSeparator + System.getProperty("java.class.path");
+        return ChildProcess.start(name, new ProcessBuilder(javaCommand(classpath, List.of(), mainClass, args)));
+    }
+
+    /**
      * Starts {@code mainClass} in a new JVM under a wrapper command (such as {@code unshare}), which receives the java
      * command line as its trailing arguments.
      *

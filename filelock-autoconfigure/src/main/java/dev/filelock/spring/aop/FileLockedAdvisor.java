@@ -100,7 +100,11 @@ public final class FileLockedAdvisor extends AbstractPointcutAdvisor implements 
     }
 
     private String resolvePlaceholders(String value) {
-        if (this.beanFactory instanceof ConfigurableBeanFactory configurable) {
+        return resolvePlaceholders(this.beanFactory, value);
+    }
+
+    static String resolvePlaceholders(@Nullable BeanFactory beanFactory, String value) {
+        if (beanFactory instanceof ConfigurableBeanFactory configurable) {
             String resolved = configurable.resolveEmbeddedValue(value);
             return (resolved != null) ? resolved : value;
         }

@@ -46,15 +46,24 @@ final class LockedMethods {
 
     private final UnaryOperator<String> placeholders;
 
+    private final boolean woven;
+
     private final Map<MethodClassKey, Optional<LockedMethod>> methods = new ConcurrentHashMap<>();
 
     private final Map<Class<?>, Boolean> classes = new ConcurrentHashMap<>();
 
     LockedMethods(Supplier<LockBackend> backend, Supplier<Duration> defaultTimeout,
             UnaryOperator<String> placeholders) {
+        this(backend, defaultTimeout, placeholders, false);
+    }
+
+    /** With {@code woven}, an AspectJ aspect applies the methods, and it intercepts private and final ones too. */
+    LockedMethods(Supplier<LockBackend> backend, Supplier<Duration> defaultTimeout, UnaryOperator<String> placeholders,
+            boolean woven) {
         this.backend = backend;
         this.defaultTimeout = defaultTimeout;
         this.placeholders = placeholders;
+        this.woven = woven;
     }
 
     /** Checks every method of the class and tells whether any of them is locked. */
@@ -98,7 +107,8 @@ final class LockedMethods {
         }
         String where = ClassUtils.getQualifiedMethodName(specific, targetClass) + "()";
         int modifiers = specific.getModifiers();
-        if (Modifier.isPrivate(modifiers) || Modifier.isFinal(modifiers) || Modifier.isStatic(modifiers)) {
+        if (Modifier.isStatic(modifiers)
+                || (!this.woven && (Modifier.isPrivate(modifiers) || Modifier.isFinal(modifiers)))) {
             throw invalid(where, "a " + (Modifier.isPrivate(modifiers) ? "private"
                     : Modifier.isFinal(modifiers) ? "final" : "static")
                     + " method cannot be intercepted by a Spring proxy, so it would run without its lock");

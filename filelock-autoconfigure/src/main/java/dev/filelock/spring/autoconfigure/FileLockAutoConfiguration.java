@@ -146,6 +146,7 @@ public final class FileLockAutoConfiguration {
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnBooleanProperty(name = "filelock.annotation.enabled", matchIfMissing = true)
+    @ConditionalOnMissingBean(name = AspectJFileLockingConfiguration.ASPECT_BEAN_NAME)
     @Import(AutoProxyRegistrar.class)
     static class FileLockedConfiguration {
 
