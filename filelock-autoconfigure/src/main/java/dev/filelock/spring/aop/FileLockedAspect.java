@@ -76,8 +76,9 @@ public class FileLockedAspect {
         Supplier<LockBackend> lockBackend = SingletonSupplier.of(backend);
         LockedMethods lockedMethods = new LockedMethods(lockBackend, SingletonSupplier.of(defaultTimeout),
                 (value) -> FileLockedAdvisor.resolvePlaceholders(beanFactory, value), true);
+        MinimumHolds minimumHolds = new MinimumHolds();
         this.weaving = new Weaving(beanFactory, lockedMethods,
-                new FileLockedInterceptor(lockedMethods, lockBackend, () -> beanFactory));
+                new FileLockedInterceptor(lockedMethods, lockBackend, () -> beanFactory, minimumHolds), minimumHolds);
     }
 
     /**
@@ -90,6 +91,32 @@ public class FileLockedAspect {
         Weaving current = this.weaving;
         if (current != null && current.owner() == beanFactory) {
             this.weaving = null;
+            current.minimumHolds().releaseAll();
+        }
+    }
+
+    /**
+     * Releases every hold kept for its {@link FileLocked#holdAtLeast() minimum} by the configuration made with {@code
+     * beanFactory}, and releases later ones when their call ends (the application context is stopping).
+     *
+     * @param beanFactory the bean factory given to {@link #configure}
+     */
+    public void releaseMinimumHolds(BeanFactory beanFactory) {
+        Weaving current = this.weaving;
+        if (current != null && current.owner() == beanFactory) {
+            current.minimumHolds().releaseAll();
+        }
+    }
+
+    /**
+     * Keeps minimum holds again after {@link #releaseMinimumHolds} (a restarted application context).
+     *
+     * @param beanFactory the bean factory given to {@link #configure}
+     */
+    public void keepMinimumHolds(BeanFactory beanFactory) {
+        Weaving current = this.weaving;
+        if (current != null && current.owner() == beanFactory) {
+            current.minimumHolds().start();
         }
     }
 
@@ -150,6 +177,7 @@ public class FileLockedAspect {
         return weaving;
     }
 
-    private record Weaving(BeanFactory owner, LockedMethods lockedMethods, FileLockedInterceptor interceptor) {
+    private record Weaving(BeanFactory owner, LockedMethods lockedMethods, FileLockedInterceptor interceptor,
+            MinimumHolds minimumHolds) {
     }
 }

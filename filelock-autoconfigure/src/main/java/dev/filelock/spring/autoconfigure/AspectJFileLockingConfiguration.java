@@ -9,6 +9,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
@@ -51,10 +52,13 @@ class AspectJFileLockingConfiguration {
 
     /**
      * Checks the {@link FileLocked} methods of every bean as it is created, so that misuse fails at startup as in proxy
-     * mode (where the advisor's pointcut checks them); and removes this context's configuration of the aspect when the
-     * context closes.
+     * mode (where the advisor's pointcut checks them); releases minimum holds when the context stops, in the advisor's
+     * phase (before a {@code DataSource} that a lock store needs is destroyed); and removes this context's
+     * configuration of the aspect when the context closes.
      */
-    static final class LockedMethodsCheck implements BeanPostProcessor, DisposableBean {
+    static final class LockedMethodsCheck implements BeanPostProcessor, DisposableBean, SmartLifecycle {
+
+        private volatile boolean running;
 
         private final FileLockedAspect aspect;
 
@@ -69,6 +73,28 @@ class AspectJFileLockingConfiguration {
         public Object postProcessBeforeInitialization(Object bean, String beanName) {
             this.aspect.checkLockedMethods(ClassUtils.getUserClass(bean));
             return bean;
+        }
+
+        @Override
+        public void start() {
+            this.aspect.keepMinimumHolds(this.beanFactory);
+            this.running = true;
+        }
+
+        @Override
+        public void stop() {
+            this.running = false;
+            this.aspect.releaseMinimumHolds(this.beanFactory);
+        }
+
+        @Override
+        public boolean isRunning() {
+            return this.running;
+        }
+
+        @Override
+        public int getPhase() {
+            return 0;
         }
 
         @Override
