@@ -27,7 +27,7 @@ import org.springframework.util.ClassUtils;
 /**
  * The sample processed ahead of time ({@code process-aot}, in {@code prepare-package}, hence an {@code *IT} that
  * failsafe runs after it) and started with {@code -Dspring.aot.enabled=true} in a child JVM: the bean definitions
- * generated at build time carry the same locks, endpoint and health as the reflective start.
+ * generated at build time carry the same locks, endpoint and health as a regular start.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AotEndToEndIT {
@@ -60,7 +60,10 @@ class AotEndToEndIT {
         cache = Files.createDirectory(work.resolve("cache"));
         instance = Instance.start("aot", cache, work,
                 List.of("-Dspring.aot.enabled=true", "--enable-native-access=ALL-UNNAMED"),
-                "sample.origin.delay=3s", "sample.origin.size=" + SIZE + "B", "sample.origin.artifacts=aot.bin");
+                "sample.origin.delay=3s", "sample.origin.size=" + SIZE + "B", "sample.origin.artifacts=aot.bin",
+                // Both would change the context in a regular start (the first fails it: no LockRegistry bean has
+                // that name); AOT evaluated the conditions when the sample was built, so they change nothing here.
+                "filelock.backend=no-such-registry", "filelock.annotation.enabled=false");
         http = new Http(instance.awaitPort());
     }
 
@@ -77,9 +80,21 @@ class AotEndToEndIT {
         assertThat(instance.log()).contains("Starting AOT-processed SampleApplication");
     }
 
-    /** Without the advisor applied to the generated bean definitions every request would download the artifact. */
+    /**
+     * The README's claim: {@code filelock.backend} and {@code filelock.annotation.enabled} are fixed when the
+     * application is processed. The run's values name no registry and disable the annotation, yet the file registry
+     * serves the endpoint, and the next test shows {@code @FileLocked} still applied.
+     */
     @Test
     @Order(2)
+    void runTimeValuesOfConditionPropertiesChangeNothing() {
+        assertThat(http.get("/actuator/filelocks").statusCode()).isEqualTo(200);
+        assertThat(instance.log()).doesNotContain("no-such-registry");
+    }
+
+    /** Without the advisor in the generated bean definitions, most of the requests would download the artifact. */
+    @Test
+    @Order(3)
     void concurrentRequestsWaitForTheDownloadsLockAndFetchTheArtifactOnce() {
         List<CompletableFuture<HttpResponse<byte[]>>> responses = IntStream.range(0, REQUESTS)
             .mapToObj((i) -> http.getAsync("/artifacts/aot.bin"))
@@ -106,7 +121,7 @@ class AotEndToEndIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void reportsTheLockDirectoryHealthy() {
         String health = http.getString("/actuator/health");
         assertThat(JsonPath.<String>read(health, "$.components.filelock.status")).isEqualTo("UP");
@@ -120,7 +135,7 @@ class AotEndToEndIT {
      * properties.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void generatedNativeImageMetadataCarriesTheStartersHints() throws IOException {
         String metadata;
         try (var in = new ClassPathResource("META-INF/native-image/dev.filelock/sample-app/reachability-metadata.json")
@@ -141,7 +156,7 @@ class AotEndToEndIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void logsNoWarning() {
         assertThat(instance.log().lines().filter((line) -> WARNING.matcher(line).find())).isEmpty();
     }
