@@ -33,7 +33,7 @@ import org.springframework.aot.hint.annotation.Reflective;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
-@Reflective
+@Reflective(FileLockedReflectiveProcessor.class)
 public @interface FileLocked {
 
     /**

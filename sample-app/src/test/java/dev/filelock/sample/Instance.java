@@ -31,10 +31,17 @@ final class Instance implements AutoCloseable {
     /** Starts an instance; {@link #awaitPort()} waits until it serves requests. */
     static Instance start(String name, Path cacheDirectory, Path logDirectory, String... properties)
             throws IOException {
+        return start(name, cacheDirectory, logDirectory, List.of(), properties);
+    }
+
+    /** Starts an instance with extra JVM options, such as {@code -Dspring.aot.enabled=true}. */
+    static Instance start(String name, Path cacheDirectory, Path logDirectory, List<String> jvmOptions,
+            String... properties) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                SampleApplication.class.getName(), "--server.port=0", "--sample.instance=" + name,
-                "--sample.cache-directory=" + cacheDirectory));
+                "-XX:TieredStopAtLevel=1", "-Xmx256m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), SampleApplication.class.getName(),
+                "--server.port=0", "--sample.instance=" + name, "--sample.cache-directory=" + cacheDirectory));
         for (String property : properties) {
             command.add("--" + property);
         }
