@@ -14,6 +14,7 @@ import java.nio.file.Path;
  */
 final class Posix {
 
+    static final int LOCK_SH = 1;
     static final int LOCK_EX = 2;
     static final int LOCK_NB = 4;
     static final int LOCK_UN = 8;

@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  * The in-JVM half of a read/write lock on one canonical path: who holds which mode how many times, and who waits.
  *
  * <p>Readers of the JVM share the backend's one shared hold (a second reader makes no OS call); a writer holds the
- * backend's exclusive hold alone. A waiting writer holds back new readers, except threads that already read (they
- * would otherwise wait for a writer that waits for them). Only one thread at a time talks to the backend; the others
+ * backend's exclusive hold alone. A waiting writer, of this JVM or (where the backend can tell) of another process,
+ * holds back new readers, except threads that already read (they would otherwise wait for a writer that waits for
+ * them). Only one thread at a time talks to the backend; the others
  * wait on a condition and are woken in memory the moment the state changes. When the last holder leaves, the OS-level
  * hold is released even if threads of this JVM wait, so other processes get their turn.
  */
@@ -156,7 +157,9 @@ final class ReadWriteEntry {
     }
 
     private boolean canJoinReaders(ReadWriteOwner owner) {
-        return osMode == LockMode.READ && (waitingWriters == 0 || readsOnSameThread(owner));
+        // A thread that already reads joins whoever waits: it would otherwise wait for a writer that waits for it.
+        return osMode == LockMode.READ
+                && (waitingWriters == 0 && backend.admitsNewReaders() || readsOnSameThread(owner));
     }
 
     private boolean attemptOsLock(LockMode mode, BackendWait wait) {

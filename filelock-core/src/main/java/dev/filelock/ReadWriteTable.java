@@ -83,9 +83,11 @@ final class ReadWriteTable {
     List<FileLockDiagnostics.ActiveLock> activeLocks() {
         List<FileLockDiagnostics.ActiveLock> locks = new ArrayList<>();
         entries.forEach((key, entry) -> {
-            FileLockDiagnostics.LockType type = key.kind().equals("sqlite")
-                    ? FileLockDiagnostics.LockType.SQLITE_READ_WRITE
-                    : FileLockDiagnostics.LockType.SOFT_READ_WRITE;
+            FileLockDiagnostics.LockType type = switch (key.kind()) {
+                case NativeReadWriteFileLock.Builder.KIND -> FileLockDiagnostics.LockType.NATIVE_READ_WRITE;
+                case ReadWriteFileLock.Builder.KIND -> FileLockDiagnostics.LockType.SQLITE_READ_WRITE;
+                default -> FileLockDiagnostics.LockType.SOFT_READ_WRITE;
+            };
             FileLockDiagnostics.ActiveLock lock = entry.snapshot(key.canonicalPath(), type);
             if (lock != null) {
                 locks.add(lock);
