@@ -34,8 +34,6 @@ final class FlockReadWriteBackend implements ReadWriteBackend {
     private final byte[] statBuffer = new byte[StatCalls.BUFFER_SIZE];
     private @Nullable Descriptor lockDescriptor;
     private @Nullable Descriptor gateDescriptor;
-    /** Set while reading once a writer of ours was seen at the gate: no need to look again before the release. */
-    private boolean writerSeenWaiting;
 
     FlockReadWriteBackend(Path canonicalPath, Path path) {
         this.path = path;
@@ -51,7 +49,6 @@ final class FlockReadWriteBackend implements ReadWriteBackend {
                     + " use ReadWriteFileLock or SoftReadWriteFileLock", null);
         }
         try {
-            writerSeenWaiting = false;
             return mode == LockMode.READ ? acquireRead(wait) : acquireWrite(wait);
         } catch (FlockUnsupportedException e) {
             closeIdle();
@@ -144,9 +141,6 @@ final class FlockReadWriteBackend implements ReadWriteBackend {
      */
     @Override
     public boolean admitsNewReaders() {
-        if (writerSeenWaiting) {
-            return false;
-        }
         Descriptor gate = gateDescriptor;
         if (gate == null) {
             return true; // closed after a failed unlock: nothing to look at until the next acquisition opens it
@@ -155,8 +149,7 @@ final class FlockReadWriteBackend implements ReadWriteBackend {
             FlockBackend.flockCall.flock(gate.fd, Posix.LOCK_SH | Posix.LOCK_NB);
         } catch (LastErrorException e) {
             // Only EWOULDBLOCK says that a writer waits; any other failure is left to the next acquisition to report.
-            writerSeenWaiting = e.getErrorCode() == Posix.EWOULDBLOCK;
-            return !writerSeenWaiting;
+            return e.getErrorCode() != Posix.EWOULDBLOCK;
         }
         unlockGate();
         return true;
@@ -164,7 +157,6 @@ final class FlockReadWriteBackend implements ReadWriteBackend {
 
     @Override
     public void release() {
-        writerSeenWaiting = false;
         Descriptor descriptor = lockDescriptor;
         if (descriptor == null) {
             return;
