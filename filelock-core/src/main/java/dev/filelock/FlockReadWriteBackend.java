@@ -49,8 +49,19 @@ final class FlockReadWriteBackend implements ReadWriteBackend {
                     + " use ReadWriteFileLock or SoftReadWriteFileLock", null);
         }
         try {
+            // The lock file first: a path that cannot be used is reported as the lock file's problem, not the gate's.
+            openLockFile();
             return mode == LockMode.READ ? acquireRead(wait) : acquireWrite(wait);
+        } catch (FileLockException e) {
+            closeIdle();
+            throw e.path().equals(gatePath) ? gateFailure(e) : e;
         } catch (FlockUnsupportedException e) {
+            // Leave no lock file behind that this attempt created and could never lock.
+            Descriptor created = lockDescriptor;
+            lockDescriptor = null;
+            if (created != null) {
+                lockFile.discard(created, statBuffer);
+            }
             closeIdle();
             throw LockFailures.cannotLock(path, "flock is not supported on its file system; use SoftReadWriteFileLock"
                     + " there", e);
@@ -119,11 +130,7 @@ final class FlockReadWriteBackend implements ReadWriteBackend {
     /** One attempt at the lock file in the given mode; retried at once when the file was replaced under us. */
     private boolean tryLockFile(int operation) {
         while (true) {
-            Descriptor descriptor = lockDescriptor;
-            if (descriptor == null) {
-                descriptor = lockFile.open(path, FILE_OPTIONS);
-                lockDescriptor = descriptor;
-            }
+            Descriptor descriptor = openLockFile();
             if (!tryFlock(descriptor, path, operation | Posix.LOCK_NB)) {
                 return false;
             }
@@ -213,6 +220,22 @@ final class FlockReadWriteBackend implements ReadWriteBackend {
                 }
             }
         }
+    }
+
+    private Descriptor openLockFile() {
+        Descriptor descriptor = lockDescriptor;
+        if (descriptor == null) {
+            descriptor = lockFile.open(path, FILE_OPTIONS);
+            lockDescriptor = descriptor;
+        }
+        return descriptor;
+    }
+
+    /** Names the lock in a failure of its gate file, which the user never named. */
+    private FileLockException gateFailure(FileLockException e) {
+        String message = String.valueOf(e.getMessage());
+        String detail = message.startsWith("Cannot lock ") ? message.substring("Cannot lock ".length()) : message;
+        return LockFailures.cannotLock(path, "its writers' gate file " + detail, e);
     }
 
     private Descriptor openGate() {

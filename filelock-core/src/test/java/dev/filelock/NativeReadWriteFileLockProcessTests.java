@@ -169,6 +169,28 @@ class NativeReadWriteFileLockProcessTests {
     }
 
     @Test
+    void aGateDeletedWhileThisJvmKeptItOpenStillHoldsItsReadersBack() throws Exception {
+        try (NativeReadWriteFileLock lock = NativeReadWriteFileLock.of(lockPath)) {
+            lock.acquireRead().close(); // the gate's descriptor stays open, parked
+            Files.delete(gatePath); // a clean-up; the next writer creates a new gate
+            try (ChildProcess reader = child("hold", lockPath.toString(), "read");
+                    ChildProcess writer = startAfterHeld(reader, "hold", lockPath.toString(), "write")) {
+                awaitFlock(writer, gatePath, true);
+
+                assertThat(lock.tryAcquireRead()).isEmpty();
+
+                reader.send("release");
+                assertThat(writer.nextLine()).isEqualTo("held");
+                writer.send("release");
+                assertThat(writer.nextLine()).isEqualTo("released");
+            }
+            try (LockHold read = lock.acquireRead(GENEROUS)) {
+                assertThat(lock.heldMode()).contains(LockMode.READ);
+            }
+        }
+    }
+
+    @Test
     void killedWriterReleasesTheLockAtOnce() throws Exception {
         assertKilledHolderReleases("write");
     }
