@@ -121,10 +121,15 @@ final class FlockFile {
         }
     }
 
-    private static RuntimeException openFailure(Path lockPath, LastErrorException e) {
+    private RuntimeException openFailure(Path lockPath, LastErrorException e) {
         int errno = e.getErrorCode();
         String reason;
-        if (errno == Posix.ELOOP) {
+        if (errno == Posix.ENAMETOOLONG) {
+            OpenLimits.refuseTooLongName(lockPath, canonicalPath); // names the component that is too long
+            reason = "its path is too long (ENAMETOOLONG)";
+        } else if (errno == Posix.EMFILE || errno == Posix.ENFILE) {
+            reason = OpenLimits.descriptorsExhausted().orElse("the lock file cannot be opened: " + e.getMessage());
+        } else if (errno == Posix.ELOOP) {
             reason = "it is a symbolic link, and lock files are never followed through links";
         } else if (errno == Posix.EISDIR) {
             reason = "it is a directory";
