@@ -117,7 +117,8 @@ final class FlockFile {
         } catch (FileAlreadyExistsException raceWithAnotherCreator) {
             return false;
         } catch (IOException e) {
-            throw LockFailures.cannotLock(lockPath, "the lock file cannot be created (" + LockFailures.describe(e) + ")", e);
+            throw LockFailures.cannotLock(lockPath,
+                    "the lock file cannot be created (" + LockFailures.describe(e) + ")", e);
         }
     }
 

@@ -31,8 +31,9 @@ import org.jspecify.annotations.Nullable;
  * <p>The same gate keeps the {@code flock} descriptors of a {@link FileLock} or {@link NativeReadWriteFileLock} and
  * SQLite connections off one file (by device and inode, so under any name): a flock descriptor is opened like a read,
  * never on a file SQLite has open, and is registered until closed ({@link #openFlockDescriptor}); an SQLite connection
- * finding such a descriptor is closed before its first statement ({@link SqliteFile#opened}). Otherwise closing a flock descriptor (an unlock of a replaced
- * file, a parked descriptor retired, a kernel waiter giving up) would drop SQLite's locks.
+ * finding such a descriptor is closed before its first statement ({@link SqliteFile#opened}). Otherwise closing a flock
+ * descriptor (an unlock of a replaced file, a parked descriptor retired, a kernel waiter giving up) would drop SQLite's
+ * locks.
  */
 final class LockFileReads {
 

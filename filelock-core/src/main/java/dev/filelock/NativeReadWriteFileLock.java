@@ -19,15 +19,16 @@ import java.nio.file.Path;
  * the gate and can still hold a writer back. Waits for another process retry with {@code LOCK_NB}, backing off up to
  * the poll interval.
  *
- * <p>Both files are created (with missing parent directories) at the first acquisition, with mode 0666 filtered by
- * the umask unless {@link Builder#fileMode(int)} says otherwise, and never deleted, as Python's {@code FileLock} keeps its file on Unix. Between holds one descriptor per
- * file stays open; at most 32 idle lock paths keep theirs in the JVM (the longest-idle are closed and reopened at the
- * next acquisition). A {@link FileLock} and a {@code NativeReadWriteFileLock} on one file in one JVM exclude each other
- * as two processes would (both are {@code flock} locks on separate descriptors); a thread that holds one and waits for
- * the other without a timeout waits for itself. The SQLite {@link ReadWriteFileLock} and this lock refuse each other
- * on one file in one JVM with a {@link FileLockException}, since closing a descriptor of the file would drop SQLite's
- * POSIX locks. Needs {@code flock(2)}: on Windows, or on a file system without it, acquisitions fail with a {@link
- * FileLockException} (use {@link SoftReadWriteFileLock} there).
+ * <p>Both files are created (with missing parent directories) at the first acquisition, with mode 0666 filtered by the
+ * umask unless {@link Builder#fileMode(int)} says otherwise, and never deleted, as Python's {@code FileLock} keeps its
+ * file on Unix; the gate's name is 7 bytes longer, so a lock file name has at most 248 bytes. Between holds one
+ * descriptor per file stays open; at most 32 idle lock paths keep theirs in the JVM (the longest-idle are closed and
+ * reopened at the next acquisition). A {@link FileLock} and a {@code NativeReadWriteFileLock} on one file in one JVM
+ * exclude each other as two processes would (both are {@code flock} locks on separate descriptors); a thread that holds
+ * one and waits for the other without a timeout waits for itself. The SQLite {@link ReadWriteFileLock} and this lock
+ * refuse each other on one file in one JVM with a {@link FileLockException}, since closing a descriptor of the file
+ * would drop SQLite's POSIX locks. Needs {@code flock(2)}: on Windows, or on a file system without it, acquisitions
+ * fail with a {@link FileLockException} (use {@link SoftReadWriteFileLock} there).
  *
  * <pre>{@code
  * NativeReadWriteFileLock lock = NativeReadWriteFileLock.of(Path.of("/var/cache/app/index.lock"));
@@ -74,8 +75,8 @@ public interface NativeReadWriteFileLock extends ReadWriteFileLock {
         }
 
         /**
-         * Sets the permission bits of the lock file and of its writers' gate file, such as {@code 0644}, applied exactly
-         * whatever the umask; by default both are created with {@code 0666} filtered by the umask.
+         * Sets the permission bits of the lock file and of its writers' gate file, such as {@code 0644}, applied
+         * exactly whatever the umask; by default both are created with {@code 0666} filtered by the umask.
          *
          * @param mode permission bits between {@code 0} and {@code 0777}
          * @return this builder

@@ -99,8 +99,8 @@ class NativeReadWriteFileLockProcessTests {
                 awaitFlock(writer, gatePath, true);
 
                 // Another thread would join the shared hold in memory: it waits for the writer instead.
-                assertThat(Worker.start("late reader", () -> lock.tryAcquireRead().isPresent()).awaitResult()).isFalse();
-                // A thread that already reads takes another level (it would otherwise wait for a writer waiting for it).
+                assertThat(tryReadOnAnotherThread(lock)).isFalse();
+                // A thread that already reads takes another level (else it would wait for a writer waiting for it).
                 lock.acquireRead().close();
 
                 read.close();
@@ -157,13 +157,9 @@ class NativeReadWriteFileLockProcessTests {
             LockHold read = lock.acquireRead();
             try (ChildProcess writer = child("hold", lockPath.toString(), "write")) {
                 awaitFlock(writer, gatePath, true);
-                assertThat(Worker.start("late reader", () -> lock.tryAcquireRead().isPresent()).awaitResult()).isFalse();
+                assertThat(tryReadOnAnotherThread(lock)).isFalse();
                 writer.kill();
-                await().atMost(GENEROUS).until(() ->
-                        Worker.start("late reader", () -> lock.tryAcquireRead().map(hold -> {
-                            hold.close();
-                            return true;
-                        }).orElse(false)).awaitResult());
+                await().atMost(GENEROUS).until(() -> tryReadOnAnotherThread(lock));
             } finally {
                 read.close();
             }
@@ -225,7 +221,8 @@ class NativeReadWriteFileLockProcessTests {
     @Test
     void probeNamesTheOtherProcessAndItsModeFromTheKernelTable() throws Exception {
         for (LockMode mode : LockMode.values()) {
-            try (ChildProcess holder = child("hold", lockPath.toString(), mode.name().toLowerCase(java.util.Locale.ROOT))) {
+            String modeName = mode.name().toLowerCase(java.util.Locale.ROOT);
+            try (ChildProcess holder = child("hold", lockPath.toString(), modeName)) {
                 assertThat(holder.nextLine()).isEqualTo("held");
                 assertThat(FileLockDiagnostics.probe(lockPath).otherProcesses())
                         .containsExactly(new ProcessHolder(holder.pid(), null, "flock", mode));
@@ -241,12 +238,15 @@ class NativeReadWriteFileLockProcessTests {
                 NativeReadWriteFileLock interrupted = NativeReadWriteFileLock.of(lockPath);
                 NativeReadWriteFileLock closed = NativeReadWriteFileLock.of(lockPath)) {
             assertThat(holder.nextLine()).isEqualTo("held");
-            Worker<LockHold> interruptedWait = Worker.start("interrupted", () -> interrupted.acquireWrite()).awaitParked();
+            Worker<LockHold> interruptedWait =
+                    Worker.start("interrupted", () -> interrupted.acquireWrite()).awaitParked();
             interruptedWait.interrupt();
             assertThat(interruptedWait.awaitFailure()).isInstanceOf(FileLockInterruptedException.class);
             Worker<LockHold> closedWait = Worker.start("closed", () -> closed.acquireRead()).awaitParked();
             closed.close();
-            assertThat(closedWait.awaitFailure()).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+            assertThat(closedWait.awaitFailure())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("closed");
             assertThat(interrupted.tryAcquireRead()).isEmpty();
             assertThat(kernelFlocks(ProcessHandle.current().pid(), gatePath)).as("no gate left held").isEmpty();
         }
@@ -262,6 +262,14 @@ class NativeReadWriteFileLockProcessTests {
                 assertThat(lock.heldMode()).contains(LockMode.WRITE);
             }
         }
+    }
+
+    /** One read attempt on a thread that holds nothing, so it cannot join this thread's read levels by reentering. */
+    private static boolean tryReadOnAnotherThread(NativeReadWriteFileLock lock) {
+        return Worker.start("late reader", () -> lock.tryAcquireRead().map(hold -> {
+            hold.close();
+            return true;
+        }).orElse(false)).awaitResult();
     }
 
     private ChildProcess startAfterHeld(ChildProcess first, String... args) {

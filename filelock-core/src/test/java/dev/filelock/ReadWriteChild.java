@@ -51,7 +51,8 @@ final class ReadWriteChild {
                 case "hammer" -> hammer(lock, Path.of(args[2]), args[3], Integer.parseInt(args[4]),
                         Integer.parseInt(args[5]));
                 case "rendezvous" -> rendezvous(lock, Path.of(args[2]), args[3], Integer.parseInt(args[4]));
-                case "stream" -> stream(lock, Path.of(args[2]), args[3], args.length > 4 ? Integer.parseInt(args[4]) : 1);
+                case "stream" ->
+                        stream(lock, Path.of(args[2]), args[3], args.length > 4 ? Integer.parseInt(args[4]) : 1);
                 case "timed-write" -> timedWrite(lock, Duration.ofSeconds(Long.parseLong(args[2])));
                 default -> 2;
             };
@@ -64,7 +65,8 @@ final class ReadWriteChild {
         return switch (System.getProperty(KIND_PROPERTY, "sqlite")) {
             case "sqlite" -> ReadWriteFileLock.of(path);
             case "native" -> NativeReadWriteFileLock.of(path);
-            default -> throw new IllegalArgumentException("unknown read/write lock kind " + System.getProperty(KIND_PROPERTY));
+            default -> throw new IllegalArgumentException(
+                    "unknown read/write lock kind " + System.getProperty(KIND_PROPERTY));
         };
     }
 
@@ -142,8 +144,8 @@ final class ReadWriteChild {
     }
 
     /**
-     * Overlapping reads of 5 to 30 ms, by each of {@code threads} threads, until a file named "stop" appears; with
-     * more than one thread, this JVM's readers overlap each other too, so its shared hold is never given back on its own.
+     * Overlapping reads of 5 to 30 ms, by each of {@code threads} threads, until a file named "stop" appears; with more
+     * than one thread, this JVM's readers overlap each other too, so its shared hold is never given back on its own.
      */
     private static int stream(ReadWriteFileLock lock, Path markers, String name, int threads) throws Exception {
         List<CompletableFuture<Integer>> streams = new ArrayList<>();
@@ -179,8 +181,8 @@ final class ReadWriteChild {
     }
 
     /**
-     * Warms up on another lock file, says "waiting", takes the write lock within the timeout, says "held <milliseconds waited>" (or "timeout"), waits
-     * for a line on stdin, releases, says "released".
+     * Warms up on another lock file, says "waiting", takes the write lock within the timeout, says "held <milliseconds
+     * waited>" (or "timeout"), waits for a line on stdin, releases, says "released".
      */
     private static int timedWrite(ReadWriteFileLock lock, Duration timeout) throws IOException {
         // The first acquisition of a JVM loads the native code: not part of the wait being measured.

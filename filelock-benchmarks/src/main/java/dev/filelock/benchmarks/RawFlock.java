@@ -68,7 +68,8 @@ public final class RawFlock {
     }
 
     /**
-     * Takes the shared lock without blocking and releases it at once: the anchor of an uncontended read acquire+release.
+     * Takes the shared lock without blocking and releases it at once: the anchor of an uncontended read
+     * acquire+release.
      *
      * @param fd a descriptor from {@link #openLockFile(Path)}
      * @throws IllegalStateException if the lock is held exclusively elsewhere or a call fails
