@@ -79,6 +79,8 @@ public final class FileLockDiagnostics {
         NATIVE("native"),
         /** {@link SoftFileLock}, or a native lock that fell back to a marker file where {@code flock} is unsupported. */
         SOFT("soft"),
+        /** {@link NativeReadWriteFileLock}: {@code flock(2)} shared and exclusive locks on the file. */
+        NATIVE_READ_WRITE("native read-write"),
         /** {@link ReadWriteFileLock}: SQLite transactions on the file. */
         SQLITE_READ_WRITE("sqlite read-write"),
         /** {@code SoftReadWriteFileLock}: marker files next to the path. */

@@ -49,6 +49,18 @@ interface ReadWriteBackend {
     default void closeIdle() {
     }
 
+    /**
+     * Tells whether a new reader of this JVM may join the shared hold it already has, or must wait until it is given
+     * back, because a writer of another process announced that it waits (only a backend with such an announcement can
+     * tell). Called under the entry's mutex, only while the shared hold is held and no {@code acquire} runs; while it
+     * answers false, held-back readers ask again every poll interval (the writer may give up or die).
+     *
+     * @return true unless a writer of another process is known to wait
+     */
+    default boolean admitsNewReaders() {
+        return true;
+    }
+
     /** Opens backends; building one must be cheap and must not fail: resources are taken in {@code acquire}. */
     @FunctionalInterface
     interface Factory {

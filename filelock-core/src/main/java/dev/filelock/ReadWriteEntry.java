@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  * The in-JVM half of a read/write lock on one canonical path: who holds which mode how many times, and who waits.
  *
  * <p>Readers of the JVM share the backend's one shared hold (a second reader makes no OS call); a writer holds the
- * backend's exclusive hold alone. A waiting writer holds back new readers, except threads that already read (they
- * would otherwise wait for a writer that waits for them). Only one thread at a time talks to the backend; the others
+ * backend's exclusive hold alone. A waiting writer, of this JVM or (where the backend can tell) of another process,
+ * holds back new readers, except threads that already read (they would otherwise wait for a writer that waits for
+ * them). Only one thread at a time talks to the backend; the others
  * wait on a condition and are woken in memory the moment the state changes. When the last holder leaves, the OS-level
  * hold is released even if threads of this JVM wait, so other processes get their turn.
  */
@@ -38,6 +39,11 @@ final class ReadWriteEntry {
     private int waitingWriters;
     private int pending;
     private @Nullable Thread attempter;
+    /**
+     * Whether the backend said, to the waiter that asked last (under the mutex, right before it waits), that a writer
+     * of another process waits, so that this waiter must wait too and look again.
+     */
+    private boolean heldBackByOtherProcess;
     /** Who waits: for diagnostics only. */
     private final List<Thread> waitingThreads = new ArrayList<>(2);
     /**
@@ -133,7 +139,8 @@ final class ReadWriteEntry {
                     throw new InterruptedException();
                 }
             } else if (!deadline.isExpired()) {
-                awaitChange(deadline);
+                // Nothing here tells when a writer of another process stops waiting (it may give up or die): look again.
+                awaitChange(deadline, heldBackByOtherProcess ? pollInterval : null);
                 continue;
             }
             if (deadline.isExpired() && !owner.lock().isClosed()) {
@@ -147,16 +154,28 @@ final class ReadWriteEntry {
         return osMode == null && attempter == null && (mode == LockMode.WRITE || waitingWriters == 0);
     }
 
-    private void awaitChange(Deadline deadline) throws InterruptedException {
-        if (deadline.isForever()) {
+    private void awaitChange(Deadline deadline, @Nullable Duration atMost) throws InterruptedException {
+        if (deadline.isForever() && atMost == null) {
             changed.await();
         } else {
-            changed.awaitNanos(deadline.remainingNanos());
+            long nanos = deadline.isForever() ? Long.MAX_VALUE : deadline.remainingNanos();
+            changed.awaitNanos(atMost == null ? nanos : Math.min(nanos, atMost.toNanos()));
         }
     }
 
     private boolean canJoinReaders(ReadWriteOwner owner) {
-        return osMode == LockMode.READ && (waitingWriters == 0 || readsOnSameThread(owner));
+        heldBackByOtherProcess = false;
+        if (osMode != LockMode.READ) {
+            return false;
+        }
+        if (waitingWriters == 0) {
+            heldBackByOtherProcess = !backend.admitsNewReaders();
+            if (!heldBackByOtherProcess) {
+                return true;
+            }
+        }
+        // A thread that already reads joins whoever waits: it would otherwise wait for a writer that waits for it.
+        return readsOnSameThread(owner);
     }
 
     private boolean attemptOsLock(LockMode mode, BackendWait wait) {

@@ -22,7 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ReadWriteTable {
 
-    /** Parked SQLite connections beyond this many are closed; a connection costs a descriptor and about 150 KiB. */
+    /**
+     * Parked idle resources beyond this many entries are closed: an SQLite connection costs a descriptor and about 150
+     * KiB, a native read/write lock two descriptors (the lock file and its writers' gate).
+     */
     static final int MAX_PARKED = 32;
 
     static final ReadWriteTable INSTANCE = new ReadWriteTable(MAX_PARKED);
@@ -83,9 +86,11 @@ final class ReadWriteTable {
     List<FileLockDiagnostics.ActiveLock> activeLocks() {
         List<FileLockDiagnostics.ActiveLock> locks = new ArrayList<>();
         entries.forEach((key, entry) -> {
-            FileLockDiagnostics.LockType type = key.kind().equals("sqlite")
-                    ? FileLockDiagnostics.LockType.SQLITE_READ_WRITE
-                    : FileLockDiagnostics.LockType.SOFT_READ_WRITE;
+            FileLockDiagnostics.LockType type = switch (key.kind()) {
+                case NativeReadWriteFileLock.Builder.KIND -> FileLockDiagnostics.LockType.NATIVE_READ_WRITE;
+                case ReadWriteFileLock.Builder.KIND -> FileLockDiagnostics.LockType.SQLITE_READ_WRITE;
+                default -> FileLockDiagnostics.LockType.SOFT_READ_WRITE;
+            };
             FileLockDiagnostics.ActiveLock lock = entry.snapshot(key.canonicalPath(), type);
             if (lock != null) {
                 locks.add(lock);

@@ -129,7 +129,7 @@ public class FileLocksEndpoint {
         }
         return switch (lock.type()) {
             case NATIVE, SOFT -> "exclusive";
-            case SQLITE_READ_WRITE, SOFT_READ_WRITE -> null;
+            case NATIVE_READ_WRITE, SQLITE_READ_WRITE, SOFT_READ_WRITE -> null;
         };
     }
 
