@@ -58,7 +58,7 @@ final class FileLockedInterceptor implements MethodInterceptor {
             throws Throwable {
         LockHold hold;
         try {
-            hold = this.backend.get().acquire(key, locked.kind(), locked.timeout());
+            hold = this.backend.get().acquire(key, locked.mode(), locked.timeout());
         }
         catch (FileLockTimeoutException ex) {
             if (locked.onTimeout() == OnTimeout.SKIP) {
@@ -149,7 +149,7 @@ final class FileLockedInterceptor implements MethodInterceptor {
     }
 
     private LockHold awaitDetached(String key, LockedMethod locked) {
-        CompletableFuture<LockHold> acquisition = this.backend.get().acquireDetached(key, locked.kind(),
+        CompletableFuture<LockHold> acquisition = this.backend.get().acquireDetached(key, locked.mode(),
                 locked.timeout());
         try {
             return acquisition.get();

@@ -5,7 +5,6 @@ import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.FileLocked.OnTimeout;
 import dev.filelock.spring.LockBackend;
-import dev.filelock.spring.LockKind;
 import dev.filelock.spring.aop.LockedMethod.ReturnStyle;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -101,7 +100,7 @@ final class LockedMethods {
                     + " method cannot be intercepted by a Spring proxy, so it would run without its lock");
         }
         return new LockedMethod(keyTemplate(annotation, specific, where), timeout(annotation, where),
-                kind(annotation, where),
+                mode(annotation, where),
                 annotation.onTimeout(), returnStyle(specific.getReturnType(), annotation, where));
     }
 
@@ -164,22 +163,21 @@ final class LockedMethods {
         }
     }
 
-    private LockKind kind(FileLocked annotation, String where) {
-        LockKind kind = (annotation.mode() == LockMode.READ) ? LockKind.READ
-                : annotation.readWrite() ? LockKind.WRITE : LockKind.EXCLUSIVE;
+    private LockMode mode(FileLocked annotation, String where) {
+        LockMode mode = annotation.mode();
         LockBackend backend = this.backend.get();
-        if (!backend.supports(kind)) {
-            throw invalid(where, (kind == LockKind.READ ? "mode READ" : "readWrite = true") + " needs a read/write "
-                    + "lock, but the lock backend (" + backend + ") has no shared mode: " + sharedModeFix(backend));
+        if (!backend.supports(mode)) {
+            throw invalid(where, "mode = READ needs a shared lock, but the lock backend (" + backend + ") has none: "
+                    + sharedModeFix(backend));
         }
-        return kind;
+        return mode;
     }
 
     private static String sharedModeFix(LockBackend backend) {
         if (backend instanceof FileLockRegistry) {
-            return "this FileLockRegistry bean was built without read/write locks; give it a read/write lock factory, "
-                    + "or remove the bean to use the auto-configured registry (both filelock.type values have "
-                    + "read/write locks)";
+            return "use filelock.type=native, sqlite or soft-read-write (read/write locks), or set "
+                    + "filelock.read-mode-fallback=exclusive to take the exclusive lock instead (readers then exclude "
+                    + "each other); a FileLockRegistry bean of your own needs a read/write lock factory or readsAsExclusive";
         }
         return "set filelock.read-mode-fallback=exclusive to take the key's exclusive lock instead, or use "
                 + "filelock.backend=file";

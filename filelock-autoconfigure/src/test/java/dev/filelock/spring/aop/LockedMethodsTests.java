@@ -5,7 +5,6 @@ import dev.filelock.SoftFileLock;
 import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.FileLocked.OnTimeout;
-import dev.filelock.spring.LockKind;
 import dev.filelock.spring.autoconfigure.FileLockAutoConfiguration;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -57,21 +56,35 @@ class LockedMethodsTests {
     }
 
     @Test
-    void refusesReadModeWhenTheLockTypeHasNoSharedMode() {
+    void refusesReadModeOnARegistryBeanThatRefusesReadersNamingTheFix() {
         contextRunner()
-            .withBean(FileLockRegistry.class, () -> new FileLockRegistry(this.directory, SoftFileLock::of, null))
+            .withBean(FileLockRegistry.class, () -> new FileLockRegistry(this.directory, SoftFileLock::of, false))
             .withBean(Reader.class)
-            .run(failsWith("Invalid @FileLocked on " + Reader.class.getName() + ".read()", "mode READ",
-                    "no shared mode: this FileLockRegistry bean was built without read/write locks; give it a "
-                            + "read/write lock factory, or remove the bean"));
+            .run(failsWith("Invalid @FileLocked on " + Reader.class.getName() + ".read()",
+                    "mode = READ needs a shared lock, but the lock backend (FileLockRegistry[",
+                    "has none: use filelock.type=native, sqlite or soft-read-write (read/write locks), or set "
+                            + "filelock.read-mode-fallback=exclusive",
+                    "a FileLockRegistry bean of your own needs a read/write lock factory or readsAsExclusive"));
     }
 
     @Test
-    void acceptsReadModeWithSoftLocks() {
+    void refusesReadModeOnSoftLocksWhenTheFallbackRefusesNamingTheFix() {
+        contextRunner().withPropertyValues("filelock.type=soft", "filelock.read-mode-fallback=refuse")
+            .withBean(Reader.class)
+            .run(failsWith("Invalid @FileLocked on " + Reader.class.getName() + ".read()",
+                    "mode = READ needs a shared lock",
+                    "use filelock.type=native, sqlite or soft-read-write"));
+    }
+
+    @Test
+    void readModeOnSoftLocksTakesTheExclusiveLockByDefault() {
         contextRunner().withPropertyValues("filelock.type=soft").withBean(Reader.class).run((context) -> {
             assertThat(context).hasNotFailed();
-            assertThat(context.getBean(FileLockRegistry.class).supports(LockKind.READ)).isTrue();
+            FileLockRegistry registry = context.getBean(FileLockRegistry.class);
+            assertThat(registry.supports(LockMode.READ)).isTrue();
             context.getBean(Reader.class).read();
+            assertThat(registry.entries()).singleElement()
+                .satisfies((entry) -> assertThat(entry.lock()).isInstanceOf(SoftFileLock.class));
         });
     }
 
@@ -81,7 +94,9 @@ class LockedMethodsTests {
             .withBean("locks", DefaultLockRegistry.class, DefaultLockRegistry::new)
             .withBean(Reader.class)
             .run(failsWith("Invalid @FileLocked on " + Reader.class.getName() + ".read()",
-                    "no shared mode: set filelock.read-mode-fallback=exclusive"));
+                    "mode = READ needs a shared lock, but the lock backend (LockRegistryBackend[locks: ",
+                    "has none: set filelock.read-mode-fallback=exclusive to take the key's exclusive lock instead, or "
+                            + "use filelock.backend=file"));
     }
 
     @Test

@@ -62,7 +62,7 @@ class ConfigurationMetadataTests {
 
     @Test
     void typeAndBackendHaveValueHints() {
-        assertThat(hintValues("filelock.type")).containsExactlyInAnyOrder("native", "soft");
+        assertThat(hintValues("filelock.type")).containsExactlyInAnyOrder("native", "sqlite", "soft", "soft-read-write");
         assertThat(hintValues("filelock.backend")).containsExactlyInAnyOrder("file", "jdbc");
         assertThat(hint("filelock.backend").get("providers")).asString().contains("spring-bean-reference",
                 "org.springframework.integration.support.locks.LockRegistry");
