@@ -282,7 +282,8 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
         catch (RejectedExecutionException ex) {
             hold.close();
             result.completeExceptionally(new IllegalStateException("The '" + this.name + "' lock backend is closed, "
-                    + "so the lock '" + registryKey + "' was released at once", ex));
+                    + "so the lock '" + registryKey + "' was released at once: the application context is shutting "
+                    + "down; stop the callers of @FileLocked methods (schedulers, executors) before it closes", ex));
             return;
         }
         detached.awaitCloseRequest();

@@ -106,7 +106,8 @@ final class RegistryLock implements Lock {
                     "The current thread does not hold the " + describe() + ", so it cannot unlock it: call unlock() "
                             + "once per successful lock() or tryLock(), in the thread that took it (in a finally "
                             + "block); to release from another thread, take the lock with FileLockRegistry"
-                            + ".acquireDetached and close the hold it returns");
+                            + ".acquireDetached and close the hold it returns (a lock force-released through the "
+                            + "filelocks endpoint cannot be unlocked any more either)");
         }
         entry.lockFor(this.mode).unlock();
         entry.released();

@@ -96,7 +96,8 @@ class FileLockRegistryTests {
             .withMessage("The current thread does not hold the lock '" + this.registry.resolve("a.lock")
                     + "', so it cannot unlock it: call unlock() once per successful lock() or tryLock(), in the thread "
                     + "that took it (in a finally block); to release from another thread, take the lock with "
-                    + "FileLockRegistry.acquireDetached and close the hold it returns");
+                    + "FileLockRegistry.acquireDetached and close the hold it returns (a lock force-released through "
+                    + "the filelocks endpoint cannot be unlocked any more either)");
         lock.lock();
         try {
             CompletableFuture<Void> otherUnlock = CompletableFuture.runAsync(lock::unlock);

@@ -202,7 +202,8 @@ final class LockedMethods {
         }
         if (PUBLISHER != null && PUBLISHER.isAssignableFrom(returnType)) {
             throw invalid(where, "the return type " + returnType.getName() + " is a reactive publisher other than "
-                    + "Mono or Flux, so the lock could not be held while it runs");
+                    + "Mono or Flux, so the lock could not be held while it runs; declare Mono or Flux (Mono.from and "
+                    + "Flux.from adapt any Publisher)");
         }
         return ReturnStyle.PLAIN;
     }

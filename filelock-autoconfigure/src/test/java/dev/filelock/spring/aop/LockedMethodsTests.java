@@ -105,6 +105,15 @@ class LockedMethodsTests {
     }
 
     @Test
+    void refusesAPublisherOtherThanMonoOrFluxNamingTheFix() {
+        contextRunner().withBean(PublisherReturner.class)
+            .run(failsWith("Invalid @FileLocked on " + PublisherReturner.class.getName() + ".publish()",
+                    "the return type org.reactivestreams.Publisher is a reactive publisher other than Mono or Flux, "
+                            + "so the lock could not be held while it runs; declare Mono or Flux (Mono.from and "
+                            + "Flux.from adapt any Publisher)"));
+    }
+
+    @Test
     void refusesSkippingAMethodThatReturnsAPrimitive() {
         contextRunner().withBean(PrimitiveSkipper.class)
             .run(failsWith("Invalid @FileLocked on " + PrimitiveSkipper.class.getName() + ".count()",
@@ -173,6 +182,14 @@ class LockedMethodsTests {
                 .message()
                 .contains(messageParts);
         };
+    }
+
+    static class PublisherReturner {
+
+        @FileLocked(path = "published.lock")
+        public org.reactivestreams.Publisher<String> publish() {
+            return reactor.core.publisher.Mono.just("published");
+        }
     }
 
     public interface Greeter {
