@@ -45,6 +45,16 @@ final class FlockFile {
      * that a marker-file lock would take for a holder (Python unlinks too).
      */
     RuntimeException lockFailed(Descriptor descriptor, Path lockPath, LastErrorException e, byte[] statBuffer) {
+        discard(descriptor, statBuffer);
+        int errno = e.getErrorCode();
+        if (errno == Posix.ENOSYS || errno == Posix.EOPNOTSUPP) {
+            return new FlockUnsupportedException(lockPath);
+        }
+        return LockFailures.cannotLock(lockPath, "flock failed: " + e.getMessage(), e);
+    }
+
+    /** Closes the descriptor, and deletes the file if this descriptor created it and the path still names it. */
+    void discard(Descriptor descriptor, byte[] statBuffer) {
         descriptor.close();
         if (descriptor.createdHere && descriptor.isStillAt(statBuffer)) {
             try {
@@ -53,11 +63,6 @@ final class FlockFile {
                 // the marker-file lock will report what is wrong with the path
             }
         }
-        int errno = e.getErrorCode();
-        if (errno == Posix.ENOSYS || errno == Posix.EOPNOTSUPP) {
-            return new FlockUnsupportedException(lockPath);
-        }
-        return LockFailures.cannotLock(lockPath, "flock failed: " + e.getMessage(), e);
     }
 
     private Posix.@Nullable FileIdentity identityAtPath() {

@@ -34,8 +34,6 @@ final class FlockReadWriteBackend implements ReadWriteBackend {
     private final byte[] statBuffer = new byte[StatCalls.BUFFER_SIZE];
     private @Nullable Descriptor lockDescriptor;
     private @Nullable Descriptor gateDescriptor;
-    /** Set while reading once a writer of ours was seen at the gate: no need to look again before the release. */
-    private boolean writerSeenWaiting;
 
     FlockReadWriteBackend(Path canonicalPath, Path path) {
         this.path = path;
@@ -51,9 +49,19 @@ final class FlockReadWriteBackend implements ReadWriteBackend {
                     + " use ReadWriteFileLock or SoftReadWriteFileLock", null);
         }
         try {
-            writerSeenWaiting = false;
+            // The lock file first: a path that cannot be used is reported as the lock file's problem, not the gate's.
+            openLockFile();
             return mode == LockMode.READ ? acquireRead(wait) : acquireWrite(wait);
+        } catch (FileLockException e) {
+            closeIdle();
+            throw e.path().equals(gatePath) ? gateFailure(e) : e;
         } catch (FlockUnsupportedException e) {
+            // Leave no lock file behind that this attempt created and could never lock.
+            Descriptor created = lockDescriptor;
+            lockDescriptor = null;
+            if (created != null) {
+                lockFile.discard(created, statBuffer);
+            }
             closeIdle();
             throw LockFailures.cannotLock(path, "flock is not supported on its file system; use SoftReadWriteFileLock"
                     + " there", e);
@@ -122,11 +130,7 @@ final class FlockReadWriteBackend implements ReadWriteBackend {
     /** One attempt at the lock file in the given mode; retried at once when the file was replaced under us. */
     private boolean tryLockFile(int operation) {
         while (true) {
-            Descriptor descriptor = lockDescriptor;
-            if (descriptor == null) {
-                descriptor = lockFile.open(path, FILE_OPTIONS);
-                lockDescriptor = descriptor;
-            }
+            Descriptor descriptor = openLockFile();
             if (!tryFlock(descriptor, path, operation | Posix.LOCK_NB)) {
                 return false;
             }
@@ -144,9 +148,6 @@ final class FlockReadWriteBackend implements ReadWriteBackend {
      */
     @Override
     public boolean admitsNewReaders() {
-        if (writerSeenWaiting) {
-            return false;
-        }
         Descriptor gate = gateDescriptor;
         if (gate == null) {
             return true; // closed after a failed unlock: nothing to look at until the next acquisition opens it
@@ -155,8 +156,7 @@ final class FlockReadWriteBackend implements ReadWriteBackend {
             FlockBackend.flockCall.flock(gate.fd, Posix.LOCK_SH | Posix.LOCK_NB);
         } catch (LastErrorException e) {
             // Only EWOULDBLOCK says that a writer waits; any other failure is left to the next acquisition to report.
-            writerSeenWaiting = e.getErrorCode() == Posix.EWOULDBLOCK;
-            return !writerSeenWaiting;
+            return e.getErrorCode() != Posix.EWOULDBLOCK;
         }
         unlockGate();
         return true;
@@ -164,7 +164,6 @@ final class FlockReadWriteBackend implements ReadWriteBackend {
 
     @Override
     public void release() {
-        writerSeenWaiting = false;
         Descriptor descriptor = lockDescriptor;
         if (descriptor == null) {
             return;
@@ -221,6 +220,22 @@ final class FlockReadWriteBackend implements ReadWriteBackend {
                 }
             }
         }
+    }
+
+    private Descriptor openLockFile() {
+        Descriptor descriptor = lockDescriptor;
+        if (descriptor == null) {
+            descriptor = lockFile.open(path, FILE_OPTIONS);
+            lockDescriptor = descriptor;
+        }
+        return descriptor;
+    }
+
+    /** Names the lock in a failure of its gate file, which the user never named. */
+    private FileLockException gateFailure(FileLockException e) {
+        String message = String.valueOf(e.getMessage());
+        String detail = message.startsWith("Cannot lock ") ? message.substring("Cannot lock ".length()) : message;
+        return LockFailures.cannotLock(path, "its writers' gate file " + detail, e);
     }
 
     private Descriptor openGate() {

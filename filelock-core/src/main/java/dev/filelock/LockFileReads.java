@@ -28,10 +28,10 @@ import org.jspecify.annotations.Nullable;
  * code in this JVM, a read is also refused when {@code /proc/locks} lists a POSIX lock of this process on the file
  * (Linux only; that check and the open are not one atomic step).
  *
- * <p>The same gate keeps a {@link FileLock}'s {@code flock} descriptors and SQLite connections off one file (by device
- * and inode, so under any name): a flock descriptor is opened like a read, never on a file SQLite has open, and is
- * registered until closed ({@link #openFlockDescriptor}); an SQLite connection finding such a descriptor is closed
- * before its first statement ({@link SqliteFile#opened}). Otherwise closing a flock descriptor (an unlock of a replaced
+ * <p>The same gate keeps the {@code flock} descriptors of a {@link FileLock} or {@link NativeReadWriteFileLock} and
+ * SQLite connections off one file (by device and inode, so under any name): a flock descriptor is opened like a read,
+ * never on a file SQLite has open, and is registered until closed ({@link #openFlockDescriptor}); an SQLite connection
+ * finding such a descriptor is closed before its first statement ({@link SqliteFile#opened}). Otherwise closing a flock descriptor (an unlock of a replaced
  * file, a parked descriptor retired, a kernel waiter giving up) would drop SQLite's locks.
  */
 final class LockFileReads {
@@ -159,14 +159,14 @@ final class LockFileReads {
 
     private static FileLockException heldAsReadWriteLock(Path lockPath) {
         return LockFailures.cannotLock(lockPath, "this JVM holds '" + lockPath + "' as a ReadWriteFileLock (SQLite);"
-                + " a FileLock on the same file would drop its POSIX locks when it closes a descriptor; use one lock"
-                + " kind per file", null);
+                + " a FileLock or NativeReadWriteFileLock on the same file would drop its POSIX locks when it closes a"
+                + " descriptor; use one lock kind per file", null);
     }
 
     private static FileLockException heldAsFileLock(Path lockPath) {
-        return LockFailures.cannotLock(lockPath, "this JVM holds '" + lockPath + "' as a FileLock (flock); a"
-                + " ReadWriteFileLock (SQLite) on the same file would lose its POSIX locks whenever that FileLock"
-                + " closes a descriptor; use one lock kind per file", null);
+        return LockFailures.cannotLock(lockPath, "this JVM holds '" + lockPath + "' through flock (a FileLock or"
+                + " NativeReadWriteFileLock); a ReadWriteFileLock (SQLite) on the same file would lose its POSIX locks"
+                + " whenever that lock closes a descriptor; use one lock kind per file", null);
     }
 
     private static Posix.FileIdentity regularFileIdentity(Path path) throws IOException {

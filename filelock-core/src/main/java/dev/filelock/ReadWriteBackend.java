@@ -52,7 +52,8 @@ interface ReadWriteBackend {
     /**
      * Tells whether a new reader of this JVM may join the shared hold it already has, or must wait until it is given
      * back, because a writer of another process announced that it waits (only a backend with such an announcement can
-     * tell). Called under the entry's mutex, only while the shared hold is held and no {@code acquire} runs.
+     * tell). Called under the entry's mutex, only while the shared hold is held and no {@code acquire} runs; while it
+     * answers false, held-back readers ask again every poll interval (the writer may give up or die).
      *
      * @return true unless a writer of another process is known to wait
      */

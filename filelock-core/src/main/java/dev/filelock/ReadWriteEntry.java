@@ -39,6 +39,8 @@ final class ReadWriteEntry {
     private int waitingWriters;
     private int pending;
     private @Nullable Thread attempter;
+    /** Whether the backend last said that a writer of another process waits, so new readers must wait too. */
+    private boolean heldBackByOtherProcess;
     /** Who waits: for diagnostics only. */
     private final List<Thread> waitingThreads = new ArrayList<>(2);
     /**
@@ -134,7 +136,8 @@ final class ReadWriteEntry {
                     throw new InterruptedException();
                 }
             } else if (!deadline.isExpired()) {
-                awaitChange(deadline);
+                // Nothing here tells when a writer of another process stops waiting (it may give up or die): look again.
+                awaitChange(deadline, heldBackByOtherProcess ? pollInterval : null);
                 continue;
             }
             if (deadline.isExpired() && !owner.lock().isClosed()) {
@@ -148,18 +151,27 @@ final class ReadWriteEntry {
         return osMode == null && attempter == null && (mode == LockMode.WRITE || waitingWriters == 0);
     }
 
-    private void awaitChange(Deadline deadline) throws InterruptedException {
-        if (deadline.isForever()) {
+    private void awaitChange(Deadline deadline, @Nullable Duration atMost) throws InterruptedException {
+        if (deadline.isForever() && atMost == null) {
             changed.await();
         } else {
-            changed.awaitNanos(deadline.remainingNanos());
+            long nanos = deadline.isForever() ? Long.MAX_VALUE : deadline.remainingNanos();
+            changed.awaitNanos(atMost == null ? nanos : Math.min(nanos, atMost.toNanos()));
         }
     }
 
     private boolean canJoinReaders(ReadWriteOwner owner) {
+        if (osMode != LockMode.READ) {
+            return false;
+        }
+        if (waitingWriters == 0) {
+            heldBackByOtherProcess = !backend.admitsNewReaders();
+            if (!heldBackByOtherProcess) {
+                return true;
+            }
+        }
         // A thread that already reads joins whoever waits: it would otherwise wait for a writer that waits for it.
-        return osMode == LockMode.READ
-                && (waitingWriters == 0 && backend.admitsNewReaders() || readsOnSameThread(owner));
+        return readsOnSameThread(owner);
     }
 
     private boolean attemptOsLock(LockMode mode, BackendWait wait) {

@@ -74,6 +74,7 @@ class ConfinedDirectoryTests {
             assertRefused(() -> SoftFileLock.of(lockPath).acquire(Duration.ofSeconds(5)).close(), lockPath, link);
             assertRefused(() -> ReadWriteFileLock.of(lockPath).acquireWrite(Duration.ofSeconds(5)).close(), lockPath, link);
             assertRefused(() -> SoftReadWriteFileLock.of(lockPath).acquireRead(Duration.ofSeconds(5)).close(), lockPath, link);
+            assertRefused(() -> NativeReadWriteFileLock.of(lockPath).acquireRead(Duration.ofSeconds(5)).close(), lockPath, link);
         }
         assertThat(outside).isEmptyDirectory();
     }

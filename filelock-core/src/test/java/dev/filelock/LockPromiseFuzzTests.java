@@ -10,9 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fuzzes the lock's promise across processes for each lock kind of the core (see {@link LockFuzzer}): three
- * participant JVMs, plus a Python {@code filelock} process for the native and soft kinds, run random acquires,
- * non-waiting and timed acquires, cancelled asynchronous waits, reentrant levels, forced releases and diagnostics,
- * while random participants are killed with SIGKILL.
+ * participant JVMs, plus a Python {@code filelock} process for the native, native read/write and soft kinds, run
+ * random acquires, non-waiting and timed acquires, cancelled asynchronous waits, reentrant levels, forced releases and
+ * diagnostics, while random participants are killed with SIGKILL.
  *
  * <p>{@code ./mvnw verify} runs each kind for {@value LockFuzzer#DEFAULT_SECONDS} s with a random seed (printed). A
  * long run, here of every kind for ten minutes each, optionally with a given seed:
@@ -41,6 +41,12 @@ class LockPromiseFuzzTests {
     @Test
     void softLock() {
         fuzz("soft", "SoftFileLock", "softLock");
+    }
+
+    @Test
+    void nativeReadWriteLock() {
+        // Python's FileLock takes the same flock(LOCK_EX) as the write side: a writer among the readers.
+        fuzz("native-rw", "FileLock", "nativeReadWriteLock");
     }
 
     @Test

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MixedLockKindsTests {
 
     private static final String USE_ONE_KIND = "use one lock kind per file";
+    private static final String THROUGH_FLOCK = "through flock (a FileLock or NativeReadWriteFileLock)";
 
     @TempDir
     Path directory;
@@ -93,7 +94,7 @@ class MixedLockKindsTests {
             try (ReadWriteFileLock readWrite = ReadWriteFileLock.of(path)) {
                 assertThatThrownBy(readWrite::acquireWrite)
                         .isInstanceOf(FileLockException.class)
-                        .hasMessageContaining("this JVM holds '" + path + "' as a FileLock (flock)")
+                        .hasMessageContaining("this JVM holds '" + path + "' " + THROUGH_FLOCK)
                         .hasMessageContaining(USE_ONE_KIND);
                 // Refused again: the first refusal left no half-open connection behind.
                 assertThatThrownBy(readWrite::tryAcquireRead).hasMessageContaining(USE_ONE_KIND);
@@ -116,7 +117,7 @@ class MixedLockKindsTests {
 
             assertThatThrownBy(readWrite::acquireWrite)
                     .isInstanceOf(FileLockException.class)
-                    .hasMessageContaining("this JVM holds '" + link + "' as a FileLock (flock)");
+                    .hasMessageContaining("this JVM holds '" + link + "' " + THROUGH_FLOCK);
 
             assertThat(OpenDescriptors.pointingAt(link)).isEmpty();
             assertThat(LockHolderChild.tryLockInChild(path)).isEqualTo("busy");

@@ -4,6 +4,7 @@ import dev.filelock.FileLock;
 import dev.filelock.FileLockDiagnostics;
 import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockHold;
+import dev.filelock.NativeReadWriteFileLock;
 import dev.filelock.ReadWriteFileLock;
 import dev.filelock.SoftFileLock;
 import dev.filelock.SoftReadWriteFileLock;
@@ -14,10 +15,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * The four lock kinds of the core as fuzz subjects: {@code native} ({@link FileLock}), {@code soft} ({@link
- * SoftFileLock}), {@code rw} (SQLite {@link ReadWriteFileLock}) and {@code soft-rw} ({@link SoftReadWriteFileLock},
- * with a stale threshold short enough for a killed holder's marker to be evicted well within the fuzzer's 10-s wedge
- * limit).
+ * The five lock kinds of the core as fuzz subjects: {@code native} ({@link FileLock}), {@code soft} ({@link
+ * SoftFileLock}), {@code native-rw} ({@link NativeReadWriteFileLock}), {@code rw} (SQLite {@link ReadWriteFileLock})
+ * and {@code soft-rw} ({@link SoftReadWriteFileLock}, with a stale threshold short enough for a killed holder's marker
+ * to be evicted well within the fuzzer's 10-s wedge limit).
  */
 public final class CoreSubjects implements FuzzSubject.Factory {
 
@@ -32,6 +33,8 @@ public final class CoreSubjects implements FuzzSubject.Factory {
         return switch (kind) {
             case "native" -> new Exclusive(FileLock.of(lockFile));
             case "soft" -> new Exclusive(SoftFileLock.builder(lockFile).pollInterval(Duration.ofMillis(10)).build());
+            case "native-rw" -> new Shared(
+                    NativeReadWriteFileLock.builder(lockFile).pollInterval(Duration.ofMillis(10)).build());
             case "rw" -> new Shared(ReadWriteFileLock.builder(lockFile).pollInterval(Duration.ofMillis(10)).build());
             case "soft-rw" -> new Shared(SoftReadWriteFileLock.builder(lockFile)
                     .pollInterval(Duration.ofMillis(10))
