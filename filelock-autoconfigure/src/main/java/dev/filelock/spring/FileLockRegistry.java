@@ -270,7 +270,7 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
     }
 
     /**
-     * Drops every entry that nobody holds, closing its read/write lock (a database connection); held entries stay until
+     * Drops every entry that nobody holds, closing its core lock (an SQLite connection, parked descriptors); held entries stay until
      * released, so no hold is ever lost. Lock objects obtained earlier start over with new entries if used again.
      */
     @Override
