@@ -32,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * scenarios (reentrancy, interruptible waits, another registry standing for another process, {@code executeLocked},
  * unlock by a non-holder) hold.
  */
+// "try": these try-with-resources blocks hold a lock for their duration; the hold is deliberately unreferenced.
+@SuppressWarnings("try")
 @ExtendWith(OutputCaptureExtension.class)
 class FileLockRegistryProtocolTests {
 

@@ -25,6 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * What a {@link LockRegistryBackend} (a registry without shared locks, such as {@code filelock.backend=jdbc}) says
  * about READ locks and about use after it was closed.
  */
+// "try": these try-with-resources blocks hold a lock for their duration; the hold is deliberately unreferenced.
+@SuppressWarnings("try")
 @ExtendWith(OutputCaptureExtension.class)
 class LockRegistryBackendMessagesTests {
 

@@ -69,6 +69,18 @@ class ConfigurationMetadataTests {
         assertThat(hintValues("filelock.read-mode-fallback")).containsExactlyInAnyOrder("exclusive", "refuse");
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void eachTypeValueSaysWhichPythonClassItInteroperatesWith() {
+        Map<Object, Object> descriptions = ((List<Map<String, Object>>) hint("filelock.type").get("values")).stream()
+            .collect(Collectors.toMap((value) -> value.get("value"), (value) -> value.get("description")));
+        assertThat(descriptions.get("native")).asString().contains("Python's FileLock and flock(1)", "LOCK_SH");
+        assertThat(descriptions.get("sqlite")).asString().contains("Python's ReadWriteLock");
+        assertThat(descriptions.get("soft")).asString().contains("Python's SoftFileLock", "filelock.read-mode-fallback");
+        assertThat(descriptions.get("soft-read-write")).asString().contains("Python's SoftReadWriteLock");
+        assertThat(property("filelock.type")).containsEntry("defaultValue", "native");
+    }
+
     private static Map<String, Object> property(String name) {
         return properties.stream().filter((property) -> name.equals(property.get("name"))).findFirst().orElseThrow();
     }

@@ -166,6 +166,7 @@ class FileLockObservabilityAutoConfigurationTests {
     }
 
     @ParameterizedTest(name = "filelock.type={0}")
+    @SuppressWarnings("try") // the hold is held for the block's duration, deliberately unreferenced
     @CsvSource({ "native, native read-write, read", "sqlite, sqlite read-write, read", "soft, soft, exclusive",
             "soft-read-write, soft read-write, read" })
     void everyTypeIsListedMeasuredAndWatchedForLongHolds(String type, String displayName, String endpointMode) {
