@@ -48,7 +48,8 @@ final class FileLockedInterceptor implements MethodInterceptor {
         }
         String key = locked.key().evaluate(invocation.getArguments(), target, targetClass, this.beanFactory.get());
         return switch (locked.returns()) {
-            case PLAIN, OPTIONAL -> invokeHolding(invocation, locked, key);
+            case PLAIN, OPTIONAL -> LockedMethods.synchronousResult(invocation.getMethod(),
+                    invokeHolding(invocation, locked, key));
             case COMPLETION_STAGE -> invokeUntilCompleted(invocation, locked, key);
             case MONO, FLUX -> ReactorLocking.lock(invocation, locked, key, this.backend.get());
         };

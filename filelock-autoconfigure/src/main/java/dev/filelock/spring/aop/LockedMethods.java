@@ -208,6 +208,22 @@ final class LockedMethods {
         return ReturnStyle.PLAIN;
     }
 
+    /**
+     * Returns the result of a method locked only while it ran, refusing a {@code CompletionStage} or a reactive
+     * publisher that its declared return type ({@code Object}, say) let through: the lock is already released, while
+     * the work such a value stands for runs later, unlocked.
+     */
+    static @Nullable Object synchronousResult(Method method, @Nullable Object result) {
+        if (result instanceof CompletionStage<?> || (PUBLISHER != null && PUBLISHER.isInstance(result))) {
+            throw new IllegalStateException("@FileLocked method " + ClassUtils.getQualifiedMethodName(method)
+                    + "() returned a " + result.getClass().getName() + " through its declared return type "
+                    + method.getReturnType().getName() + ", so its lock was released when it returned while the "
+                    + "work of that value may run later, unlocked: declare the return type as CompletableFuture, "
+                    + "CompletionStage, Mono or Flux, and the lock is held until it completes");
+        }
+        return result;
+    }
+
     private static IllegalStateException invalid(String where, @Nullable String reason) {
         return new IllegalStateException("Invalid @FileLocked on " + where + ": " + reason);
     }

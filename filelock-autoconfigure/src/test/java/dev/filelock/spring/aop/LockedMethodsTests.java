@@ -26,6 +26,7 @@ import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.integration.support.locks.DefaultLockRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Tests for {@link LockedMethods}: misuse of {@link FileLocked} fails at startup, naming the method.
@@ -114,6 +115,23 @@ class LockedMethodsTests {
     }
 
     @Test
+    void refusesAFutureOrPublisherReturnedThroughAnUndeclaredTypeNamingTheFix() {
+        contextRunner().withBean(UndeclaredAsync.class).run((context) -> {
+            UndeclaredAsync bean = context.getBean(UndeclaredAsync.class);
+            assertThatIllegalStateException().isThrownBy(bean::future)
+                .withMessage("@FileLocked method " + UndeclaredAsync.class.getName() + ".future() returned a "
+                        + "java.util.concurrent.CompletableFuture through its declared return type java.lang.Object, "
+                        + "so its lock was released when it returned while the work of that value may run later, "
+                        + "unlocked: declare the return type as CompletableFuture, CompletionStage, Mono or Flux, and "
+                        + "the lock is held until it completes");
+            assertThatIllegalStateException().isThrownBy(bean::mono)
+                .withMessageStartingWith("@FileLocked method " + UndeclaredAsync.class.getName() + ".mono() returned a "
+                        + "reactor.core.publisher.MonoJust through its declared return type java.lang.Object");
+            assertThat(bean.value()).isEqualTo("plain values pass");
+        });
+    }
+
+    @Test
     void refusesSkippingAMethodThatReturnsAPrimitive() {
         contextRunner().withBean(PrimitiveSkipper.class)
             .run(failsWith("Invalid @FileLocked on " + PrimitiveSkipper.class.getName() + ".count()",
@@ -182,6 +200,24 @@ class LockedMethodsTests {
                 .message()
                 .contains(messageParts);
         };
+    }
+
+    static class UndeclaredAsync {
+
+        @FileLocked(path = "undeclared.lock")
+        public Object future() {
+            return CompletableFuture.completedFuture("done");
+        }
+
+        @FileLocked(path = "undeclared.lock")
+        public Object mono() {
+            return reactor.core.publisher.Mono.just("done");
+        }
+
+        @FileLocked(path = "undeclared.lock")
+        public Object value() {
+            return "plain values pass";
+        }
     }
 
     static class PublisherReturner {
