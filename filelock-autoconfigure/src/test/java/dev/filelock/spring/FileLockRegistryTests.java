@@ -382,6 +382,15 @@ class FileLockRegistryTests {
     }
 
     @Test
+    void aKeyNamingADirectoryIsRefusedSayingWhatAKeyMustName() throws Exception {
+        Files.createDirectories(this.temp.resolve("orders"));
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> this.registry.acquire("orders", LockMode.WRITE, Duration.ZERO))
+            .withMessage("Lock key 'orders' names a directory, not a lock file; keys must name a file inside the lock "
+                    + "directory '" + this.temp.toRealPath() + "'");
+    }
+
+    @Test
     void aKeyIsResolvedOnceWhileItsEntryLivesAndAgainAfterExpiry() throws Exception {
         Path locks = Files.createDirectories(this.temp.resolve("locks"));
         Path outside = Files.createDirectories(this.temp.resolve("outside"));
