@@ -16,12 +16,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.function.Function;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -53,9 +53,9 @@ import org.springframework.integration.support.locks.ExpirableLockRegistry;
  */
 public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBackend, AutoCloseable {
 
-    private final LockDirectory directory;
-
     private static final Log logger = LogFactory.getLog(FileLockRegistry.class);
+
+    private final LockDirectory directory;
 
     private final @Nullable Function<Path, ? extends ReadWriteFileLock> readWriteLocks;
 
@@ -270,8 +270,8 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
     }
 
     /**
-     * Drops every entry that nobody holds, closing its core lock (an SQLite connection, parked descriptors); held entries stay until
-     * released, so no hold is ever lost. Lock objects obtained earlier start over with new entries if used again.
+     * Drops every entry that nobody holds, closing its core lock (an SQLite connection, parked descriptors); held
+     * entries stay until released, so no hold is ever lost. Lock objects obtained earlier start over with new entries if used again.
      */
     @Override
     public void close() {
