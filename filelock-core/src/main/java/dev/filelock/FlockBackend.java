@@ -29,7 +29,7 @@ final class FlockBackend implements LockBackend {
         while (true) {
             Descriptor descriptor = cached;
             if (descriptor == null) {
-                descriptor = file.open(request.path(), request.options());
+                descriptor = file.open(request.path(), request.options().fileMode());
                 cached = descriptor;
             }
             try {
@@ -62,7 +62,7 @@ final class FlockBackend implements LockBackend {
     public @Nullable OsHold lockBlocking(LockRequest request, KernelWaitGate gate) {
         byte[] waiterStatBuffer = new byte[StatCalls.BUFFER_SIZE]; // runs beside tryLock, so not this.statBuffer
         while (true) {
-            Descriptor descriptor = file.open(request.path(), request.options());
+            Descriptor descriptor = file.open(request.path(), request.options().fileMode());
             boolean locked;
             try {
                 locked = flockBlocking(descriptor, gate);

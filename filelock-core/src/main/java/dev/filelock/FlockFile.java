@@ -27,15 +27,16 @@ final class FlockFile {
      * Opens a descriptor on the file, creating it if missing.
      *
      * @param lockPath the path as the user gave it, for messages
-     * @param options the asking lock's options (an explicit file mode is applied to the file)
+     * @param fileMode permission bits applied to the file exactly, or {@link LockOptions#UNSET_FILE_MODE} to leave
+     *     them (a new file gets 0666 filtered by the umask)
      * @throws FileLockException if the file cannot be opened or created, or this JVM holds it through SQLite
      */
-    Descriptor open(Path lockPath, LockOptions options) {
+    Descriptor open(Path lockPath, int fileMode) {
         boolean[] createdHere = {false};
         // Through the gate that keeps flock descriptors and SQLite connections of this JVM off one file (by identity):
         // closing this descriptor later would drop SQLite's POSIX locks on it.
         LockFileReads.FlockDescriptor opened = LockFileReads.openFlockDescriptor(lockPath, this::identityAtPath,
-                () -> openOrCreate(lockPath, options, createdHere));
+                () -> openOrCreate(lockPath, fileMode, createdHere));
         return new Descriptor(this, opened, createdHere[0]);
     }
 
@@ -73,7 +74,7 @@ final class FlockFile {
         }
     }
 
-    private int openOrCreate(Path lockPath, LockOptions options, boolean[] createdHere) {
+    private int openOrCreate(Path lockPath, int fileMode, boolean[] createdHere) {
         ConfinedDirectory confined = ConfinedDirectory.containing(canonicalPath);
         while (true) {
             int fd;
@@ -93,8 +94,8 @@ final class FlockFile {
                 }
                 throw openFailure(lockPath, e);
             }
-            if (options.hasExplicitFileMode()) {
-                applyMode(fd, options.fileMode());
+            if (fileMode != LockOptions.UNSET_FILE_MODE) {
+                applyMode(fd, fileMode);
             }
             return fd;
         }
@@ -120,10 +121,15 @@ final class FlockFile {
         }
     }
 
-    private static RuntimeException openFailure(Path lockPath, LastErrorException e) {
+    private RuntimeException openFailure(Path lockPath, LastErrorException e) {
         int errno = e.getErrorCode();
         String reason;
-        if (errno == Posix.ELOOP) {
+        if (errno == Posix.ENAMETOOLONG) {
+            OpenLimits.refuseTooLongName(lockPath, canonicalPath); // names the component that is too long
+            reason = "its path is too long (ENAMETOOLONG)";
+        } else if (errno == Posix.EMFILE || errno == Posix.ENFILE) {
+            reason = OpenLimits.descriptorsExhausted().orElse("the lock file cannot be opened: " + e.getMessage());
+        } else if (errno == Posix.ELOOP) {
             reason = "it is a symbolic link, and lock files are never followed through links";
         } else if (errno == Posix.EISDIR) {
             reason = "it is a directory";

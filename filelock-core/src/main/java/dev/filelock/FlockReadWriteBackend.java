@@ -4,7 +4,6 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Platform;
 import dev.filelock.FlockFile.Descriptor;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,11 +22,9 @@ final class FlockReadWriteBackend implements ReadWriteBackend {
     /** The suffix of the writers' gate file, next to the lock file. */
     static final String GATE_SUFFIX = ".writer";
 
-    /** Neither file gets an explicit mode: 0666 filtered by the umask, as Python's {@code FileLock}. */
-    private static final LockOptions FILE_OPTIONS = new LockOptions(Duration.ZERO, false, Duration.ofMillis(1),
-            LockOptions.UNSET_FILE_MODE, Ownership.THREAD, null, null);
-
     private final Path path;
+    /** The permission bits of both files, or {@link LockOptions#UNSET_FILE_MODE} for 0666 filtered by the umask. */
+    private final int fileMode;
     private final Path gatePath;
     private final FlockFile lockFile;
     private final FlockFile gateFile;
@@ -35,11 +32,17 @@ final class FlockReadWriteBackend implements ReadWriteBackend {
     private @Nullable Descriptor lockDescriptor;
     private @Nullable Descriptor gateDescriptor;
 
-    FlockReadWriteBackend(Path canonicalPath, Path path) {
+    FlockReadWriteBackend(Path canonicalPath, Path path, int fileMode) {
         this.path = path;
+        this.fileMode = fileMode;
         this.gatePath = path.resolveSibling(path.getFileName() + GATE_SUFFIX);
         this.lockFile = new FlockFile(canonicalPath);
         this.gateFile = new FlockFile(canonicalPath.resolveSibling(canonicalPath.getFileName() + GATE_SUFFIX));
+    }
+
+    /** A factory for backends whose files get the given permission bits (or {@link LockOptions#UNSET_FILE_MODE}). */
+    static ReadWriteBackend.Factory factory(int fileMode) {
+        return (canonicalPath, path) -> new FlockReadWriteBackend(canonicalPath, path, fileMode);
     }
 
     @Override
@@ -225,7 +228,7 @@ final class FlockReadWriteBackend implements ReadWriteBackend {
     private Descriptor openLockFile() {
         Descriptor descriptor = lockDescriptor;
         if (descriptor == null) {
-            descriptor = lockFile.open(path, FILE_OPTIONS);
+            descriptor = lockFile.open(path, fileMode);
             lockDescriptor = descriptor;
         }
         return descriptor;
@@ -241,7 +244,7 @@ final class FlockReadWriteBackend implements ReadWriteBackend {
     private Descriptor openGate() {
         Descriptor gate = gateDescriptor;
         if (gate == null) {
-            gate = gateFile.open(gatePath, FILE_OPTIONS);
+            gate = gateFile.open(gatePath, fileMode);
             gateDescriptor = gate;
         }
         return gate;

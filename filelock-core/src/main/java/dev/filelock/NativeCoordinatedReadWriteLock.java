@@ -6,6 +6,6 @@ import java.nio.file.Path;
 final class NativeCoordinatedReadWriteLock extends CoordinatedReadWriteLock implements NativeReadWriteFileLock {
 
     NativeCoordinatedReadWriteLock(Path path, LockOptions options) {
-        super(path, options, NativeReadWriteFileLock.Builder.KIND, FlockReadWriteBackend::new);
+        super(path, options, NativeReadWriteFileLock.Builder.KIND, FlockReadWriteBackend.factory(options.fileMode()));
     }
 }

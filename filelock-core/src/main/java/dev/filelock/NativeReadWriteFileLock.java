@@ -13,12 +13,14 @@ import java.nio.file.Path;
  * alone would let new readers in for ever while a writer waits; so a writer of this library first takes {@code
  * LOCK_EX} on a sibling gate file, {@code <lock file>.writer}, and keeps it while it waits for the lock file, and
  * readers of this library pass through that gate ({@code LOCK_SH | LOCK_NB}, then the lock file, then the gate is
- * dropped): once a writer of any of our processes waits, no new reader of ours starts, in any process, and the writer
- * gets the lock as soon as the current readers leave. Readers outside the library ({@code flock -s}, Python) do not
- * look at the gate and can still hold a writer back.
+ * dropped): once a writer of any of our processes waits, no new reader of ours starts, in any process (a JVM whose
+ * readers already share the lock lets no new thread join them, and looks again every poll interval), and the writer
+ * gets the lock as soon as the current readers leave. Readers outside the library ({@code flock -s}) do not look at
+ * the gate and can still hold a writer back. Waits for another process retry with {@code LOCK_NB}, backing off up to
+ * the poll interval.
  *
  * <p>Both files are created (with missing parent directories) at the first acquisition, with mode 0666 filtered by
- * the umask, and never deleted, as Python's {@code FileLock} keeps its file on Unix. Between holds one descriptor per
+ * the umask unless {@link Builder#fileMode(int)} says otherwise, and never deleted, as Python's {@code FileLock} keeps its file on Unix. Between holds one descriptor per
  * file stays open; at most 32 idle lock paths keep theirs in the JVM (the longest-idle are closed and reopened at the
  * next acquisition). A {@link FileLock} and a {@code NativeReadWriteFileLock} on one file in one JVM exclude each other
  * as two processes would (both are {@code flock} locks on separate descriptors); a thread that holds one and waits for
@@ -65,18 +67,40 @@ public interface NativeReadWriteFileLock extends ReadWriteFileLock {
         /** The backend kind of native read/write locks in the JVM-wide table. */
         static final String KIND = "native";
 
+        private int fileMode = LockOptions.UNSET_FILE_MODE;
+
         Builder(Path path) {
             super(path, FileLockBuilder.DEFAULT_POLL_INTERVAL);
         }
 
         /**
-         * Builds the lock object; building touches no file.
+         * Sets the permission bits of the lock file and of its writers' gate file, such as {@code 0644}, applied exactly
+         * whatever the umask; by default both are created with {@code 0666} filtered by the umask.
+         *
+         * @param mode permission bits between {@code 0} and {@code 0777}
+         * @return this builder
+         * @throws IllegalArgumentException if the mode is outside that range
+         */
+        public Builder fileMode(int mode) {
+            if (mode < 0 || mode > 0777) {
+                throw new IllegalArgumentException(
+                        "fileMode must be between 0 and 0777 (octal), got 0" + Integer.toOctalString(mode));
+            }
+            this.fileMode = mode;
+            return this;
+        }
+
+        /**
+         * Builds the lock object; building touches no file. In one JVM, every lock object on a path shares the file
+         * mode of the first one used.
          *
          * @return the lock
          */
         @Override
         public NativeReadWriteFileLock build() {
-            return new NativeCoordinatedReadWriteLock(path, options());
+            LockOptions shared = options();
+            return new NativeCoordinatedReadWriteLock(path, new LockOptions(shared.timeout(), shared.blocking(),
+                    shared.pollInterval(), fileMode, shared.ownership(), shared.cancelCheck(), shared.lifetime()));
         }
     }
 }

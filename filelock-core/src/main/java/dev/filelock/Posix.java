@@ -37,8 +37,11 @@ final class Posix {
     static final int ENOTDIR = 20;
     static final int EISDIR = 21;
     static final int EINVAL = 22;
+    static final int ENFILE = 23;
+    static final int EMFILE = 24;
     static final int EWOULDBLOCK;
     static final int ELOOP;
+    static final int ENAMETOOLONG;
     static final int ENOSYS;
     static final int EOPNOTSUPP;
 
@@ -55,6 +58,7 @@ final class Posix {
             RLIMIT_NOFILE = 8;
             EWOULDBLOCK = 35;
             ELOOP = 62;
+            ENAMETOOLONG = 63;
             ENOSYS = 78;
             EOPNOTSUPP = 102;
             STAT_LAYOUT = new StatLayout(4, 8);
@@ -68,6 +72,7 @@ final class Posix {
             RLIMIT_NOFILE = 7;
             EWOULDBLOCK = 11;
             ELOOP = 40;
+            ENAMETOOLONG = 36;
             ENOSYS = 38;
             EOPNOTSUPP = 95;
             STAT_LAYOUT = new StatLayout(8, 8);

@@ -39,7 +39,10 @@ final class ReadWriteEntry {
     private int waitingWriters;
     private int pending;
     private @Nullable Thread attempter;
-    /** Whether the backend last said that a writer of another process waits, so new readers must wait too. */
+    /**
+     * Whether the backend said, to the waiter that asked last (under the mutex, right before it waits), that a writer
+     * of another process waits, so that this waiter must wait too and look again.
+     */
     private boolean heldBackByOtherProcess;
     /** Who waits: for diagnostics only. */
     private final List<Thread> waitingThreads = new ArrayList<>(2);
@@ -161,6 +164,7 @@ final class ReadWriteEntry {
     }
 
     private boolean canJoinReaders(ReadWriteOwner owner) {
+        heldBackByOtherProcess = false;
         if (osMode != LockMode.READ) {
             return false;
         }

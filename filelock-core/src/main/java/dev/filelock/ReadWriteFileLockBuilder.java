@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Options shared by the read/write lock builders; obtain one from {@link ReadWriteFileLock#builder(Path)} or {@link
- * SoftReadWriteFileLock#builder(Path)}.
+ * Options shared by the read/write lock builders; obtain one from {@link NativeReadWriteFileLock#builder(Path)},
+ * {@link ReadWriteFileLock#builder(Path)} or {@link SoftReadWriteFileLock#builder(Path)}.
  *
  * @param <B> the concrete builder type, returned by every setter for chaining
  * @param <L> the lock type built
@@ -50,9 +50,9 @@ public abstract class ReadWriteFileLockBuilder<B extends ReadWriteFileLockBuilde
     }
 
     /**
-     * Sets the longest pause between two attempts at a lock held by another process (default 50 ms for SQLite locks,
-     * 250 ms for soft ones, as in Python); waits start far shorter and back off to it, and waiting threads of one JVM
-     * are woken in memory instead.
+     * Sets the longest pause between two attempts at a lock held by another process (default 50 ms for native and
+     * SQLite locks, 250 ms for soft ones, as in Python); waits start far shorter and back off to it, and waiting
+     * threads of one JVM are woken in memory instead.
      *
      * @param pollInterval a positive duration; one longer than 36,500 days counts as 36,500 days
      * @return this builder

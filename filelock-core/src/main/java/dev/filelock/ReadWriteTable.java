@@ -22,7 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ReadWriteTable {
 
-    /** Parked SQLite connections beyond this many are closed; a connection costs a descriptor and about 150 KiB. */
+    /**
+     * Parked idle resources beyond this many entries are closed: an SQLite connection costs a descriptor and about 150
+     * KiB, a native read/write lock two descriptors (the lock file and its writers' gate).
+     */
     static final int MAX_PARKED = 32;
 
     static final ReadWriteTable INSTANCE = new ReadWriteTable(MAX_PARKED);

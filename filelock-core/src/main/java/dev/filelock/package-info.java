@@ -3,7 +3,8 @@
  *
  * <p>Start with {@link dev.filelock.FileLock#of(java.nio.file.Path)} (a native {@code flock(2)} lock), {@link
  * dev.filelock.SoftFileLock#of(java.nio.file.Path)} (a marker-file lock for filesystems without working {@code
- * flock}), {@link dev.filelock.ReadWriteFileLock} and {@link dev.filelock.SoftReadWriteFileLock}; {@link
+ * flock}), {@link dev.filelock.NativeReadWriteFileLock} ({@code flock} shared and exclusive), {@link
+ * dev.filelock.ReadWriteFileLock} (SQLite) and {@link dev.filelock.SoftReadWriteFileLock}; {@link
  * dev.filelock.ConfinedDirectory} keeps locks under a directory from following links out of it. Every type outside
  * this small public surface is package-private.
  */

@@ -9,6 +9,7 @@ import dev.filelock.testing.OpenDescriptors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,25 @@ class NativeReadWriteFileLockFileTests {
         assertThat(directory.resolve("data.lock.writer")).isEmptyFile();
         assertThat(Files.getPosixFilePermissions(directory.resolve("data.lock.writer")))
                 .isEqualTo(Files.getPosixFilePermissions(path));
+    }
+
+    @Test
+    void anExplicitFileModeIsAppliedExactlyToTheLockFileAndItsGate() throws IOException {
+        Path path = directory.resolve("moded.lock");
+        try (NativeReadWriteFileLock lock = NativeReadWriteFileLock.builder(path).fileMode(0606).build()) {
+            lock.acquireRead().close();
+        }
+        // 0606 keeps 'other' write, which every umask in use removes: applied exactly, not filtered.
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path))).isEqualTo("rw----rw-");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.resolve("moded.lock.writer"))))
+                .isEqualTo("rw----rw-");
+    }
+
+    @Test
+    void rejectsAFileModeOutsideThePermissionBits() {
+        assertThatThrownBy(() -> NativeReadWriteFileLock.builder(directory.resolve("x.lock")).fileMode(01000))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("fileMode must be between 0 and 0777 (octal), got 01000");
     }
 
     @Test

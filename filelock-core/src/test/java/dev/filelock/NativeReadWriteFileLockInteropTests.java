@@ -193,6 +193,22 @@ class NativeReadWriteFileLockInteropTests {
         }
     }
 
+    @Test
+    void aGateFileHeldThroughSqliteByThisJvmIsNeverOpenedAndTheSqliteLockStaysHeld() throws IOException {
+        Path gate = directory.resolve("interop.lock.writer");
+        try (ReadWriteFileLock sqlite = ReadWriteFileLock.of(gate); LockHold write = sqlite.acquireWrite()) {
+            int descriptors = OpenDescriptors.pointingAt(directory).size();
+
+            assertThatThrownBy(() -> lock().acquireRead())
+                    .isInstanceOf(FileLockException.class)
+                    .hasMessageStartingWith("Cannot lock '" + lockPath() + "': its writers' gate file '" + gate + "':")
+                    .hasMessageContaining("as a ReadWriteFileLock (SQLite)");
+
+            assertThat(OpenDescriptors.pointingAt(directory)).hasSize(descriptors);
+            assertThat(DiagnosticsKeepLocksTests.pythonTry(gate, "write")).isEqualTo("busy");
+        }
+    }
+
     private ChildProcess flockCommand(String mode) {
         return ChildProcess.start("flock(1) " + mode, new ProcessBuilder(
                 "flock", mode, lockPath().toString(), "sh", "-c", "echo HELD; read line"));

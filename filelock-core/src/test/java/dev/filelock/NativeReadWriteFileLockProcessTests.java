@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -186,6 +188,26 @@ class NativeReadWriteFileLockProcessTests {
             }
             try (LockHold read = lock.acquireRead(GENEROUS)) {
                 assertThat(lock.heldMode()).contains(LockMode.READ);
+            }
+        }
+    }
+
+    @Test
+    void asyncAcquisitionsWaitForAnotherProcessAndACancelledOneLeavesTheGate() throws Exception {
+        try (ChildProcess holder = child("hold", lockPath.toString(), "read");
+                NativeReadWriteFileLock lock = NativeReadWriteFileLock.of(lockPath)) {
+            assertThat(holder.nextLine()).isEqualTo("held");
+            CompletableFuture<LockHold> cancelled = lock.acquireWriteAsync(GENEROUS);
+            await().atMost(GENEROUS).until(() -> kernelFlocks(ProcessHandle.current().pid(), gatePath).contains(true));
+            cancelled.cancel(true);
+            await().atMost(GENEROUS).until(() -> kernelFlocks(ProcessHandle.current().pid(), gatePath).isEmpty());
+
+            CompletableFuture<LockHold> write = lock.acquireWriteAsync(GENEROUS);
+            assertThat(write).isNotDone();
+            holder.send("release");
+            assertThat(holder.nextLine()).isEqualTo("released");
+            try (LockHold hold = write.get(GENEROUS.toSeconds(), TimeUnit.SECONDS)) {
+                assertThat(NativeReadWriteFileLockFileTests.flockTry(lockPath, "--shared")).isEqualTo(1);
             }
         }
     }

@@ -10,7 +10,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A read/write lock file that cannot be opened for want of descriptors or for its name's length says so. */
+/**
+ * A lock file that cannot be opened for want of descriptors or for its name's length says so: the SQLite read/write
+ * lock, the native one (whose gate file's name is 7 bytes longer) and {@link FileLock}.
+ */
 // "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
 @SuppressWarnings("try")
 class ReadWriteOpenFailureTests {
@@ -38,6 +41,42 @@ class ReadWriteOpenFailureTests {
         Path path = directory.resolve("n".repeat(OpenLimits.NAME_MAX - 3) + ".db");
         try (ReadWriteFileLock lock = ReadWriteFileLock.of(path); LockHold hold = lock.acquireWrite()) {
             assertThat(lock.heldMode()).contains(LockMode.WRITE);
+        }
+    }
+
+    @Test
+    void aNativeLockWhoseGateNameIsTooLongSaysSoNamingTheGate() {
+        Path path = directory.resolve("n".repeat(OpenLimits.NAME_MAX - 9) + ".lock");
+        try (NativeReadWriteFileLock lock = NativeReadWriteFileLock.of(path)) {
+            assertThatThrownBy(lock::acquireRead)
+                    .isExactlyInstanceOf(FileLockException.class)
+                    .hasMessageStartingWith("Cannot lock '" + path + "': its writers' gate file '" + path + ".writer':")
+                    .hasMessageContaining("file name is too long")
+                    .hasMessageContaining("has " + (OpenLimits.NAME_MAX + 3) + " (ENAMETOOLONG)");
+        }
+    }
+
+    @Test
+    void aFileLockWhoseNameIsTooLongSaysSo() {
+        Path path = directory.resolve("n".repeat(OpenLimits.NAME_MAX + 1) + ".lock");
+        assertThatThrownBy(() -> FileLock.of(path).acquire().close())
+                .isExactlyInstanceOf(FileLockException.class)
+                .hasMessageContaining(path.toString())
+                .hasMessageContaining("file name is too long")
+                .hasMessageContaining("has " + (OpenLimits.NAME_MAX + 6) + " (ENAMETOOLONG)");
+    }
+
+    @Test
+    void runningOutOfDescriptorsIsNamedAsTheCauseByTheNativeReadWriteLock() {
+        try (ChildProcess child = ChildJvm.start("descriptor-starved", List.of(), 256, OpenFailureChild.class,
+                directory.toString(), "native")) {
+            String outcome = child.nextLine();
+            assertThat(child.awaitExit()).as(child::describe).isZero();
+
+            assertThat(outcome).startsWith("failed: ")
+                    .contains("starved.db")
+                    .contains("run out of file descriptors")
+                    .contains("limit 256");
         }
     }
 

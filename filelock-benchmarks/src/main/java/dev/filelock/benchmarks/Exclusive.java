@@ -1,6 +1,7 @@
 package dev.filelock.benchmarks;
 
 import dev.filelock.FileLock;
+import dev.filelock.NativeReadWriteFileLock;
 import dev.filelock.ReadWriteFileLock;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -42,6 +43,7 @@ interface Exclusive extends AutoCloseable {
             case OURS_NATIVE -> of(FileLock.of(path));
             case RAW_FLOCK -> new RawFdLock(path);
             case OURS_RW_WRITE -> new WriteSide(ReadWriteFileLock.of(path));
+            case OURS_NATIVE_RW_WRITE -> new WriteSide(NativeReadWriteFileLock.of(path));
         };
     }
 
@@ -52,7 +54,9 @@ interface Exclusive extends AutoCloseable {
         /** The anchor: blocking {@code flock(2)} through the benchmarks' own JNA binding, one descriptor per user. */
         RAW_FLOCK,
         /** The write side of our {@link ReadWriteFileLock}. */
-        OURS_RW_WRITE;
+        OURS_RW_WRITE,
+        /** The write side of our {@link NativeReadWriteFileLock}. */
+        OURS_NATIVE_RW_WRITE;
 
         String id() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -63,7 +67,7 @@ interface Exclusive extends AutoCloseable {
         }
     }
 
-    /** The write side of a {@link ReadWriteFileLock}, closed (with its connection) at the end. */
+    /** The write side of a {@link ReadWriteFileLock}, closed (with its connection or descriptors) at the end. */
     final class WriteSide implements Exclusive {
 
         private final ReadWriteFileLock lock;

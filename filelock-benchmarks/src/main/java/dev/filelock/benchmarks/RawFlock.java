@@ -12,6 +12,7 @@ import java.nio.file.Path;
  */
 public final class RawFlock {
 
+    private static final int LOCK_SH = 1;
     private static final int LOCK_EX = 2;
     private static final int LOCK_NB = 4;
     private static final int LOCK_UN = 8;
@@ -62,6 +63,19 @@ public final class RawFlock {
     public static void tryLockAndUnlock(int fd) {
         if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
             throw new IllegalStateException("flock(LOCK_EX|LOCK_NB) failed on fd " + fd);
+        }
+        unlock(fd);
+    }
+
+    /**
+     * Takes the shared lock without blocking and releases it at once: the anchor of an uncontended read acquire+release.
+     *
+     * @param fd a descriptor from {@link #openLockFile(Path)}
+     * @throws IllegalStateException if the lock is held exclusively elsewhere or a call fails
+     */
+    public static void tryLockSharedAndUnlock(int fd) {
+        if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
+            throw new IllegalStateException("flock(LOCK_SH|LOCK_NB) failed on fd " + fd);
         }
         unlock(fd);
     }

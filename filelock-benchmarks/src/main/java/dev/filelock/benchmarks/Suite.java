@@ -30,7 +30,7 @@ final class Suite {
 
     /** The parts of the suite, which {@code --only} can select while working on one of them. */
     enum Part {
-        JMH, PROCESS_HANDOFF, THREAD_HANDOFF, RW_HANDOFF, CONTENTION, REGISTRY, WAIT_CPU, PYTHON;
+        JMH, PROCESS_HANDOFF, THREAD_HANDOFF, RW_HANDOFF, NATIVE_RW, CONTENTION, REGISTRY, WAIT_CPU, PYTHON;
 
         static Set<Part> parse(String commaSeparated) {
             Set<Part> parts = EnumSet.noneOf(Part.class);
@@ -66,6 +66,10 @@ final class Suite {
         if (parts.contains(Part.RW_HANDOFF)) {
             progress.step("ReadWriteFileLock writer -> writer handoff between processes");
             rows.add(handoffRows.readWriteRow());
+        }
+        if (parts.contains(Part.NATIVE_RW)) {
+            progress.step("NativeReadWriteFileLock: read and write (JMH), writer -> writer handoff between processes");
+            rows.addAll(new NativeReadWriteRows(mode, workDir, jmhLog).rows());
         }
         if (parts.contains(Part.JMH)) {
             rows.add(jmhRows.annotationRow(jmh));
