@@ -123,17 +123,19 @@ public final class FileLockAutoConfiguration {
     private static FileLockRegistry newRegistry(Path directory, FileLockProperties properties) {
         int fileMode = properties.fileModeBits();
         Duration pollInterval = properties.checkedPollInterval();
-        if (fileMode >= 0 && properties.getType() != FileLockProperties.Type.SOFT) {
+        if (fileMode >= 0 && !properties.getType().hasFileMode()) {
             // Silently creating lock files with other permissions than configured would be worse than refusing.
             throw new InvalidConfigurationPropertyValueException("filelock.file-mode", properties.getFileMode(),
-                    "is supported with filelock.type=soft only: the read/write locks of filelock.type="
+                    "is supported with filelock.type=native and soft only: the read/write locks of filelock.type="
                             + properties.getType().name().toLowerCase(Locale.ROOT).replace('_', '-')
                             + " create their files with 0666 filtered by the process's umask; set the umask "
                             + "instead, or remove filelock.file-mode");
         }
         return switch (properties.getType()) {
-            case NATIVE -> new FileLockRegistry(directory,
-                    (path) -> NativeReadWriteFileLock.builder(path).pollInterval(pollInterval).build());
+            case NATIVE -> new FileLockRegistry(directory, (path) -> {
+                NativeReadWriteFileLock.Builder builder = NativeReadWriteFileLock.builder(path).pollInterval(pollInterval);
+                return ((fileMode >= 0) ? builder.fileMode(fileMode) : builder).build();
+            });
             case SQLITE -> new FileLockRegistry(directory,
                     (path) -> ReadWriteFileLock.builder(path).pollInterval(pollInterval).build());
             case SOFT_READ_WRITE -> new FileLockRegistry(directory,

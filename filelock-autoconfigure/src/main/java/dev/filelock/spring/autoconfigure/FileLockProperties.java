@@ -37,8 +37,8 @@ public class FileLockProperties {
     private Type type = Type.NATIVE;
 
     /**
-     * Permission bits of new lock files, in octal such as 0644 (quote it in YAML); with filelock.type=soft only (the
-     * other types refuse it at startup). Unset creates them with 0666 filtered by the umask.
+     * Permission bits of new lock files, in octal such as 0644 (quote it in YAML); with filelock.type native or soft
+     * (sqlite and soft-read-write refuse it at startup). Unset creates them with 0666 filtered by the umask.
      */
     private @Nullable String fileMode;
 
@@ -312,6 +312,16 @@ public class FileLockProperties {
          */
         public boolean isSoft() {
             return this == SOFT || this == SOFT_READ_WRITE;
+        }
+
+        /**
+         * Tells whether {@code filelock.file-mode} applies: whether this protocol's lock files are created by the
+         * library with the given permission bits.
+         *
+         * @return whether it is {@link #NATIVE} or {@link #SOFT}
+         */
+        public boolean hasFileMode() {
+            return this == NATIVE || this == SOFT;
         }
     }
 

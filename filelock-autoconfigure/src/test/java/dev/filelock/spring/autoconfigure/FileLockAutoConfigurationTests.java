@@ -194,14 +194,26 @@ class FileLockAutoConfigurationTests {
     }
 
     @Test
-    void refusesAFileModeThatTheReadWriteLocksCannotApply() {
+    void createsNativeLockFilesWithTheConfiguredFileMode() {
         contextRunner().withPropertyValues("filelock.file-mode=0640").run((context) -> {
+            Lock lock = context.getBean(FileLockRegistry.class).obtain("mode.lock");
+            lock.lock();
+            lock.unlock();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(this.directory.resolve("mode.lock"))))
+                .isEqualTo("rw-r-----");
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource({ "sqlite", "soft-read-write" })
+    void refusesAFileModeThatTheReadWriteLocksCannotApply(String type) {
+        contextRunner().withPropertyValues("filelock.type=" + type, "filelock.file-mode=0640").run((context) -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).rootCause()
                 .hasMessage("Property filelock.file-mode with value '0640' is invalid: is supported with "
-                        + "filelock.type=soft only: the read/write locks of filelock.type=native create their files "
-                        + "with 0666 filtered by the process's umask; set the umask instead, or remove "
-                        + "filelock.file-mode");
+                        + "filelock.type=native and soft only: the read/write locks of filelock.type=" + type
+                        + " create their files with 0666 filtered by the process's umask; set the umask instead, or "
+                        + "remove filelock.file-mode");
         });
     }
 
