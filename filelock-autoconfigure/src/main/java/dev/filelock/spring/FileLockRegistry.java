@@ -3,6 +3,8 @@ package dev.filelock.spring;
 import dev.filelock.FileLock;
 import dev.filelock.FileLockDiagnostics;
 import dev.filelock.LockHold;
+import dev.filelock.LockMode;
+import dev.filelock.NativeReadWriteFileLock;
 import dev.filelock.ReadWriteFileLock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,11 +16,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.function.Function;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.integration.support.locks.ExpirableLockRegistry;
 
@@ -34,6 +39,13 @@ import org.springframework.integration.support.locks.ExpirableLockRegistry;
  * with {@link dev.filelock.FileLockException}, never lock a file outside. There is one entry per canonical path (no hash striping, so two keys never share a lock by accident); an entry
  * in use is never expired, and {@link #expireUnusedOlderThan(long)} drops unused ones.
  *
+ * <p>A registry speaks one lock protocol for every path, so that its {@link LockMode#WRITE} and {@link LockMode#READ}
+ * locks of a path always exclude each other: {@link #obtain(Object)} and {@code WRITE} are the protocol's exclusive
+ * side, {@code READ} its shared side. The default is {@link NativeReadWriteFileLock} ({@code flock}: {@code LOCK_EX} /
+ * {@code LOCK_SH}, excluded by Python's {@code FileLock} and {@code flock -x}); any other {@link ReadWriteFileLock}
+ * (SQLite, soft markers) can be given instead, or an exclusive-only lock such as {@link dev.filelock.SoftFileLock},
+ * whose readers then either take the exclusive lock too or are refused.
+ *
  * <pre>{@code
  * FileLockRegistry registry = new FileLockRegistry(Path.of("/var/lock/myapp"));
  * registry.executeLocked("orders/42.lock", Duration.ofSeconds(5), () -> process(42));
@@ -41,11 +53,17 @@ import org.springframework.integration.support.locks.ExpirableLockRegistry;
  */
 public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBackend, AutoCloseable {
 
+    private static final Log logger = LogFactory.getLog(FileLockRegistry.class);
+
     private final LockDirectory directory;
 
-    private final Function<Path, ? extends FileLock> exclusiveLocks;
-
     private final @Nullable Function<Path, ? extends ReadWriteFileLock> readWriteLocks;
+
+    private final @Nullable Function<Path, ? extends FileLock> exclusiveLocks;
+
+    private final boolean readsAsExclusive;
+
+    private final AtomicBoolean readFallbackLogged = new AtomicBoolean();
 
     /** How many entries the registry keeps before it drops the unused ones on its own. */
     public static final int DEFAULT_CACHE_CAPACITY = 10_000;
@@ -63,30 +81,49 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
     private volatile LockObservations observations = LockObservations.NONE;
 
     /**
-     * Creates a registry of native ({@code flock}) locks and SQLite read/write locks with default options.
+     * Creates a registry of {@link NativeReadWriteFileLock}s ({@code flock}) with default options.
      *
      * @param directory the directory that holds the lock files; created if missing
      * @throws IllegalArgumentException if the directory cannot be created or is not a directory
      */
     public FileLockRegistry(Path directory) {
-        this(directory, FileLock::of, ReadWriteFileLock::of);
+        this(directory, NativeReadWriteFileLock::of);
     }
 
     /**
-     * Creates a registry whose lock objects are built by the given factories, such as {@code SoftFileLock::of} or a
-     * lambda over {@code FileLock.builder(path)} with options.
+     * Creates a registry whose read/write locks are built by the given factory, such as {@code ReadWriteFileLock::of}
+     * (Python's {@code ReadWriteLock}), {@code SoftReadWriteFileLock::of} or a lambda over a builder with options.
+     *
+     * @param directory the directory that holds the lock files; created if missing
+     * @param readWriteLocks builds the read/write lock of a canonical path
+     * @throws IllegalArgumentException if the directory cannot be created or is not a directory
+     */
+    public FileLockRegistry(Path directory, Function<Path, ? extends ReadWriteFileLock> readWriteLocks) {
+        this(directory, Objects.requireNonNull(readWriteLocks, "readWriteLocks"), null, false);
+    }
+
+    /**
+     * Creates a registry of exclusive locks built by the given factory, such as {@code SoftFileLock::of}: {@link
+     * LockMode#WRITE} and {@link #obtain(Object)} take a path's lock; {@link LockMode#READ} takes it too (readers then
+     * exclude each other) or is refused.
      *
      * @param directory the directory that holds the lock files; created if missing
      * @param exclusiveLocks builds the exclusive lock of a canonical path
-     * @param readWriteLocks builds the read/write lock of a canonical path, or {@code null} if this registry has no
-     *     shared mode ({@link #obtainReadWrite(Object)} then throws {@link UnsupportedOperationException})
+     * @param readsAsExclusive whether {@code READ} takes the exclusive lock; {@code false} refuses it ({@link
+     *     #supports} and {@link #obtainReadWrite} then say so)
      * @throws IllegalArgumentException if the directory cannot be created or is not a directory
      */
     public FileLockRegistry(Path directory, Function<Path, ? extends FileLock> exclusiveLocks,
-            @Nullable Function<Path, ? extends ReadWriteFileLock> readWriteLocks) {
+            boolean readsAsExclusive) {
+        this(directory, null, Objects.requireNonNull(exclusiveLocks, "exclusiveLocks"), readsAsExclusive);
+    }
+
+    private FileLockRegistry(Path directory, @Nullable Function<Path, ? extends ReadWriteFileLock> readWriteLocks,
+            @Nullable Function<Path, ? extends FileLock> exclusiveLocks, boolean readsAsExclusive) {
         this.directory = new LockDirectory(Objects.requireNonNull(directory, "directory"));
-        this.exclusiveLocks = Objects.requireNonNull(exclusiveLocks, "exclusiveLocks");
         this.readWriteLocks = readWriteLocks;
+        this.exclusiveLocks = exclusiveLocks;
+        this.readsAsExclusive = readsAsExclusive;
     }
 
     /**
@@ -126,33 +163,33 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
     }
 
     /**
-     * Returns the exclusive lock of a key: per-thread reentrant, excluding other threads and other processes; the same
-     * object for the same canonical path while the entry lives.
+     * Returns the lock of a key: the write side of its read/write lock (or its exclusive lock), per-thread reentrant,
+     * excluding other threads and other processes, readers included; the same object for the same canonical path
+     * while the entry lives.
      *
      * @param lockKey a {@link String} or {@link Path} naming a file inside the directory
      * @return the lock; {@code newCondition()} is not supported
      * @throws IllegalArgumentException if the key is refused (the message names the key)
-     * @throws IllegalStateException if the path is in use as a read/write lock in this registry
      */
     @Override
     public Lock obtain(Object lockKey) {
-        RegistryEntry entry = knownEntry(lockKey, LockKind.EXCLUSIVE);
+        RegistryEntry entry = knownEntry(lockKey, LockMode.WRITE);
         entry.touch();
         return entry.lockHandle;
     }
 
     /**
-     * Returns the read/write lock of a key, backed by a {@link ReadWriteFileLock}: shared readers, one writer, each
-     * side per-thread reentrant; upgrading a read hold to a write hold is refused.
+     * Returns the read/write lock of a key: shared readers, one writer, each side per-thread reentrant; upgrading a read
+     * hold to a write hold (or, on most protocols, taking a read hold while holding the write lock) is refused. Its
+     * write lock is the lock that {@link #obtain(Object)} returns.
      *
      * @param lockKey a {@link String} or {@link Path} naming a file inside the directory
      * @return the read/write lock; the same object for the same canonical path while the entry lives
      * @throws IllegalArgumentException if the key is refused (the message names the key)
-     * @throws IllegalStateException if the path is in use as an exclusive lock in this registry
-     * @throws UnsupportedOperationException if this registry has no read/write locks
+     * @throws UnsupportedOperationException if this registry has exclusive locks only and refuses readers
      */
     public ReadWriteLock obtainReadWrite(Object lockKey) {
-        RegistryEntry entry = knownEntry(lockKey, LockKind.WRITE);
+        RegistryEntry entry = knownEntry(lockKey, LockMode.READ);
         entry.touch();
         return entry.readWriteHandle;
     }
@@ -233,8 +270,8 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
     }
 
     /**
-     * Drops every entry that nobody holds, closing its read/write lock (a database connection); held entries stay until
-     * released, so no hold is ever lost. Lock objects obtained earlier start over with new entries if used again.
+     * Drops every entry that nobody holds, closing its core lock (an SQLite connection, parked descriptors); held
+     * entries stay until released, so no hold is ever lost. Lock objects obtained earlier start over with new entries if used again.
      */
     @Override
     public void close() {
@@ -252,19 +289,43 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
         resolve(key);
     }
 
+    /**
+     * Tells whether this registry takes locks of a mode: {@link LockMode#WRITE} always, {@link LockMode#READ} unless it
+     * has exclusive locks only and refuses readers; the first {@code READ} taken as an exclusive lock is logged.
+     *
+     * @param mode the lock mode
+     * @return whether {@link #acquire} and {@link #acquireDetached} accept it
+     */
     @Override
-    public boolean supports(LockKind kind) {
-        return !kind.isReadWrite() || this.readWriteLocks != null;
+    public boolean supports(LockMode mode) {
+        if (mode == LockMode.WRITE || this.readWriteLocks != null) {
+            return true;
+        }
+        if (this.readsAsExclusive && this.readFallbackLogged.compareAndSet(false, true)) {
+            logger.warn("The lock type of this FileLockRegistry has no shared mode: READ locks take the exclusive lock "
+                    + "of their key, so readers exclude each other (with filelock.type=soft, set "
+                    + "filelock.type=soft-read-write for shared readers, or filelock.read-mode-fallback=refuse to "
+                    + "refuse READ at startup)");
+        }
+        return this.readsAsExclusive;
     }
 
     @Override
-    public LockHold acquire(String key, LockKind kind, Duration timeout) {
-        RegistryEntry entry = reserve(key, kind);
+    public LockHold acquire(String key, LockMode mode, Duration timeout) {
+        RegistryEntry entry = reserve(key, mode);
+        LockMode taken;
+        try {
+            taken = entry.modeForCaller(mode);
+        }
+        catch (RuntimeException ex) {
+            entry.unreserve();
+            throw ex;
+        }
         LockObservations observing = this.observations;
-        Observation wait = observing.startAcquire(entry, kind);
+        Observation wait = observing.startAcquire(entry, taken);
         LockHold hold;
         try {
-            hold = entry.acquire(kind, timeout);
+            hold = entry.acquire(taken, timeout);
         }
         catch (RuntimeException | Error ex) {
             LockObservations.failed(wait, ex);
@@ -272,17 +333,17 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
             throw ex;
         }
         LockObservations.acquired(wait);
-        return entry.track(hold, observing.startHold(entry, kind));
+        return entry.track(hold, observing.startHold(entry, taken));
     }
 
     @Override
-    public CompletableFuture<LockHold> acquireDetached(String key, LockKind kind, Duration timeout) {
-        RegistryEntry entry = reserve(key, kind);
+    public CompletableFuture<LockHold> acquireDetached(String key, LockMode mode, Duration timeout) {
+        RegistryEntry entry = reserve(key, mode);
         LockObservations observing = this.observations;
-        Observation wait = observing.startAcquire(entry, kind);
+        Observation wait = observing.startAcquire(entry, mode);
         CompletableFuture<LockHold> acquisition;
         try {
-            acquisition = entry.acquireAsync(kind, timeout);
+            acquisition = entry.acquireAsync(mode, timeout);
         }
         catch (RuntimeException | Error ex) {
             LockObservations.failed(wait, ex);
@@ -298,7 +359,7 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
                 return;
             }
             LockObservations.acquired(wait);
-            LockHold tracked = entry.track(hold, observing.startHold(entry, kind));
+            LockHold tracked = entry.track(hold, observing.startHold(entry, mode));
             if (!result.complete(tracked)) {
                 // The caller gave up (cancelled) just as the lock was granted: nobody will close this hold.
                 tracked.close();
@@ -318,33 +379,27 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
     }
 
     /** Returns the entry of a key for one more user, resolving the key only if no live entry remembers it. */
-    private RegistryEntry reserve(String key, LockKind kind) {
+    private RegistryEntry reserve(String key, LockMode mode) {
+        checkSupported(mode, key);
         RegistryEntry known = this.entriesByKey.get(key);
         if (known != null && known.reserve()) {
-            try {
-                known.checkKind(kind);
-                return known;
-            }
-            catch (RuntimeException ex) {
-                known.unreserve();
-                throw ex;
-            }
+            return known;
         }
-        RegistryEntry entry = reserve(resolve(key), kind);
+        RegistryEntry entry = reserve(resolve(key), mode);
         remember(key, entry);
         return entry;
     }
 
     /** Returns the live entry of a key, resolving the key only if no live entry remembers it. */
-    private RegistryEntry knownEntry(Object lockKey, LockKind kind) {
+    private RegistryEntry knownEntry(Object lockKey, LockMode mode) {
+        checkSupported(mode, lockKey);
         if (lockKey instanceof String key) {
             RegistryEntry known = this.entriesByKey.get(key);
             if (known != null && !known.isRetired()) {
-                known.checkKind(kind);
                 return known;
             }
         }
-        RegistryEntry entry = entryFor(resolve(lockKey), kind);
+        RegistryEntry entry = entryFor(resolve(lockKey));
         if (lockKey instanceof String key) {
             remember(key, entry);
         }
@@ -359,9 +414,10 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
     }
 
     /** Returns the entry of a path for one more user, creating it (or replacing a retired one) as needed. */
-    RegistryEntry reserve(Path path, LockKind kind) {
+    RegistryEntry reserve(Path path, LockMode mode) {
+        checkSupported(mode, path);
         while (true) {
-            RegistryEntry entry = entryFor(path, kind);
+            RegistryEntry entry = entryFor(path);
             if (entry.reserve()) {
                 return entry;
             }
@@ -378,30 +434,34 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
         return this.entries.get(path);
     }
 
-    private RegistryEntry entryFor(Path path, LockKind kind) {
-        if (!supports(kind)) {
-            throw new UnsupportedOperationException("This FileLockRegistry has no read/write locks (no shared mode), "
-                    + "so it cannot lock '" + this.directory.displayKey(path) + "' for reading or writing");
+    private void checkSupported(LockMode mode, Object key) {
+        if (mode == LockMode.READ && this.readWriteLocks == null && !this.readsAsExclusive) {
+            throw new UnsupportedOperationException("This FileLockRegistry has exclusive locks only and refuses READ "
+                    + "locks, so it cannot lock '" + key + "' for reading: take the write lock (obtain(key)), or use "
+                    + "a registry with read/write locks (filelock.type=native, sqlite or soft-read-write; with "
+                    + "filelock.type=soft, filelock.read-mode-fallback=exclusive takes the exclusive lock instead)");
         }
+    }
+
+    private RegistryEntry entryFor(Path path) {
         if (this.entries.size() >= this.cacheCapacity && !this.entries.containsKey(path)) {
             expireUnusedOlderThan(0);
         }
         while (true) {
-            RegistryEntry entry = this.entries.computeIfAbsent(path, (canonical) -> newEntry(canonical, kind));
+            RegistryEntry entry = this.entries.computeIfAbsent(path, this::newEntry);
             if (!entry.isRetired()) {
-                entry.checkKind(kind);
                 return entry;
             }
             this.entries.remove(path, entry);
         }
     }
 
-    private RegistryEntry newEntry(Path path, LockKind kind) {
+    private RegistryEntry newEntry(Path path) {
         String key = this.directory.displayKey(path);
-        if (kind.isReadWrite()) {
-            return RegistryEntry.readWrite(this, key, path, Objects.requireNonNull(this.readWriteLocks).apply(path));
+        if (this.readWriteLocks != null) {
+            return RegistryEntry.readWrite(this, key, path, this.readWriteLocks.apply(path));
         }
-        return RegistryEntry.exclusive(this, key, path, this.exclusiveLocks.apply(path));
+        return RegistryEntry.exclusive(this, key, path, Objects.requireNonNull(this.exclusiveLocks).apply(path));
     }
 
     /**
@@ -409,8 +469,8 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
      *
      * @param key the key relative to the lock directory, with {@code /} separators
      * @param path the canonical path of the lock file
-     * @param lock the core lock object: a {@link FileLock} (or {@link dev.filelock.SoftFileLock}) for exclusive
-     *     entries, a {@link ReadWriteFileLock} for read/write ones
+     * @param lock the core lock object: a {@link ReadWriteFileLock} (such as {@link NativeReadWriteFileLock}), or a
+     *     {@link FileLock} (such as {@link dev.filelock.SoftFileLock}) in a registry of exclusive locks
      * @param holdCount how many levels are held through this registry in this JVM, all threads together
      */
     public record Entry(String key, Path path, Object lock, int holdCount) {

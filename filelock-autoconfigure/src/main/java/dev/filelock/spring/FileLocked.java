@@ -73,22 +73,16 @@ public @interface FileLocked {
     String holdAtLeast() default "";
 
     /**
-     * {@link LockMode#WRITE} (the default) holds the lock exclusively; {@link LockMode#READ} shares it with other
-     * readers through the path's read/write lock, which writers must then take with {@link #readWrite()}.
+     * {@link LockMode#WRITE} (the default) holds the path's lock exclusively; {@link LockMode#READ} shares it with other
+     * readers. On one path, WRITE excludes READ and WRITE and READ shares with READ, in this and other processes; the
+     * protocol is {@code filelock.type} ({@code flock LOCK_EX / LOCK_SH} by default). A READ method called while its
+     * thread holds the path's WRITE lock runs under that write lock; a WRITE method called while it holds only READ
+     * fails (a read lock cannot be upgraded). Where there are no shared locks ({@code filelock.type=soft}, a {@code
+     * filelock.backend} other than {@code file}), READ follows {@code filelock.read-mode-fallback}.
      *
      * @return the lock mode
      */
     LockMode mode() default LockMode.WRITE;
-
-    /**
-     * Whether a {@link LockMode#WRITE} lock is the write side of the path's read/write lock (Python's {@code
-     * ReadWriteLock} protocol), so that it excludes {@link LockMode#READ} holders of the same path; by default a write
-     * lock is the path's plain exclusive lock ({@code flock}, Python's {@code FileLock}), which readers cannot share. A
-     * path must be used with one protocol only. {@link LockMode#READ} always uses the read/write lock.
-     *
-     * @return whether to use the read/write lock for writing
-     */
-    boolean readWrite() default false;
 
     /**
      * What to do when the lock is not acquired in time: {@link OnTimeout#THROW} (the default) or {@link

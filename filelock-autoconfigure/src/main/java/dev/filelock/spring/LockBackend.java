@@ -3,6 +3,7 @@ package dev.filelock.spring;
 import dev.filelock.FileLockInterruptedException;
 import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockHold;
+import dev.filelock.LockMode;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -21,27 +22,29 @@ public interface LockBackend {
     void validateKey(String key);
 
     /**
-     * Tells whether this backend can take locks of the given kind; {@link FileLocked} methods asking for an unsupported
-     * kind are refused at startup.
+     * Tells whether this backend can take locks of the given mode ({@link LockMode#WRITE} always); {@link FileLocked}
+     * methods asking for an unsupported mode are refused at startup.
      *
-     * @param kind the kind of lock
+     * @param mode the lock mode
      * @return whether {@link #acquire} and {@link #acquireDetached} accept it
      */
-    boolean supports(LockKind kind);
+    boolean supports(LockMode mode);
 
     /**
-     * Acquires one level of the key's lock for the calling thread, which must release it (reentrant per thread).
+     * Acquires one level of the key's lock for the calling thread, which must release it (reentrant per thread): a
+     * {@link LockMode#READ} lock shares the key with other readers and excludes writers, a {@link LockMode#WRITE} lock
+     * excludes both, in this and other processes.
      *
      * @param key the lock key
-     * @param kind the kind of lock
+     * @param mode the lock mode
      * @param timeout how long to wait: negative waits forever, zero makes one attempt
      * @return the hold; closing it releases the level
      * @throws FileLockTimeoutException if the lock was not acquired in time
      * @throws FileLockInterruptedException if the thread was interrupted while waiting
      * @throws IllegalArgumentException if the key is refused
-     * @throws UnsupportedOperationException if the kind is not {@linkplain #supports supported}
+     * @throws UnsupportedOperationException if the mode is not {@linkplain #supports supported}
      */
-    LockHold acquire(String key, LockKind kind, Duration timeout);
+    LockHold acquire(String key, LockMode mode, Duration timeout);
 
     /**
      * Acquires one level of the key's lock owned by the returned hold rather than by a thread, so that any thread may
@@ -49,11 +52,11 @@ public interface LockBackend {
      * abandons the wait and never leaks a hold.
      *
      * @param key the lock key
-     * @param kind the kind of lock
+     * @param mode the lock mode
      * @param timeout how long to wait: negative waits forever, zero makes one attempt
      * @return a future completed with the hold, or exceptionally with {@link FileLockTimeoutException}
      * @throws IllegalArgumentException if the key is refused
-     * @throws UnsupportedOperationException if the kind is not {@linkplain #supports supported}
+     * @throws UnsupportedOperationException if the mode is not {@linkplain #supports supported}
      */
-    CompletableFuture<LockHold> acquireDetached(String key, LockKind kind, Duration timeout);
+    CompletableFuture<LockHold> acquireDetached(String key, LockMode mode, Duration timeout);
 }

@@ -90,7 +90,7 @@ final class LockDirectory {
             return path.toString();
         }
         throw new IllegalArgumentException("Lock key must be a String or a Path, got " + key.getClass().getName()
-                + " '" + key + "'");
+                + " '" + key + "': pass a String such as \"orders/42.lock\", or a Path inside the lock directory");
     }
 
     private Path relativeSegments(Object key, String text) {

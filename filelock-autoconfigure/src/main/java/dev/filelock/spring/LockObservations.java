@@ -1,7 +1,10 @@
 package dev.filelock.spring;
 
+import dev.filelock.FileLock;
 import dev.filelock.FileLockInterruptedException;
 import dev.filelock.FileLockTimeoutException;
+import dev.filelock.LockMode;
+import dev.filelock.NativeReadWriteFileLock;
 import dev.filelock.SoftFileLock;
 import dev.filelock.SoftReadWriteFileLock;
 import io.micrometer.common.KeyValue;
@@ -33,12 +36,12 @@ final class LockObservations {
         this.pathAsTag = pathAsTag;
     }
 
-    Observation startAcquire(RegistryEntry entry, LockKind kind) {
-        return start(ACQUIRE, "wait for file lock", entry, kind);
+    Observation startAcquire(RegistryEntry entry, LockMode mode) {
+        return start(ACQUIRE, "wait for file lock", entry, mode);
     }
 
-    Observation startHold(RegistryEntry entry, LockKind kind) {
-        return start(HELD, "hold file lock", entry, kind);
+    Observation startHold(RegistryEntry entry, LockMode mode) {
+        return start(HELD, "hold file lock", entry, mode);
     }
 
     static void acquired(Observation acquire) {
@@ -65,11 +68,11 @@ final class LockObservations {
         }
     }
 
-    private Observation start(String name, String contextualName, RegistryEntry entry, LockKind kind) {
+    private Observation start(String name, String contextualName, RegistryEntry entry, LockMode mode) {
         Observation observation = Observation.createNotStarted(name, this.registry)
             .contextualName(contextualName)
             .lowCardinalityKeyValue("type", type(entry))
-            .lowCardinalityKeyValue("mode", kind.name().toLowerCase(java.util.Locale.ROOT));
+            .lowCardinalityKeyValue("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
         KeyValue path = KeyValue.of("path", entry.key);
         observation = this.pathAsTag ? observation.lowCardinalityKeyValue(path)
                 : observation.highCardinalityKeyValue(path);
@@ -84,13 +87,19 @@ final class LockObservations {
         observation.stop();
     }
 
-    /** The {@code type} tag: the lock's protocol, as the endpoint shows it but without spaces. */
+    /** The {@code type} tag: the lock's protocol, as the endpoint and the {@code filelock.active} gauge name it. */
     private static String type(RegistryEntry entry) {
         Object lock = entry.coreLock();
-        if (!entry.isReadWrite()) {
-            return (lock instanceof SoftFileLock) ? "soft" : "native";
+        if (lock instanceof SoftFileLock) {
+            return "soft";
         }
-        return (lock instanceof SoftReadWriteFileLock) ? "soft-read-write" : "sqlite-read-write";
+        if (lock instanceof SoftReadWriteFileLock) {
+            return "soft-read-write";
+        }
+        if (lock instanceof NativeReadWriteFileLock) {
+            return "native-read-write";
+        }
+        return (lock instanceof FileLock) ? "native" : "sqlite-read-write";
     }
 
     private enum Outcome {

@@ -3,6 +3,7 @@ package dev.filelock.spring;
 import dev.filelock.FileLockInterruptedException;
 import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockHold;
+import dev.filelock.LockMode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,8 +39,8 @@ import org.springframework.integration.support.locks.LockRegistry;
  * <p>A {@link FileLocked#path()} is confined to the lock directory exactly as with files ({@code ..}, absolute paths
  * elsewhere and symbolic links leading out are refused) and the registry key is the path relative to that directory,
  * with {@code /} separators: {@code orders/42.lock}. Hosts with different directories therefore share one key. Such
- * registries have no shared mode: a {@link LockKind#READ} or {@link LockKind#WRITE} lock takes the key's exclusive lock
- * (logged once), unless the backend was created to refuse them. Locks are per-thread reentrant as the registry's are; a
+ * registries have no shared mode: a {@link LockMode#READ} lock takes the key's exclusive lock (logged once), unless the
+ * backend was created to refuse it. Locks are per-thread reentrant as the registry's are; a
  * {@link #acquireDetached detached} hold is owned by a thread of this backend, because registry locks must be released
  * by the thread that took them; that thread runs no code of the caller's (the future of a detached acquisition is
  * completed on another thread), so closing the hold from a continuation of that future never waits for itself.
@@ -80,8 +81,8 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
      * @param name the backend's name for messages and listings, such as {@code jdbc}
      * @param registry the registry that takes the locks; it must accept {@link String} keys
      * @param directory the lock directory that confines keys; created if missing
-     * @param readAsExclusive whether {@link LockKind#READ} and {@link LockKind#WRITE} locks fall back to the key's
-     *     exclusive lock; {@code false} refuses them ({@link #supports} returns {@code false})
+     * @param readAsExclusive whether {@link LockMode#READ} locks fall back to the key's exclusive lock; {@code false}
+     *     refuses them ({@link #supports} returns {@code false})
      * @param leases keeps the lease of each held lock alive, for stores whose locks expire; {@link LeaseKeeper#NONE} for
      *     others
      * @throws IllegalArgumentException if the directory cannot be created or is not a directory
@@ -167,20 +168,20 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     @Override
-    public boolean supports(LockKind kind) {
-        if (!kind.isReadWrite()) {
+    public boolean supports(LockMode mode) {
+        if (mode == LockMode.WRITE) {
             return true;
         }
         if (this.readAsExclusive && this.readFallbackLogged.compareAndSet(false, true)) {
-            logger.warn("The '" + this.name + "' lock backend has no shared locks: @FileLocked(mode = READ) and "
-                    + "readWrite = true methods take the exclusive lock of their key (set "
+            logger.warn("The '" + this.name + "' lock backend has no shared locks: @FileLocked(mode = READ) methods "
+                    + "take the exclusive lock of their key, so readers exclude each other (set "
                     + "filelock.read-mode-fallback=refuse to refuse them at startup instead)");
         }
         return this.readAsExclusive;
     }
 
     @Override
-    public LockHold acquire(String key, LockKind kind, Duration timeout) {
+    public LockHold acquire(String key, LockMode kind, Duration timeout) {
         checkSupported(kind);
         String registryKey = registryKey(key);
         Observation acquisition = observe("filelock.acquire", "wait for lock", registryKey, kind);
@@ -212,14 +213,14 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     /** A store's lock has no kernel-visible holder to name: the message says the key, the mode and the wait. */
-    private FileLockTimeoutException timedOut(String registryKey, LockKind kind, Duration timeout) {
-        String mode = (kind == LockKind.READ) ? "READ, taken as WRITE" : "WRITE";
+    private FileLockTimeoutException timedOut(String registryKey, LockMode kind, Duration timeout) {
+        String mode = (kind == LockMode.READ) ? "READ, taken as WRITE" : "WRITE";
         return new FileLockTimeoutException(Path.of(registryKey), "The lock '" + registryKey + "' (" + mode + ") of the '"
                 + this.name + "' lock backend was not acquired in time: " + timeout, null);
     }
 
     @Override
-    public CompletableFuture<LockHold> acquireDetached(String key, LockKind kind, Duration timeout) {
+    public CompletableFuture<LockHold> acquireDetached(String key, LockMode kind, Duration timeout) {
         checkSupported(kind);
         String registryKey = registryKey(key);
         CompletableFuture<LockHold> result = new CompletableFuture<>();
@@ -247,10 +248,11 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
                 + this.directory.root() + "]";
     }
 
-    private void checkSupported(LockKind kind) {
+    private void checkSupported(LockMode kind) {
         if (!supports(kind)) {
-            throw new UnsupportedOperationException("The '" + this.name + "' lock backend has no shared locks, so it "
-                    + "cannot take " + kind + " locks (filelock.read-mode-fallback=refuse)");
+            throw new UnsupportedOperationException("The '" + this.name + "' lock backend has no shared locks and "
+                    + "filelock.read-mode-fallback=refuse, so it cannot take a READ lock: take WRITE, or set "
+                    + "filelock.read-mode-fallback=exclusive to take the key's exclusive lock for READ");
         }
     }
 
@@ -259,7 +261,7 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
      * hold is handed out from another thread because completing the future runs the caller's continuations, which may
      * close the hold at once (a {@code Mono} does) and would then wait for this very thread.
      */
-    private void ownDetached(String registryKey, LockKind kind, Duration timeout, CompletableFuture<LockHold> result) {
+    private void ownDetached(String registryKey, LockMode kind, Duration timeout, CompletableFuture<LockHold> result) {
         LockHold hold;
         try {
             hold = acquire(registryKey, kind, timeout);
@@ -280,7 +282,8 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
         catch (RejectedExecutionException ex) {
             hold.close();
             result.completeExceptionally(new IllegalStateException("The '" + this.name + "' lock backend is closed, "
-                    + "so the lock '" + registryKey + "' was released at once", ex));
+                    + "so the lock '" + registryKey + "' was released at once: the application context is shutting "
+                    + "down; stop the callers of @FileLocked methods (schedulers, executors) before it closes", ex));
             return;
         }
         detached.awaitCloseRequest();
@@ -295,7 +298,7 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
         }
     }
 
-    private LockHold track(String registryKey, LockKind kind, Lock lock, String owner) {
+    private LockHold track(String registryKey, LockMode kind, Lock lock, String owner) {
         long id = this.holdIds.incrementAndGet();
         this.held.put(id, new HeldLock(registryKey, kind, owner, this.clock.instant()));
         LeaseKeeper.Lease lease;
@@ -328,7 +331,7 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
         });
     }
 
-    private Observation observe(String name, String contextualName, String registryKey, LockKind kind) {
+    private Observation observe(String name, String contextualName, String registryKey, LockMode kind) {
         KeyValue path = KeyValue.of("path", registryKey);
         Observation observation = Observation.createNotStarted(name, this.observations)
             .contextualName(contextualName)
@@ -380,11 +383,11 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
      * One level of a lock held through this backend in this JVM.
      *
      * @param key the registry key
-     * @param kind the kind the {@link FileLocked} method asked for (the registry lock itself is exclusive)
+     * @param mode the mode the {@link FileLocked} method asked for (the registry lock itself is exclusive)
      * @param owner the name of the thread that holds it in the registry
      * @param since when it was acquired
      */
-    public record HeldLock(String key, LockKind kind, String owner, Instant since) {
+    public record HeldLock(String key, LockMode mode, String owner, Instant since) {
     }
 
     /** A hold released by a runnable, at most once. */

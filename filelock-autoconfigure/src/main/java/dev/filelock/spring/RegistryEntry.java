@@ -7,7 +7,7 @@ import dev.filelock.ReadWriteFileLock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import io.micrometer.observation.Observation;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +19,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One canonical path in a {@link FileLockRegistry}: its core lock object and how many callers are using it, so that
- * an entry in use (held, or being acquired) is never expired.
+ * an entry in use (held, or being acquired) is never expired. The core lock is the registry's one protocol for every
+ * path: a {@link ReadWriteFileLock} (both modes), or a {@link FileLock} for protocols without a shared mode, whose
+ * {@link LockMode#READ} is the same exclusive lock when the registry allows it.
  */
 final class RegistryEntry {
 
@@ -33,6 +35,7 @@ final class RegistryEntry {
 
     private final @Nullable ReadWriteFileLock readWrite;
 
+    /** The write side, which {@link FileLockRegistry#obtain(Object)} hands out. */
     final Lock lockHandle;
 
     final ReadWriteLock readWriteHandle;
@@ -53,9 +56,9 @@ final class RegistryEntry {
         this.path = path;
         this.exclusive = exclusive;
         this.readWrite = readWrite;
-        this.lockHandle = new RegistryLock(registry, path, LockKind.EXCLUSIVE);
-        this.readWriteHandle = new RegistryReadWriteLock(new RegistryLock(registry, path, LockKind.READ),
-                new RegistryLock(registry, path, LockKind.WRITE));
+        this.lockHandle = new RegistryLock(registry, path, LockMode.WRITE);
+        this.readWriteHandle = new RegistryReadWriteLock(new RegistryLock(registry, path, LockMode.READ),
+                this.lockHandle);
     }
 
     static RegistryEntry exclusive(FileLockRegistry registry, String key, Path path, FileLock lock) {
@@ -66,26 +69,35 @@ final class RegistryEntry {
         return new RegistryEntry(registry, key, path, null, lock);
     }
 
-    boolean isReadWrite() {
-        return this.readWrite != null;
-    }
-
-    /** The core lock object: a {@link FileLock} or a {@link ReadWriteFileLock}. */
+    /** The core lock object: a {@link ReadWriteFileLock}, or a {@link FileLock} for exclusive-only protocols. */
     Object coreLock() {
-        return (this.exclusive != null) ? this.exclusive : requireReadWrite();
+        return (this.readWrite != null) ? this.readWrite : Objects.requireNonNull(this.exclusive);
     }
 
     int holdCount() {
         return this.holds.get();
     }
 
-    void checkKind(LockKind kind) {
-        if (kind.isReadWrite() != isReadWrite()) {
-            throw new IllegalStateException("Lock key '" + this.key + "' is in use as "
-                    + (isReadWrite() ? "a read/write lock" : "an exclusive lock") + " in this registry and cannot be "
-                    + "used as " + (kind.isReadWrite() ? "a read/write lock" : "an exclusive lock")
-                    + " at the same time: the two lock protocols do not exclude each other");
+    /**
+     * Returns the mode to take for the calling thread: a read nested in this thread's write hold takes one more write
+     * level (the write lock covers reading, as {@link java.util.concurrent.locks.ReentrantReadWriteLock} lets a writer
+     * read); a write nested in its read hold is refused, naming the fix, since it could never be granted.
+     */
+    LockMode modeForCaller(LockMode wanted) {
+        if (this.readWrite == null) {
+            return wanted;
         }
+        LockMode held = this.readWrite.heldMode().orElse(null);
+        if (held == LockMode.WRITE) {
+            return LockMode.WRITE;
+        }
+        if (held == LockMode.READ && wanted == LockMode.WRITE) {
+            throw new IllegalStateException("Cannot take the WRITE lock of '" + this.key + "': this thread holds its "
+                    + "READ lock, and a read lock cannot be upgraded (two readers upgrading would wait for each other "
+                    + "for ever). Take WRITE from the start: for nested @FileLocked methods on one path, remove "
+                    + "mode = READ from the outer method; with the Lock API, unlock the read lock first");
+        }
+        return wanted;
     }
 
     void touch() {
@@ -136,43 +148,40 @@ final class RegistryEntry {
         return this.users.compareAndSet(0, RETIRED);
     }
 
-    /** Releases the resources of a retired entry (the read/write lock's database connection). */
+    /** Releases the resources of a retired entry (such as the SQLite lock's database connection). */
     void close() {
         if (this.readWrite != null) {
             this.readWrite.close();
         }
     }
 
-    Lock lockFor(LockKind kind) {
-        return switch (kind) {
-            case EXCLUSIVE -> requireExclusive();
-            case READ -> requireReadWrite().readLock();
-            case WRITE -> requireReadWrite().writeLock();
-        };
+    Lock lockFor(LockMode mode) {
+        if (this.readWrite == null) {
+            return Objects.requireNonNull(this.exclusive);
+        }
+        return (mode == LockMode.READ) ? this.readWrite.readLock() : this.readWrite.writeLock();
     }
 
-    boolean isHeldByCaller(LockKind kind) {
-        return switch (kind) {
-            case EXCLUSIVE -> requireExclusive().isLocked();
-            case READ -> heldMode().filter(LockMode.READ::equals).isPresent();
-            case WRITE -> heldMode().filter(LockMode.WRITE::equals).isPresent();
-        };
+    boolean isHeldByCaller(LockMode mode) {
+        if (this.readWrite == null) {
+            return Objects.requireNonNull(this.exclusive).isLocked();
+        }
+        return this.readWrite.heldMode().filter(mode::equals).isPresent();
     }
 
-    LockHold acquire(LockKind kind, Duration timeout) {
-        return switch (kind) {
-            case EXCLUSIVE -> requireExclusive().acquire(timeout);
-            case READ -> requireReadWrite().acquireRead(timeout);
-            case WRITE -> requireReadWrite().acquireWrite(timeout);
-        };
+    LockHold acquire(LockMode mode, Duration timeout) {
+        if (this.readWrite == null) {
+            return Objects.requireNonNull(this.exclusive).acquire(timeout);
+        }
+        return (mode == LockMode.READ) ? this.readWrite.acquireRead(timeout) : this.readWrite.acquireWrite(timeout);
     }
 
-    CompletableFuture<LockHold> acquireAsync(LockKind kind, Duration timeout) {
-        return switch (kind) {
-            case EXCLUSIVE -> requireExclusive().acquireAsync(timeout);
-            case READ -> requireReadWrite().acquireReadAsync(timeout);
-            case WRITE -> requireReadWrite().acquireWriteAsync(timeout);
-        };
+    CompletableFuture<LockHold> acquireAsync(LockMode mode, Duration timeout) {
+        if (this.readWrite == null) {
+            return Objects.requireNonNull(this.exclusive).acquireAsync(timeout);
+        }
+        return (mode == LockMode.READ) ? this.readWrite.acquireReadAsync(timeout)
+                : this.readWrite.acquireWriteAsync(timeout);
     }
 
     /** Wraps a core hold so that closing it also gives back this entry's reservation and ends its observation, once. */
@@ -182,36 +191,18 @@ final class RegistryEntry {
     }
 
     /** Starts the hold observation of a thread's first level through the {@link Lock} API. */
-    void threadHoldStarted(LockKind kind, LockObservations observations) {
-        this.threadHolds.computeIfAbsent(Thread.currentThread(), (thread) -> observations.startHold(this, kind));
+    void threadHoldStarted(LockMode mode, LockObservations observations) {
+        this.threadHolds.computeIfAbsent(Thread.currentThread(), (thread) -> observations.startHold(this, mode));
     }
 
-    /** Ends the hold observation of the calling thread once it holds no level of the kind any more. */
-    void threadLevelReleased(LockKind kind) {
-        if (!isHeldByCaller(kind)) {
+    /** Ends the hold observation of the calling thread once it holds no level of the mode any more. */
+    void threadLevelReleased(LockMode mode) {
+        if (!isHeldByCaller(mode)) {
             Observation held = this.threadHolds.remove(Thread.currentThread());
             if (held != null) {
                 held.stop();
             }
         }
-    }
-
-    private Optional<LockMode> heldMode() {
-        return requireReadWrite().heldMode();
-    }
-
-    private FileLock requireExclusive() {
-        if (this.exclusive == null) {
-            throw new IllegalStateException("Lock key '" + this.key + "' is a read/write lock");
-        }
-        return this.exclusive;
-    }
-
-    private ReadWriteFileLock requireReadWrite() {
-        if (this.readWrite == null) {
-            throw new IllegalStateException("Lock key '" + this.key + "' is an exclusive lock");
-        }
-        return this.readWrite;
     }
 
     private static final class TrackedHold implements LockHold {

@@ -1,5 +1,6 @@
 package dev.filelock.spring;
 
+import dev.filelock.LockMode;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -17,12 +18,12 @@ final class RegistryLock implements Lock {
 
     private final Path path;
 
-    private final LockKind kind;
+    private final LockMode mode;
 
-    RegistryLock(FileLockRegistry registry, Path path, LockKind kind) {
+    RegistryLock(FileLockRegistry registry, Path path, LockMode mode) {
         this.registry = registry;
         this.path = path;
-        this.kind = kind;
+        this.mode = mode;
     }
 
     @Override
@@ -63,12 +64,12 @@ final class RegistryLock implements Lock {
 
     /** Reserves the entry, takes the core lock observed, and settles the reservation and the hold observation. */
     private boolean acquire(Attempt attempt) throws InterruptedException {
-        RegistryEntry entry = this.registry.reserve(this.path, this.kind);
+        RegistryEntry entry = this.registry.reserve(this.path, this.mode);
         LockObservations observations = this.registry.observations();
-        Observation wait = observations.startAcquire(entry, this.kind);
+        Observation wait = observations.startAcquire(entry, this.mode);
         boolean locked = false;
         try {
-            locked = attempt.run(entry.lockFor(this.kind));
+            locked = attempt.run(entry.lockFor(this.mode));
         }
         catch (InterruptedException | RuntimeException | Error ex) {
             LockObservations.failed(wait, ex);
@@ -82,7 +83,7 @@ final class RegistryLock implements Lock {
         }
         LockObservations.acquired(wait);
         entry.acquired();
-        entry.threadHoldStarted(this.kind, observations);
+        entry.threadHoldStarted(this.mode, observations);
         return true;
     }
 
@@ -100,13 +101,17 @@ final class RegistryLock implements Lock {
     @Override
     public void unlock() {
         RegistryEntry entry = this.registry.heldEntry(this.path);
-        if (entry == null || !entry.isHeldByCaller(this.kind)) {
+        if (entry == null || !entry.isHeldByCaller(this.mode)) {
             throw new IllegalMonitorStateException(
-                    "The current thread does not hold the " + describe() + " so it cannot unlock it");
+                    "The current thread does not hold the " + describe() + ", so it cannot unlock it: call unlock() "
+                            + "once per successful lock() or tryLock(), in the thread that took it (in a finally "
+                            + "block); to release from another thread, take the lock with FileLockRegistry"
+                            + ".acquireDetached and close the hold it returns (a lock force-released through the "
+                            + "filelocks endpoint cannot be unlocked any more either)");
         }
-        entry.lockFor(this.kind).unlock();
+        entry.lockFor(this.mode).unlock();
         entry.released();
-        entry.threadLevelReleased(this.kind);
+        entry.threadLevelReleased(this.mode);
     }
 
     /**
@@ -116,7 +121,8 @@ final class RegistryLock implements Lock {
      */
     @Override
     public Condition newCondition() {
-        throw new UnsupportedOperationException("File locks do not support conditions");
+        throw new UnsupportedOperationException("File locks do not support conditions: wait on a condition of an "
+                + "in-JVM lock (a ReentrantLock) while holding the file lock instead");
     }
 
     @Override
@@ -125,12 +131,7 @@ final class RegistryLock implements Lock {
     }
 
     private String describe() {
-        String what = switch (this.kind) {
-            case EXCLUSIVE -> "lock";
-            case READ -> "read lock";
-            case WRITE -> "write lock";
-        };
-        return what + " '" + this.path + "'";
+        return ((this.mode == LockMode.READ) ? "read lock" : "lock") + " '" + this.path + "'";
     }
 
 }

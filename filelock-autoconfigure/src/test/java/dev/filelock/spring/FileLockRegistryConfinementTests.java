@@ -4,6 +4,7 @@ import dev.filelock.FileLock;
 import dev.filelock.FileLockException;
 import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockHold;
+import dev.filelock.LockMode;
 import dev.filelock.ReadWriteFileLock;
 import dev.filelock.SoftFileLock;
 import dev.filelock.SoftReadWriteFileLock;
@@ -44,27 +45,25 @@ class FileLockRegistryConfinementTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    /** Every lock kind a registry offers, with the factories that build it. */
+    /** Every lock protocol a registry offers, in each mode it offers. */
     enum Flavour {
-        NATIVE(LockKind.EXCLUSIVE, FileLock::of, ReadWriteFileLock::of),
-        SQLITE_WRITE(LockKind.WRITE, FileLock::of, ReadWriteFileLock::of),
-        SQLITE_READ(LockKind.READ, FileLock::of, ReadWriteFileLock::of),
-        SOFT(LockKind.EXCLUSIVE, SoftFileLock::of, SoftReadWriteFileLock::of),
-        SOFT_WRITE(LockKind.WRITE, SoftFileLock::of, SoftReadWriteFileLock::of);
+        NATIVE_WRITE(LockMode.WRITE, FileLockRegistry::new),
+        NATIVE_READ(LockMode.READ, FileLockRegistry::new),
+        SQLITE_WRITE(LockMode.WRITE, (directory) -> new FileLockRegistry(directory, ReadWriteFileLock::of)),
+        SQLITE_READ(LockMode.READ, (directory) -> new FileLockRegistry(directory, ReadWriteFileLock::of)),
+        SOFT(LockMode.WRITE, (directory) -> new FileLockRegistry(directory, SoftFileLock::of, true)),
+        SOFT_READ_WRITE(LockMode.WRITE, (directory) -> new FileLockRegistry(directory, SoftReadWriteFileLock::of));
 
-        final LockKind kind;
-        final Function<Path, ? extends FileLock> exclusive;
-        final Function<Path, ? extends ReadWriteFileLock> readWrite;
+        final LockMode kind;
+        final Function<Path, FileLockRegistry> registries;
 
-        Flavour(LockKind kind, Function<Path, ? extends FileLock> exclusive,
-                Function<Path, ? extends ReadWriteFileLock> readWrite) {
+        Flavour(LockMode kind, Function<Path, FileLockRegistry> registries) {
             this.kind = kind;
-            this.exclusive = exclusive;
-            this.readWrite = readWrite;
+            this.registries = registries;
         }
 
         FileLockRegistry registry(Path directory) {
-            return new FileLockRegistry(directory, this.exclusive, this.readWrite);
+            return this.registries.apply(directory);
         }
 
         /** Whether an idle lock keeps an SQLite connection, and so the file it opened, between holds. */
@@ -73,11 +72,7 @@ class FileLockRegistryConfinementTests {
         }
 
         Lock handle(FileLockRegistry registry, String key) {
-            return switch (this.kind) {
-                case EXCLUSIVE -> registry.obtain(key);
-                case READ -> registry.obtainReadWrite(key).readLock();
-                case WRITE -> registry.obtainReadWrite(key).writeLock();
-            };
+            return (this.kind == LockMode.READ) ? registry.obtainReadWrite(key).readLock() : registry.obtain(key);
         }
     }
 
@@ -145,7 +140,7 @@ class FileLockRegistryConfinementTests {
         Path root = this.temp.resolve("locks");
         Path outside = Files.createDirectories(this.temp.resolve("outside"));
         Path flipping = root.resolve("d");
-        int keys = flavour.kind == LockKind.EXCLUSIVE ? 1_000 : 400;
+        int keys = (flavour.keepsAConnection() || flavour == Flavour.SOFT_READ_WRITE) ? 400 : 1_000;
         try (FileLockRegistry registry = flavour.registry(root)) {
             Files.createDirectories(flipping);
             AtomicBoolean done = new AtomicBoolean();
@@ -221,7 +216,7 @@ class FileLockRegistryConfinementTests {
         Path root = this.temp.resolve("locks");
         try (FileLockRegistry registry = new FileLockRegistry(root)) {
             Path file = registry.resolve("a/x.lock");
-            try (LockHold held = registry.acquire("a/x.lock", LockKind.EXCLUSIVE, TIMEOUT)) {
+            try (LockHold held = registry.acquire("a/x.lock", LockMode.WRITE, TIMEOUT)) {
                 assertThat(CompletableFuture.supplyAsync(() -> FileLock.of(file).tryAcquire().isPresent())
                     .get(10, TimeUnit.SECONDS)).isFalse();
             }
@@ -229,13 +224,13 @@ class FileLockRegistryConfinementTests {
             try (ChildProcess python = PythonFilelock.start("hold_lock.py", "FileLock", file.toString())) {
                 python.awaitLine("HELD");
                 assertThatExceptionOfType(FileLockTimeoutException.class)
-                    .isThrownBy(() -> registry.acquire("a/x.lock", LockKind.EXCLUSIVE, Duration.ZERO));
+                    .isThrownBy(() -> registry.acquire("a/x.lock", LockMode.WRITE, Duration.ZERO));
             }
-            lockOnce(registry, "a/x.lock", LockKind.EXCLUSIVE);
+            lockOnce(registry, "a/x.lock", LockMode.WRITE);
         }
     }
 
-    private static void lockAndCheck(FileLockRegistry registry, String key, LockKind kind, Path directory,
+    private static void lockAndCheck(FileLockRegistry registry, String key, LockMode kind, Path directory,
             String name) {
         try (LockHold hold = registry.acquire(key, kind, TIMEOUT)) {
             // while held, since a soft lock's files are gone once released
@@ -263,7 +258,7 @@ class FileLockRegistryConfinementTests {
         handle.unlock();
     }
 
-    private static void lockOnce(FileLockRegistry registry, String key, LockKind kind) {
+    private static void lockOnce(FileLockRegistry registry, String key, LockMode kind) {
         try (LockHold hold = registry.acquire(key, kind, TIMEOUT)) {
             assertThat(hold).isNotNull();
         }

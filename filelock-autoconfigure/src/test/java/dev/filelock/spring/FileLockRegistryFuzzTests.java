@@ -9,8 +9,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fuzzes the lock's promise across processes through the {@link FileLockRegistry} (see {@link LockFuzzer} and
- * {@link RegistryFuzzSubjects}): three participant JVMs, plus a Python {@code FileLock} process on the exclusive
- * registry's lock file, with registry expiry among the operations.
+ * {@link RegistryFuzzSubjects}): three participant JVMs on the default registry ({@code flock} read/write locks), plus
+ * a Python {@code FileLock} process on the same file, a writer that both modes must exclude, with registry expiry
+ * among the operations.
  *
  * <p>{@code ./mvnw verify} runs each for {@value LockFuzzer#DEFAULT_SECONDS} s with a random seed (printed). A long
  * run:
@@ -38,7 +39,7 @@ class FileLockRegistryFuzzTests {
 
     @Test
     void readWriteLocks() {
-        new LockFuzzer(RegistryFuzzSubjects.class, "registry-rw", JVMS, null,
+        new LockFuzzer(RegistryFuzzSubjects.class, "registry-rw", JVMS, "FileLock",
                 "filelock-autoconfigure/FileLockRegistryFuzzTests#readWriteLocks")
             .run(this.dir.resolve("fuzz.lock"));
     }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import dev.filelock.FileLockException;
 import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockHold;
+import dev.filelock.LockMode;
+import dev.filelock.ReadWriteFileLock;
 import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
@@ -54,12 +56,12 @@ class FileLockRegistryObservationTests {
 
     @Test
     void recordsTheWaitAndTheHoldWithTypeAndModeButNoPath() {
-        try (LockHold hold = this.registry.acquire("orders.lock", LockKind.EXCLUSIVE, Duration.ofSeconds(5))) {
-            assertThat(heldActive("native", "exclusive").activeTasks()).isEqualTo(1);
+        try (LockHold hold = this.registry.acquire("orders.lock", LockMode.WRITE, Duration.ofSeconds(5))) {
+            assertThat(heldActive("native-read-write", "write").activeTasks()).isEqualTo(1);
         }
-        assertThat(acquire("native", "exclusive", "acquired").count()).isEqualTo(1);
-        assertThat(heldActive("native", "exclusive").activeTasks()).isZero();
-        assertThat(this.meters.get("filelock.held").tag("type", "native").timer().count()).isEqualTo(1);
+        assertThat(acquire("native-read-write", "write", "acquired").count()).isEqualTo(1);
+        assertThat(heldActive("native-read-write", "write").activeTasks()).isZero();
+        assertThat(this.meters.get("filelock.held").tag("type", "native-read-write").timer().count()).isEqualTo(1);
         assertThat(this.meters.find("filelock.acquire").tagKeys("path").timer()).isNull();
     }
 
@@ -69,10 +71,10 @@ class FileLockRegistryObservationTests {
         lock.lock();
         lock.lock();
         lock.unlock();
-        assertThat(heldActive("native", "exclusive").activeTasks()).isEqualTo(1);
+        assertThat(heldActive("native-read-write", "write").activeTasks()).isEqualTo(1);
         lock.unlock();
-        assertThat(heldActive("native", "exclusive").activeTasks()).isZero();
-        assertThat(acquire("native", "exclusive", "acquired").count()).isEqualTo(2);
+        assertThat(heldActive("native-read-write", "write").activeTasks()).isZero();
+        assertThat(acquire("native-read-write", "write", "acquired").count()).isEqualTo(2);
     }
 
     @Test
@@ -80,10 +82,10 @@ class FileLockRegistryObservationTests {
         holdInAnotherThread("busy.lock");
 
         assertThatExceptionOfType(FileLockTimeoutException.class)
-            .isThrownBy(() -> this.registry.acquire("busy.lock", LockKind.EXCLUSIVE, Duration.ZERO));
+            .isThrownBy(() -> this.registry.acquire("busy.lock", LockMode.WRITE, Duration.ZERO));
         assertThat(this.registry.obtain("busy.lock").tryLock()).isFalse();
 
-        assertThat(acquire("native", "exclusive", "timeout").count()).isEqualTo(2);
+        assertThat(acquire("native-read-write", "write", "timeout").count()).isEqualTo(2);
     }
 
     @Test
@@ -94,15 +96,18 @@ class FileLockRegistryObservationTests {
         assertThatExceptionOfType(InterruptedException.class)
             .isThrownBy(() -> this.registry.obtain("interrupted.lock").lockInterruptibly());
 
-        assertThat(acquire("native", "exclusive", "interrupted").count()).isEqualTo(1);
+        assertThat(acquire("native-read-write", "write", "interrupted").count()).isEqualTo(1);
     }
 
     @Test
     void recordsAnErrorWithTheExceptionForALockThatCannotBeTaken() throws IOException {
         Files.writeString(this.directory.resolve("not-sqlite.db"), "this file is not an SQLite database, ".repeat(40));
 
+        FileLockRegistry sqlite = new FileLockRegistry(this.directory, ReadWriteFileLock::of);
+        sqlite.setObservationRegistry(this.observations, false);
         assertThatExceptionOfType(FileLockException.class)
-            .isThrownBy(() -> this.registry.acquire("not-sqlite.db", LockKind.WRITE, Duration.ZERO));
+            .isThrownBy(() -> sqlite.acquire("not-sqlite.db", LockMode.WRITE, Duration.ZERO));
+        sqlite.close();
 
         Timer errors = this.meters.get("filelock.acquire").tag("outcome", "error").tag("mode", "write").timer();
         assertThat(errors.count()).isEqualTo(1);
@@ -110,19 +115,19 @@ class FileLockRegistryObservationTests {
     }
 
     @Test
-    void tagsReadWriteLocksWithTheirMode() {
+    void tagsReadLocksWithTheirMode() {
         Lock read = this.registry.obtainReadWrite("shared.db").readLock();
         read.lock();
         read.unlock();
 
-        assertThat(acquire("sqlite-read-write", "read", "acquired").count()).isEqualTo(1);
+        assertThat(acquire("native-read-write", "read", "acquired").count()).isEqualTo(1);
     }
 
     @Test
     void tagsThePathWhenTheUserOptsIn() {
         this.registry.setObservationRegistry(this.observations, true);
 
-        this.registry.acquire("tagged.lock", LockKind.EXCLUSIVE, Duration.ZERO).close();
+        this.registry.acquire("tagged.lock", LockMode.WRITE, Duration.ZERO).close();
 
         assertThat(this.meters.get("filelock.acquire").tag("path", "tagged.lock").timer().count()).isEqualTo(1);
     }
@@ -138,7 +143,7 @@ class FileLockRegistryObservationTests {
     private void holdInAnotherThread(String key) throws InterruptedException {
         CountDownLatch held = new CountDownLatch(1);
         Thread holder = new Thread(() -> {
-            try (LockHold hold = this.registry.acquire(key, LockKind.EXCLUSIVE, Duration.ofSeconds(5))) {
+            try (LockHold hold = this.registry.acquire(key, LockMode.WRITE, Duration.ofSeconds(5))) {
                 held.countDown();
                 this.releaseHolder.await();
             }

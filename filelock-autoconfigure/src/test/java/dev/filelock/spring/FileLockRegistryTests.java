@@ -1,8 +1,8 @@
 package dev.filelock.spring;
 
-import dev.filelock.FileLock;
 import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockHold;
+import dev.filelock.LockMode;
 import dev.filelock.ReadWriteFileLock;
 import dev.filelock.SoftFileLock;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Tests for {@link FileLockRegistry} with exclusive locks.
+ * Tests for {@link FileLockRegistry} with its default locks ({@code flock} read/write locks).
  */
 class FileLockRegistryTests {
 
@@ -93,7 +93,11 @@ class FileLockRegistryTests {
     void refusesUnlockByAThreadThatDoesNotHoldTheLock() {
         Lock lock = this.registry.obtain("a.lock");
         assertThatExceptionOfType(IllegalMonitorStateException.class).isThrownBy(lock::unlock)
-            .withMessageContaining("a.lock");
+            .withMessage("The current thread does not hold the lock '" + this.registry.resolve("a.lock")
+                    + "', so it cannot unlock it: call unlock() once per successful lock() or tryLock(), in the thread "
+                    + "that took it (in a finally block); to release from another thread, take the lock with "
+                    + "FileLockRegistry.acquireDetached and close the hold it returns (a lock force-released through "
+                    + "the filelocks endpoint cannot be unlocked any more either)");
         lock.lock();
         try {
             CompletableFuture<Void> otherUnlock = CompletableFuture.runAsync(lock::unlock);
@@ -180,7 +184,7 @@ class FileLockRegistryTests {
             assertThat(this.registry.entries()).extracting(FileLockRegistry.Entry::key)
                 .containsExactly("held.lock", "new.lock");
             for (int i = 0; i < 100; i++) {
-                this.registry.acquire("orders/" + i + ".lock", LockKind.EXCLUSIVE, Duration.ZERO).close();
+                this.registry.acquire("orders/" + i + ".lock", LockMode.WRITE, Duration.ZERO).close();
             }
             assertThat(this.registry.entries()).hasSizeLessThanOrEqualTo(2)
                 .extracting(FileLockRegistry.Entry::key)
@@ -219,7 +223,7 @@ class FileLockRegistryTests {
             }, (second) -> {
                 assertThat(second.key()).isEqualTo("b/second.lock");
                 assertThat(second.path()).isEqualTo(this.temp.toRealPath().resolve("b/second.lock"));
-                assertThat(second.lock()).isInstanceOf(FileLock.class);
+                assertThat(second.lock()).isInstanceOf(ReadWriteFileLock.class);
                 assertThat(second.holdCount()).isEqualTo(2);
             });
         }
@@ -232,7 +236,7 @@ class FileLockRegistryTests {
 
     @Test
     void detachedHoldsCanBeReleasedByAnotherThread() {
-        LockHold hold = this.registry.acquireDetached("async.lock", LockKind.EXCLUSIVE, Duration.ofSeconds(10)).join();
+        LockHold hold = this.registry.acquireDetached("async.lock", LockMode.WRITE, Duration.ofSeconds(10)).join();
         assertThat(tryLockAndUnlock(this.registry.obtain("async.lock"))).isFalse();
         CompletableFuture.runAsync(hold::close).join();
         assertThat(tryLockAndUnlock(this.registry.obtain("async.lock"))).isTrue();
@@ -241,10 +245,10 @@ class FileLockRegistryTests {
 
     @Test
     void acquireThrowsTimeoutExceptionWhenTheLockIsBusy() {
-        try (LockHold hold = this.registry.acquire("busy.lock", LockKind.EXCLUSIVE, Duration.ZERO)) {
+        try (LockHold hold = this.registry.acquire("busy.lock", LockMode.WRITE, Duration.ZERO)) {
             assertThat(hold.path()).hasFileName("busy.lock");
             CompletableFuture<LockHold> other = CompletableFuture
-                .supplyAsync(() -> this.registry.acquire("busy.lock", LockKind.EXCLUSIVE, Duration.ZERO));
+                .supplyAsync(() -> this.registry.acquire("busy.lock", LockMode.WRITE, Duration.ZERO));
             assertThat(other).failsWithin(Duration.ofSeconds(10))
                 .withThrowableThat()
                 .havingRootCause()
@@ -280,13 +284,24 @@ class FileLockRegistryTests {
     }
 
     @Test
-    void refusesUsingOnePathAsBothAnExclusiveAndAReadWriteLock() {
-        this.registry.obtain("mixed.lock");
-        assertThatIllegalStateException().isThrownBy(() -> this.registry.obtainReadWrite("mixed.lock"))
-            .withMessageContaining("mixed.lock")
-            .withMessageContaining("exclusive lock");
-        this.registry.expireUnusedOlderThan(-1);
-        assertThat(this.registry.obtainReadWrite("mixed.lock")).isNotNull();
+    void theLockOfAKeyIsTheWriteSideOfItsReadWriteLock() {
+        Lock lock = this.registry.obtain("mixed.lock");
+        ReadWriteLock readWrite = this.registry.obtainReadWrite("mixed.lock");
+        assertThat(readWrite.writeLock()).isSameAs(lock);
+        lock.lock();
+        try {
+            assertThat(inOtherThread(() -> tryLockAndUnlock(readWrite.readLock()))).isFalse();
+        }
+        finally {
+            lock.unlock();
+        }
+        readWrite.readLock().lock();
+        try {
+            assertThat(inOtherThread(() -> tryLockAndUnlock(lock))).isFalse();
+        }
+        finally {
+            readWrite.readLock().unlock();
+        }
     }
 
     @Test
@@ -318,18 +333,26 @@ class FileLockRegistryTests {
     }
 
     @Test
-    void conditionsAreNotSupported() {
+    void conditionsAreNotSupportedAndTheMessageSaysWhatToUseInstead() {
         assertThatExceptionOfType(UnsupportedOperationException.class)
-            .isThrownBy(() -> this.registry.obtain("a.lock").newCondition());
+            .isThrownBy(() -> this.registry.obtain("a.lock").newCondition())
+            .withMessage("File locks do not support conditions: wait on a condition of an in-JVM lock (a "
+                    + "ReentrantLock) while holding the file lock instead");
     }
 
     @Test
-    void registryWithoutReadWriteFactoryHasNoSharedMode() {
-        FileLockRegistry soft = new FileLockRegistry(this.temp, SoftFileLock::of, null);
-        assertThat(soft.supports(LockKind.EXCLUSIVE)).isTrue();
-        assertThat(soft.supports(LockKind.READ)).isFalse();
+    void aRegistryOfExclusiveLocksThatRefusesReadersSaysWhatToDo() {
+        FileLockRegistry soft = new FileLockRegistry(this.temp, SoftFileLock::of, false);
+        assertThat(soft.supports(LockMode.WRITE)).isTrue();
+        assertThat(soft.supports(LockMode.READ)).isFalse();
         assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> soft.obtainReadWrite("a.db"))
-            .withMessageContaining("a.db");
+            .withMessage("This FileLockRegistry has exclusive locks only and refuses READ locks, so it cannot lock "
+                    + "'a.db' for reading: take the write lock (obtain(key)), or use a registry with read/write locks "
+                    + "(filelock.type=native, sqlite or soft-read-write; with filelock.type=soft, "
+                    + "filelock.read-mode-fallback=exclusive takes the exclusive lock instead)");
+        assertThatExceptionOfType(UnsupportedOperationException.class)
+            .isThrownBy(() -> soft.acquire("a.db", LockMode.READ, Duration.ZERO))
+            .withMessageContaining("cannot lock 'a.db' for reading");
         Lock lock = soft.obtain("soft.lock");
         lock.lock();
         try {
@@ -340,6 +363,31 @@ class FileLockRegistryTests {
         finally {
             lock.unlock();
         }
+    }
+
+    @Test
+    void aRegistryOfExclusiveLocksCanTakeItsLockForReaders() {
+        FileLockRegistry soft = new FileLockRegistry(this.temp, SoftFileLock::of, true);
+        assertThat(soft.supports(LockMode.READ)).isTrue();
+        Lock read = soft.obtainReadWrite("soft.lock").readLock();
+        read.lock();
+        try {
+            assertThat(inOtherThread(() -> tryLockAndUnlock(read))).as("readers exclude each other").isFalse();
+            assertThat(inOtherThread(() -> tryLockAndUnlock(soft.obtain("soft.lock")))).isFalse();
+        }
+        finally {
+            read.unlock();
+        }
+        assertThat(inOtherThread(() -> tryLockAndUnlock(soft.obtain("soft.lock")))).isTrue();
+    }
+
+    @Test
+    void aKeyNamingADirectoryIsRefusedSayingWhatAKeyMustName() throws Exception {
+        Files.createDirectories(this.temp.resolve("orders"));
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> this.registry.acquire("orders", LockMode.WRITE, Duration.ZERO))
+            .withMessage("Lock key 'orders' names a directory, not a lock file; keys must name a file inside the lock "
+                    + "directory '" + this.temp.toRealPath() + "'");
     }
 
     @Test

@@ -44,6 +44,14 @@ class LockDirectoryTests {
     }
 
     @Test
+    void refusesAKeyOfAnotherTypeSayingWhatToPass() {
+        LockDirectory directory = new LockDirectory(this.temp);
+        assertThatIllegalArgumentException().isThrownBy(() -> directory.resolve(42))
+            .withMessage("Lock key must be a String or a Path, got java.lang.Integer '42': pass a String such as "
+                    + "\"orders/42.lock\", or a Path inside the lock directory");
+    }
+
+    @Test
     void refusesDotDotSegmentsEvenWhenTheyStayInside() {
         LockDirectory directory = new LockDirectory(this.temp);
         assertThatIllegalArgumentException().isThrownBy(() -> directory.resolve("../etc/passwd"))

@@ -1,6 +1,7 @@
 package dev.filelock.spring;
 
 import dev.filelock.LockHold;
+import dev.filelock.LockMode;
 import dev.filelock.testing.fuzz.FuzzSubject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +57,7 @@ public final class RegistryFuzzSubjects implements FuzzSubject.Factory {
 
         @Override
         public CompletableFuture<LockHold> acquireAsync(boolean write, Duration timeout) {
-            LockKind kind = !this.readWrite ? LockKind.EXCLUSIVE : write ? LockKind.WRITE : LockKind.READ;
+            LockMode kind = !this.readWrite ? LockMode.WRITE : write ? LockMode.WRITE : LockMode.READ;
             return this.registry.acquireDetached(this.key, kind, timeout);
         }
 

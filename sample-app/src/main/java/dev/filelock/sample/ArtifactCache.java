@@ -24,8 +24,9 @@ import org.springframework.stereotype.Service;
  * The artifact cache shared by every instance: readers hold the artifact's READ lock, the download holds its WRITE
  * lock, so one process downloads while the others wait and then read the complete file.
  *
- * <p>Both methods lock {@code <name>.lock} under {@code filelock.directory}, the write side with {@code readWrite =
- * true} so that it excludes the readers (the lock file is Python filelock's {@code ReadWriteLock} SQLite file).
+ * <p>Both methods lock {@code <name>.lock} under {@code filelock.directory}: on one path WRITE excludes READ and WRITE
+ * and READ shares with READ, in every instance ({@code flock} {@code LOCK_EX} / {@code LOCK_SH} with the default
+ * {@code filelock.type=native}, so Python's {@code FileLock} and {@code flock -x} on that file exclude both).
  */
 @Service
 public class ArtifactCache {
@@ -72,7 +73,7 @@ public class ArtifactCache {
      * @throws ArtifactNotFoundException if the origin has no such artifact
      * @throws IOException if the download or the cache directory fails
      */
-    @FileLocked(path = "#{#name.value()}.lock", mode = LockMode.WRITE, readWrite = true)
+    @FileLocked(path = "#{#name.value()}.lock", mode = LockMode.WRITE)
     public CachedArtifact fetch(ArtifactName name) throws IOException {
         Optional<CachedArtifact> cached = open(name, false);
         if (cached.isPresent()) {

@@ -52,7 +52,8 @@ final class FileLockedInterceptor implements MethodInterceptor {
         }
         String key = locked.key().evaluate(invocation.getArguments(), target, targetClass, this.beanFactory.get());
         return switch (locked.returns()) {
-            case PLAIN, OPTIONAL -> invokeHolding(invocation, locked, key);
+            case PLAIN, OPTIONAL -> LockedMethods.synchronousResult(invocation.getMethod(),
+                    invokeHolding(invocation, locked, key));
             case COMPLETION_STAGE -> invokeUntilCompleted(invocation, locked, key);
             case MONO, FLUX -> ReactorLocking.lock(invocation, locked, key, this.backend.get(),
                     (hold) -> keepMinimum(invocation, locked, key, hold), () -> skipped(invocation, locked, key));
@@ -65,7 +66,7 @@ final class FileLockedInterceptor implements MethodInterceptor {
         try {
             // A hold that outlives the call is released by another thread, so the calling thread must not own it.
             hold = locked.holdsAtLeast() ? keepMinimum(invocation, locked, key, awaitDetached(key, locked))
-                    : this.backend.get().acquire(key, locked.kind(), locked.timeout());
+                    : this.backend.get().acquire(key, locked.mode(), locked.timeout());
         }
         catch (FileLockTimeoutException ex) {
             if (locked.onTimeout() == OnTimeout.SKIP) {
@@ -158,7 +159,7 @@ final class FileLockedInterceptor implements MethodInterceptor {
     }
 
     private LockHold awaitDetached(String key, LockedMethod locked) {
-        CompletableFuture<LockHold> acquisition = this.backend.get().acquireDetached(key, locked.kind(),
+        CompletableFuture<LockHold> acquisition = this.backend.get().acquireDetached(key, locked.mode(),
                 locked.timeout());
         try {
             return acquisition.get();

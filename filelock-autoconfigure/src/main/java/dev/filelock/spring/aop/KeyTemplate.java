@@ -132,13 +132,15 @@ final class KeyTemplate {
             if (value == null || value.isEmpty()) {
                 throw new IllegalArgumentException("@FileLocked path '" + this.source + "' of " + this.where
                         + ": its part #{" + part.getExpressionString() + "} is " + ((value == null) ? "null" : "empty")
-                        + ", so the call was refused rather than sharing one lock with every other such call");
+                        + ", so the call was refused rather than sharing one lock with every other such call: pass a "
+                        + "non-empty value, or give the expression a fallback (#{" + part.getExpressionString()
+                        + " ?: 'none'}) if such calls may share one lock");
             }
             key.append(value);
         }
         if (key.toString().isBlank()) {
             throw new IllegalArgumentException("@FileLocked path '" + this.source + "' evaluated to an empty key for "
-                    + this.where);
+                    + this.where + ": every part was blank; make the template name a file, such as 'jobs/#{#id}.lock'");
         }
         return key.toString();
     }

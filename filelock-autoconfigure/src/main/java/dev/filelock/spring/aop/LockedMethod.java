@@ -1,7 +1,7 @@
 package dev.filelock.spring.aop;
 
+import dev.filelock.LockMode;
 import dev.filelock.spring.FileLocked.OnTimeout;
-import dev.filelock.spring.LockKind;
 import java.time.Duration;
 
 /**
@@ -9,12 +9,12 @@ import java.time.Duration;
  *
  * @param key the path template
  * @param timeout how long to wait
- * @param kind which lock to take
+ * @param mode which side of the path's lock to take
  * @param onTimeout what to do on timeout
  * @param returns how the method's result is handled
  * @param holdAtLeast how long the lock stays held at least, from its acquisition; zero for no minimum
  */
-record LockedMethod(KeyTemplate key, Duration timeout, LockKind kind, OnTimeout onTimeout, ReturnStyle returns,
+record LockedMethod(KeyTemplate key, Duration timeout, LockMode mode, OnTimeout onTimeout, ReturnStyle returns,
         Duration holdAtLeast) {
 
     /** Tells whether the lock outlives the call for a minimum hold, and must then be owned by the library. */

@@ -5,7 +5,6 @@ import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.FileLocked.OnTimeout;
 import dev.filelock.spring.LockBackend;
-import dev.filelock.spring.LockKind;
 import dev.filelock.spring.aop.LockedMethod.ReturnStyle;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -107,14 +106,17 @@ final class LockedMethods {
         }
         String where = ClassUtils.getQualifiedMethodName(specific, targetClass) + "()";
         int modifiers = specific.getModifiers();
-        if (Modifier.isStatic(modifiers)
-                || (!this.woven && (Modifier.isPrivate(modifiers) || Modifier.isFinal(modifiers)))) {
-            throw invalid(where, "a " + (Modifier.isPrivate(modifiers) ? "private"
-                    : Modifier.isFinal(modifiers) ? "final" : "static")
-                    + " method cannot be intercepted by a Spring proxy, so it would run without its lock");
+        if (Modifier.isStatic(modifiers)) {
+            throw invalid(where, "a static method belongs to no bean, so it would run without its lock: make it an "
+                    + "instance method of a bean");
+        }
+        if (!this.woven && (Modifier.isPrivate(modifiers) || Modifier.isFinal(modifiers))) {
+            throw invalid(where, "a " + (Modifier.isPrivate(modifiers) ? "private" : "final")
+                    + " method cannot be intercepted by a Spring proxy, so it would run without its lock: make it "
+                    + "public and not final, or weave it with @EnableFileLocking(mode = AdviceMode.ASPECTJ)");
         }
         return new LockedMethod(keyTemplate(annotation, specific, where), timeout(annotation, where),
-                kind(annotation, where),
+                mode(annotation, where),
                 annotation.onTimeout(), returnStyle(specific.getReturnType(), annotation, where),
                 holdAtLeast(annotation, where));
     }
@@ -201,22 +203,21 @@ final class LockedMethods {
         }
     }
 
-    private LockKind kind(FileLocked annotation, String where) {
-        LockKind kind = (annotation.mode() == LockMode.READ) ? LockKind.READ
-                : annotation.readWrite() ? LockKind.WRITE : LockKind.EXCLUSIVE;
+    private LockMode mode(FileLocked annotation, String where) {
+        LockMode mode = annotation.mode();
         LockBackend backend = this.backend.get();
-        if (!backend.supports(kind)) {
-            throw invalid(where, (kind == LockKind.READ ? "mode READ" : "readWrite = true") + " needs a read/write "
-                    + "lock, but the lock backend (" + backend + ") has no shared mode: " + sharedModeFix(backend));
+        if (!backend.supports(mode)) {
+            throw invalid(where, "mode = READ needs a shared lock, but the lock backend (" + backend + ") has none: "
+                    + sharedModeFix(backend));
         }
-        return kind;
+        return mode;
     }
 
     private static String sharedModeFix(LockBackend backend) {
         if (backend instanceof FileLockRegistry) {
-            return "this FileLockRegistry bean was built without read/write locks; give it a read/write lock factory, "
-                    + "or remove the bean to use the auto-configured registry (both filelock.type values have "
-                    + "read/write locks)";
+            return "use filelock.type=native, sqlite or soft-read-write (read/write locks), or set "
+                    + "filelock.read-mode-fallback=exclusive to take the exclusive lock instead (readers then exclude "
+                    + "each other); a FileLockRegistry bean of your own needs a read/write lock factory or readsAsExclusive";
         }
         return "set filelock.read-mode-fallback=exclusive to take the key's exclusive lock instead, or use "
                 + "filelock.backend=file";
@@ -241,9 +242,26 @@ final class LockedMethods {
         }
         if (PUBLISHER != null && PUBLISHER.isAssignableFrom(returnType)) {
             throw invalid(where, "the return type " + returnType.getName() + " is a reactive publisher other than "
-                    + "Mono or Flux, so the lock could not be held while it runs");
+                    + "Mono or Flux, so the lock could not be held while it runs; declare Mono or Flux (Mono.from and "
+                    + "Flux.from adapt any Publisher)");
         }
         return ReturnStyle.PLAIN;
+    }
+
+    /**
+     * Returns the result of a method locked only while it ran, refusing a {@code CompletionStage} or a reactive
+     * publisher that its declared return type ({@code Object}, say) let through: the lock is already released, while
+     * the work such a value stands for runs later, unlocked.
+     */
+    static @Nullable Object synchronousResult(Method method, @Nullable Object result) {
+        if (result instanceof CompletionStage<?> || (PUBLISHER != null && PUBLISHER.isInstance(result))) {
+            throw new IllegalStateException("@FileLocked method " + ClassUtils.getQualifiedMethodName(method)
+                    + "() returned a " + result.getClass().getName() + " through its declared return type "
+                    + method.getReturnType().getName() + ", so its lock was released when it returned while the "
+                    + "work of that value may run later, unlocked: declare the return type as CompletableFuture, "
+                    + "CompletionStage, Mono or Flux, and the lock is held until it completes");
+        }
+        return result;
     }
 
     private static IllegalStateException invalid(String where, @Nullable String reason) {

@@ -1,6 +1,6 @@
 package dev.filelock.spring.autoconfigure;
 
-import dev.filelock.FileLock;
+import dev.filelock.NativeReadWriteFileLock;
 import dev.filelock.ReadWriteFileLock;
 import dev.filelock.SoftFileLock;
 import dev.filelock.SoftReadWriteFileLock;
@@ -13,7 +13,7 @@ import dev.filelock.spring.aop.FileLockedAdvisor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.Function;
+import java.util.Locale;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -63,14 +63,13 @@ public final class FileLockAutoConfiguration {
     @ConditionalOnProperty(name = "filelock.backend", havingValue = "file", matchIfMissing = true)
     FileLockRegistry fileLockRegistry(FileLockProperties properties) {
         Path directory = properties.getDirectory();
-        Function<Path, FileLock> exclusiveLocks = exclusiveLocks(properties);
         if (properties.getCacheCapacity() <= 0) {
             throw new InvalidConfigurationPropertyValueException("filelock.cache-capacity",
                     properties.getCacheCapacity(), "must be positive");
         }
         FileLockRegistry registry;
         try {
-            registry = new FileLockRegistry(directory, exclusiveLocks, readWriteLocks(properties));
+            registry = newRegistry(directory, properties);
         }
         catch (IllegalArgumentException ex) {
             throw new InvalidConfigurationPropertyValueException("filelock.directory", directory, ex.getMessage());
@@ -120,28 +119,38 @@ public final class FileLockAutoConfiguration {
         }
     }
 
-    private static Function<Path, FileLock> exclusiveLocks(FileLockProperties properties) {
+    /** Builds the registry of {@code filelock.type}: one protocol for every path and both modes. */
+    private static FileLockRegistry newRegistry(Path directory, FileLockProperties properties) {
         int fileMode = properties.fileModeBits();
         Duration pollInterval = properties.checkedPollInterval();
-        if (properties.getType() == FileLockProperties.Type.SOFT) {
-            Duration lifetime = properties.getSoft().checkedLifetime();
-            return (path) -> {
-                SoftFileLock.Builder builder = SoftFileLock.builder(path).pollInterval(pollInterval).lifetime(lifetime);
+        if (fileMode >= 0 && !properties.getType().hasFileMode()) {
+            // Silently creating lock files with other permissions than configured would be worse than refusing.
+            throw new InvalidConfigurationPropertyValueException("filelock.file-mode", properties.getFileMode(),
+                    "is supported with filelock.type=native and soft only: the read/write locks of filelock.type="
+                            + properties.getType().name().toLowerCase(Locale.ROOT).replace('_', '-')
+                            + " create their files with 0666 filtered by the process's umask; set the umask "
+                            + "instead, or remove filelock.file-mode");
+        }
+        return switch (properties.getType()) {
+            case NATIVE -> new FileLockRegistry(directory, (path) -> {
+                NativeReadWriteFileLock.Builder builder = NativeReadWriteFileLock.builder(path).pollInterval(pollInterval);
                 return ((fileMode >= 0) ? builder.fileMode(fileMode) : builder).build();
-            };
-        }
-        return (path) -> {
-            FileLock.Builder builder = FileLock.builder(path).pollInterval(pollInterval);
-            return ((fileMode >= 0) ? builder.fileMode(fileMode) : builder).build();
+            });
+            case SQLITE -> new FileLockRegistry(directory,
+                    (path) -> ReadWriteFileLock.builder(path).pollInterval(pollInterval).build());
+            case SOFT_READ_WRITE -> new FileLockRegistry(directory,
+                    (path) -> SoftReadWriteFileLock.builder(path).pollInterval(pollInterval).build());
+            case SOFT -> {
+                Duration lifetime = properties.getSoft().checkedLifetime();
+                boolean readsAsExclusive = properties.getReadModeFallback() == FileLockProperties.ReadModeFallback.EXCLUSIVE;
+                yield new FileLockRegistry(directory, (path) -> {
+                    SoftFileLock.Builder builder = SoftFileLock.builder(path)
+                        .pollInterval(pollInterval)
+                        .lifetime(lifetime);
+                    return ((fileMode >= 0) ? builder.fileMode(fileMode) : builder).build();
+                }, readsAsExclusive);
+            }
         };
-    }
-
-    private static Function<Path, ReadWriteFileLock> readWriteLocks(FileLockProperties properties) {
-        Duration pollInterval = properties.checkedPollInterval();
-        if (properties.getType() == FileLockProperties.Type.SOFT) {
-            return (path) -> SoftReadWriteFileLock.builder(path).pollInterval(pollInterval).build();
-        }
-        return (path) -> ReadWriteFileLock.builder(path).pollInterval(pollInterval).build();
     }
 
     @Configuration(proxyBeanMethods = false)

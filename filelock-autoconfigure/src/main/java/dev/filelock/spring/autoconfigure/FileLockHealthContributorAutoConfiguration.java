@@ -24,7 +24,7 @@ public final class FileLockHealthContributorAutoConfiguration {
     @ConditionalOnMissingBean(name = "filelockHealthIndicator")
     FileLockHealthIndicator filelockHealthIndicator(FileLockRegistry registry, FileLockProperties properties) {
         return new FileLockHealthIndicator(registry.directory(),
-                properties.getType() == FileLockProperties.Type.SOFT, properties.getHealth().getMaxHold(),
+                properties.getType().isSoft(), properties.getHealth().getMaxHold(),
                 properties.getHealth().getMaxHoldExclude());
     }
 }

@@ -30,14 +30,15 @@ public class FileLockProperties {
     private Duration defaultTimeout = Duration.ofMillis(-1);
 
     /**
-     * Lock implementation: 'native' (flock, shared with Python's FileLock) or 'soft' (marker files, for filesystems
-     * where flock does not work; read/write locks are then SoftReadWriteFileLock marker files).
+     * Lock protocol of every lock file, for both modes: 'native' (flock LOCK_EX / LOCK_SH; Python's FileLock and
+     * flock(1) exclude both modes), 'sqlite' (Python's ReadWriteLock), 'soft' (marker files, Python's SoftFileLock, for
+     * filesystems where flock does not work; no shared mode) or 'soft-read-write' (Python's SoftReadWriteLock).
      */
     private Type type = Type.NATIVE;
 
     /**
-     * Permission bits of new lock files, in octal such as 0644 (quote it in YAML). Unset creates them with 0666
-     * filtered by the umask.
+     * Permission bits of new lock files, in octal such as 0644 (quote it in YAML); with filelock.type native or soft
+     * (sqlite and soft-read-write refuse it at startup). Unset creates them with 0666 filtered by the umask.
      */
     private @Nullable String fileMode;
 
@@ -54,9 +55,9 @@ public class FileLockProperties {
     private String backend = "file";
 
     /**
-     * What @FileLocked(mode = READ) and readWrite = true methods do on a backend without shared locks (any backend
-     * other than 'file'): 'exclusive' takes the key's exclusive lock (logged once at startup), 'refuse' fails the
-     * startup.
+     * What READ locks do where there are no shared locks (filelock.type=soft, or a backend other than 'file'):
+     * 'exclusive' takes the key's exclusive lock, so readers exclude each other (logged once at startup); 'refuse'
+     * fails the startup of an application with @FileLocked(mode = READ) methods.
      */
     private ReadModeFallback readModeFallback = ReadModeFallback.EXCLUSIVE;
 
@@ -110,16 +111,16 @@ public class FileLockProperties {
     }
 
     /**
-     * Returns the lock implementation.
+     * Returns the lock protocol.
      *
-     * @return the type
+     * @return the type, {@link Type#NATIVE} by default
      */
     public Type getType() {
         return this.type;
     }
 
     /**
-     * Sets the lock implementation.
+     * Sets the lock protocol.
      *
      * @param type the type
      */
@@ -182,7 +183,7 @@ public class FileLockProperties {
     }
 
     /**
-     * Returns what read locks become on a backend without shared locks.
+     * Returns what READ locks become where there are no shared locks.
      *
      * @return the fallback
      */
@@ -191,7 +192,7 @@ public class FileLockProperties {
     }
 
     /**
-     * Sets what read locks become on a backend without shared locks.
+     * Sets what READ locks become where there are no shared locks.
      *
      * @param readModeFallback the fallback
      */
@@ -283,17 +284,48 @@ public class FileLockProperties {
         return this.pollInterval;
     }
 
-    /** The lock implementation behind the registry. */
+    /** The lock protocol of the registry: one per path, for both modes, each matching a Python filelock class. */
     public enum Type {
 
-        /** Native {@code flock(2)} locks; read/write locks use SQLite. */
+        /**
+         * {@link dev.filelock.NativeReadWriteFileLock}: {@code flock(2)} {@code LOCK_EX} for WRITE, {@code LOCK_SH} for
+         * READ; Python's {@code FileLock} and {@code flock -x} exclude both modes.
+         */
         NATIVE,
 
-        /** Marker-file locks ({@code O_CREAT|O_EXCL}), with marker-file read/write locks (Python's SoftReadWriteLock). */
-        SOFT
+        /** {@link dev.filelock.ReadWriteFileLock}: SQLite transactions, Python's {@code ReadWriteLock}. */
+        SQLITE,
+
+        /**
+         * {@link dev.filelock.SoftFileLock}: an {@code O_CREAT|O_EXCL} marker file, Python's {@code SoftFileLock};
+         * exclusive only, so READ follows {@code filelock.read-mode-fallback}.
+         */
+        SOFT,
+
+        /** {@link dev.filelock.SoftReadWriteFileLock}: marker files with heartbeats, Python's {@code SoftReadWriteLock}. */
+        SOFT_READ_WRITE;
+
+        /**
+         * Tells whether this protocol uses marker files rather than kernel locks.
+         *
+         * @return whether it is {@link #SOFT} or {@link #SOFT_READ_WRITE}
+         */
+        public boolean isSoft() {
+            return this == SOFT || this == SOFT_READ_WRITE;
+        }
+
+        /**
+         * Tells whether {@code filelock.file-mode} applies: whether this protocol's lock files are created by the
+         * library with the given permission bits.
+         *
+         * @return whether it is {@link #NATIVE} or {@link #SOFT}
+         */
+        public boolean hasFileMode() {
+            return this == NATIVE || this == SOFT;
+        }
     }
 
-    /** What read locks become on a backend without shared locks. */
+    /** What READ locks become where there are no shared locks. */
     public enum ReadModeFallback {
 
         /** Take the key's exclusive lock instead (readers then exclude each other). */

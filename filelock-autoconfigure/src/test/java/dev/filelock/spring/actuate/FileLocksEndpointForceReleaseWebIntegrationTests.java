@@ -7,7 +7,7 @@ import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 import dev.filelock.LockHold;
 import dev.filelock.spring.FileLockRegistry;
-import dev.filelock.spring.LockKind;
+import dev.filelock.LockMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -52,7 +52,7 @@ class FileLocksEndpointForceReleaseWebIntegrationTests {
         CountDownLatch neverReleased = new CountDownLatch(1);
         CountDownLatch held = new CountDownLatch(1);
         Thread stuck = new Thread(() -> {
-            try (LockHold hold = this.registry.acquire("jobs/nightly.lock", LockKind.EXCLUSIVE, Duration.ZERO)) {
+            try (LockHold hold = this.registry.acquire("jobs/nightly.lock", LockMode.WRITE, Duration.ZERO)) {
                 held.countDown();
                 neverReleased.await();
             }
@@ -63,7 +63,7 @@ class FileLocksEndpointForceReleaseWebIntegrationTests {
         stuck.start();
         assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<String> waiter = CompletableFuture.supplyAsync(() -> {
-            try (LockHold hold = this.registry.acquire("jobs/nightly.lock", LockKind.EXCLUSIVE, Duration.ofSeconds(30))) {
+            try (LockHold hold = this.registry.acquire("jobs/nightly.lock", LockMode.WRITE, Duration.ofSeconds(30))) {
                 return Thread.currentThread().getName();
             }
         }, (task) -> new Thread(task, "next-worker").start());

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
+import dev.filelock.ReadWriteFileLock;
 import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.testing.PythonFilelock;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ class FileLocksEndpointWebIntegrationTests {
         DocumentContext document = JsonPath.parse(new String(json));
         assertThat(document.read("$.directory", String.class)).isEqualTo(this.registry.directory().toString());
         Map<String, Object> orders = lockAt(document, "orders/42.lock");
-        assertThat(orders).containsEntry("type", "native").containsEntry("mode", "exclusive");
+        assertThat(orders).containsEntry("type", "native read-write").containsEntry("mode", "write");
         assertThat(orders.get("waitingThreads")).asInstanceOf(InstanceOfAssertFactories.LIST)
             .containsExactly("report-worker");
         assertThat(orders.get("holders")).asInstanceOf(InstanceOfAssertFactories.LIST)
@@ -177,7 +178,7 @@ class FileLocksEndpointWebIntegrationTests {
         assertThat(document.read("$.details.locksHeld", Integer.class)).isGreaterThanOrEqualTo(1);
         assertThat(object(document, "$.details")).containsKeys("longestHold", "longestHeldLock");
 
-        byte[] active = getBytes("/actuator/metrics/filelock.active?tag=type:native");
+        byte[] active = getBytes("/actuator/metrics/filelock.active?tag=type:native-read-write");
         ObservabilityTestApplication.saveSample("metrics-filelock-active", active);
         assertThat(JsonPath.parse(new String(active)).read("$.measurements[0].value", Double.class))
             .isGreaterThanOrEqualTo(1.0);
@@ -200,8 +201,10 @@ class FileLocksEndpointWebIntegrationTests {
 
     @Test
     void probingAReadWriteLockThisJvmHoldsForWritingLetsNoOtherProcessIn() throws Exception {
-        Path file = this.registry.resolve("shared/catalog.db");
-        Lock write = this.registry.obtainReadWrite("shared/catalog.db").writeLock();
+        // An application's own SQLite registry (filelock.type=sqlite in another context): the probe is JVM-wide.
+        FileLockRegistry sqlite = new FileLockRegistry(directory, ReadWriteFileLock::of);
+        Path file = sqlite.resolve("shared/catalog.db");
+        Lock write = sqlite.obtain("shared/catalog.db");
         write.lock();
         try {
             getBytes("/actuator/filelocks/shared/catalog.db");
@@ -215,6 +218,7 @@ class FileLocksEndpointWebIntegrationTests {
             write.unlock();
         }
         assertThat(sqliteTry(file)).isEqualTo("acquired");
+        sqlite.close();
     }
 
     private static String sqliteTry(Path file) {

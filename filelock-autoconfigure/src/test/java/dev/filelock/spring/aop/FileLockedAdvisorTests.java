@@ -165,7 +165,7 @@ class FileLockedAdvisorTests {
     }
 
     @Test
-    void readWriteWritersExcludeReadersAndReadersExcludeWriters() {
+    void writersExcludeReadersAndReadersExcludeWritersWithNoExtraAttribute() {
         CountDownLatch releaseReader = holdInBackground((inside) -> this.service.read("catalog", inside));
         assertThatExceptionOfType(FileLockTimeoutException.class)
             .isThrownBy(() -> this.service.writeCatalogOnce("catalog", () -> {
@@ -288,8 +288,7 @@ class FileLockedAdvisorTests {
     /** Whether another thread of this JVM would fail to take the key's lock right now. */
     private boolean isBusy(String key) {
         return CompletableFuture.supplyAsync(() -> {
-            Lock lock = key.startsWith("catalog") ? this.registry.obtainReadWrite(key).writeLock()
-                    : this.registry.obtain(key);
+            Lock lock = this.registry.obtain(key);
             if (lock.tryLock()) {
                 lock.unlock();
                 return false;
@@ -398,12 +397,12 @@ class FileLockedAdvisorTests {
             inside.run();
         }
 
-        @FileLocked(path = "catalog/#{#name}.db", readWrite = true)
+        @FileLocked(path = "catalog/#{#name}.db")
         public void writeCatalog(String name, Runnable inside) {
             inside.run();
         }
 
-        @FileLocked(path = "catalog/#{#name}.db", readWrite = true, timeout = "0")
+        @FileLocked(path = "catalog/#{#name}.db", timeout = "0")
         public void writeCatalogOnce(String name, Runnable inside) {
             inside.run();
         }

@@ -133,7 +133,9 @@ class FileLockedAspectTests {
         assertThat(woven.hasLockedMethods(PrivateAndFinal.class)).isTrue();
         LockedMethods proxied = new LockedMethods(() -> registry, () -> Duration.ofSeconds(1), (value) -> value);
         assertThatIllegalStateException().isThrownBy(() -> proxied.hasLockedMethods(PrivateAndFinal.class))
-            .withMessageContaining("cannot be intercepted by a Spring proxy");
+            .withMessageContaining("cannot be intercepted by a Spring proxy")
+            .withMessageEndingWith("make it public and not final, or weave it with "
+                    + "@EnableFileLocking(mode = AdviceMode.ASPECTJ)");
     }
 
     @Test

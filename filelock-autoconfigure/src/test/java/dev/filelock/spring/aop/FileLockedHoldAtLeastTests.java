@@ -4,7 +4,6 @@ import dev.filelock.LockMode;
 import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.FileLocked.OnTimeout;
-import dev.filelock.spring.LockKind;
 import dev.filelock.spring.LockRegistryBackend;
 import dev.filelock.spring.actuate.endpoint.FileLocksEndpoint;
 import dev.filelock.spring.actuate.endpoint.RegistryLocksEndpoint;
@@ -81,7 +80,7 @@ class FileLockedHoldAtLeastTests {
             runner().withPropertyValues("test.hold-at-least=" + none).run((context) -> {
                 LockedCalls calls = context.getBean(LockedCalls.class);
                 assertThat(calls.call("none", () -> "ran")).isEqualTo("ran");
-                assertThat(new Probe(context, LockKind.EXCLUSIVE).isHeld("none")).isFalse();
+                assertThat(new Probe(context, LockMode.WRITE).isHeld("none")).isFalse();
             });
         }
     }
@@ -127,7 +126,7 @@ class FileLockedHoldAtLeastTests {
         Probe[] probe = new Probe[1];
         runner().withPropertyValues(LONG_MINIMUM).run((context) -> {
             assertThat(context.getBean(LockedCalls.class).call("pending", () -> "ran")).isEqualTo("ran");
-            probe[0] = new Probe(context, LockKind.EXCLUSIVE);
+            probe[0] = new Probe(context, LockMode.WRITE);
             assertThat(probe[0].isHeld("pending")).isTrue();
             assertThat(schedulerThreads()).isNotEmpty();
         });
@@ -195,7 +194,7 @@ class FileLockedHoldAtLeastTests {
     }
 
     @Nested
-    class SqliteReadLocks extends ReadContract {
+    class NativeReadLocks extends ReadContract {
 
         @Override
         ApplicationContextRunner onBackend(ApplicationContextRunner runner) {
@@ -204,11 +203,20 @@ class FileLockedHoldAtLeastTests {
     }
 
     @Nested
+    class SqliteReadLocks extends ReadContract {
+
+        @Override
+        ApplicationContextRunner onBackend(ApplicationContextRunner runner) {
+            return runner.withPropertyValues("filelock.type=sqlite");
+        }
+    }
+
+    @Nested
     class SoftReadWriteReadLocks extends ReadContract {
 
         @Override
         ApplicationContextRunner onBackend(ApplicationContextRunner runner) {
-            return runner.withPropertyValues("filelock.type=soft");
+            return runner.withPropertyValues("filelock.type=soft-read-write");
         }
     }
 
@@ -340,7 +348,7 @@ class FileLockedHoldAtLeastTests {
                 .withBean(LockedCalls.class, () -> BeanUtils.instantiateClass(calls()))
                 .with(this::onBackend)
                 .run((context) -> test.run(context, context.getBean(LockedCalls.class),
-                        new Probe(context, (calls() == ReadHeldAtLeast.class) ? LockKind.WRITE : LockKind.EXCLUSIVE)));
+                        new Probe(context, LockMode.WRITE)));
         }
     }
 

@@ -111,7 +111,9 @@ class KeyTemplateTests {
                 .isThrownBy(() -> context.getBean(Orders.class).place(new Order("acme", null), () -> ran.set(true)))
                 .withMessageContaining(Orders.class.getName() + ".place()")
                 .withMessageContaining("'orders/#{#order.customer}/#{#order.id}.lock'")
-                .withMessageContaining("#{#order.id} is null");
+                .withMessageContaining("#{#order.id} is null, so the call was refused rather than sharing one lock "
+                        + "with every other such call: pass a non-empty value, or give the expression a fallback "
+                        + "(#{#order.id ?: 'none'}) if such calls may share one lock");
             assertThat(ran).isFalse();
         });
     }
@@ -125,6 +127,18 @@ class KeyTemplateTests {
                 .withMessageContaining(Orders.class.getName() + ".place()")
                 .withMessageContaining("'orders/#{#order.customer}/#{#order.id}.lock'")
                 .withMessageContaining("#{#order.customer} is empty");
+            assertThat(ran).isFalse();
+        });
+    }
+
+    @Test
+    void aTemplateThatEvaluatesToABlankKeyIsRefusedSayingWhatToDo() {
+        contextRunner().withBean(Named.class).run((context) -> {
+            AtomicBoolean ran = new AtomicBoolean();
+            assertThatIllegalArgumentException()
+                .isThrownBy(() -> context.getBean(Named.class).work("  ", () -> ran.set(true)))
+                .withMessage("@FileLocked path '#{#name}' evaluated to an empty key for " + Named.class.getName()
+                        + ".work(): every part was blank; make the template name a file, such as 'jobs/#{#id}.lock'");
             assertThat(ran).isFalse();
         });
     }
@@ -176,6 +190,14 @@ class KeyTemplateTests {
 
         @FileLocked(path = "orders/#{#order.customer}/#{#order.id}.lock")
         public void place(Order order, Runnable body) {
+            body.run();
+        }
+    }
+
+    static class Named {
+
+        @FileLocked(path = "#{#name}")
+        public void work(String name, Runnable body) {
             body.run();
         }
     }

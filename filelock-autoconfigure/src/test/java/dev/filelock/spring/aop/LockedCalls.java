@@ -91,29 +91,29 @@ public interface LockedCalls {
         }
     }
 
-    /** Takes the write side of the path's read/write lock (SQLite, or marker files with filelock.type=soft). */
-    class Write implements LockedCalls {
+    /** Takes the shared side of the path's lock (the exclusive lock where there is no shared mode). */
+    class Read implements LockedCalls {
 
         @Override
-        @FileLocked(path = "calls/#{#id}.lock", timeout = "10s", mode = LockMode.WRITE, readWrite = true)
+        @FileLocked(path = "calls/#{#id}.lock", timeout = "10s", mode = LockMode.READ)
         public <T> T call(String id, Supplier<T> body) {
             return body.get();
         }
 
         @Override
-        @FileLocked(path = "calls/#{#id}.lock", timeout = "10s", mode = LockMode.WRITE, readWrite = true)
+        @FileLocked(path = "calls/#{#id}.lock", timeout = "10s", mode = LockMode.READ)
         public <T> CompletableFuture<T> future(String id, CompletableFuture<T> body) {
             return body;
         }
 
         @Override
-        @FileLocked(path = "calls/#{#id}.lock", timeout = "10s", mode = LockMode.WRITE, readWrite = true)
+        @FileLocked(path = "calls/#{#id}.lock", timeout = "10s", mode = LockMode.READ)
         public <T> Mono<T> mono(String id, Mono<T> body) {
             return body;
         }
 
         @Override
-        @FileLocked(path = "calls/#{#id}.lock", timeout = "10s", mode = LockMode.WRITE, readWrite = true)
+        @FileLocked(path = "calls/#{#id}.lock", timeout = "10s", mode = LockMode.READ)
         public <T> Flux<T> flux(String id, Flux<T> body) {
             return body;
         }

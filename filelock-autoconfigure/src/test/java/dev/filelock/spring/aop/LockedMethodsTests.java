@@ -5,7 +5,6 @@ import dev.filelock.SoftFileLock;
 import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.FileLocked.OnTimeout;
-import dev.filelock.spring.LockKind;
 import dev.filelock.spring.autoconfigure.FileLockAutoConfiguration;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -27,6 +26,7 @@ import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.integration.support.locks.DefaultLockRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Tests for {@link LockedMethods}: misuse of {@link FileLocked} fails at startup, naming the method.
@@ -57,21 +57,35 @@ class LockedMethodsTests {
     }
 
     @Test
-    void refusesReadModeWhenTheLockTypeHasNoSharedMode() {
+    void refusesReadModeOnARegistryBeanThatRefusesReadersNamingTheFix() {
         contextRunner()
-            .withBean(FileLockRegistry.class, () -> new FileLockRegistry(this.directory, SoftFileLock::of, null))
+            .withBean(FileLockRegistry.class, () -> new FileLockRegistry(this.directory, SoftFileLock::of, false))
             .withBean(Reader.class)
-            .run(failsWith("Invalid @FileLocked on " + Reader.class.getName() + ".read()", "mode READ",
-                    "no shared mode: this FileLockRegistry bean was built without read/write locks; give it a "
-                            + "read/write lock factory, or remove the bean"));
+            .run(failsWith("Invalid @FileLocked on " + Reader.class.getName() + ".read()",
+                    "mode = READ needs a shared lock, but the lock backend (FileLockRegistry[",
+                    "has none: use filelock.type=native, sqlite or soft-read-write (read/write locks), or set "
+                            + "filelock.read-mode-fallback=exclusive",
+                    "a FileLockRegistry bean of your own needs a read/write lock factory or readsAsExclusive"));
     }
 
     @Test
-    void acceptsReadModeWithSoftLocks() {
+    void refusesReadModeOnSoftLocksWhenTheFallbackRefusesNamingTheFix() {
+        contextRunner().withPropertyValues("filelock.type=soft", "filelock.read-mode-fallback=refuse")
+            .withBean(Reader.class)
+            .run(failsWith("Invalid @FileLocked on " + Reader.class.getName() + ".read()",
+                    "mode = READ needs a shared lock",
+                    "use filelock.type=native, sqlite or soft-read-write"));
+    }
+
+    @Test
+    void readModeOnSoftLocksTakesTheExclusiveLockByDefault() {
         contextRunner().withPropertyValues("filelock.type=soft").withBean(Reader.class).run((context) -> {
             assertThat(context).hasNotFailed();
-            assertThat(context.getBean(FileLockRegistry.class).supports(LockKind.READ)).isTrue();
+            FileLockRegistry registry = context.getBean(FileLockRegistry.class);
+            assertThat(registry.supports(LockMode.READ)).isTrue();
             context.getBean(Reader.class).read();
+            assertThat(registry.entries()).singleElement()
+                .satisfies((entry) -> assertThat(entry.lock()).isInstanceOf(SoftFileLock.class));
         });
     }
 
@@ -81,12 +95,40 @@ class LockedMethodsTests {
             .withBean("locks", DefaultLockRegistry.class, DefaultLockRegistry::new)
             .withBean(Reader.class)
             .run(failsWith("Invalid @FileLocked on " + Reader.class.getName() + ".read()",
-                    "no shared mode: set filelock.read-mode-fallback=exclusive"));
+                    "mode = READ needs a shared lock, but the lock backend (LockRegistryBackend[locks: ",
+                    "has none: set filelock.read-mode-fallback=exclusive to take the key's exclusive lock instead, or "
+                            + "use filelock.backend=file"));
     }
 
     @Test
     void acceptsReadModeWithNativeLocks() {
         contextRunner().withBean(Reader.class).run((context) -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void refusesAPublisherOtherThanMonoOrFluxNamingTheFix() {
+        contextRunner().withBean(PublisherReturner.class)
+            .run(failsWith("Invalid @FileLocked on " + PublisherReturner.class.getName() + ".publish()",
+                    "the return type org.reactivestreams.Publisher is a reactive publisher other than Mono or Flux, "
+                            + "so the lock could not be held while it runs; declare Mono or Flux (Mono.from and "
+                            + "Flux.from adapt any Publisher)"));
+    }
+
+    @Test
+    void refusesAFutureOrPublisherReturnedThroughAnUndeclaredTypeNamingTheFix() {
+        contextRunner().withBean(UndeclaredAsync.class).run((context) -> {
+            UndeclaredAsync bean = context.getBean(UndeclaredAsync.class);
+            assertThatIllegalStateException().isThrownBy(bean::future)
+                .withMessage("@FileLocked method " + UndeclaredAsync.class.getName() + ".future() returned a "
+                        + "java.util.concurrent.CompletableFuture through its declared return type java.lang.Object, "
+                        + "so its lock was released when it returned while the work of that value may run later, "
+                        + "unlocked: declare the return type as CompletableFuture, CompletionStage, Mono or Flux, and "
+                        + "the lock is held until it completes");
+            assertThatIllegalStateException().isThrownBy(bean::mono)
+                .withMessageStartingWith("@FileLocked method " + UndeclaredAsync.class.getName() + ".mono() returned a "
+                        + "reactor.core.publisher.MonoJust through its declared return type java.lang.Object");
+            assertThat(bean.value()).isEqualTo("plain values pass");
+        });
     }
 
     @Test
@@ -141,7 +183,11 @@ class LockedMethodsTests {
         contextRunner().withBean(FinalMethod.class)
             .run(failsWith(FinalMethod.class.getName() + ".work()", "a final method cannot be intercepted"));
         contextRunner().withBean(PrivateMethod.class)
-            .run(failsWith(PrivateMethod.class.getName() + ".work()", "a private method cannot be intercepted"));
+            .run(failsWith(PrivateMethod.class.getName() + ".work()", "a private method cannot be intercepted",
+                    "or weave it with @EnableFileLocking(mode = AdviceMode.ASPECTJ)"));
+        contextRunner().withBean(StaticMethod.class)
+            .run(failsWith(StaticMethod.class.getName() + ".work()", "a static method belongs to no bean",
+                    "make it an instance method of a bean"));
     }
 
     @Test
@@ -158,6 +204,32 @@ class LockedMethodsTests {
                 .message()
                 .contains(messageParts);
         };
+    }
+
+    static class UndeclaredAsync {
+
+        @FileLocked(path = "undeclared.lock")
+        public Object future() {
+            return CompletableFuture.completedFuture("done");
+        }
+
+        @FileLocked(path = "undeclared.lock")
+        public Object mono() {
+            return reactor.core.publisher.Mono.just("done");
+        }
+
+        @FileLocked(path = "undeclared.lock")
+        public Object value() {
+            return "plain values pass";
+        }
+    }
+
+    static class PublisherReturner {
+
+        @FileLocked(path = "published.lock")
+        public org.reactivestreams.Publisher<String> publish() {
+            return reactor.core.publisher.Mono.just("published");
+        }
     }
 
     public interface Greeter {
@@ -178,6 +250,13 @@ class LockedMethodsTests {
 
         @FileLocked(path = "a.lock")
         public final void work() {
+        }
+    }
+
+    public static class StaticMethod {
+
+        @FileLocked(path = "a.lock")
+        public static void work() {
         }
     }
 

@@ -62,11 +62,23 @@ class ConfigurationMetadataTests {
 
     @Test
     void typeAndBackendHaveValueHints() {
-        assertThat(hintValues("filelock.type")).containsExactlyInAnyOrder("native", "soft");
+        assertThat(hintValues("filelock.type")).containsExactlyInAnyOrder("native", "sqlite", "soft", "soft-read-write");
         assertThat(hintValues("filelock.backend")).containsExactlyInAnyOrder("file", "jdbc");
         assertThat(hint("filelock.backend").get("providers")).asString().contains("spring-bean-reference",
                 "org.springframework.integration.support.locks.LockRegistry");
         assertThat(hintValues("filelock.read-mode-fallback")).containsExactlyInAnyOrder("exclusive", "refuse");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void eachTypeValueSaysWhichPythonClassItInteroperatesWith() {
+        Map<Object, Object> descriptions = ((List<Map<String, Object>>) hint("filelock.type").get("values")).stream()
+            .collect(Collectors.toMap((value) -> value.get("value"), (value) -> value.get("description")));
+        assertThat(descriptions.get("native")).asString().contains("Python's FileLock and flock(1)", "LOCK_SH");
+        assertThat(descriptions.get("sqlite")).asString().contains("Python's ReadWriteLock");
+        assertThat(descriptions.get("soft")).asString().contains("Python's SoftFileLock", "filelock.read-mode-fallback");
+        assertThat(descriptions.get("soft-read-write")).asString().contains("Python's SoftReadWriteLock");
+        assertThat(property("filelock.type")).containsEntry("defaultValue", "native");
     }
 
     private static Map<String, Object> property(String name) {

@@ -1,10 +1,8 @@
 package dev.filelock.spring.autoconfigure;
 
-import dev.filelock.SoftFileLock;
-import dev.filelock.SoftReadWriteFileLock;
 import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.FileLocked;
-import dev.filelock.spring.LockKind;
+import dev.filelock.LockMode;
 import dev.filelock.spring.aop.FileLockedAdvisor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
@@ -47,7 +47,7 @@ class FileLockAutoConfigurationTests {
             assertThat(context).hasSingleBean(FileLockRegistry.class);
             FileLockRegistry registry = context.getBean(FileLockRegistry.class);
             assertThat(registry.directory()).isEqualTo(this.directory.toRealPath());
-            assertThat(registry.supports(LockKind.READ)).isTrue();
+            assertThat(registry.supports(LockMode.READ)).isTrue();
         });
     }
 
@@ -126,16 +126,19 @@ class FileLockAutoConfigurationTests {
             .run((context) -> assertThat(AopUtils.isAopProxy(context.getBean(LockedBean.class))).isTrue());
     }
 
-    @Test
-    void buildsSoftLocksAndSoftReadWriteLocksForTheSoftType() {
-        contextRunner().withPropertyValues("filelock.type=soft").run((context) -> {
+    @ParameterizedTest
+    @CsvSource({ "native, dev.filelock.NativeReadWriteFileLock", "sqlite, dev.filelock.ReadWriteFileLock",
+            "soft, dev.filelock.SoftFileLock", "soft-read-write, dev.filelock.SoftReadWriteFileLock" })
+    void buildsOneLockProtocolForBothModesPerType(String type, Class<?> protocol) {
+        contextRunner().withPropertyValues("filelock.type=" + type).run((context) -> {
             FileLockRegistry registry = context.getBean(FileLockRegistry.class);
-            assertThat(registry.supports(LockKind.READ)).isTrue();
-            registry.obtain("a.lock");
+            assertThat(registry.supports(LockMode.READ)).isTrue();
+            Lock write = registry.obtain("a.lock");
+            assertThat(registry.obtainReadWrite("a.lock").writeLock()).isSameAs(write);
             registry.obtainReadWrite("b.lock");
             assertThat(registry.entries()).extracting(FileLockRegistry.Entry::lock)
-                .satisfiesExactly((lock) -> assertThat(lock).isInstanceOf(SoftFileLock.class),
-                        (lock) -> assertThat(lock).isInstanceOf(SoftReadWriteFileLock.class));
+                .hasSize(2)
+                .allSatisfy((lock) -> assertThat(lock).isInstanceOf(protocol));
         });
     }
 
@@ -175,13 +178,42 @@ class FileLockAutoConfigurationTests {
     }
 
     @Test
-    void createsLockFilesWithTheConfiguredFileMode() {
+    void createsSoftLockFilesWithTheConfiguredFileMode() {
+        contextRunner().withPropertyValues("filelock.type=soft", "filelock.file-mode=0640").run((context) -> {
+            Lock lock = context.getBean(FileLockRegistry.class).obtain("mode.lock");
+            lock.lock();
+            try {
+                // while held: a soft lock's file is gone once released
+                assertThat(PosixFilePermissions
+                    .toString(Files.getPosixFilePermissions(this.directory.resolve("mode.lock")))).isEqualTo("rw-r-----");
+            }
+            finally {
+                lock.unlock();
+            }
+        });
+    }
+
+    @Test
+    void createsNativeLockFilesWithTheConfiguredFileMode() {
         contextRunner().withPropertyValues("filelock.file-mode=0640").run((context) -> {
             Lock lock = context.getBean(FileLockRegistry.class).obtain("mode.lock");
             lock.lock();
             lock.unlock();
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(this.directory.resolve("mode.lock"))))
                 .isEqualTo("rw-r-----");
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource({ "sqlite", "soft-read-write" })
+    void refusesAFileModeThatTheReadWriteLocksCannotApply(String type) {
+        contextRunner().withPropertyValues("filelock.type=" + type, "filelock.file-mode=0640").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                .hasMessage("Property filelock.file-mode with value '0640' is invalid: is supported with "
+                        + "filelock.type=native and soft only: the read/write locks of filelock.type=" + type
+                        + " create their files with 0666 filtered by the process's umask; set the umask instead, or "
+                        + "remove filelock.file-mode");
         });
     }
 

@@ -1,9 +1,11 @@
 package dev.filelock.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.filelock.spring.FileLockRegistry;
-import dev.filelock.spring.LockKind;
+import dev.filelock.LockHold;
+import dev.filelock.LockMode;
 import dev.filelock.spring.actuate.endpoint.FileLocksEndpoint;
 import dev.filelock.spring.actuate.health.FileLockHealthIndicator;
 import dev.filelock.spring.actuate.metrics.FileLockMetrics;
@@ -13,6 +15,9 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
@@ -124,16 +129,16 @@ class FileLockObservabilityAutoConfigurationTests {
             assertThat(context).hasSingleBean(FileLockMetrics.class);
             FileLockRegistry registry = context.getBean(FileLockRegistry.class);
             MeterRegistry meters = context.getBean(MeterRegistry.class);
-            registry.acquire("metered.lock", LockKind.EXCLUSIVE, Duration.ZERO).close();
+            registry.acquire("metered.lock", LockMode.WRITE, Duration.ZERO).close();
             assertThat(meters.get("filelock.acquire").tag("outcome", "acquired").timer().count()).isEqualTo(1);
-            assertThat(meters.get("filelock.active").tag("type", "native").gauge().value()).isZero();
+            assertThat(meters.get("filelock.active").tag("type", "native-read-write").gauge().value()).isZero();
         });
     }
 
     @Test
     void observationsCanBeTurnedOffWithBootsObservationProperty() {
         metricsRunner().withPropertyValues("management.observations.enable.filelock=false").run((context) -> {
-            context.getBean(FileLockRegistry.class).acquire("quiet.lock", LockKind.EXCLUSIVE, Duration.ZERO).close();
+            context.getBean(FileLockRegistry.class).acquire("quiet.lock", LockMode.WRITE, Duration.ZERO).close();
             assertThat(context.getBean(MeterRegistry.class).find("filelock.acquire").timer()).isNull();
         });
     }
@@ -158,6 +163,47 @@ class FileLockObservabilityAutoConfigurationTests {
             .withPropertyValues("filelock.directory=" + this.directory)
             .run((context) -> assertThat(context).doesNotHaveBean("fileLockRegistryObservations")
                 .doesNotHaveBean(FileLockMetrics.class));
+    }
+
+    @ParameterizedTest(name = "filelock.type={0}")
+    @SuppressWarnings("try") // the hold is held for the block's duration, deliberately unreferenced
+    @CsvSource({ "native, native read-write, read", "sqlite, sqlite read-write, read", "soft, soft, exclusive",
+            "soft-read-write, soft read-write, read" })
+    void everyTypeIsListedMeasuredAndWatchedForLongHolds(String type, String displayName, String endpointMode) {
+        String tag = displayName.replace(' ', '-');
+        new WebApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(FileLockAutoConfiguration.class,
+                    FileLockEndpointAutoConfiguration.class, EndpointAutoConfiguration.class,
+                    WebEndpointAutoConfiguration.class, FileLockHealthContributorAutoConfiguration.class,
+                    FileLockMetricsAutoConfiguration.class, ObservationAutoConfiguration.class,
+                    MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+                    SimpleMetricsExportAutoConfiguration.class))
+            .withPropertyValues("filelock.directory=" + this.directory, "filelock.type=" + type,
+                    "management.endpoints.web.exposure.include=filelocks", "filelock.health.max-hold=1ms")
+            .run((context) -> {
+                FileLockRegistry registry = context.getBean(FileLockRegistry.class);
+                MeterRegistry meters = context.getBean(MeterRegistry.class);
+                try (LockHold hold = registry.acquire("jobs/read.lock", LockMode.READ, Duration.ofSeconds(10))) {
+                    assertThat(context.getBean(FileLocksEndpoint.class).locks().locks()).singleElement()
+                        .satisfies((lock) -> {
+                            assertThat(lock.path()).isEqualTo("jobs/read.lock");
+                            assertThat(lock.type()).isEqualTo(displayName);
+                            assertThat(lock.mode()).isEqualTo(endpointMode);
+                        });
+                    assertThat(meters.get("filelock.active").tag("type", tag).gauge().value()).isOne();
+                    assertThat(meters.get("filelock.held.active").tag("type", tag).tag("mode", "read")
+                        .longTaskTimer()
+                        .activeTasks()).isOne();
+                    FileLockHealthIndicator health = context.getBean(FileLockHealthIndicator.class);
+                    await().atMost(Duration.ofSeconds(10))
+                        .untilAsserted(() -> assertThat(health.health(true).getStatus()).isEqualTo(Status.DOWN));
+                    assertThat(health.health(true).getDetails()).containsKey("heldTooLong");
+                }
+                assertThat(meters.get("filelock.acquire").tag("type", tag).tag("mode", "read")
+                    .tag("outcome", "acquired").timer().count()).isOne();
+                assertThat(context.getBean(FileLockHealthIndicator.class).health(true).getStatus())
+                    .isEqualTo(Status.UP);
+            });
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -2,7 +2,7 @@ package dev.filelock.spring.autoconfigure;
 
 import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.LockBackend;
-import dev.filelock.spring.LockKind;
+import dev.filelock.LockMode;
 import dev.filelock.spring.LockRegistryBackend;
 import dev.filelock.spring.jdbc.Jobs;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ class LockBackendSelectionTests {
                 assertThat(context).doesNotHaveBean(FileLockRegistry.class);
                 LockRegistryBackend backend = context.getBean(LockRegistryBackend.class);
                 assertThat(backend.registry()).isSameAs(registry);
-                assertThat(backend.supports(LockKind.READ)).isTrue();
+                assertThat(backend.supports(LockMode.READ)).isTrue();
                 context.getBean(Jobs.class).run("9", () -> {
                     ReentrantLock lock = (ReentrantLock) registry.obtain("jobs/9.lock");
                     assertThat(lock.isHeldByCurrentThread()).isTrue();

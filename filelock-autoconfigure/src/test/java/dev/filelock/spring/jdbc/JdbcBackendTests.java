@@ -162,7 +162,8 @@ class JdbcBackendTests {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).rootCause()
                 .hasMessageContaining("Jobs.read()")
-                .hasMessageContaining("mode READ");
+                .hasMessageContaining("mode = READ needs a shared lock")
+                .hasMessageContaining("set filelock.read-mode-fallback=exclusive");
         });
     }
 
@@ -245,7 +246,7 @@ class JdbcBackendTests {
                     assertThat(endpoint.locks().backend()).isEqualTo("jdbc");
                     assertThat(endpoint.locks().locks()).singleElement().satisfies((lock) -> {
                         assertThat(lock.path()).isEqualTo("jobs/5.lock");
-                        assertThat(lock.mode()).isEqualTo("exclusive");
+                        assertThat(lock.mode()).isEqualTo("write");
                         assertThat(lock.owner()).isEqualTo(Thread.currentThread().getName());
                     });
                     assertThat(endpoint.lock(new String[] { "jobs", "5.lock" })).isNotNull();
@@ -256,7 +257,7 @@ class JdbcBackendTests {
                 assertThat(meters.get("filelock.active").tag("type", "jdbc").gauge().value()).isZero();
                 assertThat(meters.get("filelock.acquire").tags("type", "jdbc", "outcome", "acquired").timer().count())
                     .isOne();
-                assertThat(meters.get("filelock.held").tags("type", "jdbc", "mode", "exclusive").timer().count())
+                assertThat(meters.get("filelock.held").tags("type", "jdbc", "mode", "write").timer().count())
                     .isOne();
             });
     }

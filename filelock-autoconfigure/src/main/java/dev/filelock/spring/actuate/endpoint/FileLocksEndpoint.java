@@ -171,7 +171,8 @@ public class FileLocksEndpoint {
      * One lock this JVM holds or waits for.
      *
      * @param path relative to the lock directory (absolute when outside it)
-     * @param type {@code native}, {@code soft}, {@code sqlite read-write} or {@code soft read-write}
+     * @param type {@code native read-write} (the default {@code filelock.type}), {@code sqlite read-write}, {@code soft},
+     *     {@code soft read-write}, or {@code native} for a plain {@code FileLock}
      * @param mode {@code exclusive}, {@code read} or {@code write}; {@code null} for a read/write lock only waited for
      * @param holders who holds it in this JVM
      * @param waitingThreads the names of the threads waiting for it

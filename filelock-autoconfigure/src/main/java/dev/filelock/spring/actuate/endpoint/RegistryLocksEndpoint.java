@@ -76,7 +76,7 @@ public class RegistryLocksEndpoint {
     private List<LockDescriptor> describe(List<HeldLock> held) {
         Instant now = this.clock.instant();
         return held.stream()
-            .map((lock) -> new LockDescriptor(lock.key(), lock.kind().name().toLowerCase(Locale.ROOT), lock.owner(),
+            .map((lock) -> new LockDescriptor(lock.key(), lock.mode().name().toLowerCase(Locale.ROOT), lock.owner(),
                     lock.since(), Duration.between(lock.since(), now)))
             .toList();
     }
@@ -96,7 +96,7 @@ public class RegistryLocksEndpoint {
      * One hold.
      *
      * @param path the key, relative to the lock directory
-     * @param mode what the method asked for ({@code exclusive}, {@code read} or {@code write}); the store's lock is
+     * @param mode what the method asked for ({@code read} or {@code write}); the store's lock is
      *     exclusive in every case
      * @param owner the thread that holds it
      * @param acquiredAt when it was acquired
