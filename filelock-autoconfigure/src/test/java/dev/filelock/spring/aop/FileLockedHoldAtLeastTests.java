@@ -143,7 +143,7 @@ class FileLockedHoldAtLeastTests {
                 .filteredOn((lock) -> lock.path().endsWith(LockedCalls.key("listed")))
                 .singleElement()
                 .satisfies((lock) -> assertThat(lock.holders()).singleElement()
-                    .satisfies((holder) -> assertThat(holder.thread()).isEqualTo("(shared by all threads)")));
+                    .satisfies((holder) -> assertThat(holder.thread()).isEqualTo("(asynchronous hold)")));
         });
     }
 
