@@ -1,5 +1,6 @@
 package dev.filelock.spring;
 
+import dev.filelock.FileLockException;
 import dev.filelock.FileLockInterruptedException;
 import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockHold;
@@ -8,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -137,15 +139,16 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     /**
-     * Returns the registry key of a lock path: the confined path relative to the lock directory, with {@code /}
-     * separators.
+     * Returns the registry key of a lock path: the path relative to the lock directory, with {@code /} separators,
+     * computed from the text alone (never from the file system, so a symbolic link in one host's directory cannot
+     * change that host's key).
      *
      * @param key a {@link FileLocked#path()} value
      * @return the key given to the registry
      * @throws IllegalArgumentException if the key leads outside the lock directory or is empty (the message names it)
      */
     public String registryKey(String key) {
-        return this.directory.displayKey(this.directory.resolve(key));
+        return this.directory.lexicalKey(key);
     }
 
     /**
@@ -203,12 +206,43 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
             stop(acquisition, "timeout", null);
             throw ex;
         }
-        catch (RuntimeException | Error ex) {
+        catch (RuntimeException ex) {
+            // Spring Integration's timed tryLock turns an interrupt into CannotAcquireLockException, clearing the flag.
+            InterruptedException interrupt = interruptCause(ex);
+            if (interrupt != null) {
+                Thread.currentThread().interrupt();
+                stop(acquisition, "interrupted", null);
+                throw new FileLockInterruptedException(Path.of(registryKey), interrupt);
+            }
+            stop(acquisition, "error", ex);
+            throw new FileLockException(Path.of(registryKey), "Could not acquire the lock '" + registryKey
+                    + "' of the '" + this.name + "' lock backend: " + ex.getMessage(), ex);
+        }
+        catch (Error ex) {
             stop(acquisition, "error", ex);
             throw ex;
         }
         stop(acquisition, "acquired", null);
         return track(registryKey, kind, lock, Thread.currentThread().getName());
+    }
+
+    private static @Nullable InterruptedException interruptCause(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InterruptedException interrupt) {
+                return interrupt;
+            }
+        }
+        return null;
+    }
+
+    /** Names the key in a release failure (registries name the row or nothing), keeping the failure's type. */
+    private RuntimeException releaseFailed(String registryKey, RuntimeException failure) {
+        String message = "Could not release the lock '" + registryKey + "' of the '" + this.name + "' lock backend: "
+                + failure.getMessage();
+        if (failure instanceof ConcurrentModificationException) {
+            return new ConcurrentModificationException(message, failure);
+        }
+        return new FileLockException(Path.of(registryKey), message, failure);
     }
 
     /** A store's lock has no kernel-visible holder to name: the message says the key, the mode and the wait. */
@@ -319,7 +353,7 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
                 }
                 catch (RuntimeException ex) {
                     holding.error(ex);
-                    throw ex;
+                    throw releaseFailed(registryKey, ex);
                 }
                 finally {
                     holding.stop();
