@@ -31,6 +31,7 @@ import java.util.Locale;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.integration.support.locks.LockRegistry;
 
 /**
@@ -215,8 +216,10 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
                 throw new FileLockInterruptedException(Path.of(registryKey), interrupt);
             }
             stop(acquisition, "error", ex);
+            // The registry's own message names its row (a UUID for JDBC); the root cause says what went wrong.
             throw new FileLockException(Path.of(registryKey), "Could not acquire the lock '" + registryKey
-                    + "' of the '" + this.name + "' lock backend: " + ex.getMessage(), ex);
+                    + "' of the '" + this.name + "' lock backend: "
+                    + NestedExceptionUtils.getMostSpecificCause(ex).getMessage(), ex);
         }
         catch (Error ex) {
             stop(acquisition, "error", ex);

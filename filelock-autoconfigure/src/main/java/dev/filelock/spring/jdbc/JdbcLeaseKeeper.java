@@ -24,7 +24,8 @@ import org.springframework.integration.util.UUIDConverter;
  * of the time to live while the lease lasts.
  *
  * <p>Each lease knows a lower bound of its expiry in the database (when its last successful renewal was sent, plus the
- * time to live, by this JVM's monotonic clock). When that moment passes without a renewal, or a renewal finds the row
+ * time to live, by this JVM's monotonic clock) and counts itself lost at nine tenths of it. When that moment passes
+ * without a renewal, or a renewal finds the row
  * gone or taken, the lease is <em>lost</em>: from then on {@link #isHeld} answers {@code false}, the loss is logged as an
  * error and counted, the holding thread is interrupted if so configured, renewals stop, and closing the lease throws
  * {@link ConcurrentModificationException} (after the lock is released), so the caller learns that the method may have
@@ -38,7 +39,7 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
 
     private final Duration timeToLive;
 
-    private final long ttlNanos;
+    private final long safeLeaseNanos;
 
     private final long intervalNanos;
 
@@ -72,9 +73,11 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
         if (timeToLive.toMillis() < 30) {
             throw new IllegalArgumentException("Lock time to live " + timeToLive + " is too short to be renewed");
         }
-        this.ttlNanos = timeToLive.toNanos();
-        this.intervalNanos = this.ttlNanos / 3;
-        this.retryNanos = this.ttlNanos / 10;
+        // A lease counts as lost a tenth of the time to live before its expiry in the database could come, at the
+        // soonest: the holder learns it while the lock is still its own, despite scheduling delays and clock drift.
+        this.safeLeaseNanos = timeToLive.toNanos() / 10 * 9;
+        this.intervalNanos = this.safeLeaseNanos / 3;
+        this.retryNanos = this.safeLeaseNanos / 10;
         this.interruptOnLoss = interruptOnLoss;
         // Two threads: a lease's deadline check is never stuck behind another lease's slow renewal for long.
         this.scheduler = new ScheduledThreadPoolExecutor(2, (task) -> {
@@ -100,7 +103,7 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
                     + "whose leases filelock renews (" + this.repository + "): the JdbcLockRegistry bean must be "
                     + "created on the LockRepository bean, or its locks expire after the time to live while held");
         }
-        Renewal renewal = new Renewal(registryKey, row, start + this.ttlNanos, Thread.currentThread());
+        Renewal renewal = new Renewal(registryKey, row, start + this.safeLeaseNanos, Thread.currentThread());
         this.open.add(renewal);
         renewal.start();
         return renewal;
@@ -274,7 +277,7 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
                     return;
                 }
                 // The lost flag may have been set by the deadline watch while this renewal ran: it stays lost.
-                this.validUntil = sent + JdbcLeaseKeeper.this.ttlNanos;
+                this.validUntil = sent + JdbcLeaseKeeper.this.safeLeaseNanos;
                 if (left < JdbcLeaseKeeper.this.intervalNanos) {
                     JdbcLeaseKeeper.this.late.incrementAndGet();
                 }

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
@@ -14,6 +16,7 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.NonTransientDataAccessException;
 import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 import org.springframework.integration.jdbc.lock.LockRepository;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
@@ -168,9 +171,9 @@ public final class JdbcLockRepository implements LockRepository {
             }
             return acquired;
         }
-        catch (DataAccessException ex) {
+        catch (UnansweredException ex) {
             if (attempt == null) {
-                throw new DataAccessResourceFailureException("Could not reach the lock database: " + ex.getMessage(), ex);
+                throw ex;
             }
             attempt.failure = ex;
             return false;
@@ -271,7 +274,7 @@ public final class JdbcLockRepository implements LockRepository {
             Object... arguments) {
         long millis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (millis <= 0) {
-            throw new DataAccessResourceFailureException("No time left to ask the lock database");
+            throw new UnansweredException("no time was left for the statement", new SQLException("deadline passed"));
         }
         // The network timeout, unlike a query timeout, also ends a wait on a server that is frozen or unreachable.
         try (Connection connection = connections.getConnection()) {
@@ -285,8 +288,31 @@ public final class JdbcLockRepository implements LockRepository {
         }
         catch (SQLException ex) {
             DataAccessException translated = this.translator.translate("lock statement", sql, ex);
-            throw new DataAccessResourceFailureException("The lock database did not answer: " + ex.getMessage(),
-                    (translated != null) ? translated : ex);
+            if (translated instanceof NonTransientDataAccessException && !unanswered(ex)) {
+                // An answer that is an error (a missing table, say) is final: no retry until the timeout.
+                throw translated;
+            }
+            throw new UnansweredException(ex.getMessage(), (translated != null) ? translated : ex);
+        }
+    }
+
+    /** Whether the database did not answer (down, frozen, unreachable, cancelled, shutting down) or asked to retry. */
+    private static boolean unanswered(SQLException ex) {
+        String state = ex.getSQLState();
+        return state == null || state.startsWith("08") || state.startsWith("57") || state.startsWith("40")
+                || ex instanceof SQLTransientException || ex instanceof SQLRecoverableException;
+    }
+
+    /**
+     * The lock database did not answer a statement in time (or asked for a retry); non-transient, so that Spring
+     * Integration's loops never spin on it.
+     */
+    static final class UnansweredException extends DataAccessResourceFailureException {
+
+        private static final long serialVersionUID = 1L;
+
+        UnansweredException(@Nullable String message, Throwable cause) {
+            super("The lock database did not answer: " + message, cause);
         }
     }
 
