@@ -121,14 +121,15 @@ public final class FileLockJdbcAutoConfiguration {
     }
 
     /**
-     * Refuses at startup a {@link JdbcLockRegistry} bean that does not take its locks through the repository whose
-     * leases are renewed (their rows would expire while held): one probe lock, taken and released. A database that
-     * does not answer at startup defers the check to the first acquisition, which refuses such a lock as well.
+     * Refuses at startup a missing lock table and a {@link JdbcLockRegistry} bean that does not take its locks through
+     * the repository whose leases are renewed (their rows would expire while held): one probe lock, taken and released.
+     * A database that does not answer at startup defers the check to the first acquisition, which refuses such a lock
+     * as well.
      */
     @Bean
     static SmartInitializingSingleton fileLockJdbcRegistryCheck(ObjectProvider<JdbcLockRegistry> registry,
             ObjectProvider<JdbcLeaseKeeper> leases) {
-        return () -> leases.ifAvailable((keeper) -> JdbcRegistryCheck.check(registry.getObject(), keeper));
+        return () -> JdbcRegistryCheck.check(registry.getObject(), leases.getIfAvailable());
     }
 
     private static JdbcLockRepository ownRepository(LockRepository repository, String property, Object value) {

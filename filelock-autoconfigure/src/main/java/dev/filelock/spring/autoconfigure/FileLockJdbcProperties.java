@@ -44,7 +44,7 @@ public class FileLockJdbcProperties extends DatabaseInitializationProperties {
      * Longest wait for a connection of the lock's own pools (at least 250ms): while the database is down, a lock wait
      * may end this much later than its timeout.
      */
-    private Duration connectionTimeout = Duration.ofMillis(500);
+    private Duration connectionTimeout = Duration.ofSeconds(1);
 
     /**
      * Time between two deletions of the region's expired rows (left by processes that died holding a lock); 0 never
@@ -148,7 +148,7 @@ public class FileLockJdbcProperties extends DatabaseInitializationProperties {
     /**
      * Returns the longest wait for a connection of the lock's own pools.
      *
-     * @return the timeout, 500 ms by default
+     * @return the timeout, 1 s by default
      */
     public Duration getConnectionTimeout() {
         return this.connectionTimeout;

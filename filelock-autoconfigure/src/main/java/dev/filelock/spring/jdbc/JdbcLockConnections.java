@@ -61,7 +61,8 @@ public final class JdbcLockConnections implements AutoCloseable {
         HikariDataSource pool = DataSourceBuilder.derivedFrom(application).type(HikariDataSource.class).build();
         pool.setPoolName(name);
         pool.setMaximumPoolSize(size);
-        pool.setMinimumIdle(0);
+        // One connection kept ready: opening one can take longer than the connection timeout on a loaded host.
+        pool.setMinimumIdle(1);
         pool.setConnectionTimeout(connectionTimeout.toMillis());
         pool.setValidationTimeout(Math.min(250, connectionTimeout.toMillis()));
         // Starts without the database: the lock must work again when it comes back, without a restart.

@@ -19,6 +19,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.NonTransientDataAccessException;
 import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 import org.springframework.integration.jdbc.lock.LockRepository;
+import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
 import org.springframework.jdbc.support.SQLStateSQLExceptionTranslator;
 
@@ -288,9 +289,10 @@ public final class JdbcLockRepository implements LockRepository {
         }
         catch (SQLException ex) {
             DataAccessException translated = this.translator.translate("lock statement", sql, ex);
-            if (translated instanceof NonTransientDataAccessException && !unanswered(ex)) {
+            if (!unanswered(ex)) {
                 // An answer that is an error (a missing table, say) is final: no retry until the timeout.
-                throw translated;
+                throw (translated instanceof NonTransientDataAccessException nonTransient) ? nonTransient
+                        : new UncategorizedSQLException("lock statement", sql, ex);
             }
             throw new UnansweredException(ex.getMessage(), (translated != null) ? translated : ex);
         }

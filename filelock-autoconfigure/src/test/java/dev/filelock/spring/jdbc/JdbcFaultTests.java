@@ -247,14 +247,34 @@ class JdbcFaultTests {
 
     @Test
     void aDatabaseErrorNamesTheKeyAtOnce() {
-        contextRunner().withPropertyValues("filelock.jdbc.table-prefix=MISSING_").run((context) -> {
+        String refused = "refused-" + PostgresDatabase.newRegion();
+        contextRunner().withPropertyValues("filelock.jdbc.region=" + refused).run((context) -> {
             Jobs jobs = context.getBean(Jobs.class);
-            Throwable thrown = assertTimeoutPreemptively(Duration.ofSeconds(5),
-                    () -> catchThrowable(() -> jobs.waitLong(() -> {
-                    })));
-            assertThat(thrown).isInstanceOf(FileLockException.class)
-                .hasMessageContaining("'wait.lock'")
-                .hasMessageNotContaining(UUIDConverter.getUUID("wait.lock").toString());
+            this.sql.execute("create or replace function filelock_test_refuse() returns trigger language plpgsql as "
+                    + "$$ begin if new.region like 'refused-%' then raise exception 'refused by a test trigger'; "
+                    + "end if; return new; end $$");
+            this.sql.execute("create trigger filelock_test_refuse before insert or update on int_lock for each row "
+                    + "execute function filelock_test_refuse()");
+            try {
+                Throwable thrown = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                        () -> catchThrowable(() -> jobs.waitLong(() -> {
+                        })));
+                assertThat(thrown).isInstanceOf(FileLockException.class)
+                    .hasMessageContaining("'wait.lock'")
+                    .hasMessageContaining("refused by a test trigger")
+                    .hasMessageNotContaining(UUIDConverter.getUUID("wait.lock").toString());
+            }
+            finally {
+                this.sql.execute("drop trigger filelock_test_refuse on int_lock");
+            }
+        });
+    }
+
+    @Test
+    void aMissingLockTableIsRefusedAtStartup() {
+        contextRunner().withPropertyValues("filelock.jdbc.table-prefix=MISSING_").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("missing_lock");
         });
     }
 
