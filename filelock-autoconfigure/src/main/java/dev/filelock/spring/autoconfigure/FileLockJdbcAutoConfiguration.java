@@ -34,8 +34,10 @@ import org.springframework.integration.jdbc.lock.LockRepository;
 
 /**
  * Auto-configuration of the JDBC lock backend ({@code filelock.backend=jdbc}): {@link FileLocked} methods lock through
- * Spring Integration's {@link JdbcLockRegistry} on the application's {@link DataSource} (table {@code INT_LOCK}), so
- * that instances of an application on several hosts exclude each other.
+ * Spring Integration's {@link JdbcLockRegistry} (table {@code INT_LOCK}) on the database of the application's
+ * {@link DataSource}, so that instances of an application on several hosts exclude each other. Lock statements run on
+ * pools of the lock's own and compare expiries with the database's clock; leases are renewed and watched, expired rows
+ * deleted, and the {@code filelock} health indicator and lease metrics are added when their libraries are present.
  */
 @AutoConfiguration(before = FileLockAutoConfiguration.class,
         afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")

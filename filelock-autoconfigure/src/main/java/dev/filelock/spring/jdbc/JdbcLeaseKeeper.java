@@ -110,6 +110,17 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
     }
 
     /**
+     * Tells whether the lock of a key was taken through the repository whose leases this keeper renews (and is still
+     * held through it).
+     *
+     * @param registryKey the registry key
+     * @return whether renewals of the key's row can succeed
+     */
+    public boolean renews(String registryKey) {
+        return this.repository.leaseStart(UUIDConverter.getUUID(registryKey).toString()) != null;
+    }
+
+    /**
      * Tells whether this JVM still holds a lease of the key: acquired, not released, and not lost.
      *
      * @param registryKey the registry key
@@ -236,8 +247,8 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
                     watchDeadline();
                     return;
                 }
-                lose("it was not renewed within the time to live (" + JdbcLeaseKeeper.this.timeToLive
-                        + "): the lock database did not answer");
+                lose("it was not renewed in time (within nine tenths of the time to live, "
+                        + JdbcLeaseKeeper.this.timeToLive + ")");
             }, Math.max(0, this.validUntil - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
 
@@ -250,7 +261,8 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
                 long sent = System.nanoTime();
                 long left = this.validUntil - sent;
                 if (left <= 0) {
-                    lose("it was not renewed within the time to live (" + JdbcLeaseKeeper.this.timeToLive + ")");
+                    lose("it was not renewed in time (within nine tenths of the time to live, "
+                            + JdbcLeaseKeeper.this.timeToLive + ")");
                     return;
                 }
                 boolean renewed;
@@ -265,8 +277,8 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
                             + "); retrying in " + TimeUnit.NANOSECONDS.toMillis(Math.max(0, retry))
                             + " ms, while the lease lasts");
                     if (retry <= 0) {
-                        lose("the lock database did not answer its renewals within the time to live ("
-                                + JdbcLeaseKeeper.this.timeToLive + ")");
+                        lose("the lock database did not answer its renewals within nine tenths of the time to "
+                                + "live (" + JdbcLeaseKeeper.this.timeToLive + ")");
                         return;
                     }
                     schedule(retry);

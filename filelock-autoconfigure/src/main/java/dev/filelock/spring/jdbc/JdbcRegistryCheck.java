@@ -59,16 +59,17 @@ public final class JdbcRegistryCheck {
             }
             return;
         }
+        boolean renewable;
         try {
-            leases.keepAlive(key).close();
-        }
-        catch (IllegalStateException ex) {
-            throw new IllegalStateException("The JdbcLockRegistry bean " + registry + " does not take its locks through "
-                    + "the LockRepository bean whose leases filelock renews, so its locks would expire while held: "
-                    + "create it on the LockRepository bean (or leave both to the auto-configuration)", ex);
+            renewable = leases.renews(key);
         }
         finally {
             release(lock, key);
+        }
+        if (!renewable) {
+            throw new IllegalStateException("The JdbcLockRegistry bean " + registry + " does not take its locks through "
+                    + "the LockRepository bean whose leases filelock renews, so its locks would expire while held: "
+                    + "create it on the LockRepository bean (or leave both to the auto-configuration)");
         }
     }
 
