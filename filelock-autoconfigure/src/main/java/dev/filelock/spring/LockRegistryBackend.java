@@ -241,7 +241,7 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     /** Names the key in a release failure (registries name the row or nothing), keeping the failure's type. */
     private RuntimeException releaseFailed(String registryKey, RuntimeException failure) {
         String message = "Could not release the lock '" + registryKey + "' of the '" + this.name + "' lock backend: "
-                + failure.getMessage();
+                + NestedExceptionUtils.getMostSpecificCause(failure).getMessage();
         if (failure instanceof ConcurrentModificationException) {
             return new ConcurrentModificationException(message, failure);
         }
