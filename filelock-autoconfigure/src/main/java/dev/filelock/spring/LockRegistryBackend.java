@@ -1,6 +1,5 @@
 package dev.filelock.spring;
 
-import dev.filelock.FileLockException;
 import dev.filelock.FileLockInterruptedException;
 import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockHold;
@@ -9,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +29,6 @@ import java.util.Locale;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.integration.support.locks.LockRegistry;
 
 /**
@@ -216,10 +213,7 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
                 throw new FileLockInterruptedException(Path.of(registryKey), interrupt);
             }
             stop(acquisition, "error", ex);
-            // The registry's own message names its row (a UUID for JDBC); the root cause says what went wrong.
-            throw new FileLockException(Path.of(registryKey), "Could not acquire the lock '" + registryKey
-                    + "' of the '" + this.name + "' lock backend: "
-                    + NestedExceptionUtils.getMostSpecificCause(ex).getMessage(), ex);
+            throw ex;
         }
         catch (Error ex) {
             stop(acquisition, "error", ex);
@@ -238,14 +232,15 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
         return null;
     }
 
-    /** Names the key in a release failure (registries name the row or nothing), keeping the failure's type. */
-    private RuntimeException releaseFailed(String registryKey, RuntimeException failure) {
-        String message = "Could not release the lock '" + registryKey + "' of the '" + this.name + "' lock backend: "
-                + NestedExceptionUtils.getMostSpecificCause(failure).getMessage();
-        if (failure instanceof ConcurrentModificationException) {
-            return new ConcurrentModificationException(message, failure);
-        }
-        return new FileLockException(Path.of(registryKey), message, failure);
+    /**
+     * Returns the exception to throw when the registry failed to release a lock; this one throws the registry's own.
+     *
+     * @param registryKey the key of the lock
+     * @param failure what the registry's {@code unlock()} threw
+     * @return the exception to throw instead
+     */
+    protected RuntimeException releaseFailed(String registryKey, RuntimeException failure) {
+        return failure;
     }
 
     /** A store's lock has no kernel-visible holder to name: the message says the key, the mode and the wait. */

@@ -1,12 +1,15 @@
 package dev.filelock.spring.jdbc;
 
+import dev.filelock.FileLockException;
 import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockHold;
 import dev.filelock.spring.LockKind;
 import dev.filelock.spring.LockRegistryBackend;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ConcurrentModificationException;
 import java.util.Objects;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataAccessException;
 import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 
@@ -49,6 +52,21 @@ public class JdbcLockBackend extends LockRegistryBackend {
         return this.repository;
     }
 
+    /**
+     * Names the key in a release failure ({@link JdbcLockRegistry} names the row's UUID), keeping a
+     * {@link ConcurrentModificationException} (the lease expired) as such and turning the rest into
+     * {@link FileLockException}.
+     */
+    @Override
+    protected RuntimeException releaseFailed(String registryKey, RuntimeException failure) {
+        String message = "Could not release the lock '" + registryKey + "' of the 'jdbc' lock backend: "
+                + NestedExceptionUtils.getMostSpecificCause(failure).getMessage();
+        if (failure instanceof ConcurrentModificationException) {
+            return new ConcurrentModificationException(message, failure);
+        }
+        return new FileLockException(Path.of(registryKey), message, failure);
+    }
+
     @Override
     public LockHold acquire(String key, LockKind kind, Duration timeout) {
         try (JdbcLockRepository.Attempt attempt = this.repository.beginAttempt(timeout, this.minimumAttempt)) {
@@ -62,6 +80,16 @@ public class JdbcLockBackend extends LockRegistryBackend {
                 }
                 throw new FileLockTimeoutException(ex.path(), ex.getMessage() + " (the lock database did not answer: "
                         + failure.getMessage() + ")", failure);
+            }
+            catch (FileLockException | IllegalArgumentException | UnsupportedOperationException ex) {
+                throw ex;
+            }
+            catch (RuntimeException ex) {
+                // The registry's own message names the row (a UUID); the root cause says what went wrong.
+                String registryKey = registryKey(key);
+                throw new FileLockException(Path.of(registryKey), "Could not acquire the lock '" + registryKey
+                        + "' of the 'jdbc' lock backend: " + NestedExceptionUtils.getMostSpecificCause(ex).getMessage(),
+                        ex);
             }
         }
     }
