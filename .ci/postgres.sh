@@ -4,6 +4,8 @@
 #
 #   eval "$(.ci/postgres.sh start)"          # prints export lines for FILELOCK_POSTGRES_URL / _USER / _PASSWORD / _DIR
 #   .ci/postgres.sh stop "$FILELOCK_POSTGRES_DIR"   # stops the server and deletes the directory
+#   .ci/postgres.sh halt "$FILELOCK_POSTGRES_DIR"   # stops the server, keeping its data (fault tests)
+#   .ci/postgres.sh resume "$FILELOCK_POSTGRES_DIR" # starts a halted server again, same port and data
 #
 # Only the export lines go to stdout; progress goes to stderr. The same lines are written to "$FILELOCK_POSTGRES_DIR/env"
 # (source it from another shell). Set FILELOCK_POSTGRES_PORT to choose the first port tried (default 55432).
@@ -70,10 +72,9 @@ start() {
         --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
 
     # Loopback only; the socket lives in the temporary directory; fsync off because the data is disposable.
+    echo "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir/socket -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >"$dir/options"
     log "starting on 127.0.0.1:$port"
-    as_owner "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait --timeout=60 start \
-        --options="-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir/socket -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-        >&2 || { cat "$dir/server.log" >&2; exit 1; }
+    server_start "$dir"
 
     as_owner "$bin/psql" --quiet --no-psqlrc --host="$dir/socket" --port="$port" --username=postgres --dbname=postgres \
         --set=ON_ERROR_STOP=1 --command="CREATE ROLE filelock LOGIN PASSWORD '$password'" \
@@ -91,6 +92,31 @@ start() {
     cat "$env"
 }
 
+server_start() {
+    local dir=$1
+    as_owner "$(pg_bin)/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait --timeout=60 start \
+        --options="$(cat "$dir/options")" >&2 || { cat "$dir/server.log" >&2; exit 1; }
+}
+
+check_cluster() {
+    if [[ ! -f "$1/data/PG_VERSION" || ! -f "$1/options" ]]; then
+        log "$1 is not a cluster started by this script"
+        exit 1
+    fi
+}
+
+halt() {
+    local dir=${1:?usage: $0 halt <directory printed by start>}
+    check_cluster "$dir"
+    as_owner "$(pg_bin)/pg_ctl" --pgdata="$dir/data" --mode=fast --wait stop >&2
+}
+
+resume() {
+    local dir=${1:?usage: $0 resume <directory printed by start>}
+    check_cluster "$dir"
+    server_start "$dir"
+}
+
 stop() {
     local dir=${1:?usage: $0 stop <directory printed by start>}
     if [[ ! -f "$dir/data/PG_VERSION" ]]; then
@@ -104,5 +130,7 @@ stop() {
 case "${1:-}" in
     start) start ;;
     stop) stop "${2:-}" ;;
-    *) echo "usage: $0 start | stop <directory>" >&2; exit 2 ;;
+    halt) halt "${2:-}" ;;
+    resume) resume "${2:-}" ;;
+    *) echo "usage: $0 start | stop <directory> | halt <directory> | resume <directory>" >&2; exit 2 ;;
 esac

@@ -77,6 +77,15 @@ final class LockDirectory {
         return names;
     }
 
+    /**
+     * Returns the key relative to the directory, with {@code /} separators, computed from the text alone: the same
+     * template gives the same key on every host, whatever links its lock directory holds (a key for a lock store, which
+     * never opens a file). Refuses what {@link #resolve} refuses short of following links.
+     */
+    String lexicalKey(Object key) {
+        return String.join("/", segments(key, relativeSegments(key, keyText(key))));
+    }
+
     /** The key as shown in listings: the canonical path relative to the directory, with '/' separators. */
     String displayKey(Path canonical) {
         return this.root.relativize(canonical).toString().replace(canonical.getFileSystem().getSeparator(), "/");

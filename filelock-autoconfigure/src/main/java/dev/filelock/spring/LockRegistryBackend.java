@@ -138,15 +138,16 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     /**
-     * Returns the registry key of a lock path: the confined path relative to the lock directory, with {@code /}
-     * separators.
+     * Returns the registry key of a lock path: the path relative to the lock directory, with {@code /} separators,
+     * computed from the text alone (never from the file system, so a symbolic link in one host's directory cannot
+     * change that host's key).
      *
      * @param key a {@link FileLocked#path()} value
      * @return the key given to the registry
      * @throws IllegalArgumentException if the key leads outside the lock directory or is empty (the message names it)
      */
     public String registryKey(String key) {
-        return this.directory.displayKey(this.directory.resolve(key));
+        return this.directory.lexicalKey(key);
     }
 
     /**
@@ -204,12 +205,43 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
             stop(acquisition, "timeout", null);
             throw ex;
         }
-        catch (RuntimeException | Error ex) {
+        catch (RuntimeException ex) {
+            // Spring Integration's timed tryLock turns an interrupt into CannotAcquireLockException, clearing the flag.
+            InterruptedException interrupt = interruptCause(ex);
+            if (interrupt != null) {
+                Thread.currentThread().interrupt();
+                stop(acquisition, "interrupted", null);
+                throw new FileLockInterruptedException(Path.of(registryKey), interrupt);
+            }
+            stop(acquisition, "error", ex);
+            throw ex;
+        }
+        catch (Error ex) {
             stop(acquisition, "error", ex);
             throw ex;
         }
         stop(acquisition, "acquired", null);
         return track(registryKey, kind, lock, Thread.currentThread().getName());
+    }
+
+    private static @Nullable InterruptedException interruptCause(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InterruptedException interrupt) {
+                return interrupt;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Returns the exception to throw when the registry failed to release a lock; this one throws the registry's own.
+     *
+     * @param registryKey the key of the lock
+     * @param failure what the registry's {@code unlock()} threw
+     * @return the exception to throw instead
+     */
+    protected RuntimeException releaseFailed(String registryKey, RuntimeException failure) {
+        return failure;
     }
 
     /** A store's lock has no kernel-visible holder to name: the message says the key, the mode and the wait. */
@@ -322,7 +354,7 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
                 }
                 catch (RuntimeException ex) {
                     holding.error(ex);
-                    throw ex;
+                    throw releaseFailed(registryKey, ex);
                 }
                 finally {
                     holding.stop();

@@ -28,6 +28,31 @@ public class FileLockJdbcProperties extends DatabaseInitializationProperties {
     private boolean renewLeases = true;
 
     /**
+     * What happens when the lease of a held lock lapses (its renewals failed for a whole time to live, or another
+     * process took its row): it is always logged as an error, counted, shown in health, and releasing the lock throws;
+     * 'interrupt' also interrupts the thread running the method.
+     */
+    private OnLeaseLost onLeaseLost = OnLeaseLost.LOG;
+
+    /**
+     * Largest number of connections of the lock's own pool for acquisitions and releases (renewals have two of their
+     * own); the pool is derived from the application's DataSource.
+     */
+    private int poolSize = 4;
+
+    /**
+     * Longest wait for a connection of the lock's own pools (at least 250ms): while the database is down, a lock wait
+     * may end this much later than its timeout.
+     */
+    private Duration connectionTimeout = Duration.ofSeconds(1);
+
+    /**
+     * Time between two deletions of the region's expired rows (left by processes that died holding a lock); 0 never
+     * deletes them.
+     */
+    private Duration deleteExpiredInterval = Duration.ofMinutes(10);
+
+    /**
      * Region of the lock rows (INT_LOCK.REGION, at most 100 characters); applications sharing a region and a key
      * exclude each other.
      */
@@ -85,6 +110,78 @@ public class FileLockJdbcProperties extends DatabaseInitializationProperties {
     }
 
     /**
+     * Returns what happens when the lease of a held lock lapses.
+     *
+     * @return the reaction, {@code LOG} by default
+     */
+    public OnLeaseLost getOnLeaseLost() {
+        return this.onLeaseLost;
+    }
+
+    /**
+     * Sets what happens when the lease of a held lock lapses.
+     *
+     * @param onLeaseLost the reaction
+     */
+    public void setOnLeaseLost(OnLeaseLost onLeaseLost) {
+        this.onLeaseLost = onLeaseLost;
+    }
+
+    /**
+     * Returns the largest number of connections of the lock's own pool.
+     *
+     * @return the pool size, 4 by default
+     */
+    public int getPoolSize() {
+        return this.poolSize;
+    }
+
+    /**
+     * Sets the largest number of connections of the lock's own pool.
+     *
+     * @param poolSize at least 1
+     */
+    public void setPoolSize(int poolSize) {
+        this.poolSize = poolSize;
+    }
+
+    /**
+     * Returns the longest wait for a connection of the lock's own pools.
+     *
+     * @return the timeout, 1 s by default
+     */
+    public Duration getConnectionTimeout() {
+        return this.connectionTimeout;
+    }
+
+    /**
+     * Sets the longest wait for a connection of the lock's own pools.
+     *
+     * @param connectionTimeout at least 250 ms
+     */
+    public void setConnectionTimeout(Duration connectionTimeout) {
+        this.connectionTimeout = connectionTimeout;
+    }
+
+    /**
+     * Returns the time between two deletions of expired rows.
+     *
+     * @return the interval, 10 minutes by default; zero never deletes
+     */
+    public Duration getDeleteExpiredInterval() {
+        return this.deleteExpiredInterval;
+    }
+
+    /**
+     * Sets the time between two deletions of expired rows.
+     *
+     * @param deleteExpiredInterval the interval; zero never deletes
+     */
+    public void setDeleteExpiredInterval(Duration deleteExpiredInterval) {
+        this.deleteExpiredInterval = deleteExpiredInterval;
+    }
+
+    /**
      * Returns the region of the lock rows.
      *
      * @return the region
@@ -118,5 +215,15 @@ public class FileLockJdbcProperties extends DatabaseInitializationProperties {
      */
     public void setTablePrefix(String tablePrefix) {
         this.tablePrefix = tablePrefix;
+    }
+
+    /** What happens when the lease of a held lock lapses, besides the error log, the metric and the health status. */
+    public enum OnLeaseLost {
+
+        /** Nothing more. */
+        LOG,
+
+        /** Interrupt the thread that took the lock, so that an interruptible method stops. */
+        INTERRUPT
     }
 }

@@ -1,6 +1,7 @@
 /**
- * Support for {@code filelock.backend=jdbc}: keeping the leases of Spring Integration's {@code JdbcLockRegistry} locks
- * alive while {@link dev.filelock.spring.FileLocked} methods run.
+ * Support for {@code filelock.backend=jdbc}: a lock repository on the database's clock and the lock's own connections,
+ * lease renewal with loss detection, bounded waits and the cleanup of expired rows, around Spring Integration's
+ * {@code JdbcLockRegistry}.
  */
 @NullMarked
 package dev.filelock.spring.jdbc;

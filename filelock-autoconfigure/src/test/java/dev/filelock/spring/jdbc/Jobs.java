@@ -12,6 +12,16 @@ public class Jobs {
         body.run();
     }
 
+    @FileLocked(path = "wait.lock", timeout = "1s")
+    public void waitBriefly(Runnable body) {
+        body.run();
+    }
+
+    @FileLocked(path = "wait.lock", timeout = "10s")
+    public void waitLong(Runnable body) {
+        body.run();
+    }
+
     @FileLocked(path = "report.lock", mode = LockMode.READ, timeout = "0")
     public void read(Runnable body) {
         body.run();

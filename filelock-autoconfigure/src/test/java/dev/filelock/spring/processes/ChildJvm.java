@@ -24,7 +24,13 @@ final class ChildJvm implements AutoCloseable {
     }
 
     static ChildJvm start(String name, Class<?> mainClass, Path logDirectory, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(name, List.of(), mainClass, logDirectory, args);
+    }
+
+    /** Starts the JVM through a wrapper command, such as {@code faketime -f +60s} for a JVM with a shifted clock. */
+    static ChildJvm start(String name, List<String> wrapper, Class<?> mainClass, Path logDirectory, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-Xshare:auto");

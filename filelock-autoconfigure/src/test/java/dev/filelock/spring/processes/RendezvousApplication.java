@@ -1,5 +1,6 @@
 package dev.filelock.spring.processes;
 
+import dev.filelock.FileLockTimeoutException;
 import dev.filelock.spring.FileLocked;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +18,9 @@ import org.springframework.context.annotation.Bean;
 /**
  * A child-JVM application with one {@link FileLocked} method, for the multi-host tests. Modes: {@code meet} enters the
  * method a few times and, inside, waits a moment for the other process to be inside too (recording it if it is);
- * {@code hold} enters it and never leaves (to be killed).
+ * {@code hold} enters it and never leaves (to be killed); {@code try-twice} tries it for a few seconds, then again
+ * once the file {@code released} exists, appending each outcome to {@code attempts} (it starts once {@code held}
+ * exists).
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -41,8 +44,27 @@ public class RendezvousApplication {
                     }
                 }
                 case "hold" -> job.hold(name);
+                case "try-twice" -> {
+                    // Once while the test holds the lock, once after it released it (both signalled by files).
+                    Files.createFile(shared.resolve("ready-" + name));
+                    Signals.awaitFiles(shared.resolve("held"));
+                    Signals.append(shared.resolve("attempts"), "first " + attempt(job, name));
+                    Signals.awaitFiles(shared.resolve("released"));
+                    Signals.append(shared.resolve("attempts"), "second " + attempt(job, name));
+                }
                 default -> throw new IllegalArgumentException("unknown mode");
             }
+        }
+    }
+
+    /** Tries the lock for a few seconds, through the proxy: {@code entered} or {@code timed out}. */
+    private static String attempt(Job job, String name) {
+        try {
+            job.enter(name);
+            return "entered";
+        }
+        catch (FileLockTimeoutException ex) {
+            return "timed out";
         }
     }
 
@@ -75,6 +97,10 @@ public class RendezvousApplication {
             finally {
                 Files.delete(inside);
             }
+        }
+
+        @FileLocked(path = "job.lock", timeout = "3s")
+        public void enter(String name) {
         }
 
         @FileLocked(path = "job.lock", timeout = "60s")

@@ -1,0 +1,96 @@
+package dev.filelock.spring.jdbc;
+
+import dev.filelock.FileLockException;
+import dev.filelock.FileLockTimeoutException;
+import dev.filelock.LockHold;
+import dev.filelock.spring.LockKind;
+import dev.filelock.spring.LockRegistryBackend;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ConcurrentModificationException;
+import java.util.Objects;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.dao.DataAccessException;
+import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
+
+/**
+ * The {@code jdbc} lock backend: a {@link LockRegistryBackend} over a {@link JdbcLockRegistry} whose statements are
+ * bounded by what is left of the caller's timeout, so that a wait ends in time while the lock database is slow, frozen
+ * or down (plus at most one connection timeout for a statement already under way), with a timeout message that says
+ * when the database did not answer.
+ */
+public class JdbcLockBackend extends LockRegistryBackend {
+
+    private final JdbcLockRepository repository;
+
+    private final Duration minimumAttempt;
+
+    /**
+     * Creates the backend.
+     *
+     * @param registry the registry, created on {@code repository}
+     * @param repository the repository that runs the registry's statements
+     * @param directory the lock directory that confines keys
+     * @param readAsExclusive whether read and write locks fall back to the key's exclusive lock
+     * @param leases keeps held leases alive
+     * @param minimumAttempt how long the first statement of an acquisition may take even when the timeout is shorter
+     *     (so that a zero timeout still makes one attempt)
+     */
+    public JdbcLockBackend(JdbcLockRegistry registry, JdbcLockRepository repository, Path directory,
+            boolean readAsExclusive, LeaseKeeper leases, Duration minimumAttempt) {
+        super("jdbc", registry, directory, readAsExclusive, leases);
+        this.repository = Objects.requireNonNull(repository, "repository");
+        this.minimumAttempt = Objects.requireNonNull(minimumAttempt, "minimumAttempt");
+    }
+
+    /**
+     * Returns the repository that runs the lock statements.
+     *
+     * @return the repository
+     */
+    public JdbcLockRepository repository() {
+        return this.repository;
+    }
+
+    /**
+     * Names the key in a release failure ({@link JdbcLockRegistry} names the row's UUID), keeping a
+     * {@link ConcurrentModificationException} (the lease expired) as such and turning the rest into
+     * {@link FileLockException}.
+     */
+    @Override
+    protected RuntimeException releaseFailed(String registryKey, RuntimeException failure) {
+        String message = "Could not release the lock '" + registryKey + "' of the 'jdbc' lock backend: "
+                + NestedExceptionUtils.getMostSpecificCause(failure).getMessage();
+        if (failure instanceof ConcurrentModificationException) {
+            return new ConcurrentModificationException(message, failure);
+        }
+        return new FileLockException(Path.of(registryKey), message, failure);
+    }
+
+    @Override
+    public LockHold acquire(String key, LockKind kind, Duration timeout) {
+        try (JdbcLockRepository.Attempt attempt = this.repository.beginAttempt(timeout, this.minimumAttempt)) {
+            try {
+                return super.acquire(key, kind, timeout);
+            }
+            catch (FileLockTimeoutException ex) {
+                DataAccessException failure = attempt.failure();
+                if (failure == null) {
+                    throw ex;
+                }
+                throw new FileLockTimeoutException(ex.path(), ex.getMessage() + " (the lock database did not answer: "
+                        + failure.getMessage() + ")", failure);
+            }
+            catch (FileLockException | IllegalArgumentException | UnsupportedOperationException ex) {
+                throw ex;
+            }
+            catch (RuntimeException ex) {
+                // The registry's own message names the row (a UUID); the root cause says what went wrong.
+                String registryKey = registryKey(key);
+                throw new FileLockException(Path.of(registryKey), "Could not acquire the lock '" + registryKey
+                        + "' of the 'jdbc' lock backend: " + NestedExceptionUtils.getMostSpecificCause(ex).getMessage(),
+                        ex);
+            }
+        }
+    }
+}

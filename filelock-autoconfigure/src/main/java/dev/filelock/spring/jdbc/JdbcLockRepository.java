@@ -1,0 +1,375 @@
+package dev.filelock.spring.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.NonTransientDataAccessException;
+import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
+import org.springframework.integration.jdbc.lock.LockRepository;
+import org.springframework.jdbc.UncategorizedSQLException;
+import org.springframework.jdbc.support.SQLExceptionTranslator;
+import org.springframework.jdbc.support.SQLStateSQLExceptionTranslator;
+
+/**
+ * A {@link LockRepository} on Spring Integration's {@code INT_LOCK} table whose expiry is decided by the database's
+ * clock ({@code CURRENT_TIMESTAMP}, stored in UTC as Spring Integration stores it), never by the host's, so a host with
+ * a skewed clock cannot take a lock that is still held; the statements are PostgreSQL's (one atomic upsert per
+ * attempt).
+ *
+ * <p>Every statement runs on a connection of the lock's own pool with a network timeout: what is left of the caller's
+ * wait when {@link JdbcLockBackend} set one, the time to live otherwise (a statement slower than that is useless). So
+ * that Spring Integration's retry loops, which spin on transient errors without sleeping, never see one, a failing
+ * {@link #acquire} answers "not acquired" (the failure is kept for the timeout message) and other failures are thrown as
+ * {@link DataAccessResourceFailureException}.
+ */
+public final class JdbcLockRepository implements LockRepository {
+
+    private static final Executor DIRECT = Runnable::run;
+
+    private static final String NOW = "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')";
+
+    private static final ThreadLocal<@Nullable Attempt> ATTEMPT = new ThreadLocal<>();
+
+    private final DataSource dataSource;
+
+    private final DataSource renewalDataSource;
+
+    private final String region;
+
+    private final String clientId;
+
+    private final Duration timeToLive;
+
+    private final SQLExceptionTranslator translator = new SQLStateSQLExceptionTranslator();
+
+    private final String acquireQuery;
+
+    private final String renewQuery;
+
+    private final String deleteQuery;
+
+    private final String isAcquiredQuery;
+
+    private final String deleteExpiredQuery;
+
+    private final String deleteAllQuery;
+
+    /** When the last successful acquisition or renewal of each row held by this client was sent (nanoTime). */
+    private final ConcurrentHashMap<String, Long> leaseStarts = new ConcurrentHashMap<>();
+
+    /**
+     * Creates a repository with a random client id.
+     *
+     * @param dataSource the lock's own connections, for acquisitions and releases
+     * @param renewalDataSource connections for lease renewals only, so that waiting threads never delay a renewal
+     * @param tablePrefix the table name prefix, such as {@code INT_}
+     * @param region the region of the rows
+     * @param timeToLive the default time to live, also the bound of statements run outside an acquisition
+     */
+    public JdbcLockRepository(DataSource dataSource, DataSource renewalDataSource, String tablePrefix, String region,
+            Duration timeToLive) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.renewalDataSource = Objects.requireNonNull(renewalDataSource, "renewalDataSource");
+        this.region = Objects.requireNonNull(region, "region");
+        this.timeToLive = Objects.requireNonNull(timeToLive, "timeToLive");
+        this.clientId = UUID.randomUUID().toString();
+        String table = tablePrefix + "LOCK";
+        this.acquireQuery = "INSERT INTO " + table + " (REGION, LOCK_KEY, CLIENT_ID, CREATED_DATE, EXPIRED_AFTER) "
+                + "VALUES (?, ?, ?, " + NOW + ", " + NOW + " + ? * INTERVAL '1 millisecond') "
+                + "ON CONFLICT (REGION, LOCK_KEY) DO UPDATE SET CLIENT_ID = EXCLUDED.CLIENT_ID, "
+                + "CREATED_DATE = EXCLUDED.CREATED_DATE, EXPIRED_AFTER = EXCLUDED.EXPIRED_AFTER WHERE " + table
+                + ".CLIENT_ID = EXCLUDED.CLIENT_ID OR " + table + ".EXPIRED_AFTER < EXCLUDED.CREATED_DATE";
+        this.renewQuery = "UPDATE " + table + " SET EXPIRED_AFTER = " + NOW + " + ? * INTERVAL '1 millisecond' "
+                + "WHERE REGION = ? AND LOCK_KEY = ? AND CLIENT_ID = ?";
+        this.deleteQuery = "DELETE FROM " + table + " WHERE REGION = ? AND LOCK_KEY = ? AND CLIENT_ID = ? "
+                + "RETURNING EXPIRED_AFTER >= " + NOW;
+        this.isAcquiredQuery = "SELECT COUNT(*) FROM " + table + " WHERE REGION = ? AND LOCK_KEY = ? AND CLIENT_ID = ? "
+                + "AND EXPIRED_AFTER >= " + NOW;
+        this.deleteExpiredQuery = "DELETE FROM " + table + " WHERE REGION = ? AND EXPIRED_AFTER < " + NOW;
+        this.deleteAllQuery = "DELETE FROM " + table + " WHERE REGION = ? AND CLIENT_ID = ?";
+    }
+
+    /**
+     * Returns the client id that marks this repository's rows.
+     *
+     * @return the client id
+     */
+    public String clientId() {
+        return this.clientId;
+    }
+
+    /**
+     * Returns the default time to live.
+     *
+     * @return the time to live
+     */
+    public Duration timeToLive() {
+        return this.timeToLive;
+    }
+
+    /**
+     * Bounds the statements this thread runs until the returned attempt is closed by a wait of the given length, so
+     * that an acquisition ends within its timeout while the database is slow or down; the first statement always gets
+     * at least {@code minimumAttempt}, so that a zero timeout still makes one attempt.
+     *
+     * @param timeout the caller's wait; negative for no bound (statements are then bounded by the time to live)
+     * @param minimumAttempt the time the first statement may take even when the wait is shorter
+     * @return the attempt, to close when the acquisition returns
+     */
+    Attempt beginAttempt(Duration timeout, Duration minimumAttempt) {
+        Attempt attempt = new Attempt(!timeout.isNegative(), System.nanoTime() + Math.max(0, timeout.toNanos()),
+                minimumAttempt.toNanos());
+        ATTEMPT.set(attempt);
+        return attempt;
+    }
+
+    /**
+     * Returns when the lease of a row held by this client was last known to start: the moment its last successful
+     * acquisition or renewal was sent, by {@link System#nanoTime()} (the database's expiry is at least that plus the
+     * time to live).
+     *
+     * @param row the row's key
+     * @return the time, or {@code null} if this repository does not hold the row
+     */
+    @Nullable Long leaseStart(String row) {
+        return this.leaseStarts.get(row);
+    }
+
+    @Override
+    public boolean acquire(String lock) {
+        return acquire(lock, this.timeToLive);
+    }
+
+    @Override
+    public boolean acquire(String lock, Duration ttl) {
+        Attempt attempt = ATTEMPT.get();
+        long unbounded = System.nanoTime() + this.timeToLive.toNanos();
+        long deadline = (attempt != null) ? attempt.statementDeadline(unbounded) : unbounded;
+        if (deadline - System.nanoTime() <= 0) {
+            return false;
+        }
+        long sent = System.nanoTime();
+        try {
+            boolean acquired = update(this.acquireQuery, deadline, this.region, lock, this.clientId, ttl.toMillis()) > 0;
+            if (attempt != null) {
+                attempt.failure = null;
+            }
+            if (acquired) {
+                this.leaseStarts.put(lock, sent);
+            }
+            return acquired;
+        }
+        catch (UnansweredException ex) {
+            if (attempt == null) {
+                throw ex;
+            }
+            attempt.failure = ex;
+            return false;
+        }
+    }
+
+    @Override
+    public boolean renew(String lock) {
+        return renew(lock, this.timeToLive);
+    }
+
+    @Override
+    public boolean renew(String lock, Duration ttl) {
+        return renew(lock, ttl, System.nanoTime() + this.timeToLive.toNanos());
+    }
+
+    /**
+     * Extends the row's lease by the time to live from the database's now, if this client holds it.
+     *
+     * @param lock the row's key
+     * @param ttl the time to live
+     * @param deadline the statement's bound, by {@link System#nanoTime()}
+     * @return whether the row was this client's
+     * @throws DataAccessResourceFailureException if the database did not answer by the deadline
+     */
+    boolean renew(String lock, Duration ttl, long deadline) {
+        long sent = System.nanoTime();
+        Integer count = run(this.renewalDataSource, this.renewQuery, deadline, PreparedStatement::executeUpdate,
+                ttl.toMillis(), this.region, lock, this.clientId);
+        boolean renewed = count != null && count > 0;
+        if (renewed) {
+            this.leaseStarts.put(lock, sent);
+        }
+        else {
+            this.leaseStarts.remove(lock);
+        }
+        return renewed;
+    }
+
+    /**
+     * Deletes this client's row, also when its lease expired.
+     *
+     * @return {@code false} when the row was not this client's or had expired (another process may have held the lock)
+     */
+    @Override
+    public boolean delete(String lock) {
+        this.leaseStarts.remove(lock);
+        Boolean unexpired = run(this.deleteQuery, System.nanoTime() + this.timeToLive.toNanos(), (statement) -> {
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() && rows.getBoolean(1);
+            }
+        }, this.region, lock, this.clientId);
+        return Boolean.TRUE.equals(unexpired);
+    }
+
+    @Override
+    public boolean isAcquired(String lock) {
+        Integer count = run(this.isAcquiredQuery, System.nanoTime() + this.timeToLive.toNanos(), (statement) -> {
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getInt(1) : 0;
+            }
+        }, this.region, lock, this.clientId);
+        return count != null && count > 0;
+    }
+
+    @Override
+    public void deleteExpired() {
+        update(this.deleteExpiredQuery, System.nanoTime() + this.timeToLive.toNanos(), this.region);
+    }
+
+    /**
+     * Checks that the lock database answers within the time.
+     *
+     * @param timeout the bound
+     * @throws DataAccessResourceFailureException if it does not
+     */
+    public void ping(Duration timeout) {
+        run("SELECT 1", System.nanoTime() + timeout.toNanos(), PreparedStatement::execute);
+    }
+
+    /** Deletes every row of this client, as Spring Integration's repository does on shutdown. */
+    @Override
+    public void close() {
+        this.leaseStarts.clear();
+        update(this.deleteAllQuery, System.nanoTime() + this.timeToLive.toNanos(), this.region, this.clientId);
+    }
+
+    private int update(String sql, long deadline, Object... arguments) {
+        Integer count = run(sql, deadline, PreparedStatement::executeUpdate, arguments);
+        return (count != null) ? count : 0;
+    }
+
+    private <T> @Nullable T run(String sql, long deadline, Statement<T> work, Object... arguments) {
+        return run(this.dataSource, sql, deadline, work, arguments);
+    }
+
+    private <T> @Nullable T run(DataSource connections, String sql, long deadline, Statement<T> work,
+            Object... arguments) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (millis <= 0) {
+            throw new UnansweredException("no time was left for the statement", new SQLException("deadline passed"));
+        }
+        // The network timeout, unlike a query timeout, also ends a wait on a server that is frozen or unreachable.
+        try (Connection connection = connections.getConnection()) {
+            connection.setNetworkTimeout(DIRECT, (int) Math.min(Integer.MAX_VALUE, Math.max(1, millis)));
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (int i = 0; i < arguments.length; i++) {
+                    statement.setObject(i + 1, arguments[i]);
+                }
+                return work.run(statement);
+            }
+        }
+        catch (SQLException ex) {
+            DataAccessException translated = this.translator.translate("lock statement", sql, ex);
+            if (!unanswered(ex)) {
+                // An answer that is an error (a missing table, say) is final: no retry until the timeout.
+                throw (translated instanceof NonTransientDataAccessException nonTransient) ? nonTransient
+                        : new UncategorizedSQLException("lock statement", sql, ex);
+            }
+            throw new UnansweredException(ex.getMessage(), (translated != null) ? translated : ex);
+        }
+    }
+
+    /** Whether the database did not answer (down, frozen, unreachable, cancelled, shutting down) or asked to retry. */
+    private static boolean unanswered(SQLException ex) {
+        String state = ex.getSQLState();
+        return state == null || state.startsWith("08") || state.startsWith("57") || state.startsWith("40")
+                || ex instanceof SQLTransientException || ex instanceof SQLRecoverableException;
+    }
+
+    /**
+     * The lock database did not answer a statement in time (or asked for a retry); non-transient, so that Spring
+     * Integration's loops never spin on it.
+     */
+    static final class UnansweredException extends DataAccessResourceFailureException {
+
+        private static final long serialVersionUID = 1L;
+
+        UnansweredException(@Nullable String message, Throwable cause) {
+            super("The lock database did not answer: " + message, cause);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Statement<T> {
+
+        T run(PreparedStatement statement) throws SQLException;
+    }
+
+    /** The bound of one acquisition's statements, and its last database failure. */
+    static final class Attempt implements AutoCloseable {
+
+        private final boolean bounded;
+
+        private final long deadline;
+
+        private final long minimumNanos;
+
+        private boolean first = true;
+
+        @Nullable DataAccessException failure;
+
+        Attempt(boolean bounded, long deadline, long minimumNanos) {
+            this.bounded = bounded;
+            this.deadline = deadline;
+            this.minimumNanos = minimumNanos;
+        }
+
+        /** The statement's deadline: the wait's, or {@code unbounded} for an endless wait. */
+        long statementDeadline(long unbounded) {
+            if (!this.bounded) {
+                return unbounded;
+            }
+            if (this.first) {
+                this.first = false;
+                long minimum = System.nanoTime() + this.minimumNanos;
+                return (minimum - this.deadline > 0) ? minimum : this.deadline;
+            }
+            return this.deadline;
+        }
+
+        /** The failure of the last statement, if the database did not answer it. */
+        @Nullable DataAccessException failure() {
+            return this.failure;
+        }
+
+        @Override
+        public void close() {
+            ATTEMPT.remove();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcLockRepository[region " + this.region + ", client " + this.clientId + ", " + JdbcLockRegistry.class
+            .getSimpleName() + " rows, database time]";
+    }
+}
