@@ -3,7 +3,7 @@ package dev.filelock.spring.jdbc;
 import dev.filelock.FileLockException;
 import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockHold;
-import dev.filelock.spring.LockKind;
+import dev.filelock.LockMode;
 import dev.filelock.spring.LockRegistryBackend;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,10 +68,10 @@ public class JdbcLockBackend extends LockRegistryBackend {
     }
 
     @Override
-    public LockHold acquire(String key, LockKind kind, Duration timeout) {
+    public LockHold acquire(String key, LockMode mode, Duration timeout) {
         try (JdbcLockRepository.Attempt attempt = this.repository.beginAttempt(timeout, this.minimumAttempt)) {
             try {
-                return super.acquire(key, kind, timeout);
+                return super.acquire(key, mode, timeout);
             }
             catch (FileLockTimeoutException ex) {
                 DataAccessException failure = attempt.failure();
