@@ -177,7 +177,7 @@ public final class LockChild {
     private static void attempt(String type, Path lockPath) throws Exception {
         report("UID " + effectiveUid());
         warmUp(type);
-        int before = OpenDescriptors.count();
+        List<String> before = OpenDescriptors.targets();
         FileLock lock = lock(type, lockPath);
         CompletableFuture<LockHold> attempt = CompletableFuture.supplyAsync(lock::acquire, daemonThreads());
         Throwable outcome;
@@ -189,9 +189,28 @@ public final class LockChild {
         }
         report("OUTCOME " + (outcome == null ? "ACQUIRED" : outcome.getClass().getName()));
         report("MESSAGE " + (outcome == null ? "" : String.valueOf(outcome.getMessage()).replace('\n', ' ')));
-        report("FDS_BEFORE " + before);
-        report("FDS_AFTER " + OpenDescriptors.count());
+        report("FDS_BEFORE " + before.size());
+        report("FDS_AFTER " + settledDescriptorCount(before));
         report("LOCK_FDS " + OpenDescriptors.pointingAt(lockPath).size());
+    }
+
+    /**
+     * Counts the open descriptors once those the JVM opened for itself meanwhile (seen once under load, never a lock
+     * file's) are closed again: waits up to two seconds for the count to come back, and reports what stayed open.
+     */
+    private static int settledDescriptorCount(List<String> before) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        List<String> after = OpenDescriptors.targets();
+        while (after.size() != before.size() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            after = OpenDescriptors.targets();
+        }
+        if (after.size() != before.size()) {
+            List<String> extra = new ArrayList<>(after);
+            before.forEach(extra::remove);
+            report("FDS_EXTRA " + extra);
+        }
+        return after.size();
     }
 
     private static String effectiveUid() throws java.io.IOException {

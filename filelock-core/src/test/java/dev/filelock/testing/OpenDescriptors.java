@@ -37,7 +37,12 @@ public final class OpenDescriptors {
                 || t.equals(prefix + " (deleted)")).toList();
     }
 
-    private static List<String> targets() {
+    /**
+     * Lists the targets of this process's open descriptors.
+     *
+     * @return one target per descriptor (a path, or a kernel object such as {@code pipe:[123]})
+     */
+    public static List<String> targets() {
         try (Stream<Path> fds = Files.list(FD_DIR)) {
             return fds.map(OpenDescriptors::target).flatMap(Optional::stream).toList();
         } catch (IOException e) {
