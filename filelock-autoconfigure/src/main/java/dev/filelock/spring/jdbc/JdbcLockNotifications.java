@@ -167,6 +167,7 @@ public final class JdbcLockNotifications implements AutoCloseable {
     private static void unlisten(Connection opened) {
         try (Statement statement = opened.createStatement()) {
             statement.execute("UNLISTEN *");
+            statement.execute("RESET application_name");
         }
         catch (SQLException ex) {
             logger.debug("UNLISTEN failed", ex);
