@@ -94,6 +94,28 @@ class JdbcHandoffTests {
     }
 
     @Test
+    void theListenerReconnectsAfterTheServerRestarts() {
+        PostgresCluster cluster = PostgresCluster.require("stops and restarts the server");
+        contextRunner().withPropertyValues(SLOW_POLL).run((holderContext) -> contextRunner().withPropertyValues(SLOW_POLL)
+            .run((waiterContext) -> {
+                JdbcLockNotifications holderListener = holderContext.getBean(JdbcLockNotifications.class);
+                JdbcLockNotifications waiterListener = waiterContext.getBean(JdbcLockNotifications.class);
+                awaitListening(holderListener, waiterListener);
+                cluster.halt();
+                try {
+                    await().atMost(Duration.ofSeconds(30)).until(() -> !waiterListener.isListening());
+                }
+                finally {
+                    cluster.resume();
+                }
+                await().atMost(Duration.ofSeconds(30))
+                    .until(() -> waiterListener.isListening() && holderListener.isListening());
+                assertHandoffWithin(HANDOFF_BOUND, holderContext.getBean(JdbcLockBackend.class),
+                        waiterContext.getBean(JdbcLockBackend.class), "jobs/4.lock");
+            }));
+    }
+
+    @Test
     void withoutAListenerWaitersStillTakeTheLockAtTheirNextPoll() {
         // The waiter's listener can never connect (nothing listens on that port): only polling can hand the lock over.
         DataSource nowhere = new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=1");
