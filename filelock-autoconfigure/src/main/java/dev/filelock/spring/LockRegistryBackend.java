@@ -189,10 +189,7 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
         Lock lock;
         try {
             lock = this.registry.obtain(registryKey);
-            if (timeout.isNegative()) {
-                lock.lockInterruptibly();
-            }
-            else if (!lock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            if (!await(lock, registryKey, timeout)) {
                 throw timedOut(registryKey, kind, timeout);
             }
         }
@@ -222,6 +219,24 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
         }
         stop(acquisition, "acquired", null);
         return track(registryKey, kind, lock, Thread.currentThread().getName());
+    }
+
+    /**
+     * Takes a registry lock, waiting at most the timeout; this one waits in the registry's own loop, and a backend whose
+     * store can announce releases overrides it to wake its waiters early.
+     *
+     * @param lock the registry's lock
+     * @param registryKey the key of the lock
+     * @param timeout the longest wait; negative to wait until the lock is free
+     * @return whether the lock was taken
+     * @throws InterruptedException if the thread was interrupted while waiting
+     */
+    protected boolean await(Lock lock, String registryKey, Duration timeout) throws InterruptedException {
+        if (timeout.isNegative()) {
+            lock.lockInterruptibly();
+            return true;
+        }
+        return lock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private static @Nullable InterruptedException interruptCause(Throwable failure) {

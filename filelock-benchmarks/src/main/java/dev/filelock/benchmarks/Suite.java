@@ -30,7 +30,7 @@ final class Suite {
 
     /** The parts of the suite, which {@code --only} can select while working on one of them. */
     enum Part {
-        JMH, PROCESS_HANDOFF, THREAD_HANDOFF, RW_HANDOFF, NATIVE_RW, CONTENTION, REGISTRY, WAIT_CPU, PYTHON;
+        JMH, PROCESS_HANDOFF, THREAD_HANDOFF, RW_HANDOFF, NATIVE_RW, CONTENTION, REGISTRY, WAIT_CPU, PYTHON, JDBC;
 
         static Set<Part> parse(String commaSeparated) {
             Set<Part> parts = EnumSet.noneOf(Part.class);
@@ -95,6 +95,10 @@ final class Suite {
             if (parts.contains(Part.PROCESS_HANDOFF)) {
                 rows.add(PythonRows.handoffRow(processHandoffs));
             }
+        }
+        if (parts.contains(Part.JDBC)) {
+            progress.step("jdbc backend on PostgreSQL: uncontended, handoff between two JVMs (with JdbcLockRegistry)");
+            rows.addAll(new JdbcRows(mode, workDir).rows());
         }
         return rows;
     }

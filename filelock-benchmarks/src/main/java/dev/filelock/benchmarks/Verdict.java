@@ -12,6 +12,9 @@ enum Verdict {
     /** The row has no pass/fail goal; its figures are reported. */
     REPORTED("reported"),
 
+    /** The row needs something this machine lacks (named in its note); under {@code CI=true} it fails instead. */
+    SKIPPED("skipped"),
+
     /** The implementation the row measures has not landed yet. */
     PENDING("pending"),
 

@@ -9,6 +9,7 @@ import dev.filelock.spring.jdbc.ExpiredLockCleaner;
 import dev.filelock.spring.jdbc.JdbcLeaseKeeper;
 import dev.filelock.spring.jdbc.JdbcLockBackend;
 import dev.filelock.spring.jdbc.JdbcLockConnections;
+import dev.filelock.spring.jdbc.JdbcLockNotifications;
 import dev.filelock.spring.jdbc.JdbcLockRepository;
 import dev.filelock.spring.jdbc.JdbcRegistryCheck;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -106,15 +107,26 @@ public final class FileLockJdbcAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnClass(name = "org.postgresql.PGConnection")
+    @ConditionalOnBooleanProperty(name = "filelock.jdbc.listen", matchIfMissing = true)
+    JdbcLockNotifications fileLockJdbcNotifications(JdbcLockConnections connections) {
+        return new JdbcLockNotifications(connections.listener());
+    }
+
+    @Bean
     @ConditionalOnMissingBean(LockBackend.class)
     JdbcLockBackend fileLockedBackend(JdbcLockRegistry registry, LockRepository repository,
-            FileLockProperties properties, FileLockJdbcProperties jdbc, ObjectProvider<JdbcLeaseKeeper> leaseKeeper) {
+            FileLockProperties properties, FileLockJdbcProperties jdbc, ObjectProvider<JdbcLeaseKeeper> leaseKeeper,
+            ObjectProvider<JdbcLockNotifications> notifications) {
         LeaseKeeper leases = leaseKeeper.getIfAvailable();
         boolean readAsExclusive = properties.getReadModeFallback() == FileLockProperties.ReadModeFallback.EXCLUSIVE;
         try {
-            return new JdbcLockBackend(registry, ownRepository(repository, "filelock.backend", "jdbc"),
+            JdbcLockBackend backend = new JdbcLockBackend(registry, ownRepository(repository, "filelock.backend", "jdbc"),
                     properties.getDirectory(), readAsExclusive, (leases != null) ? leases : LeaseKeeper.NONE,
                     jdbc.getConnectionTimeout());
+            notifications.ifAvailable((releases) -> backend.setReleaseNotifications(releases,
+                    properties.checkedPollInterval()));
+            return backend;
         }
         catch (IllegalArgumentException ex) {
             throw new InvalidConfigurationPropertyValueException("filelock.directory", properties.getDirectory(),

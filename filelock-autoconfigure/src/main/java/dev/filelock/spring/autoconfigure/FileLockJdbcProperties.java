@@ -28,6 +28,13 @@ public class FileLockJdbcProperties extends DatabaseInitializationProperties {
     private boolean renewLeases = true;
 
     /**
+     * Whether to keep one connection that listens for releases (PostgreSQL LISTEN/NOTIFY), so that waiters take a
+     * released lock at once instead of at their next poll; turn it off where LISTEN is unavailable (a pooler in
+     * transaction mode). Waiters poll either way.
+     */
+    private boolean listen = true;
+
+    /**
      * What happens when the lease of a held lock lapses (its renewals failed for a whole time to live, or another
      * process took its row): it is always logged as an error, counted, shown in health, and releasing the lock throws;
      * 'interrupt' also interrupts the thread running the method.
@@ -89,6 +96,24 @@ public class FileLockJdbcProperties extends DatabaseInitializationProperties {
      */
     public void setTimeToLive(Duration timeToLive) {
         this.timeToLive = timeToLive;
+    }
+
+    /**
+     * Returns whether a connection listens for releases to wake waiters at once.
+     *
+     * @return whether releases are listened to
+     */
+    public boolean isListen() {
+        return this.listen;
+    }
+
+    /**
+     * Sets whether a connection listens for releases to wake waiters at once.
+     *
+     * @param listen whether to listen
+     */
+    public void setListen(boolean listen) {
+        this.listen = listen;
     }
 
     /**

@@ -9,9 +9,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ConcurrentModificationException;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataAccessException;
 import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
+import org.springframework.integration.util.UUIDConverter;
 
 /**
  * The {@code jdbc} lock backend: a {@link LockRegistryBackend} over a {@link JdbcLockRegistry} whose statements are
@@ -24,6 +28,10 @@ public class JdbcLockBackend extends LockRegistryBackend {
     private final JdbcLockRepository repository;
 
     private final Duration minimumAttempt;
+
+    private volatile @Nullable JdbcLockNotifications releases;
+
+    private volatile Duration pollInterval = Duration.ofMillis(50);
 
     /**
      * Creates the backend.
@@ -41,6 +49,50 @@ public class JdbcLockBackend extends LockRegistryBackend {
         super("jdbc", registry, directory, readAsExclusive, leases);
         this.repository = Objects.requireNonNull(repository, "repository");
         this.minimumAttempt = Objects.requireNonNull(minimumAttempt, "minimumAttempt");
+    }
+
+    /**
+     * Wakes this backend's waiters as soon as a release is announced, polling every {@code pollInterval} as before
+     * when no announcement comes (a lost notification, a listener that is down).
+     *
+     * @param releases the listener of releases
+     * @param pollInterval the longest pause between two attempts, the registry's {@code idleBetweenTries}
+     * @throws IllegalArgumentException if the poll interval is not positive
+     */
+    public void setReleaseNotifications(JdbcLockNotifications releases, Duration pollInterval) {
+        if (pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException("Poll interval " + pollInterval + " must be positive");
+        }
+        this.releases = Objects.requireNonNull(releases, "releases");
+        this.pollInterval = pollInterval;
+    }
+
+    /**
+     * Waits with single attempts ({@code tryLock} of zero, one statement each) between pauses that a release of the
+     * row ends at once; without notifications, waits in the registry's own polling loop.
+     */
+    @Override
+    protected boolean await(Lock lock, String registryKey, Duration timeout) throws InterruptedException {
+        JdbcLockNotifications notifications = this.releases;
+        if (notifications == null || timeout.isZero()) {
+            return super.await(lock, registryKey, timeout);
+        }
+        boolean endless = timeout.isNegative();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String row = UUIDConverter.getUUID(registryKey).toString();
+        try (JdbcLockNotifications.Waiter waiter = notifications.subscribe(this.repository.releasePayload(row))) {
+            while (true) {
+                long seen = waiter.releases();
+                if (lock.tryLock(0, TimeUnit.NANOSECONDS)) {
+                    return true;
+                }
+                long left = endless ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                waiter.awaitRelease(seen, Duration.ofNanos(Math.min(left, this.pollInterval.toNanos())));
+            }
+        }
     }
 
     /**

@@ -10,7 +10,7 @@ import org.springframework.boot.jdbc.DataSourceBuilder;
 
 /**
  * The lock's own connections, apart from the application's pool so that an application busy with its own work cannot
- * starve lock statements: a small pool for acquisitions and releases and one for lease renewals, both with the
+ * starve lock statements: a small pool for acquisitions and releases, one for lease renewals and one connection for the listener of releases, both with the
  * application's URL and credentials ({@link DataSourceBuilder#derivedFrom}), a short connection timeout (which bounds
  * how long a statement waits for a connection while the database is down) and no failure when the database is down at
  * startup. When the application's {@link DataSource} cannot be derived from, lock statements use it directly (logged).
@@ -23,9 +23,12 @@ public final class JdbcLockConnections implements AutoCloseable {
 
     private final DataSource renewals;
 
-    private JdbcLockConnections(DataSource locks, DataSource renewals) {
+    private final DataSource listener;
+
+    private JdbcLockConnections(DataSource locks, DataSource renewals, DataSource listener) {
         this.locks = locks;
         this.renewals = renewals;
+        this.listener = listener;
     }
 
     /**
@@ -52,9 +55,10 @@ public final class JdbcLockConnections implements AutoCloseable {
         catch (RuntimeException | LinkageError ex) {
             logger.warn("Lock statements use the application's DataSource, because the lock's own pool could not be "
                     + "derived from it (" + ex + "): a busy application pool delays renewals and lock waits");
-            return new JdbcLockConnections(application, application);
+            return new JdbcLockConnections(application, application, application);
         }
-        return new JdbcLockConnections(locks, pool(application, "filelock-jdbc-renewal", 2, connectionTimeout));
+        return new JdbcLockConnections(locks, pool(application, "filelock-jdbc-renewal", 2, connectionTimeout),
+                pool(application, "filelock-jdbc-listener", 1, connectionTimeout));
     }
 
     private static HikariDataSource pool(DataSource application, String name, int size, Duration connectionTimeout) {
@@ -89,6 +93,15 @@ public final class JdbcLockConnections implements AutoCloseable {
         return this.renewals;
     }
 
+    /**
+     * Returns the connection of the listener of releases ({@link JdbcLockNotifications}), which keeps it open.
+     *
+     * @return the data source
+     */
+    public DataSource listener() {
+        return this.listener;
+    }
+
     /** Closes the lock's own pools (never the application's). */
     @Override
     public void close() {
@@ -96,6 +109,9 @@ public final class JdbcLockConnections implements AutoCloseable {
             pool.close();
         }
         if (this.renewals instanceof HikariDataSource pool && pool != this.locks) {
+            pool.close();
+        }
+        if (this.listener instanceof HikariDataSource pool && pool != this.locks) {
             pool.close();
         }
     }

@@ -67,6 +67,8 @@ public final class JdbcLockRepository implements LockRepository {
 
     private final String deleteAllQuery;
 
+    private final String releasePrefix;
+
     /** When the last successful acquisition or renewal of each row held by this client was sent (nanoTime). */
     private final ConcurrentHashMap<String, Long> leaseStarts = new ConcurrentHashMap<>();
 
@@ -94,8 +96,12 @@ public final class JdbcLockRepository implements LockRepository {
                 + ".CLIENT_ID = EXCLUDED.CLIENT_ID OR " + table + ".EXPIRED_AFTER < EXCLUDED.CREATED_DATE";
         this.renewQuery = "UPDATE " + table + " SET EXPIRED_AFTER = " + NOW + " + ? * INTERVAL '1 millisecond' "
                 + "WHERE REGION = ? AND LOCK_KEY = ? AND CLIENT_ID = ?";
-        this.deleteQuery = "DELETE FROM " + table + " WHERE REGION = ? AND LOCK_KEY = ? AND CLIENT_ID = ? "
-                + "RETURNING EXPIRED_AFTER >= " + NOW;
+        // The release is announced in the deleting statement itself (delivered at its commit), for waiters that listen.
+        this.deleteQuery = "WITH RELEASED AS (DELETE FROM " + table
+                + " WHERE REGION = ? AND LOCK_KEY = ? AND CLIENT_ID = ? RETURNING EXPIRED_AFTER >= " + NOW
+                + " AS UNEXPIRED) SELECT UNEXPIRED, pg_notify('" + JdbcLockNotifications.CHANNEL
+                + "', ?) FROM RELEASED";
+        this.releasePrefix = table + ":" + region + ":";
         this.isAcquiredQuery = "SELECT COUNT(*) FROM " + table + " WHERE REGION = ? AND LOCK_KEY = ? AND CLIENT_ID = ? "
                 + "AND EXPIRED_AFTER >= " + NOW;
         this.deleteExpiredQuery = "DELETE FROM " + table + " WHERE REGION = ? AND EXPIRED_AFTER < " + NOW;
@@ -109,6 +115,17 @@ public final class JdbcLockRepository implements LockRepository {
      */
     public String clientId() {
         return this.clientId;
+    }
+
+    /**
+     * Returns the payload of the {@value JdbcLockNotifications#CHANNEL} notification sent when a row is released: the
+     * table, the region and the row's key, so that only the waiters of that very row are woken.
+     *
+     * @param row the row's key (the UUID {@link JdbcLockRegistry} derives from a lock key)
+     * @return the payload
+     */
+    public String releasePayload(String row) {
+        return this.releasePrefix + row;
     }
 
     /**
@@ -226,7 +243,7 @@ public final class JdbcLockRepository implements LockRepository {
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() && rows.getBoolean(1);
             }
-        }, this.region, lock, this.clientId);
+        }, this.region, lock, this.clientId, releasePayload(lock));
         return Boolean.TRUE.equals(unexpired);
     }
 
