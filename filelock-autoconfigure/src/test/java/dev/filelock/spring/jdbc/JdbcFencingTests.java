@@ -188,6 +188,19 @@ class JdbcFencingTests {
     }
 
     @Test
+    void aMissingFencingTokenSequenceFailsTheStartupNamingIt() {
+        // A schema of the user's own: the lock table exists, the sequence was forgotten.
+        this.sql.execute("create table if not exists fence_test_lock (like int_lock including all)");
+        this.sql.execute("drop sequence if exists fence_test_lock_token_seq");
+        contextRunner()
+            .withPropertyValues("filelock.jdbc.initialize-schema=never", "filelock.jdbc.table-prefix=FENCE_TEST_")
+            .run((context) -> {
+                assertThat(context).getFailure().rootCause().hasMessageContaining("fence_test_lock_token_seq");
+                assertThat(context).getFailure().hasMessageContaining("fencing token sequence");
+            });
+    }
+
+    @Test
     void theContextIsBoundOnlyInsideTheMethod() {
         contextRunner().run((context) -> {
             assertThatIllegalStateException().isThrownBy(FileLockAssert::assertHeld)
