@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -182,7 +183,7 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     @Override
-    public LockHold acquire(String key, LockMode kind, Duration timeout) {
+    public FencedLockHold acquire(String key, LockMode kind, Duration timeout) {
         checkSupported(kind);
         String registryKey = registryKey(key);
         Observation acquisition = observe("filelock.acquire", "wait for lock", registryKey, kind);
@@ -259,6 +260,16 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
         return failure;
     }
 
+    /**
+     * Returns the fencing token of the acquisition the calling thread just made of a key; this one has none.
+     *
+     * @param registryKey the key of the lock, as given to the registry
+     * @return the token, or empty when the store does not number acquisitions
+     */
+    protected OptionalLong fencingToken(String registryKey) {
+        return OptionalLong.empty();
+    }
+
     /** A store's lock has no kernel-visible holder to name: the message says the key, the mode and the wait. */
     private FileLockTimeoutException timedOut(String registryKey, LockMode kind, Duration timeout) {
         String mode = (kind == LockMode.READ) ? "READ, taken as WRITE" : "WRITE";
@@ -309,7 +320,7 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
      * close the hold at once (a {@code Mono} does) and would then wait for this very thread.
      */
     private void ownDetached(String registryKey, LockMode kind, Duration timeout, CompletableFuture<LockHold> result) {
-        LockHold hold;
+        FencedLockHold hold;
         try {
             hold = acquire(registryKey, kind, timeout);
         }
@@ -317,7 +328,7 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
             result.completeExceptionally(ex);
             return;
         }
-        DetachedHold detached = new DetachedHold(Path.of(registryKey));
+        DetachedHold detached = new DetachedHold(Path.of(registryKey), hold);
         try {
             this.handoffs.execute(() -> {
                 if (!result.complete(detached)) {
@@ -345,7 +356,7 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
         }
     }
 
-    private LockHold track(String registryKey, LockMode kind, Lock lock, String owner) {
+    private FencedLockHold track(String registryKey, LockMode kind, Lock lock, String owner) {
         long id = this.holdIds.incrementAndGet();
         this.held.put(id, new HeldLock(registryKey, kind, owner, this.clock.instant()));
         LeaseKeeper.Lease lease;
@@ -358,9 +369,15 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
             throw ex;
         }
         Observation holding = observe("filelock.held", "hold lock", registryKey, kind);
-        return new RegistryHold(Path.of(registryKey), () -> {
+        return new RegistryHold(Path.of(registryKey), fencingToken(registryKey), lease, () -> {
+            // A lost lease says why (renewals failed, max-hold passed): that explanation comes first, even when the
+            // store then refuses the release because the row is gone.
+            RuntimeException leaseLost = null;
             try {
                 lease.close();
+            }
+            catch (RuntimeException ex) {
+                leaseLost = ex;
             }
             finally {
                 this.held.remove(id);
@@ -369,11 +386,18 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
                 }
                 catch (RuntimeException ex) {
                     holding.error(ex);
-                    throw releaseFailed(registryKey, ex);
+                    RuntimeException failure = releaseFailed(registryKey, ex);
+                    if (leaseLost == null) {
+                        throw failure;
+                    }
+                    leaseLost.addSuppressed(failure);
                 }
                 finally {
                     holding.stop();
                 }
+            }
+            if (leaseLost != null) {
+                throw leaseLost;
             }
         });
     }
@@ -423,6 +447,15 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
             /** Stops renewing; returns only when no renewal is running any more. */
             @Override
             void close();
+
+            /**
+             * Tells whether the lease is still valid: not lost (leases that never lapse always are).
+             *
+             * @return whether the lease is valid
+             */
+            default boolean isValid() {
+                return true;
+            }
         }
     }
 
@@ -438,22 +471,38 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     /** A hold released by a runnable, at most once. */
-    private static final class RegistryHold implements LockHold {
+    private static final class RegistryHold implements FencedLockHold {
 
         private final Path path;
+
+        private final OptionalLong fencingToken;
+
+        private final LeaseKeeper.Lease lease;
 
         private final AtomicBoolean open = new AtomicBoolean(true);
 
         private final Runnable release;
 
-        RegistryHold(Path path, Runnable release) {
+        RegistryHold(Path path, OptionalLong fencingToken, LeaseKeeper.Lease lease, Runnable release) {
             this.path = path;
+            this.fencingToken = fencingToken;
+            this.lease = lease;
             this.release = release;
         }
 
         @Override
         public Path path() {
             return this.path;
+        }
+
+        @Override
+        public OptionalLong fencingToken() {
+            return this.fencingToken;
+        }
+
+        @Override
+        public boolean isHeld() {
+            return this.open.get() && this.lease.isValid();
         }
 
         @Override
@@ -465,21 +514,34 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     /** A hold whose lock is owned by a backend thread; closing it asks that thread to release and waits for it. */
-    private static final class DetachedHold implements LockHold {
+    private static final class DetachedHold implements FencedLockHold {
 
         private final Path path;
+
+        private final FencedLockHold owned;
 
         private final CompletableFuture<Void> closeRequested = new CompletableFuture<>();
 
         private final CompletableFuture<Void> released = new CompletableFuture<>();
 
-        DetachedHold(Path path) {
+        DetachedHold(Path path, FencedLockHold owned) {
             this.path = path;
+            this.owned = owned;
         }
 
         @Override
         public Path path() {
             return this.path;
+        }
+
+        @Override
+        public OptionalLong fencingToken() {
+            return this.owned.fencingToken();
+        }
+
+        @Override
+        public boolean isHeld() {
+            return !this.closeRequested.isDone() && this.owned.isHeld();
         }
 
         @Override

@@ -3,6 +3,7 @@ package dev.filelock.spring.aop;
 import dev.filelock.FileLockInterruptedException;
 import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockHold;
+import dev.filelock.spring.FileLockContext;
 import dev.filelock.spring.FileLocked.OnTimeout;
 import dev.filelock.spring.LockBackend;
 import java.lang.reflect.Method;
@@ -62,10 +63,10 @@ final class FileLockedInterceptor implements MethodInterceptor {
 
     private @Nullable Object invokeHolding(MethodInvocation invocation, LockedMethod locked, String key)
             throws Throwable {
-        LockHold hold;
+        LockHold acquired;
         try {
             // A hold that outlives the call is released by another thread, so the calling thread must not own it.
-            hold = locked.holdsAtLeast() ? keepMinimum(invocation, locked, key, awaitDetached(key, locked))
+            acquired = locked.holdsAtLeast() ? awaitDetached(key, locked)
                     : this.backend.get().acquire(key, locked.mode(), locked.timeout());
         }
         catch (FileLockTimeoutException ex) {
@@ -75,8 +76,9 @@ final class FileLockedInterceptor implements MethodInterceptor {
             }
             throw naming(invocation, key, ex);
         }
+        LockHold hold = locked.holdsAtLeast() ? keepMinimum(invocation, locked, key, acquired) : acquired;
         Object result;
-        try {
+        try (FileLockContext.Scope bound = FileLockContext.bind(key, acquired)) {
             result = invocation.proceed();
         }
         catch (Throwable ex) {
@@ -91,9 +93,9 @@ final class FileLockedInterceptor implements MethodInterceptor {
             throws Throwable {
         Class<?> returnType = invocation.getMethod().getReturnType();
         boolean futureFits = returnType.isAssignableFrom(CompletableFuture.class);
-        LockHold hold;
+        LockHold acquired;
         try {
-            hold = keepMinimum(invocation, locked, key, awaitDetached(key, locked));
+            acquired = awaitDetached(key, locked);
         }
         catch (FileLockTimeoutException ex) {
             if (locked.onTimeout() == OnTimeout.SKIP) {
@@ -106,8 +108,9 @@ final class FileLockedInterceptor implements MethodInterceptor {
             }
             throw named;
         }
+        LockHold hold = keepMinimum(invocation, locked, key, acquired);
         Object result;
-        try {
+        try (FileLockContext.Scope bound = FileLockContext.bind(key, acquired)) {
             result = invocation.proceed();
         }
         catch (Throwable ex) {

@@ -93,8 +93,13 @@ public final class FileLockJdbcAutoConfiguration {
     @Bean
     @ConditionalOnBooleanProperty(name = "filelock.jdbc.renew-leases", matchIfMissing = true)
     JdbcLeaseKeeper fileLockJdbcLeaseKeeper(LockRepository repository, FileLockJdbcProperties jdbc) {
+        Duration maxHold = jdbc.getMaxHold();
+        if (maxHold != null && (maxHold.isNegative() || maxHold.isZero())) {
+            throw new InvalidConfigurationPropertyValueException("filelock.jdbc.max-hold", maxHold,
+                    "must be positive (leave it unset for no maximum)");
+        }
         return new JdbcLeaseKeeper(ownRepository(repository, "filelock.jdbc.renew-leases", true), checkedTimeToLive(jdbc),
-                jdbc.getOnLeaseLost() == FileLockJdbcProperties.OnLeaseLost.INTERRUPT);
+                jdbc.getOnLeaseLost() == FileLockJdbcProperties.OnLeaseLost.INTERRUPT, maxHold);
     }
 
     @Bean

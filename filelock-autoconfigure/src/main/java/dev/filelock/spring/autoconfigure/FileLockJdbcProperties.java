@@ -1,6 +1,7 @@
 package dev.filelock.spring.autoconfigure;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
 import org.springframework.integration.jdbc.lock.DefaultLockRepository;
@@ -40,6 +41,13 @@ public class FileLockJdbcProperties extends DatabaseInitializationProperties {
      * 'interrupt' also interrupts the thread running the method.
      */
     private OnLeaseLost onLeaseLost = OnLeaseLost.LOG;
+
+    /**
+     * Longest time the lease of a held lock is renewed (ShedLock's lockAtMostFor): then renewals stop, the holder is
+     * told as for a lost lease (on-lease-lost), and the row lapses one time to live later at the latest, so another
+     * process can take the lock while the method still runs. Unset: renewed while the method runs.
+     */
+    private @Nullable Duration maxHold;
 
     /**
      * Largest number of connections of the lock's own pool for acquisitions and releases (renewals have two of their
@@ -150,6 +158,24 @@ public class FileLockJdbcProperties extends DatabaseInitializationProperties {
      */
     public void setOnLeaseLost(OnLeaseLost onLeaseLost) {
         this.onLeaseLost = onLeaseLost;
+    }
+
+    /**
+     * Returns the longest time the lease of a held lock is renewed.
+     *
+     * @return the maximum hold, or {@code null} for none
+     */
+    public @Nullable Duration getMaxHold() {
+        return this.maxHold;
+    }
+
+    /**
+     * Sets the longest time the lease of a held lock is renewed.
+     *
+     * @param maxHold the maximum hold, or {@code null} for none
+     */
+    public void setMaxHold(@Nullable Duration maxHold) {
+        this.maxHold = maxHold;
     }
 
     /**

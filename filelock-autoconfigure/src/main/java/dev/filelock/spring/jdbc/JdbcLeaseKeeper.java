@@ -47,6 +47,8 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
 
     private final boolean interruptOnLoss;
 
+    private final @Nullable Duration maxHold;
+
     private final ScheduledThreadPoolExecutor scheduler;
 
     private final Set<Renewal> open = ConcurrentHashMap.newKeySet();
@@ -68,6 +70,26 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
      * @throws IllegalArgumentException if the time to live is shorter than 30 ms
      */
     public JdbcLeaseKeeper(JdbcLockRepository repository, Duration timeToLive, boolean interruptOnLoss) {
+        this(repository, timeToLive, interruptOnLoss, null);
+    }
+
+    /**
+     * Creates a lease keeper with its own renewal threads that stops renewing a lease once it has been held for the
+     * maximum hold, so that its row lapses one time to live later at the latest (ShedLock's {@code lockAtMostFor}); the
+     * holder is told as for a lost lease.
+     *
+     * @param repository the repository of the registry whose locks are renewed
+     * @param timeToLive the registry's time to live; each renewal extends a row by this much
+     * @param interruptOnLoss whether a lost lease also interrupts the thread that acquired the lock
+     * @param maxHold how long a lease is renewed at most; {@code null} for no limit
+     * @throws IllegalArgumentException if the time to live is shorter than 30 ms, or the maximum hold is not positive
+     */
+    public JdbcLeaseKeeper(JdbcLockRepository repository, Duration timeToLive, boolean interruptOnLoss,
+            @Nullable Duration maxHold) {
+        if (maxHold != null && (maxHold.isNegative() || maxHold.isZero())) {
+            throw new IllegalArgumentException("The maximum hold of a lock must be positive, not " + maxHold);
+        }
+        this.maxHold = maxHold;
         this.repository = Objects.requireNonNull(repository, "repository");
         this.timeToLive = Objects.requireNonNull(timeToLive, "timeToLive");
         if (timeToLive.toMillis() < 30) {
@@ -209,6 +231,8 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
 
         private volatile @Nullable ScheduledFuture<?> watch;
 
+        private volatile @Nullable ScheduledFuture<?> limit;
+
         Renewal(String key, String row, long validUntil, Thread owner) {
             this.key = key;
             this.row = row;
@@ -216,7 +240,8 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
             this.owner = owner;
         }
 
-        boolean isValid() {
+        @Override
+        public boolean isValid() {
             return !this.lostFlag.get() && this.validUntil - System.nanoTime() > 0;
         }
 
@@ -225,6 +250,12 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
             try {
                 schedule(JdbcLeaseKeeper.this.intervalNanos);
                 watchDeadline();
+                Duration most = JdbcLeaseKeeper.this.maxHold;
+                if (most != null) {
+                    this.limit = JdbcLeaseKeeper.this.scheduler.schedule(() -> lose("it was held for longer than "
+                            + "filelock.jdbc.max-hold (" + most + "), so its renewals stopped"), most.toNanos(),
+                            TimeUnit.NANOSECONDS);
+                }
             }
             finally {
                 this.renewing.unlock();
@@ -351,6 +382,10 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
             ScheduledFuture<?> deadline = this.watch;
             if (deadline != null) {
                 deadline.cancel(false);
+            }
+            ScheduledFuture<?> maximum = this.limit;
+            if (maximum != null) {
+                maximum.cancel(false);
             }
         }
     }

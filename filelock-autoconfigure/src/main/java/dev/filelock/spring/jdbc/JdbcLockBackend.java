@@ -2,13 +2,14 @@ package dev.filelock.spring.jdbc;
 
 import dev.filelock.FileLockException;
 import dev.filelock.FileLockTimeoutException;
-import dev.filelock.LockHold;
 import dev.filelock.LockMode;
+import dev.filelock.spring.FencedLockHold;
 import dev.filelock.spring.LockRegistryBackend;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ConcurrentModificationException;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import org.jspecify.annotations.Nullable;
@@ -119,8 +120,18 @@ public class JdbcLockBackend extends LockRegistryBackend {
         return new FileLockException(Path.of(registryKey), message, failure);
     }
 
+    /**
+     * Returns the token that the acquisition's statement drew from the repository's sequence
+     * ({@link JdbcLockRepository#fencingSequence}).
+     */
     @Override
-    public LockHold acquire(String key, LockMode mode, Duration timeout) {
+    protected OptionalLong fencingToken(String registryKey) {
+        Long token = this.repository.fencingToken(UUIDConverter.getUUID(registryKey).toString());
+        return (token != null) ? OptionalLong.of(token) : OptionalLong.empty();
+    }
+
+    @Override
+    public FencedLockHold acquire(String key, LockMode mode, Duration timeout) {
         try (JdbcLockRepository.Attempt attempt = this.repository.beginAttempt(timeout, this.minimumAttempt)) {
             try {
                 return super.acquire(key, mode, timeout);

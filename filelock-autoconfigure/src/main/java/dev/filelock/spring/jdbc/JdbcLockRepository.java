@@ -72,6 +72,9 @@ public final class JdbcLockRepository implements LockRepository {
     /** When the last successful acquisition or renewal of each row held by this client was sent (nanoTime). */
     private final ConcurrentHashMap<String, Long> leaseStarts = new ConcurrentHashMap<>();
 
+    /** The fencing token of each row held by this client, from the acquisition that took it. */
+    private final ConcurrentHashMap<String, Long> fencingTokens = new ConcurrentHashMap<>();
+
     /**
      * Creates a repository with a random client id.
      *
@@ -93,7 +96,10 @@ public final class JdbcLockRepository implements LockRepository {
                 + "VALUES (?, ?, ?, " + NOW + ", " + NOW + " + ? * INTERVAL '1 millisecond') "
                 + "ON CONFLICT (REGION, LOCK_KEY) DO UPDATE SET CLIENT_ID = EXCLUDED.CLIENT_ID, "
                 + "CREATED_DATE = EXCLUDED.CREATED_DATE, EXPIRED_AFTER = EXCLUDED.EXPIRED_AFTER WHERE " + table
-                + ".CLIENT_ID = EXCLUDED.CLIENT_ID OR " + table + ".EXPIRED_AFTER < EXCLUDED.CREATED_DATE";
+                + ".CLIENT_ID = EXCLUDED.CLIENT_ID OR " + table + ".EXPIRED_AFTER < EXCLUDED.CREATED_DATE"
+                // Evaluated only for the row this statement wrote, while it holds the row's lock: a later holder's
+                // token is drawn after this holder's statement committed, so it is larger.
+                + " RETURNING nextval('" + fencingSequence(tablePrefix) + "')";
         this.renewQuery = "UPDATE " + table + " SET EXPIRED_AFTER = " + NOW + " + ? * INTERVAL '1 millisecond' "
                 + "WHERE REGION = ? AND LOCK_KEY = ? AND CLIENT_ID = ?";
         // The release is announced in the deleting statement itself (delivered at its commit), for waiters that listen.
@@ -106,6 +112,27 @@ public final class JdbcLockRepository implements LockRepository {
                 + "AND EXPIRED_AFTER >= " + NOW;
         this.deleteExpiredQuery = "DELETE FROM " + table + " WHERE REGION = ? AND EXPIRED_AFTER < " + NOW;
         this.deleteAllQuery = "DELETE FROM " + table + " WHERE REGION = ? AND CLIENT_ID = ?";
+    }
+
+    /**
+     * Returns the name of the PostgreSQL sequence that numbers acquisitions (fencing tokens): {@code <prefix>LOCK_TOKEN_SEQ}.
+     *
+     * @param tablePrefix the table name prefix, such as {@code INT_}
+     * @return the sequence's name
+     */
+    public static String fencingSequence(String tablePrefix) {
+        return tablePrefix + "LOCK_TOKEN_SEQ";
+    }
+
+    /**
+     * Returns the fencing token of a row this client holds: a number drawn from {@link #fencingSequence} by the
+     * acquisition that took the row, larger than that of every earlier acquisition of any key.
+     *
+     * @param row the row's key
+     * @return the token, or {@code null} if this repository does not hold the row
+     */
+    @Nullable Long fencingToken(String row) {
+        return this.fencingTokens.get(row);
     }
 
     /**
@@ -180,14 +207,19 @@ public final class JdbcLockRepository implements LockRepository {
         }
         long sent = System.nanoTime();
         try {
-            boolean acquired = update(this.acquireQuery, deadline, this.region, lock, this.clientId, ttl.toMillis()) > 0;
+            Long token = run(this.acquireQuery, deadline, (statement) -> {
+                try (ResultSet rows = statement.executeQuery()) {
+                    return rows.next() ? rows.getLong(1) : null;
+                }
+            }, this.region, lock, this.clientId, ttl.toMillis());
             if (attempt != null) {
                 attempt.failure = null;
             }
-            if (acquired) {
+            if (token != null) {
+                this.fencingTokens.put(lock, token);
                 this.leaseStarts.put(lock, sent);
             }
-            return acquired;
+            return token != null;
         }
         catch (UnansweredException ex) {
             if (attempt == null) {
@@ -239,6 +271,7 @@ public final class JdbcLockRepository implements LockRepository {
     @Override
     public boolean delete(String lock) {
         this.leaseStarts.remove(lock);
+        this.fencingTokens.remove(lock);
         Boolean unexpired = run(this.deleteQuery, System.nanoTime() + this.timeToLive.toNanos(), (statement) -> {
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() && rows.getBoolean(1);
@@ -276,6 +309,7 @@ public final class JdbcLockRepository implements LockRepository {
     @Override
     public void close() {
         this.leaseStarts.clear();
+        this.fencingTokens.clear();
         update(this.deleteAllQuery, System.nanoTime() + this.timeToLive.toNanos(), this.region, this.clientId);
     }
 

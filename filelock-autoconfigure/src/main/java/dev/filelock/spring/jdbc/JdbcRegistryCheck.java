@@ -82,7 +82,8 @@ public final class JdbcRegistryCheck {
         }
         throw new IllegalStateException("The lock database refused a probe lock at startup: "
                 + NestedExceptionUtils.getMostSpecificCause(ex).getMessage()
-                + " (does the lock table exist? see filelock.jdbc.initialize-schema and filelock.jdbc.table-prefix)", ex);
+                + " (do the lock table and its fencing token sequence exist? see filelock.jdbc.initialize-schema and "
+                + "filelock.jdbc.table-prefix)", ex);
     }
 
     private static boolean isUnanswered(Throwable failure) {

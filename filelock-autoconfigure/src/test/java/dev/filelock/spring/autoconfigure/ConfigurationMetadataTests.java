@@ -23,7 +23,7 @@ class ConfigurationMetadataTests {
     /** Properties whose default depends on the machine or is "unset": their descriptions say what unset means. */
     private static final Set<String> WITHOUT_DEFAULT = Set.of("filelock.directory", "filelock.file-mode",
             "filelock.health.max-hold", "filelock.health.max-hold-exclude", "filelock.soft.lifetime",
-            "filelock.jdbc.platform");
+            "filelock.jdbc.platform", "filelock.jdbc.max-hold");
 
     private static List<Map<String, Object>> properties;
 
@@ -79,6 +79,16 @@ class ConfigurationMetadataTests {
         assertThat(descriptions.get("soft")).asString().contains("Python's SoftFileLock", "filelock.read-mode-fallback");
         assertThat(descriptions.get("soft-read-write")).asString().contains("Python's SoftReadWriteLock");
         assertThat(property("filelock.type")).containsEntry("defaultValue", "native");
+    }
+
+    @Test
+    void theMaximumHoldIsADurationWithoutDefaultThatSaysWhatUnsetMeans() {
+        assertThat(property("filelock.jdbc.max-hold")).containsEntry("type", "java.time.Duration")
+            .doesNotContainKey("defaultValue");
+        assertThat(property("filelock.jdbc.max-hold").get("description")).asString()
+            .contains("lockAtMostFor", "Unset: renewed while the method runs");
+        assertThat(property("filelock.jdbc.initialize-schema").get("description")).asString()
+            .contains("INT_LOCK_TOKEN_SEQ");
     }
 
     private static Map<String, Object> property(String name) {

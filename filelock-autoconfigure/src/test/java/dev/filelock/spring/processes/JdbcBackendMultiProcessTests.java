@@ -64,6 +64,10 @@ class JdbcBackendMultiProcessTests {
         }
         assertThat(Signals.lines(this.shared.resolve("overlaps"))).isEmpty();
         assertThat(Signals.lines(this.shared.resolve("entries"))).hasSize(2 * ROUNDS).containsOnly("a", "b");
+        List<Long> tokens = Signals.lines(this.shared.resolve("tokens")).stream().map(Long::valueOf).toList();
+        assertThat(tokens).as("fencing tokens in the order the two JVMs held the lock").hasSize(2 * ROUNDS)
+            .isSortedAccordingTo(Long::compare)
+            .doesNotHaveDuplicates();
         assertThat(rowsOfRegion()).as("rows left in INT_LOCK").isZero();
     }
 

@@ -1,6 +1,7 @@
 package dev.filelock.spring.processes;
 
 import dev.filelock.FileLockTimeoutException;
+import dev.filelock.spring.FileLockContext;
 import dev.filelock.spring.FileLocked;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -93,9 +94,20 @@ public class RendezvousApplication {
                     Signals.append(this.shared.resolve("overlaps"), name + " found " + other + " inside");
                 }
                 Signals.append(this.shared.resolve("entries"), name);
+                appendFencingToken();
             }
             finally {
                 Files.delete(inside);
+            }
+        }
+
+        /** Appends the lock's fencing token while holding it, so the file lists tokens in acquisition order. */
+        private void appendFencingToken() {
+            try {
+                Signals.append(this.shared.resolve("tokens"), Long.toString(FileLockContext.current().fencingToken()));
+            }
+            catch (UnsupportedOperationException ex) {
+                // The file backend has no fencing tokens.
             }
         }
 
