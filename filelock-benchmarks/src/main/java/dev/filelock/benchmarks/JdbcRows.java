@@ -1,6 +1,7 @@
 package dev.filelock.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.filelock.spring.jdbc.JdbcLockRepository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ final class JdbcRows {
         return new Row(what, "-", "-", "-", "-", Verdict.SKIPPED, reason);
     }
 
-    /** Spring Integration's PostgreSQL script, run once; "already exists" errors are expected on a used database. */
+    /** Spring Integration's lock table and our fencing token sequence, created unless they exist. */
     private static void createTable() {
         try (HikariDataSource connections = JdbcClient.pool("schema", 1)) {
             JdbcTemplate jdbc = new JdbcTemplate(connections);
@@ -68,6 +69,8 @@ final class JdbcRows {
                     jdbc.execute(statement.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"));
                 }
             }
+            // Our backend draws fencing tokens from a sequence beside the table (the schema initializer does it in an app).
+            jdbc.execute("CREATE SEQUENCE IF NOT EXISTS " + JdbcLockRepository.fencingSequence("INT_"));
         } catch (IOException e) {
             throw new IllegalStateException("Spring Integration's schema-postgresql.sql cannot be read", e);
         }
