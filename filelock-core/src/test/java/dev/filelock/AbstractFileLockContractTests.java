@@ -750,7 +750,7 @@ abstract class AbstractFileLockContractTests {
         private void assertFailsAtOnceWithoutLeaks(Path path) throws IOException {
             warmUp();
             Set<Path> filesBefore = filesUnder(dir);
-            int descriptorsBefore = OpenDescriptors.count();
+            List<String> descriptorsBefore = OpenDescriptors.targets();
 
             Throwable failure = Worker.start("attempt", () -> newLock(path).acquire(FOREVER)).awaitFailure();
 
@@ -759,7 +759,9 @@ abstract class AbstractFileLockContractTests {
                     .hasMessageContaining(path.toString());
             assertThat(((FileLockException) failure).path()).isEqualTo(path);
             assertThat(OpenDescriptors.pointingAt(dir)).isEmpty();
-            assertThat(OpenDescriptors.count()).isEqualTo(descriptorsBefore);
+            // Other tests' background threads may hold a descriptor for a moment; a leak stays open.
+            await().atMost(Duration.ofSeconds(2))
+                    .untilAsserted(() -> assertThat(OpenDescriptors.targets()).hasSameSizeAs(descriptorsBefore));
             assertThat(filesUnder(dir)).isEqualTo(filesBefore);
         }
 
