@@ -23,6 +23,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 
 /** Runs {@link dev.filelock.spring.FileLocked} methods while holding their lock. */
+@SuppressWarnings("try") // the fencing context scope is bound for the body, which does not name it
 final class FileLockedInterceptor implements MethodInterceptor {
 
     private static final Log logger = LogFactory.getLog(FileLockedInterceptor.class);

@@ -193,6 +193,7 @@ public final class JdbcLockRepository implements LockRepository {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // Spring Integration's registry still calls it
     public boolean acquire(String lock) {
         return acquire(lock, this.timeToLive);
     }
@@ -231,6 +232,7 @@ public final class JdbcLockRepository implements LockRepository {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // Spring Integration's registry still calls it
     public boolean renew(String lock) {
         return renew(lock, this.timeToLive);
     }

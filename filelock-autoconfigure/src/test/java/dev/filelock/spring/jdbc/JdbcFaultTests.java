@@ -56,6 +56,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * database that hangs or cannot be reached, interrupts, a lapsed lease, a misconfigured registry, links in the lock
  * directory and rows left by crashed holders.
  */
+@SuppressWarnings("try") // a scope or a held resource that the body does not name
 class JdbcFaultTests {
 
     /** How much later than its timeout a wait may end while the database hangs (connection timeout and one poll). */

@@ -30,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * the same database, as another JVM would be) through PostgreSQL's {@code LISTEN}/{@code NOTIFY}, with polling as the
  * fallback.
  */
+@SuppressWarnings("try") // a scope or a held resource that the body does not name
 class JdbcHandoffTests {
 
     /** So long that a waiter woken within {@link #HANDOFF_BOUND} can only have been woken by the release. */
