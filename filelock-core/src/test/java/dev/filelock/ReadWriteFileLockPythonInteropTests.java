@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Java and Python share one lock file: a Python process following filelock's {@code ReadWriteLock} SQLite protocol
- * ({@code src/test/resources/python/sqlite_rw_lock.py}, run by Debian's {@code /usr/bin/python3}) and this JVM exclude
+ * ({@code filelock-test-support/src/main/resources/python/sqlite_rw_lock.py}, run by Debian's {@code /usr/bin/python3}) and this JVM exclude
  * each other exactly as two processes of one language do.
  */
 @SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use

@@ -6,7 +6,6 @@ import dev.filelock.testing.PythonFilelock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -155,49 +154,10 @@ public final class LockFuzzer {
      */
     private void kill(Participant participant) {
         if (participant.process.isAlive()) {
-            stop(participant.process.pid());
+            participant.process.suspend();
         }
         append("KILLED " + participant.label());
         participant.process.kill();
-    }
-
-    private static void stop(long pid) {
-        try {
-            new ProcessBuilder("kill", "-STOP", Long.toString(pid)).inheritIO().start().waitFor();
-            long deadline = System.nanoTime() + ChildProcess.HANG_GUARD.toNanos();
-            while (!allThreadsStopped(Path.of("/proc/" + pid + "/task"))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("process " + pid + " does not stop");
-                }
-                Thread.onSpinWait();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
-
-    /** Whether every thread's state (after the command name in {@code stat}) is T (stopped); true once gone. */
-    private static boolean allThreadsStopped(Path tasks) throws IOException {
-        List<Path> threads;
-        try (Stream<Path> listing = Files.list(tasks)) {
-            threads = listing.toList();
-        } catch (NoSuchFileException processGone) {
-            return true;
-        }
-        for (Path thread : threads) {
-            try {
-                String stat = Files.readString(thread.resolve("stat"));
-                if (stat.charAt(stat.lastIndexOf(')') + 2) != 'T') {
-                    return false;
-                }
-            } catch (NoSuchFileException threadEnded) {
-                // an ended thread cannot write any more
-            }
-        }
-        return true;
     }
 
     private Path createLog() {

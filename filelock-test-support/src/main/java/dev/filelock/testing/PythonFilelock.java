@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the Python scripts of {@code src/test/resources/python} with Debian's {@code /usr/bin/python3} and its {@code
+ * Runs the Python scripts of this module ({@code src/main/resources/python}) with Debian's {@code /usr/bin/python3} and its {@code
  * python3-filelock} (3.9.0); the {@code python3} on {@code PATH} may be another interpreter without {@code filelock}.
  */
 public final class PythonFilelock {
