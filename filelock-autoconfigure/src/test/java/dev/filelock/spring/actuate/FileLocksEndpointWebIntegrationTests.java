@@ -7,6 +7,8 @@ import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 import dev.filelock.ReadWriteFileLock;
 import dev.filelock.spring.FileLockRegistry;
+import dev.filelock.testing.ChildJvm;
+import dev.filelock.testing.ChildProcess;
 import dev.filelock.testing.PythonFilelock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,7 +110,8 @@ class FileLocksEndpointWebIntegrationTests {
     @Test
     void describesALockHeldByAnotherProcessWithItsPid() throws Exception {
         Path file = this.registry.resolve("shared/report.lock");
-        try (ChildProcess child = ChildProcess.holdingNativeLock(file)) {
+        try (ChildProcess child = ChildJvm.start("native lock holder", NativeLockHolder.class, file.toString())
+            .awaitReady()) {
             byte[] json = getBytes("/actuator/filelocks/shared/report.lock");
             ObservabilityTestApplication.saveSample("filelocks-path-other-process", json);
 
@@ -222,7 +225,7 @@ class FileLocksEndpointWebIntegrationTests {
     }
 
     private static String sqliteTry(Path file) {
-        try (dev.filelock.testing.ChildProcess python = PythonFilelock.startStandardLibraryScript("sqlite_rw_lock.py",
+        try (ChildProcess python = PythonFilelock.startStandardLibraryScript("sqlite_rw_lock.py",
                 "try", file.toString(), "write")) {
             String answer = python.nextLine();
             assertThat(python.awaitExit()).as(python::describe).isZero();

@@ -1,6 +1,7 @@
 package dev.filelock.spring.processes;
 
 import dev.filelock.spring.FileLocked;
+import dev.filelock.testing.Signals;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;

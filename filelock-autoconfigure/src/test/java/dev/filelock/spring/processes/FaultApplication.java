@@ -3,6 +3,7 @@ package dev.filelock.spring.processes;
 import dev.filelock.FileLockTimeoutException;
 import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.jdbc.JdbcLeaseKeeper;
+import dev.filelock.testing.Signals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,6 +1,9 @@
 package dev.filelock.spring.processes;
 
 import dev.filelock.spring.FileLocked;
+import dev.filelock.testing.ChildJvm;
+import dev.filelock.testing.ChildProcess;
+import dev.filelock.testing.Signals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,17 +25,17 @@ class FileLockedMultiProcessTests {
     @Test
     void twoApplicationsAreNeverInsideTheMethodTogether() throws Exception {
         Path locks = Files.createDirectory(this.shared.resolve("locks"));
-        try (ChildJvm a = start("a", locks); ChildJvm b = start("b", locks)) {
-            assertThat(a.awaitExit(Duration.ofMinutes(2))).as("exit code of a; log:%n%s", a.log()).isZero();
-            assertThat(b.awaitExit(Duration.ofMinutes(2))).as("exit code of b; log:%n%s", b.log()).isZero();
+        try (ChildProcess a = start("a", locks); ChildProcess b = start("b", locks)) {
+            assertThat(a.awaitExit(Duration.ofMinutes(2))).as("exit code of a; log:%n%s", a.describe()).isZero();
+            assertThat(b.awaitExit(Duration.ofMinutes(2))).as("exit code of b; log:%n%s", b.describe()).isZero();
         }
         assertThat(Signals.lines(this.shared.resolve("violations"))).isEmpty();
         assertThat(Files.readString(this.shared.resolve("counter"))).isEqualTo(Integer.toString(2 * INCREMENTS));
         assertThat(locks.resolve("counter.lock")).exists();
     }
 
-    private ChildJvm start(String name, Path locks) throws Exception {
-        return ChildJvm.start(name, CounterApplication.class, this.shared, "--filelock.directory=" + locks,
+    private ChildProcess start(String name, Path locks) throws Exception {
+        return ChildJvm.start(name, CounterApplication.class, "--filelock.directory=" + locks,
                 "--shared=" + this.shared, "--name=" + name, "--increments=" + INCREMENTS,
                 "--spring.main.banner-mode=off", "--logging.level.root=warn");
     }

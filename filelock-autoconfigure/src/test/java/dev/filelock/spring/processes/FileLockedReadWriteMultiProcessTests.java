@@ -1,5 +1,8 @@
 package dev.filelock.spring.processes;
 
+import dev.filelock.testing.ChildJvm;
+import dev.filelock.testing.ChildProcess;
+import dev.filelock.testing.Signals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,17 +28,17 @@ class FileLockedReadWriteMultiProcessTests {
     @ValueSource(strings = { "native", "sqlite", "soft-read-write" })
     void writeExcludesReadAndWriteAndReadSharesWithReadAcrossProcesses(String type) throws Exception {
         Path locks = Files.createDirectory(this.shared.resolve("locks"));
-        try (ChildJvm a = start("a", "b", type, locks); ChildJvm b = start("b", "a", type, locks)) {
-            assertThat(a.awaitExit(Duration.ofMinutes(2))).as("exit code of a; log:%n%s", a.log()).isZero();
-            assertThat(b.awaitExit(Duration.ofMinutes(2))).as("exit code of b; log:%n%s", b.log()).isZero();
+        try (ChildProcess a = start("a", "b", type, locks); ChildProcess b = start("b", "a", type, locks)) {
+            assertThat(a.awaitExit(Duration.ofMinutes(2))).as("exit code of a; log:%n%s", a.describe()).isZero();
+            assertThat(b.awaitExit(Duration.ofMinutes(2))).as("exit code of b; log:%n%s", b.describe()).isZero();
         }
         assertThat(Signals.lines(this.shared.resolve("met"))).as("both readers inside at once")
             .containsExactlyInAnyOrder("a", "b");
         assertThat(Signals.lines(this.shared.resolve("violations"))).isEmpty();
     }
 
-    private ChildJvm start(String name, String other, String type, Path locks) throws Exception {
-        return ChildJvm.start(name, ReadWriteApplication.class, this.shared, "--filelock.directory=" + locks,
+    private ChildProcess start(String name, String other, String type, Path locks) throws Exception {
+        return ChildJvm.start(name, ReadWriteApplication.class, "--filelock.directory=" + locks,
                 "--filelock.type=" + type, "--shared=" + this.shared, "--name=" + name, "--other=" + other,
                 "--rounds=" + ROUNDS, "--spring.main.banner-mode=off", "--logging.level.root=warn");
     }

@@ -5,6 +5,9 @@ import dev.filelock.spring.autoconfigure.FileLockJdbcProperties;
 import dev.filelock.spring.autoconfigure.FileLockJdbcSchemaInitializer;
 import dev.filelock.spring.jdbc.OtherProcess;
 import dev.filelock.spring.jdbc.PostgresDatabase;
+import dev.filelock.testing.ChildJvm;
+import dev.filelock.testing.ChildProcess;
+import dev.filelock.testing.Signals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +61,7 @@ class JdbcBackendMultiProcessTests {
 
     @Test
     void withTheJdbcBackendTwoHostsAreNeverInsideTheMethodTogether() throws Exception {
-        try (ChildJvm a = meet("a", "b", "jdbc"); ChildJvm b = meet("b", "a", "jdbc")) {
+        try (ChildProcess a = meet("a", "b", "jdbc"); ChildProcess b = meet("b", "a", "jdbc")) {
             awaitSuccess(a);
             awaitSuccess(b);
         }
@@ -73,7 +76,7 @@ class JdbcBackendMultiProcessTests {
 
     @Test
     void withTheFileBackendTwoHostsOverlap() throws Exception {
-        try (ChildJvm a = meet("a", "b", "file"); ChildJvm b = meet("b", "a", "file")) {
+        try (ChildProcess a = meet("a", "b", "file"); ChildProcess b = meet("b", "a", "file")) {
             awaitSuccess(a);
             awaitSuccess(b);
         }
@@ -82,7 +85,7 @@ class JdbcBackendMultiProcessTests {
 
     @Test
     void aKilledHoldersLockIsFreeAfterTheTimeToLive() throws Exception {
-        try (ChildJvm holder = start("a", "hold", "jdbc")) {
+        try (ChildProcess holder = start("a", "hold", "jdbc")) {
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(this.shared.resolve("holding-a")));
             assertThat(rowsOfRegion()).isOne();
             holder.kill();
@@ -97,11 +100,11 @@ class JdbcBackendMultiProcessTests {
         assertThat(rowsOfRegion()).isZero();
     }
 
-    private ChildJvm meet(String name, String other, String backend) throws Exception {
+    private ChildProcess meet(String name, String other, String backend) throws Exception {
         return start(name, "meet", backend, "--other=" + other, "--rounds=" + ROUNDS);
     }
 
-    private ChildJvm start(String name, String mode, String backend, String... more) throws Exception {
+    private ChildProcess start(String name, String mode, String backend, String... more) throws Exception {
         List<String> args = new ArrayList<>();
         this.database.properties(this.region).forEach((property) -> args.add("--" + property));
         args.addAll(List.of("--filelock.backend=" + backend,
@@ -109,11 +112,11 @@ class JdbcBackendMultiProcessTests {
                 "--filelock.jdbc.time-to-live=2s", "--shared=" + this.shared,
                 "--name=" + name, "--mode=" + mode, "--spring.main.banner-mode=off", "--logging.level.root=warn"));
         args.addAll(List.of(more));
-        return ChildJvm.start(name + "-" + mode, RendezvousApplication.class, this.shared, args.toArray(String[]::new));
+        return ChildJvm.start(name + "-" + mode, RendezvousApplication.class, args.toArray(String[]::new));
     }
 
-    private static void awaitSuccess(ChildJvm child) throws InterruptedException {
-        assertThat(child.awaitExit(Duration.ofMinutes(2))).as("exit code of %s; log:%n%s", child.name(), child.log())
+    private static void awaitSuccess(ChildProcess child) throws InterruptedException {
+        assertThat(child.awaitExit(Duration.ofMinutes(2))).as("exit code of %s; log:%n%s", child.name(), child.describe())
             .isZero();
     }
 

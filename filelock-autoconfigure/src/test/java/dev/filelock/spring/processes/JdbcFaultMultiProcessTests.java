@@ -4,6 +4,10 @@ import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.autoconfigure.FileLockJdbcProperties;
 import dev.filelock.spring.autoconfigure.FileLockJdbcSchemaInitializer;
 import dev.filelock.spring.jdbc.PostgresDatabase;
+import dev.filelock.testing.ChildJvm;
+import dev.filelock.testing.ChildProcess;
+import dev.filelock.testing.Prerequisite;
+import dev.filelock.testing.Signals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,8 +49,8 @@ class JdbcFaultMultiProcessTests {
     void twoJvmsNeverOverlapAndRecoverWhileTheDatabaseIsStoppedFrozenAndThePoolExhausted() throws Exception {
         Path cluster = requireOwnCluster();
         createSchema();
-        try (ChildJvm a = start("a", "b"); ChildJvm b = start("b", "a")) {
-            List<ChildJvm> children = List.of(a, b);
+        try (ChildProcess a = start("a", "b"); ChildProcess b = start("b", "a")) {
+            List<ChildProcess> children = List.of(a, b);
             awaitFiles(children, Duration.ofMinutes(4), "ready-a", "ready-b");
             awaitEntries(children, 2);
 
@@ -84,9 +86,9 @@ class JdbcFaultMultiProcessTests {
             awaitLines(children, "entries", (lines) -> lines.stream().filter("a"::equals).count() >= entries + 2);
 
             Files.createFile(this.shared.resolve("stop"));
-            for (ChildJvm child : children) {
+            for (ChildProcess child : children) {
                 assertThat(child.awaitExit(Duration.ofSeconds(60))).as("exit code of %s; log:%n%s", child.name(),
-                        child.log()).isZero();
+                        child.describe()).isZero();
             }
         }
         assertThat(Signals.lines(this.shared.resolve("overlaps"))).as("both inside, both holding").isEmpty();
@@ -94,7 +96,7 @@ class JdbcFaultMultiProcessTests {
                 String.join("\n", Signals.lines(this.shared.resolve("failures")))).isEmpty();
     }
 
-    private ChildJvm start(String name, String other) throws Exception {
+    private ChildProcess start(String name, String other) throws Exception {
         List<String> args = new ArrayList<>();
         this.database.properties(this.region).forEach((property) -> args.add("--" + property));
         args.addAll(List.of("--filelock.backend=jdbc",
@@ -102,7 +104,7 @@ class JdbcFaultMultiProcessTests {
                 "--filelock.jdbc.time-to-live=2s", "--spring.datasource.hikari.maximum-pool-size=2",
                 "--spring.datasource.hikari.connection-timeout=60000", "--shared=" + this.shared, "--name=" + name,
                 "--other=" + other, "--spring.main.banner-mode=off", "--logging.level.root=error"));
-        return ChildJvm.start(name + "-fault", FaultApplication.class, this.shared, args.toArray(String[]::new));
+        return ChildJvm.start(name + "-fault", FaultApplication.class, args.toArray(String[]::new));
     }
 
     /** Whether the child had more failures than {@code before} that only an outage causes. */
@@ -119,7 +121,7 @@ class JdbcFaultMultiProcessTests {
     }
 
     /** Waits until each child entered the method {@code more} more times. */
-    private void awaitEntries(List<ChildJvm> children, int more) {
+    private void awaitEntries(List<ChildProcess> children, int more) {
         int a = count("entries", "a");
         int b = count("entries", "b");
         awaitLines(children, "entries", (lines) -> lines.stream().filter("a"::equals).count() >= a + more
@@ -130,7 +132,7 @@ class JdbcFaultMultiProcessTests {
         return (int) Signals.lines(this.shared.resolve(file)).stream().filter(line::equals).count();
     }
 
-    private void awaitLines(List<ChildJvm> children, String file, Predicate<List<String>> condition) {
+    private void awaitLines(List<ChildProcess> children, String file, Predicate<List<String>> condition) {
         try {
             await().atMost(Duration.ofSeconds(90))
                 .failFast("a child JVM exited", () -> children.stream().anyMatch((child) -> !child.isAlive()))
@@ -138,19 +140,19 @@ class JdbcFaultMultiProcessTests {
         }
         catch (RuntimeException ex) {
             throw new AssertionError("Waited in vain for " + file + " " + Signals.lines(this.shared.resolve(file))
-                    + "; logs:\n" + children.get(0).log() + "\n" + children.get(1).log(), ex);
+                    + "; logs:\n" + children.get(0).describe() + "\n" + children.get(1).describe(), ex);
         }
     }
 
-    private void awaitFiles(List<ChildJvm> children, Duration timeout, String... names) {
+    private void awaitFiles(List<ChildProcess> children, Duration timeout, String... names) {
         try {
             await().atMost(timeout)
                 .failFast("a child JVM exited", () -> children.stream().anyMatch((child) -> !child.isAlive()))
                 .until(() -> List.of(names).stream().allMatch((name) -> Files.exists(this.shared.resolve(name))));
         }
         catch (RuntimeException ex) {
-            throw new AssertionError("Children not ready; logs:\n" + children.get(0).log() + "\n" + children.get(1)
-                .log(), ex);
+            throw new AssertionError("Children not ready; logs:\n" + children.get(0).describe() + "\n" + children.get(1)
+                .describe(), ex);
         }
     }
 
@@ -182,17 +184,11 @@ class JdbcFaultMultiProcessTests {
 
     private static Path requireOwnCluster() {
         String directory = System.getenv("FILELOCK_POSTGRES_DIR");
-        if (directory != null && Files.isRegularFile(Path.of(directory, "options"))
-                && Files.isExecutable(POSTGRES_SH)) {
-            return Path.of(directory);
-        }
-        String message = "This test stops and freezes the PostgreSQL server, so it needs one of its own started with "
-                + "eval \"$(.ci/postgres.sh start)\" (FILELOCK_POSTGRES_DIR)";
-        if ("true".equals(System.getenv("CI"))) {
-            Assertions.fail(message + " (CI=true: this test must run)");
-        }
-        Assumptions.abort(message);
-        throw new IllegalStateException(message);
+        boolean own = directory != null && Files.isRegularFile(Path.of(directory, "options"))
+                && Files.isExecutable(POSTGRES_SH);
+        Prerequisite.require(own, "a PostgreSQL server of this test's own, which it stops and freezes: start one with "
+                + "eval \"$(.ci/postgres.sh start)\" (FILELOCK_POSTGRES_DIR)");
+        return Path.of(directory);
     }
 
     private void createSchema() {

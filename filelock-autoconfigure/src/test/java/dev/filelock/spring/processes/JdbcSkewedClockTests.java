@@ -4,6 +4,10 @@ import dev.filelock.spring.autoconfigure.FileLockJdbcProperties;
 import dev.filelock.spring.autoconfigure.FileLockJdbcSchemaInitializer;
 import dev.filelock.spring.jdbc.OtherProcess;
 import dev.filelock.spring.jdbc.PostgresDatabase;
+import dev.filelock.testing.ChildJvm;
+import dev.filelock.testing.ChildProcess;
+import dev.filelock.testing.Prerequisite;
+import dev.filelock.testing.Signals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +49,7 @@ class JdbcSkewedClockTests {
     void aJvmWithItsClockAMinuteAheadCannotTakeAHeldLock() throws Exception {
         requireFaketime();
         createSchema();
-        try (ChildJvm skewed = startSkewed("ahead"); OtherProcess holder = new OtherProcess(this.database, this.region)) {
+        try (ChildProcess skewed = startSkewed("ahead"); OtherProcess holder = new OtherProcess(this.database, this.region)) {
             awaitFile(skewed, "ready-ahead", Duration.ofMinutes(4));
             Lock lock = holder.lock("job.lock");
             lock.lock();
@@ -59,19 +61,19 @@ class JdbcSkewedClockTests {
                 lock.unlock();
             }
             Files.createFile(this.shared.resolve("released"));
-            assertThat(skewed.awaitExit(Duration.ofSeconds(60))).as("exit code; log:%n%s", skewed.log()).isZero();
+            assertThat(skewed.awaitExit(Duration.ofSeconds(60))).as("exit code; log:%n%s", skewed.describe()).isZero();
         }
         assertThat(Signals.lines(attempts())).containsExactly("first timed out", "second entered");
     }
 
-    private void awaitFile(ChildJvm child, String name, Duration timeout) {
+    private void awaitFile(ChildProcess child, String name, Duration timeout) {
         try {
             await().atMost(timeout)
                 .failFast("the skewed JVM exited early", () -> !child.isAlive())
                 .until(() -> Files.exists(this.shared.resolve(name)));
         }
         catch (RuntimeException ex) {
-            throw new AssertionError("No file '" + name + "' from the skewed JVM; its log:\n" + child.log(), ex);
+            throw new AssertionError("No file '" + name + "' from the skewed JVM; its log:\n" + child.describe(), ex);
         }
     }
 
@@ -79,7 +81,7 @@ class JdbcSkewedClockTests {
         return this.shared.resolve("attempts");
     }
 
-    private ChildJvm startSkewed(String name) throws Exception {
+    private ChildProcess startSkewed(String name) throws Exception {
         List<String> args = new ArrayList<>();
         this.database.properties(this.region).forEach((property) -> args.add("--" + property));
         args.addAll(List.of("--filelock.backend=jdbc",
@@ -87,11 +89,13 @@ class JdbcSkewedClockTests {
                 "--filelock.jdbc.time-to-live=2s", "--shared=" + this.shared, "--name=" + name, "--mode=try-twice",
                 "--spring.main.banner-mode=off", "--logging.level.root=warn"));
         // Only the wall clock is shifted: the monotonic clock that measures waits stays true. The library is preloaded
-        // by env, which execs java, so that the child's process is the JVM itself (faketime(1) would fork it).
-        List<String> wrapper = List.of("env", "LD_PRELOAD=" + LIBFAKETIME, "FAKETIME=+60s", "DONT_FAKE_MONOTONIC=1",
-                "FAKETIME_DONT_FAKE_MONOTONIC=1");
-        return ChildJvm.start(name + "-skewed", wrapper, RendezvousApplication.class, this.shared,
-                args.toArray(String[]::new));
+        // into the JVM itself (faketime(1) would fork it).
+        return ChildJvm.builder(name + "-skewed", RendezvousApplication.class)
+            .environment("LD_PRELOAD", LIBFAKETIME.toString())
+            .environment("FAKETIME", "+60s")
+            .environment("DONT_FAKE_MONOTONIC", "1")
+            .environment("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+            .start(args.toArray(String[]::new));
     }
 
     private void createSchema() {
@@ -108,14 +112,7 @@ class JdbcSkewedClockTests {
     }
 
     private static void requireFaketime() {
-        if (Files.isReadable(LIBFAKETIME)) {
-            return;
-        }
-        String message = LIBFAKETIME + " is missing, so a JVM with a shifted clock cannot be started; install it with: "
-                + "apt-get install -y faketime";
-        if ("true".equals(System.getenv("CI"))) {
-            Assertions.fail(message + " (CI=true: this test must run)");
-        }
-        Assumptions.abort(message);
+        Prerequisite.require(Files.isReadable(LIBFAKETIME), LIBFAKETIME
+                + ", so that a JVM with a shifted clock can be started (apt-get install -y faketime)");
     }
 }

@@ -1,6 +1,7 @@
 package dev.filelock.spring.processes;
 
 import dev.filelock.spring.FileLockRegistry;
+import dev.filelock.testing.Signals;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,6 +1,9 @@
 package dev.filelock.spring.processes;
 
 import dev.filelock.spring.FileLockRegistry;
+import dev.filelock.testing.ChildJvm;
+import dev.filelock.testing.ChildProcess;
+import dev.filelock.testing.Signals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,13 +29,13 @@ class LeaderElectionMultiProcessTests {
     void electsExactlyOneLeaderAndFailsOverWhenItIsKilled() throws Exception {
         Path locks = Files.createDirectory(this.shared.resolve("locks"));
         Path events = this.shared.resolve("events");
-        try (ChildJvm a = start("a", locks, events); ChildJvm b = start("b", locks, events)) {
-            Map<String, ChildJvm> children = Map.of("a", a, "b", b);
+        try (ChildProcess a = start("a", locks, events); ChildProcess b = start("b", locks, events)) {
+            Map<String, ChildProcess> children = Map.of("a", a, "b", b);
             // The follower's first failed attempt proves both were running for leadership while the leader led.
             await().atMost(Duration.ofMinutes(2))
                 .until(() -> Signals.lines(events).stream().anyMatch((line) -> line.startsWith("denied")));
             List<String> beforeKill = Signals.lines(events);
-            assertThat(beforeKill).as("events; a:%n%s%nb:%n%s", a.log(), b.log())
+            assertThat(beforeKill).as("events; a:%n%s%nb:%n%s", a.describe(), b.describe())
                 .filteredOn((line) -> line.startsWith("granted"))
                 .hasSize(1);
             String leader = beforeKill.stream().filter((line) -> line.startsWith("granted")).findFirst().orElseThrow()
@@ -48,8 +51,8 @@ class LeaderElectionMultiProcessTests {
         }
     }
 
-    private ChildJvm start(String name, Path locks, Path events) throws Exception {
-        return ChildJvm.start(name, LeaderApplication.class, this.shared, "--filelock.directory=" + locks,
+    private ChildProcess start(String name, Path locks, Path events) throws Exception {
+        return ChildJvm.start(name, LeaderApplication.class, "--filelock.directory=" + locks,
                 "--events=" + events, "--name=" + name, "--spring.main.banner-mode=off",
                 "--logging.level.root=warn");
     }

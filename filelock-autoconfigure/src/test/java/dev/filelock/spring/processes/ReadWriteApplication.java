@@ -2,6 +2,7 @@ package dev.filelock.spring.processes;
 
 import dev.filelock.LockMode;
 import dev.filelock.spring.FileLocked;
+import dev.filelock.testing.Signals;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package dev.filelock.spring.processes;
 
 import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.FileLocked.OnTimeout;
+import dev.filelock.testing.Signals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,5 +1,8 @@
 package dev.filelock.spring.processes;
 
+import dev.filelock.testing.ChildJvm;
+import dev.filelock.testing.ChildProcess;
+import dev.filelock.testing.Signals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +36,7 @@ class ScheduledJobMultiProcessTests {
     void aJobWithAMinimumHoldRunsOncePerTickInTwoInstances() throws Exception {
         Path locks = Files.createDirectory(this.shared.resolve("locks"));
         long firstTick;
-        try (ChildJvm a = start("a", locks); ChildJvm b = start("b", locks)) {
+        try (ChildProcess a = start("a", locks); ChildProcess b = start("b", locks)) {
             await().atMost(Duration.ofMinutes(2))
                 .failFast(() -> !a.isAlive() || !b.isAlive())
                 .until(() -> Files.exists(this.shared.resolve("started-a"))
@@ -43,8 +46,8 @@ class ScheduledJobMultiProcessTests {
             await().atMost(Duration.ofSeconds(TICKS * 3))
                 .until(() -> Instant.now().getEpochSecond() > lastTick + 1);
             Files.createFile(this.shared.resolve("stop"));
-            assertThat(a.awaitExit(Duration.ofMinutes(1))).as("exit code of a; log:%n%s", a.log()).isZero();
-            assertThat(b.awaitExit(Duration.ofMinutes(1))).as("exit code of b; log:%n%s", b.log()).isZero();
+            assertThat(a.awaitExit(Duration.ofMinutes(1))).as("exit code of a; log:%n%s", a.describe()).isZero();
+            assertThat(b.awaitExit(Duration.ofMinutes(1))).as("exit code of b; log:%n%s", b.describe()).isZero();
         }
         Map<Long, List<String>> runsBySecond = new TreeMap<>();
         for (String run : Signals.lines(this.shared.resolve("runs"))) {
@@ -62,8 +65,8 @@ class ScheduledJobMultiProcessTests {
         assertThat(ticksWithARun).as("ticks with a run among %d: %s", TICKS, runsBySecond).isGreaterThan(TICKS / 2);
     }
 
-    private ChildJvm start(String name, Path locks) throws Exception {
-        return ChildJvm.start(name, ScheduledJobApplication.class, this.shared, "--filelock.directory=" + locks,
+    private ChildProcess start(String name, Path locks) throws Exception {
+        return ChildJvm.start(name, ScheduledJobApplication.class, "--filelock.directory=" + locks,
                 "--shared=" + this.shared, "--name=" + name, "--spring.main.banner-mode=off",
                 "--logging.level.root=warn");
     }
