@@ -1,15 +1,13 @@
 package dev.filelock.benchmarks;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import dev.filelock.testing.ChildMain;
 import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
  * Entry point of the child JVMs the cross-process rows start: {@code handoff}, {@code jdbc-handoff}, {@code contend}, {@code wait-cpu} or
- * {@code registry}, each talking to the parent through one-line commands on stdin and answers on stdout.
+ * {@code registry}, each speaking the one child protocol of the project ({@link ChildMain}: commands on stdin, {@code
+ * READY} and one {@code OK <figures>} reply per command on stdout), driven by {@link dev.filelock.testing.ChildProcess}.
  */
 public final class Child {
 
@@ -26,22 +24,21 @@ public final class Child {
         if (args.length == 0) {
             throw new IllegalArgumentException("usage: Child handoff|contend|wait-cpu|registry <arguments>");
         }
-        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "handoff" -> {
                 try (Exclusive lock = Exclusive.open(Exclusive.Kind.parse(rest[0]), Path.of(rest[1]))) {
-                    handoff(lock, commands);
+                    handoff(lock).run();
                 }
             }
             case "jdbc-handoff" -> {
                 try (JdbcClient client = JdbcClient.open(JdbcClient.Kind.parse(rest[0]), rest[1], Path.of(rest[2]),
                         rest[3])) {
-                    handoff(client.lock(), commands);
+                    handoff(client.lock()).run();
                 }
             }
-            case "contend" -> ContentionWorker.run(rest, commands);
-            case "wait-cpu" -> WaitCpuWorker.run(rest, commands);
+            case "contend" -> ContentionWorker.run(rest);
+            case "wait-cpu" -> WaitCpuWorker.run(rest);
             case "registry" -> RegistryWorker.run(rest);
             default -> throw new IllegalArgumentException("unknown child role " + args[0]);
         }
@@ -49,28 +46,20 @@ public final class Child {
     }
 
     /**
-     * Handoff agent: {@code acquire} blocks until held and answers {@code acquired <nanoTime after>}; {@code release}
-     * answers {@code released <nanoTime before>}. Both stamps are CLOCK_MONOTONIC, comparable across processes.
+     * Handoff agent: {@code acquire} blocks until held and answers {@code OK <nanoTime after>}; {@code release} answers
+     * {@code OK <nanoTime before>}. Both stamps are CLOCK_MONOTONIC, comparable across processes; they are taken in
+     * the handler, so the protocol's own work falls outside the measured interval.
      */
-    private static void handoff(Exclusive lock, BufferedReader commands) throws IOException {
-        System.out.println("ready");
-        for (String command = commands.readLine(); command != null; command = commands.readLine()) {
-            switch (command) {
-                case "acquire" -> {
+    private static ChildMain handoff(Exclusive lock) {
+        return ChildMain.create()
+                .on("acquire", ignored -> {
                     lock.lock();
-                    long acquired = System.nanoTime();
-                    System.out.println("acquired " + acquired);
-                }
-                case "release" -> {
+                    return System.nanoTime();
+                })
+                .on("release", ignored -> {
                     long released = System.nanoTime();
                     lock.unlock();
-                    System.out.println("released " + released);
-                }
-                case "quit" -> {
-                    return;
-                }
-                default -> throw new IllegalArgumentException("unknown command " + command);
-            }
-        }
+                    return released;
+                });
     }
 }

@@ -1,5 +1,6 @@
 package dev.filelock.benchmarks;
 
+import dev.filelock.testing.ChildProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,17 +40,17 @@ final class Contention {
         List<ChildProcess> children = new ArrayList<>();
         try {
             for (int i = 0; i < PROCESSES; i++) {
-                ChildProcess child = ChildProcess.java("contend-" + kind.id(), workDir, "contend", kind.id(),
+                ChildProcess child = Children.java("contend-" + kind.id(), "contend", kind.id(),
                         lock.toString(), counter.toString(), Integer.toString(THREADS_PER_PROCESS),
                         Integer.toString(seconds));
                 children.add(child);
-                child.expect("ready");
+                child.awaitReady();
             }
             children.forEach(child -> child.send("go"));
             long increments = 0;
             List<String> perThread = new ArrayList<>();
             for (ChildProcess child : children) {
-                String[] counts = child.expect("done").split(" ");
+                String[] counts = child.reply().split(" ");
                 increments += Long.parseLong(counts[0]);
                 perThread.add(String.join("+", Arrays.copyOfRange(counts, 1, counts.length)));
             }

@@ -1,6 +1,6 @@
 package dev.filelock.benchmarks;
 
-import java.io.BufferedReader;
+import dev.filelock.testing.ChildMain;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -14,11 +14,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One process of the contended-throughput row: N threads increment a 20-digit counter file under the lock until the
- * time is up, then report their counts so the parent can check that no update was lost.
+ * time is up, then report their counts so the parent can check that no update was lost: {@code go} answers {@code OK
+ * <total> <count of each thread>}.
  *
  * <p>Arguments: kind, lock path, counter path, threads, seconds. Our lock is one {@code FileLock} object shared by
- * the threads (per-thread ownership); the raw anchor gives each thread its own descriptor. Before answering {@code
- * ready}, the threads lock and unlock for {@link #WARM_UP_NANOS} (contending with the other process, which warms up
+ * the threads (per-thread ownership); the raw anchor gives each thread its own descriptor. Before {@code READY}, the
+ * threads lock and unlock for {@link #WARM_UP_NANOS} (contending with the other process, which warms up
  * too), so class loading, native binding and JIT compilation fall outside the measured window for both kinds.
  */
 final class ContentionWorker {
@@ -30,7 +31,7 @@ final class ContentionWorker {
     private ContentionWorker() {
     }
 
-    static void run(String[] args, BufferedReader commands) throws Exception {
+    static void run(String[] args) throws Exception {
         Exclusive.Kind kind = Exclusive.Kind.parse(args[0]);
         Path lockPath = Path.of(args[1]);
         Path counterPath = Path.of(args[2]);
@@ -51,18 +52,16 @@ final class ContentionWorker {
                     locks.get(index).unlock();
                 }
             });
-            System.out.println("ready");
-            if (!"go".equals(commands.readLine())) {
-                throw new IllegalStateException("expected 'go'");
-            }
-            long deadline = System.nanoTime() + durationNanos;
-            runThreads(threads, index -> counts[index] = incrementUntil(deadline, locks.get(index), counter));
-            StringJoiner line = new StringJoiner(" ", "done ", "");
-            line.add(Long.toString(Arrays.stream(counts).sum()));
-            for (long count : counts) {
-                line.add(Long.toString(count));
-            }
-            System.out.println(line);
+            ChildMain.create().on("go", ignored -> {
+                long deadline = System.nanoTime() + durationNanos;
+                runThreads(threads, index -> counts[index] = incrementUntil(deadline, locks.get(index), counter));
+                StringJoiner line = new StringJoiner(" ");
+                line.add(Long.toString(Arrays.stream(counts).sum()));
+                for (long count : counts) {
+                    line.add(Long.toString(count));
+                }
+                return line;
+            }).run();
         } finally {
             for (Exclusive lock : shared != null ? List.of(shared) : locks) {
                 lock.close();

@@ -53,14 +53,14 @@ final class Handoff {
 
     private static long handoffOnce(Agent holder, Agent waiter, long holdMicros) {
         holder.send("acquire");
-        holder.expectLong("acquired");
+        holder.replyNanos();
         waiter.send("acquire");
         sleepMicros(holdMicros);
         holder.send("release");
-        long released = holder.expectLong("released");
-        long acquired = waiter.expectLong("acquired");
+        long released = holder.replyNanos();
+        long acquired = waiter.replyNanos();
         waiter.send("release");
-        waiter.expectLong("released");
+        waiter.replyNanos();
         return acquired - released;
     }
 

@@ -1,6 +1,7 @@
 package dev.filelock.benchmarks;
 
 import dev.filelock.FileLock;
+import dev.filelock.testing.ChildProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,9 +46,9 @@ final class HandoffRows {
             Agent ours2 = ready(agents, () -> javaHandoffAgent(Exclusive.Kind.OURS_NATIVE, oursLock));
             Agent raw1 = ready(agents, () -> javaHandoffAgent(Exclusive.Kind.RAW_FLOCK, rawLock));
             Agent raw2 = ready(agents, () -> javaHandoffAgent(Exclusive.Kind.RAW_FLOCK, rawLock));
-            Agent py1 = ready(agents, () -> ChildProcess.python("py-handoff", workDir, script, "handoff", "filelock",
+            Agent py1 = ready(agents, () -> Children.python("py-handoff", script, "handoff", "filelock",
                     pythonLock.toString()));
-            Agent py2 = ready(agents, () -> ChildProcess.python("py-handoff", workDir, script, "handoff", "filelock",
+            Agent py2 = ready(agents, () -> Children.python("py-handoff", script, "handoff", "filelock",
                     pythonLock.toString()));
             return Handoff.measure(List.of(
                             new Handoff.Pair(OURS_NATIVE, ours1, ours2),
@@ -60,15 +61,16 @@ final class HandoffRows {
     }
 
     private ChildProcess javaHandoffAgent(Exclusive.Kind kind, Path lock) {
-        return ChildProcess.java("handoff-" + kind.id(), workDir, "handoff", kind.id(), lock.toString());
+        return Children.java("handoff-" + kind.id(), "handoff", kind.id(), lock.toString());
     }
 
     /** Starts an agent, remembers it for closing, and waits until it is ready. */
     private static Agent ready(List<Agent> started, Supplier<ChildProcess> start) {
         ChildProcess child = start.get();
-        started.add(child);
-        child.expect("ready");
-        return child;
+        Agent agent = new ProcessAgent(child);
+        started.add(agent);
+        child.awaitReady();
+        return agent;
     }
 
     Row nativeProcessRow(Outcome<Map<String, Stats>> handoffs) {
@@ -124,9 +126,9 @@ final class HandoffRows {
             try {
                 Agent ours1 = ready(agents, () -> javaHandoffAgent(Exclusive.Kind.OURS_RW_WRITE, oursDb));
                 Agent ours2 = ready(agents, () -> javaHandoffAgent(Exclusive.Kind.OURS_RW_WRITE, oursDb));
-                Agent py1 = ready(agents, () -> ChildProcess.python("py-rw", workDir, script, "handoff",
+                Agent py1 = ready(agents, () -> Children.python("py-rw", script, "handoff",
                         "sqlite-write", anchorDb.toString()));
-                Agent py2 = ready(agents, () -> ChildProcess.python("py-rw", workDir, script, "handoff",
+                Agent py2 = ready(agents, () -> Children.python("py-rw", script, "handoff",
                         "sqlite-write", anchorDb.toString()));
                 Map<String, Stats> stats = Handoff.measure(List.of(
                                 new Handoff.Pair("ours", ours1, ours2),

@@ -2,6 +2,7 @@ package dev.filelock.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.filelock.spring.jdbc.JdbcLockRepository;
+import dev.filelock.testing.ChildProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -135,14 +136,15 @@ final class JdbcRows {
     }
 
     private ChildProcess agent(JdbcClient.Kind kind, String region, String key) {
-        return ChildProcess.java("jdbc-handoff-" + kind.name().toLowerCase(), workDir, "jdbc-handoff",
+        return Children.java("jdbc-handoff-" + kind.name().toLowerCase(), "jdbc-handoff",
                 kind.name().toLowerCase(), region, workDir.toString(), key);
     }
 
     private static Agent ready(List<Agent> started, Supplier<ChildProcess> start) {
         ChildProcess child = start.get();
-        started.add(child);
-        child.expect("ready");
-        return child;
+        Agent agent = new ProcessAgent(child);
+        started.add(agent);
+        child.awaitReady();
+        return agent;
     }
 }

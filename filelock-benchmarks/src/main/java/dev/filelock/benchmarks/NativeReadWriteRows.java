@@ -1,6 +1,7 @@
 package dev.filelock.benchmarks;
 
 import dev.filelock.benchmarks.jmh.NativeReadWriteBenchmarks;
+import dev.filelock.testing.ChildProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,13 +80,14 @@ final class NativeReadWriteRows {
     }
 
     private ChildProcess agent(Exclusive.Kind kind, Path lock) {
-        return ChildProcess.java("handoff-" + kind.id(), workDir, "handoff", kind.id(), lock.toString());
+        return Children.java("handoff-" + kind.id(), "handoff", kind.id(), lock.toString());
     }
 
     private static Agent ready(List<Agent> started, Supplier<ChildProcess> start) {
         ChildProcess child = start.get();
-        started.add(child);
-        child.expect("ready");
-        return child;
+        Agent agent = new ProcessAgent(child);
+        started.add(agent);
+        child.awaitReady();
+        return agent;
     }
 }

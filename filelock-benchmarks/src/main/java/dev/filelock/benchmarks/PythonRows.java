@@ -1,6 +1,7 @@
 package dev.filelock.benchmarks;
 
 import dev.filelock.benchmarks.jmh.FileLockBenchmarks;
+import dev.filelock.testing.ChildProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,9 +26,9 @@ final class PythonRows {
             Path script = PythonScript.extract(workDir);
             Path lock = workDir.resolve("python-uncontended.lock");
             double python;
-            try (ChildProcess child = ChildProcess.python("py-uncontended", workDir, script, "uncontended",
+            try (ChildProcess child = Children.python("py-uncontended", script, "uncontended",
                     lock.toString(), Double.toString(seconds))) {
-                python = child.expectLong("result");
+                python = Long.parseLong(child.awaitReady().call("measure"));
             }
             return new Row(what, Units.duration(ours) + " (our FileLock, JMH above)", Units.duration(python),
                     Units.ratio(python / ours) + " (Python / ours)", goal, Verdict.REPORTED, "");

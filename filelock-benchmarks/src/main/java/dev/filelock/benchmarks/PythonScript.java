@@ -1,5 +1,6 @@
 package dev.filelock.benchmarks;
 
+import dev.filelock.testing.PythonFilelock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,9 +23,9 @@ final class PythonScript {
                 Files.copy(in, script);
             }
         }
-        if (!Files.isExecutable(ChildProcess.PYTHON)) {
+        if (!Files.isExecutable(PythonFilelock.PYTHON)) {
             throw new IllegalStateException(
-                    ChildProcess.PYTHON + " is missing: install Debian's python3 and python3-filelock");
+                    PythonFilelock.PYTHON + " is missing: install Debian's python3 and python3-filelock");
         }
         return script;
     }

@@ -1,6 +1,7 @@
 package dev.filelock.benchmarks;
 
 import dev.filelock.spring.FileLockRegistry;
+import dev.filelock.testing.ChildMain;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
@@ -15,7 +16,7 @@ import java.util.Locale;
  *
  * <p>Times are the obtaining thread's CPU time, which other processes on a shared machine do not inflate (the wall
  * time, GC pauses included, is reported as the mean too). Arguments: the registry's directory (inside the
- * run's work directory, which the parent removes), keys. Answers {@code registry <before> <after
+ * run's work directory, which the parent removes), keys. {@code measure} answers {@code OK <before> <after
  * obtain> <after expiry 1> <after expiry 2> <first-tenth CPU ns/obtain> <last-tenth CPU ns/obtain> <mean CPU
  * ns/obtain> <mean wall ns/obtain>}.
  */
@@ -26,9 +27,13 @@ final class RegistryWorker {
     private RegistryWorker() {
     }
 
-    static void run(String[] args) throws Exception {
+    static void run(String[] args) {
         Path directory = Path.of(args[0]);
         int keys = Integer.parseInt(args[1]);
+        ChildMain.create().on("measure", ignored -> measure(directory, keys)).run();
+    }
+
+    private static String measure(Path directory, int keys) throws Exception {
         try (FileLockRegistry registry = new FileLockRegistry(directory)) {
             obtainAll(registry, "warm-up-", Math.min(keys, 20_000));
             registry.expireUnusedOlderThan(0);
@@ -50,8 +55,8 @@ final class RegistryWorker {
             double first = Arrays.stream(batchNanos, 0, tenth).sum() / (tenth * perBatch);
             double last = Arrays.stream(batchNanos, BATCHES - tenth, BATCHES).sum() / (tenth * perBatch);
             double mean = Arrays.stream(batchNanos).sum() / (double) keys;
-            System.out.println(String.format(Locale.ROOT, "registry %d %d %d %d %.1f %.1f %.1f %.1f", before,
-                    afterObtain, afterFirstExpiry, afterSecondExpiry, first, last, mean, meanWall));
+            return String.format(Locale.ROOT, "%d %d %d %d %.1f %.1f %.1f %.1f", before,
+                    afterObtain, afterFirstExpiry, afterSecondExpiry, first, last, mean, meanWall);
         }
     }
 

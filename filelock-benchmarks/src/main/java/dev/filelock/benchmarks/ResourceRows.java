@@ -1,5 +1,6 @@
 package dev.filelock.benchmarks;
 
+import dev.filelock.testing.ChildProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,9 +61,10 @@ final class ResourceRows {
         String what = "FileLockRegistry.obtain of " + String.format(Locale.ROOT, "%,d", mode.registryKeys())
                 + " distinct keys, then expire";
         String goal = "no heap growth after expiry; obtain O(1)";
-        try (ChildProcess child = ChildProcess.javaWithHeap("registry", workDir, "2g", "registry",
+        try (ChildProcess child = Children.javaWithHeap("registry", "2g", "registry",
                 workDir.resolve("registry").toString(), Integer.toString(mode.registryKeys()))) {
-            String[] figures = child.expect("registry", REGISTRY_TIMEOUT).split(" ");
+            child.awaitReady().send("measure");
+            String[] figures = child.reply(REGISTRY_TIMEOUT).split(" ");
             long before = Long.parseLong(figures[0]);
             long afterObtain = Long.parseLong(figures[1]);
             long afterFirstExpiry = Long.parseLong(figures[2]);

@@ -26,7 +26,7 @@ final class ThreadAgent implements Agent {
     }
 
     @Override
-    public long expectLong(String word) {
+    public long replyNanos() {
         String answer;
         try {
             answer = answers.poll(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -34,10 +34,10 @@ final class ThreadAgent implements Agent {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + thread.getName(), e);
         }
-        if (answer == null || !answer.startsWith(word + " ")) {
-            throw new IllegalStateException(thread.getName() + " answered '" + answer + "' instead of '" + word + "'");
+        if (answer == null || answer.startsWith("failed ")) {
+            throw new IllegalStateException(thread.getName() + " answered '" + answer + "' instead of a stamp");
         }
-        return Long.parseLong(answer.substring(word.length() + 1));
+        return Long.parseLong(answer);
     }
 
     @Override
@@ -57,12 +57,12 @@ final class ThreadAgent implements Agent {
                     case "acquire" -> {
                         lock.lock();
                         long acquired = System.nanoTime();
-                        answers.add("acquired " + acquired);
+                        answers.add(Long.toString(acquired));
                     }
                     case "release" -> {
                         long released = System.nanoTime();
                         lock.unlock();
-                        answers.add("released " + released);
+                        answers.add(Long.toString(released));
                     }
                     default -> {
                         return;

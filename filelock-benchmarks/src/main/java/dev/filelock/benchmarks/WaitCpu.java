@@ -1,5 +1,6 @@
 package dev.filelock.benchmarks;
 
+import dev.filelock.testing.ChildProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,13 +38,12 @@ final class WaitCpu {
             ChildProcess otherProcess = start(children, "other-process", heldHere);
             ChildProcess otherThread = start(children, "other-thread", workDir.resolve("wait-other-thread.lock"));
             ChildProcess idle = start(children, "idle", workDir.resolve("wait-idle.lock"));
-            children.forEach(child -> child.expect("ready"));
+            children.forEach(ChildProcess::awaitReady);
             children.forEach(child -> child.send("wait"));
             Result result = new Result(sample(otherProcess), sample(otherThread), sample(idle));
             RawFlock.unlock(fd);
             for (ChildProcess child : children) {
-                child.send("release");
-                child.expect("acquired");
+                child.call("release");
             }
             return result;
         } finally {
@@ -53,14 +53,14 @@ final class WaitCpu {
     }
 
     private ChildProcess start(List<ChildProcess> children, String scenario, Path lock) {
-        ChildProcess child = ChildProcess.java("wait-cpu-" + scenario, workDir, "wait-cpu", scenario, lock.toString(),
+        ChildProcess child = Children.java("wait-cpu-" + scenario, "wait-cpu", scenario, lock.toString(),
                 Integer.toString(seconds));
         children.add(child);
         return child;
     }
 
     private static Sample sample(ChildProcess child) {
-        String[] figures = child.expect("cpu").split(" ");
+        String[] figures = child.reply().split(" ");
         double wall = Double.parseDouble(figures[2]);
         return new Sample(Double.parseDouble(figures[0]) / wall, Double.parseDouble(figures[1]) / wall);
     }

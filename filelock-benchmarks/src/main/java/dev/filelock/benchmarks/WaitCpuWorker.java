@@ -1,7 +1,7 @@
 package dev.filelock.benchmarks;
 
 import dev.filelock.FileLock;
-import java.io.BufferedReader;
+import dev.filelock.testing.ChildMain;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
  * any helper thread the lock uses is counted too) and the waiting thread's own CPU time are measured over a window.
  *
  * <p>Arguments: scenario ({@code other-process}: the parent holds the lock; {@code other-thread}: a thread of this JVM
- * holds it; {@code idle}: nobody waits, the JVM's own background cost), lock path, seconds. Answers {@code cpu
- * <process ns> <waiting thread ns> <wall ns>}, then {@code acquired} once the lock is free again.
+ * holds it; {@code idle}: nobody waits, the JVM's own background cost), lock path, seconds. {@code wait} answers
+ * {@code OK <process ns> <waiting thread ns> <wall ns>}; {@code release} answers {@code OK} once the lock was acquired
+ * after its release.
  */
 final class WaitCpuWorker {
 
@@ -24,7 +25,7 @@ final class WaitCpuWorker {
     private WaitCpuWorker() {
     }
 
-    static void run(String[] args, BufferedReader commands) throws Exception {
+    static void run(String[] args) throws Exception {
         String scenario = args[0];
         Path path = Path.of(args[1]);
         long windowMillis = Long.parseLong(args[2]) * 1000;
@@ -45,10 +46,22 @@ final class WaitCpuWorker {
             held.countDown();
         }
         held.await();
-        System.out.println("ready");
-        expect(commands, "wait");
-
         CountDownLatch acquired = new CountDownLatch(1);
+        ChildMain.create()
+                .on("wait", ignored -> measure(scenario, lock, acquired, windowMillis))
+                .on("release", ignored -> {
+                    holderMayRelease.countDown();
+                    if (!acquired.await(30, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the waiter did not get the lock after it was released");
+                    }
+                    return null;
+                })
+                .run();
+    }
+
+    /** Starts the waiter (unless idle) and measures the window: process CPU, waiter CPU and wall time in ns. */
+    private static String measure(String scenario, FileLock lock, CountDownLatch acquired, long windowMillis)
+            throws InterruptedException {
         Thread waiter = null;
         if (!scenario.equals("idle")) {
             waiter = new Thread(() -> {
@@ -72,14 +85,7 @@ final class WaitCpuWorker {
         if (acquired.getCount() == 0 && waiter != null) {
             throw new IllegalStateException("the waiter got the lock while it was held: nothing was measured");
         }
-        System.out.println(String.format(Locale.ROOT, "cpu %d %d %d", processCpu, waiterCpu, wall));
-
-        expect(commands, "release");
-        holderMayRelease.countDown();
-        if (!acquired.await(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the waiter did not get the lock after it was released");
-        }
-        System.out.println("acquired");
+        return String.format(Locale.ROOT, "%d %d %d", processCpu, waiterCpu, wall);
     }
 
     /** Compiles the lock's paths before the window, so the JIT does not count as waiting cost. */
@@ -94,13 +100,6 @@ final class WaitCpuWorker {
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
-    }
-
-    private static void expect(BufferedReader commands, String word) throws java.io.IOException {
-        String line = commands.readLine();
-        if (!word.equals(line)) {
-            throw new IllegalStateException("expected '" + word + "', got '" + line + "'");
-        }
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

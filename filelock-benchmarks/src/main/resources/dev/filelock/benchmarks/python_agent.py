@@ -1,11 +1,14 @@
 """Python side of the filelock benchmarks; run with Debian's /usr/bin/python3 and python3-filelock.
 
+Both roles speak the project's one child protocol (dev.filelock.testing.ChildMain): "READY" once they read commands,
+then one reply line per command, "OK <data>" or "ERR <reason>"; "quit" or the end of stdin ends them.
+
   python_agent.py handoff filelock|sqlite-write PATH
-      A handoff agent speaking the same protocol as the Java child: "acquire" -> "acquired <monotonic ns after>",
-      "release" -> "released <monotonic ns before>". time.monotonic_ns() and Java's System.nanoTime() both read
-      CLOCK_MONOTONIC, so stamps from different processes compare.
+      A handoff agent like the Java child: "acquire" -> "OK <monotonic ns after>", "release" -> "OK <monotonic ns
+      before>". time.monotonic_ns() and Java's System.nanoTime() both read CLOCK_MONOTONIC, so stamps from different
+      processes compare.
   python_agent.py uncontended PATH SECONDS
-      Median ns per `with FileLock(path):` over five batches after a warm-up; answers "result <ns>".
+      "measure" -> "OK <ns>": the median ns per `with FileLock(path):` over five batches after a warm-up.
 """
 import sqlite3
 import sys
@@ -29,23 +32,41 @@ class SqliteWriteLock:
         self._connection.execute("ROLLBACK;")
 
 
+def serve(handlers):
+    """The command loop of the child protocol: each handler returns the reply's data, or None for a bare OK."""
+    print("READY", flush=True)
+    for line in sys.stdin:
+        words = line.split()
+        if not words:
+            continue
+        if words[0] == "quit":
+            print("OK", flush=True)
+            return
+        handler = handlers.get(words[0])
+        if handler is None:
+            print("ERR unknown command '%s'; known: %s" % (words[0], sorted(handlers)), flush=True)
+            continue
+        try:
+            data = handler(*words[1:])
+        except Exception as failure:  # the reply carries it; the loop goes on, as in ChildMain
+            print("ERR", (type(failure).__name__ + ": " + str(failure)).replace("\n", " "), flush=True)
+            continue
+        print("OK" if data is None else "OK %s" % data, flush=True)
+
+
 def handoff(kind, path):
     lock = filelock.FileLock(path) if kind == "filelock" else SqliteWriteLock(path)
-    print("ready", flush=True)
-    for command in sys.stdin:
-        command = command.strip()
-        if command == "acquire":
-            lock.acquire()
-            acquired = time.monotonic_ns()
-            print("acquired", acquired, flush=True)
-        elif command == "release":
-            released = time.monotonic_ns()
-            lock.release()
-            print("released", released, flush=True)
-        elif command == "quit":
-            return
-        else:
-            raise ValueError("unknown command " + command)
+
+    def acquire():
+        lock.acquire()
+        return time.monotonic_ns()
+
+    def release():
+        released = time.monotonic_ns()
+        lock.release()
+        return released
+
+    serve({"acquire": acquire, "release": release})
 
 
 def uncontended(path, seconds):
@@ -65,9 +86,12 @@ def uncontended(path, seconds):
             now = time.perf_counter_ns()
         return (now - start) / count
 
-    run_for(batch)
-    results = sorted(run_for(batch) for _ in range(5))
-    print("result", int(results[2]), flush=True)
+    def measure():
+        run_for(batch)
+        results = sorted(run_for(batch) for _ in range(5))
+        return int(results[2])
+
+    serve({"measure": measure})
 
 
 def main():

@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  * #call(String)} and {@link #reply()}; any other line they print is kept for {@link #describe()} and the line-level
  * methods ({@link #awaitLine}, {@link #nextLine}). The waits block on the child's output (no polling), so a reply is
  * seen microseconds after the child prints it; they are bounded only to turn a hang into a failure with the child's
- * output attached, and assert no timing.
+ * output attached, and assert no timing. A child that exits, hangs or answers {@code ERR} where {@code OK} is due
+ * fails the caller with an {@link IllegalStateException} carrying everything the child printed.
  */
 public final class ChildProcess implements AutoCloseable {
 
@@ -97,12 +98,12 @@ public final class ChildProcess implements AutoCloseable {
      * Waits for the child's {@link ChildMain#READY} line: its handlers are registered and it reads commands.
      *
      * @return this child
-     * @throws AssertionError if the child exits or stays silent for {@link #HANG_GUARD} first
+     * @throws IllegalStateException if the child exits or stays silent for {@link #HANG_GUARD} first
      */
     public ChildProcess awaitReady() {
         String line = awaitUnread(ChildMain::isProtocolLine, "READY");
         if (!ChildMain.READY.equals(line)) {
-            throw new AssertionError("expected READY, got '" + line + "' from " + describe());
+            throw new IllegalStateException("expected READY, got '" + line + "' from " + describe());
         }
         return this;
     }
@@ -112,7 +113,7 @@ public final class ChildProcess implements AutoCloseable {
      *
      * @param command the command name and its arguments, separated by spaces
      * @return the data of the {@code OK} reply, empty if it has none
-     * @throws AssertionError if the child answers {@code ERR}, exits or stays silent for {@link #HANG_GUARD}
+     * @throws IllegalStateException if the child answers {@code ERR}, exits or stays silent for {@link #HANG_GUARD}
      */
     public String call(String command) {
         send(command);
@@ -124,7 +125,7 @@ public final class ChildProcess implements AutoCloseable {
      * as an acquisition the test lets through later).
      *
      * @return the data of the {@code OK} reply, empty if it has none
-     * @throws AssertionError if the child answers {@code ERR}, exits or stays silent for {@link #HANG_GUARD}
+     * @throws IllegalStateException if the child answers {@code ERR}, exits or stays silent for {@link #HANG_GUARD}
      */
     public String reply() {
         return reply(HANG_GUARD);
@@ -135,7 +136,7 @@ public final class ChildProcess implements AutoCloseable {
      *
      * @param timeout the bound, only to turn a hang into a failure
      * @return the data of the {@code OK} reply, empty if it has none
-     * @throws AssertionError if the child answers {@code ERR}, exits or stays silent for {@code timeout}
+     * @throws IllegalStateException if the child answers {@code ERR}, exits or stays silent for {@code timeout}
      */
     public String reply(Duration timeout) {
         String line = awaitUnread(ChildMain::isProtocolLine, "reply", timeout);
@@ -145,7 +146,7 @@ public final class ChildProcess implements AutoCloseable {
         if (line.startsWith(ChildMain.OK + " ")) {
             return line.substring(ChildMain.OK.length() + 1);
         }
-        throw new AssertionError("expected OK, got '" + line + "' from " + describe());
+        throw new IllegalStateException("expected OK, got '" + line + "' from " + describe());
     }
 
     /**
@@ -153,7 +154,7 @@ public final class ChildProcess implements AutoCloseable {
      *
      * @param prefix the line's start
      * @return the first such line
-     * @throws AssertionError if the child exits or stays silent for {@link #HANG_GUARD} first
+     * @throws IllegalStateException if the child exits or stays silent for {@link #HANG_GUARD} first
      */
     public String awaitLine(String prefix) {
         long deadline = System.nanoTime() + HANG_GUARD.toNanos();
@@ -164,7 +165,7 @@ public final class ChildProcess implements AutoCloseable {
                     return line.get();
                 }
                 if (stdoutEnded) {
-                    throw new AssertionError("no line '" + prefix + "...' before exit: " + describe());
+                    throw new IllegalStateException("no line '" + prefix + "...' before exit: " + describe());
                 }
                 awaitOutput(deadline, () -> "no line '" + prefix + "...' from " + describe());
             }
@@ -176,7 +177,7 @@ public final class ChildProcess implements AutoCloseable {
      * already returned, and returns it.
      *
      * @return the line, without terminator
-     * @throws AssertionError if the child exits or stays silent for {@link #HANG_GUARD} first
+     * @throws IllegalStateException if the child exits or stays silent for {@link #HANG_GUARD} first
      */
     public String nextLine() {
         return awaitUnread(line -> true, "further line");
@@ -199,7 +200,7 @@ public final class ChildProcess implements AutoCloseable {
      *
      * @param prefix the line's start, e.g. {@code "INCREMENTS "}
      * @return the rest of the line
-     * @throws AssertionError if the child exits or stays silent for {@link #HANG_GUARD} first
+     * @throws IllegalStateException if the child exits or stays silent for {@link #HANG_GUARD} first
      */
     public String awaitValue(String prefix) {
         return awaitLine(prefix).substring(prefix.length());
@@ -224,7 +225,7 @@ public final class ChildProcess implements AutoCloseable {
      * Waits for the child to exit and returns its exit code.
      *
      * @return the exit code
-     * @throws AssertionError if it still runs after {@link #HANG_GUARD}
+     * @throws IllegalStateException if it still runs after {@link #HANG_GUARD}
      */
     public int awaitExit() {
         return awaitExit(HANG_GUARD);
@@ -235,17 +236,17 @@ public final class ChildProcess implements AutoCloseable {
      *
      * @param timeout the bound, only to turn a hang into a failure
      * @return the exit code
-     * @throws AssertionError if it still runs after {@code timeout}
+     * @throws IllegalStateException if it still runs after {@code timeout}
      */
     public int awaitExit(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new AssertionError("still running after " + timeout + ": " + describe());
+                throw new IllegalStateException("still running after " + timeout + ": " + describe());
             }
             return process.exitValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
+            throw new IllegalStateException("interrupted", e);
         }
     }
 
@@ -263,7 +264,7 @@ public final class ChildProcess implements AutoCloseable {
      * Stops the child with SIGSTOP and waits until every one of its threads is stopped, so that it holds its locks
      * and can do nothing more until {@link #resume()} or {@link #kill()}.
      *
-     * @throws AssertionError if the threads do not all stop within {@link #HANG_GUARD}
+     * @throws IllegalStateException if the threads do not all stop within {@link #HANG_GUARD}
      */
     public void suspend() {
         signal("STOP");
@@ -271,7 +272,7 @@ public final class ChildProcess implements AutoCloseable {
         Path tasks = Path.of("/proc/" + process.pid() + "/task");
         while (!allThreadsStopped(tasks)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("does not stop: " + describe());
+                throw new IllegalStateException("does not stop: " + describe());
             }
             Thread.onSpinWait();
         }
@@ -346,7 +347,7 @@ public final class ChildProcess implements AutoCloseable {
                     }
                 }
                 if (stdoutEnded) {
-                    throw new AssertionError("no " + what + " before exit: " + describe());
+                    throw new IllegalStateException("no " + what + " before exit: " + describe());
                 }
                 awaitOutput(deadline, () -> "no " + what + " within " + timeout + " from " + describe());
             }
@@ -357,13 +358,13 @@ public final class ChildProcess implements AutoCloseable {
     private void awaitOutput(long deadline, java.util.function.Supplier<String> failure) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-            throw new AssertionError(failure.get());
+            throw new IllegalStateException(failure.get());
         }
         try {
             TimeUnit.NANOSECONDS.timedWait(stdout, left);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting for " + name, e);
+            throw new IllegalStateException("interrupted while waiting for " + name, e);
         }
     }
 
@@ -371,13 +372,13 @@ public final class ChildProcess implements AutoCloseable {
         try {
             Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
             if (!kill.waitFor(HANG_GUARD.toSeconds(), TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new AssertionError("kill -" + signal + " failed for " + describe());
+                throw new IllegalStateException("kill -" + signal + " failed for " + describe());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

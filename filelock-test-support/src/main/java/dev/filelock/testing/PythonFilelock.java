@@ -47,6 +47,21 @@ public final class PythonFilelock {
         return run(script, args);
     }
 
+    /**
+     * Starts a Python script from a file with Debian's interpreter, unbuffered, for callers outside a test (the
+     * benchmarks), which check {@link #PYTHON} themselves.
+     *
+     * @param name a short name for failure messages
+     * @param script the script's file
+     * @param args its arguments
+     * @return the running script
+     */
+    public static ChildProcess startScript(String name, Path script, String... args) {
+        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-u", script.toString()));
+        command.addAll(List.of(args));
+        return ChildProcess.start(name, new ProcessBuilder(command));
+    }
+
     /** Skips or fails the calling test (see {@link Prerequisite}) when Debian's Python is missing. */
     public static void requirePython() {
         Prerequisite.require(Files.isExecutable(PYTHON), "Debian's " + PYTHON + " (apt-get install python3)");
@@ -84,9 +99,7 @@ public final class PythonFilelock {
     }
 
     private static ChildProcess run(String script, String... args) {
-        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-u", scriptPath(script).toString()));
-        command.addAll(List.of(args));
-        return ChildProcess.start("python " + script, new ProcessBuilder(command));
+        return startScript("python " + script, scriptPath(script), args);
     }
 
     private static synchronized Path scriptPath(String script) {

@@ -16,7 +16,7 @@ class ChildProtocolTests {
             assertThat(child.call("nothing")).isEmpty();
             assertThat(child.call("chatter")).isEqualTo("after chatter");
             assertThatThrownBy(() -> child.call("fail"))
-                    .isInstanceOf(AssertionError.class)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("ERR java.lang.IllegalStateException: asked to fail on two lines");
             assertThatThrownBy(() -> child.call("unknown"))
                     .hasMessageContaining("ERR unknown command 'unknown'");
@@ -53,7 +53,7 @@ class ChildProtocolTests {
         try (ChildProcess child = ChildJvm.start("protocol", ProtocolChild.class).awaitReady()) {
             child.suspend();
             child.send("echo late");
-            assertThatThrownBy(() -> child.reply(Duration.ofMillis(300))).isInstanceOf(AssertionError.class);
+            assertThatThrownBy(() -> child.reply(Duration.ofMillis(300))).isInstanceOf(IllegalStateException.class);
             child.resume();
             assertThat(child.reply()).isEqualTo("late");
         }
