@@ -3,13 +3,15 @@
 Debian's python3-filelock (3.9.0) predates SoftReadWriteLock, so this script implements the on-disk protocol as
 filelock 3.28 does: the <P>.state SoftFileLock, the <P>.write and <P>.readers/<32 hex>.<pid> markers holding
 "<token>\\n<pid>\\n<hostname>\\n" (0600, readers dir 0700), the mtime heartbeat, stale eviction through a tombstone,
-and the two-phase writer. The interop tests drive it through stdin, one command per line:
+and the two-phase writer. The interop tests drive it through the project's one child protocol
+(dev.filelock.testing.ChildMain): it prints "READY", then answers each command on stdin with one "OK <data>" line
+("ERR <reason>" for an unknown command):
 
-  read <timeout s> | write <timeout s>   -> "acquired" or "timeout"
-  release                                -> "released"
-  check <marker path>                    -> "valid" or "malformed" (the strict marker parser)
-  increment <counter file> <n>           -> "done" once it added one to the counter n times under the write lock
-  exit
+  read <timeout s> | write <timeout s>   -> "OK acquired" or "OK timeout"
+  release                                -> "OK released"
+  check <marker path>                    -> "OK valid" or "OK malformed" (the strict marker parser)
+  increment <counter file> <n>           -> "OK done" once it added one to the counter n times under the write lock
+  quit                                   -> "OK", then it releases what it holds and ends
 
 Usage: soft_rw_peer.py <lock path> <heartbeat s> <stale s> <poll s>
 
@@ -257,18 +259,22 @@ class InstalledPeer:
         self.lock.release()
 
 
+def reply(data):
+    print("OK", data, flush=True)
+
+
 def main():
     lock_file, heartbeat, stale, poll = sys.argv[1], *map(float, sys.argv[2:5])
     installed = os.environ.get("FILELOCK_SOFT_RW") == "installed"
     peer = (InstalledPeer if installed else Peer)(lock_file, heartbeat, stale, poll)
-    print("ready", flush=True)
+    print("READY", flush=True)
     for line in sys.stdin:
         command, *args = line.split()
         if command in ("read", "write"):
-            print("acquired" if peer.acquire(command, float(args[0])) else "timeout", flush=True)
+            reply("acquired" if peer.acquire(command, float(args[0])) else "timeout")
         elif command == "release":
             peer.release()
-            print("released", flush=True)
+            reply("released")
         elif command == "increment":
             for _ in range(int(args[1])):
                 if not peer.acquire("write", 60):
@@ -278,12 +284,15 @@ def main():
                 with open(args[0], "w") as f:
                     f.write(str(value + 1))
                 peer.release()
-            print("done", flush=True)
+            reply("done")
         elif command == "check":
             with open(args[0], "rb") as f:
-                print("malformed" if parse(f.read()) is None else "valid", flush=True)
-        elif command == "exit":
+                reply("malformed" if parse(f.read()) is None else "valid")
+        elif command == "quit":
+            print("OK", flush=True)
             break
+        else:
+            print("ERR unknown command '%s'" % command, flush=True)
     if peer.held is not None:
         peer.release()
 

@@ -1,8 +1,7 @@
 package dev.filelock;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.filelock.testing.ChildJvm;
+import dev.filelock.testing.ChildMain;
 import dev.filelock.testing.ChildProcess;
 import dev.filelock.testing.PythonFilelock;
 import java.nio.file.Path;
@@ -12,8 +11,8 @@ import java.util.List;
 
 /**
  * Another process taking soft read/write holds on the same files, a child JVM ({@link SoftReadWriteChild}) or a
- * Python peer ({@code soft_rw_peer.py}), driven line by line: {@code read|write <timeout s>}, {@code release},
- * {@code check <marker>}; answers are read back as lines.
+ * Python peer ({@code soft_rw_peer.py}), driven through the child protocol: {@code read|write <timeout s>}, {@code
+ * release}, {@code check <marker>}; answers are the data of the {@code OK} replies.
  */
 final class LockPeer implements AutoCloseable {
 
@@ -29,7 +28,7 @@ final class LockPeer implements AutoCloseable {
 
     private LockPeer(ChildProcess process) {
         this.process = process;
-        assertThat(process.nextLine()).as(() -> "first line of " + process.describe()).isEqualTo("ready");
+        process.awaitReady();
     }
 
     /** Builds this process's lock on {@code path} with the peers' heartbeat and poll interval. */
@@ -77,9 +76,9 @@ final class LockPeer implements AutoCloseable {
         process.send(command);
     }
 
-    /** Waits for the next answer line. */
+    /** Waits for the answer to the last command. */
     String answer() {
-        return process.nextLine();
+        return process.reply();
     }
 
     /** Waits for the process to end by itself. */
@@ -96,7 +95,7 @@ final class LockPeer implements AutoCloseable {
     @Override
     public void close() {
         try {
-            process.send("exit");
+            process.send(ChildMain.QUIT);
             process.awaitExit();
         } catch (RuntimeException | AssertionError alreadyGoneOrStuck) {
             // killed below

@@ -1,24 +1,25 @@
 package dev.filelock;
 
-import java.io.BufferedReader;
+import dev.filelock.testing.ChildMain;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A child JVM holding a {@link SoftReadWriteFileLock}, driven through stdin with the same commands as the Python peer
- * ({@code soft_rw_peer.py}):
+ * A child JVM holding a {@link SoftReadWriteFileLock}, driven through the child protocol ({@link ChildMain}) with the
+ * same commands as the Python peer ({@code soft_rw_peer.py}):
  *
  * <ul>
- *   <li>{@code read <s>}, {@code write <s>}: answer {@code acquired}, {@code timeout} or {@code error: <message>};
- *   <li>{@code release}: answers {@code released};
+ *   <li>{@code read <s>}, {@code write <s>}: answer {@code OK acquired}, {@code OK timeout} or {@code OK error:
+ *       <message>};
+ *   <li>{@code release}: answers {@code OK released};
  *   <li>{@code increment <counter file> <n>}: adds one to the counter n times under the write lock, answers
- *       {@code done};
- *   <li>{@code exit}: closes the lock and ends; {@code exit-holding}: calls {@link System#exit} holding the lock.
+ *       {@code OK done};
+ *   <li>{@code quit}: closes the lock and ends; {@code exit-holding}: calls {@link System#exit} holding the lock
+ *       (a crash: no reply).
  * </ul>
  *
  * <p>Arguments: lock path, heartbeat, stale threshold and poll interval in milliseconds.
@@ -34,42 +35,38 @@ public final class SoftReadWriteChild {
                 .staleThreshold(Duration.ofMillis(Long.parseLong(args[2])))
                 .pollInterval(Duration.ofMillis(Long.parseLong(args[3])))
                 .build();
-        Optional<LockHold> held = Optional.empty();
-        System.out.println("ready");
-        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line = commands.readLine(); line != null; line = commands.readLine()) {
-            String[] command = line.trim().split("\\s+");
-            switch (command[0]) {
-                case "read", "write" -> {
-                    Duration timeout = Duration.ofMillis(Math.round(Double.parseDouble(command[1]) * 1000));
-                    try {
-                        boolean read = command[0].equals("read");
-                        held = Optional.of(read ? lock.acquireRead(timeout) : lock.acquireWrite(timeout));
-                        System.out.println("acquired");
-                    } catch (FileLockTimeoutException busy) {
-                        System.out.println("timeout");
-                    } catch (FileLockException unusable) {
-                        System.out.println("error: " + unusable.getMessage());
-                    }
-                }
-                case "release" -> {
-                    held.ifPresent(LockHold::close);
-                    held = Optional.empty();
-                    System.out.println("released");
-                }
-                case "increment" -> {
-                    incrementUnderWriteLock(lock, Path.of(command[1]), Integer.parseInt(command[2]));
-                    System.out.println("done");
-                }
-                case "exit-holding" -> System.exit(0);
-                case "exit" -> {
-                    lock.close();
-                    return;
-                }
-                default -> System.out.println("unknown command " + line);
-            }
-        }
+        AtomicReference<Optional<LockHold>> held = new AtomicReference<>(Optional.empty());
+        ChildMain.create()
+                .on("read", words -> acquire(lock, held, true, words.get(0)))
+                .on("write", words -> acquire(lock, held, false, words.get(0)))
+                .on("release", words -> {
+                    held.get().ifPresent(LockHold::close);
+                    held.set(Optional.empty());
+                    return "released";
+                })
+                .on("increment", words -> {
+                    incrementUnderWriteLock(lock, Path.of(words.get(0)), Integer.parseInt(words.get(1)));
+                    return "done";
+                })
+                .on("exit-holding", words -> {
+                    System.exit(0);
+                    return null;
+                })
+                .run();
         lock.close();
+    }
+
+    private static String acquire(SoftReadWriteFileLock lock, AtomicReference<Optional<LockHold>> held, boolean read,
+            String seconds) {
+        Duration timeout = Duration.ofMillis(Math.round(Double.parseDouble(seconds) * 1000));
+        try {
+            held.set(Optional.of(read ? lock.acquireRead(timeout) : lock.acquireWrite(timeout)));
+            return "acquired";
+        } catch (FileLockTimeoutException busy) {
+            return "timeout";
+        } catch (FileLockException unusable) {
+            return "error: " + unusable.getMessage();
+        }
     }
 
     /** Adds one to the number in the counter file, {@code times} times, each under the write lock. */
