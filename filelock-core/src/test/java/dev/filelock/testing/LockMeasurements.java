@@ -1,10 +1,6 @@
 package dev.filelock.testing;
 
 import dev.filelock.LockHold;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
@@ -59,19 +55,20 @@ public final class LockMeasurements {
             throws InterruptedException {
         double[] latencies = new double[handoffs];
         try (ChildProcess waiter = ChildJvm.start("handoff waiter", program, WAITER, lockPath.toString())) {
+            waiter.awaitReady();
             for (int i = -WARM_UP_HANDOFFS; i < handoffs; i++) {
                 LockHold hold = acquireWrite.get();
-                waiter.send("go");
+                waiter.send("acquire");
                 waiter.nextLine(); // "waiting": it is about to wait for the lock
                 Thread.sleep(ThreadLocalRandom.current().nextInt(20, 71));
                 long released = System.nanoTime();
                 hold.close();
-                long acquired = Long.parseLong(waiter.nextLine());
+                long acquired = Long.parseLong(waiter.reply());
                 if (i >= 0) {
                     latencies[i] = (acquired - released) / 1e6;
                 }
             }
-            waiter.send("quit");
+            waiter.call(ChildMain.QUIT);
             waiter.awaitExit();
         }
         Arrays.sort(latencies);
@@ -81,21 +78,20 @@ public final class LockMeasurements {
     }
 
     /**
-     * The child's side of {@link #printHandoffs}: on each {@code go} from stdin, says {@code waiting}, acquires and
-     * releases the write lock, and prints the acquisition time; ends on any other line.
+     * The child's side of {@link #printHandoffs}, in the child protocol ({@link ChildMain}): on each {@code acquire},
+     * prints {@code waiting} (not a protocol line: the parent reads it as the cue that the wait begins), acquires and
+     * releases the write lock, and answers {@code OK <acquisition nanoTime>}; ends on {@code quit}.
      *
      * @param acquireWrite acquires this process's write lock
      */
-    public static void serveHandoffs(Supplier<LockHold> acquireWrite) throws IOException {
-        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        while ("go".equals(commands.readLine())) {
+    public static void serveHandoffs(Supplier<LockHold> acquireWrite) {
+        ChildMain.create().on("acquire", words -> {
             System.out.println("waiting");
             System.out.flush();
             LockHold hold = acquireWrite.get();
             long acquired = System.nanoTime();
             hold.close();
-            System.out.println(acquired);
-            System.out.flush();
-        }
+            return acquired;
+        }).run();
     }
 }
