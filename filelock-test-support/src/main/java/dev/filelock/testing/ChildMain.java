@@ -22,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  * the loop. Handlers run one at a time on the calling thread, so a command that blocks (an acquisition) delays the
  * next; timestamps and figures travel in the reply's data. Any other output (logging) may share stdout: the driver,
  * {@link ChildProcess}, skips lines that are not protocol lines.
+ *
+ * <p>A child that is told nothing (it runs one scenario and ends) needs no loop: it prints report lines {@code KEY
+ * value}, which the driver reads with {@link ChildProcess#awaitValue}, and exits; its exit code is its verdict.
  */
 public final class ChildMain {
 

@@ -20,6 +20,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -173,6 +176,34 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /**
+     * Waits until the child printed a line in which the pattern is found, for children whose lines carry a prefix
+     * (a Spring application's log), and returns the match.
+     *
+     * @param pattern what to find in a line
+     * @param timeout the bound, only to turn a hang into a failure
+     * @return the match in the first such line
+     * @throws IllegalStateException if the child exits or prints no such line within {@code timeout}
+     */
+    public MatchResult awaitMatch(Pattern pattern, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (stdout) {
+            while (true) {
+                for (String line : stdout) {
+                    Matcher matcher = pattern.matcher(line);
+                    if (matcher.find()) {
+                        return matcher.toMatchResult();
+                    }
+                }
+                if (stdoutEnded) {
+                    throw new IllegalStateException("no line matching '" + pattern + "' before exit: " + describe());
+                }
+                awaitOutput(deadline, () -> "no line matching '" + pattern + "' within " + timeout + " from "
+                        + describe());
+            }
+        }
+    }
+
+    /**
      * Waits for the next line the child prints after those this method, {@link #reply()} and {@link #awaitReady()}
      * already returned, and returns it.
      *
@@ -320,6 +351,21 @@ public final class ChildProcess implements AutoCloseable {
         synchronized (stdout) {
             synchronized (stderr) {
                 return name + " (" + state + ")\n--- stdout\n" + String.join("\n", stdout) + "\n--- stderr\n" + stderr;
+            }
+        }
+    }
+
+    /**
+     * Returns what the child printed so far, its stdout and then its stderr, for assertions on its log.
+     *
+     * @return the lines, each ended by a newline
+     */
+    public String output() {
+        synchronized (stdout) {
+            synchronized (stderr) {
+                StringBuilder text = new StringBuilder();
+                stdout.forEach(line -> text.append(line).append('\n'));
+                return text.append(stderr).toString();
             }
         }
     }

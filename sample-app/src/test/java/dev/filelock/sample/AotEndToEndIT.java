@@ -58,7 +58,7 @@ class AotEndToEndIT {
                     initializer)
             .isTrue();
         cache = Files.createDirectory(work.resolve("cache"));
-        instance = Instance.start("aot", cache, work,
+        instance = Instance.start("aot", cache,
                 List.of("-Dspring.aot.enabled=true", "--enable-native-access=ALL-UNNAMED"),
                 "sample.origin.delay=3s", "sample.origin.size=" + SIZE + "B", "sample.origin.artifacts=aot.bin",
                 // Both would change the context in a regular start (the first fails it: no LockRegistry bean has

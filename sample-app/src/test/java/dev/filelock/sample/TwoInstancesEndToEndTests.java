@@ -50,8 +50,8 @@ class TwoInstancesEndToEndTests {
         cache = Files.createDirectory(work.resolve("cache"));
         String[] origin = { "sample.origin.delay=6s", "sample.origin.size=" + SIZE + "B",
                 "sample.origin.artifacts=shared.bin,probed.bin,killed.bin" };
-        a = Instance.start("a", cache, work, origin);
-        b = Instance.start("b", cache, work, origin);
+        a = Instance.start("a", cache, origin);
+        b = Instance.start("b", cache, origin);
         httpA = new Http(a.awaitPort());
         httpB = new Http(b.awaitPort());
     }

@@ -2,6 +2,7 @@ package dev.filelock.spring.aspectj;
 
 import dev.filelock.spring.aop.FileLockedAspect;
 import dev.filelock.testing.ChildJvm;
+import dev.filelock.testing.ChildMain;
 import dev.filelock.testing.ChildProcess;
 import java.io.File;
 import java.nio.file.DirectoryStream;
@@ -40,7 +41,7 @@ class FileLockedAspectCompileTimeWeavingTests {
         try (ChildProcess app = ChildJvm.startWithClasspathFirst("app", woven, SelfInvokingApplication.class,
                 "--filelock.directory=" + locks, "--shared=" + this.work, "--name=a", "--iterations=3",
                 "--spring.main.banner-mode=off", "--logging.level.root=warn")) {
-            app.awaitLine("READY");
+            app.awaitReady();
             assertThat(app.awaitValue("ADVISORS ")).as(app.describe()).isEqualTo("0");
             for (String check : List.of("SELF_INVOCATION_LOCKED ", "TEMPLATE_LOCKED ", "SKIPPED ", "PRIVATE_LOCKED ",
                     "FINAL_LOCKED ")) {
@@ -48,7 +49,8 @@ class FileLockedAspectCompileTimeWeavingTests {
             }
             assertThat(app.awaitValue("MONO_LOCKED ")).as(app.describe()).isEqualTo("[true, true, false]");
             assertThat(app.awaitValue("FUTURE_LOCKED ")).as(app.describe()).isEqualTo("[true, false]");
-            app.send("GO");
+            app.call("run");
+            app.call(ChildMain.QUIT);
             assertThat(app.awaitExit()).as(app.describe()).isZero();
         }
         assertThat(Files.readString(this.work.resolve("counter"))).isEqualTo("3");

@@ -3,6 +3,7 @@ package dev.filelock.spring.aspectj;
 import dev.filelock.spring.EnableFileLocking;
 import dev.filelock.spring.aop.FileLockedAspect;
 import dev.filelock.testing.ChildJvm;
+import dev.filelock.testing.ChildMain;
 import dev.filelock.testing.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class FileLockedAspectLoadTimeWeavingTests {
         Path locks = Files.createDirectory(this.shared.resolve("locks"));
         try (ChildProcess a = start("a", locks); ChildProcess b = start("b", locks)) {
             for (ChildProcess child : List.of(a, b)) {
-                child.awaitLine("READY");
+                child.awaitReady();
                 assertThat(child.awaitValue("ADVISORS ")).as(child.describe()).isEqualTo("0");
                 assertThat(child.awaitValue("SELF_INVOCATION_LOCKED ")).as(child.describe()).isEqualTo("true");
                 assertThat(child.awaitValue("TEMPLATE_LOCKED ")).as(child.describe()).isEqualTo("true");
@@ -45,8 +46,13 @@ class FileLockedAspectLoadTimeWeavingTests {
                 assertThat(child.awaitValue("PRIVATE_LOCKED ")).as(child.describe()).isEqualTo("true");
                 assertThat(child.awaitValue("FINAL_LOCKED ")).as(child.describe()).isEqualTo("true");
             }
-            a.send("GO");
-            b.send("GO");
+            // Both run at once: each reply comes after its sections, so the sections of the two JVMs interleave.
+            a.send("run");
+            b.send("run");
+            a.reply();
+            b.reply();
+            a.call(ChildMain.QUIT);
+            b.call(ChildMain.QUIT);
             assertThat(a.awaitExit()).as(a.describe()).isZero();
             assertThat(b.awaitExit()).as(b.describe()).isZero();
             assertThat(a.awaitValue("AFTER_CLOSE ")).as("a locked method called after the context closed")

@@ -3,9 +3,7 @@ package dev.filelock.spring.aspectj;
 import dev.filelock.spring.EnableFileLocking;
 import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.aop.FileLockedAdvisor;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import dev.filelock.testing.ChildMain;
 import java.nio.file.Path;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
@@ -18,7 +16,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * A child-JVM application in AspectJ mode, started with {@code -javaagent:aspectjweaver.jar}: it reports what its
- * locked methods saw, prints {@code READY}, waits for {@code GO} on stdin, then runs {@link SelfInvokingJob#run}.
+ * locked methods saw ({@code KEY value} lines), then answers the child protocol ({@link ChildMain}): {@code run} runs
+ * {@link SelfInvokingJob#run}; after {@code quit} it closes its context and reports {@code AFTER_CLOSE}.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -40,13 +39,11 @@ public class SelfInvokingApplication {
             System.out.println("SKIPPED " + job.selfInvokedCallSkippedWhileAnotherThreadHolds());
             System.out.println("PRIVATE_LOCKED " + privateAndFinal.privateMethodHeldItsLock());
             System.out.println("FINAL_LOCKED " + privateAndFinal.finalProbe());
-            System.out.println("READY");
-            BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            if (!"GO".equals(stdin.readLine())) {
-                throw new IllegalStateException("expected GO on stdin");
-            }
-            job.run(context.getEnvironment().getRequiredProperty("iterations", Integer.class));
-            System.out.println("DONE");
+            int iterations = context.getEnvironment().getRequiredProperty("iterations", Integer.class);
+            ChildMain.create().on("run", (words) -> {
+                job.run(iterations);
+                return null;
+            }).run();
             closedJob = job;
         }
         try {
