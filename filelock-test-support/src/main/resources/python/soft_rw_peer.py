@@ -263,6 +263,29 @@ def reply(data):
     print("OK", data, flush=True)
 
 
+def answer(peer, command, args):
+    if command in ("read", "write"):
+        reply("acquired" if peer.acquire(command, float(args[0])) else "timeout")
+    elif command == "release":
+        peer.release()
+        reply("released")
+    elif command == "increment":
+        for _ in range(int(args[1])):
+            if not peer.acquire("write", 60):
+                raise SystemExit("no write lock within 60 s")
+            with open(args[0]) as f:
+                value = int(f.read().strip())
+            with open(args[0], "w") as f:
+                f.write(str(value + 1))
+            peer.release()
+        reply("done")
+    elif command == "check":
+        with open(args[0], "rb") as f:
+            reply("malformed" if parse(f.read()) is None else "valid")
+    else:
+        print("ERR unknown command '%s'" % command, flush=True)
+
+
 def main():
     lock_file, heartbeat, stale, poll = sys.argv[1], *map(float, sys.argv[2:5])
     installed = os.environ.get("FILELOCK_SOFT_RW") == "installed"
@@ -270,29 +293,13 @@ def main():
     print("READY", flush=True)
     for line in sys.stdin:
         command, *args = line.split()
-        if command in ("read", "write"):
-            reply("acquired" if peer.acquire(command, float(args[0])) else "timeout")
-        elif command == "release":
-            peer.release()
-            reply("released")
-        elif command == "increment":
-            for _ in range(int(args[1])):
-                if not peer.acquire("write", 60):
-                    raise SystemExit("no write lock within 60 s")
-                with open(args[0]) as f:
-                    value = int(f.read().strip())
-                with open(args[0], "w") as f:
-                    f.write(str(value + 1))
-                peer.release()
-            reply("done")
-        elif command == "check":
-            with open(args[0], "rb") as f:
-                reply("malformed" if parse(f.read()) is None else "valid")
-        elif command == "quit":
+        if command == "quit":
             print("OK", flush=True)
             break
-        else:
-            print("ERR unknown command '%s'" % command, flush=True)
+        try:
+            answer(peer, command, args)
+        except Exception as failure:  # the reply carries it and the loop goes on, as in ChildMain
+            print("ERR", (type(failure).__name__ + ": " + str(failure)).replace("\n", " "), flush=True)
     if peer.held is not None:
         peer.release()
 
