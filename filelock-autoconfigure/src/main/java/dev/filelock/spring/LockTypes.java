@@ -20,7 +20,10 @@ final class LockTypes {
     private LockTypes() {
     }
 
-    /** Both flock protocols are one type: a plain {@code FileLock} and the write side of a native read/write lock exclude each other. */
+    /**
+     * Both {@code flock} protocols are one type: a plain {@code FileLock} and the write side of a native read/write
+     * lock exclude each other.
+     */
     static String of(LockType type) {
         return switch (type) {
             case NATIVE, NATIVE_READ_WRITE -> NATIVE;

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -122,7 +123,7 @@ public class FileLocksEndpoint {
         return new ReleasedDescriptor(entryKey, released);
     }
 
-    private static <T> T refusedAsInvalid(java.util.function.Supplier<T> keyUse) {
+    private static <T> T refusedAsInvalid(Supplier<T> keyUse) {
         try {
             return keyUse.get();
         }
