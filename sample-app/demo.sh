@@ -74,7 +74,7 @@ for port in "$PORT_A" "$PORT_B"; do
   echo "-- :$port"
   locks=$(curl -s "http://127.0.0.1:$port/actuator/filelocks" || true)
   if command -v jq >/dev/null; then
-    jq -c '.totals, (.locks[] | {path, type, mode, holders: [.holders[].thread], waiting: .waitingThreads})' \
+    jq -c '.totals, (.entries[] | {path, type, mode, owners: [.owners[].name], waiting: .waitingThreads})' \
       <<<"$locks"
   else
     echo "$locks"

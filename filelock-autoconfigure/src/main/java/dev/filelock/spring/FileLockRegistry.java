@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +24,9 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.function.Function;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import dev.filelock.spring.observation.DefaultFileLockObservationConvention;
+import dev.filelock.spring.observation.FileLockObservation;
+import dev.filelock.spring.observation.FileLockObservationConvention;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -51,7 +56,7 @@ import org.springframework.integration.support.locks.ExpirableLockRegistry;
  * registry.executeLocked("orders/42.lock", Duration.ofSeconds(5), () -> process(42));
  * }</pre>
  */
-public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBackend, AutoCloseable {
+public class FileLockRegistry implements ExpirableLockRegistry<Lock>, InspectableLockBackend, AutoCloseable {
 
     private static final Log logger = LogFactory.getLog(FileLockRegistry.class);
 
@@ -213,18 +218,25 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
     }
 
     /**
-     * Records every acquisition and hold through this registry as Micrometer observations: {@code filelock.acquire}
-     * (the wait; low-cardinality keys {@code type}, {@code mode} and {@code outcome} = {@code acquired}, {@code
-     * timeout}, {@code interrupted} or {@code error}) and {@code filelock.held} (the hold). The key is the
-     * high-cardinality key value {@code path}. Off ({@link ObservationRegistry#NOOP}) by default.
+     * Records every acquisition and hold through this registry as Micrometer observations: {@link
+     * FileLockObservation#ACQUIRE filelock.acquire} (the wait, with its {@code outcome}) and {@link
+     * FileLockObservation#HELD filelock.held} (the hold), tagged {@code backend=file}, {@code type} and {@code mode};
+     * the key is the high-cardinality key value {@code path}. Off ({@link ObservationRegistry#NOOP}) by default.
      *
      * @param observationRegistry where to record
-     * @param pathAsTag whether {@code path} is a low-cardinality key (a metric tag) instead; only for a small, fixed
-     *     set of keys
      */
-    public void setObservationRegistry(ObservationRegistry observationRegistry, boolean pathAsTag) {
-        this.observations = new LockObservations(Objects.requireNonNull(observationRegistry, "observationRegistry"),
-                pathAsTag);
+    public void setObservationRegistry(ObservationRegistry observationRegistry) {
+        this.observations = this.observations
+            .withRegistry(Objects.requireNonNull(observationRegistry, "observationRegistry"));
+    }
+
+    /**
+     * Replaces the key values of the observations ({@link DefaultFileLockObservationConvention} by default).
+     *
+     * @param convention the convention, or {@code null} for the default
+     */
+    public void setObservationConvention(@Nullable FileLockObservationConvention convention) {
+        this.observations = this.observations.withConvention(convention);
     }
 
     /**
@@ -238,6 +250,7 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
      * @throws IllegalArgumentException if the key is refused (the message names the key)
      * @see FileLockDiagnostics#forceRelease(Path)
      */
+    @Override
     public boolean forceRelease(Object lockKey) {
         return FileLockDiagnostics.forceRelease(resolve(lockKey));
     }
@@ -287,6 +300,67 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, LockBacken
     @Override
     public void validateKey(String key) {
         resolve(key);
+    }
+
+    /**
+     * Returns {@code file}.
+     *
+     * @return {@code file}
+     */
+    @Override
+    public String backendName() {
+        return "file";
+    }
+
+    /**
+     * Returns every file lock type: the entries are every file lock of this JVM, whichever object took it.
+     *
+     * @return {@code native}, {@code sqlite}, {@code soft} and {@code soft-read-write}
+     */
+    @Override
+    public Set<String> lockTypes() {
+        return new LinkedHashSet<>(LockTypes.FILE_TYPES);
+    }
+
+    /**
+     * Lists every file lock this JVM holds or waits for, not only this registry's: a lock file is one lock for the
+     * whole JVM, whichever object took it, and the operator looking at it needs to see every holder. Keys are relative
+     * to this registry's directory, absolute outside it.
+     *
+     * @return the entries, ordered by path
+     */
+    @Override
+    public List<LockEntry> activeEntries() {
+        return FileLockDiagnostics.activeLocks().stream().map(this::entry).toList();
+    }
+
+    private LockEntry entry(FileLockDiagnostics.ActiveLock lock) {
+        List<LockEntry.Owner> owners = lock.holders()
+            .stream()
+            .map((holder) -> new LockEntry.Owner(holder.name(), holder.holdCount(), holder.since()))
+            .toList();
+        LockMode mode = lock.mode();
+        if (mode == null && lock.isHeld()) {
+            mode = LockMode.WRITE; // an exclusive lock: the diagnostics give no mode where there is only one
+        }
+        return new LockEntry(displayKey(lock.path()), LockTypes.of(lock.type()), mode, owners, lock.waitingThreads());
+    }
+
+    /**
+     * Returns the key as {@link #activeEntries()} lists it: the canonical path relative to the directory.
+     *
+     * @param key the lock key
+     * @return the entry key
+     * @throws IllegalArgumentException if the key is refused (the message names the key)
+     */
+    @Override
+    public String entryKey(String key) {
+        return displayKey(resolve(key));
+    }
+
+    @Override
+    public FileLockDiagnostics.Probe probe(String key) {
+        return FileLockDiagnostics.probe(resolve(key));
     }
 
     /**

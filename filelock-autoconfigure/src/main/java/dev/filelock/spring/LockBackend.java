@@ -5,6 +5,8 @@ import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockHold;
 import dev.filelock.LockMode;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -59,4 +61,52 @@ public interface LockBackend {
      * @throws UnsupportedOperationException if the mode is not {@linkplain #supports supported}
      */
     CompletableFuture<LockHold> acquireDetached(String key, LockMode mode, Duration timeout);
+
+    /**
+     * Returns this backend's name for the {@code backend} tag of metrics and observations and the {@code filelocks}
+     * endpoint.
+     *
+     * @return {@code file} ({@link FileLockRegistry}), {@code jdbc}, or {@code registry} (the default: a backend over a
+     *     user's lock registry, or a user's own backend)
+     * @since 0.1.0
+     */
+    default String backendName() {
+        return "registry";
+    }
+
+    /**
+     * Returns every {@link LockEntry#type() type} an {@linkplain #activeEntries() entry} of this backend can have, so
+     * that the {@code filelock.active} gauge has one series per type from the start.
+     *
+     * @return the types; by default the backend's {@linkplain #backendName() name} alone
+     * @since 0.1.0
+     */
+    default Set<String> lockTypes() {
+        return Set.of(backendName());
+    }
+
+    /**
+     * Lists the entries this JVM holds or waits for through this backend, ordered by key, for the {@code filelocks}
+     * endpoint and the {@code filelock.active} gauge; the store may hold more, for other processes.
+     *
+     * @return a snapshot (each entry consistent, the list not one atomic moment); empty by default, for a backend
+     *     that keeps no account
+     * @since 0.1.0
+     */
+    default List<LockEntry> activeEntries() {
+        return List.of();
+    }
+
+    /**
+     * Returns the {@link LockEntry#key() key} under which {@link #activeEntries()} lists a {@link FileLocked#path()}.
+     *
+     * @param key the lock key
+     * @return the entry key; by default the key itself, once {@linkplain #validateKey validated}
+     * @throws IllegalArgumentException if the key can never be locked (the message names the key and the reason)
+     * @since 0.1.0
+     */
+    default String entryKey(String key) {
+        validateKey(key);
+        return key;
+    }
 }

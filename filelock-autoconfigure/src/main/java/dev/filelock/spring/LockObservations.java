@@ -7,7 +7,12 @@ import dev.filelock.LockMode;
 import dev.filelock.NativeReadWriteFileLock;
 import dev.filelock.SoftFileLock;
 import dev.filelock.SoftReadWriteFileLock;
-import io.micrometer.common.KeyValue;
+import dev.filelock.spring.observation.DefaultFileLockObservationConvention;
+import dev.filelock.spring.observation.FileLockObservation;
+import dev.filelock.spring.observation.FileLockObservationContext;
+import dev.filelock.spring.observation.FileLockObservationContext.Outcome;
+import dev.filelock.spring.observation.FileLockObservationConvention;
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.concurrent.CancellationException;
@@ -15,33 +20,46 @@ import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The observations of a {@link FileLockRegistry}: {@code filelock.acquire} spans the wait for a lock (its outcome is
- * a tag), {@code filelock.held} spans the hold. Tags stay low-cardinality ({@code type}, {@code mode}, {@code
- * outcome}); the lock key is a high-cardinality key value (seen by tracing, not by metrics) unless the user opts in.
+ * Starts and ends the {@link FileLockObservation}s of one backend, the same way for every backend: the wait ends with
+ * an {@link Outcome}, the hold when its last level is released.
  */
 final class LockObservations {
 
-    static final String ACQUIRE = "filelock.acquire";
+    private static final FileLockObservationConvention DEFAULT_CONVENTION = new DefaultFileLockObservationConvention();
 
-    static final String HELD = "filelock.held";
-
-    static final LockObservations NONE = new LockObservations(ObservationRegistry.NOOP, false);
+    static final LockObservations NONE = new LockObservations(ObservationRegistry.NOOP, null);
 
     private final ObservationRegistry registry;
 
-    private final boolean pathAsTag;
+    private final @Nullable FileLockObservationConvention convention;
 
-    LockObservations(ObservationRegistry registry, boolean pathAsTag) {
+    LockObservations(ObservationRegistry registry, @Nullable FileLockObservationConvention convention) {
         this.registry = registry;
-        this.pathAsTag = pathAsTag;
+        this.convention = convention;
+    }
+
+    LockObservations withRegistry(ObservationRegistry registry) {
+        return new LockObservations(registry, this.convention);
+    }
+
+    LockObservations withConvention(@Nullable FileLockObservationConvention convention) {
+        return new LockObservations(this.registry, convention);
     }
 
     Observation startAcquire(RegistryEntry entry, LockMode mode) {
-        return start(ACQUIRE, "wait for file lock", entry, mode);
+        return startAcquire("file", type(entry), entry.key, mode);
     }
 
     Observation startHold(RegistryEntry entry, LockMode mode) {
-        return start(HELD, "hold file lock", entry, mode);
+        return startHold("file", type(entry), entry.key, mode);
+    }
+
+    Observation startAcquire(String backend, String type, String key, LockMode mode) {
+        return start(FileLockObservation.ACQUIRE, backend, type, key, mode);
+    }
+
+    Observation startHold(String backend, String type, String key, LockMode mode) {
+        return start(FileLockObservation.HELD, backend, type, key, mode);
     }
 
     static void acquired(Observation acquire) {
@@ -51,6 +69,10 @@ final class LockObservations {
     /** Ends an acquisition that gave up: a {@code tryLock} that returned false. */
     static void timedOut(Observation acquire) {
         stop(acquire, Outcome.TIMEOUT, null);
+    }
+
+    static void interrupted(Observation acquire) {
+        stop(acquire, Outcome.INTERRUPTED, null);
     }
 
     static void failed(Observation acquire, Throwable failure) {
@@ -68,48 +90,68 @@ final class LockObservations {
         }
     }
 
-    private Observation start(String name, String contextualName, RegistryEntry entry, LockMode mode) {
-        Observation observation = Observation.createNotStarted(name, this.registry)
-            .contextualName(contextualName)
-            .lowCardinalityKeyValue("type", type(entry))
-            .lowCardinalityKeyValue("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
-        KeyValue path = KeyValue.of("path", entry.key);
-        observation = this.pathAsTag ? observation.lowCardinalityKeyValue(path)
-                : observation.highCardinalityKeyValue(path);
-        return observation.start();
+    private Observation start(FileLockObservation documentation, String backend, String type, String key,
+            LockMode mode) {
+        FileLockObservationConvention custom = (this.convention != null) ? new Named(documentation, this.convention)
+                : null;
+        return Observation
+            .createNotStarted(custom, new Named(documentation, DEFAULT_CONVENTION),
+                    () -> new FileLockObservationContext(documentation, backend, type, mode, key), this.registry)
+            .start();
     }
 
     private static void stop(Observation observation, Outcome outcome, @Nullable Throwable error) {
-        observation.lowCardinalityKeyValue("outcome", outcome.tag);
+        if (observation.getContext() instanceof FileLockObservationContext context) {
+            context.setOutcome(outcome);
+        }
         if (error != null) {
             observation.error(error);
         }
         observation.stop();
     }
 
-    /** The {@code type} tag: the lock's protocol, as the endpoint and the {@code filelock.active} gauge name it. */
+    /**
+     * A convention named after its observation unless it names it itself: Micrometer asks a convention for the name
+     * before the observation starts (observation predicates such as {@code management.observations.enable.filelock}
+     * match it), and one convention serves both observations.
+     */
+    private record Named(FileLockObservation documentation, FileLockObservationConvention convention)
+            implements FileLockObservationConvention {
+
+        @Override
+        public String getName() {
+            String name = this.convention.getName();
+            return (name != null) ? name : this.documentation.getName();
+        }
+
+        @Override
+        public @Nullable String getContextualName(FileLockObservationContext context) {
+            return this.convention.getContextualName(context);
+        }
+
+        @Override
+        public KeyValues getLowCardinalityKeyValues(FileLockObservationContext context) {
+            return this.convention.getLowCardinalityKeyValues(context);
+        }
+
+        @Override
+        public KeyValues getHighCardinalityKeyValues(FileLockObservationContext context) {
+            return this.convention.getHighCardinalityKeyValues(context);
+        }
+    }
+
+    /** The {@code type} of a registry entry: its protocol, spelled as {@code filelock.type} spells it. */
     private static String type(RegistryEntry entry) {
         Object lock = entry.coreLock();
         if (lock instanceof SoftFileLock) {
-            return "soft";
+            return LockTypes.SOFT;
         }
         if (lock instanceof SoftReadWriteFileLock) {
-            return "soft-read-write";
+            return LockTypes.SOFT_READ_WRITE;
         }
-        if (lock instanceof NativeReadWriteFileLock) {
-            return "native-read-write";
+        if (lock instanceof NativeReadWriteFileLock || lock instanceof FileLock) {
+            return LockTypes.NATIVE;
         }
-        return (lock instanceof FileLock) ? "native" : "sqlite-read-write";
-    }
-
-    private enum Outcome {
-
-        ACQUIRED("acquired"), TIMEOUT("timeout"), INTERRUPTED("interrupted"), ERROR("error");
-
-        private final String tag;
-
-        Outcome(String tag) {
-            this.tag = tag;
-        }
+        return LockTypes.SQLITE;
     }
 }

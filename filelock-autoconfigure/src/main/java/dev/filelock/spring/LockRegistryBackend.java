@@ -24,10 +24,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
-import io.micrometer.common.KeyValue;
+import dev.filelock.spring.observation.DefaultFileLockObservationConvention;
+import dev.filelock.spring.observation.FileLockObservation;
+import dev.filelock.spring.observation.FileLockObservationConvention;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -72,9 +76,7 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
 
     private final Clock clock = Clock.systemUTC();
 
-    private volatile ObservationRegistry observations = ObservationRegistry.NOOP;
-
-    private volatile boolean pathAsTag;
+    private volatile LockObservations observations = LockObservations.NONE;
 
     /**
      * Creates a backend over a registry.
@@ -108,7 +110,8 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     /**
-     * Returns the backend's name, such as {@code jdbc}: the {@code type} of its locks in listings and metrics.
+     * Returns the name this backend was created with, such as {@code jdbc} or a registry bean's name, as messages and
+     * thread names show it ({@link #backendName()} is the {@code backend} tag).
      *
      * @return the name
      */
@@ -117,16 +120,62 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     /**
-     * Records {@code filelock.acquire} (the wait, tagged with its {@code outcome}) and {@code filelock.held} (the hold)
-     * observations of {@link FileLocked} locks, tagged with {@code type} (the backend's name) and {@code mode}, as
-     * {@link FileLockRegistry} does; none are recorded until this is called.
+     * Records the {@link FileLockObservation#ACQUIRE filelock.acquire} (the wait, with its {@code outcome}) and {@link
+     * FileLockObservation#HELD filelock.held} (the hold) observations of {@link FileLocked} locks, tagged with the
+     * {@linkplain #backendName() backend} as {@code backend} and {@code type}, and {@code mode}, as {@link
+     * FileLockRegistry} does; none are recorded until this is called.
      *
      * @param registry the observation registry
-     * @param pathAsTag whether the key is a low-cardinality tag (seen by metrics) rather than a high-cardinality one
      */
-    public void setObservationRegistry(ObservationRegistry registry, boolean pathAsTag) {
-        this.observations = Objects.requireNonNull(registry, "registry");
-        this.pathAsTag = pathAsTag;
+    public void setObservationRegistry(ObservationRegistry registry) {
+        this.observations = this.observations.withRegistry(Objects.requireNonNull(registry, "registry"));
+    }
+
+    /**
+     * Replaces the key values of the observations ({@link DefaultFileLockObservationConvention} by default).
+     *
+     * @param convention the convention, or {@code null} for the default
+     */
+    public void setObservationConvention(@Nullable FileLockObservationConvention convention) {
+        this.observations = this.observations.withConvention(convention);
+    }
+
+    /**
+     * Returns {@code registry}: a backend over a user's lock registry ({@code filelock.backend} naming its bean).
+     *
+     * @return {@code registry}
+     */
+    @Override
+    public String backendName() {
+        return "registry";
+    }
+
+    /**
+     * Lists the keys this JVM holds through this backend, one entry per key with one owner per thread (a registry lock
+     * is exclusive, so one thread at a time; its hold count is the levels it holds). Waiting threads are not tracked.
+     *
+     * @return the entries, ordered by key
+     */
+    @Override
+    public List<LockEntry> activeEntries() {
+        Map<String, List<HeldLock>> byKey = new TreeMap<>();
+        this.held.values().forEach((lock) -> byKey.computeIfAbsent(lock.key(), (key) -> new ArrayList<>()).add(lock));
+        List<LockEntry> entries = new ArrayList<>(byKey.size());
+        byKey.forEach((key, holds) -> {
+            Map<String, List<HeldLock>> byOwner = new TreeMap<>();
+            holds.forEach((hold) -> byOwner.computeIfAbsent(hold.owner(), (owner) -> new ArrayList<>()).add(hold));
+            List<LockEntry.Owner> owners = new ArrayList<>(byOwner.size());
+            byOwner.forEach((owner, levels) -> owners.add(new LockEntry.Owner(owner, levels.size(),
+                    levels.stream().map(HeldLock::since).min(Comparator.naturalOrder()).orElse(null))));
+            boolean write = holds.stream().anyMatch((hold) -> hold.mode() == LockMode.WRITE);
+            entries.add(new LockEntry(key, backendName(), write ? LockMode.WRITE : LockMode.READ, owners, List.of()));
+        });
+        return entries;
+    }
+
+    @Override
+    public String entryKey(String key) {
+        return registryKey(key);
     }
 
     /**
@@ -186,7 +235,8 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     public FencedLockHold acquire(String key, LockMode kind, Duration timeout) {
         checkSupported(kind);
         String registryKey = registryKey(key);
-        Observation acquisition = observe("filelock.acquire", "wait for lock", registryKey, kind);
+        LockObservations observing = this.observations;
+        Observation acquisition = observing.startAcquire(backendName(), backendName(), registryKey, kind);
         Lock lock;
         try {
             lock = this.registry.obtain(registryKey);
@@ -196,11 +246,11 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            stop(acquisition, "interrupted", null);
+            LockObservations.interrupted(acquisition);
             throw new FileLockInterruptedException(Path.of(registryKey), ex);
         }
         catch (FileLockTimeoutException ex) {
-            stop(acquisition, "timeout", null);
+            LockObservations.timedOut(acquisition);
             throw ex;
         }
         catch (RuntimeException ex) {
@@ -208,18 +258,18 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
             InterruptedException interrupt = interruptCause(ex);
             if (interrupt != null) {
                 Thread.currentThread().interrupt();
-                stop(acquisition, "interrupted", null);
+                LockObservations.interrupted(acquisition);
                 throw new FileLockInterruptedException(Path.of(registryKey), interrupt);
             }
-            stop(acquisition, "error", ex);
+            LockObservations.failed(acquisition, ex);
             throw ex;
         }
         catch (Error ex) {
-            stop(acquisition, "error", ex);
+            LockObservations.failed(acquisition, ex);
             throw ex;
         }
-        stop(acquisition, "acquired", null);
-        return track(registryKey, kind, lock, Thread.currentThread().getName());
+        LockObservations.acquired(acquisition);
+        return track(registryKey, kind, lock, Thread.currentThread().getName(), observing);
     }
 
     /**
@@ -356,7 +406,8 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
         }
     }
 
-    private FencedLockHold track(String registryKey, LockMode kind, Lock lock, String owner) {
+    private FencedLockHold track(String registryKey, LockMode kind, Lock lock, String owner,
+            LockObservations observing) {
         long id = this.holdIds.incrementAndGet();
         this.held.put(id, new HeldLock(registryKey, kind, owner, this.clock.instant()));
         LeaseKeeper.Lease lease;
@@ -368,7 +419,7 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
             lock.unlock();
             throw ex;
         }
-        Observation holding = observe("filelock.held", "hold lock", registryKey, kind);
+        Observation holding = observing.startHold(backendName(), backendName(), registryKey, kind);
         return new RegistryHold(Path.of(registryKey), fencingToken(registryKey), lease, () -> {
             // A lost lease says why (renewals failed, max-hold passed): that explanation comes first, even when the
             // store then refuses the release because the row is gone.
@@ -400,25 +451,6 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
                 throw leaseLost;
             }
         });
-    }
-
-    private Observation observe(String name, String contextualName, String registryKey, LockMode kind) {
-        KeyValue path = KeyValue.of("path", registryKey);
-        Observation observation = Observation.createNotStarted(name, this.observations)
-            .contextualName(contextualName)
-            .lowCardinalityKeyValue("type", this.name)
-            .lowCardinalityKeyValue("mode", kind.name().toLowerCase(Locale.ROOT));
-        observation = this.pathAsTag ? observation.lowCardinalityKeyValue(path)
-                : observation.highCardinalityKeyValue(path);
-        return observation.start();
-    }
-
-    private static void stop(Observation observation, String outcome, @Nullable Throwable error) {
-        observation.lowCardinalityKeyValue("outcome", outcome);
-        if (error != null) {
-            observation.error(error);
-        }
-        observation.stop();
     }
 
     /**

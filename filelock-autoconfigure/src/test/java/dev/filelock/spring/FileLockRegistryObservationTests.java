@@ -8,6 +8,7 @@ import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockHold;
 import dev.filelock.LockMode;
 import dev.filelock.ReadWriteFileLock;
+import dev.filelock.spring.observation.DefaultFileLockObservationConvention;
 import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
@@ -45,7 +46,7 @@ class FileLockRegistryObservationTests {
     void instrument() {
         this.observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(this.meters));
         this.registry = new FileLockRegistry(this.directory);
-        this.registry.setObservationRegistry(this.observations, false);
+        this.registry.setObservationRegistry(this.observations);
     }
 
     @AfterEach
@@ -57,11 +58,11 @@ class FileLockRegistryObservationTests {
     @Test
     void recordsTheWaitAndTheHoldWithTypeAndModeButNoPath() {
         try (LockHold hold = this.registry.acquire("orders.lock", LockMode.WRITE, Duration.ofSeconds(5))) {
-            assertThat(heldActive("native-read-write", "write").activeTasks()).isEqualTo(1);
+            assertThat(heldActive("native", "write").activeTasks()).isEqualTo(1);
         }
-        assertThat(acquire("native-read-write", "write", "acquired").count()).isEqualTo(1);
-        assertThat(heldActive("native-read-write", "write").activeTasks()).isZero();
-        assertThat(this.meters.get("filelock.held").tag("type", "native-read-write").timer().count()).isEqualTo(1);
+        assertThat(acquire("native", "write", "acquired").count()).isEqualTo(1);
+        assertThat(heldActive("native", "write").activeTasks()).isZero();
+        assertThat(this.meters.get("filelock.held").tag("type", "native").timer().count()).isEqualTo(1);
         assertThat(this.meters.find("filelock.acquire").tagKeys("path").timer()).isNull();
     }
 
@@ -71,10 +72,10 @@ class FileLockRegistryObservationTests {
         lock.lock();
         lock.lock();
         lock.unlock();
-        assertThat(heldActive("native-read-write", "write").activeTasks()).isEqualTo(1);
+        assertThat(heldActive("native", "write").activeTasks()).isEqualTo(1);
         lock.unlock();
-        assertThat(heldActive("native-read-write", "write").activeTasks()).isZero();
-        assertThat(acquire("native-read-write", "write", "acquired").count()).isEqualTo(2);
+        assertThat(heldActive("native", "write").activeTasks()).isZero();
+        assertThat(acquire("native", "write", "acquired").count()).isEqualTo(2);
     }
 
     @Test
@@ -85,7 +86,7 @@ class FileLockRegistryObservationTests {
             .isThrownBy(() -> this.registry.acquire("busy.lock", LockMode.WRITE, Duration.ZERO));
         assertThat(this.registry.obtain("busy.lock").tryLock()).isFalse();
 
-        assertThat(acquire("native-read-write", "write", "timeout").count()).isEqualTo(2);
+        assertThat(acquire("native", "write", "timeout").count()).isEqualTo(2);
     }
 
     @Test
@@ -96,7 +97,7 @@ class FileLockRegistryObservationTests {
         assertThatExceptionOfType(InterruptedException.class)
             .isThrownBy(() -> this.registry.obtain("interrupted.lock").lockInterruptibly());
 
-        assertThat(acquire("native-read-write", "write", "interrupted").count()).isEqualTo(1);
+        assertThat(acquire("native", "write", "interrupted").count()).isEqualTo(1);
     }
 
     @Test
@@ -104,12 +105,14 @@ class FileLockRegistryObservationTests {
         Files.writeString(this.directory.resolve("not-sqlite.db"), "this file is not an SQLite database, ".repeat(40));
 
         FileLockRegistry sqlite = new FileLockRegistry(this.directory, ReadWriteFileLock::of);
-        sqlite.setObservationRegistry(this.observations, false);
+        sqlite.setObservationRegistry(this.observations);
         assertThatExceptionOfType(FileLockException.class)
             .isThrownBy(() -> sqlite.acquire("not-sqlite.db", LockMode.WRITE, Duration.ZERO));
         sqlite.close();
 
-        Timer errors = this.meters.get("filelock.acquire").tag("outcome", "error").tag("mode", "write").timer();
+        Timer errors = this.meters.get("filelock.acquire")
+            .tags("backend", "file", "type", "sqlite", "outcome", "error", "mode", "write")
+            .timer();
         assertThat(errors.count()).isEqualTo(1);
         assertThat(errors.getId().getTag("error")).isNotEqualTo("none");
     }
@@ -120,12 +123,12 @@ class FileLockRegistryObservationTests {
         read.lock();
         read.unlock();
 
-        assertThat(acquire("native-read-write", "read", "acquired").count()).isEqualTo(1);
+        assertThat(acquire("native", "read", "acquired").count()).isEqualTo(1);
     }
 
     @Test
     void tagsThePathWhenTheUserOptsIn() {
-        this.registry.setObservationRegistry(this.observations, true);
+        this.registry.setObservationConvention(new DefaultFileLockObservationConvention(true));
 
         this.registry.acquire("tagged.lock", LockMode.WRITE, Duration.ZERO).close();
 
@@ -133,11 +136,20 @@ class FileLockRegistryObservationTests {
     }
 
     private Timer acquire(String type, String mode, String outcome) {
-        return this.meters.get("filelock.acquire").tag("type", type).tag("mode", mode).tag("outcome", outcome).timer();
+        return this.meters.get("filelock.acquire")
+            .tag("backend", "file")
+            .tag("type", type)
+            .tag("mode", mode)
+            .tag("outcome", outcome)
+            .timer();
     }
 
     private LongTaskTimer heldActive(String type, String mode) {
-        return this.meters.get("filelock.held.active").tag("type", type).tag("mode", mode).longTaskTimer();
+        return this.meters.get("filelock.held.active")
+            .tag("backend", "file")
+            .tag("type", type)
+            .tag("mode", mode)
+            .longTaskTimer();
     }
 
     private void holdInAnotherThread(String key) throws InterruptedException {

@@ -107,7 +107,7 @@ class AotEndToEndIT {
         assertThat(probe.statusCode()).isEqualTo(200);
         String details = new String(probe.body(), StandardCharsets.UTF_8);
         assertThat(JsonPath.<Boolean>read(details, "$.exists")).isTrue();
-        assertThat(JsonPath.<List<Object>>read(details, "$.thisProcess.holders")).hasSize(1);
+        assertThat(JsonPath.<List<Object>>read(details, "$.thisProcess.owners")).hasSize(1);
 
         byte[] expected = Artifacts.expected("aot.bin", SIZE);
         assertThat(responses).allSatisfy((response) -> {
@@ -151,7 +151,7 @@ class AotEndToEndIT {
         assertThat(JsonPath.<List<String>>read(metadata, "$.jni[*].type")).contains("dev.filelock.Posix",
                 "com.sun.jna.LastErrorException");
         assertThat(JsonPath.<List<String>>read(metadata, "$.reflection[*].type")).contains(
-                "dev.filelock.spring.actuate.endpoint.FileLocksEndpoint$FileLocksDescriptor",
+                "dev.filelock.spring.actuate.endpoint.FileLocksEndpoint$LocksDescriptor",
                 "dev.filelock.spring.autoconfigure.FileLockProperties");
     }
 

@@ -53,6 +53,16 @@ public class JdbcLockBackend extends LockRegistryBackend {
     }
 
     /**
+     * Returns {@code jdbc}.
+     *
+     * @return {@code jdbc}
+     */
+    @Override
+    public String backendName() {
+        return "jdbc";
+    }
+
+    /**
      * Wakes this backend's waiters as soon as a release is announced, polling every {@code pollInterval} as before
      * when no announcement comes (a lost notification, a listener that is down).
      *

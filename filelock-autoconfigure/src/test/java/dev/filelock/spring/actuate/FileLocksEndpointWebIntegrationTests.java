@@ -88,15 +88,16 @@ class FileLocksEndpointWebIntegrationTests {
         ObservabilityTestApplication.saveSample("filelocks", json);
 
         DocumentContext document = JsonPath.parse(new String(json));
+        assertThat(document.read("$.backend", String.class)).isEqualTo("file");
         assertThat(document.read("$.directory", String.class)).isEqualTo(this.registry.directory().toString());
         Map<String, Object> orders = lockAt(document, "orders/42.lock");
-        assertThat(orders).containsEntry("type", "native read-write").containsEntry("mode", "write");
+        assertThat(orders).containsEntry("type", "native").containsEntry("mode", "write");
         assertThat(orders.get("waitingThreads")).asInstanceOf(InstanceOfAssertFactories.LIST)
             .containsExactly("report-worker");
-        assertThat(orders.get("holders")).asInstanceOf(InstanceOfAssertFactories.LIST)
+        assertThat(orders.get("owners")).asInstanceOf(InstanceOfAssertFactories.LIST)
             .singleElement()
             .asInstanceOf(InstanceOfAssertFactories.MAP)
-            .containsEntry("thread", "orders-worker")
+            .containsEntry("name", "orders-worker")
             .containsEntry("holdCount", 1)
             .containsKeys("since", "heldFor");
         assertThat(document.read("$.totals.held", Integer.class)).isGreaterThanOrEqualTo(1);
@@ -116,6 +117,7 @@ class FileLocksEndpointWebIntegrationTests {
             ObservabilityTestApplication.saveSample("filelocks-path-other-process", json);
 
             DocumentContext document = JsonPath.parse(new String(json));
+            assertThat(document.read("$.backend", String.class)).isEqualTo("file");
             assertThat(document.read("$.path", String.class)).isEqualTo("shared/report.lock");
             assertThat(document.read("$.exists", Boolean.class)).isTrue();
             assertThat(object(document, "$")).as("null fields are left out").doesNotContainKey("thisProcess");
@@ -136,7 +138,8 @@ class FileLocksEndpointWebIntegrationTests {
         ObservabilityTestApplication.saveSample("filelocks-path-this-process", json);
 
         DocumentContext document = JsonPath.parse(new String(json));
-        assertThat(document.read("$.thisProcess.holders[0].thread", String.class)).isEqualTo("invoice-worker");
+        assertThat(document.read("$.thisProcess.owners[0].name", String.class)).isEqualTo("invoice-worker");
+        assertThat(document.read("$.thisProcess.owners[0].holdCount", Integer.class)).isOne();
         assertThat(document.read("$.otherProcesses.held", Boolean.class)).isFalse();
         this.release.countDown();
         holder.get(10, TimeUnit.SECONDS);
@@ -162,7 +165,7 @@ class FileLocksEndpointWebIntegrationTests {
 
         this.client.delete().uri("/actuator/filelocks/kept.lock").exchange().expectStatus().isEqualTo(405);
 
-        assertThat(getJson("/actuator/filelocks/kept.lock").read("$.thisProcess.holders[0].thread", String.class))
+        assertThat(getJson("/actuator/filelocks/kept.lock").read("$.thisProcess.owners[0].name", String.class))
             .isEqualTo("kept-worker");
         this.release.countDown();
         holder.get(10, TimeUnit.SECONDS);
@@ -177,11 +180,12 @@ class FileLocksEndpointWebIntegrationTests {
         DocumentContext document = JsonPath.parse(new String(json));
         assertThat(document.read("$.status", String.class)).isEqualTo("UP");
         assertThat(document.read("$.details.directory", String.class)).isEqualTo(this.registry.directory().toString());
-        assertThat(document.read("$.details.backend", String.class)).isEqualTo("native");
+        assertThat(document.read("$.details.backend", String.class)).isEqualTo("file");
+        assertThat(document.read("$.details.probeType", String.class)).isEqualTo("native");
         assertThat(document.read("$.details.locksHeld", Integer.class)).isGreaterThanOrEqualTo(1);
         assertThat(object(document, "$.details")).containsKeys("longestHold", "longestHeldLock");
 
-        byte[] active = getBytes("/actuator/metrics/filelock.active?tag=type:native-read-write");
+        byte[] active = getBytes("/actuator/metrics/filelock.active?tag=backend:file&tag=type:native");
         ObservabilityTestApplication.saveSample("metrics-filelock-active", active);
         assertThat(JsonPath.parse(new String(active)).read("$.measurements[0].value", Double.class))
             .isGreaterThanOrEqualTo(1.0);
@@ -256,7 +260,7 @@ class FileLocksEndpointWebIntegrationTests {
     }
 
     private static Map<String, Object> lockAt(DocumentContext document, String path) {
-        List<Map<String, Object>> locks = document.read("$.locks[?(@.path == '" + path + "')]");
+        List<Map<String, Object>> locks = document.read("$.entries[?(@.path == '" + path + "')]");
         assertThat(locks).hasSize(1);
         return locks.get(0);
     }

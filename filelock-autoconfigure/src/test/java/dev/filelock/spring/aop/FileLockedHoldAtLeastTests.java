@@ -6,7 +6,6 @@ import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.FileLocked.OnTimeout;
 import dev.filelock.spring.LockRegistryBackend;
 import dev.filelock.spring.actuate.endpoint.FileLocksEndpoint;
-import dev.filelock.spring.actuate.endpoint.RegistryLocksEndpoint;
 import dev.filelock.spring.aop.FileLockedOnEveryBackendTests.Probe;
 import dev.filelock.spring.autoconfigure.FileLockAutoConfiguration;
 import dev.filelock.spring.actuate.metrics.FileLockedSkipMetrics;
@@ -139,24 +138,25 @@ class FileLockedHoldAtLeastTests {
         runner().withPropertyValues(LONG_MINIMUM).run((context) -> {
             assertThat(context.getBean(LockedCalls.class).call("listed", () -> "ran")).isEqualTo("ran");
             FileLocksEndpoint endpoint = new FileLocksEndpoint(context.getBean(FileLockRegistry.class));
-            assertThat(endpoint.locks().locks())
+            assertThat(endpoint.locks().entries())
                 .filteredOn((lock) -> lock.path().endsWith(LockedCalls.key("listed")))
                 .singleElement()
-                .satisfies((lock) -> assertThat(lock.holders()).singleElement()
-                    .satisfies((holder) -> assertThat(holder.thread()).isEqualTo("(asynchronous hold)")));
+                .satisfies((lock) -> assertThat(lock.owners()).singleElement()
+                    .satisfies((owner) -> assertThat(owner.name()).isEqualTo("(asynchronous hold)")));
         });
     }
 
     @Test
-    void theRegistryLocksEndpointListsALockHeldForItsMinimumAfterItsCallEndedAsHeldByAnOwnerThread() {
+    void theEndpointOfARegistryBackendListsALockHeldForItsMinimumAfterItsCallEndedAsHeldByAnOwnerThread() {
         runner().withPropertyValues(LONG_MINIMUM, "filelock.backend=inMemoryLocks")
             .withBean("inMemoryLocks", DefaultLockRegistry.class, DefaultLockRegistry::new)
             .run((context) -> {
                 assertThat(context.getBean(LockedCalls.class).call("listed", () -> "ran")).isEqualTo("ran");
-                RegistryLocksEndpoint endpoint = new RegistryLocksEndpoint(context.getBean(LockRegistryBackend.class));
-                assertThat(endpoint.locks().locks()).singleElement().satisfies((lock) -> {
+                FileLocksEndpoint endpoint = new FileLocksEndpoint(context.getBean(LockRegistryBackend.class));
+                assertThat(endpoint.locks().entries()).singleElement().satisfies((lock) -> {
                     assertThat(lock.path()).isEqualTo(LockedCalls.key("listed"));
-                    assertThat(lock.owner()).isEqualTo("filelock-inMemoryLocks-owner");
+                    assertThat(lock.owners()).singleElement()
+                        .satisfies((owner) -> assertThat(owner.name()).isEqualTo("filelock-inMemoryLocks-owner"));
                 });
             });
     }

@@ -22,10 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import dev.filelock.spring.actuate.endpoint.FileLocksEndpoint;
-import dev.filelock.spring.actuate.endpoint.RegistryLocksEndpoint;
 import dev.filelock.spring.autoconfigure.FileLockEndpointAutoConfiguration;
 import dev.filelock.spring.autoconfigure.FileLockMetricsAutoConfiguration;
-import dev.filelock.spring.autoconfigure.LockRegistryBackendObservabilityAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
@@ -230,7 +228,7 @@ class JdbcBackendTests {
             .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
                     FileLockJdbcAutoConfiguration.class, FileLockAutoConfiguration.class,
                     FileLockEndpointAutoConfiguration.class, FileLockMetricsAutoConfiguration.class,
-                    LockRegistryBackendObservabilityAutoConfiguration.class, EndpointAutoConfiguration.class,
+                    EndpointAutoConfiguration.class,
                     WebEndpointAutoConfiguration.class, ObservationAutoConfiguration.class,
                     MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
                     SimpleMetricsExportAutoConfiguration.class))
@@ -239,26 +237,39 @@ class JdbcBackendTests {
                     "management.endpoints.web.exposure.include=filelocks")
             .withBean(Jobs.class)
             .run((context) -> {
-                assertThat(context).doesNotHaveBean(FileLocksEndpoint.class);
-                RegistryLocksEndpoint endpoint = context.getBean(RegistryLocksEndpoint.class);
+                FileLocksEndpoint endpoint = context.getBean(FileLocksEndpoint.class);
                 MeterRegistry meters = context.getBean(MeterRegistry.class);
                 context.getBean(Jobs.class).run("5", () -> {
                     assertThat(endpoint.locks().backend()).isEqualTo("jdbc");
-                    assertThat(endpoint.locks().locks()).singleElement().satisfies((lock) -> {
+                    assertThat(endpoint.locks().directory()).as("no lock files to look at").isNull();
+                    assertThat(endpoint.locks().entries()).singleElement().satisfies((lock) -> {
                         assertThat(lock.path()).isEqualTo("jobs/5.lock");
+                        assertThat(lock.type()).isEqualTo("jdbc");
                         assertThat(lock.mode()).isEqualTo("write");
-                        assertThat(lock.owner()).isEqualTo(Thread.currentThread().getName());
+                        assertThat(lock.owners()).singleElement().satisfies((owner) -> {
+                            assertThat(owner.name()).isEqualTo(Thread.currentThread().getName());
+                            assertThat(owner.holdCount()).isOne();
+                        });
                     });
-                    assertThat(endpoint.lock(new String[] { "jobs", "5.lock" })).isNotNull();
-                    assertThat(meters.get("filelock.active").tag("type", "jdbc").gauge().value()).isOne();
+                    assertThat(endpoint.lock(new String[] { "jobs", "5.lock" })).satisfies((details) -> {
+                        assertThat(details.backend()).isEqualTo("jdbc");
+                        assertThat(details.thisProcess()).isNotNull();
+                        assertThat(details.otherProcesses()).as("other holders are rows, not processes").isNull();
+                        assertThat(details.exists()).isNull();
+                    });
+                    assertThat(meters.get("filelock.active").tags("backend", "jdbc", "type", "jdbc").gauge().value())
+                        .isOne();
                 });
-                assertThat(endpoint.locks().locks()).isEmpty();
+                assertThat(endpoint.locks().entries()).isEmpty();
                 assertThat(endpoint.lock(new String[] { "jobs", "5.lock" })).isNull();
-                assertThat(meters.get("filelock.active").tag("type", "jdbc").gauge().value()).isZero();
-                assertThat(meters.get("filelock.acquire").tags("type", "jdbc", "outcome", "acquired").timer().count())
-                    .isOne();
-                assertThat(meters.get("filelock.held").tags("type", "jdbc", "mode", "write").timer().count())
-                    .isOne();
+                assertThat(meters.get("filelock.active").tags("backend", "jdbc", "type", "jdbc").gauge().value())
+                    .isZero();
+                assertThat(meters.get("filelock.acquire")
+                    .tags("backend", "jdbc", "type", "jdbc", "outcome", "acquired")
+                    .timer()
+                    .count()).isOne();
+                assertThat(meters.get("filelock.held").tags("backend", "jdbc", "type", "jdbc", "mode", "write").timer()
+                    .count()).isOne();
             });
     }
 

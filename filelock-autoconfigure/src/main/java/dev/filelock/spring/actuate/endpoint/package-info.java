@@ -1,4 +1,4 @@
-/** The {@code filelocks} actuator endpoint: the file locks this JVM holds or waits for. */
+/** The {@code filelocks} actuator endpoint: the locks this JVM holds or waits for, whatever the lock backend. */
 @NullMarked
 package dev.filelock.spring.actuate.endpoint;
 

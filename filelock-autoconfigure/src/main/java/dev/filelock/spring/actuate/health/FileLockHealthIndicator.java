@@ -31,8 +31,8 @@ import org.springframework.util.AntPathMatcher;
  * threshold does for Spring Boot's disk space indicator, unless its key (its path relative to the lock directory, with
  * {@code /} separators) matches one of the Ant-style exclusion patterns ({@code leader}, {@code leaders/**}), as a lock
  * meant to be held for the life of the application (Spring Integration's {@code LockRegistryLeaderInitiator}) must.
- * Details: {@code directory}, {@code backend}, {@code
- * locksHeld}, {@code longestHold} (and {@code longestHeldLock}), and {@code heldTooLong} when some are.
+ * Details: {@code directory}, {@code backend} ({@code file}), {@code probeType} (the protocol of the probe lock:
+ * {@code soft} for soft locks, {@code native} otherwise), {@code locksHeld}, {@code longestHold} (and {@code longestHeldLock}), and {@code heldTooLong} when some are.
  */
 public class FileLockHealthIndicator extends AbstractHealthIndicator {
 
@@ -92,7 +92,9 @@ public class FileLockHealthIndicator extends AbstractHealthIndicator {
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
-        builder.withDetail("directory", this.directory.toString()).withDetail("backend", this.soft ? "soft" : "native");
+        builder.withDetail("directory", this.directory.toString())
+            .withDetail("backend", "file")
+            .withDetail("probeType", this.soft ? "soft" : "native");
         String problem = directoryProblem();
         if (problem == null) {
             problem = openFilesProblem(builder);

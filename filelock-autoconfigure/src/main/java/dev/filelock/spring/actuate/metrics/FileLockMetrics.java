@@ -1,45 +1,50 @@
 package dev.filelock.spring.actuate.metrics;
 
-import dev.filelock.FileLockDiagnostics;
-import dev.filelock.FileLockDiagnostics.ActiveLock;
-import dev.filelock.FileLockDiagnostics.LockType;
+import dev.filelock.spring.LockBackend;
+import dev.filelock.spring.LockEntry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.util.Locale;
+import java.util.Objects;
 
 /**
- * The {@code filelock.active} gauge: how many locks of each {@code type} this JVM holds right now. Wait and hold
- * times come from the {@code filelock.acquire} and {@code filelock.held} observations of
- * {@link dev.filelock.spring.FileLockRegistry}.
+ * The {@code filelock.active} gauge, one meaning for every lock backend: how many entries (paths or keys) this JVM
+ * holds right now, tagged with the {@code backend} and the lock {@code type}, one series per type the backend can
+ * have. An entry counts once however many threads or levels hold it, so that the gauge says how many locks other
+ * processes are kept out of. Wait and hold times come from the {@code filelock.acquire} and {@code filelock.held}
+ * observations.
  */
 public class FileLockMetrics implements MeterBinder {
 
     /** The gauge's name. */
     public static final String ACTIVE = "filelock.active";
 
+    private final LockBackend backend;
+
+    /**
+     * Creates the gauge of a backend.
+     *
+     * @param backend the backend whose held entries are counted
+     */
+    public FileLockMetrics(LockBackend backend) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+    }
+
     @Override
     public void bindTo(MeterRegistry registry) {
-        for (LockType type : LockType.values()) {
-            Gauge.builder(ACTIVE, () -> heldLocks(type))
-                .description("File locks held by this JVM")
-                .tag("type", tag(type))
-                .baseUnit("locks")
+        for (String type : this.backend.lockTypes()) {
+            Gauge.builder(ACTIVE, this.backend, (backend) -> heldEntries(backend, type))
+                .description("Lock entries (paths or keys) held by this JVM")
+                .tag("backend", this.backend.backendName())
+                .tag("type", type)
+                .baseUnit("entries")
+                .strongReference(true)
                 .register(registry);
         }
     }
 
-    /**
-     * Returns the {@code type} tag of a lock type, as the observations tag it.
-     *
-     * @param type the lock type
-     * @return such as {@code native} or {@code sqlite-read-write}
-     */
-    public static String tag(LockType type) {
-        return type.name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
-    private static long heldLocks(LockType type) {
-        return FileLockDiagnostics.activeLocks().stream().filter(ActiveLock::isHeld).filter((lock) -> lock.type() == type).count();
+    private static long heldEntries(LockBackend backend, String type) {
+        return backend.activeEntries().stream().filter(LockEntry::isHeld).filter((entry) -> entry.type().equals(type))
+            .count();
     }
 }

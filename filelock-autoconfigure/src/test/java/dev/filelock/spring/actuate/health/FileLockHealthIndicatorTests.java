@@ -36,7 +36,8 @@ class FileLockHealthIndicatorTests {
 
         assertThat(health.getStatus()).isEqualTo(Status.UP);
         assertThat(health.getDetails()).containsEntry("directory", this.directory.toString())
-            .containsEntry("backend", "native")
+            .containsEntry("backend", "file")
+            .containsEntry("probeType", "native")
             .containsKeys("locksHeld", "longestHold");
     }
 
@@ -47,7 +48,7 @@ class FileLockHealthIndicatorTests {
         Health health = new FileLockHealthIndicator(missing, true, null).health(true);
 
         assertThat(health.getStatus()).isEqualTo(Status.UP);
-        assertThat(health.getDetails()).containsEntry("backend", "soft");
+        assertThat(health.getDetails()).containsEntry("backend", "file").containsEntry("probeType", "soft");
         assertThat(missing).isDirectory();
     }
 
