@@ -209,6 +209,12 @@ public abstract class AbstractLockBackendContractTests {
         try (LockHold read = this.backend.acquire(key, LockMode.READ, Duration.ZERO)) {
             assertThat(canTakeInAnotherThread(key, LockMode.READ)).isEqualTo(readLocks == ReadLocks.SHARED);
             assertThat(canTakeInAnotherThread(key, LockMode.WRITE)).isFalse();
+            if (readLocks == ReadLocks.SHARED) {
+                LockHold detached = this.backend.acquireDetached(key, LockMode.READ, Duration.ZERO).join();
+                read.close();
+                assertThat(canTakeInAnotherThread(key, LockMode.WRITE)).isFalse();
+                detached.close();
+            }
         }
         try (LockHold write = this.backend.acquire(key, LockMode.WRITE, Duration.ZERO)) {
             assertThat(canTakeInAnotherThread(key, LockMode.READ)).isFalse();
@@ -267,6 +273,19 @@ public abstract class AbstractLockBackendContractTests {
             }
             awaitFree(key);
         }
+    }
+
+    @Test
+    void closingABackendTwiceIsHarmlessAndLeavesItsReleasedLocksFree() throws Exception {
+        String key = key("closed-backend");
+        try (ConfigurableApplicationContext other = LockBackendApplication.start(properties(this.directory))) {
+            LockBackend closing = other.getBean(LockBackend.class);
+            closing.acquire(key, LockMode.WRITE, Duration.ZERO).close();
+            assertThat(closing).isInstanceOf(AutoCloseable.class);
+            ((AutoCloseable) closing).close();
+            ((AutoCloseable) closing).close();
+        }
+        assertThat(canTakeInAnotherThread(key, LockMode.WRITE)).isTrue();
     }
 
     @Test
