@@ -112,13 +112,6 @@ public final class FileLockJdbcAutoConfiguration {
     }
 
     @Bean
-    @ConditionalOnClass(name = "org.postgresql.PGConnection")
-    @ConditionalOnBooleanProperty(name = "filelock.jdbc.listen", matchIfMissing = true)
-    JdbcLockNotifications fileLockJdbcNotifications(JdbcLockConnections connections) {
-        return new JdbcLockNotifications(connections.listener());
-    }
-
-    @Bean
     @ConditionalOnMissingBean(LockBackend.class)
     JdbcLockBackend fileLockedBackend(JdbcLockRegistry registry, LockRepository repository,
             FileLockProperties properties, FileLockJdbcProperties jdbc, ObjectProvider<JdbcLeaseKeeper> leaseKeeper,
@@ -159,6 +152,17 @@ public final class FileLockJdbcAutoConfiguration {
                 + "statements through filelock's JdbcLockRepository (database time, bounded waits, its own "
                 + "connections), but the LockRepository bean is " + repository + "; remove that bean and use the "
                 + "filelock.jdbc.* properties");
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.postgresql.PGConnection")
+    @ConditionalOnBooleanProperty(name = "filelock.jdbc.listen", matchIfMissing = true)
+    static class NotificationsConfiguration {
+
+        @Bean
+        JdbcLockNotifications fileLockJdbcNotifications(JdbcLockConnections connections) {
+            return new JdbcLockNotifications(connections.listener());
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

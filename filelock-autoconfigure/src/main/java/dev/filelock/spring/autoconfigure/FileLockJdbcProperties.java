@@ -78,192 +78,87 @@ public class FileLockJdbcProperties extends DatabaseInitializationProperties {
      */
     private String tablePrefix = DefaultLockRepository.DEFAULT_TABLE_PREFIX;
 
-    /**
-     * Returns Spring Integration's schema script, for the platform of the database.
-     *
-     * @return the default schema location
-     */
     @Override
     public String getDefaultSchemaLocation() {
         return SCHEMA_LOCATION;
     }
 
-    /**
-     * Returns how long a lock row stays valid without renewal.
-     *
-     * @return the time to live
-     */
     public Duration getTimeToLive() {
         return this.timeToLive;
     }
 
-    /**
-     * Sets how long a lock row stays valid without renewal.
-     *
-     * @param timeToLive at least 3 ms
-     */
     public void setTimeToLive(Duration timeToLive) {
         this.timeToLive = timeToLive;
     }
 
-    /**
-     * Returns whether a connection listens for releases to wake waiters at once.
-     *
-     * @return whether releases are listened to
-     */
     public boolean isListen() {
         return this.listen;
     }
 
-    /**
-     * Sets whether a connection listens for releases to wake waiters at once.
-     *
-     * @param listen whether to listen
-     */
     public void setListen(boolean listen) {
         this.listen = listen;
     }
 
-    /**
-     * Returns whether the rows of held locks are renewed while their method runs.
-     *
-     * @return whether leases are renewed
-     */
     public boolean isRenewLeases() {
         return this.renewLeases;
     }
 
-    /**
-     * Sets whether the rows of held locks are renewed while their method runs.
-     *
-     * @param renewLeases whether to renew leases
-     */
     public void setRenewLeases(boolean renewLeases) {
         this.renewLeases = renewLeases;
     }
 
-    /**
-     * Returns what happens when the lease of a held lock lapses.
-     *
-     * @return the reaction, {@code LOG} by default
-     */
     public OnLeaseLost getOnLeaseLost() {
         return this.onLeaseLost;
     }
 
-    /**
-     * Sets what happens when the lease of a held lock lapses.
-     *
-     * @param onLeaseLost the reaction
-     */
     public void setOnLeaseLost(OnLeaseLost onLeaseLost) {
         this.onLeaseLost = onLeaseLost;
     }
 
-    /**
-     * Returns the longest time the lease of a held lock is renewed.
-     *
-     * @return the maximum hold, or {@code null} for none
-     */
     public @Nullable Duration getMaxHold() {
         return this.maxHold;
     }
 
-    /**
-     * Sets the longest time the lease of a held lock is renewed.
-     *
-     * @param maxHold the maximum hold, or {@code null} for none
-     */
     public void setMaxHold(@Nullable Duration maxHold) {
         this.maxHold = maxHold;
     }
 
-    /**
-     * Returns the largest number of connections of the lock's own pool.
-     *
-     * @return the pool size, 4 by default
-     */
     public int getPoolSize() {
         return this.poolSize;
     }
 
-    /**
-     * Sets the largest number of connections of the lock's own pool.
-     *
-     * @param poolSize at least 1
-     */
     public void setPoolSize(int poolSize) {
         this.poolSize = poolSize;
     }
 
-    /**
-     * Returns the longest wait for a connection of the lock's own pools.
-     *
-     * @return the timeout, 1 s by default
-     */
     public Duration getConnectionTimeout() {
         return this.connectionTimeout;
     }
 
-    /**
-     * Sets the longest wait for a connection of the lock's own pools.
-     *
-     * @param connectionTimeout at least 250 ms
-     */
     public void setConnectionTimeout(Duration connectionTimeout) {
         this.connectionTimeout = connectionTimeout;
     }
 
-    /**
-     * Returns the time between two deletions of expired rows.
-     *
-     * @return the interval, 10 minutes by default; zero never deletes
-     */
     public Duration getDeleteExpiredInterval() {
         return this.deleteExpiredInterval;
     }
 
-    /**
-     * Sets the time between two deletions of expired rows.
-     *
-     * @param deleteExpiredInterval the interval; zero never deletes
-     */
     public void setDeleteExpiredInterval(Duration deleteExpiredInterval) {
         this.deleteExpiredInterval = deleteExpiredInterval;
     }
 
-    /**
-     * Returns the region of the lock rows.
-     *
-     * @return the region
-     */
     public String getRegion() {
         return this.region;
     }
 
-    /**
-     * Sets the region of the lock rows.
-     *
-     * @param region 1 to 100 characters
-     */
     public void setRegion(String region) {
         this.region = region;
     }
 
-    /**
-     * Returns the prefix of the lock table name.
-     *
-     * @return the prefix
-     */
     public String getTablePrefix() {
         return this.tablePrefix;
     }
 
-    /**
-     * Sets the prefix of the lock table name.
-     *
-     * @param tablePrefix the prefix, such as {@code INT_}
-     */
     public void setTablePrefix(String tablePrefix) {
         this.tablePrefix = tablePrefix;
     }

@@ -74,182 +74,82 @@ public class FileLockProperties {
 
     private final Metrics metrics = new Metrics();
 
-    /**
-     * Returns the lock directory.
-     *
-     * @return the directory
-     */
     public Path getDirectory() {
         return this.directory;
     }
 
-    /**
-     * Sets the lock directory.
-     *
-     * @param directory the directory
-     */
     public void setDirectory(Path directory) {
         this.directory = directory;
     }
 
-    /**
-     * Returns the timeout of {@code @FileLocked} methods that set none.
-     *
-     * @return the default timeout
-     */
     public Duration getDefaultTimeout() {
         return this.defaultTimeout;
     }
 
-    /**
-     * Sets the timeout of {@code @FileLocked} methods that set none.
-     *
-     * @param defaultTimeout negative waits forever, zero makes one attempt
-     */
     public void setDefaultTimeout(Duration defaultTimeout) {
         this.defaultTimeout = defaultTimeout;
     }
 
-    /**
-     * Returns the lock protocol.
-     *
-     * @return the type, {@link Type#NATIVE} by default
-     */
     public Type getType() {
         return this.type;
     }
 
-    /**
-     * Sets the lock protocol.
-     *
-     * @param type the type
-     */
     public void setType(Type type) {
         this.type = type;
     }
 
-    /**
-     * Returns the octal permission bits of new lock files.
-     *
-     * @return the mode, or {@code null} for the umask default
-     */
     public @Nullable String getFileMode() {
         return this.fileMode;
     }
 
-    /**
-     * Sets the octal permission bits of new lock files.
-     *
-     * @param fileMode the mode such as {@code 0644}, or {@code null} for the umask default
-     */
     public void setFileMode(@Nullable String fileMode) {
         this.fileMode = fileMode;
     }
 
-    /**
-     * Returns the longest pause between two attempts at a lock held by another process.
-     *
-     * @return the poll interval
-     */
     public Duration getPollInterval() {
         return this.pollInterval;
     }
 
-    /**
-     * Sets the longest pause between two attempts at a lock held by another process.
-     *
-     * @param pollInterval a positive duration
-     */
     public void setPollInterval(Duration pollInterval) {
         this.pollInterval = pollInterval;
     }
 
-    /**
-     * Returns where {@code @FileLocked} methods take their locks.
-     *
-     * @return {@code file}, {@code jdbc} or the name of a {@code LockRegistry} bean
-     */
     public String getBackend() {
         return this.backend;
     }
 
-    /**
-     * Sets where {@code @FileLocked} methods take their locks.
-     *
-     * @param backend {@code file}, {@code jdbc} or the name of a {@code LockRegistry} bean
-     */
     public void setBackend(String backend) {
         this.backend = backend;
     }
 
-    /**
-     * Returns what READ locks become where there are no shared locks.
-     *
-     * @return the fallback
-     */
     public ReadModeFallback getReadModeFallback() {
         return this.readModeFallback;
     }
 
-    /**
-     * Sets what READ locks become where there are no shared locks.
-     *
-     * @param readModeFallback the fallback
-     */
     public void setReadModeFallback(ReadModeFallback readModeFallback) {
         this.readModeFallback = readModeFallback;
     }
 
-    /**
-     * Returns how many lock entries the registry keeps before it drops the unused ones.
-     *
-     * @return the cache capacity
-     */
     public int getCacheCapacity() {
         return this.cacheCapacity;
     }
 
-    /**
-     * Sets how many lock entries the registry keeps before it drops the unused ones.
-     *
-     * @param cacheCapacity a positive number of entries
-     */
     public void setCacheCapacity(int cacheCapacity) {
         this.cacheCapacity = cacheCapacity;
     }
 
-    /**
-     * Returns the settings of the {@code @FileLocked} support.
-     *
-     * @return the annotation settings
-     */
     public Annotation getAnnotation() {
         return this.annotation;
     }
 
-    /**
-     * Returns the settings of the {@code filelock} health indicator.
-     *
-     * @return the health settings
-     */
     public Health getHealth() {
         return this.health;
     }
 
-    /**
-     * Returns the settings of soft locks ({@code filelock.type=soft}).
-     *
-     * @return the soft lock settings
-     */
     public Soft getSoft() {
         return this.soft;
     }
 
-    /**
-     * Returns the settings of file lock metrics.
-     *
-     * @return the metrics settings
-     */
     public Metrics getMetrics() {
         return this.metrics;
     }
@@ -305,11 +205,6 @@ public class FileLockProperties {
         /** {@link dev.filelock.SoftReadWriteFileLock}: marker files with heartbeats, Python's {@code SoftReadWriteLock}. */
         SOFT_READ_WRITE;
 
-        /**
-         * Tells whether this protocol uses marker files rather than kernel locks.
-         *
-         * @return whether it is {@link #SOFT} or {@link #SOFT_READ_WRITE}
-         */
         public boolean isSoft() {
             return this == SOFT || this == SOFT_READ_WRITE;
         }
@@ -349,38 +244,18 @@ public class FileLockProperties {
          */
         private int order = Integer.MAX_VALUE - 1000;
 
-        /**
-         * Tells whether {@code @FileLocked} is applied.
-         *
-         * @return whether enabled
-         */
         public boolean isEnabled() {
             return this.enabled;
         }
 
-        /**
-         * Sets whether {@code @FileLocked} is applied.
-         *
-         * @param enabled whether enabled
-         */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
         }
 
-        /**
-         * Returns the order of the {@code @FileLocked} advisor.
-         *
-         * @return the order
-         */
         public int getOrder() {
             return this.order;
         }
 
-        /**
-         * Sets the order of the {@code @FileLocked} advisor.
-         *
-         * @param order the order
-         */
         public void setOrder(int order) {
             this.order = order;
         }
@@ -397,20 +272,10 @@ public class FileLockProperties {
          */
         private @Nullable Duration lifetime;
 
-        /**
-         * Returns the age after which a soft exclusive lock is broken whoever holds it.
-         *
-         * @return the lifetime, or {@code null} for none (the default)
-         */
         public @Nullable Duration getLifetime() {
             return this.lifetime;
         }
 
-        /**
-         * Sets the age after which a soft exclusive lock is broken whoever holds it.
-         *
-         * @param lifetime a positive duration, or {@code null} for none
-         */
         public void setLifetime(@Nullable Duration lifetime) {
             this.lifetime = lifetime;
         }
@@ -444,38 +309,18 @@ public class FileLockProperties {
          */
         private List<String> maxHoldExclude = new ArrayList<>();
 
-        /**
-         * Returns the longest time a lock may be held before the status turns {@code DOWN}.
-         *
-         * @return the limit, or {@code null} for none
-         */
         public @Nullable Duration getMaxHold() {
             return this.maxHold;
         }
 
-        /**
-         * Sets the longest time a lock may be held before the status turns {@code DOWN}.
-         *
-         * @param maxHold the limit, or {@code null} for none
-         */
         public void setMaxHold(@Nullable Duration maxHold) {
             this.maxHold = maxHold;
         }
 
-        /**
-         * Returns the Ant-style patterns of the lock keys that the maximum hold time ignores.
-         *
-         * @return the patterns, empty by default
-         */
         public List<String> getMaxHoldExclude() {
             return this.maxHoldExclude;
         }
 
-        /**
-         * Sets the Ant-style patterns of the lock keys that the maximum hold time ignores.
-         *
-         * @param maxHoldExclude the patterns, such as {@code leader} or {@code leaders/**}
-         */
         public void setMaxHoldExclude(List<String> maxHoldExclude) {
             this.maxHoldExclude = maxHoldExclude;
         }
@@ -490,20 +335,10 @@ public class FileLockProperties {
          */
         private boolean includePath;
 
-        /**
-         * Tells whether metrics are tagged with the lock path.
-         *
-         * @return whether the path is a tag
-         */
         public boolean isIncludePath() {
             return this.includePath;
         }
 
-        /**
-         * Sets whether metrics are tagged with the lock path.
-         *
-         * @param includePath whether the path is a tag
-         */
         public void setIncludePath(boolean includePath) {
             this.includePath = includePath;
         }
