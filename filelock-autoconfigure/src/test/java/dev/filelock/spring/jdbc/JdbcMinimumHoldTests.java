@@ -9,6 +9,8 @@ import dev.filelock.spring.autoconfigure.FileLockJdbcAutoConfiguration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +77,24 @@ class JdbcMinimumHoldTests {
     }
 
     @Test
+    void annotatedMethodsOfEveryReturnStyleLeaveTheirRowParkedAndReturnAtOnce() {
+        contextRunner().withBean(BriefJobs.class).run((context) -> {
+            BriefJobs jobs = context.getBean(BriefJobs.class);
+            JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+            String clientId = context.getBean(JdbcLockBackend.class).repository().clientId();
+            jobs.plain();
+            assertThat(jobs.async().get(10, TimeUnit.SECONDS)).isEqualTo("done");
+            for (String key : new String[] { "plain.lock", "async.lock" }) {
+                Map<String, Object> parked = row(jdbc, key);
+                assertThat(parked.get("client_id")).as("client id of %s", key).isNotEqualTo(clientId);
+                assertThat(millis(parked, "held_for")).as("minimum of %s in its row", key)
+                    .isEqualTo(MINIMUM.toMillis());
+            }
+            assertThat(context.getBean(JdbcLockBackend.class).heldLocks()).as("holds of this JVM").isEmpty();
+        });
+    }
+
+    @Test
     void aReleaseAfterTheMinimumDeletesTheRow() {
         contextRunner().run((context) -> {
             JdbcLockBackend backend = context.getBean(JdbcLockBackend.class);
@@ -88,6 +108,19 @@ class JdbcMinimumHoldTests {
             hold.close();
             assertThat(rows(jdbc, "long.lock")).isZero();
         });
+    }
+
+    /** Methods with a minimum hold that return at once. */
+    static class BriefJobs {
+
+        @FileLocked(path = "plain.lock", timeout = "0", holdAtLeast = "2s")
+        public void plain() {
+        }
+
+        @FileLocked(path = "async.lock", timeout = "0", holdAtLeast = "2s")
+        public CompletableFuture<String> async() {
+            return CompletableFuture.completedFuture("done");
+        }
     }
 
     private Map<String, Object> row(JdbcTemplate jdbc, String key) {
