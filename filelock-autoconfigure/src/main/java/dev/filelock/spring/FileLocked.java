@@ -65,8 +65,9 @@ public @interface FileLocked {
      * default) or zero releases the lock when the method ends. The rest of the minimum is kept by the library, not by
      * the calling thread: the method returns at once, it is kept when the method throws too, a later call in this JVM
      * is excluded as another process's would be (so such a method is not reentrant), and a library thread releases
-     * the lock. It is not kept across a crash (the operating system frees a dead process's locks at once) nor past the
-     * application context's shutdown, which releases it.
+     * the lock. On the file backend it is not kept across a crash (the operating system frees a dead process's locks
+     * at once) nor past the application context's shutdown, which releases it. On the jdbc backend the minimum is kept
+     * in the lock's row, in database time, from the acquisition: it holds across a crash and a shutdown too.
      *
      * @return the minimum hold
      */

@@ -109,4 +109,56 @@ public interface LockBackend {
         validateKey(key);
         return key;
     }
+
+    /**
+     * Tells whether this backend keeps a {@link FileLocked#holdAtLeast()} minimum in its store, so that the minimum
+     * holds even if this process dies or releases the lock earlier; otherwise (the default) the starter keeps the hold
+     * in this JVM until the minimum has passed.
+     *
+     * @return whether {@link #acquire(String, LockMode, Duration, Duration)} accepts a minimum hold
+     */
+    default boolean keepsMinimumHold() {
+        return false;
+    }
+
+    /**
+     * Acquires as {@link #acquire(String, LockMode, Duration)}, and keeps the lock held in the store at least
+     * {@code minimumHold} from its acquisition, even after the hold is closed or this process dies.
+     *
+     * @param key the lock key
+     * @param mode the lock mode
+     * @param timeout how long to wait: negative waits forever, zero makes one attempt
+     * @param minimumHold how long the lock stays held at least; zero for no minimum
+     * @return the hold; closing it releases the level, or leaves the lock to the store until the minimum has passed
+     * @throws UnsupportedOperationException if the minimum is not zero and this backend does not
+     *     {@linkplain #keepsMinimumHold keep minimum holds}, or the mode is not supported
+     */
+    default LockHold acquire(String key, LockMode mode, Duration timeout, Duration minimumHold) {
+        if (minimumHold.isZero()) {
+            return acquire(key, mode, timeout);
+        }
+        throw new UnsupportedOperationException("The lock backend " + this + " does not keep minimum holds in its "
+                + "store (lock '" + key + "', minimum " + minimumHold + ")");
+    }
+
+    /**
+     * Acquires as {@link #acquireDetached(String, LockMode, Duration)}, keeping the lock held in the store at least
+     * {@code minimumHold} as {@link #acquire(String, LockMode, Duration, Duration)} does.
+     *
+     * @param key the lock key
+     * @param mode the lock mode
+     * @param timeout how long to wait: negative waits forever, zero makes one attempt
+     * @param minimumHold how long the lock stays held at least; zero for no minimum
+     * @return a future completed with the hold, or exceptionally with {@link FileLockTimeoutException}
+     * @throws UnsupportedOperationException if the minimum is not zero and this backend does not
+     *     {@linkplain #keepsMinimumHold keep minimum holds}, or the mode is not supported
+     */
+    default CompletableFuture<LockHold> acquireDetached(String key, LockMode mode, Duration timeout,
+            Duration minimumHold) {
+        if (minimumHold.isZero()) {
+            return acquireDetached(key, mode, timeout);
+        }
+        throw new UnsupportedOperationException("The lock backend " + this + " does not keep minimum holds in its "
+                + "store (lock '" + key + "', minimum " + minimumHold + ")");
+    }
 }

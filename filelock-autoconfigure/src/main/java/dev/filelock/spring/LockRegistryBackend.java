@@ -273,6 +273,21 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     /**
+     * Acquires as {@link #acquire(String, LockMode, Duration)}; this one keeps no minimum hold in its store (a backend
+     * whose store can overrides it with {@link #keepsMinimumHold()}).
+     *
+     * @throws UnsupportedOperationException if the minimum is not zero
+     */
+    @Override
+    public FencedLockHold acquire(String key, LockMode kind, Duration timeout, Duration minimumHold) {
+        if (!minimumHold.isZero()) {
+            throw new UnsupportedOperationException("The '" + this.name + "' lock backend does not keep minimum holds "
+                    + "in its store (lock '" + key + "', minimum " + minimumHold + ")");
+        }
+        return acquire(key, kind, timeout);
+    }
+
+    /**
      * Takes a registry lock, waiting at most the timeout; this one waits in the registry's own loop, and a backend whose
      * store can announce releases overrides it to wake its waiters early.
      *
@@ -329,10 +344,18 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
 
     @Override
     public CompletableFuture<LockHold> acquireDetached(String key, LockMode kind, Duration timeout) {
+        return acquireDetached(key, kind, timeout, Duration.ZERO);
+    }
+
+    /** Takes the lock on an owner thread through {@link #acquire(String, LockMode, Duration, Duration)}. */
+    @Override
+    public CompletableFuture<LockHold> acquireDetached(String key, LockMode kind, Duration timeout,
+            Duration minimumHold) {
         checkSupported(kind);
         String registryKey = registryKey(key);
         CompletableFuture<LockHold> result = new CompletableFuture<>();
-        Future<?> owner = this.detachedOwners.submit(() -> ownDetached(registryKey, kind, timeout, result));
+        Future<?> owner = this.detachedOwners.submit(() -> ownDetached(registryKey, kind, timeout, minimumHold,
+                result));
         result.whenComplete((hold, failure) -> {
             if (result.isCancelled()) {
                 owner.cancel(true);
@@ -369,10 +392,11 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
      * hold is handed out from another thread because completing the future runs the caller's continuations, which may
      * close the hold at once (a {@code Mono} does) and would then wait for this very thread.
      */
-    private void ownDetached(String registryKey, LockMode kind, Duration timeout, CompletableFuture<LockHold> result) {
+    private void ownDetached(String registryKey, LockMode kind, Duration timeout, Duration minimumHold,
+            CompletableFuture<LockHold> result) {
         FencedLockHold hold;
         try {
-            hold = acquire(registryKey, kind, timeout);
+            hold = acquire(registryKey, kind, timeout, minimumHold);
         }
         catch (RuntimeException | Error ex) {
             result.completeExceptionally(ex);

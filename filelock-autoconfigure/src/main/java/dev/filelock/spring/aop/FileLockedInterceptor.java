@@ -64,11 +64,12 @@ final class FileLockedInterceptor implements MethodInterceptor {
 
     private @Nullable Object invokeHolding(MethodInvocation invocation, LockedMethod locked, String key)
             throws Throwable {
+        LockBackend backend = this.backend.get();
         LockHold acquired;
         try {
             // A hold that outlives the call is released by another thread, so the calling thread must not own it.
-            acquired = locked.holdsAtLeast() ? awaitDetached(key, locked)
-                    : this.backend.get().acquire(key, locked.mode(), locked.timeout());
+            acquired = locked.holdsAtLeastInThisJvm(backend) ? awaitDetached(key, locked)
+                    : backend.acquire(key, locked.mode(), locked.timeout(), locked.minimumKeptBy(backend));
         }
         catch (FileLockTimeoutException ex) {
             if (locked.onTimeout() == OnTimeout.SKIP) {
@@ -77,7 +78,7 @@ final class FileLockedInterceptor implements MethodInterceptor {
             }
             throw naming(invocation, key, ex);
         }
-        LockHold hold = locked.holdsAtLeast() ? keepMinimum(invocation, locked, key, acquired) : acquired;
+        LockHold hold = keepMinimum(invocation, locked, key, acquired);
         Object result;
         try (FileLockContext.Scope bound = FileLockContext.bind(key, acquired)) {
             result = invocation.proceed();
@@ -163,8 +164,9 @@ final class FileLockedInterceptor implements MethodInterceptor {
     }
 
     private LockHold awaitDetached(String key, LockedMethod locked) {
-        CompletableFuture<LockHold> acquisition = this.backend.get().acquireDetached(key, locked.mode(),
-                locked.timeout());
+        LockBackend backend = this.backend.get();
+        CompletableFuture<LockHold> acquisition = backend.acquireDetached(key, locked.mode(), locked.timeout(),
+                locked.minimumKeptBy(backend));
         try {
             return acquisition.get();
         }
@@ -185,8 +187,14 @@ final class FileLockedInterceptor implements MethodInterceptor {
         }
     }
 
-    /** Makes closing a hold of a method with a minimum hold release it only once the minimum has passed. */
+    /**
+     * Makes closing a hold of a method with a minimum hold release it only once the minimum has passed, unless the
+     * backend keeps the minimum in its store.
+     */
     private LockHold keepMinimum(MethodInvocation invocation, LockedMethod locked, String key, LockHold hold) {
+        if (!locked.holdsAtLeastInThisJvm(this.backend.get())) {
+            return hold;
+        }
         return this.minimumHolds.keep(hold, locked.holdAtLeast(), describe(invocation, key));
     }
 

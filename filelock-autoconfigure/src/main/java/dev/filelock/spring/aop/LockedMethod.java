@@ -2,6 +2,7 @@ package dev.filelock.spring.aop;
 
 import dev.filelock.LockMode;
 import dev.filelock.spring.FileLocked.OnTimeout;
+import dev.filelock.spring.LockBackend;
 import java.time.Duration;
 
 /**
@@ -20,6 +21,16 @@ record LockedMethod(KeyTemplate key, Duration timeout, LockMode mode, OnTimeout 
     /** Tells whether the lock outlives the call for a minimum hold, and must then be owned by the library. */
     boolean holdsAtLeast() {
         return !this.holdAtLeast.isZero();
+    }
+
+    /** The minimum hold that the backend keeps in its store (zero when it does not keep one, or there is none). */
+    Duration minimumKeptBy(LockBackend backend) {
+        return backend.keepsMinimumHold() ? this.holdAtLeast : Duration.ZERO;
+    }
+
+    /** Tells whether this JVM keeps the lock past the call for a minimum hold (the backend does not). */
+    boolean holdsAtLeastInThisJvm(LockBackend backend) {
+        return holdsAtLeast() && !backend.keepsMinimumHold();
     }
 
     /** How the lock's lifetime follows the method's result. */

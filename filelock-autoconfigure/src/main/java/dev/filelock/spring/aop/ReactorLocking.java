@@ -35,7 +35,8 @@ final class ReactorLocking {
     static Publisher<?> lock(MethodInvocation invocation, LockedMethod locked, String key, LockBackend backend,
             UnaryOperator<LockHold> keep, Runnable skipped) {
         Mono<LockHold> acquisition = Mono
-            .fromFuture(() -> backend.acquireDetached(key, locked.mode(), locked.timeout()), false)
+            .fromFuture(() -> backend.acquireDetached(key, locked.mode(), locked.timeout(),
+                    locked.minimumKeptBy(backend)), false)
             .map(keep);
         if (locked.onTimeout() == OnTimeout.SKIP) {
             acquisition = acquisition.onErrorResume(FileLockTimeoutException.class, (ex) -> {

@@ -140,9 +140,33 @@ public class JdbcLockBackend extends LockRegistryBackend {
         return (token != null) ? OptionalLong.of(token) : OptionalLong.empty();
     }
 
+    /** Keeps the minimum in the lock's row, in database time: it outlives this process. */
+    @Override
+    public boolean keepsMinimumHold() {
+        return true;
+    }
+
     @Override
     public FencedLockHold acquire(String key, LockMode mode, Duration timeout) {
-        try (JdbcLockRepository.Attempt attempt = this.repository.beginAttempt(timeout, this.minimumAttempt)) {
+        return acquire(key, mode, timeout, Duration.ZERO);
+    }
+
+    /**
+     * Takes the key's row so that it stays held at least {@code minimumHold} from the acquisition in database time:
+     * the row expires no earlier than that even if this process dies, and a release before it leaves the row held (by
+     * no process, so not even this one takes it again) until then, without announcing a release; waiters take it at
+     * their next poll once the minimum has passed.
+     *
+     * @throws IllegalArgumentException if the minimum is negative
+     */
+    @Override
+    public FencedLockHold acquire(String key, LockMode mode, Duration timeout, Duration minimumHold) {
+        if (minimumHold.isNegative()) {
+            throw new IllegalArgumentException("The minimum hold of lock '" + key + "' must not be negative: "
+                    + minimumHold);
+        }
+        try (JdbcLockRepository.Attempt attempt = this.repository.beginAttempt(timeout, this.minimumAttempt,
+                minimumHold)) {
             try {
                 return super.acquire(key, mode, timeout);
             }

@@ -61,6 +61,8 @@ public final class JdbcLockRepository implements LockRepository {
 
     private final String deleteQuery;
 
+    private final String parkQuery;
+
     private final String isAcquiredQuery;
 
     private final String deleteExpiredQuery;
@@ -74,6 +76,9 @@ public final class JdbcLockRepository implements LockRepository {
 
     /** The fencing token of each row held by this client, from the acquisition that took it. */
     private final ConcurrentHashMap<String, Long> fencingTokens = new ConcurrentHashMap<>();
+
+    /** The minimum hold (milliseconds) of each row held by this client that has one, the largest asked while held. */
+    private final ConcurrentHashMap<String, Long> minimumHolds = new ConcurrentHashMap<>();
 
     /**
      * Creates a repository with a random client id.
@@ -95,18 +100,31 @@ public final class JdbcLockRepository implements LockRepository {
         this.acquireQuery = "INSERT INTO " + table + " (REGION, LOCK_KEY, CLIENT_ID, CREATED_DATE, EXPIRED_AFTER) "
                 + "VALUES (?, ?, ?, " + NOW + ", " + NOW + " + ? * INTERVAL '1 millisecond') "
                 + "ON CONFLICT (REGION, LOCK_KEY) DO UPDATE SET CLIENT_ID = EXCLUDED.CLIENT_ID, "
-                + "CREATED_DATE = EXCLUDED.CREATED_DATE, EXPIRED_AFTER = EXCLUDED.EXPIRED_AFTER WHERE " + table
+                // GREATEST: a nested acquisition of this client's own row never cuts short a minimum hold it carries.
+                + "CREATED_DATE = EXCLUDED.CREATED_DATE, EXPIRED_AFTER = GREATEST(" + table + ".EXPIRED_AFTER, "
+                + "EXCLUDED.EXPIRED_AFTER) WHERE " + table
                 + ".CLIENT_ID = EXCLUDED.CLIENT_ID OR " + table + ".EXPIRED_AFTER < EXCLUDED.CREATED_DATE"
                 // Evaluated only for the row this statement wrote, while it holds the row's lock: a later holder's
                 // token is drawn after this holder's statement committed, so it is larger.
                 + " RETURNING nextval('" + fencingSequence(tablePrefix) + "')";
-        this.renewQuery = "UPDATE " + table + " SET EXPIRED_AFTER = " + NOW + " + ? * INTERVAL '1 millisecond' "
-                + "WHERE REGION = ? AND LOCK_KEY = ? AND CLIENT_ID = ?";
+        // GREATEST: a renewal never shortens a lease that a minimum hold made longer than the time to live.
+        this.renewQuery = "UPDATE " + table + " SET EXPIRED_AFTER = GREATEST(EXPIRED_AFTER, " + NOW
+                + " + ? * INTERVAL '1 millisecond') WHERE REGION = ? AND LOCK_KEY = ? AND CLIENT_ID = ?";
         // The release is announced in the deleting statement itself (delivered at its commit), for waiters that listen.
         this.deleteQuery = "WITH RELEASED AS (DELETE FROM " + table
                 + " WHERE REGION = ? AND LOCK_KEY = ? AND CLIENT_ID = ? RETURNING EXPIRED_AFTER >= " + NOW
                 + " AS UNEXPIRED) SELECT UNEXPIRED, pg_notify('" + JdbcLockNotifications.CHANNEL
                 + "', ?) FROM RELEASED";
+        // A release before the minimum hold has passed parks the row instead: it stays held, by a client id of no
+        // process (so that not even this process takes it again), until its acquisition (CREATED_DATE) plus the
+        // minimum, in database time, without a notification; otherwise the row is deleted and announced as above.
+        String minimumEnd = "CREATED_DATE + ? * INTERVAL '1 millisecond'";
+        this.parkQuery = "WITH PARKED AS (UPDATE " + table + " SET CLIENT_ID = ?, EXPIRED_AFTER = " + minimumEnd
+                + " WHERE REGION = ? AND LOCK_KEY = ? AND CLIENT_ID = ? AND " + minimumEnd + " > " + NOW
+                + " RETURNING TRUE AS UNEXPIRED), RELEASED AS (DELETE FROM " + table
+                + " WHERE REGION = ? AND LOCK_KEY = ? AND CLIENT_ID = ? AND NOT EXISTS (SELECT 1 FROM PARKED)"
+                + " RETURNING EXPIRED_AFTER >= " + NOW + " AS UNEXPIRED) SELECT UNEXPIRED, NULL FROM PARKED UNION ALL "
+                + "SELECT UNEXPIRED, pg_notify('" + JdbcLockNotifications.CHANNEL + "', ?) FROM RELEASED";
         this.releasePrefix = table + ":" + region + ":";
         this.isAcquiredQuery = "SELECT COUNT(*) FROM " + table + " WHERE REGION = ? AND LOCK_KEY = ? AND CLIENT_ID = ? "
                 + "AND EXPIRED_AFTER >= " + NOW;
@@ -174,8 +192,22 @@ public final class JdbcLockRepository implements LockRepository {
      * @return the attempt, to close when the acquisition returns
      */
     Attempt beginAttempt(Duration timeout, Duration minimumAttempt) {
+        return beginAttempt(timeout, minimumAttempt, Duration.ZERO);
+    }
+
+    /**
+     * Bounds the statements this thread runs as {@link #beginAttempt(Duration, Duration)} does, and makes the row it
+     * takes stay held at least {@code minimumHold} from its acquisition in database time, even if this process dies or
+     * releases it earlier ({@link dev.filelock.spring.FileLocked#holdAtLeast()}).
+     *
+     * @param timeout the caller's wait; negative for no bound
+     * @param minimumAttempt the time the first statement may take even when the wait is shorter
+     * @param minimumHold the minimum hold of the row taken; zero for none
+     * @return the attempt, to close when the acquisition returns
+     */
+    Attempt beginAttempt(Duration timeout, Duration minimumAttempt, Duration minimumHold) {
         Attempt attempt = new Attempt(!timeout.isNegative(), System.nanoTime() + Math.max(0, timeout.toNanos()),
-                minimumAttempt.toNanos());
+                minimumAttempt.toNanos(), minimumHold.toMillis());
         ATTEMPT.set(attempt);
         return attempt;
     }
@@ -206,19 +238,25 @@ public final class JdbcLockRepository implements LockRepository {
         if (deadline - System.nanoTime() <= 0) {
             return false;
         }
+        long minimumHold = (attempt != null) ? attempt.minimumHoldMillis : 0;
         long sent = System.nanoTime();
         try {
+            // A minimum hold longer than the time to live is in the row from the start: a holder that dies inside the
+            // method cannot let the row lapse before it.
             Long token = run(this.acquireQuery, deadline, (statement) -> {
                 try (ResultSet rows = statement.executeQuery()) {
                     return rows.next() ? rows.getLong(1) : null;
                 }
-            }, this.region, lock, this.clientId, ttl.toMillis());
+            }, this.region, lock, this.clientId, Math.max(ttl.toMillis(), minimumHold));
             if (attempt != null) {
                 attempt.failure = null;
             }
             if (token != null) {
                 this.fencingTokens.put(lock, token);
                 this.leaseStarts.put(lock, sent);
+                if (minimumHold > 0) {
+                    this.minimumHolds.merge(lock, minimumHold, Math::max);
+                }
             }
             return token != null;
         }
@@ -266,7 +304,8 @@ public final class JdbcLockRepository implements LockRepository {
     }
 
     /**
-     * Deletes this client's row, also when its lease expired.
+     * Deletes this client's row, also when its lease expired; a row taken with a minimum hold that has not passed yet is
+     * parked instead (kept held, by no process, until its acquisition plus the minimum in database time).
      *
      * @return {@code false} when the row was not this client's or had expired (another process may have held the lock)
      */
@@ -274,11 +313,17 @@ public final class JdbcLockRepository implements LockRepository {
     public boolean delete(String lock) {
         this.leaseStarts.remove(lock);
         this.fencingTokens.remove(lock);
-        Boolean unexpired = run(this.deleteQuery, System.nanoTime() + this.timeToLive.toNanos(), (statement) -> {
+        Long minimumHold = this.minimumHolds.remove(lock);
+        long deadline = System.nanoTime() + this.timeToLive.toNanos();
+        Statement<Boolean> released = (statement) -> {
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() && rows.getBoolean(1);
             }
-        }, this.region, lock, this.clientId, releasePayload(lock));
+        };
+        Boolean unexpired = (minimumHold == null)
+                ? run(this.deleteQuery, deadline, released, this.region, lock, this.clientId, releasePayload(lock))
+                : run(this.parkQuery, deadline, released, UUID.randomUUID().toString(), minimumHold, this.region,
+                        lock, this.clientId, minimumHold, this.region, lock, this.clientId, releasePayload(lock));
         return Boolean.TRUE.equals(unexpired);
     }
 
@@ -312,6 +357,7 @@ public final class JdbcLockRepository implements LockRepository {
     public void close() {
         this.leaseStarts.clear();
         this.fencingTokens.clear();
+        this.minimumHolds.clear();
         update(this.deleteAllQuery, System.nanoTime() + this.timeToLive.toNanos(), this.region, this.clientId);
     }
 
@@ -377,7 +423,7 @@ public final class JdbcLockRepository implements LockRepository {
         T run(PreparedStatement statement) throws SQLException;
     }
 
-    /** The bound of one acquisition's statements, and its last database failure. */
+    /** The bound of one acquisition's statements, the minimum hold of the row it takes, and its last database failure. */
     static final class Attempt implements AutoCloseable {
 
         private final boolean bounded;
@@ -386,14 +432,17 @@ public final class JdbcLockRepository implements LockRepository {
 
         private final long minimumNanos;
 
+        private final long minimumHoldMillis;
+
         private boolean first = true;
 
         @Nullable DataAccessException failure;
 
-        Attempt(boolean bounded, long deadline, long minimumNanos) {
+        Attempt(boolean bounded, long deadline, long minimumNanos, long minimumHoldMillis) {
             this.bounded = bounded;
             this.deadline = deadline;
             this.minimumNanos = minimumNanos;
+            this.minimumHoldMillis = minimumHoldMillis;
         }
 
         /** The statement's deadline: the wait's, or {@code unbounded} for an endless wait. */

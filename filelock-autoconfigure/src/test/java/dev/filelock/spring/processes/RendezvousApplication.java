@@ -22,7 +22,9 @@ import org.springframework.context.annotation.Bean;
  * method a few times and, inside, waits a moment for the other process to be inside too (recording it if it is);
  * {@code hold} enters it and never leaves (to be killed); {@code try-twice} tries it for a few seconds, then again
  * once the file {@code released} exists, appending each outcome to {@code attempts} (it starts once {@code held}
- * exists).
+ * exists); {@code brief} enters a method with a minimum hold ({@code hold-at-least}) that returns at once, signals
+ * {@code returned-<name>} and stays alive (to be killed); {@code hold-at-least} enters that kind of method and never
+ * leaves; {@code hold-when-told} signals {@code ready-<name>}, then enters like {@code hold} once {@code go} exists.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -46,6 +48,17 @@ public class RendezvousApplication {
                     }
                 }
                 case "hold" -> job.hold(name);
+                case "brief" -> {
+                    job.brief(name);
+                    Files.createFile(shared.resolve("returned-" + name));
+                    new CountDownLatch(1).await();
+                }
+                case "hold-at-least" -> job.holdAtLeast(name);
+                case "hold-when-told" -> {
+                    Files.createFile(shared.resolve("ready-" + name));
+                    Signals.awaitFiles(shared.resolve("go"));
+                    job.hold(name);
+                }
                 case "try-twice" -> {
                     // Once while the test holds the lock, once after it released it (both signalled by files).
                     Files.createFile(shared.resolve("ready-" + name));
@@ -120,6 +133,15 @@ public class RendezvousApplication {
         public void hold(String name) throws IOException, InterruptedException {
             Files.createFile(this.shared.resolve("holding-" + name));
             new CountDownLatch(1).await();
+        }
+
+        @FileLocked(path = "job.lock", timeout = "60s", holdAtLeast = "${hold-at-least:0s}")
+        public void brief(String name) {
+        }
+
+        @FileLocked(path = "job.lock", timeout = "60s", holdAtLeast = "${hold-at-least:0s}")
+        public void holdAtLeast(String name) throws IOException, InterruptedException {
+            hold(name);
         }
 
         /** Gives the other process the window's time to show up inside the method. */
