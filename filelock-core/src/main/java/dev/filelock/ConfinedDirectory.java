@@ -1,5 +1,6 @@
 package dev.filelock;
 
+import dev.filelock.internal.posix.Posix;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ public final class ConfinedDirectory {
     }
 
     /** The innermost declared directory that lexically contains the absolute path, or {@code null}: the common case. */
-    static @Nullable ConfinedDirectory containing(Path path) {
+    public static @Nullable ConfinedDirectory containing(Path path) {
         if (DECLARED.isEmpty()) {
             return null;
         }
@@ -90,13 +91,13 @@ public final class ConfinedDirectory {
     }
 
     /** The segments of a path inside this directory (any of its spellings), from the directory down to the file. */
-    Path relativize(Path path) {
+    public Path relativize(Path path) {
         Path absolute = path.toAbsolutePath().normalize();
         return absolute.startsWith(realPath) ? realPath.relativize(absolute) : givenPath.relativize(absolute);
     }
 
     /** Where a link target, absolute and normalized, lies inside this directory; {@code null} when outside. */
-    @Nullable Path inside(Path absoluteTarget) {
+    public @Nullable Path inside(Path absoluteTarget) {
         if (absoluteTarget.startsWith(realPath)) {
             return realPath.relativize(absoluteTarget);
         }
@@ -106,7 +107,7 @@ public final class ConfinedDirectory {
         return null;
     }
 
-    byte[] cRealPath() {
+    public byte[] cRealPath() {
         return cRealPath;
     }
 }

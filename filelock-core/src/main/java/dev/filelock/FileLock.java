@@ -1,5 +1,6 @@
 package dev.filelock;
 
+import dev.filelock.internal.exclusive.NativeFileLock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

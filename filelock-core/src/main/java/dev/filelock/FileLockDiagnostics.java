@@ -1,5 +1,10 @@
 package dev.filelock;
 
+import dev.filelock.internal.LockProtocol;
+import dev.filelock.internal.LockSnapshot;
+import dev.filelock.internal.diagnostics.LockProbe;
+import dev.filelock.internal.exclusive.ExclusiveTable;
+import dev.filelock.internal.readwrite.ReadWriteTable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -25,7 +30,7 @@ public final class FileLockDiagnostics {
      */
     public static List<ActiveLock> activeLocks() {
         List<ActiveLock> locks = new ArrayList<>();
-        for (EntrySnapshot entry : LockTable.INSTANCE.activeEntries()) {
+        for (LockSnapshot entry : ExclusiveTable.INSTANCE.activeEntries()) {
             locks.add(ActiveLock.of(entry));
         }
         locks.addAll(ReadWriteTable.INSTANCE.activeLocks());
@@ -58,7 +63,7 @@ public final class FileLockDiagnostics {
      */
     public static boolean forceRelease(Path path) {
         Path canonical = canonicalOrSelf(Objects.requireNonNull(path, "path"));
-        boolean exclusive = LockTable.INSTANCE.forceRelease(canonical);
+        boolean exclusive = ExclusiveTable.INSTANCE.forceRelease(canonical);
         boolean readWrite = ReadWriteTable.INSTANCE.forceRelease(canonical);
         return exclusive || readWrite;
     }
@@ -137,8 +142,8 @@ public final class FileLockDiagnostics {
             return !holders.isEmpty();
         }
 
-        static ActiveLock of(EntrySnapshot entry) {
-            LockType type = entry.kind() == LockKind.SOFT || entry.markerFile() ? LockType.SOFT : LockType.NATIVE;
+        static ActiveLock of(LockSnapshot entry) {
+            LockType type = entry.kind() == LockProtocol.SOFT || entry.markerFile() ? LockType.SOFT : LockType.NATIVE;
             List<Holder> holders = entry.ownerThread() == null
                     ? List.of()
                     : List.of(new Holder(entry.ownerThread(), entry.holds(), entry.heldSince()));

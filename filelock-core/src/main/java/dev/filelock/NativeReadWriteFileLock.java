@@ -1,5 +1,7 @@
 package dev.filelock;
 
+import dev.filelock.internal.LockOptions;
+import dev.filelock.internal.readwrite.NativeCoordinatedReadWriteLock;
 import java.nio.file.Path;
 
 /**
@@ -66,7 +68,7 @@ public interface NativeReadWriteFileLock extends ReadWriteFileLock {
     final class Builder extends ReadWriteFileLockBuilder<Builder, NativeReadWriteFileLock> {
 
         /** The backend kind of native read/write locks in the JVM-wide table. */
-        static final String KIND = "native";
+        public static final String KIND = "native";
 
         private int fileMode = LockOptions.UNSET_FILE_MODE;
 

@@ -1,5 +1,7 @@
 package dev.filelock;
 
+import dev.filelock.internal.readwrite.CoordinatedReadWriteLock;
+import dev.filelock.internal.sqlite.SqliteReadWriteBackend;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -203,7 +205,7 @@ public interface ReadWriteFileLock extends ReadWriteLock, AutoCloseable {
     final class Builder extends ReadWriteFileLockBuilder<Builder, ReadWriteFileLock> {
 
         /** The backend kind of SQLite read/write locks in the JVM-wide table. */
-        static final String KIND = "sqlite";
+        public static final String KIND = "sqlite";
 
         Builder(Path path) {
             super(path, FileLockBuilder.DEFAULT_POLL_INTERVAL);

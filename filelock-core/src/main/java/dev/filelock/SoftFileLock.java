@@ -1,5 +1,7 @@
 package dev.filelock;
 
+import dev.filelock.internal.LongestDuration;
+import dev.filelock.internal.exclusive.MarkerFileLock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

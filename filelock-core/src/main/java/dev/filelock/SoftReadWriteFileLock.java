@@ -1,5 +1,8 @@
 package dev.filelock;
 
+import dev.filelock.internal.LongestDuration;
+import dev.filelock.internal.readwrite.SoftCoordinatedReadWriteLock;
+import dev.filelock.internal.soft.SoftReadWriteBackend;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -61,7 +64,7 @@ public interface SoftReadWriteFileLock extends ReadWriteFileLock {
     final class Builder extends ReadWriteFileLockBuilder<Builder, SoftReadWriteFileLock> {
 
         /** The backend kind of soft read/write locks in the JVM-wide table. */
-        static final String KIND = "soft";
+        public static final String KIND = "soft";
 
         private static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(250);
         private static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.filelock.internal.LockFileReads;
+import dev.filelock.internal.exclusive.ExclusiveTable;
+import dev.filelock.internal.posix.Posix;
+import dev.filelock.internal.sqlite.SqliteReadWriteBackend;
 import dev.filelock.testing.ChildJvm;
 import dev.filelock.testing.ChildProcess;
 import dev.filelock.testing.LockChild;
@@ -59,7 +63,7 @@ class MixedLockKindsTests {
             FileLock sameFile = FileLock.of(path);
             assertThatThrownBy(() -> sameFile.acquire().close()).hasMessageContaining(USE_ONE_KIND);
             // More parked descriptors than the table keeps: the sweep retires (closes) the longest-parked ones.
-            for (int i = 0; i <= LockTable.MAX_IDLE_ENTRIES; i++) {
+            for (int i = 0; i <= ExclusiveTable.MAX_IDLE_ENTRIES; i++) {
                 FileLock.of(directory.resolve("other-" + i + ".lock")).acquire().close();
             }
 

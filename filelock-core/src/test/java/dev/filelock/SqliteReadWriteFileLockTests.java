@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.filelock.internal.LockOptions;
+import dev.filelock.internal.ReadWriteBackend;
+import dev.filelock.internal.ReadWriteBackendWait;
+import dev.filelock.internal.readwrite.CoordinatedReadWriteLock;
+import dev.filelock.internal.readwrite.ReadWriteTable;
+import dev.filelock.internal.sqlite.SqliteReadWriteBackend;
 import dev.filelock.testing.Worker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -209,7 +215,7 @@ class SqliteReadWriteFileLockTests {
     /** Counts the OS-level acquisitions of a real backend. */
     private record CountingBackend(ReadWriteBackend delegate, AtomicInteger acquisitions) implements ReadWriteBackend {
         @Override
-        public boolean acquire(LockMode mode, BackendWait wait) {
+        public boolean acquire(LockMode mode, ReadWriteBackendWait wait) {
             boolean acquired = delegate.acquire(mode, wait);
             if (acquired) {
                 acquisitions.incrementAndGet();
