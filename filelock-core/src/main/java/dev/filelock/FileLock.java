@@ -1,6 +1,6 @@
 package dev.filelock;
 
-import dev.filelock.internal.exclusive.NativeFileLock;
+import dev.filelock.internal.exclusive.ExclusiveFileLock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -148,7 +148,7 @@ public interface FileLock extends Lock {
 
         @Override
         public FileLock build() {
-            return new NativeFileLock(path, options(null));
+            return ExclusiveFileLock.ofNative(path, options(null));
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.filelock;
 
 import dev.filelock.internal.readwrite.CoordinatedReadWriteLock;
-import dev.filelock.internal.sqlite.SqliteReadWriteBackend;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -204,16 +203,13 @@ public interface ReadWriteFileLock extends ReadWriteLock, AutoCloseable {
     /** Builder of SQLite-backed {@link ReadWriteFileLock}s; every option is described on {@link ReadWriteFileLockBuilder}. */
     final class Builder extends ReadWriteFileLockBuilder<Builder, ReadWriteFileLock> {
 
-        /** The backend kind of SQLite read/write locks in the JVM-wide table. */
-        public static final String KIND = "sqlite";
-
         Builder(Path path) {
             super(path, FileLockBuilder.DEFAULT_POLL_INTERVAL);
         }
 
         @Override
         public ReadWriteFileLock build() {
-            return new CoordinatedReadWriteLock(path, options(), KIND, SqliteReadWriteBackend::new);
+            return CoordinatedReadWriteLock.ofSqlite(path, options());
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.filelock;
 
 import dev.filelock.internal.LongestDuration;
-import dev.filelock.internal.exclusive.MarkerFileLock;
+import dev.filelock.internal.exclusive.ExclusiveFileLock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -106,7 +106,7 @@ public interface SoftFileLock extends FileLock {
 
         @Override
         public SoftFileLock build() {
-            return new MarkerFileLock(path, options(lifetime));
+            return ExclusiveFileLock.ofSoft(path, options(lifetime));
         }
     }
 }

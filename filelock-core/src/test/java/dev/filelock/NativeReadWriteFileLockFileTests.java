@@ -138,13 +138,14 @@ class NativeReadWriteFileLockFileTests {
     }
 
     @Test
-    void diagnosticsListTheLockAsNativeReadWriteWithItsMode() {
+    void diagnosticsListTheLockAsANativeReadWriteLockWithItsMode() {
         Path path = directory.resolve("diagnosed.lock");
         try (NativeReadWriteFileLock lock = NativeReadWriteFileLock.of(path)) {
             try (LockHold read = lock.acquireRead()) {
                 ActiveLock active = activeLock(path);
-                assertThat(active.type()).isEqualTo(FileLockDiagnostics.LockType.NATIVE_READ_WRITE);
-                assertThat(active.type().displayName()).isEqualTo("native read-write");
+                assertThat(active.type()).isEqualTo(FileLockDiagnostics.LockType.NATIVE);
+                assertThat(active.type().value()).isEqualTo("native");
+                assertThat(active.readWrite()).isTrue();
                 assertThat(active.mode()).isEqualTo(LockMode.READ);
                 assertThat(active.holders()).singleElement()
                         .satisfies(holder -> assertThat(holder.name()).isEqualTo(Thread.currentThread().getName()));

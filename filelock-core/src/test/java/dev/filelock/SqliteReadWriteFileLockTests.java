@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.filelock.internal.LockOptions;
+import dev.filelock.internal.LockProtocol;
 import dev.filelock.internal.ReadWriteBackend;
 import dev.filelock.internal.ReadWriteBackendWait;
 import dev.filelock.internal.readwrite.CoordinatedReadWriteLock;
@@ -143,7 +144,7 @@ class SqliteReadWriteFileLockTests {
         List<ReadWriteFileLock> locks = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                locks.add(new CoordinatedReadWriteLock(path, options, "counting", counting));
+                locks.add(new CoordinatedReadWriteLock(path, options, LockProtocol.SQLITE, counting));
             }
             LockHold first = locks.get(0).acquireRead();
             LockHold second = Worker.start("reader", () -> locks.get(1).acquireRead()).awaitResult();

@@ -96,10 +96,7 @@ final class LockObservations {
         if (lock instanceof SoftReadWriteFileLock) {
             return "soft-read-write";
         }
-        if (lock instanceof NativeReadWriteFileLock) {
-            return "native-read-write";
-        }
-        return (lock instanceof FileLock) ? "native" : "sqlite-read-write";
+        return (lock instanceof FileLock || lock instanceof NativeReadWriteFileLock) ? "native" : "sqlite";
     }
 
     private enum Outcome {

@@ -57,11 +57,11 @@ class FileLockRegistryObservationTests {
     @Test
     void recordsTheWaitAndTheHoldWithTypeAndModeButNoPath() {
         try (LockHold hold = this.registry.acquire("orders.lock", LockMode.WRITE, Duration.ofSeconds(5))) {
-            assertThat(heldActive("native-read-write", "write").activeTasks()).isEqualTo(1);
+            assertThat(heldActive("native", "write").activeTasks()).isEqualTo(1);
         }
-        assertThat(acquire("native-read-write", "write", "acquired").count()).isEqualTo(1);
-        assertThat(heldActive("native-read-write", "write").activeTasks()).isZero();
-        assertThat(this.meters.get("filelock.held").tag("type", "native-read-write").timer().count()).isEqualTo(1);
+        assertThat(acquire("native", "write", "acquired").count()).isEqualTo(1);
+        assertThat(heldActive("native", "write").activeTasks()).isZero();
+        assertThat(this.meters.get("filelock.held").tag("type", "native").timer().count()).isEqualTo(1);
         assertThat(this.meters.find("filelock.acquire").tagKeys("path").timer()).isNull();
     }
 
@@ -71,10 +71,10 @@ class FileLockRegistryObservationTests {
         lock.lock();
         lock.lock();
         lock.unlock();
-        assertThat(heldActive("native-read-write", "write").activeTasks()).isEqualTo(1);
+        assertThat(heldActive("native", "write").activeTasks()).isEqualTo(1);
         lock.unlock();
-        assertThat(heldActive("native-read-write", "write").activeTasks()).isZero();
-        assertThat(acquire("native-read-write", "write", "acquired").count()).isEqualTo(2);
+        assertThat(heldActive("native", "write").activeTasks()).isZero();
+        assertThat(acquire("native", "write", "acquired").count()).isEqualTo(2);
     }
 
     @Test
@@ -85,7 +85,7 @@ class FileLockRegistryObservationTests {
             .isThrownBy(() -> this.registry.acquire("busy.lock", LockMode.WRITE, Duration.ZERO));
         assertThat(this.registry.obtain("busy.lock").tryLock()).isFalse();
 
-        assertThat(acquire("native-read-write", "write", "timeout").count()).isEqualTo(2);
+        assertThat(acquire("native", "write", "timeout").count()).isEqualTo(2);
     }
 
     @Test
@@ -96,7 +96,7 @@ class FileLockRegistryObservationTests {
         assertThatExceptionOfType(InterruptedException.class)
             .isThrownBy(() -> this.registry.obtain("interrupted.lock").lockInterruptibly());
 
-        assertThat(acquire("native-read-write", "write", "interrupted").count()).isEqualTo(1);
+        assertThat(acquire("native", "write", "interrupted").count()).isEqualTo(1);
     }
 
     @Test
@@ -120,7 +120,7 @@ class FileLockRegistryObservationTests {
         read.lock();
         read.unlock();
 
-        assertThat(acquire("native-read-write", "read", "acquired").count()).isEqualTo(1);
+        assertThat(acquire("native", "read", "acquired").count()).isEqualTo(1);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.filelock.internal;
 
 import com.sun.jna.LastErrorException;
-import dev.filelock.ConfinedDirectory;
 import dev.filelock.internal.posix.Posix;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -61,7 +60,7 @@ public final class DescriptorChannel implements WritableByteChannel {
      * @throws java.nio.file.FileAlreadyExistsException if the name is taken
      * @throws IOException for any other failure of the final {@code openat}
      */
-    public static DescriptorChannel createExclusive(ConfinedDirectory directory, java.nio.file.Path file, java.nio.file.Path lockPath,
+    public static DescriptorChannel createExclusive(ConfinedRoot directory, java.nio.file.Path file, java.nio.file.Path lockPath,
             int mode) throws IOException {
         try {
             return new DescriptorChannel(DirectoryWalk.createExclusive(directory, file, lockPath, mode));

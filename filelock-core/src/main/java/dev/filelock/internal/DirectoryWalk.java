@@ -1,7 +1,6 @@
 package dev.filelock.internal;
 
 import com.sun.jna.LastErrorException;
-import dev.filelock.ConfinedDirectory;
 import dev.filelock.FileLockException;
 import dev.filelock.internal.posix.Posix;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Walks from a {@link ConfinedDirectory} down to the directory of a lock file, one {@code openat(O_NOFOLLOW |
+ * Walks from a {@link ConfinedRoot} down to the directory of a lock file, one {@code openat(O_NOFOLLOW |
  * O_DIRECTORY)} per segment, creating missing directories with {@code mkdirat} and following symbolic links itself
  * ({@code readlinkat}) only while their targets stay inside; the kernel never follows a link below the confined
  * directory, so a directory swapped for a link between two calls cannot lead out.
@@ -47,7 +46,7 @@ public final class DirectoryWalk {
      * @param lockPath the lock's path as the caller spelled it, for messages
      * @throws FileLockException if a link leads outside, a segment is not a directory, or a directory cannot be created
      */
-    public static Parent openParent(ConfinedDirectory directory, Path file, Path lockPath) {
+    public static Parent openParent(ConfinedRoot directory, Path file, Path lockPath) {
         List<String> segments = names(directory.relativize(file));
         if (segments.isEmpty()) {
             throw LockFailures.cannotLock(lockPath, "it names the lock directory '" + directory.path() + "' itself", null);
@@ -114,7 +113,7 @@ public final class DirectoryWalk {
      * @return the descriptor; {@link Opened#created()} tells whether this call made the file
      * @throws LastErrorException from the final {@code openat} ({@code ELOOP} for a link, {@code EISDIR}, ...)
      */
-    public static Opened openOrCreate(ConfinedDirectory directory, Path file, Path lockPath) {
+    public static Opened openOrCreate(ConfinedRoot directory, Path file, Path lockPath) {
         try (Parent parent = openParent(directory, file, lockPath)) {
             int flags = Posix.O_RDWR | Posix.O_NOFOLLOW | Posix.O_CLOEXEC;
             while (true) {
@@ -141,7 +140,7 @@ public final class DirectoryWalk {
      *
      * @throws LastErrorException from {@code openat}, {@code EEXIST} when the name is taken
      */
-    static int createExclusive(ConfinedDirectory directory, Path file, Path lockPath, int mode) {
+    static int createExclusive(ConfinedRoot directory, Path file, Path lockPath, int mode) {
         try (Parent parent = openParent(directory, file, lockPath)) {
             return Posix.openat(parent.fd(), parent.name(),
                     Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW | Posix.O_CLOEXEC, mode);
@@ -151,7 +150,7 @@ public final class DirectoryWalk {
     /** A lock file opened through the walk. */
     public record Opened(int fd, boolean created) {}
 
-    private static int openRoot(ConfinedDirectory directory, Path lockPath) {
+    private static int openRoot(ConfinedRoot directory, Path lockPath) {
         try {
             return Posix.open(directory.cRealPath(), DIRECTORY_FLAGS);
         } catch (LastErrorException e) {
@@ -196,7 +195,7 @@ public final class DirectoryWalk {
      * lexically (every segment of {@code resolved} is a real directory, so {@code ..} means its parent); {@code null}
      * if they lead out.
      */
-    private static @Nullable List<String> resolveInside(ConfinedDirectory directory, List<String> resolved, String target) {
+    private static @Nullable List<String> resolveInside(ConfinedRoot directory, List<String> resolved, String target) {
         Path targetPath = Path.of(target);
         List<String> start;
         List<String> steps;
@@ -236,7 +235,7 @@ public final class DirectoryWalk {
         return names;
     }
 
-    private static FileLockException cannotWalk(ConfinedDirectory directory, List<String> resolved, String name,
+    private static FileLockException cannotWalk(ConfinedRoot directory, List<String> resolved, String name,
             Path lockPath, LastErrorException e) {
         Path at = directory.path().resolve(String.join("/", resolved)).resolve(name);
         String reason = e.getErrorCode() == Posix.EACCES ? "permission denied" : String.valueOf(e.getMessage());

@@ -1,21 +1,9 @@
 package dev.filelock.internal;
 
-import dev.filelock.internal.exclusive.LockKey;
-import dev.filelock.internal.flock.ChannelExclusiveBackend;
-import dev.filelock.internal.flock.FlockExclusiveBackend;
-import dev.filelock.internal.soft.SoftExclusiveBackend;
 import org.jspecify.annotations.Nullable;
 
 /** The OS-level half of an exclusive lock: at most one hold per path per JVM, taken and dropped by the lock entry. */
 public interface ExclusiveBackend {
-
-    /** Creates the backend for a lock key: flock (Windows: a byte-range lock) or a marker file. */
-    static ExclusiveBackend create(LockKey key) {
-        if (key.kind() == LockProtocol.SOFT) {
-            return new SoftExclusiveBackend(key.canonicalPath());
-        }
-        return com.sun.jna.Platform.isWindows() ? new ChannelExclusiveBackend(key.canonicalPath()) : new FlockExclusiveBackend(key.canonicalPath());
-    }
 
     /** One attempt without waiting: the hold, or {@code null} when another process has the lock. */
     @Nullable OsHold tryLock(ExclusiveRequest request);

@@ -1,6 +1,5 @@
 package dev.filelock.internal;
 
-import dev.filelock.internal.exclusive.ThreadOwner;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
@@ -29,5 +28,19 @@ public record ExclusiveRequest(
 
     public boolean cancelRequested() {
         return cancelCheck != null && cancelCheck.getAsBoolean();
+    }
+
+    /** The owner of per-thread holds: one thread through one lock object. */
+    public record ThreadOwner(Object lock, Thread thread) {
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof ThreadOwner that && that.lock == lock && that.thread == thread;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(lock) * 31 + System.identityHashCode(thread);
+        }
     }
 }

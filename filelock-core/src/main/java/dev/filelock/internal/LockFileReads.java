@@ -1,10 +1,7 @@
 package dev.filelock.internal;
 
 import com.sun.jna.LastErrorException;
-import dev.filelock.FileLock;
 import dev.filelock.FileLockException;
-import dev.filelock.NativeReadWriteFileLock;
-import dev.filelock.ReadWriteFileLock;
 import dev.filelock.internal.posix.KernelLocks;
 import dev.filelock.internal.posix.Posix;
 import dev.filelock.internal.posix.StatCalls;
@@ -35,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * code in this JVM, a read is also refused when {@code /proc/locks} lists a POSIX lock of this process on the file
  * (Linux only; that check and the open are not one atomic step).
  *
- * <p>The same gate keeps the {@code flock} descriptors of a {@link FileLock} or {@link NativeReadWriteFileLock} and
+ * <p>The same gate keeps the {@code flock} descriptors of a {@code FileLock} or {@code NativeReadWriteFileLock} and
  * SQLite connections off one file (by device and inode, so under any name): a flock descriptor is opened like a read,
  * never on a file SQLite has open, and is registered until closed ({@link #openFlockDescriptor}); an SQLite connection
  * finding such a descriptor is closed before its first statement ({@link SqliteFile#opened}). Otherwise closing a flock
@@ -106,7 +103,7 @@ public final class LockFileReads {
      * @param identityAtPath the identity of what the path names now, or null if nothing is there
      * @param open opens the descriptor (and may create the file)
      * @return the open descriptor and the identity of its file
-     * @throws FileLockException if this JVM holds the file as a {@link ReadWriteFileLock}
+     * @throws FileLockException if this JVM holds the file as a {@code ReadWriteFileLock}
      */
     public static FlockDescriptor openFlockDescriptor(Path lockPath, Supplier<Posix.@Nullable FileIdentity> identityAtPath,
             IntSupplier open) {
@@ -307,7 +304,7 @@ public final class LockFileReads {
          * Records the file the connection opened at the canonical path, and lets reads go on (of other files).
          * Nothing is recorded when the path no longer names a file: no read can reach the connection's file then.
          *
-         * @throws FileLockException if this JVM has the file open for a {@link FileLock}: the caller closes the
+         * @throws FileLockException if this JVM has the file open for a {@code FileLock}: the caller closes the
          *     connection, before any statement, so it holds no lock whose loss would matter
          */
         public void opened(Path canonicalPath, Path lockPath) {

@@ -1,6 +1,5 @@
 package dev.filelock.internal;
 
-import dev.filelock.ConfinedDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,12 +25,12 @@ public final class LockPaths {
     /**
      * Returns the real path of the parent directory plus the file name, creating missing parent directories: every
      * spelling of one lock file (relative, through a symlinked directory) maps to one key, while a symbolic link at the
-     * lock file itself is not followed (the backends refuse it). Inside a {@link ConfinedDirectory} the parent is
+     * lock file itself is not followed (the backends refuse it). Inside a {@link ConfinedRoot} the parent is
      * resolved by the confined walk instead, which refuses links leading out.
      */
     public static Path canonical(Path path) {
         Path absolute = path.toAbsolutePath();
-        ConfinedDirectory confined = ConfinedDirectory.containing(absolute);
+        ConfinedRoot confined = ConfinedRoot.containing(absolute);
         if (confined != null) {
             try (DirectoryWalk.Parent walked = DirectoryWalk.openParent(confined, absolute, path)) {
                 return walked.file();

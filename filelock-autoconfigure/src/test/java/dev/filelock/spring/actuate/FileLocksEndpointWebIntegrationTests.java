@@ -88,7 +88,7 @@ class FileLocksEndpointWebIntegrationTests {
         DocumentContext document = JsonPath.parse(new String(json));
         assertThat(document.read("$.directory", String.class)).isEqualTo(this.registry.directory().toString());
         Map<String, Object> orders = lockAt(document, "orders/42.lock");
-        assertThat(orders).containsEntry("type", "native read-write").containsEntry("mode", "write");
+        assertThat(orders).containsEntry("type", "native").containsEntry("mode", "write");
         assertThat(orders.get("waitingThreads")).asInstanceOf(InstanceOfAssertFactories.LIST)
             .containsExactly("report-worker");
         assertThat(orders.get("holders")).asInstanceOf(InstanceOfAssertFactories.LIST)
@@ -178,7 +178,7 @@ class FileLocksEndpointWebIntegrationTests {
         assertThat(document.read("$.details.locksHeld", Integer.class)).isGreaterThanOrEqualTo(1);
         assertThat(object(document, "$.details")).containsKeys("longestHold", "longestHeldLock");
 
-        byte[] active = getBytes("/actuator/metrics/filelock.active?tag=type:native-read-write");
+        byte[] active = getBytes("/actuator/metrics/filelock.active?tag=type:native");
         ObservabilityTestApplication.saveSample("metrics-filelock-active", active);
         assertThat(JsonPath.parse(new String(active)).read("$.measurements[0].value", Double.class))
             .isGreaterThanOrEqualTo(1.0);

@@ -1,12 +1,10 @@
 package dev.filelock.internal.diagnostics;
 
-import dev.filelock.FileLockDiagnostics.ActiveLock;
-import dev.filelock.FileLockDiagnostics.Holder;
-import dev.filelock.FileLockDiagnostics.ProcessHolder;
-import dev.filelock.FileLockDiagnostics;
 import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockMode;
 import dev.filelock.internal.Deadline;
+import dev.filelock.internal.LockSnapshot;
+import dev.filelock.internal.LockTables;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,14 +34,14 @@ public final class TimeoutMessage {
     private static String holders(Path path) {
         List<String> seen = new ArrayList<>();
         try {
-            for (ActiveLock active : FileLockDiagnostics.activeLocks()) {
-                if (active.path().equals(path) || active.path().equals(path.toAbsolutePath().normalize())) {
-                    for (Holder holder : active.holders()) {
+            for (LockSnapshot active : LockTables.activeEntries()) {
+                if (active.canonicalPath().equals(path) || active.canonicalPath().equals(path.toAbsolutePath().normalize())) {
+                    for (LockSnapshot.Holder holder : active.holders()) {
                         seen.add("this JVM (" + holder.name() + ")");
                     }
                 }
             }
-            for (ProcessHolder holder : FileLockDiagnostics.probe(path).otherProcesses()) {
+            for (LockProbe.Holder holder : LockProbe.probe(path).otherProcesses()) {
                 if (holder.pid() == ProcessHandle.current().pid() && holder.host() == null) {
                     continue; // this JVM's own kernel lock, already named above when known
                 }

@@ -1,9 +1,13 @@
 package dev.filelock.internal.exclusive;
 
 import dev.filelock.internal.ExclusiveBackend;
+import dev.filelock.internal.ExclusiveRequest.ThreadOwner;
 import dev.filelock.internal.ExclusiveRequest;
+import dev.filelock.internal.LockProtocol;
 import dev.filelock.internal.LockSnapshot;
 import dev.filelock.internal.LockThreads;
+import dev.filelock.internal.flock.ChannelExclusiveBackend;
+import dev.filelock.internal.flock.FlockExclusiveBackend;
 import dev.filelock.internal.flock.FlockUnsupportedException;
 import dev.filelock.internal.posix.ThreadSignals;
 import dev.filelock.internal.soft.SoftExclusiveBackend;
@@ -45,7 +49,7 @@ final class ExclusiveEntry {
     private static final int MAX_RESIGNALS = 100;
     private static final Set<Path> WARNED_FALLBACK_DIRECTORIES = ConcurrentHashMap.newKeySet();
 
-    final LockKey key;
+    final ExclusiveTable.Key key;
     final ReentrantLock mutex = new ReentrantLock();
     private final Condition changed = mutex.newCondition();
     private ExclusiveBackend backend;
@@ -81,9 +85,19 @@ final class ExclusiveEntry {
     boolean parked;
     long parkedAt;
 
-    ExclusiveEntry(LockKey key) {
+    ExclusiveEntry(ExclusiveTable.Key key) {
         this.key = key;
-        this.backend = ExclusiveBackend.create(key);
+        this.backend = backendFor(key);
+    }
+
+    /** The OS-level lock of a key: flock (Windows: a byte-range lock) or a marker file. */
+    private static ExclusiveBackend backendFor(ExclusiveTable.Key key) {
+        if (key.protocol() == LockProtocol.SOFT) {
+            return new SoftExclusiveBackend(key.canonicalPath());
+        }
+        return com.sun.jna.Platform.isWindows()
+                ? new ChannelExclusiveBackend(key.canonicalPath())
+                : new FlockExclusiveBackend(key.canonicalPath());
     }
 
     /** Who holds the lock now, or null. */
@@ -434,9 +448,12 @@ final class ExclusiveEntry {
         for (Thread thread : waitingThreads) {
             waiting.add(thread.getName());
         }
-        String ownerName = owner == null ? null
-                : owner instanceof ThreadOwner threadOwner ? threadOwner.thread().getName() : "(shared by all threads)";
-        return new LockSnapshot(key.canonicalPath(), key.kind(), backend instanceof SoftExclusiveBackend, ownerName, holds, heldSince, waiting);
+        List<LockSnapshot.Holder> holders = owner == null ? List.of() : List.of(new LockSnapshot.Holder(
+                owner instanceof ThreadOwner threadOwner ? threadOwner.thread().getName() : "(shared by all threads)",
+                holds, heldSince));
+        // A native lock that fell back to a marker file is, on disk, a soft lock.
+        LockProtocol protocol = backend instanceof SoftExclusiveBackend ? LockProtocol.SOFT : key.protocol();
+        return new LockSnapshot(key.canonicalPath(), protocol, false, null, holders, waiting);
     }
 
     private static Thread me() {

@@ -5,13 +5,16 @@ import dev.filelock.FileLockInterruptedException;
 import dev.filelock.LockHold;
 import dev.filelock.LockMode;
 import dev.filelock.Ownership;
+import dev.filelock.SoftFileLock;
 import dev.filelock.internal.Deadline;
+import dev.filelock.internal.ExclusiveRequest.ThreadOwner;
 import dev.filelock.internal.ExclusiveRequest;
 import dev.filelock.internal.LockOptions;
 import dev.filelock.internal.LockPaths;
 import dev.filelock.internal.LockProtocol;
 import dev.filelock.internal.LockThreads;
 import dev.filelock.internal.diagnostics.TimeoutMessage;
+import dev.filelock.internal.soft.StaleMarkers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -27,22 +30,44 @@ import org.jspecify.annotations.Nullable;
  * A lock object: a path, options and an ownership model, viewing the JVM-wide {@link ExclusiveEntry} of its canonical path.
  * It keeps no hold state of its own, so any number of lock objects on one path behave as one lock.
  */
-abstract class ExclusiveFileLock implements FileLock {
+public class ExclusiveFileLock implements FileLock {
 
     private final Path path;
     private final LockProtocol kind;
     final LockOptions options;
-    private volatile @Nullable LockKey key;
+    private volatile ExclusiveTable.@Nullable Key key;
     /**
      * The entry while an owner holds it through this object (at most one owner can, the lock being exclusive): reentrant
      * acquires and releases use it directly instead of looking the path up in the table.
      */
     private volatile @Nullable ExclusiveEntry heldEntry;
 
-    ExclusiveFileLock(Path path, LockProtocol kind, LockOptions options) {
+    private ExclusiveFileLock(Path path, LockProtocol kind, LockOptions options) {
         this.path = path;
         this.kind = kind;
         this.options = options;
+    }
+
+    /**
+     * Creates a native lock object: {@code flock(2)} (Windows: {@code LockFileEx} on byte 0).
+     *
+     * @param path the lock path as given, already validated
+     * @param options the builder's options
+     * @return the lock object; creating it touches no file
+     */
+    public static FileLock ofNative(Path path, LockOptions options) {
+        return new ExclusiveFileLock(path, LockProtocol.NATIVE, options);
+    }
+
+    /**
+     * Creates a soft lock object: a marker file created exclusively.
+     *
+     * @param path the lock path as given, already validated
+     * @param options the builder's options
+     * @return the lock object; creating it touches no file
+     */
+    public static SoftFileLock ofSoft(Path path, LockOptions options) {
+        return new Soft(path, options);
     }
 
     @Override
@@ -213,7 +238,7 @@ abstract class ExclusiveFileLock implements FileLock {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + path + "]";
+        return (kind == LockProtocol.SOFT ? "SoftFileLock" : "FileLock") + "[" + path + "]";
     }
 
     private boolean attemptOnce(Object owner) {
@@ -330,10 +355,10 @@ abstract class ExclusiveFileLock implements FileLock {
         return holder != null;
     }
 
-    private LockKey key() {
-        LockKey lockKey = key;
+    private ExclusiveTable.Key key() {
+        ExclusiveTable.Key lockKey = key;
         if (lockKey == null) {
-            lockKey = new LockKey(LockPaths.canonical(path), kind);
+            lockKey = new ExclusiveTable.Key(LockPaths.canonical(path), kind);
             key = lockKey;
         }
         return lockKey;
@@ -352,4 +377,20 @@ abstract class ExclusiveFileLock implements FileLock {
 
     /** The owner of one asynchronously acquired hold of a per-thread lock: the hold itself, not a thread. */
     private static final class AsyncOwner {}
+
+    /** The soft exclusive lock, which can tell the holder its marker file records. */
+    private static final class Soft extends ExclusiveFileLock implements SoftFileLock {
+
+        Soft(Path path, LockOptions options) {
+            super(path, LockProtocol.SOFT, options);
+        }
+
+        @Override
+        public Optional<LockOwner> owner() {
+            return new StaleMarkers(path(), LockPaths.canonical(path())).read()
+                    .map(record -> new RecordedOwner(record.pid(), record.hostname(), record.isCurrentProcess()));
+        }
+    }
+
+    private record RecordedOwner(long pid, String hostname, boolean isCurrentProcess) implements SoftFileLock.LockOwner {}
 }

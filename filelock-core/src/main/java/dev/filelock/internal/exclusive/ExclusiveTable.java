@@ -2,6 +2,7 @@ package dev.filelock.internal.exclusive;
 
 import dev.filelock.internal.LockProtocol;
 import dev.filelock.internal.LockSnapshot;
+import dev.filelock.internal.LockTables;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,19 +13,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The JVM-wide table of exclusive lock entries, one per canonical path and kind. An entry exists while it is held,
+ * The JVM-wide table of exclusive lock entries, one per canonical path and protocol. An entry exists while it is held,
  * waited for or being released; afterwards it stays parked, keeping its open descriptor for the next acquire of a hot
  * path. Parking costs one atomic increment: only when more than the allowed number are parked does a sweep retire the
  * longest-parked ones, so a million distinct keys leave no trace and acquire/release take no global lock.
  */
-public final class ExclusiveTable {
+public final class ExclusiveTable implements LockTables.Table {
 
     /** How many idle entries keep their descriptor open, at most, for the next acquire of their path. */
     public static final int MAX_IDLE_ENTRIES = 128;
 
-    public static final ExclusiveTable INSTANCE = new ExclusiveTable(MAX_IDLE_ENTRIES);
+    public static final ExclusiveTable INSTANCE = LockTables.register(new ExclusiveTable(MAX_IDLE_ENTRIES));
 
-    private final ConcurrentHashMap<LockKey, ExclusiveEntry> entries = new ConcurrentHashMap<>();
+    /** The protocols of exclusive locks; lock objects of different protocols on one path are separate entries. */
+    static final List<LockProtocol> PROTOCOLS = List.of(LockProtocol.NATIVE, LockProtocol.SOFT);
+
+    private final ConcurrentHashMap<Key, ExclusiveEntry> entries = new ConcurrentHashMap<>();
     private final int maxIdleEntries;
     private final AtomicInteger parkedEntries = new AtomicInteger();
     private final AtomicBoolean sweeping = new AtomicBoolean();
@@ -34,7 +38,7 @@ public final class ExclusiveTable {
     }
 
     /** Returns the live entry for the key, with its mutex held and the caller counted as one of its users. */
-    ExclusiveEntry checkout(LockKey key) {
+    ExclusiveEntry checkout(Key key) {
         while (true) {
             ExclusiveEntry entry = entries.computeIfAbsent(key, ExclusiveEntry::new);
             entry.mutex.lock();
@@ -73,11 +77,11 @@ public final class ExclusiveTable {
     }
 
     /** The entry for the key if one exists now; its state must be read under its mutex. */
-    @Nullable ExclusiveEntry peek(LockKey key) {
+    @Nullable ExclusiveEntry peek(Key key) {
         return entries.get(key);
     }
 
-    /** Snapshots of every entry that is held or waited for. */
+    @Override
     public List<LockSnapshot> activeEntries() {
         List<LockSnapshot> snapshots = new ArrayList<>();
         for (ExclusiveEntry entry : entries.values()) {
@@ -98,10 +102,11 @@ public final class ExclusiveTable {
      *
      * @return whether anything was held
      */
+    @Override
     public boolean forceRelease(Path canonicalPath) {
         boolean released = false;
-        for (LockProtocol kind : LockProtocol.values()) {
-            ExclusiveEntry entry = peek(new LockKey(canonicalPath, kind));
+        for (LockProtocol protocol : PROTOCOLS) {
+            ExclusiveEntry entry = peek(new Key(canonicalPath, protocol));
             if (entry == null) {
                 continue;
             }
@@ -171,4 +176,7 @@ public final class ExclusiveTable {
     }
 
     private record ParkedEntry(ExclusiveEntry entry, long parkedAt) {}
+
+    /** The JVM-wide identity of an exclusive lock: canonical path and protocol. */
+    record Key(Path canonicalPath, LockProtocol protocol) {}
 }

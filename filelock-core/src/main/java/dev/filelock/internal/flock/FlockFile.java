@@ -1,7 +1,7 @@
 package dev.filelock.internal.flock;
 
 import com.sun.jna.LastErrorException;
-import dev.filelock.ConfinedDirectory;
+import dev.filelock.internal.ConfinedRoot;
 import dev.filelock.internal.DirectoryWalk;
 import dev.filelock.internal.ExclusiveBackend;
 import dev.filelock.internal.LockFailures;
@@ -84,7 +84,7 @@ final class FlockFile {
     }
 
     private int openOrCreate(Path lockPath, int fileMode, boolean[] createdHere) {
-        ConfinedDirectory confined = ConfinedDirectory.containing(canonicalPath);
+        ConfinedRoot confined = ConfinedRoot.containing(canonicalPath);
         while (true) {
             int fd;
             try {

@@ -4,26 +4,23 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Platform;
 import dev.filelock.FileLockException;
 import dev.filelock.LockMode;
-import dev.filelock.NativeReadWriteFileLock;
 import dev.filelock.internal.LockFailures;
-import dev.filelock.internal.LockOptions;
 import dev.filelock.internal.ReadWriteBackend;
 import dev.filelock.internal.ReadWriteBackendWait;
 import dev.filelock.internal.flock.FlockFile.Descriptor;
 import dev.filelock.internal.posix.Posix;
 import dev.filelock.internal.posix.StatCalls;
-import dev.filelock.internal.readwrite.ReadWriteTable;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The OS-level half of a {@link NativeReadWriteFileLock}: {@code LOCK_SH} (read) or {@code LOCK_EX} (write) on the
+ * The OS-level half of a {@code NativeReadWriteFileLock}: {@code LOCK_SH} (read) or {@code LOCK_EX} (write) on the
  * lock file, plus the writers' gate, {@code <lock file>.writer}, that keeps a stream of our readers from starving a
  * writer: a writer holds {@code LOCK_EX} on the gate from its first attempt until it has the lock file, and a reader
  * takes the lock file only while it holds {@code LOCK_SH | LOCK_NB} on the gate, which it drops at once. Attempts never
  * block in the kernel: they retry with {@code LOCK_NB}, paced by the caller's {@link ReadWriteBackendWait}.
  *
- * <p>Both descriptors stay open between holds (parked, bounded by the {@link ReadWriteTable}). The entry calls every
+ * <p>Both descriptors stay open between holds (parked, bounded by the {@code ReadWriteTable}). The entry calls every
  * method from one thread at a time (under its mutex, or as its one attempter while nothing is held), so no method here
  * synchronizes.
  */
@@ -33,7 +30,7 @@ public final class FlockReadWriteBackend implements ReadWriteBackend {
     static final String GATE_SUFFIX = ".writer";
 
     private final Path path;
-    /** The permission bits of both files, or {@link LockOptions#UNSET_FILE_MODE} for 0666 filtered by the umask. */
+    /** The permission bits of both files, or {@code LockOptions.UNSET_FILE_MODE} for 0666 filtered by the umask. */
     private final int fileMode;
     private final Path gatePath;
     private final FlockFile lockFile;
@@ -50,7 +47,7 @@ public final class FlockReadWriteBackend implements ReadWriteBackend {
         this.gateFile = new FlockFile(canonicalPath.resolveSibling(canonicalPath.getFileName() + GATE_SUFFIX));
     }
 
-    /** A factory for backends whose files get the given permission bits (or {@link LockOptions#UNSET_FILE_MODE}). */
+    /** A factory for backends whose files get the given permission bits (or {@code LockOptions.UNSET_FILE_MODE}). */
     public static ReadWriteBackend.Factory factory(int fileMode) {
         return (canonicalPath, path) -> new FlockReadWriteBackend(canonicalPath, path, fileMode);
     }

@@ -1,7 +1,5 @@
 package dev.filelock.internal.posix;
 
-import dev.filelock.FileLockDiagnostics.ProcessHolder;
-import dev.filelock.LockMode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,11 +83,6 @@ public final class KernelLocks {
             long deviceMajor = ((device >>> 8) & 0xfffL) | ((device >>> 32) & ~0xfffL);
             long deviceMinor = (device & 0xffL) | ((device >>> 12) & ~0xffL);
             return inode == fileInode && major == deviceMajor && minor == deviceMinor;
-        }
-
-        public ProcessHolder holder() {
-            // SQLite readers hold read locks on its SHARED bytes, a writer write locks (one ProcessHolder per mode).
-            return new ProcessHolder(pid, null, family.equals("FLOCK") ? "flock" : "posix", write ? LockMode.WRITE : LockMode.READ);
         }
     }
 }

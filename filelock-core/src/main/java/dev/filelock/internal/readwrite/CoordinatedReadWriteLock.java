@@ -3,12 +3,18 @@ package dev.filelock.internal.readwrite;
 import dev.filelock.FileLockInterruptedException;
 import dev.filelock.LockHold;
 import dev.filelock.LockMode;
+import dev.filelock.NativeReadWriteFileLock;
 import dev.filelock.Ownership;
 import dev.filelock.ReadWriteFileLock;
+import dev.filelock.SoftReadWriteFileLock;
 import dev.filelock.internal.Deadline;
 import dev.filelock.internal.LockOptions;
+import dev.filelock.internal.LockProtocol;
 import dev.filelock.internal.ReadWriteBackend;
 import dev.filelock.internal.diagnostics.TimeoutMessage;
+import dev.filelock.internal.flock.FlockReadWriteBackend;
+import dev.filelock.internal.soft.SoftReadWriteBackend;
+import dev.filelock.internal.sqlite.SqliteReadWriteBackend;
 import java.lang.ref.Cleaner;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +25,7 @@ import java.util.concurrent.locks.Lock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link ReadWriteFileLock} object: a view on the JVM-wide {@link ReadWriteEntry} of its path and backend kind. It
+ * A {@link ReadWriteFileLock} object: a view on the JVM-wide {@link ReadWriteEntry} of its path and protocol. It
  * turns the caller into an owner (per thread, shared, or per asynchronous hold), applies its options to every
  * acquisition, and keeps the entry attached until it is closed or garbage collected (the entry's idle connection is
  * bounded by the table, not by this object).
@@ -34,7 +40,7 @@ public class CoordinatedReadWriteLock implements ReadWriteFileLock {
 
     private final Path path;
     private final LockOptions options;
-    private final String kind;
+    private final LockProtocol protocol;
     private final ReadWriteBackend.Factory backends;
     private final ReadWriteOwner sharedOwner = ReadWriteOwner.shared(this);
     private final Lock readLock = new ReadWriteLockView(this, LockMode.READ);
@@ -58,11 +64,48 @@ public class CoordinatedReadWriteLock implements ReadWriteFileLock {
         }
     }
 
-    public CoordinatedReadWriteLock(Path path, LockOptions options, String kind, ReadWriteBackend.Factory backends) {
+    public CoordinatedReadWriteLock(Path path, LockOptions options, LockProtocol protocol, ReadWriteBackend.Factory backends) {
         this.path = path;
         this.options = options;
-        this.kind = kind;
+        this.protocol = protocol;
         this.backends = backends;
+    }
+
+    /**
+     * Creates an SQLite read/write lock object.
+     *
+     * @param path the lock path as given, already validated
+     * @param options the builder's options
+     * @return the lock object; creating it touches no file
+     */
+    public static ReadWriteFileLock ofSqlite(Path path, LockOptions options) {
+        return new CoordinatedReadWriteLock(path, options, LockProtocol.SQLITE, SqliteReadWriteBackend::new);
+    }
+
+    /**
+     * Creates a native ({@code flock}) read/write lock object.
+     *
+     * @param path the lock path as given, already validated
+     * @param options the builder's options, with the file mode of a created lock file
+     * @return the lock object; creating it touches no file
+     */
+    public static NativeReadWriteFileLock ofNative(Path path, LockOptions options) {
+        return new Native(path, options);
+    }
+
+    /**
+     * Creates a soft read/write lock object.
+     *
+     * @param path the lock path as given, already validated
+     * @param options the builder's options
+     * @param heartbeatInterval how often a holder refreshes its marker
+     * @param staleThreshold the age after which another process's marker counts as abandoned
+     * @return the lock object; creating it touches no file
+     */
+    public static SoftReadWriteFileLock ofSoft(Path path, LockOptions options, Duration heartbeatInterval,
+            Duration staleThreshold) {
+        return new Soft(path, options,
+                SoftReadWriteBackend.factory(heartbeatInterval, staleThreshold, options.pollInterval()));
     }
 
     @Override
@@ -163,7 +206,7 @@ public class CoordinatedReadWriteLock implements ReadWriteFileLock {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + path + ", " + kind + "]";
+        return "ReadWriteFileLock[" + path + ", " + protocol + "]";
     }
 
     boolean isClosed() {
@@ -332,12 +375,28 @@ public class CoordinatedReadWriteLock implements ReadWriteFileLock {
             }
             current = attachment;
             if (current == null) {
-                ReadWriteTable.Key key = new ReadWriteTable.Key(ReadWritePaths.canonical(path), kind);
+                ReadWriteTable.Key key = new ReadWriteTable.Key(ReadWritePaths.canonical(path), protocol);
                 ReadWriteEntry entry = ReadWriteTable.INSTANCE.attach(key, path, backends);
                 current = new Attachment(key, entry, CLEANER.register(this, new Detach(key, entry)));
                 attachment = current;
             }
             return current;
+        }
+    }
+
+    /** A {@link NativeReadWriteFileLock}: the read/write coordination over {@code flock} backends. */
+    private static final class Native extends CoordinatedReadWriteLock implements NativeReadWriteFileLock {
+
+        Native(Path path, LockOptions options) {
+            super(path, options, LockProtocol.NATIVE, FlockReadWriteBackend.factory(options.fileMode()));
+        }
+    }
+
+    /** A {@link SoftReadWriteFileLock}: the read/write coordination over marker-file backends. */
+    private static final class Soft extends CoordinatedReadWriteLock implements SoftReadWriteFileLock {
+
+        Soft(Path path, LockOptions options, ReadWriteBackend.Factory backends) {
+            super(path, options, LockProtocol.SOFT_READ_WRITE, backends);
         }
     }
 }

@@ -1,8 +1,8 @@
 package dev.filelock.internal.readwrite;
 
-import dev.filelock.FileLockDiagnostics;
 import dev.filelock.LockMode;
 import dev.filelock.internal.Deadline;
+import dev.filelock.internal.LockSnapshot;
 import dev.filelock.internal.ReadWriteBackend;
 import dev.filelock.internal.ReadWriteBackendWait;
 import java.nio.file.Path;
@@ -374,21 +374,21 @@ final class ReadWriteEntry {
     }
 
     /** A consistent copy of the state for diagnostics, or null when nobody holds or waits. */
-    FileLockDiagnostics.@Nullable ActiveLock snapshot(Path canonicalPath, FileLockDiagnostics.LockType type) {
+    @Nullable LockSnapshot snapshot(ReadWriteTable.Key key) {
         mutex.lock();
         try {
             if (writer == null && readers.isEmpty() && waitingThreads.isEmpty()) {
                 return null;
             }
-            List<FileLockDiagnostics.Holder> holders = new ArrayList<>();
+            List<LockSnapshot.Holder> holders = new ArrayList<>();
             if (writer != null) {
-                holders.add(new FileLockDiagnostics.Holder(describe(writer.owner), writer.count, writer.heldSince));
+                holders.add(new LockSnapshot.Holder(describe(writer.owner), writer.count, writer.heldSince));
             }
             readers.forEach((owner, levels) ->
-                    holders.add(new FileLockDiagnostics.Holder(describe(owner), levels.count, levels.heldSince)));
+                    holders.add(new LockSnapshot.Holder(describe(owner), levels.count, levels.heldSince)));
             List<String> waiting = waitingThreads.stream().map(Thread::getName).toList();
             LockMode mode = writer != null ? LockMode.WRITE : readers.isEmpty() ? null : LockMode.READ;
-            return new FileLockDiagnostics.ActiveLock(canonicalPath, type, mode, holders, waiting);
+            return new LockSnapshot(key.canonicalPath(), key.protocol(), true, mode, holders, waiting);
         } finally {
             mutex.unlock();
         }

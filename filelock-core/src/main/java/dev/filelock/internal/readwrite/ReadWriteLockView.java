@@ -1,6 +1,5 @@
 package dev.filelock.internal.readwrite;
 
-import dev.filelock.FileLock;
 import dev.filelock.LockMode;
 import dev.filelock.Ownership;
 import dev.filelock.internal.Deadline;
@@ -13,7 +12,7 @@ import java.util.concurrent.locks.Lock;
 /**
  * The {@link Lock} face of one mode of a read/write lock object, behaving like {@link
  * java.util.concurrent.locks.ReentrantReadWriteLock}'s: reentrant per owner, {@link IllegalMonitorStateException} on an
- * unlock by a non-holder, no conditions. As {@link Lock} specifies (and as {@link FileLock} does), {@link #lock()} and
+ * unlock by a non-holder, no conditions. As {@link Lock} specifies (and as {@code FileLock} does), {@link #lock()} and
  * {@link #lockInterruptibly()} wait as long as it takes and {@link #tryLock(long, TimeUnit)} as long as it is told,
  * whatever the lock object's default timeout and blocking options.
  */

@@ -1,10 +1,9 @@
 package dev.filelock.internal.readwrite;
 
-import dev.filelock.Ownership;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Who holds levels of a read/write lock object: one thread ({@link Ownership#THREAD}), every thread ({@link
+ * Who holds levels of a read/write lock object: one thread ({@code Ownership.THREAD}), every thread ({@link
  * Ownership#SHARED}, no thread), or one asynchronous acquisition (a token of its own, no thread).
  *
  * @param lock the lock object the levels were taken through

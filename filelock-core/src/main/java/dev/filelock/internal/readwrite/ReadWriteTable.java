@@ -1,10 +1,9 @@
 package dev.filelock.internal.readwrite;
 
-import dev.filelock.FileLockDiagnostics;
-import dev.filelock.NativeReadWriteFileLock;
-import dev.filelock.ReadWriteFileLock;
+import dev.filelock.internal.LockProtocol;
+import dev.filelock.internal.LockSnapshot;
+import dev.filelock.internal.LockTables;
 import dev.filelock.internal.ReadWriteBackend;
-import dev.filelock.internal.exclusive.ExclusiveTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,11 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An entry lives while a lock object is attached to it or anyone holds or waits, and then goes with its backend.
  *
  * <p>A backend's idle resources (an SQLite connection: a descriptor and its cache) are bounded apart from the entries,
- * as the exclusive {@link ExclusiveTable} bounds its parked descriptors: an entry nobody holds parks its connection for the
+ * as the exclusive engine's table bounds its parked descriptors: an entry nobody holds parks its connection for the
  * next acquire of a hot path, and when more than the allowed number are parked a sweep closes the longest-parked ones.
  * So lock objects left open (or cached by a registry) on many distinct paths pin no connection each.
  */
-public final class ReadWriteTable {
+public final class ReadWriteTable implements LockTables.Table {
 
     /**
      * Parked idle resources beyond this many entries are closed: an SQLite connection costs a descriptor and about 150
@@ -33,7 +32,7 @@ public final class ReadWriteTable {
      */
     public static final int MAX_PARKED = 32;
 
-    public static final ReadWriteTable INSTANCE = new ReadWriteTable(MAX_PARKED);
+    public static final ReadWriteTable INSTANCE = LockTables.register(new ReadWriteTable(MAX_PARKED));
 
     private final ConcurrentMap<Key, ReadWriteEntry> entries = new ConcurrentHashMap<>();
     private final int maxParked;
@@ -48,9 +47,9 @@ public final class ReadWriteTable {
      * Identifies an entry.
      *
      * @param canonicalPath the real path of the parent directory plus the file name
-     * @param kind the backend kind, such as {@code "sqlite"}
+     * @param protocol the protocol of the entry's backend
      */
-    record Key(Path canonicalPath, String kind) {
+    record Key(Path canonicalPath, LockProtocol protocol) {
     }
 
     /** Returns the entry for the key, creating it with a new backend if needed, and counts one more user. */
@@ -87,16 +86,11 @@ public final class ReadWriteTable {
         return null;
     }
 
-    /** Diagnostics of every entry that is held or waited for. */
-    public List<FileLockDiagnostics.ActiveLock> activeLocks() {
-        List<FileLockDiagnostics.ActiveLock> locks = new ArrayList<>();
+    @Override
+    public List<LockSnapshot> activeEntries() {
+        List<LockSnapshot> locks = new ArrayList<>();
         entries.forEach((key, entry) -> {
-            FileLockDiagnostics.LockType type = switch (key.kind()) {
-                case NativeReadWriteFileLock.Builder.KIND -> FileLockDiagnostics.LockType.NATIVE_READ_WRITE;
-                case ReadWriteFileLock.Builder.KIND -> FileLockDiagnostics.LockType.SQLITE_READ_WRITE;
-                default -> FileLockDiagnostics.LockType.SOFT_READ_WRITE;
-            };
-            FileLockDiagnostics.ActiveLock lock = entry.snapshot(key.canonicalPath(), type);
+            LockSnapshot lock = entry.snapshot(key);
             if (lock != null) {
                 locks.add(lock);
             }
@@ -104,7 +98,8 @@ public final class ReadWriteTable {
         return locks;
     }
 
-    /** Ends every hold on the canonical path, of any backend kind; false when none was held. */
+    /** Ends every hold on the canonical path, of any protocol; false when none was held. */
+    @Override
     public boolean forceRelease(Path canonicalPath) {
         boolean released = false;
         for (Map.Entry<Key, ReadWriteEntry> entry : entries.entrySet()) {

@@ -1,6 +1,6 @@
 package dev.filelock.internal.soft;
 
-import dev.filelock.ConfinedDirectory;
+import dev.filelock.internal.ConfinedRoot;
 import dev.filelock.internal.DescriptorChannel;
 import dev.filelock.internal.DirectoryWalk;
 import dev.filelock.internal.LockFailures;
@@ -92,7 +92,7 @@ final class MarkerFiles {
      * @throws FileAlreadyExistsException if the name is taken
      */
     static void createExclusive(Path file, byte[] content, FileAttribute<?>... attributes) throws IOException {
-        ConfinedDirectory confined = ConfinedDirectory.containing(file);
+        ConfinedRoot confined = ConfinedRoot.containing(file);
         uninterruptibly(() -> {
             // A failed create made nothing, so nothing is deleted then (a confined walk that refused a link would
             // otherwise delete through it).
@@ -131,9 +131,9 @@ final class MarkerFiles {
         }
     }
 
-    /** Creates a directory (mode 0700), through the confined walk when it lies in a {@link ConfinedDirectory}. */
+    /** Creates a directory (mode 0700), through the confined walk when it lies in a {@link ConfinedRoot}. */
     private void createDirectoryConfined(Path directory) throws IOException {
-        ConfinedDirectory confined = ConfinedDirectory.containing(directory);
+        ConfinedRoot confined = ConfinedRoot.containing(directory);
         if (confined == null) {
             Files.createDirectory(directory, ownerOnly(directory, OWNER_ONLY_DIRECTORY));
             return;

@@ -1,6 +1,5 @@
 package dev.filelock.internal.soft;
 
-import dev.filelock.SoftFileLock;
 import dev.filelock.internal.posix.FileTouch;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -16,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The heartbeat of every held {@link SoftFileLock} in the JVM: one daemon thread, {@code filelock-soft-heartbeat},
+ * The heartbeat of every held {@code SoftFileLock} in the JVM: one daemon thread, {@code filelock-soft-heartbeat},
  * sets the modification time of each held lock file every {@link #INTERVAL}, so that no peer breaks a file refreshed
  * within {@link StaleMarkers#FRESHNESS} whatever its pid looks like from there (a holder in another PID namespace).
  * The thread starts with the first hold and ends one interval after the last release; a hold costs one set insertion

@@ -1,6 +1,6 @@
 package dev.filelock.internal.soft;
 
-import dev.filelock.ConfinedDirectory;
+import dev.filelock.internal.ConfinedRoot;
 import dev.filelock.internal.DescriptorChannel;
 import dev.filelock.internal.ExclusiveBackend;
 import dev.filelock.internal.ExclusiveRequest;
@@ -76,11 +76,11 @@ public final class SoftExclusiveBackend implements ExclusiveBackend {
     }
 
     /**
-     * Creates the file exclusively: in a {@link ConfinedDirectory} through the walk (which creates missing directories
+     * Creates the file exclusively: in a {@link ConfinedRoot} through the walk (which creates missing directories
      * itself), elsewhere with NIO, creating the parent directory first if that is missing (once: a racing rmdir loses).
      */
     private WritableByteChannel createMarker(ExclusiveRequest request) throws IOException {
-        ConfinedDirectory confined = ConfinedDirectory.containing(canonicalPath);
+        ConfinedRoot confined = ConfinedRoot.containing(canonicalPath);
         if (confined != null) {
             return DescriptorChannel.createExclusive(confined, canonicalPath, request.path(),
                     request.options().hasExplicitFileMode() ? request.options().fileMode() : 0666);

@@ -1,14 +1,13 @@
 package dev.filelock.internal.soft;
 
 import dev.filelock.LockMode;
-import dev.filelock.SoftReadWriteFileLock;
 import dev.filelock.internal.ReadWriteBackend;
 import dev.filelock.internal.ReadWriteBackendWait;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The OS-level half of a {@link SoftReadWriteFileLock}: this JVM's one reader marker (shared by all its readers) or
+ * The OS-level half of a {@code SoftReadWriteFileLock}: this JVM's one reader marker (shared by all its readers) or
  * its write marker, each kept alive by a heartbeat while held.
  */
 public final class SoftReadWriteBackend implements ReadWriteBackend {

@@ -1,7 +1,6 @@
 package dev.filelock.internal.soft;
 
 import com.sun.jna.LastErrorException;
-import dev.filelock.SoftFileLock;
 import dev.filelock.internal.LockFailures;
 import dev.filelock.internal.LockFileReads;
 import dev.filelock.internal.posix.Posix;
@@ -302,9 +301,9 @@ public final class StaleMarkers {
     }
 
     /** A holder as recorded in the file; the start token only when a third line (Python 3.29 and later) names it. */
-    public record Record(long pid, String hostname, @Nullable BigInteger startToken) implements SoftFileLock.LockOwner {
+    public record Record(long pid, String hostname, @Nullable BigInteger startToken) {
 
-        @Override
+        /** Whether the record names this process on this host. */
         public boolean isCurrentProcess() {
             return pid == ThisProcess.PID && hostname.equals(ThisProcess.HOSTNAME);
         }

@@ -2,7 +2,7 @@ package dev.filelock.internal.sqlite;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Platform;
-import dev.filelock.ConfinedDirectory;
+import dev.filelock.internal.ConfinedRoot;
 import dev.filelock.internal.DirectoryWalk;
 import dev.filelock.internal.LockFailures;
 import dev.filelock.internal.posix.Posix;
@@ -29,7 +29,7 @@ public final class SqliteConfinement {
      * the umask, as SQLite would) and returns the identity of what the walk finds at its name. A file created here is
      * closed at once: nobody can hold a lock on a file that did not exist a moment ago.
      */
-    public static Posix.FileIdentity prepare(ConfinedDirectory directory, Path canonicalPath, Path lockPath) {
+    public static Posix.FileIdentity prepare(ConfinedRoot directory, Path canonicalPath, Path lockPath) {
         try (DirectoryWalk.Parent parent = DirectoryWalk.openParent(directory, canonicalPath, lockPath)) {
             while (true) {
                 try {
@@ -64,7 +64,7 @@ public final class SqliteConfinement {
      *
      * @throws FileLockException if SQLite opened another file (a directory was swapped for a link meanwhile)
      */
-    public static void requireOpened(ConfinedDirectory directory, Path canonicalPath, Path lockPath, Posix.FileIdentity expected) {
+    public static void requireOpened(ConfinedRoot directory, Path canonicalPath, Path lockPath, Posix.FileIdentity expected) {
         boolean same;
         if (Platform.isLinux() && Files.isDirectory(OWN_DESCRIPTORS)) {
             same = anyDescriptorOn(canonicalPath, expected);

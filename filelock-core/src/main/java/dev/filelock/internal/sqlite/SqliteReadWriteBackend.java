@@ -1,8 +1,8 @@
 package dev.filelock.internal.sqlite;
 
-import dev.filelock.ConfinedDirectory;
 import dev.filelock.FileLockException;
 import dev.filelock.LockMode;
+import dev.filelock.internal.ConfinedRoot;
 import dev.filelock.internal.LockFailures;
 import dev.filelock.internal.LockFileReads;
 import dev.filelock.internal.OpenLimits;
@@ -134,7 +134,7 @@ public final class SqliteReadWriteBackend implements ReadWriteBackend {
         readOnly = Files.exists(canonicalPath) && !Files.isWritable(canonicalPath);
         config.setReadOnly(readOnly);
         loadNativeLibrary();
-        ConfinedDirectory confined = ConfinedDirectory.containing(canonicalPath);
+        ConfinedRoot confined = ConfinedRoot.containing(canonicalPath);
         Posix.FileIdentity walked = null;
         if (confined != null) {
             walked = SqliteConfinement.prepare(confined, canonicalPath, path);

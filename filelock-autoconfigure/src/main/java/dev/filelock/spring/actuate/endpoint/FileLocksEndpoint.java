@@ -119,7 +119,7 @@ public class FileLocksEndpoint {
                     (holder.since() != null) ? holder.since().toString() : null,
                     (holder.since() != null) ? Duration.between(holder.since(), now).toString() : null))
             .toList();
-        return new LockDescriptor(this.registry.displayKey(lock.path()), lock.type().displayName(), mode(lock),
+        return new LockDescriptor(this.registry.displayKey(lock.path()), lock.type().value(), mode(lock),
                 holders, lock.waitingThreads());
     }
 
@@ -127,10 +127,7 @@ public class FileLocksEndpoint {
         if (lock.mode() != null) {
             return lock.mode().name().toLowerCase(Locale.ROOT);
         }
-        return switch (lock.type()) {
-            case NATIVE, SOFT -> "exclusive";
-            case NATIVE_READ_WRITE, SQLITE_READ_WRITE, SOFT_READ_WRITE -> null;
-        };
+        return lock.readWrite() ? null : "exclusive";
     }
 
     /**

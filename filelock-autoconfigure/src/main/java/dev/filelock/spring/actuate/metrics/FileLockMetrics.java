@@ -6,7 +6,6 @@ import dev.filelock.FileLockDiagnostics.LockType;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.util.Locale;
 
 /**
  * The {@code filelock.active} gauge: how many locks of each {@code type} this JVM holds right now. Wait and hold
@@ -33,10 +32,10 @@ public class FileLockMetrics implements MeterBinder {
      * Returns the {@code type} tag of a lock type, as the observations tag it.
      *
      * @param type the lock type
-     * @return such as {@code native} or {@code sqlite-read-write}
+     * @return such as {@code native} or {@code soft-read-write}
      */
     public static String tag(LockType type) {
-        return type.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return type.value();
     }
 
     private static long heldLocks(LockType type) {
