@@ -185,11 +185,12 @@ public interface ReadWriteFileLock extends ReadWriteLock, AutoCloseable {
     Optional<LockMode> heldMode();
 
     /**
-     * Returns how many levels the caller's owner holds through this object.
+     * Returns how many levels the caller's owner holds through this object, in whichever mode (Python's {@code
+     * lock_counter}).
      *
      * @return the hold count, zero when not held
      */
-    int lockCounter();
+    int holdCount();
 
     /**
      * Releases every hold of this object (asynchronous ones included), ends its waits and refuses new acquisitions

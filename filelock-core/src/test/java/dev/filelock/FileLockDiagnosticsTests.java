@@ -165,7 +165,7 @@ class FileLockDiagnosticsTests {
         assertThat(FileLockDiagnostics.forceRelease(path)).isTrue();
 
         assertThat(waiter.awaitResult()).isEqualTo("acquired");
-        assertThat(lock.isLocked()).isFalse();
+        assertThat(lock.isHeldByCurrentThread()).isFalse();
         stuck.close(); // the former holder's release is a no-op
         assertThat(LockHolderChild.tryLockInChild(path)).isEqualTo("acquired");
         assertThat(FileLockDiagnostics.forceRelease(path)).isFalse();

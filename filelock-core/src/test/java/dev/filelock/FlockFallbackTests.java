@@ -93,10 +93,10 @@ class FlockFallbackTests {
         FileLock lock = FileLock.of(path);
 
         try (LockHold outer = lock.acquire(); LockHold inner = lock.acquire()) {
-            assertThat(lock.lockCounter()).isEqualTo(2);
+            assertThat(lock.holdCount()).isEqualTo(2);
             assertThat(FileLock.of(path).tryAcquire()).isEmpty();
         }
-        assertThat(lock.isLocked()).isFalse();
+        assertThat(lock.isHeldByCurrentThread()).isFalse();
         assertThat(FileLock.of(path).tryAcquire()).hasValueSatisfying(LockHold::close);
     }
 

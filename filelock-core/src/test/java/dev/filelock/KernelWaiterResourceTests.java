@@ -166,7 +166,7 @@ class KernelWaiterResourceTests {
                 FileLock lock = FileLock.of(held.resolve(i + ".lock"));
                 waiters.add(Worker.start("waiter-" + i, () -> {
                     try (LockHold hold = lock.acquire(ChildProcess.HANG_GUARD)) {
-                        return lock.isLocked();
+                        return lock.isHeldByCurrentThread();
                     }
                 }));
             }
@@ -205,7 +205,7 @@ class KernelWaiterResourceTests {
         FileLock lock = FileLock.of(lockPath);
         Worker<Boolean> patient = Worker.start("patient", () -> {
             try (LockHold hold = lock.acquire(ChildProcess.HANG_GUARD)) {
-                return lock.isLocked();
+                return lock.isHeldByCurrentThread();
             }
         });
         await().atMost(ChildProcess.HANG_GUARD).untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSize(2));

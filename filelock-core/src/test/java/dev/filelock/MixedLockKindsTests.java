@@ -106,7 +106,7 @@ class MixedLockKindsTests {
 
             assertThat(SqliteReadWriteBackend.OPEN_CONNECTIONS.get()).isEqualTo(connections);
             assertThat(OpenDescriptors.pointingAt(directory)).hasSize(descriptors);
-            assertThat(fileLock.isLocked()).isTrue();
+            assertThat(fileLock.isHeldByCurrentThread()).isTrue();
             assertThat(LockHolderChild.tryLockInChild(path)).isEqualTo("busy");
         }
     }
@@ -136,7 +136,7 @@ class MixedLockKindsTests {
             FileLock fileLock = FileLock.of(path);
             Worker<Boolean> waiter = Worker.start("waiter", () -> {
                 try (LockHold hold = fileLock.acquire(ChildProcess.HANG_GUARD)) {
-                    return fileLock.isLocked();
+                    return fileLock.isHeldByCurrentThread();
                 }
             });
             // The entry's descriptor and the kernel waiter's, blocked in flock: giving it back closes it.

@@ -180,7 +180,7 @@ class SoftReadWriteFileLockTests extends AbstractReadWriteFileLockContractTests 
         assertThat(waiting.cancel(true)).isTrue();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> !waiterThreadAlive());
-        assertThat(lock.lockCounter()).isZero();
+        assertThat(lock.holdCount()).isZero();
         assertThat(readerMarkers()).isEmpty();
         assertThat(Files.readString(sibling(".write"), StandardCharsets.US_ASCII)).isEqualTo(FOREIGN_RECORD);
         Files.delete(sibling(".write"));

@@ -199,7 +199,7 @@ class SqliteReadWriteFileLockTests {
             hold.close();
             assertThat(Worker.start("reader", () -> {
                 other.tryAcquireRead().ifPresent(LockHold::close);
-                return other.lockCounter();
+                return other.holdCount();
             }).awaitResult()).isZero();
             try (LockHold read = other.acquireRead(Duration.ofSeconds(10))) {
                 assertThat(other.heldMode()).contains(LockMode.READ);

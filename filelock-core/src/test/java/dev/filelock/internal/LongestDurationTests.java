@@ -49,7 +49,7 @@ class LongestDurationTests {
         FileLock lock = FileLock.builder(lockPath).pollInterval(FOREVER).timeout(FOREVER).build();
 
         try (LockHold hold = lock.acquire()) {
-            assertThat(lock.isLocked()).isTrue();
+            assertThat(lock.isHeldByCurrentThread()).isTrue();
         }
         try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", "native", lockPath.toString())) {
             holder.awaitLine("HELD");
@@ -64,7 +64,7 @@ class LongestDurationTests {
         SoftFileLock lock = SoftFileLock.builder(lockPath).pollInterval(FOREVER).lifetime(FOREVER).timeout(FOREVER).build();
 
         try (LockHold hold = lock.acquire()) {
-            assertThat(lock.isLocked()).isTrue();
+            assertThat(lock.isHeldByCurrentThread()).isTrue();
         }
         Files.writeString(lockPath, "4242\nother-host.example.com\n");
 

@@ -168,12 +168,12 @@ public class ExclusiveFileLock implements FileLock {
     }
 
     @Override
-    public boolean isLocked() {
-        return lockCounter() > 0;
+    public boolean isHeldByCurrentThread() {
+        return holdCount() > 0;
     }
 
     @Override
-    public int lockCounter() {
+    public int holdCount() {
         ExclusiveEntry entry = heldEntry;
         if (entry == null) {
             return 0;

@@ -20,9 +20,10 @@ import org.jspecify.annotations.Nullable;
  * created with {@code O_EXCL} holding {@code <pid>\n<hostname>\n}, as Python's {@code SoftFileLock} writes it, and
  * deleted at once.
  *
- * <p>Unlike Python (quirk Q7), the wait honours the caller's deadline, and a file left by a holder that died inside
- * the microsecond-long critical section is removed: at once when the holder was a dead process on this host,
- * otherwise once the file is older than the stale threshold, since no live holder keeps it that long.
+ * <p>Unlike Python, whose wait for the state file has no bound, the wait honours the caller's deadline, and a file
+ * left by a holder that died inside the microsecond-long critical section is removed: at once when the holder was a
+ * dead process on this host, otherwise once the file is older than the stale threshold, since no live holder keeps it
+ * that long.
  */
 final class StateMutex {
 
