@@ -4,7 +4,7 @@ import dev.filelock.LockMode;
 import java.nio.file.Path;
 
 /**
- * The OS-level half of a read/write lock: one instance per canonical path and lock kind in a JVM, driven by a {@link
+ * The OS-level half of a read/write lock: one instance per canonical path and protocol in a JVM, driven by a {@link
  * ReadWriteEntry} that does all in-JVM bookkeeping (owners, reentrancy, writer preference, handoff).
  *
  * <p>The entry calls {@link #acquire} only while this JVM holds nothing on the path and from one thread at a time, so

@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
 public class ExclusiveFileLock implements FileLock {
 
     private final Path path;
-    private final LockProtocol kind;
+    private final LockProtocol protocol;
     final LockOptions options;
     private volatile ExclusiveTable.@Nullable Key key;
     /**
@@ -42,9 +42,9 @@ public class ExclusiveFileLock implements FileLock {
      */
     private volatile @Nullable ExclusiveEntry heldEntry;
 
-    private ExclusiveFileLock(Path path, LockProtocol kind, LockOptions options) {
+    private ExclusiveFileLock(Path path, LockProtocol protocol, LockOptions options) {
         this.path = path;
-        this.kind = kind;
+        this.protocol = protocol;
         this.options = options;
     }
 
@@ -238,7 +238,7 @@ public class ExclusiveFileLock implements FileLock {
 
     @Override
     public String toString() {
-        return (kind == LockProtocol.SOFT ? "SoftFileLock" : "FileLock") + "[" + path + "]";
+        return (protocol == LockProtocol.SOFT ? "SoftFileLock" : "FileLock") + "[" + path + "]";
     }
 
     private boolean attemptOnce(Object owner) {
@@ -358,7 +358,7 @@ public class ExclusiveFileLock implements FileLock {
     private ExclusiveTable.Key key() {
         ExclusiveTable.Key lockKey = key;
         if (lockKey == null) {
-            lockKey = new ExclusiveTable.Key(LockPaths.canonical(path), kind);
+            lockKey = new ExclusiveTable.Key(LockPaths.canonical(path), protocol);
             key = lockKey;
         }
         return lockKey;

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The JVM-wide table of read/write lock entries, one per canonical path and lock kind, so that every lock object on a
+ * The JVM-wide table of read/write lock entries, one per canonical path and protocol, so that every lock object on a
  * path shares one backend (one SQLite connection: a second one in the JVM could drop the first one's POSIX locks).
  * An entry lives while a lock object is attached to it or anyone holds or waits, and then goes with its backend.
  *
