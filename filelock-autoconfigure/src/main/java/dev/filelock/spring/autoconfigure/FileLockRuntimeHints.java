@@ -29,7 +29,9 @@ final class FileLockRuntimeHints implements RuntimeHintsRegistrar {
     public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
         for (String name : DIRECT_MAPPED_CLASSES) {
             TypeReference type = TypeReference.of(name);
-            hints.reflection().registerType(type, MemberCategory.INVOKE_DECLARED_METHODS);
+            // The core's internal packages make some natives public (used across them): both categories are needed.
+            hints.reflection().registerType(type, MemberCategory.INVOKE_DECLARED_METHODS,
+                    MemberCategory.INVOKE_PUBLIC_METHODS);
             hints.jni().registerType(type, MemberCategory.INVOKE_DECLARED_METHODS);
         }
         hints.jni().registerType(LAST_ERROR_EXCEPTION, (type) -> type
