@@ -1,12 +1,9 @@
 package dev.filelock;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.filelock.internal.ConfinedRoot;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A lock directory whose lock files are never reached through a symbolic link leading out of it, for directories whose
@@ -21,16 +18,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ConfinedDirectory {
 
-    private static final Map<Path, ConfinedDirectory> DECLARED = new ConcurrentHashMap<>();
+    private static final Map<ConfinedRoot, ConfinedDirectory> DECLARED = new ConcurrentHashMap<>();
 
-    private final Path realPath;
-    private final Path givenPath;
-    private final byte[] cRealPath;
+    private final ConfinedRoot root;
 
-    private ConfinedDirectory(Path realPath, Path givenPath) {
-        this.realPath = realPath;
-        this.givenPath = givenPath;
-        this.cRealPath = Posix.cString(realPath);
+    private ConfinedDirectory(ConfinedRoot root) {
+        this.root = root;
     }
 
     /**
@@ -42,22 +35,7 @@ public final class ConfinedDirectory {
      * @throws IllegalArgumentException if the directory cannot be created or resolved, or is not a directory
      */
     public static ConfinedDirectory declare(Path directory) {
-        Path given = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
-        Path real;
-        try {
-            Files.createDirectories(given);
-            real = given.toRealPath();
-        } catch (IOException | SecurityException e) {
-            throw new IllegalArgumentException("Lock directory '" + directory + "' cannot be created or resolved: " + e, e);
-        }
-        if (!Files.isDirectory(real)) {
-            throw new IllegalArgumentException("Lock directory '" + directory + "' is not a directory");
-        }
-        ConfinedDirectory declared = DECLARED.computeIfAbsent(real, (key) -> new ConfinedDirectory(key, given));
-        if (!given.equals(real)) {
-            DECLARED.putIfAbsent(given, declared);
-        }
-        return declared;
+        return DECLARED.computeIfAbsent(ConfinedRoot.declare(directory), ConfinedDirectory::new);
     }
 
     /**
@@ -66,47 +44,11 @@ public final class ConfinedDirectory {
      * @return the directory's real path, as resolved when it was declared
      */
     public Path path() {
-        return realPath;
+        return root.path();
     }
 
     @Override
     public String toString() {
-        return "ConfinedDirectory[" + realPath + "]";
-    }
-
-    /** The innermost declared directory that lexically contains the absolute path, or {@code null}: the common case. */
-    static @Nullable ConfinedDirectory containing(Path path) {
-        if (DECLARED.isEmpty()) {
-            return null;
-        }
-        Path absolute = path.toAbsolutePath().normalize();
-        for (Path ancestor = absolute.getParent(); ancestor != null; ancestor = ancestor.getParent()) {
-            ConfinedDirectory found = DECLARED.get(ancestor);
-            if (found != null) {
-                return found;
-            }
-        }
-        return null;
-    }
-
-    /** The segments of a path inside this directory (any of its spellings), from the directory down to the file. */
-    Path relativize(Path path) {
-        Path absolute = path.toAbsolutePath().normalize();
-        return absolute.startsWith(realPath) ? realPath.relativize(absolute) : givenPath.relativize(absolute);
-    }
-
-    /** Where a link target, absolute and normalized, lies inside this directory; {@code null} when outside. */
-    @Nullable Path inside(Path absoluteTarget) {
-        if (absoluteTarget.startsWith(realPath)) {
-            return realPath.relativize(absoluteTarget);
-        }
-        if (absoluteTarget.startsWith(givenPath)) {
-            return givenPath.relativize(absoluteTarget);
-        }
-        return null;
-    }
-
-    byte[] cRealPath() {
-        return cRealPath;
+        return root.toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.filelock;
 
+import dev.filelock.internal.exclusive.ExclusiveFileLock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -115,19 +116,24 @@ public interface FileLock extends Lock {
     void release(boolean force);
 
     /**
-     * Tells whether the caller's owner (this thread, or every thread for {@link Ownership#SHARED}) holds this lock
-     * object.
+     * Tells whether the current thread holds this lock object, like {@link
+     * java.util.concurrent.locks.ReentrantLock#isHeldByCurrentThread()}: with {@link Ownership#SHARED} every thread
+     * holds what any thread took, so it is true on every thread. Python names this {@code is_locked}, which this API
+     * does not use because {@code ReentrantLock.isLocked()} means "held by anyone"; whether another process holds the
+     * file is told by {@link FileLockDiagnostics#probe(Path)}. A hold taken by {@link #acquireAsync} under {@link
+     * Ownership#THREAD} belongs to its {@link LockHold}, not to a thread, and does not count.
      *
-     * @return whether it is held through this object by the caller's owner
+     * @return whether the current thread's owner holds at least one level through this object
      */
-    boolean isLocked();
+    boolean isHeldByCurrentThread();
 
     /**
-     * Returns how many levels the caller's owner holds through this object.
+     * Returns how many levels the current thread's owner holds through this object (Python's {@code lock_counter}),
+     * like {@link java.util.concurrent.locks.ReentrantLock#getHoldCount()}.
      *
      * @return the hold count, zero when not held
      */
-    int lockCounter();
+    int holdCount();
 
     /**
      * Not supported: file locks have no conditions.
@@ -147,7 +153,7 @@ public interface FileLock extends Lock {
 
         @Override
         public FileLock build() {
-            return new NativeFileLock(path, options(null));
+            return ExclusiveFileLock.ofNative(path, options(null));
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.filelock;
 
+import dev.filelock.internal.LockOptions;
+import dev.filelock.internal.LockPaths;
+import dev.filelock.internal.LongestDuration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

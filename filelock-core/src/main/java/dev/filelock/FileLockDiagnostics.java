@@ -1,10 +1,13 @@
 package dev.filelock;
 
+import dev.filelock.internal.LockProtocol;
+import dev.filelock.internal.LockSnapshot;
+import dev.filelock.internal.LockTables;
+import dev.filelock.internal.diagnostics.LockProbe;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -25,11 +28,9 @@ public final class FileLockDiagnostics {
      */
     public static List<ActiveLock> activeLocks() {
         List<ActiveLock> locks = new ArrayList<>();
-        for (EntrySnapshot entry : LockTable.INSTANCE.activeEntries()) {
+        for (LockSnapshot entry : LockTables.activeEntries()) {
             locks.add(ActiveLock.of(entry));
         }
-        locks.addAll(ReadWriteTable.INSTANCE.activeLocks());
-        locks.sort(Comparator.comparing(ActiveLock::path).thenComparing(ActiveLock::type));
         return List.copyOf(locks);
     }
 
@@ -44,7 +45,10 @@ public final class FileLockDiagnostics {
      *     /proc/locks} (then only soft lock records are seen)
      */
     public static Probe probe(Path path) {
-        return LockProbe.probe(Objects.requireNonNull(path, "path"));
+        LockProbe.Result probe = LockProbe.probe(Objects.requireNonNull(path, "path"));
+        return new Probe(probe.path(), probe.exists(), probe.kernelTableRead(), probe.otherProcesses().stream()
+                .map(holder -> new ProcessHolder(holder.pid(), holder.host(), holder.evidence(), holder.mode()))
+                .toList());
     }
 
     /**
@@ -58,9 +62,7 @@ public final class FileLockDiagnostics {
      */
     public static boolean forceRelease(Path path) {
         Path canonical = canonicalOrSelf(Objects.requireNonNull(path, "path"));
-        boolean exclusive = LockTable.INSTANCE.forceRelease(canonical);
-        boolean readWrite = ReadWriteTable.INSTANCE.forceRelease(canonical);
-        return exclusive || readWrite;
+        return LockTables.forceRelease(canonical);
     }
 
     private static Path canonicalOrSelf(Path path) {
@@ -73,32 +75,39 @@ public final class FileLockDiagnostics {
         }
     }
 
-    /** The kind of lock, as its on-disk protocol. */
+    /** The type of a lock: its on-disk protocol, named as {@code filelock.type} names it. */
     public enum LockType {
-        /** {@link FileLock}: {@code flock(2)} on the file. */
+        /** {@link FileLock} and {@link NativeReadWriteFileLock}: {@code flock(2)} on the file. */
         NATIVE("native"),
+        /** {@link ReadWriteFileLock}: SQLite transactions on the file. */
+        SQLITE("sqlite"),
         /** {@link SoftFileLock}, or a native lock that fell back to a marker file where {@code flock} is unsupported. */
         SOFT("soft"),
-        /** {@link NativeReadWriteFileLock}: {@code flock(2)} shared and exclusive locks on the file. */
-        NATIVE_READ_WRITE("native read-write"),
-        /** {@link ReadWriteFileLock}: SQLite transactions on the file. */
-        SQLITE_READ_WRITE("sqlite read-write"),
-        /** {@code SoftReadWriteFileLock}: marker files next to the path. */
-        SOFT_READ_WRITE("soft read-write");
+        /** {@link SoftReadWriteFileLock}: marker files next to the path. */
+        SOFT_READ_WRITE("soft-read-write");
 
-        private final String displayName;
+        private final String value;
 
-        LockType(String displayName) {
-            this.displayName = displayName;
+        LockType(String value) {
+            this.value = value;
         }
 
         /**
-         * Returns the name shown to people.
+         * Returns the type's name in the project's vocabulary, as metrics tags and endpoints show it.
          *
-         * @return such as {@code "native"} or {@code "sqlite read-write"}
+         * @return {@code native}, {@code sqlite}, {@code soft} or {@code soft-read-write}
          */
-        public String displayName() {
-            return displayName;
+        public String value() {
+            return value;
+        }
+
+        static LockType of(LockProtocol protocol) {
+            return switch (protocol) {
+                case NATIVE -> NATIVE;
+                case SQLITE -> SQLITE;
+                case SOFT -> SOFT;
+                case SOFT_READ_WRITE -> SOFT_READ_WRITE;
+            };
         }
     }
 
@@ -107,18 +116,21 @@ public final class FileLockDiagnostics {
      *
      * @param path the canonical path of the lock file
      * @param type the lock's protocol
+     * @param readWrite whether it is a read/write lock (otherwise an exclusive one)
      * @param mode {@code WRITE} while a writer holds a read/write lock, {@code READ} while readers do, {@code null} for an
      *     exclusive lock or a read/write lock nobody holds yet
      * @param holders who holds it in this JVM (empty while only waited for)
      * @param waitingThreads names of the threads of this JVM waiting for it
      */
-    public record ActiveLock(Path path, LockType type, @Nullable LockMode mode, List<Holder> holders, List<String> waitingThreads) {
+    public record ActiveLock(Path path, LockType type, boolean readWrite, @Nullable LockMode mode, List<Holder> holders,
+            List<String> waitingThreads) {
 
         /**
          * Copies the lists.
          *
          * @param path the canonical path
          * @param type the protocol
+         * @param readWrite whether it is a read/write lock
          * @param mode the held mode of a read/write lock, or {@code null}
          * @param holders the holders
          * @param waitingThreads the waiting threads' names
@@ -137,12 +149,12 @@ public final class FileLockDiagnostics {
             return !holders.isEmpty();
         }
 
-        static ActiveLock of(EntrySnapshot entry) {
-            LockType type = entry.kind() == LockKind.SOFT || entry.markerFile() ? LockType.SOFT : LockType.NATIVE;
-            List<Holder> holders = entry.ownerThread() == null
-                    ? List.of()
-                    : List.of(new Holder(entry.ownerThread(), entry.holds(), entry.heldSince()));
-            return new ActiveLock(entry.canonicalPath(), type, null, holders, entry.waitingThreads());
+        static ActiveLock of(LockSnapshot entry) {
+            List<Holder> holders = entry.holders().stream()
+                    .map(holder -> new Holder(holder.name(), holder.holdCount(), holder.since()))
+                    .toList();
+            return new ActiveLock(entry.canonicalPath(), LockType.of(entry.protocol()), entry.readWrite(), entry.mode(),
+                    holders, entry.waitingThreads());
         }
     }
 

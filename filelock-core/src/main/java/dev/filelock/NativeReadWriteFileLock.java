@@ -1,5 +1,7 @@
 package dev.filelock;
 
+import dev.filelock.internal.LockOptions;
+import dev.filelock.internal.readwrite.CoordinatedReadWriteLock;
 import java.nio.file.Path;
 
 /**
@@ -65,9 +67,6 @@ public interface NativeReadWriteFileLock extends ReadWriteFileLock {
     /** Builder of {@link NativeReadWriteFileLock}s; every option is described on {@link ReadWriteFileLockBuilder}. */
     final class Builder extends ReadWriteFileLockBuilder<Builder, NativeReadWriteFileLock> {
 
-        /** The backend kind of native read/write locks in the JVM-wide table. */
-        static final String KIND = "native";
-
         private int fileMode = LockOptions.UNSET_FILE_MODE;
 
         Builder(Path path) {
@@ -100,7 +99,7 @@ public interface NativeReadWriteFileLock extends ReadWriteFileLock {
         @Override
         public NativeReadWriteFileLock build() {
             LockOptions shared = options();
-            return new NativeCoordinatedReadWriteLock(path, new LockOptions(shared.timeout(), shared.blocking(),
+            return CoordinatedReadWriteLock.ofNative(path, new LockOptions(shared.timeout(), shared.blocking(),
                     shared.pollInterval(), fileMode, shared.ownership(), shared.cancelCheck(), shared.lifetime()));
         }
     }

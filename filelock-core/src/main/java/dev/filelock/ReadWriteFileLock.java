@@ -1,5 +1,6 @@
 package dev.filelock;
 
+import dev.filelock.internal.readwrite.CoordinatedReadWriteLock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -184,11 +185,12 @@ public interface ReadWriteFileLock extends ReadWriteLock, AutoCloseable {
     Optional<LockMode> heldMode();
 
     /**
-     * Returns how many levels the caller's owner holds through this object.
+     * Returns how many levels the caller's owner holds through this object, in whichever mode (Python's {@code
+     * lock_counter}).
      *
      * @return the hold count, zero when not held
      */
-    int lockCounter();
+    int holdCount();
 
     /**
      * Releases every hold of this object (asynchronous ones included), ends its waits and refuses new acquisitions
@@ -202,16 +204,13 @@ public interface ReadWriteFileLock extends ReadWriteLock, AutoCloseable {
     /** Builder of SQLite-backed {@link ReadWriteFileLock}s; every option is described on {@link ReadWriteFileLockBuilder}. */
     final class Builder extends ReadWriteFileLockBuilder<Builder, ReadWriteFileLock> {
 
-        /** The backend kind of SQLite read/write locks in the JVM-wide table. */
-        static final String KIND = "sqlite";
-
         Builder(Path path) {
             super(path, FileLockBuilder.DEFAULT_POLL_INTERVAL);
         }
 
         @Override
         public ReadWriteFileLock build() {
-            return new CoordinatedReadWriteLock(path, options(), KIND, SqliteReadWriteBackend::new);
+            return CoordinatedReadWriteLock.ofSqlite(path, options());
         }
     }
 }

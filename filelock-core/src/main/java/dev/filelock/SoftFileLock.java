@@ -1,5 +1,7 @@
 package dev.filelock;
 
+import dev.filelock.internal.LongestDuration;
+import dev.filelock.internal.exclusive.ExclusiveFileLock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -104,7 +106,7 @@ public interface SoftFileLock extends FileLock {
 
         @Override
         public SoftFileLock build() {
-            return new MarkerFileLock(path, options(lifetime));
+            return ExclusiveFileLock.ofSoft(path, options(lifetime));
         }
     }
 }

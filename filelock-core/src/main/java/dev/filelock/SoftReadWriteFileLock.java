@@ -1,5 +1,7 @@
 package dev.filelock;
 
+import dev.filelock.internal.LongestDuration;
+import dev.filelock.internal.readwrite.CoordinatedReadWriteLock;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -60,9 +62,6 @@ public interface SoftReadWriteFileLock extends ReadWriteFileLock {
     /** Builder of {@link SoftReadWriteFileLock}s; see {@link ReadWriteFileLockBuilder} for the shared options. */
     final class Builder extends ReadWriteFileLockBuilder<Builder, SoftReadWriteFileLock> {
 
-        /** The backend kind of soft read/write locks in the JVM-wide table. */
-        static final String KIND = "soft";
-
         private static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(250);
         private static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
         private static final int DEFAULT_STALE_HEARTBEATS = 3;
@@ -116,8 +115,7 @@ public interface SoftReadWriteFileLock extends ReadWriteFileLock {
                 throw new IllegalArgumentException("staleThreshold must exceed heartbeatInterval (" + stale + " <= "
                         + heartbeatInterval + ")");
             }
-            return new SoftCoordinatedReadWriteLock(path, options(),
-                    SoftReadWriteBackend.factory(heartbeatInterval, LongestDuration.saturated(stale), pollInterval));
+            return CoordinatedReadWriteLock.ofSoft(path, options(), heartbeatInterval, LongestDuration.saturated(stale));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.filelock;
 
+import dev.filelock.internal.exclusive.ExclusiveTable;
 import dev.filelock.testing.OpenDescriptors;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +97,7 @@ public final class AbandonedWaitsChild {
         String remaining;
         while (!(remaining = remains(directory, baselineThreads, baselineOutside)).isEmpty() && System.nanoTime() < deadline) {
             if (descriptorsBack < 0 && descriptorsOutside(directory) <= baselineOutside
-                    && OpenDescriptors.pointingAt(directory).size() <= LockTable.MAX_IDLE_ENTRIES) {
+                    && OpenDescriptors.pointingAt(directory).size() <= ExclusiveTable.MAX_IDLE_ENTRIES) {
                 descriptorsBack = System.nanoTime();
             }
             Thread.sleep(10); // a bounded poll of figures that only the pools' own timers change
@@ -116,14 +117,14 @@ public final class AbandonedWaitsChild {
         List<String> waiters = waiterThreads();
         int threads = Thread.getAllStackTraces().size();
         int outside = descriptorsOutside(directory);
-        // Idle entries keep their descriptor for the next acquire of the path, at most LockTable.MAX_IDLE_ENTRIES.
+        // Idle entries keep their descriptor for the next acquire of the path, at most ExclusiveTable.MAX_IDLE_ENTRIES.
         int inside = OpenDescriptors.pointingAt(directory).size();
-        if (waiters.isEmpty() && threads <= baselineThreads && outside <= baselineOutside && inside <= LockTable.MAX_IDLE_ENTRIES) {
+        if (waiters.isEmpty() && threads <= baselineThreads && outside <= baselineOutside && inside <= ExclusiveTable.MAX_IDLE_ENTRIES) {
             return "";
         }
         return "waiter threads " + waiters.size() + ", threads " + threads + " (baseline " + baselineThreads
                 + "), descriptors outside the lock directory " + outside + " (baseline " + baselineOutside
-                + "), inside it " + inside + " (at most " + LockTable.MAX_IDLE_ENTRIES + " parked)";
+                + "), inside it " + inside + " (at most " + ExclusiveTable.MAX_IDLE_ENTRIES + " parked)";
     }
 
     private static List<String> waiterThreads() {

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.filelock.testing.CapturedLog;
 import dev.filelock.testing.ChildJvm;
 import dev.filelock.testing.ChildProcess;
-import dev.filelock.testing.LockChild;
+import dev.filelock.fixtures.LockChild;
 import dev.filelock.testing.OpenDescriptors;
 import dev.filelock.testing.PythonFilelock;
 import dev.filelock.testing.Worker;
@@ -90,13 +90,13 @@ abstract class AbstractFileLockContractTests {
 
             try (LockHold hold = lock.acquire()) {
                 assertThat(hold.path()).isEqualTo(lockPath);
-                assertThat(lock.isLocked()).isTrue();
-                assertThat(lock.lockCounter()).isOne();
+                assertThat(lock.isHeldByCurrentThread()).isTrue();
+                assertThat(lock.holdCount()).isOne();
                 assertThat(isFreeForOthers(lockPath)).isFalse();
             }
 
-            assertThat(lock.isLocked()).isFalse();
-            assertThat(lock.lockCounter()).isZero();
+            assertThat(lock.isHeldByCurrentThread()).isFalse();
+            assertThat(lock.holdCount()).isZero();
             assertThat(isFreeForOthers(lockPath)).isTrue();
         }
 
@@ -142,7 +142,7 @@ abstract class AbstractFileLockContractTests {
             lock.unlock();
             lock.unlock();
 
-            assertThat(lock.isLocked()).isFalse();
+            assertThat(lock.isHeldByCurrentThread()).isFalse();
             assertThat(isFreeForOthers(lockPath)).isTrue();
         }
 
@@ -166,8 +166,8 @@ abstract class AbstractFileLockContractTests {
                         .isInstanceOf(FileLockTimeoutException.class)
                         .hasMessageContaining("The file lock '" + lockPath + "' (WRITE) was not acquired in time: PT0S")
                         .hasMessageContaining("; held by this JVM (" + Thread.currentThread().getName() + ")");
-                assertThat(other.isLocked()).isFalse();
-                assertThat(holder.isLocked()).isTrue();
+                assertThat(other.isHeldByCurrentThread()).isFalse();
+                assertThat(holder.isHeldByCurrentThread()).isTrue();
             }
 
             assertThat(other.tryAcquire()).hasValueSatisfying(LockHold::close);
@@ -202,7 +202,7 @@ abstract class AbstractFileLockContractTests {
                         .isInstanceOf(FileLockTimeoutException.class);
                 assertThat(Worker.start("waiter", () -> nonBlocking.acquire(FOREVER)).awaitFailure())
                         .isInstanceOf(FileLockTimeoutException.class);
-                assertThat(nonBlocking.isLocked()).isFalse();
+                assertThat(nonBlocking.isHeldByCurrentThread()).isFalse();
             }
         }
 
@@ -213,7 +213,7 @@ abstract class AbstractFileLockContractTests {
             try (LockHold hold = newLock().acquire()) {
                 assertThat(Worker.start("waiter", () -> cancelled.acquire(FOREVER)).awaitFailure())
                         .isInstanceOf(FileLockTimeoutException.class);
-                assertThat(cancelled.isLocked()).isFalse();
+                assertThat(cancelled.isHeldByCurrentThread()).isFalse();
             }
         }
 
@@ -238,7 +238,7 @@ abstract class AbstractFileLockContractTests {
 
             Worker<Boolean> waiter = Worker.start("waiter", () -> {
                 try (LockHold acquired = waiterLock.acquire(FOREVER)) {
-                    return waiterLock.isLocked();
+                    return waiterLock.isHeldByCurrentThread();
                 }
             });
             awaitLatch(failedAttempt);
@@ -281,15 +281,15 @@ abstract class AbstractFileLockContractTests {
             LockHold first = lock.acquire();
             LockHold second = lock.acquire();
             LockHold third = lock.acquire();
-            assertThat(lock.lockCounter()).isEqualTo(3);
+            assertThat(lock.holdCount()).isEqualTo(3);
 
             third.close();
             second.close();
-            assertThat(lock.isLocked()).isTrue();
+            assertThat(lock.isHeldByCurrentThread()).isTrue();
             assertThat(isFreeForOthers(lockPath)).isFalse();
 
             first.close();
-            assertThat(lock.isLocked()).isFalse();
+            assertThat(lock.isHeldByCurrentThread()).isFalse();
             assertThat(isFreeForOthers(lockPath)).isTrue();
         }
 
@@ -302,10 +302,10 @@ abstract class AbstractFileLockContractTests {
 
             lock.release(true);
 
-            assertThat(lock.lockCounter()).isZero();
+            assertThat(lock.holdCount()).isZero();
             assertThat(isFreeForOthers(lockPath)).isTrue();
             outer.close();
-            assertThat(lock.isLocked()).isFalse();
+            assertThat(lock.isHeldByCurrentThread()).isFalse();
         }
 
         @Test
@@ -317,9 +317,9 @@ abstract class AbstractFileLockContractTests {
             inner.close();
             inner.close();
 
-            assertThat(lock.lockCounter()).isOne();
+            assertThat(lock.holdCount()).isOne();
             lock.release();
-            assertThat(lock.isLocked()).isFalse();
+            assertThat(lock.isHeldByCurrentThread()).isFalse();
         }
 
         @Test
@@ -329,8 +329,8 @@ abstract class AbstractFileLockContractTests {
             lock.release();
             lock.release(true);
 
-            assertThat(lock.lockCounter()).isZero();
-            assertThat(lock.isLocked()).isFalse();
+            assertThat(lock.holdCount()).isZero();
+            assertThat(lock.isHeldByCurrentThread()).isFalse();
         }
 
         @Test
@@ -354,8 +354,8 @@ abstract class AbstractFileLockContractTests {
             }).awaitFailure();
 
             assertThat(failure).isInstanceOf(IllegalMonitorStateException.class);
-            assertThat(lock.isLocked()).isTrue();
-            assertThat(lock.lockCounter()).isOne();
+            assertThat(lock.isHeldByCurrentThread()).isTrue();
+            assertThat(lock.holdCount()).isOne();
             assertThat(isFreeForOthers(lockPath)).isFalse();
             lock.unlock();
         }
@@ -367,13 +367,13 @@ abstract class AbstractFileLockContractTests {
             Worker.start("first", () -> shared.acquire(Duration.ofSeconds(2))).awaitResult();
             Worker.start("second", () -> shared.acquire(Duration.ofSeconds(2))).awaitResult();
 
-            assertThat(shared.lockCounter()).isEqualTo(2);
+            assertThat(shared.holdCount()).isEqualTo(2);
             assertThat(isFreeForOthers(lockPath)).isFalse();
             Worker.start("releaser", () -> {
                 shared.release(true);
                 return null;
             }).awaitResult();
-            assertThat(shared.isLocked()).isFalse();
+            assertThat(shared.isHeldByCurrentThread()).isFalse();
             assertThat(isFreeForOthers(lockPath)).isTrue();
         }
     }
@@ -543,7 +543,7 @@ abstract class AbstractFileLockContractTests {
             assertThat(waiter.awaitFailure()).isInstanceOf(FileLockInterruptedException.class)
                     .hasCauseInstanceOf(InterruptedException.class);
             assertThat(waiter.wasInterruptedAtEnd()).isTrue();
-            assertThat(waiterLock.lockCounter()).isZero();
+            assertThat(waiterLock.holdCount()).isZero();
             hold.close();
             await().atMost(ChildProcess.HANG_GUARD).until(() -> isFreeForOthers(lockPath));
         }

@@ -123,7 +123,7 @@ abstract class AbstractReadWriteFileLockContractTests {
         try (LockHold held = lock.acquireWrite()) {
             Worker<Optional<LockHold>> otherThread = Worker.start("writer", lock::tryAcquireWrite);
             assertThat(otherThread.awaitResult()).isEmpty();
-            assertThat(Worker.start("probe", lock::lockCounter).awaitResult()).isZero();
+            assertThat(Worker.start("probe", lock::holdCount).awaitResult()).isZero();
         }
     }
 
@@ -132,7 +132,7 @@ abstract class AbstractReadWriteFileLockContractTests {
         ReadWriteFileLock lock = newLock(Duration.ofSeconds(-1), true, Ownership.SHARED);
         lock.acquireWrite();
         LockHold second = Worker.start("writer", () -> lock.acquireWrite(SHORT)).awaitResult();
-        assertThat(lock.lockCounter()).isEqualTo(2);
+        assertThat(lock.holdCount()).isEqualTo(2);
         Worker.start("releaser", () -> {
             lock.writeLock().unlock();
             return null;
@@ -149,18 +149,18 @@ abstract class AbstractReadWriteFileLockContractTests {
         ReadWriteFileLock lock = newLock();
         List<Integer> levels = new ArrayList<>();
         try (LockHold one = lock.acquireRead()) {
-            levels.add(lock.lockCounter());
+            levels.add(lock.holdCount());
             try (LockHold two = lock.acquireRead()) {
-                levels.add(lock.lockCounter());
+                levels.add(lock.holdCount());
                 try (LockHold three = lock.acquireRead()) {
-                    levels.add(lock.lockCounter());
+                    levels.add(lock.holdCount());
                 }
-                levels.add(lock.lockCounter());
+                levels.add(lock.holdCount());
             }
-            levels.add(lock.lockCounter());
+            levels.add(lock.holdCount());
             assertThat(lock.heldMode()).contains(LockMode.READ);
         }
-        levels.add(lock.lockCounter());
+        levels.add(lock.holdCount());
         assertThat(levels).containsExactly(1, 2, 3, 2, 1, 0);
         assertThat(lock.heldMode()).isEmpty();
     }
@@ -170,14 +170,14 @@ abstract class AbstractReadWriteFileLockContractTests {
         ReadWriteFileLock lock = newLock();
         List<Integer> levels = new ArrayList<>();
         try (LockHold one = lock.acquireWrite()) {
-            levels.add(lock.lockCounter());
+            levels.add(lock.holdCount());
             try (LockHold two = lock.acquireWrite(Duration.ZERO)) {
-                levels.add(lock.lockCounter());
+                levels.add(lock.holdCount());
             }
-            levels.add(lock.lockCounter());
+            levels.add(lock.holdCount());
             assertThat(lock.heldMode()).contains(LockMode.WRITE);
         }
-        levels.add(lock.lockCounter());
+        levels.add(lock.holdCount());
         assertThat(levels).containsExactly(1, 2, 1, 0);
     }
 
@@ -191,7 +191,7 @@ abstract class AbstractReadWriteFileLockContractTests {
                     .hasMessageContaining(lockPath().toString());
             assertThatThrownBy(lock::tryAcquireWrite).isInstanceOf(IllegalStateException.class);
             assertThat(lock.heldMode()).contains(LockMode.READ);
-            assertThat(lock.lockCounter()).isEqualTo(1);
+            assertThat(lock.holdCount()).isEqualTo(1);
         }
     }
 
@@ -203,7 +203,7 @@ abstract class AbstractReadWriteFileLockContractTests {
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("already holding a write lock (downgrade not allowed)");
             assertThatThrownBy(() -> lock.readLock().lock()).isInstanceOf(IllegalStateException.class);
-            assertThat(lock.lockCounter()).isEqualTo(1);
+            assertThat(lock.holdCount()).isEqualTo(1);
         }
     }
 
@@ -301,7 +301,7 @@ abstract class AbstractReadWriteFileLockContractTests {
         ReadWriteFileLock lock = newLock();
         lock.release();
         lock.release(true);
-        assertThat(lock.lockCounter()).isZero();
+        assertThat(lock.holdCount()).isZero();
     }
 
     @Test
@@ -311,9 +311,9 @@ abstract class AbstractReadWriteFileLockContractTests {
         lock.acquireWrite();
         lock.acquireWrite();
         lock.release();
-        assertThat(lock.lockCounter()).isEqualTo(2);
+        assertThat(lock.holdCount()).isEqualTo(2);
         lock.release(true);
-        assertThat(lock.lockCounter()).isZero();
+        assertThat(lock.holdCount()).isZero();
         assertThat(lock.heldMode()).isEmpty();
         first.close();
         try (LockHold other = newLock().acquireWrite(SHORT)) {
@@ -328,9 +328,9 @@ abstract class AbstractReadWriteFileLockContractTests {
         LockHold second = lock.acquireRead();
         first.close();
         first.close();
-        assertThat(lock.lockCounter()).isEqualTo(1);
+        assertThat(lock.holdCount()).isEqualTo(1);
         second.close();
-        assertThat(lock.lockCounter()).isZero();
+        assertThat(lock.holdCount()).isZero();
     }
 
     @Test
@@ -343,7 +343,7 @@ abstract class AbstractReadWriteFileLockContractTests {
         assertThatThrownBy(write::newCondition).isInstanceOf(UnsupportedOperationException.class);
         assertThat(write.tryLock()).isTrue();
         assertThat(write.tryLock(10, TimeUnit.MILLISECONDS)).isTrue();
-        assertThat(lock.lockCounter()).isEqualTo(2);
+        assertThat(lock.holdCount()).isEqualTo(2);
         assertThat(Worker.start("reader", () -> read.tryLock(10, TimeUnit.MILLISECONDS)).awaitResult()).isFalse();
         write.unlock();
         write.unlock();
@@ -394,7 +394,7 @@ abstract class AbstractReadWriteFileLockContractTests {
         assertThat(Worker.start("late reader", () -> lateReader.acquireRead(SHORT)).awaitFailure())
                 .isInstanceOf(FileLockTimeoutException.class);
         try (LockHold reentrant = reader.acquireRead(Duration.ZERO)) {
-            assertThat(reader.lockCounter()).isEqualTo(2);
+            assertThat(reader.holdCount()).isEqualTo(2);
         }
         Worker<LockHold> queuedReader =
                 Worker.start("queued reader", () -> lateReader.acquireRead()).awaitParked();
@@ -420,7 +420,7 @@ abstract class AbstractReadWriteFileLockContractTests {
             }).awaitParked();
             waiting.interrupt();
             assertThat(waiting.awaitResult()).isTrue();
-            assertThat(waiter.lockCounter()).isZero();
+            assertThat(waiter.holdCount()).isZero();
         }
     }
 
@@ -489,13 +489,13 @@ abstract class AbstractReadWriteFileLockContractTests {
         ReadWriteFileLock other = newLock();
         LockHold first = lock.acquireWriteAsync(SHORT).get(10, TimeUnit.SECONDS);
         LockHold second = Worker.start("another thread", () -> lock.acquireWriteAsync(SHORT).get()).awaitResult();
-        assertThat(lock.lockCounter()).isEqualTo(2);
+        assertThat(lock.holdCount()).isEqualTo(2);
         first.close();
         Worker.start("releaser", () -> {
             second.close();
             return null;
         }).awaitResult();
-        assertThat(lock.lockCounter()).isZero();
+        assertThat(lock.holdCount()).isZero();
         other.acquireWrite(SHORT).close();
     }
 

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.filelock.internal.ConfinedRoot;
+import dev.filelock.internal.posix.Posix;
+import dev.filelock.internal.sqlite.SqliteConfinement;
+import dev.filelock.internal.sqlite.SqliteNativeLibrary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +40,8 @@ class ConfinedDirectoryTests {
         Path alias = Files.createSymbolicLink(temp.resolve("alias"), root);
         assertThat(root).isDirectory().isEqualTo(temp.resolve("locks").toRealPath());
         assertThat(ConfinedDirectory.declare(temp.resolve("locks/../locks"))).isSameAs(ConfinedDirectory.declare(alias));
-        assertThat(ConfinedDirectory.containing(root.resolve("a/b.lock"))).isNotNull();
-        assertThat(ConfinedDirectory.containing(outside.resolve("b.lock"))).isNull();
+        assertThat(ConfinedRoot.containing(root.resolve("a/b.lock"))).isNotNull();
+        assertThat(ConfinedRoot.containing(outside.resolve("b.lock"))).isNull();
     }
 
     @Test
@@ -99,7 +103,7 @@ class ConfinedDirectoryTests {
 
     @Test
     void seesWhichFileSqliteOpenedThroughItsOwnDescriptorWithoutOpeningTheFile() throws Exception {
-        ConfinedDirectory directory = ConfinedDirectory.declare(root);
+        ConfinedRoot directory = ConfinedRoot.declare(root);
         Path opened = root.resolve("opened.lock");
         Path other = root.resolve("other.lock");
         Posix.FileIdentity openedIdentity = SqliteConfinement.prepare(directory, opened, opened);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.filelock.FileLockDiagnostics.Probe;
 import dev.filelock.FileLockDiagnostics.ProcessHolder;
+import dev.filelock.internal.LockFileReads;
 import dev.filelock.testing.ChildProcess;
 import dev.filelock.testing.PythonFilelock;
 import java.nio.channels.FileChannel;

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * is closed, a third dropped without closing, a third kept open; every exclusive lock object is dropped. Prints {@code
  * baseline <fds> <rss kB>} after warming up and {@code after <fds> <rss kB>} at the end.
  */
-final class DistinctKeysChild {
+public final class DistinctKeysChild {
 
     private DistinctKeysChild() {
     }

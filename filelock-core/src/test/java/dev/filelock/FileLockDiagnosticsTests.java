@@ -38,6 +38,7 @@ class FileLockDiagnosticsTests {
 
             ActiveLock active = lockAt(path.toRealPath());
             assertThat(active.type()).isEqualTo(LockType.NATIVE);
+            assertThat(active.readWrite()).isFalse();
             assertThat(active.mode()).isNull();
             assertThat(active.holders()).singleElement().satisfies(holder -> {
                 assertThat(holder.name()).isEqualTo(Thread.currentThread().getName());
@@ -59,7 +60,8 @@ class FileLockDiagnosticsTests {
         try (ReadWriteFileLock lock = ReadWriteFileLock.of(path)) {
             try (LockHold read = lock.acquireRead()) {
                 ActiveLock active = lockAt(path.toRealPath());
-                assertThat(active.type()).isEqualTo(LockType.SQLITE_READ_WRITE);
+                assertThat(active.type()).isEqualTo(LockType.SQLITE);
+                assertThat(active.readWrite()).isTrue();
                 assertThat(active.mode()).isEqualTo(LockMode.READ);
                 assertThat(active.holders()).singleElement()
                         .satisfies(holder -> assertThat(holder.name()).isEqualTo(Thread.currentThread().getName()));
@@ -163,7 +165,7 @@ class FileLockDiagnosticsTests {
         assertThat(FileLockDiagnostics.forceRelease(path)).isTrue();
 
         assertThat(waiter.awaitResult()).isEqualTo("acquired");
-        assertThat(lock.isLocked()).isFalse();
+        assertThat(lock.isHeldByCurrentThread()).isFalse();
         stuck.close(); // the former holder's release is a no-op
         assertThat(LockHolderChild.tryLockInChild(path)).isEqualTo("acquired");
         assertThat(FileLockDiagnostics.forceRelease(path)).isFalse();

@@ -3,7 +3,7 @@ package dev.filelock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filelock.testing.ChildProcess;
-import dev.filelock.testing.LockChild;
+import dev.filelock.fixtures.LockChild;
 import dev.filelock.testing.OpenDescriptors;
 import dev.filelock.testing.PythonFilelock;
 import dev.filelock.testing.Worker;

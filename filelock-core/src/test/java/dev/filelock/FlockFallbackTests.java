@@ -3,6 +3,8 @@ package dev.filelock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.jna.LastErrorException;
+import dev.filelock.internal.flock.FlockExclusiveBackend;
+import dev.filelock.internal.posix.ThisProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,17 +46,17 @@ class FlockFallbackTests {
         @Override
         public void close() {}
     };
-    private FlockBackend.FlockCall original;
+    private FlockExclusiveBackend.FlockCall original;
 
     @BeforeEach
     void simulateFileSystemWithoutFlock() {
-        original = FlockBackend.flockCall;
+        original = FlockExclusiveBackend.flockCall;
         LOGGER.addHandler(handler);
     }
 
     @AfterEach
     void restoreFlock() {
-        FlockBackend.flockCall = original;
+        FlockExclusiveBackend.flockCall = original;
         LOGGER.removeHandler(handler);
     }
 
@@ -91,15 +93,15 @@ class FlockFallbackTests {
         FileLock lock = FileLock.of(path);
 
         try (LockHold outer = lock.acquire(); LockHold inner = lock.acquire()) {
-            assertThat(lock.lockCounter()).isEqualTo(2);
+            assertThat(lock.holdCount()).isEqualTo(2);
             assertThat(FileLock.of(path).tryAcquire()).isEmpty();
         }
-        assertThat(lock.isLocked()).isFalse();
+        assertThat(lock.isHeldByCurrentThread()).isFalse();
         assertThat(FileLock.of(path).tryAcquire()).hasValueSatisfying(LockHold::close);
     }
 
     private static void failFlockWith(int errno) {
-        FlockBackend.flockCall = (fd, operation) -> {
+        FlockExclusiveBackend.flockCall = (fd, operation) -> {
             throw new LastErrorException(errno);
         };
     }

@@ -3,9 +3,12 @@ package dev.filelock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.filelock.internal.LockThreads;
+import dev.filelock.internal.flock.FlockExclusiveBackend;
+import dev.filelock.internal.posix.Posix;
 import dev.filelock.testing.ChildJvm;
 import dev.filelock.testing.ChildProcess;
-import dev.filelock.testing.LockChild;
+import dev.filelock.fixtures.LockChild;
 import dev.filelock.testing.OpenDescriptors;
 import dev.filelock.testing.Worker;
 import java.nio.file.Files;
@@ -114,9 +117,9 @@ class KernelWaiterResourceTests {
         Path lockPath = directory.resolve("lost-signal.lock");
         CountDownLatch aboutToBlock = new CountDownLatch(1);
         CountDownLatch signalled = new CountDownLatch(1);
-        FlockBackend.FlockCall original = FlockBackend.flockCall;
+        FlockExclusiveBackend.FlockCall original = FlockExclusiveBackend.flockCall;
         // The kernel waiter stops between "may be signalled" and the blocking call, where a signal changes nothing.
-        FlockBackend.flockCall = (fd, operation) -> {
+        FlockExclusiveBackend.flockCall = (fd, operation) -> {
             if (operation == Posix.LOCK_EX && aboutToBlock.getCount() > 0) {
                 aboutToBlock.countDown();
                 awaitUninterruptibly(signalled);
@@ -138,7 +141,7 @@ class KernelWaiterResourceTests {
             signalled.countDown();
             await().atMost(GIVE_BACK_BOUND).untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSize(1));
         } finally {
-            FlockBackend.flockCall = original;
+            FlockExclusiveBackend.flockCall = original;
         }
     }
 
@@ -163,7 +166,7 @@ class KernelWaiterResourceTests {
                 FileLock lock = FileLock.of(held.resolve(i + ".lock"));
                 waiters.add(Worker.start("waiter-" + i, () -> {
                     try (LockHold hold = lock.acquire(ChildProcess.HANG_GUARD)) {
-                        return lock.isLocked();
+                        return lock.isHeldByCurrentThread();
                     }
                 }));
             }
@@ -202,7 +205,7 @@ class KernelWaiterResourceTests {
         FileLock lock = FileLock.of(lockPath);
         Worker<Boolean> patient = Worker.start("patient", () -> {
             try (LockHold hold = lock.acquire(ChildProcess.HANG_GUARD)) {
-                return lock.isLocked();
+                return lock.isHeldByCurrentThread();
             }
         });
         await().atMost(ChildProcess.HANG_GUARD).untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSize(2));

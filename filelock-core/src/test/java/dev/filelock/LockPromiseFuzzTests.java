@@ -1,7 +1,7 @@
 package dev.filelock;
 
-import dev.filelock.testing.fuzz.CoreSubjects;
-import dev.filelock.testing.fuzz.LockFuzzer;
+import dev.filelock.fixtures.fuzz.CoreSubjects;
+import dev.filelock.fixtures.fuzz.LockFuzzer;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

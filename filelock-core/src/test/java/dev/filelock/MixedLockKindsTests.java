@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.filelock.internal.LockFileReads;
+import dev.filelock.internal.exclusive.ExclusiveTable;
+import dev.filelock.internal.posix.Posix;
+import dev.filelock.internal.sqlite.SqliteReadWriteBackend;
 import dev.filelock.testing.ChildJvm;
 import dev.filelock.testing.ChildProcess;
-import dev.filelock.testing.LockChild;
+import dev.filelock.fixtures.LockChild;
 import dev.filelock.testing.OpenDescriptors;
 import dev.filelock.testing.Worker;
 import java.nio.file.Files;
@@ -59,7 +63,7 @@ class MixedLockKindsTests {
             FileLock sameFile = FileLock.of(path);
             assertThatThrownBy(() -> sameFile.acquire().close()).hasMessageContaining(USE_ONE_KIND);
             // More parked descriptors than the table keeps: the sweep retires (closes) the longest-parked ones.
-            for (int i = 0; i <= LockTable.MAX_IDLE_ENTRIES; i++) {
+            for (int i = 0; i <= ExclusiveTable.MAX_IDLE_ENTRIES; i++) {
                 FileLock.of(directory.resolve("other-" + i + ".lock")).acquire().close();
             }
 
@@ -102,7 +106,7 @@ class MixedLockKindsTests {
 
             assertThat(SqliteReadWriteBackend.OPEN_CONNECTIONS.get()).isEqualTo(connections);
             assertThat(OpenDescriptors.pointingAt(directory)).hasSize(descriptors);
-            assertThat(fileLock.isLocked()).isTrue();
+            assertThat(fileLock.isHeldByCurrentThread()).isTrue();
             assertThat(LockHolderChild.tryLockInChild(path)).isEqualTo("busy");
         }
     }
@@ -132,7 +136,7 @@ class MixedLockKindsTests {
             FileLock fileLock = FileLock.of(path);
             Worker<Boolean> waiter = Worker.start("waiter", () -> {
                 try (LockHold hold = fileLock.acquire(ChildProcess.HANG_GUARD)) {
-                    return fileLock.isLocked();
+                    return fileLock.isHeldByCurrentThread();
                 }
             });
             // The entry's descriptor and the kernel waiter's, blocked in flock: giving it back closes it.

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.jna.LastErrorException;
 import dev.filelock.FileLockDiagnostics.ActiveLock;
+import dev.filelock.internal.flock.FlockExclusiveBackend;
+import dev.filelock.internal.posix.Posix;
+import dev.filelock.internal.readwrite.ReadWriteTable;
 import dev.filelock.testing.OpenDescriptors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -105,8 +108,8 @@ class NativeReadWriteFileLockFileTests {
 
     @Test
     void aFileSystemWithoutFlockFailsAtOnceNamingTheAlternativeAndLeavesNothing() {
-        FlockBackend.FlockCall original = FlockBackend.flockCall;
-        FlockBackend.flockCall = (fd, operation) -> {
+        FlockExclusiveBackend.FlockCall original = FlockExclusiveBackend.flockCall;
+        FlockExclusiveBackend.flockCall = (fd, operation) -> {
             throw new LastErrorException(Posix.ENOSYS);
         };
         Path path = directory.resolve("nfs.lock");
@@ -116,7 +119,7 @@ class NativeReadWriteFileLockFileTests {
                     .hasMessage("Cannot lock '" + path + "': flock is not supported on its file system; use"
                             + " SoftReadWriteFileLock there");
         } finally {
-            FlockBackend.flockCall = original;
+            FlockExclusiveBackend.flockCall = original;
         }
         assertThat(directory).isEmptyDirectory();
         assertThat(OpenDescriptors.pointingAt(directory)).isEmpty();
@@ -135,13 +138,14 @@ class NativeReadWriteFileLockFileTests {
     }
 
     @Test
-    void diagnosticsListTheLockAsNativeReadWriteWithItsMode() {
+    void diagnosticsListTheLockAsANativeReadWriteLockWithItsMode() {
         Path path = directory.resolve("diagnosed.lock");
         try (NativeReadWriteFileLock lock = NativeReadWriteFileLock.of(path)) {
             try (LockHold read = lock.acquireRead()) {
                 ActiveLock active = activeLock(path);
-                assertThat(active.type()).isEqualTo(FileLockDiagnostics.LockType.NATIVE_READ_WRITE);
-                assertThat(active.type().displayName()).isEqualTo("native read-write");
+                assertThat(active.type()).isEqualTo(FileLockDiagnostics.LockType.NATIVE);
+                assertThat(active.type().value()).isEqualTo("native");
+                assertThat(active.readWrite()).isTrue();
                 assertThat(active.mode()).isEqualTo(LockMode.READ);
                 assertThat(active.holders()).singleElement()
                         .satisfies(holder -> assertThat(holder.name()).isEqualTo(Thread.currentThread().getName()));

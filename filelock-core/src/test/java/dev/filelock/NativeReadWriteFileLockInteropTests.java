@@ -129,7 +129,7 @@ class NativeReadWriteFileLockInteropTests {
 
     @Test
     void fileLockOfAnotherJvmExcludesBothModes() {
-        try (ChildProcess holder = ChildJvm.start("FileLock holder", dev.filelock.testing.LockChild.class,
+        try (ChildProcess holder = ChildJvm.start("FileLock holder", dev.filelock.fixtures.LockChild.class,
                 "hold", "native", lockPath().toString())) {
             holder.awaitLine("HELD");
             NativeReadWriteFileLock lock = lock();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.filelock.FileLockDiagnostics.ProcessHolder;
+import dev.filelock.internal.posix.KernelLocks;
 import dev.filelock.testing.ChildProcess;
 import dev.filelock.testing.Worker;
 import java.io.IOException;

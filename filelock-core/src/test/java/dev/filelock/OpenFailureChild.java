@@ -1,5 +1,7 @@
 package dev.filelock;
 
+import dev.filelock.internal.LockFailures;
+import dev.filelock.internal.OpenLimits;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,7 +14,7 @@ import java.util.List;
  * loaded), then opens {@code /dev/null} until the limit is reached, and prints the failure as {@code failed: <message>}
  * (or {@code acquired} if it never failed).
  */
-final class OpenFailureChild {
+public final class OpenFailureChild {
 
     private OpenFailureChild() {
     }

@@ -1,8 +1,8 @@
 package dev.filelock;
 
-import static dev.filelock.testing.LockMeasurements.microsPerOperation;
+import static dev.filelock.fixtures.LockMeasurements.microsPerOperation;
 
-import dev.filelock.testing.LockMeasurements;
+import dev.filelock.fixtures.LockMeasurements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

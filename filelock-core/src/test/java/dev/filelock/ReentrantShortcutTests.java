@@ -40,7 +40,7 @@ class ReentrantShortcutTests {
                 List<Object> seen = new ArrayList<>();
                 seen.add(lock.tryAcquire().isPresent());
                 seen.add(lock.tryLock());
-                seen.add(lock.lockCounter());
+                seen.add(lock.holdCount());
                 lock.release(true);
                 return seen;
             });
@@ -49,9 +49,9 @@ class ReentrantShortcutTests {
                 lock.unlock();
                 return null;
             }).awaitFailure()).isInstanceOf(IllegalMonitorStateException.class);
-            assertThat(lock.lockCounter()).isEqualTo(1);
+            assertThat(lock.holdCount()).isEqualTo(1);
         }
-        assertThat(lock.isLocked()).isFalse();
+        assertThat(lock.isHeldByCurrentThread()).isFalse();
     }
 
     @Test
@@ -62,10 +62,10 @@ class ReentrantShortcutTests {
 
         try (LockHold current = lock.acquire()) {
             stale.close();
-            assertThat(lock.lockCounter()).isEqualTo(1);
+            assertThat(lock.holdCount()).isEqualTo(1);
             assertThat(FileLock.of(directory.resolve("stale-hold.lock")).tryAcquire()).isEmpty();
         }
-        assertThat(lock.isLocked()).isFalse();
+        assertThat(lock.isHeldByCurrentThread()).isFalse();
     }
 
     @Test
@@ -77,10 +77,10 @@ class ReentrantShortcutTests {
 
         try (LockHold current = lock.acquireWrite()) {
             stale.close();
-            assertThat(lock.lockCounter()).isEqualTo(1);
+            assertThat(lock.holdCount()).isEqualTo(1);
             assertThat(lock.heldMode()).contains(LockMode.WRITE);
         }
-        assertThat(lock.lockCounter()).isZero();
+        assertThat(lock.holdCount()).isZero();
     }
 
     @Test
@@ -89,12 +89,12 @@ class ReentrantShortcutTests {
         LockHold outer = lock.acquire();
         lock.lock();
         Optional<LockHold> third = lock.tryAcquire();
-        assertThat(lock.lockCounter()).isEqualTo(3);
+        assertThat(lock.holdCount()).isEqualTo(3);
         lock.unlock();
         third.orElseThrow().close();
-        assertThat(lock.lockCounter()).isEqualTo(1);
+        assertThat(lock.holdCount()).isEqualTo(1);
         outer.close();
-        assertThat(lock.isLocked()).isFalse();
+        assertThat(lock.isHeldByCurrentThread()).isFalse();
         assertThatThrownBy(lock::unlock).isInstanceOf(IllegalMonitorStateException.class);
     }
 
@@ -109,18 +109,18 @@ class ReentrantShortcutTests {
             LockHold first = lock.acquireRead();
             lock.readLock().lock();
             try (LockHold third = lock.acquireRead()) {
-                counters.add(lock.lockCounter());
+                counters.add(lock.holdCount());
             }
             lock.readLock().unlock();
-            counters.add(lock.lockCounter());
+            counters.add(lock.holdCount());
             first.close();
-            counters.add(lock.lockCounter());
+            counters.add(lock.holdCount());
             return counters;
         });
         assertThat(otherReader.awaitResult()).containsExactly(3, 1, 0);
-        assertThat(lock.lockCounter()).isEqualTo(2);
+        assertThat(lock.holdCount()).isEqualTo(2);
         try (LockHold mainThird = lock.acquireRead()) {
-            assertThat(lock.lockCounter()).isEqualTo(3);
+            assertThat(lock.holdCount()).isEqualTo(3);
         }
         mainSecond.close();
         mainFirst.close();
@@ -138,7 +138,7 @@ class ReentrantShortcutTests {
                 List<Object> seen = new ArrayList<>();
                 seen.add(lock.tryAcquireWrite().isPresent());
                 seen.add(lock.writeLock().tryLock());
-                seen.add(lock.lockCounter());
+                seen.add(lock.holdCount());
                 lock.release(true);
                 return seen;
             });
@@ -147,7 +147,7 @@ class ReentrantShortcutTests {
                 lock.writeLock().unlock();
                 return null;
             }).awaitFailure()).isInstanceOf(IllegalMonitorStateException.class);
-            assertThat(lock.lockCounter()).isEqualTo(1);
+            assertThat(lock.holdCount()).isEqualTo(1);
         }
         assertThat(lock.heldMode()).isEmpty();
     }
@@ -161,7 +161,7 @@ class ReentrantShortcutTests {
         assertThatThrownBy(lock::acquireWrite).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         assertThatThrownBy(() -> lock.writeLock().tryLock()).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> lock.writeLock().unlock()).isInstanceOf(IllegalMonitorStateException.class);
-        assertThat(lock.lockCounter()).isZero();
+        assertThat(lock.holdCount()).isZero();
     }
 
     @Test
@@ -170,11 +170,11 @@ class ReentrantShortcutTests {
         try (LockHold read = lock.acquireRead(); LockHold nested = lock.acquireRead()) {
             assertThatThrownBy(lock::acquireWrite).isInstanceOf(IllegalStateException.class).hasMessageContaining("upgrade");
             assertThatThrownBy(() -> lock.writeLock().unlock()).isInstanceOf(IllegalMonitorStateException.class);
-            assertThat(lock.lockCounter()).isEqualTo(2);
+            assertThat(lock.holdCount()).isEqualTo(2);
         }
         try (LockHold write = lock.acquireWrite(); LockHold nested = lock.acquireWrite()) {
             assertThatThrownBy(lock::acquireRead).isInstanceOf(IllegalStateException.class).hasMessageContaining("downgrade");
-            assertThat(lock.lockCounter()).isEqualTo(2);
+            assertThat(lock.holdCount()).isEqualTo(2);
         }
         assertThat(lock.heldMode()).isEmpty();
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.filelock.internal.readwrite.ReadWritePaths;
+import dev.filelock.internal.soft.SoftReadWriteMarkersTests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -178,7 +180,7 @@ class SoftReadWriteFileLockTests extends AbstractReadWriteFileLockContractTests 
         assertThat(waiting.cancel(true)).isTrue();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> !waiterThreadAlive());
-        assertThat(lock.lockCounter()).isZero();
+        assertThat(lock.holdCount()).isZero();
         assertThat(readerMarkers()).isEmpty();
         assertThat(Files.readString(sibling(".write"), StandardCharsets.US_ASCII)).isEqualTo(FOREIGN_RECORD);
         Files.delete(sibling(".write"));

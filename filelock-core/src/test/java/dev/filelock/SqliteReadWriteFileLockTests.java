@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.filelock.internal.LockOptions;
+import dev.filelock.internal.LockProtocol;
+import dev.filelock.internal.ReadWriteBackend;
+import dev.filelock.internal.ReadWriteBackendWait;
+import dev.filelock.internal.readwrite.CoordinatedReadWriteLock;
+import dev.filelock.internal.readwrite.ReadWriteTable;
+import dev.filelock.internal.sqlite.SqliteReadWriteBackend;
 import dev.filelock.testing.Worker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -137,7 +144,7 @@ class SqliteReadWriteFileLockTests {
         List<ReadWriteFileLock> locks = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                locks.add(new CoordinatedReadWriteLock(path, options, "counting", counting));
+                locks.add(new CoordinatedReadWriteLock(path, options, LockProtocol.SQLITE, counting));
             }
             LockHold first = locks.get(0).acquireRead();
             LockHold second = Worker.start("reader", () -> locks.get(1).acquireRead()).awaitResult();
@@ -192,7 +199,7 @@ class SqliteReadWriteFileLockTests {
             hold.close();
             assertThat(Worker.start("reader", () -> {
                 other.tryAcquireRead().ifPresent(LockHold::close);
-                return other.lockCounter();
+                return other.holdCount();
             }).awaitResult()).isZero();
             try (LockHold read = other.acquireRead(Duration.ofSeconds(10))) {
                 assertThat(other.heldMode()).contains(LockMode.READ);
@@ -209,7 +216,7 @@ class SqliteReadWriteFileLockTests {
     /** Counts the OS-level acquisitions of a real backend. */
     private record CountingBackend(ReadWriteBackend delegate, AtomicInteger acquisitions) implements ReadWriteBackend {
         @Override
-        public boolean acquire(LockMode mode, BackendWait wait) {
+        public boolean acquire(LockMode mode, ReadWriteBackendWait wait) {
             boolean acquired = delegate.acquire(mode, wait);
             if (acquired) {
                 acquisitions.incrementAndGet();

@@ -319,7 +319,11 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
      */
     @Override
     public Set<String> lockTypes() {
-        return new LinkedHashSet<>(LockTypes.FILE_TYPES);
+        Set<String> types = new LinkedHashSet<>();
+        for (FileLockDiagnostics.LockType type : FileLockDiagnostics.LockType.values()) {
+            types.add(type.value());
+        }
+        return types;
     }
 
     /**
@@ -343,7 +347,7 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
         if (mode == null && lock.isHeld()) {
             mode = LockMode.WRITE; // an exclusive lock: the diagnostics give no mode where there is only one
         }
-        return new LockEntry(displayKey(lock.path()), LockTypes.of(lock.type()), mode, owners, lock.waitingThreads());
+        return new LockEntry(displayKey(lock.path()), lock.type().value(), mode, owners, lock.waitingThreads());
     }
 
     /**

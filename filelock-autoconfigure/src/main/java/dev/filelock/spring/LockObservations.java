@@ -1,6 +1,7 @@
 package dev.filelock.spring;
 
 import dev.filelock.FileLock;
+import dev.filelock.FileLockDiagnostics.LockType;
 import dev.filelock.FileLockInterruptedException;
 import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockMode;
@@ -144,14 +145,14 @@ final class LockObservations {
     private static String type(RegistryEntry entry) {
         Object lock = entry.coreLock();
         if (lock instanceof SoftFileLock) {
-            return LockTypes.SOFT;
+            return LockType.SOFT.value();
         }
         if (lock instanceof SoftReadWriteFileLock) {
-            return LockTypes.SOFT_READ_WRITE;
+            return LockType.SOFT_READ_WRITE.value();
         }
         if (lock instanceof NativeReadWriteFileLock || lock instanceof FileLock) {
-            return LockTypes.NATIVE;
+            return LockType.NATIVE.value();
         }
-        return LockTypes.SQLITE;
+        return LockType.SQLITE.value();
     }
 }

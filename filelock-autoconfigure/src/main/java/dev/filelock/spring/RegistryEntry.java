@@ -164,7 +164,7 @@ final class RegistryEntry {
 
     boolean isHeldByCaller(LockMode mode) {
         if (this.readWrite == null) {
-            return Objects.requireNonNull(this.exclusive).isLocked();
+            return Objects.requireNonNull(this.exclusive).isHeldByCurrentThread();
         }
         return this.readWrite.heldMode().filter(mode::equals).isPresent();
     }

@@ -1,6 +1,6 @@
 package dev.filelock.spring;
 
-import dev.filelock.testing.fuzz.LockFuzzer;
+import dev.filelock.fixtures.fuzz.LockFuzzer;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

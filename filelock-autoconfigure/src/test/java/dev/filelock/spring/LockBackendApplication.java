@@ -26,7 +26,7 @@ import org.springframework.integration.support.locks.DefaultLockRegistry;
  * from {@code filelock.*} properties, in the test's JVM and, as another process, in a child JVM.
  *
  * <p>The child's arguments are a key followed by the properties; it speaks the {@code hold} protocol of
- * {@code dev.filelock.testing.LockChild}: takes the key's WRITE lock, prints {@code HELD}, releases it after a line on
+ * {@code dev.filelock.fixtures.LockChild}: takes the key's WRITE lock, prints {@code HELD}, releases it after a line on
  * stdin, prints {@code RELEASED}.
  */
 @Configuration(proxyBeanMethods = false)

@@ -2,7 +2,7 @@ package dev.filelock.spring;
 
 import dev.filelock.LockHold;
 import dev.filelock.LockMode;
-import dev.filelock.testing.fuzz.FuzzSubject;
+import dev.filelock.fixtures.fuzz.FuzzSubject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

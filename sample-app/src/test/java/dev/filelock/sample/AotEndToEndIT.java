@@ -148,7 +148,7 @@ class AotEndToEndIT {
         assertThat(JsonPath.<List<Boolean>>read(metadata,
                 "$.reflection[?(@.type == 'dev.filelock.sample.ArtifactName')].allPublicMethods"))
             .contains(true);
-        assertThat(JsonPath.<List<String>>read(metadata, "$.jni[*].type")).contains("dev.filelock.Posix",
+        assertThat(JsonPath.<List<String>>read(metadata, "$.jni[*].type")).contains("dev.filelock.internal.posix.Posix",
                 "com.sun.jna.LastErrorException");
         assertThat(JsonPath.<List<String>>read(metadata, "$.reflection[*].type")).contains(
                 "dev.filelock.spring.actuate.endpoint.FileLocksEndpoint$LocksDescriptor",

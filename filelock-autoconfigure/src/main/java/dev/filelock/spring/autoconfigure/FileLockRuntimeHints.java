@@ -19,8 +19,9 @@ import org.springframework.aot.hint.TypeReference;
 final class FileLockRuntimeHints implements RuntimeHintsRegistrar {
 
     /** The core's classes with {@code native} methods that JNA binds by direct mapping ({@code Native.register}). */
-    static final List<String> DIRECT_MAPPED_CLASSES = List.of("dev.filelock.Posix", "dev.filelock.StatCalls$Modern",
-            "dev.filelock.StatCalls$LegacyGlibc", "dev.filelock.ThreadSignals$Libc", "dev.filelock.FileTouch$Libc");
+    static final List<String> DIRECT_MAPPED_CLASSES = List.of("dev.filelock.internal.posix.Posix",
+            "dev.filelock.internal.posix.StatCalls$Modern", "dev.filelock.internal.posix.StatCalls$LegacyGlibc",
+            "dev.filelock.internal.posix.ThreadSignals$Libc", "dev.filelock.internal.posix.FileTouch$Libc");
 
     static final TypeReference LAST_ERROR_EXCEPTION = TypeReference.of("com.sun.jna.LastErrorException");
 
@@ -28,7 +29,9 @@ final class FileLockRuntimeHints implements RuntimeHintsRegistrar {
     public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
         for (String name : DIRECT_MAPPED_CLASSES) {
             TypeReference type = TypeReference.of(name);
-            hints.reflection().registerType(type, MemberCategory.INVOKE_DECLARED_METHODS);
+            // The core's internal packages make some natives public (used across them): both categories are needed.
+            hints.reflection().registerType(type, MemberCategory.INVOKE_DECLARED_METHODS,
+                    MemberCategory.INVOKE_PUBLIC_METHODS);
             hints.jni().registerType(type, MemberCategory.INVOKE_DECLARED_METHODS);
         }
         hints.jni().registerType(LAST_ERROR_EXCEPTION, (type) -> type

@@ -4,6 +4,8 @@ import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.autoconfigure.FileLockJdbcProperties;
 import dev.filelock.spring.autoconfigure.FileLockJdbcSchemaInitializer;
 import dev.filelock.spring.jdbc.PostgresDatabase;
+import dev.filelock.testing.ChildJvm;
+import dev.filelock.testing.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -68,10 +70,10 @@ class JdbcMinimumHoldMultiProcessTests {
     @ValueSource(strings = { "brief", "hold-at-least" })
     void aKilledHoldersMinimumKeepsTheOtherJvmOutUntilItsAcquisitionPlusTheMinimumInDatabaseTime(String holderMode)
             throws Exception {
-        try (ChildJvm waiter = start("b", "hold-when-told")) {
+        try (ChildProcess waiter = start("b", "hold-when-told")) {
             // The holder starts once the waiter's JVM is up, so that the waiter tries as soon as it is told.
             awaitFile("ready-b", waiter);
-            try (ChildJvm holder = start("a", holderMode)) {
+            try (ChildProcess holder = start("a", holderMode)) {
                 awaitFile(holderMode.equals("brief") ? "returned-a" : "holding-a", holder);
                 Timestamp holderAcquired = acquisitionOfTheRow();
                 holder.kill();
@@ -86,11 +88,11 @@ class JdbcMinimumHoldMultiProcessTests {
         }
     }
 
-    private void awaitFile(String name, ChildJvm child) {
+    private void awaitFile(String name, ChildProcess child) {
         await().atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofMillis(5))
             .until(() -> Files.exists(this.shared.resolve(name)) || !child.isAlive());
-        assertThat(this.shared.resolve(name)).as("signal of %s; its log:%n%s", child.name(), child.log()).exists();
+        assertThat(this.shared.resolve(name)).as("signal of %s; its log:%n%s", child.name(), child.describe()).exists();
     }
 
     /** The database time at which the current holder of the row took it. */
@@ -100,7 +102,7 @@ class JdbcMinimumHoldMultiProcessTests {
                 UUIDConverter.getUUID("job.lock").toString());
     }
 
-    private ChildJvm start(String name, String mode) throws Exception {
+    private ChildProcess start(String name, String mode) throws Exception {
         List<String> args = new ArrayList<>();
         this.database.properties(this.region).forEach((property) -> args.add("--" + property));
         args.addAll(List.of("--filelock.backend=jdbc",
@@ -109,6 +111,6 @@ class JdbcMinimumHoldMultiProcessTests {
                 "--filelock.poll-interval=" + POLL.toMillis() + "ms", "--hold-at-least=" + MINIMUM.toMillis() + "ms",
                 "--shared=" + this.shared, "--name=" + name, "--mode=" + mode, "--spring.main.banner-mode=off",
                 "--logging.level.root=warn"));
-        return ChildJvm.start(name + "-" + mode, RendezvousApplication.class, this.shared, args.toArray(String[]::new));
+        return ChildJvm.start(name + "-" + mode, RendezvousApplication.class, args.toArray(String[]::new));
     }
 }

@@ -35,7 +35,7 @@ public class NestedReadBenchmarks {
     /** Checks the outer levels belonged to the benchmark thread and releases them. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        boolean ownedByBenchmarkThread = lock.lockCounter() == 1 && readWriteLock.getReadHoldCount() == 1;
+        boolean ownedByBenchmarkThread = lock.holdCount() == 1 && readWriteLock.getReadHoldCount() == 1;
         outerHold.close();
         lock.close();
         readWriteLock.readLock().unlock();

@@ -35,7 +35,7 @@ public class ReentrantBenchmarks {
     /** Checks that the outer levels really belonged to the benchmark thread, then releases them. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        boolean ownedByBenchmarkThread = lock.lockCounter() == 1 && reentrantLock.isHeldByCurrentThread();
+        boolean ownedByBenchmarkThread = lock.holdCount() == 1 && reentrantLock.isHeldByCurrentThread();
         outerHold.close();
         reentrantLock.unlock();
         TempDirectory.delete(directory);

@@ -1,0 +1,468 @@
+package dev.filelock.internal.exclusive;
+
+import dev.filelock.internal.ExclusiveBackend;
+import dev.filelock.internal.ExclusiveRequest.ThreadOwner;
+import dev.filelock.internal.ExclusiveRequest;
+import dev.filelock.internal.LockProtocol;
+import dev.filelock.internal.LockSnapshot;
+import dev.filelock.internal.LockThreads;
+import dev.filelock.internal.flock.ChannelExclusiveBackend;
+import dev.filelock.internal.flock.FlockExclusiveBackend;
+import dev.filelock.internal.flock.FlockUnsupportedException;
+import dev.filelock.internal.posix.ThreadSignals;
+import dev.filelock.internal.soft.SoftExclusiveBackend;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The JVM-wide state of one exclusive lock path: who holds it and how often, the OS-level hold, and the threads
+ * waiting for it. Waiting threads sleep on a condition and are woken in memory on release; while another process
+ * holds the lock, one kernel-waiter thread blocks in {@code flock} for all of them (or, for soft locks and beyond
+ * {@link LockThreads#MAX_KERNEL_WAITERS} contended paths, waiters poll with a back-off starting at 0.1 ms). When the
+ * last waiting thread leaves, the kernel waiter is interrupted with a signal ({@link ThreadSignals}), so that it closes
+ * its descriptor and its thread returns to the pool instead of waiting for a lock nobody wants any more.
+ *
+ * <p>Every method expects {@link #mutex} to be held by the caller, except the kernel waiter's own task, its gate and
+ * the reaper's re-signal, which take it themselves.
+ */
+final class ExclusiveEntry {
+
+    private static final System.Logger LOG = System.getLogger("dev.filelock");
+    private static final long FIRST_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    /**
+     * A signal that lands just before the kernel waiter enters {@code flock} is lost (the call cannot be entered
+     * atomically with a check), so an abandoned kernel wait is signalled again at this interval, as the JDK does for
+     * threads blocked in a channel it closes.
+     */
+    private static final long RESIGNAL_MILLIS = 50;
+    /** Re-signals stop after five seconds, so a wait that no signal can end costs no background work for ever. */
+    private static final int MAX_RESIGNALS = 100;
+    private static final Set<Path> WARNED_FALLBACK_DIRECTORIES = ConcurrentHashMap.newKeySet();
+
+    final ExclusiveTable.Key key;
+    final ReentrantLock mutex = new ReentrantLock();
+    private final Condition changed = mutex.newCondition();
+    private ExclusiveBackend backend;
+
+    private @Nullable Object owner;
+    private int holds;
+    private ExclusiveBackend.@Nullable OsHold held;
+    private @Nullable Instant heldSince;
+    /** An OS-level lock the kernel waiter won while threads were waiting, for the first of them to take. */
+    private ExclusiveBackend.@Nullable OsHold handedOver;
+    private boolean attempting;
+    /** Counts releases and hand-overs, so a thread can tell that one happened while it was attempting. */
+    private long generation;
+    private boolean kernelWaiterRunning;
+    private boolean kernelWaitFailed;
+    /** Whether the kernel waiter is inside its blocking call, the only time it may be signalled. */
+    private boolean kernelWaiterBlocked;
+    private long kernelWaiterThread;
+    private int resignals;
+    private boolean resignalScheduled;
+    private final List<Thread> waitingThreads = new ArrayList<>(2);
+
+    /**
+     * Counts ownerships: a hold remembers the one it was taken in, so closing it after that ownership ended (a forced
+     * release) can never release a level of a later one.
+     */
+    private volatile long tenure;
+
+    /** Threads inside acquire, the owner, and a running kernel waiter; the table retires the entry at zero. */
+    int users;
+    boolean retired;
+    /** Idle with its descriptor kept open, since {@link #parkedAt} (nanoTime); see {@link ExclusiveTable}. */
+    boolean parked;
+    long parkedAt;
+
+    ExclusiveEntry(ExclusiveTable.Key key) {
+        this.key = key;
+        this.backend = backendFor(key);
+    }
+
+    /** The OS-level lock of a key: flock (Windows: a byte-range lock) or a marker file. */
+    private static ExclusiveBackend backendFor(ExclusiveTable.Key key) {
+        if (key.protocol() == LockProtocol.SOFT) {
+            return new SoftExclusiveBackend(key.canonicalPath());
+        }
+        return com.sun.jna.Platform.isWindows()
+                ? new ChannelExclusiveBackend(key.canonicalPath())
+                : new FlockExclusiveBackend(key.canonicalPath());
+    }
+
+    /** Who holds the lock now, or null. */
+    @Nullable Object owner() {
+        return owner;
+    }
+
+    /** Adds a level for the owner, which the caller found holding. */
+    void addLevel() {
+        holds++;
+    }
+
+    /** Adds a level for an owner that already holds the lock; false if it does not. */
+    boolean reenter(Object requester) {
+        if (requester.equals(owner)) {
+            holds++;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Waits until the request's owner holds the lock, or its deadline passes, or it is cancelled; one attempt at least.
+     *
+     * @return whether the lock was acquired
+     * @throws InterruptedException if the request is interruptible and the thread was interrupted
+     */
+    boolean acquire(ExclusiveRequest request) throws InterruptedException {
+        Thread deadlockThread = request.selfDeadlockThread();
+        if (deadlockThread != null && owner instanceof ThreadOwner holder && holder.thread() == deadlockThread) {
+            throw new IllegalStateException("Deadlock: the lock '" + request.path()
+                    + "' is already held by a different lock object in this thread; waiting for it would never end");
+        }
+        Thread me = Thread.currentThread();
+        waitingThreads.add(me);
+        boolean acquired = false;
+        try {
+            acquired = awaitOwnership(request);
+            return acquired;
+        } finally {
+            waitingThreads.remove(me);
+            releaseUnclaimedHandover();
+            if (waitingThreads.isEmpty()) {
+                stopUnwantedKernelWait();
+            }
+            if (!acquired) {
+                // A thread that gives up may have been the one polling or starting the kernel waiter: let another take over.
+                changed.signalAll();
+            }
+        }
+    }
+
+    private boolean awaitOwnership(ExclusiveRequest request) throws InterruptedException {
+        long pollNanos = request.options().pollInterval().toNanos();
+        long backoffNanos = Math.min(FIRST_POLL_NANOS, pollNanos);
+        boolean announcedWait = false;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                if (owner == null && handedOver != null) {
+                    ExclusiveBackend.OsHold won = handedOver;
+                    handedOver = null;
+                    becomeOwner(request, won);
+                    return true;
+                }
+                long generationBefore = generation;
+                if (owner == null && !attempting && attempt(request)) {
+                    return true;
+                }
+                if (!request.blocking() || request.deadline().isExpired()) {
+                    debug("Timeout on acquiring lock {0}", request.path());
+                    return false;
+                }
+                if (request.cancelRequested()) {
+                    debug("Cancellation requested for lock {0}", request.path());
+                    return false;
+                }
+                if (generation != generationBefore) {
+                    continue; // released or handed over while we were attempting: look again before sleeping
+                }
+                if (!announcedWait) {
+                    debug("Lock {0} not acquired, waiting", request.path());
+                    announcedWait = true;
+                }
+                long waitNanos = request.deadline().remainingNanos();
+                if (request.cancelCheck() != null) {
+                    waitNanos = Math.min(waitNanos, pollNanos);
+                }
+                if (owner == null) {
+                    // Another process holds it (or a thread is finding out): the kernel wakes us, or we poll.
+                    boolean kernelWakes = backend.canBlock() && !kernelWaitFailed && (attempting || startKernelWaiter(request));
+                    if (!kernelWakes) {
+                        waitNanos = Math.min(waitNanos, backoffNanos);
+                        backoffNanos = Math.min(backoffNanos * 2, pollNanos);
+                    }
+                }
+                try {
+                    changed.awaitNanos(waitNanos);
+                } catch (InterruptedException e) {
+                    if (request.interruptible()) {
+                        throw e;
+                    }
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                me().interrupt();
+            }
+        }
+    }
+
+    /** One OS-level attempt, made outside the mutex so that releases and reentries never wait for a system call. */
+    private boolean attempt(ExclusiveRequest request) {
+        attempting = true;
+        ExclusiveBackend.@Nullable OsHold won = null;
+        mutex.unlock();
+        try {
+            debug("Attempting to acquire lock {0}", request.path());
+            won = tryBackend(request);
+        } finally {
+            mutex.lock();
+            attempting = false;
+        }
+        if (won == null) {
+            return false;
+        }
+        if (handedOver != null) {
+            // Only possible if the file was replaced under us: never keep two OS-level locks for one entry.
+            backend.unlock(handedOver);
+            handedOver = null;
+        }
+        becomeOwner(request, won);
+        return true;
+    }
+
+    private ExclusiveBackend.@Nullable OsHold tryBackend(ExclusiveRequest request) {
+        try {
+            return backend.tryLock(request);
+        } catch (FlockUnsupportedException e) {
+            fallBackToMarkerFile(request.path());
+            return backend.tryLock(request);
+        }
+    }
+
+    private void fallBackToMarkerFile(Path path) {
+        backend.close();
+        backend = new SoftExclusiveBackend(key.canonicalPath());
+        Path directory = key.canonicalPath().getParent();
+        if (WARNED_FALLBACK_DIRECTORIES.add(directory == null ? key.canonicalPath() : directory)) {
+            LOG.log(Level.WARNING, "flock is not supported on the file system of {0}; falling back to a soft (marker file) lock", path);
+        }
+    }
+
+    private void becomeOwner(ExclusiveRequest request, ExclusiveBackend.OsHold won) {
+        tenure++;
+        owner = request.owner();
+        holds = 1;
+        held = won;
+        heldSince = Instant.now();
+        debug("Lock {0} acquired", request.path());
+    }
+
+    /** Starts the kernel waiter unless one runs; false when all kernel-waiter threads are busy, so callers poll. */
+    private boolean startKernelWaiter(ExclusiveRequest request) {
+        if (kernelWaiterRunning) {
+            return true;
+        }
+        kernelWaiterRunning = true;
+        users++;
+        try {
+            LockThreads.KERNEL_WAITERS.execute(() -> waitInKernel(request));
+            return true;
+        } catch (RejectedExecutionException allBusy) {
+            kernelWaiterRunning = false;
+            users--;
+            return false;
+        }
+    }
+
+    /** Runs on a kernel-waiter thread: block in the kernel, then hand the lock to a waiting thread or give it back. */
+    private void waitInKernel(ExclusiveRequest request) {
+        ExclusiveBackend.@Nullable OsHold won = null;
+        boolean failed = false;
+        try {
+            won = backend.lockBlocking(request, new KernelWait(ThreadSignals.currentThread()));
+        } catch (RuntimeException e) {
+            failed = true;
+            LOG.log(Level.DEBUG, "Waiting in the kernel for " + request.path() + " failed; waiters poll instead", e);
+        }
+        mutex.lock();
+        try {
+            kernelWaiterRunning = false;
+            kernelWaiterBlocked = false;
+            kernelWaitFailed |= failed;
+            if (won != null) {
+                if (owner == null && handedOver == null && !waitingThreads.isEmpty()) {
+                    handedOver = won;
+                    generation++;
+                } else {
+                    backend.unlock(won);
+                }
+            }
+            changed.signalAll();
+        } finally {
+            ExclusiveTable.INSTANCE.checkin(this);
+        }
+    }
+
+    /**
+     * Interrupts the kernel waiter's blocking call when no thread waits any more; it then finds nobody waiting, closes
+     * its descriptor and ends. A thread that arrives meanwhile keeps it waiting instead.
+     */
+    private void stopUnwantedKernelWait() {
+        if (!kernelWaiterBlocked || !ThreadSignals.wake(kernelWaiterThread)) {
+            return;
+        }
+        resignals = 0;
+        if (!resignalScheduled) {
+            resignalScheduled = true;
+            scheduleResignal();
+        }
+    }
+
+    private void scheduleResignal() {
+        try {
+            LockThreads.REAPER.schedule(this::resignalIfStillUnwanted, RESIGNAL_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            resignalScheduled = false;
+        }
+    }
+
+    private void resignalIfStillUnwanted() {
+        mutex.lock();
+        try {
+            if (kernelWaiterBlocked && waitingThreads.isEmpty() && resignals++ < MAX_RESIGNALS
+                    && ThreadSignals.wake(kernelWaiterThread)) {
+                scheduleResignal();
+            } else {
+                resignalScheduled = false;
+            }
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** The kernel waiter's view of the entry: whether anyone still waits, and when it may be signalled. */
+    private final class KernelWait implements ExclusiveBackend.KernelWaitGate {
+
+        /** The kernel waiter's own {@code pthread_t}, taken on that thread. */
+        private final long thread;
+
+        KernelWait(long thread) {
+            this.thread = thread;
+        }
+
+        @Override
+        public boolean enter() {
+            mutex.lock();
+            try {
+                if (waitingThreads.isEmpty()) {
+                    return false;
+                }
+                kernelWaiterThread = thread;
+                kernelWaiterBlocked = true;
+                return true;
+            } finally {
+                mutex.unlock();
+            }
+        }
+
+        @Override
+        public void left() {
+            mutex.lock();
+            try {
+                kernelWaiterBlocked = false;
+            } finally {
+                mutex.unlock();
+            }
+        }
+    }
+
+    /** Gives back a lock the kernel waiter won when every thread it was meant for has left. */
+    private void releaseUnclaimedHandover() {
+        if (handedOver != null && waitingThreads.isEmpty()) {
+            backend.unlock(handedOver);
+            handedOver = null;
+        }
+    }
+
+    /**
+     * Releases one level (or all with {@code force}) of the given owner's hold.
+     *
+     * @return whether the owner's hold ended, so the caller's user count must be returned to the table
+     */
+    boolean release(Object requester, boolean force, Path path) {
+        if (!requester.equals(owner)) {
+            return false;
+        }
+        holds--;
+        if (holds > 0 && !force) {
+            return false;
+        }
+        debug("Attempting to release lock {0}", path);
+        ExclusiveBackend.OsHold osHold = held;
+        owner = null;
+        holds = 0;
+        held = null;
+        heldSince = null;
+        if (osHold != null) {
+            backend.unlock(osHold);
+        }
+        generation++;
+        changed.signal(); // one waiter can take it; a waiter that gives up wakes the next
+        debug("Lock {0} released", path);
+        return true;
+    }
+
+    /** Ends the current owner's hold, all levels, whoever asks; false when nobody holds the lock. */
+    boolean forceRelease() {
+        Object current = owner;
+        return current != null && release(current, true, key.canonicalPath());
+    }
+
+    long tenure() {
+        return tenure;
+    }
+
+    int holdsOf(Object requester) {
+        return requester.equals(owner) ? holds : 0;
+    }
+
+    boolean isIdle() {
+        return users == 0 && owner == null && handedOver == null && !kernelWaiterRunning;
+    }
+
+    boolean hasReusableResources() {
+        return backend.hasReusableResources();
+    }
+
+    void closeBackend() {
+        backend.close();
+    }
+
+    /** A consistent copy of the state, for diagnostics. */
+    LockSnapshot snapshot() {
+        List<String> waiting = new ArrayList<>(waitingThreads.size());
+        for (Thread thread : waitingThreads) {
+            waiting.add(thread.getName());
+        }
+        List<LockSnapshot.Holder> holders = owner == null ? List.of() : List.of(new LockSnapshot.Holder(
+                owner instanceof ThreadOwner threadOwner ? threadOwner.thread().getName() : "(shared by all threads)",
+                holds, heldSince));
+        // A native lock that fell back to a marker file is, on disk, a soft lock.
+        LockProtocol protocol = backend instanceof SoftExclusiveBackend ? LockProtocol.SOFT : key.protocol();
+        return new LockSnapshot(key.canonicalPath(), protocol, false, null, holders, waiting);
+    }
+
+    private static Thread me() {
+        return Thread.currentThread();
+    }
+
+    private static void debug(String message, Path path) {
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, message, path);
+        }
+    }
+}

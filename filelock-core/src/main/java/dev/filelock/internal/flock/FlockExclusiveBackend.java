@@ -1,0 +1,150 @@
+package dev.filelock.internal.flock;
+
+import com.sun.jna.LastErrorException;
+import dev.filelock.internal.ExclusiveBackend;
+import dev.filelock.internal.ExclusiveRequest;
+import dev.filelock.internal.flock.FlockFile.Descriptor;
+import dev.filelock.internal.posix.Posix;
+import dev.filelock.internal.posix.StatCalls;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code flock(2)} on a descriptor opened natively (a {@code FileChannel} lock is an fcntl lock, which neither excludes
+ * nor is excluded by flock users such as Python's filelock). One descriptor stays open between holds, so an
+ * uncontended acquire costs one {@code flock} plus one {@code lstat}.
+ */
+public final class FlockExclusiveBackend implements ExclusiveBackend {
+
+    /** The flock call; tests swap it to simulate file systems without flock, which no local file system here is. */
+    public static volatile FlockCall flockCall = Posix::flock;
+
+    private final FlockFile file;
+    private @Nullable Descriptor cached;
+    /** Scratch space for the stat after each {@link #tryLock}, which runs under this object's monitor. */
+    private final byte[] statBuffer = new byte[StatCalls.BUFFER_SIZE];
+
+    public FlockExclusiveBackend(Path canonicalPath) {
+        this.file = new FlockFile(canonicalPath);
+    }
+
+    @Override
+    public synchronized @Nullable OsHold tryLock(ExclusiveRequest request) {
+        while (true) {
+            Descriptor descriptor = cached;
+            if (descriptor == null) {
+                descriptor = file.open(request.path(), request.options().fileMode());
+                cached = descriptor;
+            }
+            try {
+                flockCall.flock(descriptor.fd, Posix.LOCK_EX | Posix.LOCK_NB);
+            } catch (LastErrorException e) {
+                int errno = e.getErrorCode();
+                if (errno == Posix.EWOULDBLOCK) {
+                    return null;
+                }
+                if (errno == Posix.EINTR) {
+                    continue;
+                }
+                cached = null;
+                throw file.lockFailed(descriptor, request.path(), e, statBuffer);
+            }
+            if (descriptor.isStillAt(statBuffer)) {
+                return descriptor;
+            }
+            // A peer (Python filelock 3.28) deleted or replaced the file after we opened it: lock what is there now.
+            closeCached();
+        }
+    }
+
+    @Override
+    public boolean canBlock() {
+        return true;
+    }
+
+    @Override
+    public @Nullable OsHold lockBlocking(ExclusiveRequest request, KernelWaitGate gate) {
+        byte[] waiterStatBuffer = new byte[StatCalls.BUFFER_SIZE]; // runs beside tryLock, so not this.statBuffer
+        while (true) {
+            Descriptor descriptor = file.open(request.path(), request.options().fileMode());
+            boolean locked;
+            try {
+                locked = flockBlocking(descriptor, gate);
+            } catch (LastErrorException e) {
+                throw file.lockFailed(descriptor, request.path(), e, waiterStatBuffer);
+            }
+            if (!locked) {
+                descriptor.close();
+                return null;
+            }
+            if (descriptor.isStillAt(waiterStatBuffer)) {
+                return descriptor;
+            }
+            descriptor.close();
+        }
+    }
+
+    @Override
+    public synchronized void unlock(OsHold hold) {
+        Descriptor descriptor = (Descriptor) hold;
+        try {
+            Posix.flock(descriptor.fd, Posix.LOCK_UN);
+        } catch (LastErrorException e) {
+            // Closing the only descriptor of the open file description drops the lock whatever flock said.
+            descriptor.close();
+            if (descriptor == cached) {
+                cached = null;
+            }
+            return;
+        }
+        if (descriptor != cached) {
+            closeCached();
+            cached = descriptor;
+        }
+    }
+
+    @Override
+    public synchronized boolean hasReusableResources() {
+        return cached != null;
+    }
+
+    @Override
+    public synchronized void close() {
+        closeCached();
+    }
+
+    private void closeCached() {
+        Descriptor descriptor = cached;
+        cached = null;
+        if (descriptor != null) {
+            descriptor.close();
+        }
+    }
+
+    /**
+     * Blocks until the lock is ours (true) or the gate closes after a signal interrupted the wait (false).
+     *
+     * @throws LastErrorException if flock fails otherwise
+     */
+    private static boolean flockBlocking(Descriptor descriptor, KernelWaitGate gate) {
+        while (gate.enter()) {
+            try {
+                flockCall.flock(descriptor.fd, Posix.LOCK_EX);
+                return true;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != Posix.EINTR) {
+                    throw e;
+                }
+            } finally {
+                gate.left();
+            }
+        }
+        return false;
+    }
+
+    /** {@code flock(2)}: returns 0 or throws {@link LastErrorException}. */
+    @FunctionalInterface
+    public interface FlockCall {
+        int flock(int fd, int operation);
+    }
+}
