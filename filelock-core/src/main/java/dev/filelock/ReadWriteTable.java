@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JVM-wide table of read/write lock entries, one per canonical path and lock kind, so that every lock object on a
@@ -73,7 +74,7 @@ final class ReadWriteTable {
         entries.computeIfPresent(key, (k, current) -> current == entry ? removedIfUnused(current) : current);
     }
 
-    private static ReadWriteEntry removedIfUnused(ReadWriteEntry entry) {
+    private static @Nullable ReadWriteEntry removedIfUnused(ReadWriteEntry entry) {
         // Inside the map's atomic operation, so no new user can attach to an entry whose backend is being closed.
         if (entry.users > 0 || !entry.isIdle()) {
             return entry;

@@ -4,7 +4,6 @@ import dev.filelock.benchmarks.jmh.NativeReadWriteBenchmarks;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -60,7 +59,7 @@ final class NativeReadWriteRows {
             Agent ours2 = ready(agents, () -> agent(Exclusive.Kind.OURS_NATIVE_RW_WRITE, oursLock));
             Agent raw1 = ready(agents, () -> agent(Exclusive.Kind.RAW_FLOCK, rawLock));
             Agent raw2 = ready(agents, () -> agent(Exclusive.Kind.RAW_FLOCK, rawLock));
-            Map<String, Stats> stats = Handoff.measure(List.of(
+            Handoff.Results stats = Handoff.measure(List.of(
                             new Handoff.Pair("ours", ours1, ours2),
                             new Handoff.Pair("anchor", raw1, raw2)),
                     mode.handoffSamples(), mode.minHoldMillis() * 1000L, mode.maxHoldMillis() * 1000L);

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -26,6 +27,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector.Match;
  * The {@code filelocks} endpoint: every file lock this JVM holds or waits for, one lock with what other processes hold
  * on its file, and (with unrestricted access only) a forced release. Paths are shown relative to the lock directory.
  * Read-only by default: {@code management.endpoint.filelocks.access=unrestricted} enables the delete operation.
+ *
+ * @since 0.1
  */
 @Endpoint(id = "filelocks", defaultAccess = Access.READ_ONLY)
 public class FileLocksEndpoint {
@@ -108,7 +111,8 @@ public class FileLocksEndpoint {
             return this.registry.resolve(key);
         }
         catch (IllegalArgumentException ex) {
-            throw new InvalidEndpointRequestException(ex.getMessage(), "Invalid lock path");
+            throw new InvalidEndpointRequestException(Objects.requireNonNullElse(ex.getMessage(), "Invalid lock path"),
+                    "Invalid lock path");
         }
     }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -20,6 +21,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector.Match;
  * The {@code filelocks} endpoint when {@code @FileLocked} methods lock through a Spring Integration registry ({@code
  * filelock.backend=jdbc} or a registry bean) rather than files: the locks this JVM holds through it, by key. Other
  * processes' locks live in the store (such as the {@code INT_LOCK} table) and are not shown. Read-only.
+ *
+ * @since 0.1
  */
 @Endpoint(id = "filelocks", defaultAccess = Access.READ_ONLY)
 public class RegistryLocksEndpoint {
@@ -66,7 +69,8 @@ public class RegistryLocksEndpoint {
             key = this.backend.registryKey(String.join("/", path));
         }
         catch (IllegalArgumentException ex) {
-            throw new InvalidEndpointRequestException(ex.getMessage(), "Invalid lock path");
+            throw new InvalidEndpointRequestException(Objects.requireNonNullElse(ex.getMessage(), "Invalid lock path"),
+                    "Invalid lock path");
         }
         List<LockDescriptor> locks = describe(
                 this.backend.heldLocks().stream().filter((held) -> held.key().equals(key)).toList());
