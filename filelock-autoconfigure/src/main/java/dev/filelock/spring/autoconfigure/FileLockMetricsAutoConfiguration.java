@@ -18,6 +18,8 @@ import org.springframework.context.annotation.Configuration;
  * and {@code filelock.held} observations when an {@link ObservationRegistry} exists (Spring Boot turns them into
  * timers and spans), and {@link FileLockMetrics} adds the {@code filelock.active} gauge when Micrometer's
  * {@link MeterRegistry} does. {@code management.observations.enable.filelock=false} turns the observations off.
+ *
+ * @since 0.1
  */
 @AutoConfiguration(after = FileLockAutoConfiguration.class,
         afterName = { "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",

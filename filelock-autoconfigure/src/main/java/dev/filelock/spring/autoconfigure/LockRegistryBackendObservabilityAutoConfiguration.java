@@ -20,6 +20,8 @@ import org.springframework.context.annotation.Configuration;
  * The {@code filelocks} endpoint, the {@code filelock.active} gauge and the {@code filelock.acquire} / {@code
  * filelock.held} observations for a registry backend ({@code filelock.backend=jdbc} or a registry bean), as {@link
  * FileLockEndpointAutoConfiguration} and {@link FileLockMetricsAutoConfiguration} provide them for files.
+ *
+ * @since 0.1
  */
 @AutoConfiguration(after = { FileLockAutoConfiguration.class, FileLockJdbcAutoConfiguration.class,
         FileLockEndpointAutoConfiguration.class },

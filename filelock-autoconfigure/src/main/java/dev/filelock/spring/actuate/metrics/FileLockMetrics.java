@@ -12,6 +12,8 @@ import java.util.Locale;
  * The {@code filelock.active} gauge: how many locks of each {@code type} this JVM holds right now. Wait and hold
  * times come from the {@code filelock.acquire} and {@code filelock.held} observations of
  * {@link dev.filelock.spring.FileLockRegistry}.
+ *
+ * @since 0.1
  */
 public class FileLockMetrics implements MeterBinder {
 

@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 /**
  * The {@code filelock.active} gauge of a registry backend ({@code filelock.backend=jdbc} or a registry bean): how many
  * locks this JVM holds through it, tagged with the backend's name as {@code type}.
+ *
+ * @since 0.1
  */
 public class RegistryLockMetrics implements MeterBinder {
 
