@@ -1,0 +1,7 @@
+module dev.filelock {
+    exports dev.filelock;
+    requires com.sun.jna;
+    requires java.sql;
+    requires org.xerial.sqlitejdbc;
+    requires static transitive org.jspecify;
+}
