@@ -1,3 +1,6 @@
+/**
+ * Cross-process file locks for Java, interoperable with Python's {@code filelock}.
+ */
 module dev.filelock {
     exports dev.filelock;
     requires com.sun.jna;
