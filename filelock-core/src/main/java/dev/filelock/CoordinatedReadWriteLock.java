@@ -256,7 +256,6 @@ class CoordinatedReadWriteLock implements ReadWriteFileLock {
         return releaseLevel(callerOwner(), mode);
     }
 
-    /** Releases one level of a hold's levels, or, once those have ended, one level its owner holds in that mode now. */
     /** Releases the hold's own level; once its levels have ended (force release, close) it releases nothing else. */
     void releaseLevel(ReadWriteLevels levels) {
         Attachment current = attachment;
