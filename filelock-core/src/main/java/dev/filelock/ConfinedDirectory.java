@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The declaration lasts for the JVM's lifetime and holds no descriptor between locks; the directory's own path (up
  * to and including its last segment, which must not be a symbolic link) is trusted.
+ *
+ * @since 0.1
  */
 public final class ConfinedDirectory {
 

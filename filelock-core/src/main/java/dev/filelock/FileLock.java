@@ -25,6 +25,8 @@ import java.util.concurrent.locks.Lock;
  *     // exclusive across threads and processes
  * }
  * }</pre>
+ *
+ * @since 0.1
  */
 public interface FileLock extends Lock {
 

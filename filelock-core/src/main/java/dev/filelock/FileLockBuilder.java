@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <B> the concrete builder type, returned by every setter for chaining
  * @param <L> the lock type built
+ * @since 0.1
  */
 public abstract class FileLockBuilder<B extends FileLockBuilder<B, L>, L extends FileLock> {
 

@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * Read-only views of this JVM's file locks for monitoring tools (an actuator endpoint, a health check): which locks are
  * held or waited for, and whether another process holds a given lock file right now. Nothing here takes or waits for a
  * lock, except {@link #forceRelease(Path)}, the operator's last resort.
+ *
+ * @since 0.1
  */
 public final class FileLockDiagnostics {
 

@@ -2,11 +2,16 @@ package dev.filelock;
 
 import java.nio.file.Path;
 
-/** Thrown when a lock cannot be used at all (bad path, permissions, I/O failure); the message names path and reason. */
+/**
+ * Thrown when a lock cannot be used at all (bad path, permissions, I/O failure); the message names path and reason.
+ *
+ * @since 0.1
+ */
 public class FileLockException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The lock path as a string (a {@code Path} is not serializable). */
     private final String lockPath;
 
     /**

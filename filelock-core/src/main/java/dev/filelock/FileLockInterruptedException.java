@@ -5,6 +5,8 @@ import java.nio.file.Path;
 /**
  * Thrown by {@code acquire} methods when the waiting thread is interrupted; the thread's interrupt status is set again
  * and nothing is held or left open.
+ *
+ * @since 0.1
  */
 public class FileLockInterruptedException extends FileLockException {
 

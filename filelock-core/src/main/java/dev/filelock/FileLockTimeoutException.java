@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Thrown when a lock was not acquired in time: the timeout elapsed, the lock is non-blocking and was busy, or the
  * cancel check asked to stop (Python's {@code filelock.Timeout}).
+ *
+ * @since 0.1
  */
 public class FileLockTimeoutException extends FileLockException {
 

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 /**
  * One level of a held lock, released by {@link #close()}, for use in try-with-resources (Python's {@code
  * AcquireReturnProxy}).
+ *
+ * @since 0.1
  */
 public interface LockHold extends AutoCloseable {
 

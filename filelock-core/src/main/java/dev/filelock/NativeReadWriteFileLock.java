@@ -38,6 +38,8 @@ import java.nio.file.Path;
  *     // shared with other readers (and flock -s), excluded from writers, FileLock and flock -x
  * }
  * }</pre>
+ *
+ * @since 0.1
  */
 public interface NativeReadWriteFileLock extends ReadWriteFileLock {
 

@@ -1,6 +1,10 @@
 package dev.filelock;
 
-/** Who owns a hold on a lock object: the acquiring thread, or every thread sharing the object. */
+/**
+ * Who owns a hold on a lock object: the acquiring thread, or every thread sharing the object.
+ *
+ * @since 0.1
+ */
 public enum Ownership {
 
     /**

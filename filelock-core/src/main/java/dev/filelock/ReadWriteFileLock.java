@@ -34,6 +34,8 @@ import java.util.concurrent.locks.ReadWriteLock;
  *     // shared with other readers, excluded from writers, in this and other processes
  * }
  * }</pre>
+ *
+ * @since 0.1
  */
 public interface ReadWriteFileLock extends ReadWriteLock, AutoCloseable {
 

@@ -13,6 +13,7 @@ import java.util.Objects;
  *
  * @param <B> the concrete builder type, returned by every setter for chaining
  * @param <L> the lock type built
+ * @since 0.1
  */
 public abstract class ReadWriteFileLockBuilder<B extends ReadWriteFileLockBuilder<B, L>, L extends ReadWriteFileLock> {
 

@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * shared daemon thread ({@code filelock-soft-heartbeat}), and no file modified within the last 4 seconds is broken
  * whatever its pid says, which also protects a Java holder in another PID namespace with the same host name. A
  * FIFO, socket or device at the path fails the acquisition at once with {@link FileLockException} and is left alone.
+ *
+ * @since 0.1
  */
 public interface SoftFileLock extends FileLock {
 

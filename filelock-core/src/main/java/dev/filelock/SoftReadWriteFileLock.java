@@ -34,6 +34,8 @@ import org.jspecify.annotations.Nullable;
  * being evicted is put back instead of being lost; it deletes held markers when the JVM exits normally; and it
  * refuses symbolic links at the marker paths with a {@link FileLockException}. Files are only shared by processes of
  * one user (markers are 0600, the readers directory 0700): another user fails at once.
+ *
+ * @since 0.1
  */
 public interface SoftReadWriteFileLock extends ReadWriteFileLock {
 

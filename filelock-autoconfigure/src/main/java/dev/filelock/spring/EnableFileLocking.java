@@ -22,6 +22,7 @@ import org.springframework.context.annotation.Import;
  * -javaagent:aspectjweaver.jar} and a {@code META-INF/aop.xml} naming the aspect; or compile time); then every call is
  * locked, also from another method of the same object, and private and final methods too. Startup fails if the
  * aspect, or a bean's locked method, was not woven. Both modes honour {@code filelock.annotation.enabled}.
+ * @since 0.1
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -6,6 +6,8 @@ import java.util.OptionalLong;
 /**
  * A hold of a lock whose store can take it away (a lease that lapses) and that may number its acquisitions (fencing
  * tokens); the holds of {@link LockRegistryBackend} are such holds.
+ *
+ * @since 0.1
  */
 public interface FencedLockHold extends LockHold {
 

@@ -2,6 +2,8 @@ package dev.filelock.spring;
 
 /**
  * Checks, inside a {@link FileLocked} method, that its lock is still held (ShedLock's {@code LockAssert}).
+ *
+ * @since 0.1
  */
 public final class FileLockAssert {
 

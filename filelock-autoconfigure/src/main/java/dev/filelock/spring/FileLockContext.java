@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * {@code CompletionStage} it is bound while the method's body runs on the calling thread, not in the stage's
  * continuations: read {@link #current()} at the start of the body and capture it. It is not bound for methods returning
  * a {@code Mono} or {@code Flux}.
+ *
+ * @since 0.1
  */
 public final class FileLockContext {
 

@@ -4,11 +4,14 @@ package dev.filelock.spring;
  * Thrown by {@link FileLockContext#assertHeld()} when this JVM no longer believes it holds the lock of the running
  * {@link FileLocked} method: its lease lapsed (renewals failed, its row was taken, or {@code filelock.jdbc.max-hold}
  * passed), so another process may hold the lock now.
+ *
+ * @since 0.1
  */
 public class FileLockLeaseLostException extends IllegalStateException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The registry key of the lock whose lease was lost. */
     private final String key;
 
     /**

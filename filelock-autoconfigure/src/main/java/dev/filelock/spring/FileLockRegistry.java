@@ -55,6 +55,8 @@ import org.springframework.integration.support.locks.ExpirableLockRegistry;
  * FileLockRegistry registry = new FileLockRegistry(Path.of("/var/lock/myapp"));
  * registry.executeLocked("orders/42.lock", Duration.ofSeconds(5), () -> process(42));
  * }</pre>
+ *
+ * @since 0.1
  */
 public class FileLockRegistry implements ExpirableLockRegistry<Lock>, InspectableLockBackend, AutoCloseable {
 

@@ -28,6 +28,7 @@ import org.springframework.aot.hint.annotation.Reflective;
  *
  * <p>With {@link #holdAtLeast()}, the release waits until the minimum has passed since the lock was taken, without
  * holding up the caller.
+ * @since 0.1
  */
 @Target({ ElementType.METHOD, ElementType.TYPE, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)

@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Where {@link FileLocked} methods take their locks, by key: {@link FileLockRegistry} by default; another registry (a
  * database-backed one, say) can stand behind the annotation by implementing this interface.
+ *
+ * @since 0.1
  */
 public interface LockBackend {
 

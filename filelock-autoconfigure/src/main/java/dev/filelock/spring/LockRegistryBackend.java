@@ -49,6 +49,8 @@ import org.springframework.integration.support.locks.LockRegistry;
  * {@link #acquireDetached detached} hold is owned by a thread of this backend, because registry locks must be released
  * by the thread that took them; that thread runs no code of the caller's (the future of a detached acquisition is
  * completed on another thread), so closing the hold from a continuation of that future never waits for itself.
+ *
+ * @since 0.1
  */
 public class LockRegistryBackend implements LockBackend, AutoCloseable {
 

@@ -25,13 +25,26 @@ final class Handoff {
     record Pair(String label, Agent first, Agent second) {
     }
 
+    /** The latencies in nanoseconds per pair label, in the pairs' order. */
+    record Results(Map<String, Stats> byLabel) {
+
+        /** The latencies of the pair with this label; a label that no pair has is a bug of the row. */
+        Stats get(String label) {
+            Stats stats = byLabel.get(label);
+            if (stats == null) {
+                throw new IllegalArgumentException("no handoff pair is labelled '" + label + "': " + byLabel.keySet());
+            }
+            return stats;
+        }
+    }
+
     /**
      * Runs {@code samples} measured handoffs per pair (after a few unmeasured ones) with holds drawn uniformly from
      * [{@code minHoldMicros}, {@code maxHoldMicros}].
      *
      * @return the latencies in nanoseconds per pair label, in the pairs' order
      */
-    static Map<String, Stats> measure(List<Pair> pairs, int samples, long minHoldMicros, long maxHoldMicros) {
+    static Results measure(List<Pair> pairs, int samples, long minHoldMicros, long maxHoldMicros) {
         Random random = new Random(8);
         Map<String, List<Long>> latencies = new LinkedHashMap<>();
         pairs.forEach(pair -> latencies.put(pair.label(), new ArrayList<>()));
@@ -42,13 +55,13 @@ final class Handoff {
                 long latency = handoffOnce(firstHolds ? pair.first() : pair.second(),
                         firstHolds ? pair.second() : pair.first(), hold);
                 if (i >= WARM_UP_SAMPLES) {
-                    latencies.get(pair.label()).add(latency);
+                    latencies.computeIfAbsent(pair.label(), label -> new ArrayList<>()).add(latency);
                 }
             }
         }
         Map<String, Stats> stats = new LinkedHashMap<>();
         latencies.forEach((label, values) -> stats.put(label, Stats.of(values)));
-        return stats;
+        return new Results(stats);
     }
 
     private static long handoffOnce(Agent holder, Agent waiter, long holdMicros) {

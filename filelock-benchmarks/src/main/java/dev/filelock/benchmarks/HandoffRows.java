@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -31,11 +30,11 @@ final class HandoffRows {
     }
 
     /** Runs our native lock, the raw flock anchor and Python's FileLock through the same handoffs, interleaved. */
-    Outcome<Map<String, Stats>> measureProcessHandoffs() {
+    Outcome<Handoff.Results> measureProcessHandoffs() {
         return Outcome.of("the process handoff run", this::processHandoffs);
     }
 
-    private Map<String, Stats> processHandoffs() throws IOException {
+    private Handoff.Results processHandoffs() throws IOException {
         Path oursLock = workDir.resolve("handoff-ours.lock");
         Path rawLock = workDir.resolve("handoff-raw.lock");
         Path pythonLock = workDir.resolve("handoff-python.lock");
@@ -73,7 +72,7 @@ final class HandoffRows {
         return agent;
     }
 
-    Row nativeProcessRow(Outcome<Map<String, Stats>> handoffs) {
+    Row nativeProcessRow(Outcome<Handoff.Results> handoffs) {
         String what = "Handoff between two processes (release -> the waiter holds), native FileLock";
         String goal = "median <= 0.5 ms, p99 <= 5 ms";
         try {
@@ -97,7 +96,7 @@ final class HandoffRows {
         List<Agent> agents = List.of(new ThreadAgent("ours-1", ours), new ThreadAgent("ours-2", ours),
                 new ThreadAgent("anchor-1", anchor), new ThreadAgent("anchor-2", anchor));
         try {
-            Map<String, Stats> stats = Handoff.measure(List.of(
+            Handoff.Results stats = Handoff.measure(List.of(
                             new Handoff.Pair("ours", agents.get(0), agents.get(1)),
                             new Handoff.Pair("anchor", agents.get(2), agents.get(3))),
                     mode.handoffSamples() * THREAD_SAMPLES_PER_PROCESS_SAMPLE,
@@ -130,7 +129,7 @@ final class HandoffRows {
                         "sqlite-write", anchorDb.toString()));
                 Agent py2 = ready(agents, () -> Children.python("py-rw", script, "handoff",
                         "sqlite-write", anchorDb.toString()));
-                Map<String, Stats> stats = Handoff.measure(List.of(
+                Handoff.Results stats = Handoff.measure(List.of(
                                 new Handoff.Pair("ours", ours1, ours2),
                                 new Handoff.Pair("anchor", py1, py2)),
                         mode.handoffSamples(), mode.minHoldMillis() * 1000L, mode.maxHoldMillis() * 1000L);

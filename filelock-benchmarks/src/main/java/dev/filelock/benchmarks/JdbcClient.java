@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.springframework.integration.jdbc.lock.DefaultLockRepository;
 import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -117,7 +118,7 @@ final class JdbcClient implements AutoCloseable {
 
         private final JdbcLockBackend backend;
         private final String key;
-        private LockHold hold;
+        private @Nullable LockHold hold;
 
         BackendLock(JdbcLockBackend backend, String key) {
             this.backend = backend;
@@ -131,7 +132,11 @@ final class JdbcClient implements AutoCloseable {
 
         @Override
         public void unlock() {
-            this.hold.close();
+            LockHold held = this.hold;
+            if (held == null) {
+                throw new IllegalStateException("unlock() without lock() on '" + this.key + "'");
+            }
+            held.close();
             this.hold = null;
         }
     }

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.core.io.ClassPathResource;
@@ -119,7 +118,7 @@ final class JdbcRows {
             Agent ours2 = ready(agents, () -> agent(JdbcClient.Kind.OURS, region, "handoff/ours.lock"));
             Agent anchor1 = ready(agents, () -> agent(JdbcClient.Kind.ANCHOR, region, "handoff/anchor"));
             Agent anchor2 = ready(agents, () -> agent(JdbcClient.Kind.ANCHOR, region, "handoff/anchor"));
-            Map<String, Stats> stats = Handoff.measure(List.of(new Handoff.Pair("ours", ours1, ours2),
+            Handoff.Results stats = Handoff.measure(List.of(new Handoff.Pair("ours", ours1, ours2),
                             new Handoff.Pair("anchor", anchor1, anchor2)),
                     mode.handoffSamples(), mode.minHoldMillis() * 1000L, mode.maxHoldMillis() * 1000L);
             Stats ours = stats.get("ours");

@@ -87,7 +87,8 @@ public final class Main {
     private static Path besideTheJar(String fileName) {
         try {
             Path codeSource = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return codeSource.toAbsolutePath().getParent().resolve(fileName);
+            Path directory = codeSource.toAbsolutePath().getParent();
+            return (directory != null) ? directory.resolve(fileName) : Path.of(fileName);
         } catch (URISyntaxException | SecurityException e) {
             return Path.of(fileName);
         }

@@ -5,7 +5,6 @@ import dev.filelock.testing.ChildProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -61,7 +60,7 @@ final class NativeReadWriteRows {
             Agent ours2 = ready(agents, () -> agent(Exclusive.Kind.OURS_NATIVE_RW_WRITE, oursLock));
             Agent raw1 = ready(agents, () -> agent(Exclusive.Kind.RAW_FLOCK, rawLock));
             Agent raw2 = ready(agents, () -> agent(Exclusive.Kind.RAW_FLOCK, rawLock));
-            Map<String, Stats> stats = Handoff.measure(List.of(
+            Handoff.Results stats = Handoff.measure(List.of(
                             new Handoff.Pair("ours", ours1, ours2),
                             new Handoff.Pair("anchor", raw1, raw2)),
                     mode.handoffSamples(), mode.minHoldMillis() * 1000L, mode.maxHoldMillis() * 1000L);

@@ -1,15 +1,18 @@
 package dev.filelock.benchmarks;
 
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
 /**
  * The result of a measurement that several rows share, or why it failed: each of those rows then reports the failure
  * instead of the whole run stopping.
  */
 final class Outcome<T> {
 
-    private final T value;
-    private final RuntimeException failure;
+    private final @Nullable T value;
+    private final @Nullable RuntimeException failure;
 
-    private Outcome(T value, RuntimeException failure) {
+    private Outcome(@Nullable T value, @Nullable RuntimeException failure) {
         this.value = value;
         this.failure = failure;
     }
@@ -41,6 +44,7 @@ final class Outcome<T> {
         if (failure != null) {
             throw failure;
         }
-        return value;
+        // Each outcome has a value or a failure.
+        return Objects.requireNonNull(value);
     }
 }

@@ -4,7 +4,6 @@ import dev.filelock.benchmarks.jmh.FileLockBenchmarks;
 import dev.filelock.testing.ChildProcess;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 
 /** The rows comparing Debian's Python filelock (3.9.0) with ours: uncontended op and handoff. */
 final class PythonRows {
@@ -37,7 +36,7 @@ final class PythonRows {
         }
     }
 
-    static Row handoffRow(Outcome<Map<String, Stats>> handoffs) {
+    static Row handoffRow(Outcome<Handoff.Results> handoffs) {
         String what = "Python filelock 3.9.0 (Debian): handoff between two processes";
         String goal = "report the ratio";
         try {

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /** Measures every row of issue #8 in one run and returns the table's rows in the issue's order. */
@@ -53,7 +52,7 @@ final class Suite {
             jmh = jmhRows.measure();
             rows.addAll(jmhRows.ratioRows(jmh));
         }
-        Outcome<Map<String, Stats>> processHandoffs = Outcome.skipped();
+        Outcome<Handoff.Results> processHandoffs = Outcome.skipped();
         if (parts.contains(Part.PROCESS_HANDOFF)) {
             progress.step("handoff between processes (ours, raw flock, Python filelock)");
             processHandoffs = handoffRows.measureProcessHandoffs();

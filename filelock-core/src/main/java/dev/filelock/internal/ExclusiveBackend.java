@@ -8,7 +8,10 @@ public interface ExclusiveBackend {
     /** One attempt without waiting: the hold, or {@code null} when another process has the lock. */
     @Nullable OsHold tryLock(ExclusiveRequest request);
 
-    /** Whether {@link #lockBlocking()} can wait in the kernel; otherwise waiters poll {@link #tryLock()}. */
+    /**
+     * Whether {@link #lockBlocking(LockRequest, KernelWaitGate)} can wait in the kernel; otherwise waiters poll
+     * {@link #tryLock(LockRequest)}.
+     */
     boolean canBlock();
 
     /**

@@ -176,10 +176,11 @@ public final class LockFileReads {
 
     private static Posix.FileIdentity regularFileIdentity(Path path) throws IOException {
         Map<String, Object> attributes = Files.readAttributes(path, "unix:dev,ino,mode", LinkOption.NOFOLLOW_LINKS);
-        if (((Integer) attributes.get("mode") & S_IFMT) != S_IFREG) {
+        if ((Posix.unixAttribute(attributes, "mode") & S_IFMT) != S_IFREG) {
             throw new FileSystemException(path.toString(), null, "not a regular file");
         }
-        return new Posix.FileIdentity((Long) attributes.get("dev"), (Long) attributes.get("ino"));
+        return new Posix.FileIdentity(
+                Posix.unixAttribute(attributes, "dev"), Posix.unixAttribute(attributes, "ino"));
     }
 
     private static void beginRead(Path path, Posix.FileIdentity examined) throws HeldByThisProcess {

@@ -20,6 +20,8 @@ import org.springframework.util.function.SingletonSupplier;
  * like {@code @Transactional}; give it a higher precedence (a smaller order) than the transaction advisor so that the
  * lock is taken before a transaction begins and released after it ends. As a lifecycle bean, it releases the holds
  * kept for a {@link FileLocked#holdAtLeast() minimum} when the application context stops.
+ *
+ * @since 0.1
  */
 public final class FileLockedAdvisor extends AbstractPointcutAdvisor implements BeanFactoryAware, SmartLifecycle {
 
@@ -33,7 +35,7 @@ public final class FileLockedAdvisor extends AbstractPointcutAdvisor implements 
 
     private final transient MinimumHolds minimumHolds = new MinimumHolds();
 
-    private volatile boolean running;
+    private transient volatile boolean running;
 
     /**
      * Creates the advisor.

@@ -29,6 +29,8 @@ import org.springframework.util.function.SingletonSupplier;
  * compiled it and only a weaver adds its {@code aspectOf()}). Each call runs the same interceptor as proxy mode: the
  * path template, timeout, {@code onTimeout} and asynchronous return types behave alike. Annotations are matched where
  * AspectJ sees them: on the method or on its declaring class, not on an interface or as a meta-annotation.
+ *
+ * @since 0.1
  */
 @Aspect
 public class FileLockedAspect {

@@ -47,9 +47,12 @@ final class FileLockedInterceptor implements MethodInterceptor {
     @Override
     public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
         Object target = invocation.getThis();
-        Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : null;
+        if (target == null) {
+            return invocation.proceed();
+        }
+        Class<?> targetClass = AopUtils.getTargetClass(target);
         LockedMethod locked = this.lockedMethods.find(invocation.getMethod(), targetClass);
-        if (locked == null || target == null) {
+        if (locked == null) {
             return invocation.proceed();
         }
         String key = locked.key().evaluate(invocation.getArguments(), target, targetClass, this.beanFactory.get());

@@ -6,6 +6,8 @@ import java.lang.reflect.Method;
  * Told of every {@link dev.filelock.spring.FileLocked} call skipped because its lock was not acquired in time ({@code
  * onTimeout = SKIP}), on the calling thread, before the skipped call returns; every bean of this type in the
  * application context is told, which is how the {@code filelock.skipped} counter is kept.
+ *
+ * @since 0.1
  */
 @FunctionalInterface
 public interface FileLockedSkipListener {

@@ -16,8 +16,8 @@ import org.springframework.context.annotation.Role;
 import org.springframework.util.ClassUtils;
 
 /**
- * Configures the woven {@link FileLockedAspect} for {@link dev.filelock.spring.EnableFileLocking
- * @EnableFileLocking(mode = AdviceMode.ASPECTJ)}, as Spring's
+ * Configures the woven {@link FileLockedAspect} for
+ * {@link dev.filelock.spring.EnableFileLocking @EnableFileLocking(mode = AdviceMode.ASPECTJ)}, as Spring's
  * {@code AspectJTransactionManagementConfiguration} configures {@code AnnotationTransactionAspect}: the bean is the
  * weaver's single instance, given the application's lock backend; {@link FileLockAutoConfiguration} then registers no
  * advisor.

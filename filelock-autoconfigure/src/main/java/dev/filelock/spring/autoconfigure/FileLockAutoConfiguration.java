@@ -51,6 +51,8 @@ import org.springframework.integration.support.locks.LockRegistry;
  * Auto-configuration for file locks: a {@link FileLockRegistry} under {@code filelock.directory} and the
  * {@link FileLocked} advisor; with {@code filelock.backend} naming a Spring Integration {@link LockRegistry} bean, the
  * advisor locks through that registry instead ({@code jdbc} is {@link FileLockJdbcAutoConfiguration}).
+ *
+ * @since 0.1
  */
 @AutoConfiguration
 @EnableConfigurationProperties(FileLockProperties.class)

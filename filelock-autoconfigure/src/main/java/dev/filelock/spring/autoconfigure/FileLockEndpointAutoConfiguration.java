@@ -13,6 +13,8 @@ import org.springframework.context.annotation.Bean;
  * Auto-configuration for the {@link FileLocksEndpoint} ({@code filelocks}) over the {@link LockBackend} of {@code
  * @FileLocked} methods, whichever it is, created only when the endpoint is available (enabled and exposed); its delete
  * operation needs {@code management.endpoint.filelocks.access=unrestricted}.
+ *
+ * @since 0.1
  */
 @AutoConfiguration(after = { FileLockAutoConfiguration.class, FileLockJdbcAutoConfiguration.class })
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)

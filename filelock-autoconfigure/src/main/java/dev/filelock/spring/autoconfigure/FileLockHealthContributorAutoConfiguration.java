@@ -12,6 +12,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * Auto-configuration for the {@link FileLockHealthIndicator}, reported as {@code filelock} and turned off with
  * {@code management.health.filelock.enabled=false}.
+ *
+ * @since 0.1
  */
 @AutoConfiguration(after = FileLockAutoConfiguration.class)
 @ConditionalOnClass(ConditionalOnEnabledHealthIndicator.class)

@@ -39,6 +39,8 @@ import org.springframework.integration.jdbc.lock.LockRepository;
  * {@link DataSource}, so that instances of an application on several hosts exclude each other. Lock statements run on
  * pools of the lock's own and compare expiries with the database's clock; leases are renewed and watched, expired rows
  * deleted, and the {@code filelock} health indicator and lease metrics are added when their libraries are present.
+ *
+ * @since 0.1
  */
 @AutoConfiguration(before = FileLockAutoConfiguration.class,
         afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")

@@ -10,6 +10,8 @@ import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 /**
  * Configuration properties of the JDBC lock backend ({@code filelock.jdbc.*}, used with {@code filelock.backend=jdbc}),
  * including the schema initialisation of Spring Integration's tables, as Boot's {@code spring.integration.jdbc.*}.
+ *
+ * @since 0.1
  */
 @ConfigurationProperties("filelock.jdbc")
 public class FileLockJdbcProperties extends DatabaseInitializationProperties {

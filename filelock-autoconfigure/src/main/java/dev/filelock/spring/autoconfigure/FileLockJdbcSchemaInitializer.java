@@ -12,6 +12,8 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
  * of its fencing tokens ({@code INT_LOCK_TOKEN_SEQ}, after {@code filelock.jdbc.table-prefix}), following {@code
  * filelock.jdbc.initialize-schema} ({@code embedded} by default, so set it to {@code always} for a server database); errors
  * such as "table exists" are ignored unless {@code filelock.jdbc.continue-on-error=false}.
+ *
+ * @since 0.1
  */
 public class FileLockJdbcSchemaInitializer
         extends PropertiesBasedDataSourceScriptDatabaseInitializer<FileLockJdbcProperties> {

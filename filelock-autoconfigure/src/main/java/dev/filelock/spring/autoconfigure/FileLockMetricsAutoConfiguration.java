@@ -26,6 +26,8 @@ import org.springframework.context.annotation.Configuration;
  * FileLockObservationConvention} bean if there is one; {@link FileLockMetrics} adds the {@code filelock.active} gauge
  * of the backend when Micrometer's {@link MeterRegistry} does. {@code management.observations.enable.filelock=false}
  * turns the observations off.
+ *
+ * @since 0.1
  */
 @AutoConfiguration(after = { FileLockAutoConfiguration.class, FileLockJdbcAutoConfiguration.class },
         afterName = { "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",

@@ -10,6 +10,8 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 
 /**
  * Configuration properties for filelock ({@code filelock.*}).
+ *
+ * @since 0.1
  */
 @ConfigurationProperties("filelock")
 public class FileLockProperties {

@@ -12,6 +12,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * The {@code filelock.skipped} counter of {@code @FileLocked} calls skipped on timeout, whatever the lock backend,
  * when Micrometer's {@link MeterRegistry} exists.
+ *
+ * @since 0.1
  */
 @AutoConfiguration(after = FileLockAutoConfiguration.class,
         afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",

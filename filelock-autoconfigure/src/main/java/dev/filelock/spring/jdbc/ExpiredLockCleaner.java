@@ -11,6 +11,8 @@ import org.springframework.integration.jdbc.lock.LockRepository;
 /**
  * Deletes expired lock rows of the region periodically ({@link LockRepository#deleteExpired()}), so that the rows of
  * processes that died holding a lock do not stay for ever when nobody takes their key again.
+ *
+ * @since 0.1
  */
 public final class ExpiredLockCleaner implements AutoCloseable {
 

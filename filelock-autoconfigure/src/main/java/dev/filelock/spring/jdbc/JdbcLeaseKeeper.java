@@ -30,6 +30,8 @@ import org.springframework.integration.util.UUIDConverter;
  * error and counted, the holding thread is interrupted if so configured, renewals stop, and closing the lease throws
  * {@link ConcurrentModificationException} (after the lock is released), so the caller learns that the method may have
  * run without exclusion. Keys are mapped to rows as {@link JdbcLockRegistry} does by default (a name-based UUID).
+ *
+ * @since 0.1
  */
 public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
 

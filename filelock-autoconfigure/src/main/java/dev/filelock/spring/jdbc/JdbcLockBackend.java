@@ -23,6 +23,8 @@ import org.springframework.integration.util.UUIDConverter;
  * bounded by what is left of the caller's timeout, so that a wait ends in time while the lock database is slow, frozen
  * or down (plus at most one connection timeout for a statement already under way), with a timeout message that says
  * when the database did not answer.
+ *
+ * @since 0.1
  */
 public class JdbcLockBackend extends LockRegistryBackend {
 

@@ -14,6 +14,8 @@ import org.springframework.boot.jdbc.DataSourceBuilder;
  * application's URL and credentials ({@link DataSourceBuilder#derivedFrom}), a short connection timeout (which bounds
  * how long a statement waits for a connection while the database is down) and no failure when the database is down at
  * startup. When the application's {@link DataSource} cannot be derived from, lock statements use it directly (logged).
+ *
+ * @since 0.1
  */
 public final class JdbcLockConnections implements AutoCloseable {
 

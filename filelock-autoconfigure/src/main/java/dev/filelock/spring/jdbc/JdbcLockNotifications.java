@@ -24,6 +24,8 @@ import org.postgresql.PGNotification;
  * that is down or reconnecting (with a backoff of {@value #FIRST_BACKOFF_MILLIS} ms doubling up to
  * {@value #LAST_BACKOFF_MILLIS} ms) or a server that does not deliver them costs latency, never correctness. After
  * every (re)connection all waiters are woken once, since releases may have been missed in between.
+ *
+ * @since 0.1
  */
 public final class JdbcLockNotifications implements AutoCloseable {
 

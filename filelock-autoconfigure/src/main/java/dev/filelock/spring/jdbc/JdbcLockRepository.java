@@ -34,6 +34,8 @@ import org.springframework.jdbc.support.SQLStateSQLExceptionTranslator;
  * that Spring Integration's retry loops, which spin on transient errors without sleeping, never see one, a failing
  * {@link #acquire} answers "not acquired" (the failure is kept for the timeout message) and other failures are thrown as
  * {@link DataAccessResourceFailureException}.
+ *
+ * @since 0.1
  */
 public final class JdbcLockRepository implements LockRepository {
 
@@ -420,7 +422,7 @@ public final class JdbcLockRepository implements LockRepository {
     @FunctionalInterface
     private interface Statement<T> {
 
-        T run(PreparedStatement statement) throws SQLException;
+        @Nullable T run(PreparedStatement statement) throws SQLException;
     }
 
     /** The bound of one acquisition's statements, the minimum hold of the row it takes, and its last database failure. */

@@ -14,6 +14,8 @@ import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
  * repository whose leases the {@link JdbcLeaseKeeper} renews: a registry on another repository (another client id)
  * would see its rows expire while held, and the renewals would fail. A database that does not answer at startup is
  * logged, not refused: the lock works once it is back.
+ *
+ * @since 0.1
  */
 public final class JdbcRegistryCheck {
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sets a file's times to "now" as Python's {@code os.utime(path)} does: {@code utimensat} with no times, so that on NFS
@@ -64,6 +65,6 @@ public final class FileTouch {
             }
         }
 
-        static native int utimensat(int directory, byte[] path, Pointer times, int flags) throws LastErrorException;
+        static native int utimensat(int directory, byte[] path, @Nullable Pointer times, int flags) throws LastErrorException;
     }
 }

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The few libc calls the native lock needs, bound with JNA direct mapping (about half the cost of interface mapping),
@@ -113,6 +114,17 @@ public final class Posix {
         byte[] terminated = new byte[bytes.length + 1];
         System.arraycopy(bytes, 0, terminated, 0, bytes.length);
         return terminated;
+    }
+
+    /**
+     * A number of the {@code unix} attribute view; the JDK fills every attribute asked for, so a missing one is a bug.
+     */
+    static long unixAttribute(Map<String, Object> attributes, String name) {
+        Object value = attributes.get(name);
+        if (value instanceof Number number) {
+            return number.longValue();
+        }
+        throw new IllegalStateException("the unix attribute view returned no '" + name + "' number: " + value);
     }
 
     /** The identity (device, inode) of an open descriptor. */

@@ -6,6 +6,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import java.lang.System.Logger.Level;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Wakes a thread blocked in a system call, the way the JDK interrupts blocking file I/O: by sending it the JDK's own
@@ -98,7 +99,7 @@ public final class ThreadSignals {
 
         private Libc() {}
 
-        static native int sigaction(int signal, Pointer action, Pointer oldAction) throws LastErrorException;
+        static native int sigaction(int signal, @Nullable Pointer action, Pointer oldAction) throws LastErrorException;
 
         static native long pthread_self();
 

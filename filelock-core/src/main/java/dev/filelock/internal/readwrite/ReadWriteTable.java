@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JVM-wide table of read/write lock entries, one per canonical path and protocol, so that every lock object on a
@@ -77,7 +78,7 @@ public final class ReadWriteTable implements LockTables.Table {
         entries.computeIfPresent(key, (k, current) -> current == entry ? removedIfUnused(current) : current);
     }
 
-    private static ReadWriteEntry removedIfUnused(ReadWriteEntry entry) {
+    private static @Nullable ReadWriteEntry removedIfUnused(ReadWriteEntry entry) {
         // Inside the map's atomic operation, so no new user can attach to an entry whose backend is being closed.
         if (entry.users > 0 || !entry.isIdle()) {
             return entry;

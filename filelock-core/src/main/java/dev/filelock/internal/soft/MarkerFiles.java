@@ -108,7 +108,6 @@ final class MarkerFiles {
                 Files.deleteIfExists(file);
                 throw failed;
             }
-            return null;
         });
     }
 
@@ -245,8 +244,8 @@ final class MarkerFiles {
         return Optional.of(attributes);
     }
 
-    private interface IoCall<T> {
-        T call() throws IOException;
+    private interface IoAction {
+        void run() throws IOException;
     }
 
     /**
@@ -254,12 +253,13 @@ final class MarkerFiles {
      * (such as a cancelled asynchronous acquisition) would close them mid-step and could leave a claim half made or
      * make its cleanup fail; the caller's wait notices the interrupt at its next pause instead.
      */
-    private static <T> T uninterruptibly(IoCall<T> operation) throws IOException {
+    private static void uninterruptibly(IoAction operation) throws IOException {
         boolean interrupted = Thread.interrupted();
         try {
             while (true) {
                 try {
-                    return operation.call();
+                    operation.run();
+                    return;
                 } catch (ClosedByInterruptException interruptedMidway) {
                     interrupted |= Thread.interrupted();
                 }

@@ -88,7 +88,8 @@ public final class SoftExclusiveBackend implements ExclusiveBackend {
         try {
             return Files.newByteChannel(canonicalPath, CREATE_NEW, creationAttributes(request.options()));
         } catch (NoSuchFileException missing) {
-            if (Files.isDirectory(canonicalPath.getParent())) {
+            Path parent = canonicalPath.getParent();
+            if (parent != null && Files.isDirectory(parent)) {
                 throw missing;
             }
             createParent(request.path());

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -177,7 +178,9 @@ final class SoftReadWriteProtocol {
     }
 
     private FileLockException failure(String reason, Exception cause) {
-        IOException io = cause instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) cause;
+        // UncheckedIOException refuses a null cause; Throwable.getCause() in general may return null.
+        IOException io = cause instanceof UncheckedIOException unchecked
+                ? Objects.requireNonNull(unchecked.getCause()) : (IOException) cause;
         String file = io instanceof FileSystemException fse && fse.getFile() != null ? fse.getFile() + ": " : "";
         return LockFailures.cannotLock(lockPath, reason + " (" + file + LockFailures.describe(io) + ")", cause);
     }

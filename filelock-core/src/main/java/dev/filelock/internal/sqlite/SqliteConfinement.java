@@ -87,8 +87,8 @@ public final class SqliteConfinement {
                         continue;
                     }
                     Map<String, Object> attributes = Files.readAttributes(descriptor, "unix:dev,ino");
-                    if (((Number) attributes.get("dev")).longValue() == expected.device()
-                            && ((Number) attributes.get("ino")).longValue() == expected.inode()) {
+                    if (Posix.unixAttribute(attributes, "dev") == expected.device()
+                            && Posix.unixAttribute(attributes, "ino") == expected.inode()) {
                         return true;
                     }
                 } catch (IOException | UnsupportedOperationException closedMeanwhile) {

@@ -30,6 +30,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector.Match;
  * processes hold on its file and the forced release works; a backend over a lock store (such as {@code jdbc}) has
  * neither, since its other holders are rows of the store. Read-only by default: {@code
  * management.endpoint.filelocks.access=unrestricted} enables the delete operation.
+ *
+ * @since 0.1
  */
 @Endpoint(id = "filelocks", defaultAccess = Access.READ_ONLY)
 public class FileLocksEndpoint {
@@ -128,7 +130,8 @@ public class FileLocksEndpoint {
             return keyUse.get();
         }
         catch (IllegalArgumentException ex) {
-            throw new InvalidEndpointRequestException(ex.getMessage(), "Invalid lock path");
+            throw new InvalidEndpointRequestException(Objects.requireNonNullElse(ex.getMessage(), "Invalid lock path"),
+                    "Invalid lock path");
         }
     }
 

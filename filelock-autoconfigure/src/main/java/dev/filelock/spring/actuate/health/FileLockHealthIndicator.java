@@ -33,6 +33,8 @@ import org.springframework.util.AntPathMatcher;
  * meant to be held for the life of the application (Spring Integration's {@code LockRegistryLeaderInitiator}) must.
  * Details: {@code directory}, {@code backend} ({@code file}), {@code probeType} (the protocol of the probe lock:
  * {@code soft} for soft locks, {@code native} otherwise), {@code locksHeld}, {@code longestHold} (and {@code longestHeldLock}), and {@code heldTooLong} when some are.
+ *
+ * @since 0.1
  */
 public class FileLockHealthIndicator extends AbstractHealthIndicator {
 

@@ -14,6 +14,8 @@ import org.springframework.boot.health.contributor.Health;
  * JVM was lost (its method no longer runs exclusively), {@code UP} otherwise. Details: {@code backend}, {@code
  * leases} (held), {@code lostLeases}, and {@code renewals} by outcome ({@code renewed}, {@code late}, {@code failed},
  * {@code lost}).
+ *
+ * @since 0.1
  */
 public class JdbcLockHealthIndicator extends AbstractHealthIndicator {
 

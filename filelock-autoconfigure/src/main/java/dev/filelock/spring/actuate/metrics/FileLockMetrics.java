@@ -13,6 +13,8 @@ import java.util.Objects;
  * have. An entry counts once however many threads or levels hold it, so that the gauge says how many locks other
  * processes are kept out of. Wait and hold times come from the {@code filelock.acquire} and {@code filelock.held}
  * observations.
+ *
+ * @since 0.1
  */
 public class FileLockMetrics implements MeterBinder {
 

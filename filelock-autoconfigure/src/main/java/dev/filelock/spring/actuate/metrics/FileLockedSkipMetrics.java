@@ -11,6 +11,8 @@ import java.util.Objects;
  * acquired in time ({@code onTimeout = SKIP}), tagged with the {@code method} ({@code SimpleClassName.method}, as few
  * values as annotated methods). A skip is also a {@code filelock.acquire} with {@code outcome=timeout} for the lock;
  * this counter tells which calls did not run.
+ *
+ * @since 0.1
  */
 public class FileLockedSkipMetrics implements FileLockedSkipListener {
 

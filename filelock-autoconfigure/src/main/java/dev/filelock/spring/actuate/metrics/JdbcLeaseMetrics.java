@@ -11,6 +11,8 @@ import java.util.List;
  * The lease metrics of {@code filelock.backend=jdbc}: {@code filelock.jdbc.renewals} (a counter tagged {@code outcome}
  * {@code renewed}, {@code late}, {@code failed} or {@code lost}) and {@code filelock.jdbc.leases} (a gauge of held
  * leases tagged {@code state} {@code valid} or {@code lost}).
+ *
+ * @since 0.1
  */
 public class JdbcLeaseMetrics implements MeterBinder {
 
