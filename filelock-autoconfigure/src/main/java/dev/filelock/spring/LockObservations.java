@@ -16,6 +16,7 @@ import dev.filelock.spring.observation.FileLockObservationConvention;
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
@@ -122,7 +123,7 @@ final class LockObservations {
         @Override
         public String getName() {
             String name = this.convention.getName();
-            return (name != null) ? name : this.documentation.getName();
+            return (name != null) ? name : Objects.requireNonNull(this.documentation.getName(), "every FileLockObservation is named");
         }
 
         @Override

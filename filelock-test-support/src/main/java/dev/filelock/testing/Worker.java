@@ -3,6 +3,7 @@ package dev.filelock.testing;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -72,7 +73,8 @@ public final class Worker<T> {
         try {
             value = outcome();
         } catch (ExecutionException e) {
-            return e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
+            Throwable cause = Objects.requireNonNull(e.getCause(), "an ExecutionException always has a cause");
+            return cause instanceof CompletionException c && c.getCause() != null ? c.getCause() : cause;
         }
         throw new AssertionError(thread.getName() + " was expected to fail but returned " + value);
     }

@@ -41,7 +41,7 @@ public class DefaultFileLockObservationConvention implements FileLockObservation
     }
 
     @Override
-    public String getContextualName(FileLockObservationContext context) {
+    public @Nullable String getContextualName(FileLockObservationContext context) {
         return context.getObservation().getContextualName();
     }
 

@@ -43,7 +43,7 @@ public class FileLockObservationContext extends Observation.Context {
         this.path = Objects.requireNonNull(path, "path");
         // Named from the start: observation predicates (management.observations.enable.filelock) see the context
         // before the observation applies its name.
-        setName(observation.getName());
+        setName(Objects.requireNonNull(observation.getName(), "every FileLockObservation is named"));
     }
 
     /**

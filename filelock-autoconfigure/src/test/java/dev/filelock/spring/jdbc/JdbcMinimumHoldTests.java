@@ -29,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * release before the minimum leaves the row held by no process until its acquisition plus the minimum (this JVM
  * included), and a release after it deletes the row as usual.
  */
+@SuppressWarnings("try") // a held resource that the body does not name
 class JdbcMinimumHoldTests {
 
     private static final Duration MINIMUM = Duration.ofSeconds(2);

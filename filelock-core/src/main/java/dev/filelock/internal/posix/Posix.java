@@ -117,9 +117,15 @@ public final class Posix {
     }
 
     /**
-     * A number of the {@code unix} attribute view; the JDK fills every attribute asked for, so a missing one is a bug.
+     * Returns a number of the {@code unix} attribute view; the JDK fills every attribute asked for, so a missing one is
+     * a bug.
+     *
+     * @param attributes what {@code Files.readAttributes(path, "unix:...")} returned
+     * @param name the attribute, such as {@code dev}
+     * @return its value
+     * @throws IllegalStateException if the attribute is missing (the message names it)
      */
-    static long unixAttribute(Map<String, Object> attributes, String name) {
+    public static long unixAttribute(Map<String, Object> attributes, String name) {
         Object value = attributes.get(name);
         if (value instanceof Number number) {
             return number.longValue();
