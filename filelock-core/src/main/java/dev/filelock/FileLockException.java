@@ -3,7 +3,8 @@ package dev.filelock;
 import java.nio.file.Path;
 
 /**
- * Thrown when a lock cannot be used at all (bad path, permissions, I/O failure); the message names path and reason.
+ * Thrown when a lock cannot be used at all (bad path, permissions, I/O failure); the
+ * message names path and reason.
  *
  * @since 0.1
  */
@@ -16,7 +17,6 @@ public class FileLockException extends RuntimeException {
 
     /**
      * Creates an exception for the given lock path.
-     *
      * @param path the lock path
      * @param message the full message, which names the path and the reason
      * @param cause the underlying failure, or {@code null}
@@ -28,10 +28,10 @@ public class FileLockException extends RuntimeException {
 
     /**
      * Returns the path of the lock that failed.
-     *
      * @return the lock path
      */
     public Path path() {
         return Path.of(lockPath);
     }
+
 }

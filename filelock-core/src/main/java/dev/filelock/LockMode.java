@@ -12,4 +12,5 @@ public enum LockMode {
 
     /** Exclusive: one writer and nobody else. */
     WRITE
+
 }

@@ -8,8 +8,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Options shared by the read/write lock builders; obtain one from {@link NativeReadWriteFileLock#builder(Path)},
- * {@link ReadWriteFileLock#builder(Path)} or {@link SoftReadWriteFileLock#builder(Path)}.
+ * Options shared by the read/write lock builders; obtain one from
+ * {@link NativeReadWriteFileLock#builder(Path)}, {@link ReadWriteFileLock#builder(Path)}
+ * or {@link SoftReadWriteFileLock#builder(Path)}.
  *
  * @param <B> the concrete builder type, returned by every setter for chaining
  * @param <L> the lock type built
@@ -18,9 +19,13 @@ import java.util.Objects;
 public abstract class ReadWriteFileLockBuilder<B extends ReadWriteFileLockBuilder<B, L>, L extends ReadWriteFileLock> {
 
     final Path path;
+
     Duration timeout = Duration.ofSeconds(-1);
+
     boolean blocking = true;
+
     Duration pollInterval;
+
     Ownership ownership = Ownership.THREAD;
 
     ReadWriteFileLockBuilder(Path path, Duration defaultPollInterval) {
@@ -29,10 +34,10 @@ public abstract class ReadWriteFileLockBuilder<B extends ReadWriteFileLockBuilde
     }
 
     /**
-     * Sets the timeout of {@code acquireRead()} and {@code acquireWrite()}: negative waits forever (the default), zero
-     * makes exactly one attempt. The {@link java.util.concurrent.locks.Lock} views keep their own contract ({@code
+     * Sets the timeout of {@code acquireRead()} and {@code acquireWrite()}: negative
+     * waits forever (the default), zero makes exactly one attempt. The
+     * {@link java.util.concurrent.locks.Lock} views keep their own contract ({@code
      * lock()} waits as long as it takes).
-     *
      * @param timeout the default timeout
      * @return this builder
      */
@@ -42,9 +47,9 @@ public abstract class ReadWriteFileLockBuilder<B extends ReadWriteFileLockBuilde
     }
 
     /**
-     * Sets whether the {@code acquire} methods (synchronous and asynchronous) wait at all; {@code false} makes each a
-     * single attempt whatever the timeout (default {@code true}).
-     *
+     * Sets whether the {@code acquire} methods (synchronous and asynchronous) wait at
+     * all; {@code false} makes each a single attempt whatever the timeout (default
+     * {@code true}).
      * @param blocking whether to wait for a busy lock
      * @return this builder
      */
@@ -54,11 +59,12 @@ public abstract class ReadWriteFileLockBuilder<B extends ReadWriteFileLockBuilde
     }
 
     /**
-     * Sets the longest pause between two attempts at a lock held by another process (default 50 ms for native and
-     * SQLite locks, 250 ms for soft ones, as in Python); waits start far shorter and back off to it, and waiting
-     * threads of one JVM are woken in memory instead.
-     *
-     * @param pollInterval a positive duration; one longer than 36,500 days counts as 36,500 days
+     * Sets the longest pause between two attempts at a lock held by another process
+     * (default 50 ms for native and SQLite locks, 250 ms for soft ones, as in Python);
+     * waits start far shorter and back off to it, and waiting threads of one JVM are
+     * woken in memory instead.
+     * @param pollInterval a positive duration; one longer than 36,500 days counts as
+     * 36,500 days
      * @return this builder
      * @throws IllegalArgumentException if the interval is zero or negative
      */
@@ -69,7 +75,6 @@ public abstract class ReadWriteFileLockBuilder<B extends ReadWriteFileLockBuilde
 
     /**
      * Sets who owns holds on the built lock object (default {@link Ownership#THREAD}).
-     *
      * @param ownership the ownership model
      * @return this builder
      */
@@ -79,8 +84,8 @@ public abstract class ReadWriteFileLockBuilder<B extends ReadWriteFileLockBuilde
     }
 
     /**
-     * Builds the lock object; building touches no file (files are created by the first acquisition).
-     *
+     * Builds the lock object; building touches no file (files are created by the first
+     * acquisition).
      * @return the lock
      */
     public abstract L build();
@@ -101,4 +106,5 @@ public abstract class ReadWriteFileLockBuilder<B extends ReadWriteFileLockBuilde
     private B self() {
         return (B) this;
     }
+
 }

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The main class of a child JVM that gives up on many locks another process holds and reports what the abandoned
- * waits left behind, one line per figure.
+ * The main class of a child JVM that gives up on many locks another process holds and
+ * reports what the abandoned waits left behind, one line per figure.
  *
  * <pre>
  * DIR COUNT PARALLEL TIMEOUT_MILLIS SCRATCH
@@ -26,12 +26,17 @@ import java.util.concurrent.atomic.AtomicReference;
  *   then GIVEN_BACK_MS ms (descriptors after ms) or NOT_GIVEN_BACK what-remains.
  * </pre>
  */
-// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is
+// deliberately unreferenced.
 @SuppressWarnings("try")
 public final class AbandonedWaitsChild {
 
-    /** The bound on the give-back (it asks for about a second; generous against a loaded machine). */
+    /**
+     * The issue's bound on the give-back (it asks for about a second; generous against a
+     * loaded machine).
+     */
     private static final Duration GIVE_BACK_BOUND = Duration.ofSeconds(10);
+
     private static final String WAITER_THREAD_PREFIX = "filelock-waiter-";
 
     private AbandonedWaitsChild() {
@@ -39,9 +44,9 @@ public final class AbandonedWaitsChild {
 
     /**
      * Runs the scenario.
-     *
      * @param args DIR COUNT PARALLEL TIMEOUT_MILLIS SCRATCH
-     * @throws Exception on any failure of the harness itself, which ends the child with a stack trace
+     * @throws Exception on any failure of the harness itself, which ends the child with a
+     * stack trace
      */
     public static void main(String[] args) throws Exception {
         Path directory = Path.of(args[0]);
@@ -51,7 +56,8 @@ public final class AbandonedWaitsChild {
         Path scratch = Path.of(args[4]);
         Path unrelatedFile = Files.writeString(scratch.resolve("unrelated.txt"), "unrelated");
         FileLock unrelatedLock = FileLock.of(scratch.resolve("unrelated.lock"));
-        unrelatedLock.acquire().close(); // loads the lock classes and native code before the baseline
+        unrelatedLock.acquire().close(); // loads the lock classes and native code before
+                                         // the baseline
         Files.readString(unrelatedFile);
         Class.forName(FileLockTimeoutException.class.getName());
 
@@ -70,9 +76,12 @@ public final class AbandonedWaitsChild {
                 try (LockHold unexpected = lock.acquire(timeout)) {
                     errors.incrementAndGet();
                     firstError.compareAndSet("", "acquired " + lock.path() + ", which the other process holds");
-                } catch (FileLockTimeoutException expected) {
+                }
+                catch (FileLockTimeoutException expected) {
                     timeouts.incrementAndGet();
-                } catch (RuntimeException | Error e) { // EMFILE shows up as a NoClassDefFoundError too
+                }
+                catch (RuntimeException | Error e) { // EMFILE shows up as a
+                                                     // NoClassDefFoundError too
                     errors.incrementAndGet();
                     firstError.compareAndSet("", e.toString().replace('\n', ' '));
                 }
@@ -95,31 +104,40 @@ public final class AbandonedWaitsChild {
         long deadline = lastWaiterLeft + GIVE_BACK_BOUND.toNanos();
         long descriptorsBack = -1;
         String remaining;
-        while (!(remaining = remains(directory, baselineThreads, baselineOutside)).isEmpty() && System.nanoTime() < deadline) {
+        while (!(remaining = remains(directory, baselineThreads, baselineOutside)).isEmpty()
+                && System.nanoTime() < deadline) {
             if (descriptorsBack < 0 && descriptorsOutside(directory) <= baselineOutside
                     && OpenDescriptors.pointingAt(directory).size() <= ExclusiveTable.MAX_IDLE_ENTRIES) {
                 descriptorsBack = System.nanoTime();
             }
-            Thread.sleep(10); // a bounded poll of figures that only the pools' own timers change
+            Thread.sleep(10); // a bounded poll of figures that only the pools' own timers
+                              // change
         }
         if (remaining.isEmpty()) {
             long now = System.nanoTime();
             report("GIVEN_BACK_MS " + TimeUnit.NANOSECONDS.toMillis(now - lastWaiterLeft) + " (descriptors after "
-                    + TimeUnit.NANOSECONDS.toMillis((descriptorsBack < 0 ? now : descriptorsBack) - lastWaiterLeft) + " ms)");
-        } else {
+                    + TimeUnit.NANOSECONDS.toMillis((descriptorsBack < 0 ? now : descriptorsBack) - lastWaiterLeft)
+                    + " ms)");
+        }
+        else {
             report("NOT_GIVEN_BACK " + remaining);
         }
         System.exit(0);
     }
 
-    /** What is still above baseline: waiter threads, threads, descriptors; empty when all is given back. */
+    /**
+     * What is still above baseline: waiter threads, threads, descriptors; empty when all
+     * is given back.
+     */
     private static String remains(Path directory, int baselineThreads, int baselineOutside) {
         List<String> waiters = waiterThreads();
         int threads = Thread.getAllStackTraces().size();
         int outside = descriptorsOutside(directory);
-        // Idle entries keep their descriptor for the next acquire of the path, at most ExclusiveTable.MAX_IDLE_ENTRIES.
+        // Idle entries keep their descriptor for the next acquire of the path, at most
+        // ExclusiveTable.MAX_IDLE_ENTRIES.
         int inside = OpenDescriptors.pointingAt(directory).size();
-        if (waiters.isEmpty() && threads <= baselineThreads && outside <= baselineOutside && inside <= ExclusiveTable.MAX_IDLE_ENTRIES) {
+        if (waiters.isEmpty() && threads <= baselineThreads && outside <= baselineOutside
+                && inside <= ExclusiveTable.MAX_IDLE_ENTRIES) {
             return "";
         }
         return "waiter threads " + waiters.size() + ", threads " + threads + " (baseline " + baselineThreads
@@ -128,8 +146,12 @@ public final class AbandonedWaitsChild {
     }
 
     private static List<String> waiterThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .map(Thread::getName).filter(name -> name.startsWith(WAITER_THREAD_PREFIX)).toList();
+        return Thread.getAllStackTraces()
+            .keySet()
+            .stream()
+            .map(Thread::getName)
+            .filter(name -> name.startsWith(WAITER_THREAD_PREFIX))
+            .toList();
     }
 
     private static int descriptorsOutside(Path directory) {
@@ -140,7 +162,8 @@ public final class AbandonedWaitsChild {
         try {
             action.run();
             return "OK";
-        } catch (Exception | Error e) {
+        }
+        catch (Exception | Error e) {
             return e.toString().replace('\n', ' ');
         }
     }
@@ -152,6 +175,9 @@ public final class AbandonedWaitsChild {
 
     @FunctionalInterface
     private interface Action {
+
         void run() throws Exception;
+
     }
+
 }

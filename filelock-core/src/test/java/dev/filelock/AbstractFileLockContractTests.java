@@ -33,13 +33,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The behaviour every exclusive lock shares, run against the native {@link FileLock} ({@link FileLockTests}) and the
- * marker-file {@link SoftFileLock} ({@link SoftFileLockTests}); modelled on Python filelock's own test suite.
+ * The behaviour every exclusive lock shares, run against the native {@link FileLock}
+ * ({@link FileLockTests}) and the marker-file {@link SoftFileLock}
+ * ({@link SoftFileLockTests}); modelled on Python filelock's own test suite.
  *
- * <p>Within one JVM, two lock objects on one path must behave like two processes; across processes the tests start
- * real child JVMs ({@link LockChild}) and Python's {@code filelock}.
+ * <p>
+ * Within one JVM, two lock objects on one path must behave like two processes; across
+ * processes the tests start real child JVMs ({@link LockChild}) and Python's
+ * {@code filelock}.
  */
-// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is
+// deliberately unreferenced.
 @SuppressWarnings("try")
 abstract class AbstractFileLockContractTests {
 
@@ -53,10 +57,16 @@ abstract class AbstractFileLockContractTests {
     /** Returns a builder of the lock type under test. */
     abstract FileLockBuilder<?, ? extends FileLock> builder(Path path);
 
-    /** Returns the {@link LockChild} name of the lock type under test: {@code native} or {@code soft}. */
+    /**
+     * Returns the {@link LockChild} name of the lock type under test: {@code native} or
+     * {@code soft}.
+     */
     abstract String childLockType();
 
-    /** Returns the Python {@code filelock} class that interoperates with the lock type under test. */
+    /**
+     * Returns the Python {@code filelock} class that interoperates with the lock type
+     * under test.
+     */
     abstract String pythonLockClass();
 
     FileLock newLock(Path path) {
@@ -72,7 +82,10 @@ abstract class AbstractFileLockContractTests {
         lockPath = dir.resolve("a.lock");
     }
 
-    /** Tells whether a fresh lock object on the path could take the lock at once (and releases it again). */
+    /**
+     * Tells whether a fresh lock object on the path could take the lock at once (and
+     * releases it again).
+     */
     boolean isFreeForOthers(Path path) {
         return Worker.start("probe", () -> {
             Optional<LockHold> hold = newLock(path).tryAcquire();
@@ -138,7 +151,8 @@ abstract class AbstractFileLockContractTests {
 
             lock.lock();
             assertThat(lock.tryLock()).isTrue();
-            assertThat(Worker.start("other", () -> newLock().tryLock(10, TimeUnit.MILLISECONDS)).awaitResult()).isFalse();
+            assertThat(Worker.start("other", () -> newLock().tryLock(10, TimeUnit.MILLISECONDS)).awaitResult())
+                .isFalse();
             lock.unlock();
             lock.unlock();
 
@@ -150,6 +164,7 @@ abstract class AbstractFileLockContractTests {
         void hasNoConditions() {
             assertThatThrownBy(() -> newLock().newCondition()).isInstanceOf(UnsupportedOperationException.class);
         }
+
     }
 
     @Nested
@@ -162,10 +177,9 @@ abstract class AbstractFileLockContractTests {
 
             try (LockHold hold = holder.acquire()) {
                 assertThat(other.tryAcquire()).isEmpty();
-                assertThatThrownBy(() -> other.acquire(Duration.ZERO))
-                        .isInstanceOf(FileLockTimeoutException.class)
-                        .hasMessageContaining("The file lock '" + lockPath + "' (WRITE) was not acquired in time: PT0S")
-                        .hasMessageContaining("; held by this JVM (" + Thread.currentThread().getName() + ")");
+                assertThatThrownBy(() -> other.acquire(Duration.ZERO)).isInstanceOf(FileLockTimeoutException.class)
+                    .hasMessageContaining("The file lock '" + lockPath + "' (WRITE) was not acquired in time: PT0S")
+                    .hasMessageContaining("; held by this JVM (" + Thread.currentThread().getName() + ")");
                 assertThat(other.isHeldByCurrentThread()).isFalse();
                 assertThat(holder.isHeldByCurrentThread()).isTrue();
             }
@@ -176,7 +190,8 @@ abstract class AbstractFileLockContractTests {
         @Test
         void aFiniteTimeoutEndsTheWaitWithATimeoutException() {
             try (LockHold hold = newLock().acquire()) {
-                Throwable failure = Worker.start("waiter", () -> newLock().acquire(Duration.ofMillis(100))).awaitFailure();
+                Throwable failure = Worker.start("waiter", () -> newLock().acquire(Duration.ofMillis(100)))
+                    .awaitFailure();
 
                 assertThat(failure).isInstanceOf(FileLockTimeoutException.class);
                 assertThat(((FileLockTimeoutException) failure).path()).isEqualTo(lockPath);
@@ -189,7 +204,7 @@ abstract class AbstractFileLockContractTests {
 
             try (LockHold hold = newLock().acquire()) {
                 assertThat(Worker.start("waiter", impatient::acquire).awaitFailure())
-                        .isInstanceOf(FileLockTimeoutException.class);
+                    .isInstanceOf(FileLockTimeoutException.class);
             }
         }
 
@@ -199,9 +214,9 @@ abstract class AbstractFileLockContractTests {
 
             try (LockHold hold = newLock().acquire()) {
                 assertThat(Worker.start("waiter", nonBlocking::acquire).awaitFailure())
-                        .isInstanceOf(FileLockTimeoutException.class);
+                    .isInstanceOf(FileLockTimeoutException.class);
                 assertThat(Worker.start("waiter", () -> nonBlocking.acquire(FOREVER)).awaitFailure())
-                        .isInstanceOf(FileLockTimeoutException.class);
+                    .isInstanceOf(FileLockTimeoutException.class);
                 assertThat(nonBlocking.isHeldByCurrentThread()).isFalse();
             }
         }
@@ -212,7 +227,7 @@ abstract class AbstractFileLockContractTests {
 
             try (LockHold hold = newLock().acquire()) {
                 assertThat(Worker.start("waiter", () -> cancelled.acquire(FOREVER)).awaitFailure())
-                        .isInstanceOf(FileLockTimeoutException.class);
+                    .isInstanceOf(FileLockTimeoutException.class);
                 assertThat(cancelled.isHeldByCurrentThread()).isFalse();
             }
         }
@@ -269,6 +284,7 @@ abstract class AbstractFileLockContractTests {
             }
             assertThat(isFreeForOthers(link.resolve("a.lock"))).isTrue();
         }
+
     }
 
     @Nested
@@ -376,6 +392,7 @@ abstract class AbstractFileLockContractTests {
             assertThat(shared.isHeldByCurrentThread()).isFalse();
             assertThat(isFreeForOthers(lockPath)).isTrue();
         }
+
     }
 
     @Nested
@@ -396,7 +413,7 @@ abstract class AbstractFileLockContractTests {
         private void assertMutualExclusion(int threads, int iterations, Function<Integer, FileLock> lockOfThread) {
             AtomicInteger inside = new AtomicInteger();
             AtomicInteger overlaps = new AtomicInteger();
-            int[] counter = {0};
+            int[] counter = { 0 };
             List<Worker<Integer>> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 FileLock lock = lockOfThread.apply(t);
@@ -422,6 +439,7 @@ abstract class AbstractFileLockContractTests {
             assertThat(counter[0]).isEqualTo(done).isEqualTo(threads * iterations);
             assertThat(isFreeForOthers(lockPath)).isTrue();
         }
+
     }
 
     @Nested
@@ -447,7 +465,8 @@ abstract class AbstractFileLockContractTests {
                 try {
                     newLock().lock();
                     return null;
-                } finally {
+                }
+                finally {
                     first.unlock();
                 }
             }).awaitFailure();
@@ -525,6 +544,7 @@ abstract class AbstractFileLockContractTests {
 
             assertThat(acquired).isTrue();
         }
+
     }
 
     @Nested
@@ -541,7 +561,7 @@ abstract class AbstractFileLockContractTests {
             waiter.interrupt();
 
             assertThat(waiter.awaitFailure()).isInstanceOf(FileLockInterruptedException.class)
-                    .hasCauseInstanceOf(InterruptedException.class);
+                .hasCauseInstanceOf(InterruptedException.class);
             assertThat(waiter.wasInterruptedAtEnd()).isTrue();
             assertThat(waiterLock.holdCount()).isZero();
             hold.close();
@@ -571,7 +591,8 @@ abstract class AbstractFileLockContractTests {
                 waiterLock.lockInterruptibly();
                 return null;
             });
-            // The Lock methods ignore the cancel check, so a parked thread is the sign that it waits (an interrupt
+            // The Lock methods ignore the cancel check, so a parked thread is the sign
+            // that it waits (an interrupt
             // that came earlier would end the call with the same exception).
             waiter.awaitParked();
             waiter.interrupt();
@@ -583,7 +604,8 @@ abstract class AbstractFileLockContractTests {
 
         @Test
         void interruptingAWaitForAnotherProcessLeavesNothingHeldOrOpen() {
-            try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", childLockType(), lockPath.toString())) {
+            try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", childLockType(),
+                    lockPath.toString())) {
                 holder.awaitLine("HELD");
                 CountDownLatch failedAttempt = new CountDownLatch(1);
                 FileLock waiterLock = signallingLock(failedAttempt);
@@ -597,9 +619,10 @@ abstract class AbstractFileLockContractTests {
                 holder.send("release");
                 holder.awaitLine("RELEASED");
                 await().atMost(ChildProcess.HANG_GUARD).until(() -> isFreeForOthers(lockPath));
-                // The lock table keeps one descriptor of a recently used path open for reuse (bounded), never more.
-                await().atMost(ChildProcess.HANG_GUARD).untilAsserted(
-                        () -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSizeLessThanOrEqualTo(1));
+                // The lock table keeps one descriptor of a recently used path open for
+                // reuse (bounded), never more.
+                await().atMost(ChildProcess.HANG_GUARD)
+                    .untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSizeLessThanOrEqualTo(1));
             }
         }
 
@@ -609,6 +632,7 @@ abstract class AbstractFileLockContractTests {
                 return false;
             }).build();
         }
+
     }
 
     @Nested
@@ -632,8 +656,8 @@ abstract class AbstractFileLockContractTests {
                 CompletableFuture<LockHold> future = newLock().acquireAsync(Duration.ofMillis(50));
 
                 assertThat(future).failsWithin(ChildProcess.HANG_GUARD)
-                        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
-                        .withCauseInstanceOf(FileLockTimeoutException.class);
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withCauseInstanceOf(FileLockTimeoutException.class);
             }
         }
 
@@ -658,6 +682,7 @@ abstract class AbstractFileLockContractTests {
 
             await().atMost(ChildProcess.HANG_GUARD).until(() -> isFreeForOthers(lockPath));
         }
+
     }
 
     @Nested
@@ -746,7 +771,10 @@ abstract class AbstractFileLockContractTests {
             assertThat(path).exists().isEmptyFile();
         }
 
-        /** Waits forever for the lock in this JVM and expects a FileLockException naming the path, with nothing leaked. */
+        /**
+         * Waits forever for the lock in this JVM and expects a FileLockException naming
+         * the path, with nothing leaked.
+         */
         private void assertFailsAtOnceWithoutLeaks(Path path) throws IOException {
             warmUp();
             Set<Path> filesBefore = filesUnder(dir);
@@ -755,27 +783,33 @@ abstract class AbstractFileLockContractTests {
             Throwable failure = Worker.start("attempt", () -> newLock(path).acquire(FOREVER)).awaitFailure();
 
             assertThat(failure).isInstanceOf(FileLockException.class)
-                    .isNotInstanceOf(FileLockTimeoutException.class)
-                    .hasMessageContaining(path.toString());
+                .isNotInstanceOf(FileLockTimeoutException.class)
+                .hasMessageContaining(path.toString());
             assertThat(((FileLockException) failure).path()).isEqualTo(path);
             assertThat(OpenDescriptors.pointingAt(dir)).isEmpty();
-            // Other tests' background threads may hold a descriptor for a moment; a leak stays open.
+            // Other tests' background threads may hold a descriptor for a moment; a leak
+            // stays open.
             await().atMost(Duration.ofSeconds(2))
-                    .untilAsserted(() -> assertThat(OpenDescriptors.targets()).hasSameSizeAs(descriptorsBefore));
+                .untilAsserted(() -> assertThat(OpenDescriptors.targets()).hasSameSizeAs(descriptorsBefore));
             assertThat(filesUnder(dir)).isEqualTo(filesBefore);
         }
 
-        /** Does the same as {@code nobody} in a child JVM and returns the exception's message. */
+        /**
+         * Does the same as {@code nobody} in a child JVM and returns the exception's
+         * message.
+         */
         private String assertChildFailsAtOnceWithoutLeaks(Path path) throws IOException {
             Set<Path> filesBefore = filesUnder(dir);
             String message;
-            try (ChildProcess child = ChildJvm.startAsNobody("nobody", dir, LockChild.class,
-                    "attempt", childLockType(), path.toString())) {
+            try (ChildProcess child = ChildJvm.startAsNobody("nobody", dir, LockChild.class, "attempt", childLockType(),
+                    path.toString())) {
                 assertThat(child.awaitValue("UID ")).as("the child must not run as root").isNotEqualTo("0");
-                assertThat(child.awaitValue("OUTCOME ")).as(child.describe()).isEqualTo(FileLockException.class.getName());
+                assertThat(child.awaitValue("OUTCOME ")).as(child.describe())
+                    .isEqualTo(FileLockException.class.getName());
                 message = child.awaitValue("MESSAGE ");
                 assertThat(message).contains(path.toString());
-                assertThat(child.awaitValue("FDS_AFTER ")).as(child.describe()).isEqualTo(child.awaitValue("FDS_BEFORE "));
+                assertThat(child.awaitValue("FDS_AFTER ")).as(child.describe())
+                    .isEqualTo(child.awaitValue("FDS_BEFORE "));
                 assertThat(child.awaitValue("LOCK_FDS ")).isEqualTo("0");
                 assertThat(child.awaitExit()).as(child.describe()).isZero();
             }
@@ -786,18 +820,23 @@ abstract class AbstractFileLockContractTests {
             return message;
         }
 
-        /** Loads the classes and native code of the lock, so that descriptor counts compare only the attempt. */
+        /**
+         * Loads the classes and native code of the lock, so that descriptor counts
+         * compare only the attempt.
+         */
         private void warmUp() throws IOException {
             Path scratch = Files.createTempDirectory("warm-up");
             try {
                 newLock(scratch.resolve("warm-up.lock")).acquire().close();
                 Worker.start("warm-up", () -> null).awaitResult();
-            } finally {
+            }
+            finally {
                 try (Stream<Path> files = Files.walk(scratch)) {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
             }
         }
+
     }
 
     @Nested
@@ -805,7 +844,8 @@ abstract class AbstractFileLockContractTests {
 
         @Test
         void aLockHeldByAnotherProcessIsBusyUntilThatProcessReleasesIt() {
-            try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", childLockType(), lockPath.toString())) {
+            try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", childLockType(),
+                    lockPath.toString())) {
                 holder.awaitLine("HELD");
 
                 assertThat(newLock().tryAcquire()).isEmpty();
@@ -830,19 +870,22 @@ abstract class AbstractFileLockContractTests {
                 children.forEach(child -> child.awaitLine("READY"));
                 children.forEach(child -> child.send("go"));
 
-                int reported = children.stream().mapToInt(child -> Integer.parseInt(child.awaitValue("INCREMENTS "))).sum();
+                int reported = children.stream()
+                    .mapToInt(child -> Integer.parseInt(child.awaitValue("INCREMENTS ")))
+                    .sum();
 
                 assertThat(reported).isEqualTo(4 * 2 * incrementsPerThread());
                 assertThat(counter).hasContent(Integer.toString(reported));
-            } finally {
+            }
+            finally {
                 children.forEach(ChildProcess::close);
             }
         }
 
         @Test
         void aWaiterInAnotherProcessGetsTheLockWhenTheHolderIsKilled() {
-            try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", childLockType(), lockPath.toString());
-                    ChildProcess waiter = startWaiterAfter(holder)) {
+            try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", childLockType(),
+                    lockPath.toString()); ChildProcess waiter = startWaiterAfter(holder)) {
                 waiter.awaitLine("BUSY");
                 assertThat(waiter.findLine("ACQUIRED")).isEmpty();
 
@@ -855,8 +898,8 @@ abstract class AbstractFileLockContractTests {
 
         @Test
         void threadsWaitingForAnotherProcessDoNotSpin() {
-            try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", childLockType(), lockPath.toString());
-                    CapturedLog log = CapturedLog.start()) {
+            try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", childLockType(),
+                    lockPath.toString()); CapturedLog log = CapturedLog.start()) {
                 holder.awaitLine("HELD");
                 List<Worker<Boolean>> waiters = new ArrayList<>();
                 for (int i = 0; i < 3; i++) {
@@ -868,13 +911,16 @@ abstract class AbstractFileLockContractTests {
                 }
                 await().atMost(ChildProcess.HANG_GUARD).until(() -> attempts(log) >= 1);
 
-                // Not a timing assertion: however long the other process holds the lock, a waiter that backs off (to
-                // the poll interval of 50 ms at most) or sleeps in the kernel makes a bounded number of attempts in
+                // Not a timing assertion: however long the other process holds the lock,
+                // a waiter that backs off (to
+                // the poll interval of 50 ms at most) or sleeps in the kernel makes a
+                // bounded number of attempts in
                 // this window; a busy loop makes thousands.
-                await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
-                        .untilAsserted(() -> assertThat(attempts(log))
-                                .as("attempts of 3 waiting threads while another process holds the lock")
-                                .isLessThanOrEqualTo(3 * 40));
+                await().during(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(attempts(log))
+                        .as("attempts of 3 waiting threads while another process holds the lock")
+                        .isLessThanOrEqualTo(3 * 40));
 
                 holder.send("release");
                 waiters.forEach(waiter -> assertThat(waiter.awaitResult()).isTrue());
@@ -890,10 +936,14 @@ abstract class AbstractFileLockContractTests {
             return ChildJvm.start("waiter", LockChild.class, "wait", childLockType(), lockPath.toString());
         }
 
-        /** Increments per thread in the counter test; the soft lock polls, so it gets fewer to stay fast. */
+        /**
+         * Increments per thread in the counter test; the soft lock polls, so it gets
+         * fewer to stay fast.
+         */
         int incrementsPerThread() {
             return childLockType().equals("soft") ? 25 : 100;
         }
+
     }
 
     @Nested
@@ -955,6 +1005,7 @@ abstract class AbstractFileLockContractTests {
                 return outcome;
             }
         }
+
     }
 
     @Nested
@@ -968,12 +1019,13 @@ abstract class AbstractFileLockContractTests {
                 }
 
                 assertThat(log.debugMessages())
-                        .anySatisfy(m -> assertThat(m).containsIgnoringCase("attempt").contains(lockPath.toString()))
-                        .anySatisfy(m -> assertThat(m).containsIgnoringCase("acquired").contains(lockPath.toString()))
-                        .anySatisfy(m -> assertThat(m).containsIgnoringCase("wait").contains(lockPath.toString()))
-                        .anySatisfy(m -> assertThat(m).containsIgnoringCase("released").contains(lockPath.toString()));
+                    .anySatisfy(m -> assertThat(m).containsIgnoringCase("attempt").contains(lockPath.toString()))
+                    .anySatisfy(m -> assertThat(m).containsIgnoringCase("acquired").contains(lockPath.toString()))
+                    .anySatisfy(m -> assertThat(m).containsIgnoringCase("wait").contains(lockPath.toString()))
+                    .anySatisfy(m -> assertThat(m).containsIgnoringCase("released").contains(lockPath.toString()));
             }
         }
+
     }
 
     static int modeOf(Path path) throws IOException {
@@ -987,8 +1039,9 @@ abstract class AbstractFileLockContractTests {
     static int umask() throws IOException {
         try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
             return lines.filter(l -> l.startsWith("Umask:"))
-                    .map(l -> Integer.parseInt(l.substring("Umask:".length()).trim(), 8))
-                    .findFirst().orElseThrow();
+                .map(l -> Integer.parseInt(l.substring("Umask:".length()).trim(), 8))
+                .findFirst()
+                .orElseThrow();
         }
     }
 
@@ -1001,4 +1054,5 @@ abstract class AbstractFileLockContractTests {
     static void awaitLatch(CountDownLatch latch) {
         await().atMost(ChildProcess.HANG_GUARD).until(() -> latch.getCount() == 0);
     }
+
 }

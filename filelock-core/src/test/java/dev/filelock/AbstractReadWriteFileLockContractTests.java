@@ -24,11 +24,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The behaviour every {@link ReadWriteFileLock} shares (Python's {@code test_read_write*.py} and {@code
- * test_async_read_write.py}, as far as they apply to Java), run against the lock returned by {@link #createLock}.
- * Contention comes from other lock objects on the same path and from other threads of this JVM.
+ * The behaviour every {@link ReadWriteFileLock} shares (Python's
+ * {@code test_read_write*.py} and {@code
+ * test_async_read_write.py}, as far as they apply to Java), run against the lock returned
+ * by {@link #createLock}. Contention comes from other lock objects on the same path and
+ * from other threads of this JVM.
  */
-@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to
+                         // use
 abstract class AbstractReadWriteFileLockContractTests {
 
     private static final Duration SHORT = Duration.ofMillis(100);
@@ -40,7 +43,6 @@ abstract class AbstractReadWriteFileLockContractTests {
 
     /**
      * Creates the lock under test.
-     *
      * @param path the lock path
      * @param timeout the default timeout
      * @param blocking whether acquisitions wait
@@ -48,7 +50,10 @@ abstract class AbstractReadWriteFileLockContractTests {
      */
     protected abstract ReadWriteFileLock createLock(Path path, Duration timeout, boolean blocking, Ownership ownership);
 
-    /** The lock path used by the tests; override to give the lock type its usual file name. */
+    /**
+     * The lock path used by the tests; override to give the lock type its usual file
+     * name.
+     */
     protected Path lockPath() {
         return directory.resolve("contract.lock");
     }
@@ -91,12 +96,12 @@ abstract class AbstractReadWriteFileLockContractTests {
             assertThat(other.tryAcquireWrite()).isEmpty();
             assertThat(other.tryAcquireRead()).isEmpty();
             assertThat(Worker.start("writer", () -> other.acquireWrite(SHORT)).awaitFailure())
-                    .isInstanceOf(FileLockTimeoutException.class)
-                    .hasMessageContaining("The file lock '" + lockPath() + "' (WRITE) was not acquired in time: " + SHORT)
-                    .hasMessageContaining("; held by this JVM");
+                .isInstanceOf(FileLockTimeoutException.class)
+                .hasMessageContaining("The file lock '" + lockPath() + "' (WRITE) was not acquired in time: " + SHORT)
+                .hasMessageContaining("; held by this JVM");
             assertThat(Worker.start("reader", () -> other.acquireRead(SHORT)).awaitFailure())
-                    .isInstanceOf(FileLockTimeoutException.class)
-                    .hasMessageContaining("(READ) was not acquired in time: " + SHORT);
+                .isInstanceOf(FileLockTimeoutException.class)
+                .hasMessageContaining("(READ) was not acquired in time: " + SHORT);
         }
         try (LockHold afterRelease = other.acquireWrite(Duration.ofSeconds(10))) {
             assertThat(other.heldMode()).contains(LockMode.WRITE);
@@ -110,7 +115,7 @@ abstract class AbstractReadWriteFileLockContractTests {
         LockHold held = reader.acquireRead();
         assertThat(writer.tryAcquireWrite()).isEmpty();
         assertThat(Worker.start("writer", () -> writer.acquireWrite(SHORT)).awaitFailure())
-                .isInstanceOf(FileLockTimeoutException.class);
+            .isInstanceOf(FileLockTimeoutException.class);
         Worker<LockHold> waiting = Worker.start("writer", () -> writer.acquireWrite()).awaitParked();
         assertThat(waiting.isDone()).isFalse();
         held.close();
@@ -185,10 +190,9 @@ abstract class AbstractReadWriteFileLockContractTests {
     void upgradeFromReadToWriteFailsAtOnce() {
         ReadWriteFileLock lock = newLock();
         try (LockHold read = lock.acquireRead()) {
-            assertThatThrownBy(lock::acquireWrite)
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("already holding a read lock (upgrade not allowed)")
-                    .hasMessageContaining(lockPath().toString());
+            assertThatThrownBy(lock::acquireWrite).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already holding a read lock (upgrade not allowed)")
+                .hasMessageContaining(lockPath().toString());
             assertThatThrownBy(lock::tryAcquireWrite).isInstanceOf(IllegalStateException.class);
             assertThat(lock.heldMode()).contains(LockMode.READ);
             assertThat(lock.holdCount()).isEqualTo(1);
@@ -199,9 +203,8 @@ abstract class AbstractReadWriteFileLockContractTests {
     void downgradeFromWriteToReadFailsAtOnce() {
         ReadWriteFileLock lock = newLock();
         try (LockHold write = lock.acquireWrite()) {
-            assertThatThrownBy(lock::acquireRead)
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("already holding a write lock (downgrade not allowed)");
+            assertThatThrownBy(lock::acquireRead).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already holding a write lock (downgrade not allowed)");
             assertThatThrownBy(() -> lock.readLock().lock()).isInstanceOf(IllegalStateException.class);
             assertThat(lock.holdCount()).isEqualTo(1);
         }
@@ -212,9 +215,8 @@ abstract class AbstractReadWriteFileLockContractTests {
         ReadWriteFileLock first = newLock();
         ReadWriteFileLock second = newLock();
         try (LockHold read = first.acquireRead()) {
-            assertThatThrownBy(second::acquireWrite)
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("would wait for itself");
+            assertThatThrownBy(second::acquireWrite).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("would wait for itself");
             try (LockHold alsoRead = second.acquireRead()) {
                 assertThat(second.heldMode()).contains(LockMode.READ);
             }
@@ -246,7 +248,7 @@ abstract class AbstractReadWriteFileLockContractTests {
         LockHold held = Worker.start("holder", () -> holder.acquireWrite()).awaitResult();
         assertThatThrownBy(nonBlocking::acquireRead).isInstanceOf(FileLockTimeoutException.class);
         assertThatThrownBy(() -> nonBlocking.acquireWrite(Duration.ofDays(1)))
-                .isInstanceOf(FileLockTimeoutException.class);
+            .isInstanceOf(FileLockTimeoutException.class);
         held.close();
         try (LockHold free = nonBlocking.acquireWrite()) {
             assertThat(nonBlocking.heldMode()).contains(LockMode.WRITE);
@@ -274,8 +276,8 @@ abstract class AbstractReadWriteFileLockContractTests {
         ReadWriteFileLock holder = newLock();
         ReadWriteFileLock waiter = newLock();
         LockHold held = holder.acquireWrite();
-        Worker<LockHold> waiting =
-                Worker.start("waiter", () -> waiter.acquireRead(Duration.ofMillis(-2))).awaitParked();
+        Worker<LockHold> waiting = Worker.start("waiter", () -> waiter.acquireRead(Duration.ofMillis(-2)))
+            .awaitParked();
         assertThat(waiting.isDone()).isFalse();
         held.close();
         waiting.awaitResult().close();
@@ -364,8 +366,8 @@ abstract class AbstractReadWriteFileLockContractTests {
         assertThatThrownBy(lock::acquireRead).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         assertThatThrownBy(lock::tryAcquireWrite).isInstanceOf(IllegalStateException.class);
         assertThat(lock.acquireWriteAsync(SHORT)).failsWithin(Duration.ofSeconds(10))
-                .withThrowableOfType(ExecutionException.class)
-                .withCauseInstanceOf(IllegalStateException.class);
+            .withThrowableOfType(ExecutionException.class)
+            .withCauseInstanceOf(IllegalStateException.class);
         try (LockHold afterClose = other.acquireWrite(SHORT)) {
             assertThat(other.heldMode()).contains(LockMode.WRITE);
         }
@@ -388,16 +390,14 @@ abstract class AbstractReadWriteFileLockContractTests {
         ReadWriteFileLock writer = newLock();
         ReadWriteFileLock lateReader = newLock();
         LockHold firstRead = reader.acquireRead();
-        Worker<LockHold> waitingWriter =
-                Worker.start("writer", () -> writer.acquireWrite()).awaitParked();
+        Worker<LockHold> waitingWriter = Worker.start("writer", () -> writer.acquireWrite()).awaitParked();
         assertThat(Worker.start("late reader", lateReader::tryAcquireRead).awaitResult()).isEmpty();
         assertThat(Worker.start("late reader", () -> lateReader.acquireRead(SHORT)).awaitFailure())
-                .isInstanceOf(FileLockTimeoutException.class);
+            .isInstanceOf(FileLockTimeoutException.class);
         try (LockHold reentrant = reader.acquireRead(Duration.ZERO)) {
             assertThat(reader.holdCount()).isEqualTo(2);
         }
-        Worker<LockHold> queuedReader =
-                Worker.start("queued reader", () -> lateReader.acquireRead()).awaitParked();
+        Worker<LockHold> queuedReader = Worker.start("queued reader", () -> lateReader.acquireRead()).awaitParked();
         firstRead.close();
         LockHold write = waitingWriter.awaitResult();
         assertThat(queuedReader.isDone()).isFalse();
@@ -414,7 +414,8 @@ abstract class AbstractReadWriteFileLockContractTests {
                 try {
                     waiter.acquireWrite();
                     return false;
-                } catch (FileLockInterruptedException expected) {
+                }
+                catch (FileLockInterruptedException expected) {
                     return Thread.currentThread().isInterrupted();
                 }
             }).awaitParked();
@@ -463,8 +464,8 @@ abstract class AbstractReadWriteFileLockContractTests {
         LockHold write = lock.acquireWriteAsync(SHORT).get(10, TimeUnit.SECONDS);
         assertThat(lock.tryAcquireRead()).isEmpty();
         assertThat(lock.acquireWriteAsync(Duration.ZERO)).failsWithin(Duration.ofSeconds(10))
-                .withThrowableOfType(ExecutionException.class)
-                .withCauseInstanceOf(FileLockTimeoutException.class);
+            .withThrowableOfType(ExecutionException.class)
+            .withCauseInstanceOf(FileLockTimeoutException.class);
         write.close();
     }
 
@@ -505,8 +506,8 @@ abstract class AbstractReadWriteFileLockContractTests {
         ReadWriteFileLock asynchronous = newLock();
         try (LockHold held = holder.acquireWrite()) {
             assertThat(asynchronous.acquireWriteAsync(SHORT)).failsWithin(Duration.ofSeconds(10))
-                    .withThrowableOfType(ExecutionException.class)
-                    .withCauseInstanceOf(FileLockTimeoutException.class);
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(FileLockTimeoutException.class);
         }
     }
 
@@ -528,8 +529,10 @@ abstract class AbstractReadWriteFileLockContractTests {
 
     @Test
     void aCancelThatLosesTheRaceLeavesTheStagesOfTheGrantedHoldUninterrupted() throws Exception {
-        // Found by LockPromiseFuzzTests: the cancelling thread ran the acquisition's own stop-waiting stage, which
-        // interrupted the pool thread while it was running the caller's stage that holds the lock.
+        // Found by LockPromiseFuzzTests: the cancelling thread ran the acquisition's own
+        // stop-waiting stage, which
+        // interrupted the pool thread while it was running the caller's stage that holds
+        // the lock.
         ReadWriteFileLock holder = newLock();
         ReadWriteFileLock asynchronous = newLock();
         LockHold held = holder.acquireWrite();
@@ -541,7 +544,8 @@ abstract class AbstractReadWriteFileLockContractTests {
                 inStage.set(true);
                 long giveUp = System.nanoTime() + ChildProcess.HANG_GUARD.toNanos();
                 while (!cancelTried.get() && System.nanoTime() < giveUp) {
-                    Thread.onSpinWait(); // not a sleep: an interrupt must stay visible, not be consumed
+                    Thread.onSpinWait(); // not a sleep: an interrupt must stay visible,
+                                         // not be consumed
                 }
                 return Thread.currentThread().isInterrupted();
             }
@@ -551,8 +555,8 @@ abstract class AbstractReadWriteFileLockContractTests {
         assertThat(pending.cancel(true)).isFalse();
         cancelTried.set(true);
         assertThat(interruptedInStage.get(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS))
-                .as("the granted hold's stage was interrupted by a cancel that came too late")
-                .isFalse();
+            .as("the granted hold's stage was interrupted by a cancel that came too late")
+            .isFalse();
     }
 
     @Test
@@ -587,4 +591,5 @@ abstract class AbstractReadWriteFileLockContractTests {
         }
         assertThat(violations).hasValue(0);
     }
+
 }

@@ -18,8 +18,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Locks inside a {@link ConfinedDirectory} reach their files by the walk, never through a link leading out. */
-// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+/**
+ * Locks inside a {@link ConfinedDirectory} reach their files by the walk, never through a
+ * link leading out.
+ */
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is
+// deliberately unreferenced.
 @SuppressWarnings("try")
 class ConfinedDirectoryTests {
 
@@ -27,6 +31,7 @@ class ConfinedDirectoryTests {
     Path temp;
 
     private Path root;
+
     private Path outside;
 
     @BeforeEach
@@ -39,7 +44,8 @@ class ConfinedDirectoryTests {
     void isCreatedOnceAndFoundUnderEverySpelling() throws IOException {
         Path alias = Files.createSymbolicLink(temp.resolve("alias"), root);
         assertThat(root).isDirectory().isEqualTo(temp.resolve("locks").toRealPath());
-        assertThat(ConfinedDirectory.declare(temp.resolve("locks/../locks"))).isSameAs(ConfinedDirectory.declare(alias));
+        assertThat(ConfinedDirectory.declare(temp.resolve("locks/../locks")))
+            .isSameAs(ConfinedDirectory.declare(alias));
         assertThat(ConfinedRoot.containing(root.resolve("a/b.lock"))).isNotNull();
         assertThat(ConfinedRoot.containing(outside.resolve("b.lock"))).isNull();
     }
@@ -48,7 +54,7 @@ class ConfinedDirectoryTests {
     void refusesAFileInsteadOfADirectory() throws IOException {
         Path file = Files.createFile(temp.resolve("file"));
         assertThatIllegalArgumentException().isThrownBy(() -> ConfinedDirectory.declare(file))
-                .withMessageContaining("'" + file + "'");
+            .withMessageContaining("'" + file + "'");
     }
 
     @Test
@@ -72,13 +78,16 @@ class ConfinedDirectoryTests {
         Files.createSymbolicLink(root.resolve("out"), outside);
         Files.createDirectories(root.resolve("sub"));
         Files.createSymbolicLink(root.resolve("sub/up"), Path.of("../../outside"));
-        for (Path lockPath : new Path[] {root.resolve("out/x.lock"), root.resolve("sub/up/y.lock")}) {
+        for (Path lockPath : new Path[] { root.resolve("out/x.lock"), root.resolve("sub/up/y.lock") }) {
             Path link = lockPath.getParent();
             assertRefused(() -> FileLock.of(lockPath).acquire(Duration.ofSeconds(5)).close(), lockPath, link);
             assertRefused(() -> SoftFileLock.of(lockPath).acquire(Duration.ofSeconds(5)).close(), lockPath, link);
-            assertRefused(() -> ReadWriteFileLock.of(lockPath).acquireWrite(Duration.ofSeconds(5)).close(), lockPath, link);
-            assertRefused(() -> SoftReadWriteFileLock.of(lockPath).acquireRead(Duration.ofSeconds(5)).close(), lockPath, link);
-            assertRefused(() -> NativeReadWriteFileLock.of(lockPath).acquireRead(Duration.ofSeconds(5)).close(), lockPath, link);
+            assertRefused(() -> ReadWriteFileLock.of(lockPath).acquireWrite(Duration.ofSeconds(5)).close(), lockPath,
+                    link);
+            assertRefused(() -> SoftReadWriteFileLock.of(lockPath).acquireRead(Duration.ofSeconds(5)).close(), lockPath,
+                    link);
+            assertRefused(() -> NativeReadWriteFileLock.of(lockPath).acquireRead(Duration.ofSeconds(5)).close(),
+                    lockPath, link);
         }
         assertThat(outside).isEmptyDirectory();
     }
@@ -88,8 +97,8 @@ class ConfinedDirectoryTests {
         Files.createSymbolicLink(root.resolve("a"), Path.of("b"));
         Files.createSymbolicLink(root.resolve("b"), Path.of("a"));
         assertThatThrownBy(() -> FileLock.of(root.resolve("a/x.lock")).acquire(Duration.ofSeconds(5)).close())
-                .isInstanceOf(FileLockException.class)
-                .hasMessageContaining("too many symbolic links");
+            .isInstanceOf(FileLockException.class)
+            .hasMessageContaining("too many symbolic links");
     }
 
     @Test
@@ -97,8 +106,8 @@ class ConfinedDirectoryTests {
         Files.createFile(root.resolve("real.lock"));
         Path alias = Files.createSymbolicLink(root.resolve("alias.lock"), Path.of("real.lock"));
         assertThatThrownBy(() -> FileLock.of(alias).acquire(Duration.ofSeconds(5)).close())
-                .isInstanceOf(FileLockException.class)
-                .hasMessageContaining("symbolic link");
+            .isInstanceOf(FileLockException.class)
+            .hasMessageContaining("symbolic link");
     }
 
     @Test
@@ -112,17 +121,17 @@ class ConfinedDirectoryTests {
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + opened)) {
             SqliteConfinement.requireOpened(directory, opened, opened, openedIdentity);
             assertThatThrownBy(() -> SqliteConfinement.requireOpened(directory, opened, opened, otherIdentity))
-                    .isInstanceOf(FileLockException.class)
-                    .hasMessageContaining("is not the one found inside the lock directory");
+                .isInstanceOf(FileLockException.class)
+                .hasMessageContaining("is not the one found inside the lock directory");
             assertThat(connection.isClosed()).isFalse();
         }
     }
 
     private static void assertRefused(Runnable lock, Path lockPath, Path link) {
-        assertThatThrownBy(lock::run)
-                .isInstanceOf(FileLockException.class)
-                .hasMessageContaining("'" + lockPath + "'")
-                .hasMessageContaining("'" + link + "'")
-                .hasMessageContaining("points outside the lock directory");
+        assertThatThrownBy(lock::run).isInstanceOf(FileLockException.class)
+            .hasMessageContaining("'" + lockPath + "'")
+            .hasMessageContaining("'" + link + "'")
+            .hasMessageContaining("points outside the lock directory");
     }
+
 }

@@ -19,11 +19,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Diagnostics and record reads never open (and so never close) a file on which this JVM holds POSIX locks: closing any
- * descriptor of it would drop SQLite's read/write lock and let another process in. Checked from outside, by a Python
- * process following the SQLite protocol that tries to get in.
+ * Diagnostics and record reads never open (and so never close) a file on which this JVM
+ * holds POSIX locks: closing any descriptor of it would drop SQLite's read/write lock and
+ * let another process in. Checked from outside, by a Python process following the SQLite
+ * protocol that tries to get in.
  */
-@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to
+                         // use
 class DiagnosticsKeepLocksTests {
 
     @TempDir
@@ -61,7 +63,8 @@ class DiagnosticsKeepLocksTests {
     void aSoftLockAttemptOnAFileThisJvmHoldsThroughSqliteDropsNothing() throws Exception {
         Path path = directory.resolve("mixed.db");
         try (ReadWriteFileLock lock = ReadWriteFileLock.of(path); LockHold write = lock.acquireWrite()) {
-            // The soft lock finds the file taken and reads it for a holder's record, which it must not do here.
+            // The soft lock finds the file taken and reads it for a holder's record,
+            // which it must not do here.
             assertThat(SoftFileLock.of(path).tryAcquire()).isEmpty();
 
             assertThat(pythonTry(path, "write")).isEqualTo("busy");
@@ -73,13 +76,14 @@ class DiagnosticsKeepLocksTests {
         Path path = directory.resolve("refused.db");
         Path hardLink = directory.resolve("other-name.db");
         try (ReadWriteFileLock lock = ReadWriteFileLock.of(path)) {
-            lock.acquireRead().close(); // the connection stays open, parked, holding nothing
+            lock.acquireRead().close(); // the connection stays open, parked, holding
+                                        // nothing
             Files.createLink(hardLink, path);
 
             assertThatThrownBy(() -> LockFileReads.read(path, 100)).isInstanceOf(LockFileReads.HeldByThisProcess.class);
             assertThatThrownBy(() -> LockFileReads.read(hardLink, 100))
-                    .isInstanceOf(LockFileReads.HeldByThisProcess.class)
-                    .hasMessageContaining(hardLink.toString());
+                .isInstanceOf(LockFileReads.HeldByThisProcess.class)
+                .hasMessageContaining(hardLink.toString());
         }
         assertThat(LockFileReads.read(path, 100)).isEmpty();
     }
@@ -106,11 +110,11 @@ class DiagnosticsKeepLocksTests {
         assertThat(new String(LockFileReads.read(record, 5))).isEqualTo("12345");
         assertThatThrownBy(() -> LockFileReads.read(fifo, 100)).hasMessageContaining("not a regular file");
         assertThatThrownBy(() -> LockFileReads.read(directory.resolve("missing"), 100))
-                .isInstanceOf(java.nio.file.NoSuchFileException.class);
+            .isInstanceOf(java.nio.file.NoSuchFileException.class);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"native", "soft", "write", "read", "soft-write"})
+    @ValueSource(strings = { "native", "soft", "write", "read", "soft-write" })
     void probingALockHeldByAnotherProcessReportsItAndChangesNothing(String kind) throws Exception {
         Path path = directory.resolve(kind + ".lock");
         try (ChildProcess child = LockHolderChild.holding(kind, path)) {
@@ -121,7 +125,7 @@ class DiagnosticsKeepLocksTests {
             assertThat(probe.heldByAnotherProcess()).isTrue();
             assertThat(probe.otherProcesses()).extracting(ProcessHolder::pid).contains(child.pid());
             assertThat(probe.otherProcesses()).extracting(ProcessHolder::mode)
-                    .contains(kind.equals("read") ? LockMode.READ : LockMode.WRITE);
+                .contains(kind.equals("read") ? LockMode.READ : LockMode.WRITE);
             assertThat(contentOf(path)).usingRecursiveComparison().isEqualTo(before);
             assertThat(stillExcludes(kind, path)).isTrue();
         }
@@ -143,29 +147,29 @@ class DiagnosticsKeepLocksTests {
     }
 
     private static Optional<byte[]> contentOf(Path path) throws Exception {
-        // Only files of another process's locks are read here: this JVM holds nothing on them.
+        // Only files of another process's locks are read here: this JVM holds nothing on
+        // them.
         return Files.isRegularFile(path) ? Optional.of(Files.readAllBytes(path)) : Optional.empty();
     }
 
     static String pythonTry(Path path, String mode) {
-        try (ChildProcess python =
-                PythonFilelock.startStandardLibraryScript("sqlite_rw_lock.py", "try", path.toString(), mode)) {
+        try (ChildProcess python = PythonFilelock.startStandardLibraryScript("sqlite_rw_lock.py", "try",
+                path.toString(), mode)) {
             String answer = python.nextLine();
             assertThat(python.awaitExit()).as(python::describe).isZero();
             return answer;
         }
     }
 
-    /** One non-blocking POSIX lock attempt by another process, as Python's {@code fcntl.lockf} takes it. */
+    /**
+     * One non-blocking POSIX lock attempt by another process, as Python's
+     * {@code fcntl.lockf} takes it.
+     */
     private static String pythonFcntlTry(Path path) {
         PythonFilelock.requirePython();
-        String program = "import fcntl, sys\n"
-                + "f = open(sys.argv[1], 'r+')\n"
-                + "try:\n"
-                + "    fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
-                + "    print('acquired', flush=True)\n"
-                + "except OSError:\n"
-                + "    print('busy', flush=True)\n";
+        String program = "import fcntl, sys\n" + "f = open(sys.argv[1], 'r+')\n" + "try:\n"
+                + "    fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)\n" + "    print('acquired', flush=True)\n"
+                + "except OSError:\n" + "    print('busy', flush=True)\n";
         try (ChildProcess python = ChildProcess.start("fcntl attempt",
                 new ProcessBuilder(PythonFilelock.PYTHON.toString(), "-c", program, path.toString()))) {
             String answer = python.nextLine();
@@ -173,4 +177,5 @@ class DiagnosticsKeepLocksTests {
             return answer;
         }
     }
+
 }

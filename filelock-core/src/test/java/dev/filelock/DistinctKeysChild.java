@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A child JVM that locks many distinct paths, as an application keyed by request data does, and reports its open
- * descriptors and resident memory before and after: {@code <directory> <keys>}. A third of the read/write lock objects
- * is closed, a third dropped without closing, a third kept open; every exclusive lock object is dropped. Prints {@code
+ * A child JVM that locks many distinct paths, as an application keyed by request data
+ * does, and reports its open descriptors and resident memory before and after:
+ * {@code <directory> <keys>}. A third of the read/write lock objects is closed, a third
+ * dropped without closing, a third kept open; every exclusive lock object is dropped.
+ * Prints {@code
  * baseline <fds> <rss kB>} after warming up and {@code after <fds> <rss kB>} at the end.
  */
 public final class DistinctKeysChild {
@@ -22,7 +24,8 @@ public final class DistinctKeysChild {
         Path directory = Path.of(args[0]);
         int keys = Integer.parseInt(args[1]);
         List<ReadWriteFileLock> keptOpen = new ArrayList<>();
-        // Warm up: load classes and native libraries, so the baseline counts what any user of the locks pays once.
+        // Warm up: load classes and native libraries, so the baseline counts what any
+        // user of the locks pays once.
         lockBoth(directory, "warm-up", keptOpen, 0);
         keptOpen.forEach(ReadWriteFileLock::close);
         keptOpen.clear();
@@ -40,7 +43,8 @@ public final class DistinctKeysChild {
         switch (i % 3) {
             case 0 -> readWrite.close();
             case 1 -> keptOpen.add(readWrite);
-            default -> { } // dropped without closing
+            default -> {
+            } // dropped without closing
         }
         FileLock.of(directory.resolve(key + ".lock")).acquire().close();
     }
@@ -50,11 +54,14 @@ public final class DistinctKeysChild {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             descriptors = fds.count() - 1; // without the listing's own
         }
-        long rssKb = Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .filter(line -> line.startsWith("VmRSS:"))
-                .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")))
-                .findFirst().orElseThrow();
+        long rssKb = Files.readAllLines(Path.of("/proc/self/status"))
+            .stream()
+            .filter(line -> line.startsWith("VmRSS:"))
+            .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")))
+            .findFirst()
+            .orElseThrow();
         System.out.println(label + " " + descriptors + " " + rssKb);
         System.out.flush();
     }
+
 }

@@ -64,7 +64,7 @@ class FileLockDiagnosticsTests {
                 assertThat(active.readWrite()).isTrue();
                 assertThat(active.mode()).isEqualTo(LockMode.READ);
                 assertThat(active.holders()).singleElement()
-                        .satisfies(holder -> assertThat(holder.name()).isEqualTo(Thread.currentThread().getName()));
+                    .satisfies(holder -> assertThat(holder.name()).isEqualTo(Thread.currentThread().getName()));
             }
             try (LockHold write = lock.acquireWrite()) {
                 assertThat(lockAt(path.toRealPath()).mode()).isEqualTo(LockMode.WRITE);
@@ -79,7 +79,8 @@ class FileLockDiagnosticsTests {
             Probe probe = FileLockDiagnostics.probe(path);
             assertThat(probe.kernelTableRead()).isTrue();
             assertThat(probe.heldByAnotherProcess()).isTrue();
-            assertThat(probe.otherProcesses()).containsExactly(new ProcessHolder(child.pid(), null, "flock", LockMode.WRITE));
+            assertThat(probe.otherProcesses())
+                .containsExactly(new ProcessHolder(child.pid(), null, "flock", LockMode.WRITE));
         }
         assertThat(FileLockDiagnostics.probe(path).heldByAnotherProcess()).isFalse();
     }
@@ -97,11 +98,11 @@ class FileLockDiagnosticsTests {
         Path path = directory.resolve("shared.db");
         try (ChildProcess child = LockHolderChild.holding("read", path)) {
             assertThat(FileLockDiagnostics.probe(path).otherProcesses())
-                    .containsExactly(new ProcessHolder(child.pid(), null, "posix", LockMode.READ));
+                .containsExactly(new ProcessHolder(child.pid(), null, "posix", LockMode.READ));
         }
         try (ChildProcess child = LockHolderChild.holding("write", path)) {
             assertThat(FileLockDiagnostics.probe(path).otherProcesses())
-                    .contains(new ProcessHolder(child.pid(), null, "posix", LockMode.WRITE));
+                .contains(new ProcessHolder(child.pid(), null, "posix", LockMode.WRITE));
         }
     }
 
@@ -111,7 +112,7 @@ class FileLockDiagnosticsTests {
         Files.writeString(path, "4242\nbuild-host-7\n", StandardCharsets.UTF_8);
 
         assertThat(FileLockDiagnostics.probe(path).otherProcesses())
-                .containsExactly(new ProcessHolder(4242, "build-host-7", "lock file record", LockMode.WRITE));
+            .containsExactly(new ProcessHolder(4242, "build-host-7", "lock file record", LockMode.WRITE));
     }
 
     @Test
@@ -135,7 +136,7 @@ class FileLockDiagnosticsTests {
         Path path = directory.resolve("mine-rw");
         try (SoftReadWriteFileLock lock = SoftReadWriteFileLock.of(path); LockHold hold = lock.acquireWrite()) {
             assertThat(lockAt(path.toAbsolutePath().getParent().toRealPath().resolve("mine-rw")).type())
-                    .isEqualTo(LockType.SOFT_READ_WRITE);
+                .isEqualTo(LockType.SOFT_READ_WRITE);
             assertThat(FileLockDiagnostics.probe(path).heldByAnotherProcess()).isFalse();
         }
     }
@@ -191,10 +192,12 @@ class FileLockDiagnosticsTests {
     }
 
     private static ActiveLock lockAt(Path canonical) {
-        List<ActiveLock> matching = FileLockDiagnostics.activeLocks().stream()
-                .filter(active -> active.path().equals(canonical))
-                .toList();
+        List<ActiveLock> matching = FileLockDiagnostics.activeLocks()
+            .stream()
+            .filter(active -> active.path().equals(canonical))
+            .toList();
         assertThat(matching).hasSize(1);
         return matching.get(0);
     }
+
 }

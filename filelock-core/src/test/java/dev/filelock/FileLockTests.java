@@ -18,8 +18,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** The contract run against the native {@code flock(2)} lock, plus what only the native lock does. */
-// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+/**
+ * The contract run against the native {@code flock(2)} lock, plus what only the native
+ * lock does.
+ */
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is
+// deliberately unreferenced.
 @SuppressWarnings("try")
 class FileLockTests extends AbstractFileLockContractTests {
 
@@ -46,10 +50,9 @@ class FileLockTests extends AbstractFileLockContractTests {
             try (LockHold hold = FileLock.of(lockPath).acquire()) {
                 long inode = (Long) Files.getAttribute(lockPath, "unix:ino");
 
-                assertThat(Files.readAllLines(Path.of("/proc/locks")))
-                        .anySatisfy(line -> assertThat(line.split("\\s+"))
-                                .contains("FLOCK", "WRITE", Long.toString(ProcessHandle.current().pid()))
-                                .anySatisfy(field -> assertThat(field).endsWith(":" + inode)));
+                assertThat(Files.readAllLines(Path.of("/proc/locks"))).anySatisfy(line -> assertThat(line.split("\\s+"))
+                    .contains("FLOCK", "WRITE", Long.toString(ProcessHandle.current().pid()))
+                    .anySatisfy(field -> assertThat(field).endsWith(":" + inode)));
             }
         }
 
@@ -64,8 +67,8 @@ class FileLockTests extends AbstractFileLockContractTests {
 
         @Test
         void javaCannotTakeTheLockWhileTheFlockCommandHoldsIt() {
-            try (ChildProcess flock = ChildProcess.start("flock(1)", new ProcessBuilder(
-                    "flock", lockPath.toString(), "sh", "-c", "echo HELD; read line"))) {
+            try (ChildProcess flock = ChildProcess.start("flock(1)",
+                    new ProcessBuilder("flock", lockPath.toString(), "sh", "-c", "echo HELD; read line"))) {
                 flock.awaitLine("HELD");
 
                 assertThat(FileLock.of(lockPath).tryAcquire()).isEmpty();
@@ -78,7 +81,8 @@ class FileLockTests extends AbstractFileLockContractTests {
 
         @Test
         void closingAnotherDescriptorOfTheFileInThisJvmKeepsTheLock() throws IOException {
-            // A fcntl lock would be dropped here; a flock lock belongs to its own open file description.
+            // A fcntl lock would be dropped here; a flock lock belongs to its own open
+            // file description.
             try (LockHold hold = FileLock.of(lockPath).acquire()) {
                 Files.readAllBytes(lockPath);
                 try (var channel = java.nio.channels.FileChannel.open(lockPath)) {
@@ -94,13 +98,16 @@ class FileLockTests extends AbstractFileLockContractTests {
                 Process flock = new ProcessBuilder("flock", "--nonblock", lockPath.toString(), "true").start();
                 assertThat(flock.waitFor(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS)).isTrue();
                 return flock.exitValue();
-            } catch (IOException e) {
+            }
+            catch (IOException e) {
                 throw new AssertionError("flock(1) from util-linux is required: apt-get install util-linux", e);
-            } catch (InterruptedException e) {
+            }
+            catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
             }
         }
+
     }
 
     @Nested
@@ -139,16 +146,20 @@ class FileLockTests extends AbstractFileLockContractTests {
                 FileLock.of(dir.resolve("many/" + i + ".lock")).acquire().close();
             }
 
-            // Recently used paths may keep a descriptor open for reuse, but not one per path ever used.
+            // Recently used paths may keep a descriptor open for reuse, but not one per
+            // path ever used.
             assertThat(OpenDescriptors.pointingAt(dir).size()).isLessThanOrEqualTo(paths / 2);
         }
 
         @Test
         void hasNoLifetimeOption() {
-            List<String> builderMethods = Arrays.stream(FileLock.Builder.class.getMethods()).map(Method::getName).toList();
+            List<String> builderMethods = Arrays.stream(FileLock.Builder.class.getMethods())
+                .map(Method::getName)
+                .toList();
 
             assertThat(builderMethods).contains("timeout", "fileMode").doesNotContain("lifetime");
         }
+
     }
 
     @Nested
@@ -164,8 +175,10 @@ class FileLockTests extends AbstractFileLockContractTests {
                 peer.awaitLine("READY");
                 peer.send("go");
                 List<Worker<Integer>> javaThreads = List.of(
-                        Worker.start("java-1", () -> LockChild.incrementUnderLock(FileLock.of(lockPath), counter, javaIncrements)),
-                        Worker.start("java-2", () -> LockChild.incrementUnderLock(FileLock.of(lockPath), counter, javaIncrements)));
+                        Worker.start("java-1",
+                                () -> LockChild.incrementUnderLock(FileLock.of(lockPath), counter, javaIncrements)),
+                        Worker.start("java-2",
+                                () -> LockChild.incrementUnderLock(FileLock.of(lockPath), counter, javaIncrements)));
 
                 int total = Integer.parseInt(peer.awaitValue("INCREMENTS "))
                         + javaThreads.stream().mapToInt(Worker::awaitResult).sum();
@@ -174,5 +187,7 @@ class FileLockTests extends AbstractFileLockContractTests {
                 assertThat(counter).hasContent(Integer.toString(total));
             }
         }
+
     }
+
 }

@@ -19,10 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A file system without flock (ENOSYS, EOPNOTSUPP) makes a native lock fall back to the soft lock. No local file system
- * on a test machine lacks flock, so the flock call is swapped for one that fails as such file systems do.
+ * A file system without flock (ENOSYS, EOPNOTSUPP) makes a native lock fall back to the
+ * soft lock. No local file system on a test machine lacks flock, so the flock call is
+ * swapped for one that fails as such file systems do.
  */
-// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is
+// deliberately unreferenced.
 @SuppressWarnings("try")
 class FlockFallbackTests {
 
@@ -32,6 +34,7 @@ class FlockFallbackTests {
     Path directory;
 
     private final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord record) {
@@ -41,11 +44,14 @@ class FlockFallbackTests {
         }
 
         @Override
-        public void flush() {}
+        public void flush() {
+        }
 
         @Override
-        public void close() {}
+        public void close() {
+        }
     };
+
     private FlockExclusiveBackend.FlockCall original;
 
     @BeforeEach
@@ -67,7 +73,8 @@ class FlockFallbackTests {
         FileLock lock = FileLock.of(path);
 
         try (LockHold hold = lock.acquire()) {
-            assertThat(Files.readString(path)).isEqualTo(ProcessHandle.current().pid() + "\n" + ThisProcess.HOSTNAME + "\n");
+            assertThat(Files.readString(path))
+                .isEqualTo(ProcessHandle.current().pid() + "\n" + ThisProcess.HOSTNAME + "\n");
             assertThat(FileLock.of(path).tryAcquire()).isEmpty();
         }
         assertThat(path).doesNotExist();
@@ -78,12 +85,14 @@ class FlockFallbackTests {
         failFlockWith(95 /* EOPNOTSUPP */);
         Path other = directory.resolve("sub");
 
-        for (String name : new String[] {"a.lock", "b.lock", "a.lock"}) {
+        for (String name : new String[] { "a.lock", "b.lock", "a.lock" }) {
             FileLock.of(directory.resolve(name)).acquire().close();
         }
         FileLock.of(other.resolve("c.lock")).acquire().close();
 
-        assertThat(warnings).extracting(LogRecord::getMessage).hasSize(2).allMatch(message -> message.contains("falling back"));
+        assertThat(warnings).extracting(LogRecord::getMessage)
+            .hasSize(2)
+            .allMatch(message -> message.contains("falling back"));
     }
 
     @Test
@@ -105,4 +114,5 @@ class FlockFallbackTests {
             throw new LastErrorException(errno);
         };
     }
+
 }

@@ -24,13 +24,17 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Waiting for locks another process holds costs bounded threads and descriptors, and gives them back about a second
- * after the last waiter left: the kernel waiter blocked in {@code flock} is interrupted with a signal, and at most
- * {@link LockThreads#MAX_KERNEL_WAITERS} paths have one. The other process is a child JVM; the waiting side is a child
- * JVM too where its threads and descriptors are counted, so that other tests cannot blur the figures.
+ * Waiting for locks another process holds costs bounded threads and descriptors, and
+ * gives them back about a second after the last waiter left: the kernel waiter blocked in
+ * {@code flock} is interrupted with a signal, and at most
+ * {@link LockThreads#MAX_KERNEL_WAITERS} paths have one. The other process is a child
+ * JVM; the waiting side is a child JVM too where its threads and descriptors are counted,
+ * so that other tests cannot blur the figures.
  */
-@EnabledOnOs(OS.LINUX) // the signal that interrupts a kernel wait is Linux-only; elsewhere waits keep the old behaviour
-// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+@EnabledOnOs(OS.LINUX) // the signal that interrupts a kernel wait is Linux-only;
+                       // elsewhere waits keep the old behaviour
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is
+// deliberately unreferenced.
 @SuppressWarnings("try")
 class KernelWaiterResourceTests {
 
@@ -43,13 +47,13 @@ class KernelWaiterResourceTests {
     void threeHundredAbandonedWaitsGiveBackTheirThreadsAndDescriptors() throws Exception {
         Path held = Files.createDirectories(directory.resolve("held"));
         try (ChildProcess holder = holdMany(held, 300);
-                ChildProcess waiter = ChildJvm.start("waiter", AbandonedWaitsChild.class,
-                        held.toString(), "300", "8", "50", Files.createDirectories(directory.resolve("scratch")).toString())) {
+                ChildProcess waiter = ChildJvm.start("waiter", AbandonedWaitsChild.class, held.toString(), "300", "8",
+                        "50", Files.createDirectories(directory.resolve("scratch")).toString())) {
             assertThat(waiter.awaitLine("TIMEOUTS ")).as(waiter.describe()).isEqualTo("TIMEOUTS 300");
             assertThat(waiter.awaitLine("ERRORS ")).as(waiter.describe()).isEqualTo("ERRORS 0 ");
             String givenBack = waiter.awaitLine("GIVEN_BACK_MS ");
             assertThat(Long.parseLong(givenBack.split(" ")[1])).as(waiter.describe())
-                    .isLessThanOrEqualTo(GIVE_BACK_BOUND.toMillis());
+                .isLessThanOrEqualTo(GIVE_BACK_BOUND.toMillis());
             System.out.println("300 abandoned waits: " + givenBack + ", " + waiter.awaitLine("PEAK_WAITER_THREADS "));
         }
     }
@@ -58,8 +62,9 @@ class KernelWaiterResourceTests {
     void abandonedWaitsUnderALowDescriptorLimitLeaveUnrelatedLocksAndFilesWorking() throws Exception {
         Path held = Files.createDirectories(directory.resolve("held"));
         try (ChildProcess holder = holdMany(held, 200);
-                ChildProcess waiter = ChildJvm.start("waiter with 256 descriptors", List.of(), 256, AbandonedWaitsChild.class,
-                        held.toString(), "200", "8", "50", Files.createDirectories(directory.resolve("scratch")).toString())) {
+                ChildProcess waiter = ChildJvm.start("waiter with 256 descriptors", List.of(), 256,
+                        AbandonedWaitsChild.class, held.toString(), "200", "8", "50",
+                        Files.createDirectories(directory.resolve("scratch")).toString())) {
             assertThat(waiter.awaitLine("TIMEOUTS ")).as(waiter.describe()).isEqualTo("TIMEOUTS 200");
             assertThat(waiter.awaitLine("ERRORS ")).as(waiter.describe()).isEqualTo("ERRORS 0 ");
             assertThat(waiter.awaitLine("UNRELATED_LOCK ")).as(waiter.describe()).isEqualTo("UNRELATED_LOCK OK");
@@ -74,17 +79,21 @@ class KernelWaiterResourceTests {
             holder.awaitLine("HELD");
             FileLock lock = FileLock.of(lockPath);
             assertThat(Worker.start("impatient", () -> lock.acquire(Duration.ofMillis(50))).awaitFailure())
-                    .isInstanceOf(FileLockTimeoutException.class);
-            // Left open: the entry's own descriptor, parked for the next acquire; the kernel waiter's is given back.
-            await().atMost(GIVE_BACK_BOUND).untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSize(1));
+                .isInstanceOf(FileLockTimeoutException.class);
+            // Left open: the entry's own descriptor, parked for the next acquire; the
+            // kernel waiter's is given back.
+            await().atMost(GIVE_BACK_BOUND)
+                .untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSize(1));
             assertALaterWaiterGetsTheLockInTheKernel(holder, lockPath);
         }
     }
 
     @Test
     void rapidTimeoutsNeverStrandAKernelWaiter() throws Exception {
-        // Timeouts of 0 to 5 ms land the give-back signal in every phase of the kernel waiter: starting, opening,
-        // just before flock (lost, so signalled again), inside flock, just after an interruption.
+        // Timeouts of 0 to 5 ms land the give-back signal in every phase of the kernel
+        // waiter: starting, opening,
+        // just before flock (lost, so signalled again), inside flock, just after an
+        // interruption.
         Path lockPath = directory.resolve("rapid.lock");
         try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", "native", lockPath.toString())) {
             holder.awaitLine("HELD");
@@ -95,9 +104,11 @@ class KernelWaiterResourceTests {
                     FileLock lock = FileLock.of(lockPath);
                     int timeouts = 0;
                     for (int i = 0; i < 500; i++) {
-                        try (LockHold unexpected = lock.acquire(Duration.ofNanos((i * 7919L + seed * 104729L) % 5_000_000))) {
+                        try (LockHold unexpected = lock
+                            .acquire(Duration.ofNanos((i * 7919L + seed * 104729L) % 5_000_000))) {
                             throw new AssertionError("acquired a lock the other process holds");
-                        } catch (FileLockTimeoutException expected) {
+                        }
+                        catch (FileLockTimeoutException expected) {
                             timeouts++;
                         }
                     }
@@ -107,7 +118,8 @@ class KernelWaiterResourceTests {
             for (Worker<Integer> worker : impatient) {
                 assertThat(worker.awaitResult()).isEqualTo(500);
             }
-            await().atMost(GIVE_BACK_BOUND).untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSize(1));
+            await().atMost(GIVE_BACK_BOUND)
+                .untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSize(1));
             assertALaterWaiterGetsTheLockInTheKernel(holder, lockPath);
         }
     }
@@ -118,7 +130,8 @@ class KernelWaiterResourceTests {
         CountDownLatch aboutToBlock = new CountDownLatch(1);
         CountDownLatch signalled = new CountDownLatch(1);
         FlockExclusiveBackend.FlockCall original = FlockExclusiveBackend.flockCall;
-        // The kernel waiter stops between "may be signalled" and the blocking call, where a signal changes nothing.
+        // The kernel waiter stops between "may be signalled" and the blocking call, where
+        // a signal changes nothing.
         FlockExclusiveBackend.flockCall = (fd, operation) -> {
             if (operation == Posix.LOCK_EX && aboutToBlock.getCount() > 0) {
                 aboutToBlock.countDown();
@@ -136,11 +149,14 @@ class KernelWaiterResourceTests {
                 throw new AssertionError("acquired a lock the other process holds");
             });
             assertThat(aboutToBlock.await(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS)).isTrue();
-            caller[0].interrupt(); // the last waiter leaves: the kernel waiter is signalled while it cannot notice
+            caller[0].interrupt(); // the last waiter leaves: the kernel waiter is
+                                   // signalled while it cannot notice
             assertThat(waiting.awaitFailure()).isInstanceOf(InterruptedException.class);
             signalled.countDown();
-            await().atMost(GIVE_BACK_BOUND).untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSize(1));
-        } finally {
+            await().atMost(GIVE_BACK_BOUND)
+                .untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSize(1));
+        }
+        finally {
             FlockExclusiveBackend.flockCall = original;
         }
     }
@@ -150,8 +166,10 @@ class KernelWaiterResourceTests {
             try {
                 latch.await();
                 return;
-            } catch (InterruptedException e) {
-                // a kernel-waiter thread is never interrupted; keep waiting for the test's cue
+            }
+            catch (InterruptedException e) {
+                // a kernel-waiter thread is never interrupted; keep waiting for the
+                // test's cue
             }
         }
     }
@@ -182,25 +200,33 @@ class KernelWaiterResourceTests {
     }
 
     private static ChildProcess holdMany(Path held, int count) {
-        ChildProcess holder = ChildJvm.start("holder of " + count + " locks", LockChild.class,
-                "hold-many", "native", held.toString(), Integer.toString(count));
+        ChildProcess holder = ChildJvm.start("holder of " + count + " locks", LockChild.class, "hold-many", "native",
+                held.toString(), Integer.toString(count));
         holder.awaitLine("HELD");
         return holder;
     }
 
     private static int waitingThreadsUnder(Path held) {
-        return FileLockDiagnostics.activeLocks().stream()
-                .filter(active -> active.path().startsWith(held.toAbsolutePath()))
-                .mapToInt(active -> active.waitingThreads().size()).sum();
+        return FileLockDiagnostics.activeLocks()
+            .stream()
+            .filter(active -> active.path().startsWith(held.toAbsolutePath()))
+            .mapToInt(active -> active.waitingThreads().size())
+            .sum();
     }
 
     private static long kernelWaiterThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().startsWith("filelock-waiter-") && !thread.getName().startsWith("filelock-waiter-reaper-"))
-                .count();
+        return Thread.getAllStackTraces()
+            .keySet()
+            .stream()
+            .filter(thread -> thread.getName().startsWith("filelock-waiter-")
+                    && !thread.getName().startsWith("filelock-waiter-reaper-"))
+            .count();
     }
 
-    /** After a give-back, a new waiter blocks in flock on a descriptor of its own again and gets the lock on release. */
+    /**
+     * After a give-back, a new waiter blocks in flock on a descriptor of its own again
+     * and gets the lock on release.
+     */
     private static void assertALaterWaiterGetsTheLockInTheKernel(ChildProcess holder, Path lockPath) throws Exception {
         FileLock lock = FileLock.of(lockPath);
         Worker<Boolean> patient = Worker.start("patient", () -> {
@@ -208,9 +234,11 @@ class KernelWaiterResourceTests {
                 return lock.isHeldByCurrentThread();
             }
         });
-        await().atMost(ChildProcess.HANG_GUARD).untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSize(2));
+        await().atMost(ChildProcess.HANG_GUARD)
+            .untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSize(2));
         holder.send("release");
         holder.awaitLine("RELEASED");
         assertThat(patient.awaitResult()).isTrue();
     }
+
 }

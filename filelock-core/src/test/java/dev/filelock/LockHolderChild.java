@@ -10,11 +10,13 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A child JVM for diagnostics tests, speaking the child protocol ({@link ChildMain}): {@code hold
- * <native|soft|write|read|soft-write> <path>} takes the lock (write and read: {@link ReadWriteFileLock}; soft-write:
- * {@link SoftReadWriteFileLock}), then says {@code READY} and keeps it until {@code quit}, the end of its standard
- * input or its death; {@code try <path>} answers the command {@code try} with one attempt at the native lock:
- * {@code acquired} or {@code busy}.
+ * A child JVM for diagnostics tests, speaking the child protocol ({@link ChildMain}):
+ * {@code hold
+ * <native|soft|write|read|soft-write> <path>} takes the lock (write and read:
+ * {@link ReadWriteFileLock}; soft-write: {@link SoftReadWriteFileLock}), then says
+ * {@code READY} and keeps it until {@code quit}, the end of its standard input or its
+ * death; {@code try <path>} answers the command {@code try} with one attempt at the
+ * native lock: {@code acquired} or {@code busy}.
  */
 final class LockHolderChild {
 
@@ -42,12 +44,16 @@ final class LockHolderChild {
         hold.close();
     }
 
-    /** Starts a child that holds the lock, and returns once it does; closing the child kills it. */
+    /**
+     * Starts a child that holds the lock, and returns once it does; closing the child
+     * kills it.
+     */
     static ChildProcess holding(String type, Path path) {
         ChildProcess child = ChildJvm.start("lock holder", LockHolderChild.class, "hold", type, path.toString());
         try {
             return child.awaitReady();
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             child.close();
             throw e;
         }
@@ -62,4 +68,5 @@ final class LockHolderChild {
             return answer;
         }
     }
+
 }

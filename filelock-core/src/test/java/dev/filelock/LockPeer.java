@@ -10,17 +10,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Another process taking soft read/write holds on the same files, a child JVM ({@link SoftReadWriteChild}) or a
- * Python peer ({@code soft_rw_peer.py}), driven through the child protocol: {@code read|write <timeout s>}, {@code
+ * Another process taking soft read/write holds on the same files, a child JVM
+ * ({@link SoftReadWriteChild}) or a Python peer ({@code soft_rw_peer.py}), driven through
+ * the child protocol: {@code read|write <timeout s>}, {@code
  * release}, {@code check <marker>}; answers are the data of the {@code OK} replies.
  */
 final class LockPeer implements AutoCloseable {
 
-    /** The heartbeat interval of every peer, and of the test's own locks made by {@link #lockLikePeers}. */
+    /**
+     * The heartbeat interval of every peer, and of the test's own locks made by
+     * {@link #lockLikePeers}.
+     */
     static final Duration HEARTBEAT = Duration.ofMillis(100);
+
     /** Long enough that a heartbeat delayed by a loaded machine never looks stale. */
     static final Duration STALE = Duration.ofSeconds(3);
-    /** The threshold of a lock that evicts a killed peer, kept short so the test does not wait long. */
+
+    /**
+     * The threshold of a lock that evicts a killed peer, kept short so the test does not
+     * wait long.
+     */
     static final Duration EVICTING_STALE = Duration.ofMillis(500);
     static final Duration POLL = Duration.ofMillis(20);
 
@@ -31,13 +40,16 @@ final class LockPeer implements AutoCloseable {
         process.awaitReady();
     }
 
-    /** Builds this process's lock on {@code path} with the peers' heartbeat and poll interval. */
+    /**
+     * Builds this process's lock on {@code path} with the peers' heartbeat and poll
+     * interval.
+     */
     static SoftReadWriteFileLock lockLikePeers(Path path, Duration staleThreshold) {
         return SoftReadWriteFileLock.builder(path)
-                .heartbeatInterval(HEARTBEAT)
-                .staleThreshold(staleThreshold)
-                .pollInterval(POLL)
-                .build();
+            .heartbeatInterval(HEARTBEAT)
+            .staleThreshold(staleThreshold)
+            .pollInterval(POLL)
+            .build();
     }
 
     /** Starts a child JVM running {@link SoftReadWriteChild}. */
@@ -45,13 +57,19 @@ final class LockPeer implements AutoCloseable {
         return new LockPeer(ChildJvm.start("soft rw child", SoftReadWriteChild.class, childArguments(lock)));
     }
 
-    /** Starts the child JVM as {@code nobody} (see {@link ChildJvm#startAsNobody}), its sandbox in {@code sandbox}. */
+    /**
+     * Starts the child JVM as {@code nobody} (see {@link ChildJvm#startAsNobody}), its
+     * sandbox in {@code sandbox}.
+     */
     static LockPeer javaChildAsNobody(Path sandbox, Path lock) {
         return new LockPeer(ChildJvm.startAsNobody("soft rw child as nobody", sandbox, SoftReadWriteChild.class,
                 childArguments(lock)));
     }
 
-    /** Starts the Python protocol peer ({@code soft_rw_peer.py}) with Debian's {@code /usr/bin/python3}. */
+    /**
+     * Starts the Python protocol peer ({@code soft_rw_peer.py}) with Debian's
+     * {@code /usr/bin/python3}.
+     */
     static LockPeer python(Path lock) {
         List<String> args = new ArrayList<>(List.of(lock.toString()));
         for (Duration duration : List.of(HEARTBEAT, STALE, POLL)) {
@@ -61,8 +79,8 @@ final class LockPeer implements AutoCloseable {
     }
 
     private static String[] childArguments(Path lock) {
-        return new String[] {lock.toString(), Long.toString(HEARTBEAT.toMillis()), Long.toString(STALE.toMillis()),
-            Long.toString(POLL.toMillis())};
+        return new String[] { lock.toString(), Long.toString(HEARTBEAT.toMillis()), Long.toString(STALE.toMillis()),
+                Long.toString(POLL.toMillis()) };
     }
 
     /** Sends a command and returns its one-line answer. */
@@ -97,10 +115,13 @@ final class LockPeer implements AutoCloseable {
         try {
             process.send(ChildMain.QUIT);
             process.awaitExit();
-        } catch (RuntimeException | AssertionError alreadyGoneOrStuck) {
+        }
+        catch (RuntimeException | AssertionError alreadyGoneOrStuck) {
             // killed below
-        } finally {
+        }
+        finally {
             process.close();
         }
     }
+
 }

@@ -22,15 +22,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A {@link FileLock} (flock) and a {@link ReadWriteFileLock} (SQLite, POSIX locks) on one file in one JVM, under any
- * name: the second is refused, since closing a flock descriptor of the file (a replaced file's unlock, a parked
- * descriptor retired, a kernel waiter giving up) would drop SQLite's locks and let another process write meanwhile.
- * Checked from outside by a Python process following the SQLite protocol, and by another JVM's flock attempt.
+ * A {@link FileLock} (flock) and a {@link ReadWriteFileLock} (SQLite, POSIX locks) on one
+ * file in one JVM, under any name: the second is refused, since closing a flock
+ * descriptor of the file (a replaced file's unlock, a parked descriptor retired, a kernel
+ * waiter giving up) would drop SQLite's locks and let another process write meanwhile.
+ * Checked from outside by a Python process following the SQLite protocol, and by another
+ * JVM's flock attempt.
  */
-@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to
+                         // use
 class MixedLockKindsTests {
 
     private static final String USE_ONE_KIND = "use one lock kind per file";
+
     private static final String THROUGH_FLOCK = "through flock (a FileLock or NativeReadWriteFileLock)";
 
     @TempDir
@@ -42,12 +46,11 @@ class MixedLockKindsTests {
         try (ReadWriteFileLock readWrite = ReadWriteFileLock.of(path); LockHold write = readWrite.acquireWrite()) {
             int descriptors = OpenDescriptors.pointingAt(directory).size();
 
-            assertThatThrownBy(() -> FileLock.of(path).tryAcquire())
-                    .isInstanceOf(FileLockException.class)
-                    .hasMessageContaining("this JVM holds '" + path + "' as a ReadWriteFileLock (SQLite)")
-                    .hasMessageContaining(USE_ONE_KIND);
+            assertThatThrownBy(() -> FileLock.of(path).tryAcquire()).isInstanceOf(FileLockException.class)
+                .hasMessageContaining("this JVM holds '" + path + "' as a ReadWriteFileLock (SQLite)")
+                .hasMessageContaining(USE_ONE_KIND);
             assertThatThrownBy(() -> FileLock.of(path).acquire(Duration.ofSeconds(5)))
-                    .isInstanceOf(FileLockException.class);
+                .isInstanceOf(FileLockException.class);
 
             assertThat(OpenDescriptors.pointingAt(directory)).hasSize(descriptors);
             assertThat(pythonTry(path, "write")).isEqualTo("busy");
@@ -62,7 +65,8 @@ class MixedLockKindsTests {
         try (ReadWriteFileLock readWrite = ReadWriteFileLock.of(path); LockHold write = readWrite.acquireWrite()) {
             FileLock sameFile = FileLock.of(path);
             assertThatThrownBy(() -> sameFile.acquire().close()).hasMessageContaining(USE_ONE_KIND);
-            // More parked descriptors than the table keeps: the sweep retires (closes) the longest-parked ones.
+            // More parked descriptors than the table keeps: the sweep retires (closes)
+            // the longest-parked ones.
             for (int i = 0; i <= ExclusiveTable.MAX_IDLE_ENTRIES; i++) {
                 FileLock.of(directory.resolve("other-" + i + ".lock")).acquire().close();
             }
@@ -78,9 +82,8 @@ class MixedLockKindsTests {
         try (ReadWriteFileLock readWrite = ReadWriteFileLock.of(path); LockHold write = readWrite.acquireWrite()) {
             Files.createLink(link, path);
 
-            assertThatThrownBy(() -> FileLock.of(link).tryAcquire())
-                    .isInstanceOf(FileLockException.class)
-                    .hasMessageContaining("this JVM holds '" + link + "' as a ReadWriteFileLock (SQLite)");
+            assertThatThrownBy(() -> FileLock.of(link).tryAcquire()).isInstanceOf(FileLockException.class)
+                .hasMessageContaining("this JVM holds '" + link + "' as a ReadWriteFileLock (SQLite)");
 
             assertThat(OpenDescriptors.pointingAt(link)).isEmpty();
             assertThat(pythonTry(path, "write")).isEqualTo("busy");
@@ -96,10 +99,9 @@ class MixedLockKindsTests {
             int descriptors = OpenDescriptors.pointingAt(directory).size();
 
             try (ReadWriteFileLock readWrite = ReadWriteFileLock.of(path)) {
-                assertThatThrownBy(readWrite::acquireWrite)
-                        .isInstanceOf(FileLockException.class)
-                        .hasMessageContaining("this JVM holds '" + path + "' " + THROUGH_FLOCK)
-                        .hasMessageContaining(USE_ONE_KIND);
+                assertThatThrownBy(readWrite::acquireWrite).isInstanceOf(FileLockException.class)
+                    .hasMessageContaining("this JVM holds '" + path + "' " + THROUGH_FLOCK)
+                    .hasMessageContaining(USE_ONE_KIND);
                 // Refused again: the first refusal left no half-open connection behind.
                 assertThatThrownBy(readWrite::tryAcquireRead).hasMessageContaining(USE_ONE_KIND);
             }
@@ -119,9 +121,8 @@ class MixedLockKindsTests {
         try (LockHold hold = fileLock.acquire(); ReadWriteFileLock readWrite = ReadWriteFileLock.of(link)) {
             Files.createLink(link, path);
 
-            assertThatThrownBy(readWrite::acquireWrite)
-                    .isInstanceOf(FileLockException.class)
-                    .hasMessageContaining("this JVM holds '" + link + "' " + THROUGH_FLOCK);
+            assertThatThrownBy(readWrite::acquireWrite).isInstanceOf(FileLockException.class)
+                .hasMessageContaining("this JVM holds '" + link + "' " + THROUGH_FLOCK);
 
             assertThat(OpenDescriptors.pointingAt(link)).isEmpty();
             assertThat(LockHolderChild.tryLockInChild(path)).isEqualTo("busy");
@@ -139,14 +140,14 @@ class MixedLockKindsTests {
                     return fileLock.isHeldByCurrentThread();
                 }
             });
-            // The entry's descriptor and the kernel waiter's, blocked in flock: giving it back closes it.
+            // The entry's descriptor and the kernel waiter's, blocked in flock: giving it
+            // back closes it.
             await().atMost(ChildProcess.HANG_GUARD)
-                    .untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(path)).hasSize(2));
+                .untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(path)).hasSize(2));
 
             try (ReadWriteFileLock readWrite = ReadWriteFileLock.of(path)) {
-                assertThatThrownBy(readWrite::acquireWrite)
-                        .isInstanceOf(FileLockException.class)
-                        .hasMessageContaining(USE_ONE_KIND);
+                assertThatThrownBy(readWrite::acquireWrite).isInstanceOf(FileLockException.class)
+                    .hasMessageContaining(USE_ONE_KIND);
             }
 
             holder.send("release");
@@ -161,12 +162,15 @@ class MixedLockKindsTests {
         try (ReadWriteFileLock readWrite = ReadWriteFileLock.of(path); LockHold write = readWrite.acquireWrite()) {
             int descriptors = OpenDescriptors.pointingAt(path).size();
 
-            // As if the path named nothing when examined, and SQLite's file was renamed onto it before the open.
+            // As if the path named nothing when examined, and SQLite's file was renamed
+            // onto it before the open.
             assertThatThrownBy(() -> LockFileReads.openFlockDescriptor(path, () -> null,
                     () -> Posix.open(Posix.cString(path), Posix.O_RDWR | Posix.O_CLOEXEC)))
-                    .hasMessageContaining("as a ReadWriteFileLock (SQLite)");
+                .hasMessageContaining("as a ReadWriteFileLock (SQLite)");
 
-            assertThat(OpenDescriptors.pointingAt(path)).hasSize(descriptors + 1); // deferred, not closed
+            assertThat(OpenDescriptors.pointingAt(path)).hasSize(descriptors + 1); // deferred,
+                                                                                   // not
+                                                                                   // closed
             assertThat(pythonTry(path, "write")).isEqualTo("busy");
         }
     }
@@ -187,7 +191,8 @@ class MixedLockKindsTests {
 
     @Test
     void anOldEmptyFileThisJvmHoldsThroughSqliteIsNeverReclaimedAsAnAbandonedSoftMarker() throws Exception {
-        // SQLite's lock file stays 0 bytes: to a soft lock it looks like a marker whose writer died before writing.
+        // SQLite's lock file stays 0 bytes: to a soft lock it looks like a marker whose
+        // writer died before writing.
         Path path = directory.resolve("empty-old.lock");
         try (ReadWriteFileLock readWrite = ReadWriteFileLock.of(path); LockHold write = readWrite.acquireWrite()) {
             ageByAnHour(path);
@@ -201,10 +206,14 @@ class MixedLockKindsTests {
         }
     }
 
-    /** touch(1) sets the time by path (utimensat); Files.setLastModifiedTime opens the file, dropping SQLite's locks. */
+    /**
+     * touch(1) sets the time by path (utimensat); Files.setLastModifiedTime opens the
+     * file, dropping SQLite's locks.
+     */
     private static void ageByAnHour(Path path) throws Exception {
         Process touch = new ProcessBuilder("touch", "-m", "-d", "1 hour ago", path.toString()).inheritIO().start();
         assertThat(touch.waitFor()).isZero();
         assertThat(Files.getLastModifiedTime(path).toInstant()).isBefore(Instant.now().minus(Duration.ofMinutes(30)));
     }
+
 }

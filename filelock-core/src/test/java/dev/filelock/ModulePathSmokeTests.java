@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The core as a named module on the module path, the way a modular application uses it: a module that requires only
- * {@code dev.filelock} takes a native and an SQLite read/write lock in a new JVM, with JNA (an automatic module),
- * sqlite-jdbc and slf4j-api (which sqlite-jdbc logs through) on the module path beside it.
+ * The core as a named module on the module path, the way a modular application uses it: a
+ * module that requires only {@code dev.filelock} takes a native and an SQLite read/write
+ * lock in a new JVM, with JNA (an automatic module), sqlite-jdbc and slf4j-api (which
+ * sqlite-jdbc logs through) on the module path beside it.
  */
 class ModulePathSmokeTests {
 
@@ -63,12 +64,12 @@ class ModulePathSmokeTests {
                 dependency("slf4j-api-"));
         Path smoke = compileSmokeModule(modulePath);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java,
-                "--module-path", join(Stream.concat(modulePath.stream(), Stream.of(smoke)).toList()),
-                // sqlite-jdbc requires org.slf4j statically: only --add-modules resolves it (then it logs there).
-                "--add-modules", "org.slf4j",
-                "--enable-native-access=com.sun.jna,org.xerial.sqlitejdbc",
-                "-m", "dev.filelock.smoke/dev.filelock.smoke.Main", this.work.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(java, "--module-path", join(Stream.concat(modulePath.stream(), Stream.of(smoke)).toList()),
+                        // sqlite-jdbc requires org.slf4j statically: only --add-modules
+                        // resolves it (then it logs there).
+                        "--add-modules", "org.slf4j", "--enable-native-access=com.sun.jna,org.xerial.sqlitejdbc", "-m",
+                        "dev.filelock.smoke/dev.filelock.smoke.Main", this.work.toString()));
         try (ChildProcess child = ChildProcess.start("module-path smoke", new ProcessBuilder(command))) {
             assertThat(child.awaitLine("native ")).isEqualTo("native true");
             assertThat(child.awaitLine("sqlite ")).isEqualTo("sqlite WRITE");
@@ -77,7 +78,10 @@ class ModulePathSmokeTests {
         }
     }
 
-    /** The core's classes directory or jar; without its module descriptor the child would not use it as one. */
+    /**
+     * The core's classes directory or jar; without its module descriptor the child would
+     * not use it as one.
+     */
     private static Path coreClasses() throws URISyntaxException {
         Path core = Path.of(FileLock.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         boolean descriptor = Files.isDirectory(core) ? Files.exists(core.resolve("module-info.class"))
@@ -91,13 +95,13 @@ class ModulePathSmokeTests {
         String paths = System.getProperty("java.class.path") + File.pathSeparator
                 + System.getProperty("jdk.module.path", "");
         return Stream.of(paths.split(File.pathSeparator, -1))
-                .filter((entry) -> !entry.isEmpty())
-                .map(Path::of)
-                .filter((entry) -> entry.getFileName().toString().startsWith(prefix)
-                        && entry.getFileName().toString().endsWith(".jar"))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError(
-                        "no " + prefix + "*.jar on the test's class or module path: " + paths));
+            .filter((entry) -> !entry.isEmpty())
+            .map(Path::of)
+            .filter((entry) -> entry.getFileName().toString().startsWith(prefix)
+                    && entry.getFileName().toString().endsWith(".jar"))
+            .findFirst()
+            .orElseThrow(
+                    () -> new AssertionError("no " + prefix + "*.jar on the test's class or module path: " + paths));
     }
 
     private Path compileSmokeModule(List<Path> modulePath) throws IOException {
@@ -106,8 +110,9 @@ class ModulePathSmokeTests {
         Files.writeString(sources.resolve("Main.java"), MAIN);
         Path classes = this.work.resolve("classes");
         ToolProvider javac = ToolProvider.findFirst("javac")
-                .orElseThrow(() -> new AssertionError("no javac in this JDK"));
-        // JSpecify is a static dependency: the compiler reads it (it annotates the API), the runtime does not need it.
+            .orElseThrow(() -> new AssertionError("no javac in this JDK"));
+        // JSpecify is a static dependency: the compiler reads it (it annotates the API),
+        // the runtime does not need it.
         List<Path> compileModulePath = Stream.concat(modulePath.stream(), Stream.of(dependency("jspecify-"))).toList();
         int status = javac.run(System.out, System.err, "--release", "17", "--module-path", join(compileModulePath),
                 "-d", classes.toString(), this.work.resolve("src/module-info.java").toString(),
@@ -119,4 +124,5 @@ class ModulePathSmokeTests {
     private static String join(List<Path> paths) {
         return paths.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
     }
+
 }

@@ -20,8 +20,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What is particular to the native read/write lock in one JVM: its two files, descriptors, failures, diagnostics. */
-@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
+/**
+ * What is particular to the native read/write lock in one JVM: its two files,
+ * descriptors, failures, diagnostics.
+ */
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to
+                         // use
 class NativeReadWriteFileLockFileTests {
 
     @TempDir
@@ -41,7 +45,7 @@ class NativeReadWriteFileLockFileTests {
         assertThat(path).isEmptyFile();
         assertThat(directory.resolve("data.lock.writer")).isEmptyFile();
         assertThat(Files.getPosixFilePermissions(directory.resolve("data.lock.writer")))
-                .isEqualTo(Files.getPosixFilePermissions(path));
+            .isEqualTo(Files.getPosixFilePermissions(path));
     }
 
     @Test
@@ -50,17 +54,18 @@ class NativeReadWriteFileLockFileTests {
         try (NativeReadWriteFileLock lock = NativeReadWriteFileLock.builder(path).fileMode(0606).build()) {
             lock.acquireRead().close();
         }
-        // 0606 keeps 'other' write, which every umask in use removes: applied exactly, not filtered.
+        // 0606 keeps 'other' write, which every umask in use removes: applied exactly,
+        // not filtered.
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path))).isEqualTo("rw----rw-");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.resolve("moded.lock.writer"))))
-                .isEqualTo("rw----rw-");
+            .isEqualTo("rw----rw-");
     }
 
     @Test
     void rejectsAFileModeOutsideThePermissionBits() {
         assertThatThrownBy(() -> NativeReadWriteFileLock.builder(directory.resolve("x.lock")).fileMode(01000))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("fileMode must be between 0 and 0777 (octal), got 01000");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("fileMode must be between 0 and 0777 (octal), got 01000");
     }
 
     @Test
@@ -86,7 +91,8 @@ class NativeReadWriteFileLockFileTests {
             try (LockHold read = unclosed.get(0).acquireRead()) {
                 assertThat(unclosed.get(0).heldMode()).contains(LockMode.READ);
             }
-        } finally {
+        }
+        finally {
             unclosed.forEach(NativeReadWriteFileLock::close);
         }
         assertThat(OpenDescriptors.pointingAt(directory)).isEmpty();
@@ -94,7 +100,8 @@ class NativeReadWriteFileLockFileTests {
 
     @Test
     void aLockFileDeletedWhileIdleIsLockedAnewNotTheDeletedOne() throws IOException {
-        // Python filelock 3.28 deletes its lock file on release; a parked descriptor would then lock a ghost.
+        // Python filelock 3.28 deletes its lock file on release; a parked descriptor
+        // would then lock a ghost.
         Path path = directory.resolve("unlinked.lock");
         try (NativeReadWriteFileLock lock = NativeReadWriteFileLock.of(path)) {
             lock.acquireWrite().close();
@@ -114,11 +121,11 @@ class NativeReadWriteFileLockFileTests {
         };
         Path path = directory.resolve("nfs.lock");
         try (NativeReadWriteFileLock lock = NativeReadWriteFileLock.of(path)) {
-            assertThatThrownBy(lock::acquireRead)
-                    .isInstanceOf(FileLockException.class)
-                    .hasMessage("Cannot lock '" + path + "': flock is not supported on its file system; use"
-                            + " SoftReadWriteFileLock there");
-        } finally {
+            assertThatThrownBy(lock::acquireRead).isInstanceOf(FileLockException.class)
+                .hasMessage("Cannot lock '" + path + "': flock is not supported on its file system; use"
+                        + " SoftReadWriteFileLock there");
+        }
+        finally {
             FlockExclusiveBackend.flockCall = original;
         }
         assertThat(directory).isEmptyDirectory();
@@ -130,9 +137,8 @@ class NativeReadWriteFileLockFileTests {
         Path path = directory.resolve("gated.lock");
         Path gate = Files.createDirectory(directory.resolve("gated.lock.writer"));
         try (NativeReadWriteFileLock lock = NativeReadWriteFileLock.of(path)) {
-            assertThatThrownBy(lock::acquireWrite)
-                    .isInstanceOf(FileLockException.class)
-                    .hasMessage("Cannot lock '" + path + "': its writers' gate file '" + gate + "': it is a directory");
+            assertThatThrownBy(lock::acquireWrite).isInstanceOf(FileLockException.class)
+                .hasMessage("Cannot lock '" + path + "': its writers' gate file '" + gate + "': it is a directory");
             assertThat(OpenDescriptors.pointingAt(directory)).isEmpty();
         }
     }
@@ -148,7 +154,7 @@ class NativeReadWriteFileLockFileTests {
                 assertThat(active.readWrite()).isTrue();
                 assertThat(active.mode()).isEqualTo(LockMode.READ);
                 assertThat(active.holders()).singleElement()
-                        .satisfies(holder -> assertThat(holder.name()).isEqualTo(Thread.currentThread().getName()));
+                    .satisfies(holder -> assertThat(holder.name()).isEqualTo(Thread.currentThread().getName()));
             }
             try (LockHold write = lock.acquireWrite()) {
                 assertThat(activeLock(path).mode()).isEqualTo(LockMode.WRITE);
@@ -159,10 +165,11 @@ class NativeReadWriteFileLockFileTests {
     }
 
     private static ActiveLock activeLock(Path path) {
-        return FileLockDiagnostics.activeLocks().stream()
-                .filter(lock -> lock.path().getFileName().equals(path.getFileName()))
-                .findFirst()
-                .orElseThrow();
+        return FileLockDiagnostics.activeLocks()
+            .stream()
+            .filter(lock -> lock.path().getFileName().equals(path.getFileName()))
+            .findFirst()
+            .orElseThrow();
     }
 
     static int flockTry(Path path, String mode) {
@@ -170,9 +177,11 @@ class NativeReadWriteFileLockFileTests {
             Process flock = new ProcessBuilder("flock", "--nonblock", mode, path.toString(), "true").start();
             assertThat(flock.waitFor(60, TimeUnit.SECONDS)).isTrue();
             return flock.exitValue();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new AssertionError("flock(1) from util-linux is required: apt-get install util-linux", e);
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
@@ -183,4 +192,5 @@ class NativeReadWriteFileLockFileTests {
             return files.map(file -> file.getFileName().toString()).sorted().toList();
         }
     }
+
 }

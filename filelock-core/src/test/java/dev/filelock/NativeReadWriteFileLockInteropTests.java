@@ -19,11 +19,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The native read/write lock shares the lock file with every other {@code flock} user: {@code flock(1)} shared and
- * exclusive, Python's {@code filelock.FileLock} (Debian's python3-filelock), another JVM's {@link FileLock}, and a
- * {@link FileLock} of this JVM; the SQLite {@link ReadWriteFileLock} on the same file in this JVM is refused.
+ * The native read/write lock shares the lock file with every other {@code flock} user:
+ * {@code flock(1)} shared and exclusive, Python's {@code filelock.FileLock} (Debian's
+ * python3-filelock), another JVM's {@link FileLock}, and a {@link FileLock} of this JVM;
+ * the SQLite {@link ReadWriteFileLock} on the same file in this JVM is refused.
  */
-@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to
+                         // use
 class NativeReadWriteFileLockInteropTests {
 
     private static final Duration GENEROUS = Duration.ofSeconds(30);
@@ -129,8 +131,8 @@ class NativeReadWriteFileLockInteropTests {
 
     @Test
     void fileLockOfAnotherJvmExcludesBothModes() {
-        try (ChildProcess holder = ChildJvm.start("FileLock holder", dev.filelock.fixtures.LockChild.class,
-                "hold", "native", lockPath().toString())) {
+        try (ChildProcess holder = ChildJvm.start("FileLock holder", dev.filelock.fixtures.LockChild.class, "hold",
+                "native", lockPath().toString())) {
             holder.awaitLine("HELD");
             NativeReadWriteFileLock lock = lock();
 
@@ -167,10 +169,9 @@ class NativeReadWriteFileLockInteropTests {
         try (LockHold read = lock.acquireRead(); ReadWriteFileLock sqlite = ReadWriteFileLock.of(lockPath())) {
             int descriptors = OpenDescriptors.pointingAt(directory).size();
 
-            assertThatThrownBy(sqlite::tryAcquireRead)
-                    .isInstanceOf(FileLockException.class)
-                    .hasMessageContaining("through flock (a FileLock or NativeReadWriteFileLock)")
-                    .hasMessageContaining("use one lock kind per file");
+            assertThatThrownBy(sqlite::tryAcquireRead).isInstanceOf(FileLockException.class)
+                .hasMessageContaining("through flock (a FileLock or NativeReadWriteFileLock)")
+                .hasMessageContaining("use one lock kind per file");
 
             assertThat(OpenDescriptors.pointingAt(directory)).hasSize(descriptors);
             assertThat(flockTry("--exclusive")).as("the read lock is still held").isEqualTo(1);
@@ -183,10 +184,9 @@ class NativeReadWriteFileLockInteropTests {
         try (ReadWriteFileLock sqlite = ReadWriteFileLock.of(path); LockHold write = sqlite.acquireWrite()) {
             int descriptors = OpenDescriptors.pointingAt(directory).size();
 
-            assertThatThrownBy(() -> lock().tryAcquireRead())
-                    .isInstanceOf(FileLockException.class)
-                    .hasMessageContaining("this JVM holds '" + path + "' as a ReadWriteFileLock (SQLite)")
-                    .hasMessageContaining("use one lock kind per file");
+            assertThatThrownBy(() -> lock().tryAcquireRead()).isInstanceOf(FileLockException.class)
+                .hasMessageContaining("this JVM holds '" + path + "' as a ReadWriteFileLock (SQLite)")
+                .hasMessageContaining("use one lock kind per file");
 
             assertThat(OpenDescriptors.pointingAt(directory)).hasSize(descriptors);
             assertThat(DiagnosticsKeepLocksTests.pythonTry(path, "write")).isEqualTo("busy");
@@ -199,10 +199,9 @@ class NativeReadWriteFileLockInteropTests {
         try (ReadWriteFileLock sqlite = ReadWriteFileLock.of(gate); LockHold write = sqlite.acquireWrite()) {
             int descriptors = OpenDescriptors.pointingAt(directory).size();
 
-            assertThatThrownBy(() -> lock().acquireRead())
-                    .isInstanceOf(FileLockException.class)
-                    .hasMessageStartingWith("Cannot lock '" + lockPath() + "': its writers' gate file '" + gate + "':")
-                    .hasMessageContaining("as a ReadWriteFileLock (SQLite)");
+            assertThatThrownBy(() -> lock().acquireRead()).isInstanceOf(FileLockException.class)
+                .hasMessageStartingWith("Cannot lock '" + lockPath() + "': its writers' gate file '" + gate + "':")
+                .hasMessageContaining("as a ReadWriteFileLock (SQLite)");
 
             assertThat(OpenDescriptors.pointingAt(directory)).hasSize(descriptors);
             assertThat(DiagnosticsKeepLocksTests.pythonTry(gate, "write")).isEqualTo("busy");
@@ -210,19 +209,24 @@ class NativeReadWriteFileLockInteropTests {
     }
 
     private ChildProcess flockCommand(String mode) {
-        return ChildProcess.start("flock(1) " + mode, new ProcessBuilder(
-                "flock", mode, lockPath().toString(), "sh", "-c", "echo HELD; read line"));
+        return ChildProcess.start("flock(1) " + mode,
+                new ProcessBuilder("flock", mode, lockPath().toString(), "sh", "-c", "echo HELD; read line"));
     }
 
-    /** One {@code flock --nonblock} attempt by another process: its exit code, 0 when it got the lock, 1 when busy. */
+    /**
+     * One {@code flock --nonblock} attempt by another process: its exit code, 0 when it
+     * got the lock, 1 when busy.
+     */
     private int flockTry(String mode) {
         try {
             Process flock = new ProcessBuilder("flock", "--nonblock", mode, lockPath().toString(), "true").start();
             assertThat(flock.waitFor(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS)).isTrue();
             return flock.exitValue();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new AssertionError("flock(1) from util-linux is required: apt-get install util-linux", e);
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
@@ -235,4 +239,5 @@ class NativeReadWriteFileLockInteropTests {
             return answer;
         }
     }
+
 }

@@ -21,11 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The native read/write lock between real processes: child JVMs running {@link ReadWriteChild} with {@code flock}
- * locks, and the writers' gate that keeps a stream of our readers, in other processes or in this JVM, from starving a
- * writer.
+ * The native read/write lock between real processes: child JVMs running
+ * {@link ReadWriteChild} with {@code flock} locks, and the writers' gate that keeps a
+ * stream of our readers, in other processes or in this JVM, from starving a writer.
  */
-@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to
+                         // use
 class NativeReadWriteFileLockProcessTests {
 
     private static final Duration GENEROUS = Duration.ofSeconds(30);
@@ -34,7 +35,9 @@ class NativeReadWriteFileLockProcessTests {
     Path directory;
 
     private Path lockPath;
+
     private Path gatePath;
+
     private Path markers;
 
     @BeforeEach
@@ -55,7 +58,8 @@ class NativeReadWriteFileLockProcessTests {
                 assertThat(reader.nextLine()).isEqualTo("met 3");
                 assertThat(reader.awaitExit()).isZero();
             }
-        } finally {
+        }
+        finally {
             closeAll(readers);
         }
     }
@@ -71,7 +75,8 @@ class NativeReadWriteFileLockProcessTests {
                 assertThat(worker.nextLine()).isEqualTo("done");
                 assertThat(worker.awaitExit()).isZero();
             }
-        } finally {
+        }
+        finally {
             closeAll(workers);
         }
         assertThat(Files.size(lockPath)).isZero();
@@ -99,9 +104,11 @@ class NativeReadWriteFileLockProcessTests {
             try (ChildProcess writer = child("hold", lockPath.toString(), "write")) {
                 awaitFlock(writer, gatePath, true);
 
-                // Another thread would join the shared hold in memory: it waits for the writer instead.
+                // Another thread would join the shared hold in memory: it waits for the
+                // writer instead.
                 assertThat(tryReadOnAnotherThread(lock)).isFalse();
-                // A thread that already reads takes another level (else it would wait for a writer waiting for it).
+                // A thread that already reads takes another level (else it would wait for
+                // a writer waiting for it).
                 lock.acquireRead().close();
 
                 read.close();
@@ -117,8 +124,9 @@ class NativeReadWriteFileLockProcessTests {
     }
 
     /**
-     * Two other processes keep a continuous stream of overlapping readers (two threads each, so that neither JVM ever
-     * gives its shared hold back on its own): a writer in a third gets the lock while they keep coming.
+     * Two other processes keep a continuous stream of overlapping readers (two threads
+     * each, so that neither JVM ever gives its shared hold back on its own): a writer in
+     * a third gets the lock while they keep coming.
      */
     @Test
     void writerIsNotStarvedByStreamsOfOverlappingReadersInTwoOtherProcesses() throws Exception {
@@ -147,7 +155,8 @@ class NativeReadWriteFileLockProcessTests {
                 assertThat(reader.nextLine()).contains("read");
                 assertThat(reader.awaitExit()).isZero();
             }
-        } finally {
+        }
+        finally {
             closeAll(readers);
         }
     }
@@ -161,7 +170,8 @@ class NativeReadWriteFileLockProcessTests {
                 assertThat(tryReadOnAnotherThread(lock)).isFalse();
                 writer.kill();
                 await().atMost(GENEROUS).until(() -> tryReadOnAnotherThread(lock));
-            } finally {
+            }
+            finally {
                 read.close();
             }
         }
@@ -226,7 +236,7 @@ class NativeReadWriteFileLockProcessTests {
             try (ChildProcess holder = child("hold", lockPath.toString(), modeName)) {
                 assertThat(holder.nextLine()).isEqualTo("held");
                 assertThat(FileLockDiagnostics.probe(lockPath).otherProcesses())
-                        .containsExactly(new ProcessHolder(holder.pid(), null, "flock", mode));
+                    .containsExactly(new ProcessHolder(holder.pid(), null, "flock", mode));
                 holder.send("release");
                 assertThat(holder.nextLine()).isEqualTo("released");
             }
@@ -239,15 +249,14 @@ class NativeReadWriteFileLockProcessTests {
                 NativeReadWriteFileLock interrupted = NativeReadWriteFileLock.of(lockPath);
                 NativeReadWriteFileLock closed = NativeReadWriteFileLock.of(lockPath)) {
             assertThat(holder.nextLine()).isEqualTo("held");
-            Worker<LockHold> interruptedWait =
-                    Worker.start("interrupted", () -> interrupted.acquireWrite()).awaitParked();
+            Worker<LockHold> interruptedWait = Worker.start("interrupted", () -> interrupted.acquireWrite())
+                .awaitParked();
             interruptedWait.interrupt();
             assertThat(interruptedWait.awaitFailure()).isInstanceOf(FileLockInterruptedException.class);
             Worker<LockHold> closedWait = Worker.start("closed", () -> closed.acquireRead()).awaitParked();
             closed.close();
-            assertThat(closedWait.awaitFailure())
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("closed");
+            assertThat(closedWait.awaitFailure()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
             assertThat(interrupted.tryAcquireRead()).isEmpty();
             assertThat(kernelFlocks(ProcessHandle.current().pid(), gatePath)).as("no gate left held").isEmpty();
         }
@@ -265,7 +274,10 @@ class NativeReadWriteFileLockProcessTests {
         }
     }
 
-    /** One read attempt on a thread that holds nothing, so it cannot join this thread's read levels by reentering. */
+    /**
+     * One read attempt on a thread that holds nothing, so it cannot join this thread's
+     * read levels by reentering.
+     */
     private static boolean tryReadOnAnotherThread(NativeReadWriteFileLock lock) {
         return Worker.start("late reader", () -> lock.tryAcquireRead().map(hold -> {
             hold.close();
@@ -282,25 +294,34 @@ class NativeReadWriteFileLockProcessTests {
         return ReadWriteChild.start("native", args);
     }
 
-    /** Waits until the child holds a flock lock on the file, exclusive or shared, as the kernel's lock table says. */
+    /**
+     * Waits until the child holds a flock lock on the file, exclusive or shared, as the
+     * kernel's lock table says.
+     */
     private static void awaitFlock(ChildProcess child, Path file, boolean exclusive) {
         await().atMost(GENEROUS).until(() -> kernelFlocks(child.pid(), file).contains(exclusive));
     }
 
-    /** The flock locks the process holds on the file: true for each exclusive one, false for each shared one. */
+    /**
+     * The flock locks the process holds on the file: true for each exclusive one, false
+     * for each shared one.
+     */
     static List<Boolean> kernelFlocks(long pid, Path file) throws IOException {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             return List.of();
         }
         long device = (Long) Files.getAttribute(file, "unix:dev", LinkOption.NOFOLLOW_LINKS);
         long inode = (Long) Files.getAttribute(file, "unix:ino", LinkOption.NOFOLLOW_LINKS);
-        return KernelLocks.read().orElseThrow().stream()
-                .filter(lock -> lock.family().equals("FLOCK") && lock.pid() == pid && lock.matches(device, inode))
-                .map(KernelLocks.KernelLock::write)
-                .toList();
+        return KernelLocks.read()
+            .orElseThrow()
+            .stream()
+            .filter(lock -> lock.family().equals("FLOCK") && lock.pid() == pid && lock.matches(device, inode))
+            .map(KernelLocks.KernelLock::write)
+            .toList();
     }
 
     private static void closeAll(List<ChildProcess> children) {
         children.forEach(ChildProcess::close);
     }
+
 }

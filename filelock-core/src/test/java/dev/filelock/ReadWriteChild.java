@@ -20,22 +20,30 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
- * A child JVM holding {@link ReadWriteFileLock}s for the multi-process tests; it talks over stdin/stdout and proves
- * exclusion with marker files in a directory next to the lock (never the lock file itself, whose POSIX locks any
- * open+close in this process would drop). Exit codes: 0 fine, 2 usage, 3 exclusion violated, 4 rendezvous failed.
- * The lock is the SQLite {@link ReadWriteFileLock}, or a {@link NativeReadWriteFileLock} when the system property
- * {@value #KIND_PROPERTY} is {@code native} (see {@link #start}).
+ * A child JVM holding {@link ReadWriteFileLock}s for the multi-process tests; it talks
+ * over stdin/stdout and proves exclusion with marker files in a directory next to the
+ * lock (never the lock file itself, whose POSIX locks any open+close in this process
+ * would drop). Exit codes: 0 fine, 2 usage, 3 exclusion violated, 4 rendezvous failed.
+ * The lock is the SQLite {@link ReadWriteFileLock}, or a {@link NativeReadWriteFileLock}
+ * when the system property {@value #KIND_PROPERTY} is {@code native} (see
+ * {@link #start}).
  */
-@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to
+                         // use
 final class ReadWriteChild {
 
-    /** The system property naming the lock kind: {@code sqlite} (the default) or {@code native}. */
+    /**
+     * The system property naming the lock kind: {@code sqlite} (the default) or
+     * {@code native}.
+     */
     static final String KIND_PROPERTY = "filelock.test.read-write-kind";
 
     private ReadWriteChild() {
     }
 
-    /** Starts a child holding locks of the given kind ({@code sqlite} or {@code native}). */
+    /**
+     * Starts a child holding locks of the given kind ({@code sqlite} or {@code native}).
+     */
     static ChildProcess start(String kind, String... args) {
         return ChildJvm.start("read/write child (" + kind + ") " + String.join(" ", args),
                 List.of("-D" + KIND_PROPERTY + "=" + kind), 0, ReadWriteChild.class, args);
@@ -48,11 +56,11 @@ final class ReadWriteChild {
             int status = switch (command) {
                 case "hold" -> hold(lock, mode(args[2]));
                 case "try" -> tryOnce(lock, mode(args[2]));
-                case "hammer" -> hammer(lock, Path.of(args[2]), args[3], Integer.parseInt(args[4]),
-                        Integer.parseInt(args[5]));
+                case "hammer" ->
+                    hammer(lock, Path.of(args[2]), args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
                 case "rendezvous" -> rendezvous(lock, Path.of(args[2]), args[3], Integer.parseInt(args[4]));
                 case "stream" ->
-                        stream(lock, Path.of(args[2]), args[3], args.length > 4 ? Integer.parseInt(args[4]) : 1);
+                    stream(lock, Path.of(args[2]), args[3], args.length > 4 ? Integer.parseInt(args[4]) : 1);
                 case "timed-write" -> timedWrite(lock, Duration.ofSeconds(Long.parseLong(args[2])));
                 default -> 2;
             };
@@ -65,8 +73,8 @@ final class ReadWriteChild {
         return switch (System.getProperty(KIND_PROPERTY, "sqlite")) {
             case "sqlite" -> ReadWriteFileLock.of(path);
             case "native" -> NativeReadWriteFileLock.of(path);
-            default -> throw new IllegalArgumentException(
-                    "unknown read/write lock kind " + System.getProperty(KIND_PROPERTY));
+            default ->
+                throw new IllegalArgumentException("unknown read/write lock kind " + System.getProperty(KIND_PROPERTY));
         };
     }
 
@@ -91,13 +99,17 @@ final class ReadWriteChild {
             Optional<LockHold> hold = mode == LockMode.READ ? lock.tryAcquireRead() : lock.tryAcquireWrite();
             System.out.println(hold.isPresent() ? "acquired" : "busy");
             hold.ifPresent(LockHold::close);
-        } catch (FileLockException e) {
+        }
+        catch (FileLockException e) {
             System.out.println(e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).replace('\n', ' '));
         }
         return 0;
     }
 
-    /** Alternates reads and writes; a writer must find no other marker, a reader no writer marker. */
+    /**
+     * Alternates reads and writes; a writer must find no other marker, a reader no writer
+     * marker.
+     */
     private static int hammer(ReadWriteFileLock lock, Path markers, String name, int rounds, int writeEvery)
             throws IOException {
         for (int round = 0; round < rounds; round++) {
@@ -113,7 +125,8 @@ final class ReadWriteChild {
                     System.out.println("violation in round " + round + " (" + (write ? "write" : "read") + ")");
                     return 3;
                 }
-            } catch (FileAlreadyExistsException e) {
+            }
+            catch (FileAlreadyExistsException e) {
                 return 3;
             }
         }
@@ -134,7 +147,8 @@ final class ReadWriteChild {
                 Thread.sleep(1);
             }
             System.out.println("met " + count);
-            // Stay until every reader has seen the others, so none is left waiting for a reader that already left.
+            // Stay until every reader has seen the others, so none is left waiting for a
+            // reader that already left.
             Files.createFile(markers.resolve("met-" + name));
             while (count(markers, "met-") < count && System.nanoTime() < end) {
                 Thread.sleep(1);
@@ -144,8 +158,9 @@ final class ReadWriteChild {
     }
 
     /**
-     * Overlapping reads of 5 to 30 ms, by each of {@code threads} threads, until a file named "stop" appears; with more
-     * than one thread, this JVM's readers overlap each other too, so its shared hold is never given back on its own.
+     * Overlapping reads of 5 to 30 ms, by each of {@code threads} threads, until a file
+     * named "stop" appears; with more than one thread, this JVM's readers overlap each
+     * other too, so its shared hold is never given back on its own.
      */
     private static int stream(ReadWriteFileLock lock, Path markers, String name, int threads) throws Exception {
         List<CompletableFuture<Integer>> streams = new ArrayList<>();
@@ -160,7 +175,8 @@ final class ReadWriteChild {
             }
             System.out.println(name + " read " + reads + " times");
             return 0;
-        } finally {
+        }
+        finally {
             pool.shutdownNow();
         }
     }
@@ -174,18 +190,21 @@ final class ReadWriteChild {
                     Thread.sleep(ThreadLocalRandom.current().nextInt(5, 31));
                 }
             }
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return reads;
     }
 
     /**
-     * Warms up on another lock file, says "waiting", takes the write lock within the timeout, says "held <milliseconds
-     * waited>" (or "timeout"), waits for a line on stdin, releases, says "released".
+     * Warms up on another lock file, says "waiting", takes the write lock within the
+     * timeout, says "held <milliseconds waited>" (or "timeout"), waits for a line on
+     * stdin, releases, says "released".
      */
     private static int timedWrite(ReadWriteFileLock lock, Duration timeout) throws IOException {
-        // The first acquisition of a JVM loads the native code: not part of the wait being measured.
+        // The first acquisition of a JVM loads the native code: not part of the wait
+        // being measured.
         try (ReadWriteFileLock warmUp = open(lock.path().resolveSibling(lock.path().getFileName() + ".warm-up"))) {
             warmUp.acquireWrite().close();
         }
@@ -195,7 +214,8 @@ final class ReadWriteChild {
         LockHold hold;
         try {
             hold = lock.acquireWrite(timeout);
-        } catch (FileLockTimeoutException e) {
+        }
+        catch (FileLockTimeoutException e) {
             System.out.println("timeout");
             return 0;
         }
@@ -213,4 +233,5 @@ final class ReadWriteChild {
             return files.filter(file -> file.getFileName().toString().startsWith(prefix)).count();
         }
     }
+
 }

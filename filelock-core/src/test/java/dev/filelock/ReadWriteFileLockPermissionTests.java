@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A read-only location fails at once with a {@link FileLockException}, checked as a real unprivileged user: the tests
- * run as root, so a child JVM is started as {@code nobody} through {@code setpriv} (its class path copied to a place
- * {@code nobody} can read).
+ * A read-only location fails at once with a {@link FileLockException}, checked as a real
+ * unprivileged user: the tests run as root, so a child JVM is started as {@code nobody}
+ * through {@code setpriv} (its class path copied to a place {@code nobody} can read).
  */
 class ReadWriteFileLockPermissionTests {
 
@@ -33,20 +33,18 @@ class ReadWriteFileLockPermissionTests {
     @Test
     void missingParentInAReadOnlyDirectoryFailsAtOnce() throws Exception {
         Path path = readOnly.resolve("sub/lock.db");
-        assertThat(tryAsNobody(path, "write"))
-                .startsWith("FileLockException: ")
-                .contains(path.toString())
-                .contains("permission denied");
+        assertThat(tryAsNobody(path, "write")).startsWith("FileLockException: ")
+            .contains(path.toString())
+            .contains("permission denied");
         assertThat(readOnly.resolve("sub")).doesNotExist();
     }
 
     @Test
     void missingLockFileInAReadOnlyDirectoryFailsAtOnce() throws Exception {
         Path path = readOnly.resolve("lock.db");
-        assertThat(tryAsNobody(path, "read"))
-                .startsWith("FileLockException: ")
-                .contains(path.toString())
-                .contains("cannot be opened or created");
+        assertThat(tryAsNobody(path, "read")).startsWith("FileLockException: ")
+            .contains(path.toString())
+            .contains("cannot be opened or created");
         assertThat(path).doesNotExist();
     }
 
@@ -54,10 +52,9 @@ class ReadWriteFileLockPermissionTests {
     void readOnlyLockFileCanBeReadLockedButNotWriteLocked() throws Exception {
         Path path = Files.createFile(readOnly.resolve("existing.db"));
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-r--r--"));
-        assertThat(tryAsNobody(path, "write"))
-                .startsWith("FileLockException: ")
-                .contains(path.toString())
-                .contains("read-only");
+        assertThat(tryAsNobody(path, "write")).startsWith("FileLockException: ")
+            .contains(path.toString())
+            .contains("read-only");
         assertThat(tryAsNobody(path, "read")).isEqualTo("acquired");
         assertThat(path).isEmptyFile();
     }
@@ -70,4 +67,5 @@ class ReadWriteFileLockPermissionTests {
             return answer;
         }
     }
+
 }

@@ -16,13 +16,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The SQLite read/write lock between real processes: child JVMs running {@link ReadWriteChild}. */
-@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
+/**
+ * The SQLite read/write lock between real processes: child JVMs running
+ * {@link ReadWriteChild}.
+ */
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to
+                         // use
 class ReadWriteFileLockProcessTests {
 
     /**
-     * SQLite's PENDING byte: a writer waiting for readers to leave keeps a write lock on it (merged by the kernel with
-     * the RESERVED byte after it into one range).
+     * SQLite's PENDING byte: a writer waiting for readers to leave keeps a write lock on
+     * it (merged by the kernel with the RESERVED byte after it into one range).
      */
     private static final String PENDING_BYTE = "1073741824";
 
@@ -30,6 +34,7 @@ class ReadWriteFileLockProcessTests {
     Path directory;
 
     private Path lockPath;
+
     private Path markers;
 
     @BeforeEach
@@ -43,14 +48,14 @@ class ReadWriteFileLockProcessTests {
         List<ChildProcess> readers = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                readers.add(readWriteChild("rendezvous", lockPath.toString(), markers.toString(), "r" + i,
-                        "3"));
+                readers.add(readWriteChild("rendezvous", lockPath.toString(), markers.toString(), "r" + i, "3"));
             }
             for (ChildProcess reader : readers) {
                 assertThat(reader.nextLine()).isEqualTo("met 3");
                 assertThat(reader.awaitExit()).isZero();
             }
-        } finally {
+        }
+        finally {
             closeAll(readers);
         }
     }
@@ -61,14 +66,15 @@ class ReadWriteFileLockProcessTests {
         try {
             for (int i = 0; i < 4; i++) {
                 String writeEvery = i < 2 ? "2" : "5";
-                workers.add(readWriteChild("hammer", lockPath.toString(), markers.toString(), "p" + i,
-                        "60", writeEvery));
+                workers
+                    .add(readWriteChild("hammer", lockPath.toString(), markers.toString(), "p" + i, "60", writeEvery));
             }
             for (ChildProcess worker : workers) {
                 assertThat(worker.nextLine()).isEqualTo("done");
                 assertThat(worker.awaitExit()).isZero();
             }
-        } finally {
+        }
+        finally {
             closeAll(workers);
         }
         assertThat(Files.size(lockPath)).isZero();
@@ -106,7 +112,8 @@ class ReadWriteFileLockProcessTests {
                 assertThat(reader.nextLine()).contains("read");
                 assertThat(reader.awaitExit()).isZero();
             }
-        } finally {
+        }
+        finally {
             closeAll(readers);
         }
     }
@@ -117,14 +124,14 @@ class ReadWriteFileLockProcessTests {
                 ReadWriteFileLock interrupted = ReadWriteFileLock.of(lockPath);
                 ReadWriteFileLock closed = ReadWriteFileLock.of(lockPath)) {
             assertThat(holder.nextLine()).isEqualTo("held");
-            Worker<LockHold> interruptedWait =
-                    Worker.start("interrupted", () -> interrupted.acquireWrite()).awaitParked();
+            Worker<LockHold> interruptedWait = Worker.start("interrupted", () -> interrupted.acquireWrite())
+                .awaitParked();
             interruptedWait.interrupt();
             assertThat(interruptedWait.awaitFailure()).isInstanceOf(FileLockInterruptedException.class);
-            Worker<LockHold> closedWait =
-                    Worker.start("closed", () -> closed.acquireRead()).awaitParked();
+            Worker<LockHold> closedWait = Worker.start("closed", () -> closed.acquireRead()).awaitParked();
             closed.close();
-            assertThat(closedWait.awaitFailure()).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+            assertThat(closedWait.awaitFailure()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
             assertThat(interrupted.tryAcquireRead()).isEmpty();
         }
     }
@@ -161,10 +168,11 @@ class ReadWriteFileLockProcessTests {
     }
 
     static boolean holdsPendingByte(long pid) throws IOException {
-        return Files.readAllLines(Path.of("/proc/locks")).stream()
-                .map(line -> line.trim().split("\\s+"))
-                .anyMatch(fields -> fields.length >= 8 && fields[3].equals("WRITE")
-                        && fields[4].equals(Long.toString(pid)) && fields[6].equals(PENDING_BYTE));
+        return Files.readAllLines(Path.of("/proc/locks"))
+            .stream()
+            .map(line -> line.trim().split("\\s+"))
+            .anyMatch(fields -> fields.length >= 8 && fields[3].equals("WRITE") && fields[4].equals(Long.toString(pid))
+                    && fields[6].equals(PENDING_BYTE));
     }
 
     private static void closeAll(List<ChildProcess> children) {
@@ -172,4 +180,5 @@ class ReadWriteFileLockProcessTests {
             child.close();
         }
     }
+
 }

@@ -11,11 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Java and Python share one lock file: a Python process following filelock's {@code ReadWriteLock} SQLite protocol
- * ({@code filelock-test-support/src/main/resources/python/sqlite_rw_lock.py}, run by Debian's {@code /usr/bin/python3}) and this JVM exclude
- * each other exactly as two processes of one language do.
+ * Java and Python share one lock file: a Python process following filelock's
+ * {@code ReadWriteLock} SQLite protocol
+ * ({@code filelock-test-support/src/main/resources/python/sqlite_rw_lock.py}, run by
+ * Debian's {@code /usr/bin/python3}) and this JVM exclude each other exactly as two
+ * processes of one language do.
  */
-@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to
+                         // use
 class ReadWriteFileLockPythonInteropTests {
 
     @TempDir
@@ -27,8 +30,7 @@ class ReadWriteFileLockPythonInteropTests {
 
     @Test
     void pythonWriterExcludesJavaReadersAndWriters() throws Exception {
-        try (ChildProcess python = python("hold", "write");
-                ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath())) {
+        try (ChildProcess python = python("hold", "write"); ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath())) {
             assertThat(python.nextLine()).isEqualTo("held");
             assertThat(lock.tryAcquireRead()).isEmpty();
             assertThat(lock.tryAcquireWrite()).isEmpty();
@@ -42,8 +44,7 @@ class ReadWriteFileLockPythonInteropTests {
 
     @Test
     void pythonReaderSharesWithJavaReadersAndExcludesJavaWriters() throws Exception {
-        try (ChildProcess python = python("hold", "read");
-                ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath())) {
+        try (ChildProcess python = python("hold", "read"); ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath())) {
             assertThat(python.nextLine()).isEqualTo("held");
             assertThat(lock.tryAcquireWrite()).isEmpty();
             try (LockHold read = lock.tryAcquireRead().orElseThrow()) {
@@ -87,11 +88,10 @@ class ReadWriteFileLockPythonInteropTests {
 
     @Test
     void waitingJavaWriterGetsTheLockWhenPythonReleases() throws Exception {
-        try (ChildProcess python = python("hold", "read");
-                ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath())) {
+        try (ChildProcess python = python("hold", "read"); ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath())) {
             assertThat(python.nextLine()).isEqualTo("held");
-            Worker<LockHold> writer =
-                    Worker.start("writer", () -> lock.acquireWrite(Duration.ofSeconds(60))).awaitParked();
+            Worker<LockHold> writer = Worker.start("writer", () -> lock.acquireWrite(Duration.ofSeconds(60)))
+                .awaitParked();
             python.send("release");
             writer.awaitResult().close();
         }
@@ -108,4 +108,5 @@ class ReadWriteFileLockPythonInteropTests {
     private ChildProcess python(String command, String mode) {
         return PythonFilelock.startStandardLibraryScript("sqlite_rw_lock.py", command, lockPath().toString(), mode);
     }
+
 }

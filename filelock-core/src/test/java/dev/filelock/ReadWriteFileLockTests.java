@@ -15,4 +15,5 @@ class ReadWriteFileLockTests extends AbstractReadWriteFileLockContractTests {
     protected Path lockPath() {
         return directory.resolve("contract.db");
     }
+
 }

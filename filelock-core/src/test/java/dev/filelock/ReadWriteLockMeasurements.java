@@ -7,18 +7,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Measures (never asserts) the SQLite read/write lock: uncontended cost per operation in one JVM, and the median
- * writer-to-writer handoff between two processes. Not a test; run it with
+ * Measures (never asserts) the SQLite read/write lock: uncontended cost per operation in
+ * one JVM, and the median writer-to-writer handoff between two processes. Not a test; run
+ * it with
  *
  * <pre>
  * mvn -q -pl filelock-core test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
  *     "-Dexec.args=-cp %classpath dev.filelock.ReadWriteLockMeasurements"
  * </pre>
  */
-@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to
+                         // use
 final class ReadWriteLockMeasurements {
 
     private static final int OPERATIONS = 20_000;
+
     private static final int HANDOFFS = 100;
 
     private ReadWriteLockMeasurements() {
@@ -35,12 +38,12 @@ final class ReadWriteLockMeasurements {
         Path path = directory.resolve("measure.db");
         try (ReadWriteFileLock lock = ReadWriteFileLock.of(path)) {
             for (int round = 0; round < 3; round++) {
-                System.out.printf("round %d: read %.1f us/op, write %.1f us/op, nested read %.2f us/op,"
-                        + " readLock().lock()+unlock() nested %.2f us/op%n", round,
-                        microsPerOperation(OPERATIONS, () -> lock.acquireRead().close()),
+                System.out.printf(
+                        "round %d: read %.1f us/op, write %.1f us/op, nested read %.2f us/op,"
+                                + " readLock().lock()+unlock() nested %.2f us/op%n",
+                        round, microsPerOperation(OPERATIONS, () -> lock.acquireRead().close()),
                         microsPerOperation(OPERATIONS, () -> lock.acquireWrite().close()),
-                        nested(lock, () -> lock.acquireRead().close()),
-                        nested(lock, () -> {
+                        nested(lock, () -> lock.acquireRead().close()), nested(lock, () -> {
                             lock.readLock().lock();
                             lock.readLock().unlock();
                         }));
@@ -56,4 +59,5 @@ final class ReadWriteLockMeasurements {
             return microsPerOperation(OPERATIONS, operation);
         }
     }
+
 }

@@ -13,11 +13,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A lock object remembers the holder it saw last, so that a nested acquire or release by that holder skips the general
- * path. These tests check that the shortcut never lends one thread's levels to another thread of the same lock object,
- * and that it keeps counting right while the holder it remembers changes.
+ * A lock object remembers the holder it saw last, so that a nested acquire or release by
+ * that holder skips the general path. These tests check that the shortcut never lends one
+ * thread's levels to another thread of the same lock object, and that it keeps counting
+ * right while the holder it remembers changes.
  */
-@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to
+                         // use
 class ReentrantShortcutTests {
 
     @TempDir
@@ -103,7 +105,8 @@ class ReentrantShortcutTests {
         ReadWriteFileLock lock = readWriteLock();
         LockHold mainFirst = lock.acquireRead();
         LockHold mainSecond = lock.acquireRead();
-        // The other thread's reads become the ones the lock object remembers; ours must still count on their own.
+        // The other thread's reads become the ones the lock object remembers; ours must
+        // still count on their own.
         Worker<List<Integer>> otherReader = Worker.start("other reader", () -> {
             List<Integer> counters = new ArrayList<>();
             LockHold first = lock.acquireRead();
@@ -168,12 +171,14 @@ class ReentrantShortcutTests {
     void aNestedAcquireInTheOtherModeIsStillRefusedAfterNestedLevels() {
         ReadWriteFileLock lock = readWriteLock();
         try (LockHold read = lock.acquireRead(); LockHold nested = lock.acquireRead()) {
-            assertThatThrownBy(lock::acquireWrite).isInstanceOf(IllegalStateException.class).hasMessageContaining("upgrade");
+            assertThatThrownBy(lock::acquireWrite).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("upgrade");
             assertThatThrownBy(() -> lock.writeLock().unlock()).isInstanceOf(IllegalMonitorStateException.class);
             assertThat(lock.holdCount()).isEqualTo(2);
         }
         try (LockHold write = lock.acquireWrite(); LockHold nested = lock.acquireWrite()) {
-            assertThatThrownBy(lock::acquireRead).isInstanceOf(IllegalStateException.class).hasMessageContaining("downgrade");
+            assertThatThrownBy(lock::acquireRead).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("downgrade");
             assertThat(lock.holdCount()).isEqualTo(2);
         }
         assertThat(lock.heldMode()).isEmpty();
@@ -184,4 +189,5 @@ class ReentrantShortcutTests {
         toClose.add(lock);
         return lock;
     }
+
 }

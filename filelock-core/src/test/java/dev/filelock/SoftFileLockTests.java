@@ -33,12 +33,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** The contract run against the marker-file lock, plus its record, staleness and expiry rules. */
-// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+/**
+ * The contract run against the marker-file lock, plus its record, staleness and expiry
+ * rules.
+ */
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is
+// deliberately unreferenced.
 @SuppressWarnings("try")
 class SoftFileLockTests extends AbstractFileLockContractTests {
 
     private static final Duration FOREVER = Duration.ofSeconds(-1);
+
     private static final Duration BRIEFLY = Duration.ofMillis(200);
 
     @Override
@@ -90,7 +95,8 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
         void recordsTheHostnamePythonsSocketGethostnameReturns() throws Exception {
             PythonFilelock.requireFilelock();
             Process python = new ProcessBuilder(PythonFilelock.PYTHON.toString(), "-c",
-                    "import socket; print(socket.gethostname())").start();
+                    "import socket; print(socket.gethostname())")
+                .start();
             String pythonHostname = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             assertThat(python.waitFor(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
@@ -146,6 +152,7 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
                 assertThat(modeOf(lockPath)).isEqualTo(0666 & ~umask());
             }
         }
+
     }
 
     @Nested
@@ -156,7 +163,7 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
             writeRecord(record(pidOfAFinishedProcess(), kernelHostname()), Instant.now());
 
             assertThat(recordWhileHeld(SoftFileLock.of(lockPath)))
-                    .isEqualTo(record(ProcessHandle.current().pid(), kernelHostname()));
+                .isEqualTo(record(ProcessHandle.current().pid(), kernelHostname()));
         }
 
         @Test
@@ -166,8 +173,9 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
                 writeRecord(record(reusedPid.pid(), kernelHostname()), Instant.now().minus(Duration.ofHours(1)));
 
                 assertThat(recordWhileHeld(SoftFileLock.of(lockPath)))
-                        .isEqualTo(record(ProcessHandle.current().pid(), kernelHostname()));
-            } finally {
+                    .isEqualTo(record(ProcessHandle.current().pid(), kernelHostname()));
+            }
+            finally {
                 reusedPid.destroyForcibly();
             }
         }
@@ -179,23 +187,26 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
             List<ChildProcess> children = new ArrayList<>();
             try {
                 for (int i = 0; i < 4; i++) {
-                    children.add(ChildJvm.start("reclaimer-" + i, LockChild.class, "abandon", "soft", lockPath.toString(),
-                            marker.toString(), "80", deadPid));
+                    children.add(ChildJvm.start("reclaimer-" + i, LockChild.class, "abandon", "soft",
+                            lockPath.toString(), marker.toString(), "80", deadPid));
                 }
                 children.forEach(child -> child.awaitLine("READY"));
                 children.forEach(child -> child.send("go"));
 
-                // A live holder's file broken by mistake lets a second holder in (its file is left behind as a
-                // tombstone) or, put back after its holder left, wedges everyone until a child times out.
+                // A live holder's file broken by mistake lets a second holder in (its
+                // file is left behind as a
+                // tombstone) or, put back after its holder left, wedges everyone until a
+                // child times out.
                 for (ChildProcess child : children) {
                     assertThat(child.awaitValue("OVERLAPS ")).as(child.describe()).isEqualTo("0");
                 }
                 try (Stream<Path> files = Files.list(dir)) {
                     assertThat(files.map(p -> p.getFileName().toString()))
-                            .as(children.stream().map(ChildProcess::describe).toList().toString())
-                            .noneMatch(name -> name.contains(".break."));
+                        .as(children.stream().map(ChildProcess::describe).toList().toString())
+                        .noneMatch(name -> name.contains(".break."));
                 }
-            } finally {
+            }
+            finally {
                 children.forEach(ChildProcess::close);
             }
         }
@@ -206,7 +217,8 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
             String liveRecord = record(liveOlderPid, kernelHostname());
             writeRecord(liveRecord, Instant.now());
 
-            assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(BRIEFLY)).isInstanceOf(FileLockTimeoutException.class);
+            assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(BRIEFLY))
+                .isInstanceOf(FileLockTimeoutException.class);
 
             assertThat(lockPath).hasContent(liveRecord);
         }
@@ -216,18 +228,20 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
             String foreignRecord = record(pidOfAFinishedProcess(), "other-host.example.com");
             writeRecord(foreignRecord, Instant.now().minus(Duration.ofHours(1)));
 
-            assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(BRIEFLY)).isInstanceOf(FileLockTimeoutException.class);
+            assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(BRIEFLY))
+                .isInstanceOf(FileLockTimeoutException.class);
 
             assertThat(lockPath).hasContent(foreignRecord);
         }
 
         @Test
         void reclaimsAnEmptyLockFileLeftByAHolderKilledBeforeItWroteItsRecord() throws IOException {
-            // kill -9 between O_EXCL and the write: nobody has the file open, and it is past the freshness window.
+            // kill -9 between O_EXCL and the write: nobody has the file open, and it is
+            // past the freshness window.
             writeRecord("", Instant.now().minus(Duration.ofMinutes(1)));
 
             assertThat(recordWhileHeld(SoftFileLock.of(lockPath)))
-                    .isEqualTo(record(ProcessHandle.current().pid(), kernelHostname()));
+                .isEqualTo(record(ProcessHandle.current().pid(), kernelHostname()));
         }
 
         @Test
@@ -235,28 +249,30 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
             writeRecord("not-a-pid\n", Instant.now().minus(Duration.ofMinutes(1)));
 
             assertThat(recordWhileHeld(SoftFileLock.of(lockPath)))
-                    .isEqualTo(record(ProcessHandle.current().pid(), kernelHostname()));
+                .isEqualTo(record(ProcessHandle.current().pid(), kernelHostname()));
         }
 
         @Test
         void keepsAFreshEmptyLockFileWhoseCreatorMayStillBeWritingIt() throws IOException {
             writeRecord("", Instant.now());
 
-            assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(BRIEFLY)).isInstanceOf(FileLockTimeoutException.class);
+            assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(BRIEFLY))
+                .isInstanceOf(FileLockTimeoutException.class);
 
             assertThat(lockPath).exists().isEmptyFile();
         }
 
         @Test
         void neverBreaksTheEmptyLockFileOfALivePython39HolderHoweverOld() throws IOException {
-            // Python filelock 3.9.0's SoftFileLock writes no record; its open descriptor is the only sign of life.
+            // Python filelock 3.9.0's SoftFileLock writes no record; its open descriptor
+            // is the only sign of life.
             try (ChildProcess python = PythonFilelock.start("hold_lock.py", "SoftFileLock", lockPath.toString())) {
                 python.awaitLine("HELD");
                 assertThat(lockPath).isEmptyFile();
                 Files.setLastModifiedTime(lockPath, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
 
                 assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(BRIEFLY))
-                        .isInstanceOf(FileLockTimeoutException.class);
+                    .isInstanceOf(FileLockTimeoutException.class);
                 assertThat(lockPath).exists().isEmptyFile();
 
                 python.send("release");
@@ -266,13 +282,15 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
 
         @Test
         void reclaimsTheLockWhenItsLivePidHasAnotherStartTokenThanRecorded() throws Exception {
-            // pid 1 started long before the file was written: only the token tells that it is not the writer.
+            // pid 1 started long before the file was written: only the token tells that
+            // it is not the writer.
             long liveOlderPid = 1;
             BigInteger otherToken = startToken(liveOlderPid).add(BigInteger.ONE);
-            writeRecord(record(liveOlderPid, kernelHostname()) + otherToken + "\n", Instant.now().minus(Duration.ofSeconds(10)));
+            writeRecord(record(liveOlderPid, kernelHostname()) + otherToken + "\n",
+                    Instant.now().minus(Duration.ofSeconds(10)));
 
             assertThat(recordWhileHeld(SoftFileLock.of(lockPath)))
-                    .isEqualTo(record(ProcessHandle.current().pid(), kernelHostname()));
+                .isEqualTo(record(ProcessHandle.current().pid(), kernelHostname()));
         }
 
         @Test
@@ -281,7 +299,8 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
             String liveRecord = record(liveOlderPid, kernelHostname()) + startToken(liveOlderPid) + "\n";
             writeRecord(liveRecord, Instant.now().minus(Duration.ofMinutes(1)));
 
-            assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(BRIEFLY)).isInstanceOf(FileLockTimeoutException.class);
+            assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(BRIEFLY))
+                .isInstanceOf(FileLockTimeoutException.class);
 
             assertThat(lockPath).hasContent(liveRecord);
         }
@@ -291,10 +310,12 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
             String sentinel = "1\nfilelock-strict-v1\0\n0\n";
             writeRecord(sentinel, Instant.now().minus(Duration.ofHours(1)));
 
-            assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(BRIEFLY)).isInstanceOf(FileLockTimeoutException.class);
+            assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(BRIEFLY))
+                .isInstanceOf(FileLockTimeoutException.class);
 
             assertThat(lockPath).hasContent(sentinel);
         }
+
     }
 
     @Nested
@@ -308,35 +329,38 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
             SoftFileLock lock = SoftFileLock.of(lockPath);
 
             assertTimeoutPreemptively(ChildProcess.HANG_GUARD, () -> {
-                assertThatThrownBy(() -> lock.acquire(Duration.ofSeconds(30)))
-                        .isInstanceOf(FileLockException.class)
-                        .isNotInstanceOf(FileLockTimeoutException.class)
-                        .hasMessageContaining(lockPath.toString())
-                        .hasMessageContaining("not a regular file");
+                assertThatThrownBy(() -> lock.acquire(Duration.ofSeconds(30))).isInstanceOf(FileLockException.class)
+                    .isNotInstanceOf(FileLockTimeoutException.class)
+                    .hasMessageContaining(lockPath.toString())
+                    .hasMessageContaining("not a regular file");
                 assertThat(lock.owner()).isEmpty();
             });
 
             assertThat(Files.readAttributes(lockPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther())
-                    .as("the FIFO is still there").isTrue();
+                .as("the FIFO is still there")
+                .isTrue();
         }
 
         @Test
         void refusesAFifoOlderThanTheLifetimeInsteadOfExpiringIt() throws Exception {
             Process mkfifo = new ProcessBuilder("mkfifo", lockPath.toString()).start();
             assertThat(mkfifo.waitFor(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS)).isTrue();
-            // touch(1) sets the times without opening the FIFO (Files.setLastModifiedTime would open it and block).
+            // touch(1) sets the times without opening the FIFO (Files.setLastModifiedTime
+            // would open it and block).
             Process backdate = new ProcessBuilder("touch", "-m", "-d", "1 hour ago", lockPath.toString()).start();
             assertThat(backdate.waitFor(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS)).isTrue();
             assertThat(backdate.exitValue()).isZero();
             SoftFileLock lock = SoftFileLock.builder(lockPath).lifetime(Duration.ofMinutes(1)).build();
 
-            assertTimeoutPreemptively(ChildProcess.HANG_GUARD, () -> assertThatThrownBy(() -> lock.acquire(Duration.ofSeconds(30)))
-                    .isInstanceOf(FileLockException.class)
-                    .isNotInstanceOf(FileLockTimeoutException.class)
-                    .hasMessageContaining("not a regular file"));
+            assertTimeoutPreemptively(ChildProcess.HANG_GUARD,
+                    () -> assertThatThrownBy(() -> lock.acquire(Duration.ofSeconds(30)))
+                        .isInstanceOf(FileLockException.class)
+                        .isNotInstanceOf(FileLockTimeoutException.class)
+                        .hasMessageContaining("not a regular file"));
 
             assertThat(Files.readAttributes(lockPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther())
-                    .as("the FIFO is still there").isTrue();
+                .as("the FIFO is still there")
+                .isTrue();
         }
 
         @Test
@@ -344,17 +368,20 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
             try (ServerSocketChannel socket = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
                 socket.bind(UnixDomainSocketAddress.of(lockPath));
 
-                assertTimeoutPreemptively(ChildProcess.HANG_GUARD, () -> assertThatThrownBy(
-                        () -> SoftFileLock.of(lockPath).acquire(Duration.ofSeconds(30)))
-                        .isInstanceOf(FileLockException.class)
-                        .isNotInstanceOf(FileLockTimeoutException.class)
-                        .hasMessageContaining(lockPath.toString())
-                        .hasMessageContaining("not a regular file"));
+                assertTimeoutPreemptively(ChildProcess.HANG_GUARD,
+                        () -> assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(Duration.ofSeconds(30)))
+                            .isInstanceOf(FileLockException.class)
+                            .isNotInstanceOf(FileLockTimeoutException.class)
+                            .hasMessageContaining(lockPath.toString())
+                            .hasMessageContaining("not a regular file"));
 
-                assertThat(Files.readAttributes(lockPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther())
-                        .as("the socket is still there").isTrue();
+                assertThat(
+                        Files.readAttributes(lockPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther())
+                    .as("the socket is still there")
+                    .isTrue();
             }
         }
+
     }
 
     @Nested
@@ -367,17 +394,21 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
                 Files.setLastModifiedTime(lockPath, FileTime.from(backdated));
 
                 await().atMost(Duration.ofSeconds(10))
-                        .until(() -> Files.getLastModifiedTime(lockPath).toInstant().isAfter(backdated.plus(Duration.ofMinutes(59))));
+                    .until(() -> Files.getLastModifiedTime(lockPath)
+                        .toInstant()
+                        .isAfter(backdated.plus(Duration.ofMinutes(59))));
             }
         }
 
         @Test
         void neverBreaksARecentlyRefreshedLockWhateverItsPid() throws Exception {
-            // What a holder in another PID namespace looks like from here: a pid that does not run, refreshed lately.
+            // What a holder in another PID namespace looks like from here: a pid that
+            // does not run, refreshed lately.
             String refreshedRecord = record(pidOfAFinishedProcess(), kernelHostname());
             writeRecord(refreshedRecord, Instant.now());
 
-            assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(BRIEFLY)).isInstanceOf(FileLockTimeoutException.class);
+            assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(BRIEFLY))
+                .isInstanceOf(FileLockTimeoutException.class);
 
             assertThat(lockPath).hasContent(refreshedRecord);
         }
@@ -392,7 +423,9 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
                 Files.setLastModifiedTime(refreshed, FileTime.from(backdated));
 
                 await().atMost(Duration.ofSeconds(10))
-                        .until(() -> Files.getLastModifiedTime(refreshed).toInstant().isAfter(backdated.plus(Duration.ofMinutes(59))));
+                    .until(() -> Files.getLastModifiedTime(refreshed)
+                        .toInstant()
+                        .isAfter(backdated.plus(Duration.ofMinutes(59))));
 
                 assertThat(Files.getLastModifiedTime(lockPath).toInstant()).isEqualTo(backdated);
             }
@@ -407,7 +440,8 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
                 }
 
                 assertThat(heartbeatThreads()).isEqualTo(1);
-            } finally {
+            }
+            finally {
                 holds.forEach(LockHold::close);
             }
 
@@ -415,9 +449,11 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
         }
 
         private static long heartbeatThreads() {
-            return Thread.getAllStackTraces().keySet().stream()
-                    .filter(thread -> thread.getName().equals("filelock-soft-heartbeat"))
-                    .count();
+            return Thread.getAllStackTraces()
+                .keySet()
+                .stream()
+                .filter(thread -> thread.getName().equals("filelock-soft-heartbeat"))
+                .count();
         }
 
         @Test
@@ -425,19 +461,24 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
             Prerequisite.require(ChildJvm.runningAsRoot() && Files.isExecutable(Path.of("/usr/bin/unshare")),
                     "root and unshare(1) (util-linux), to hold a lock from another PID namespace");
             long hiddenPid = pidFreeInThisNamespace();
-            // The child's pid in its namespace is one that does not run here, as a container's holder looks to us.
-            List<String> inOwnPidNamespace = List.of("unshare", "--pid", "--fork", "--kill-child", "sh", "-c",
-                    "echo " + (hiddenPid - 1) + " > /proc/sys/kernel/ns_last_pid || exit 1; exec 3<&0; "
-                            + "\"$@\" 0<&3 3<&- & wait $!", "sh");
-            try (ChildProcess holder = ChildJvm.startUnder("holder-in-pid-namespace", inOwnPidNamespace, LockChild.class,
-                    "hold", "soft", lockPath.toString())) {
+            // The child's pid in its namespace is one that does not run here, as a
+            // container's holder looks to us.
+            List<String> inOwnPidNamespace = List.of(
+                    "unshare", "--pid", "--fork", "--kill-child", "sh", "-c", "echo " + (hiddenPid - 1)
+                            + " > /proc/sys/kernel/ns_last_pid || exit 1; exec 3<&0; " + "\"$@\" 0<&3 3<&- & wait $!",
+                    "sh");
+            try (ChildProcess holder = ChildJvm.startUnder("holder-in-pid-namespace", inOwnPidNamespace,
+                    LockChild.class, "hold", "soft", lockPath.toString())) {
                 holder.awaitLine("HELD");
-                assertThat(Files.readAllLines(lockPath)).as(holder.describe()).first().isEqualTo(Long.toString(hiddenPid));
+                assertThat(Files.readAllLines(lockPath)).as(holder.describe())
+                    .first()
+                    .isEqualTo(Long.toString(hiddenPid));
                 assertThat(ProcessHandle.of(hiddenPid)).isEmpty();
 
-                // Longer than the freshness window: only the holder's heartbeat keeps its lock from being broken.
+                // Longer than the freshness window: only the holder's heartbeat keeps its
+                // lock from being broken.
                 assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(StaleMarkers.FRESHNESS.plusSeconds(2)))
-                        .isInstanceOf(FileLockTimeoutException.class);
+                    .isInstanceOf(FileLockTimeoutException.class);
 
                 holder.send("release");
                 holder.awaitLine("RELEASED");
@@ -450,12 +491,14 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
         private static long pidFreeInThisNamespace() throws IOException {
             long pidMax = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/kernel/pid_max")).get(0).trim());
             for (long pid = pidMax - 2; pid > pidMax / 2; pid--) {
-                if (!Files.exists(Path.of("/proc", Long.toString(pid))) && !Files.exists(Path.of("/proc", Long.toString(pid - 1)))) {
+                if (!Files.exists(Path.of("/proc", Long.toString(pid)))
+                        && !Files.exists(Path.of("/proc", Long.toString(pid - 1)))) {
                     return pid;
                 }
             }
             throw new IllegalStateException("no free pid below " + pidMax);
         }
+
     }
 
     @Nested
@@ -463,14 +506,17 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
 
         @Test
         void endsAtItsTimeoutWhenCreateKeepsFailingWithEnoentInAnExistingDirectory() {
-            // /proc/self exists, but nothing can be created in it: FUSE and NFS mounts answer ENOENT like this too.
+            // /proc/self exists, but nothing can be created in it: FUSE and NFS mounts
+            // answer ENOENT like this too.
             SoftFileLock lock = SoftFileLock.of(Path.of("/proc/self/x.lock"));
 
             assertTimeoutPreemptively(ChildProcess.HANG_GUARD, () -> {
-                assertThatThrownBy(() -> lock.acquire(Duration.ofMillis(500))).isInstanceOf(FileLockTimeoutException.class);
+                assertThatThrownBy(() -> lock.acquire(Duration.ofMillis(500)))
+                    .isInstanceOf(FileLockTimeoutException.class);
                 assertThat(lock.tryAcquire()).isEmpty();
             });
         }
+
     }
 
     @Nested
@@ -481,8 +527,8 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
             Path counter = dir.resolve("counter");
             Random random = new Random();
             for (int round = 0; round < 5; round++) {
-                try (ChildProcess looper = ChildJvm.start("looper-" + round, LockChild.class,
-                        "count", "soft", lockPath.toString(), counter.toString(), "1", "100000000")) {
+                try (ChildProcess looper = ChildJvm.start("looper-" + round, LockChild.class, "count", "soft",
+                        lockPath.toString(), counter.toString(), "1", "100000000")) {
                     looper.awaitLine("READY");
                     looper.send("go");
                     await().atMost(ChildProcess.HANG_GUARD).until(() -> Files.exists(counter));
@@ -490,12 +536,14 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
                     looper.kill();
                 }
 
-                // Whatever the kill interrupted (create, write, hold, delete), the lock comes back.
+                // Whatever the kill interrupted (create, write, hold, delete), the lock
+                // comes back.
                 try (LockHold hold = SoftFileLock.of(lockPath).acquire(StaleMarkers.FRESHNESS.plusSeconds(10))) {
                     assertThat(hold.path()).isEqualTo(lockPath);
                 }
             }
         }
+
     }
 
     static BigInteger startToken(long pid) throws IOException {
@@ -555,15 +603,19 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
         @Test
         void rejectsAZeroOrNegativeLifetime() {
             assertThatThrownBy(() -> SoftFileLock.builder(lockPath).lifetime(Duration.ZERO))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lifetime");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lifetime");
             assertThatThrownBy(() -> SoftFileLock.builder(lockPath).lifetime(Duration.ofSeconds(-1)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lifetime");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lifetime");
         }
+
     }
 
     /**
-     * Waits for the lock without a timeout on another thread (so that a wait that never ends fails the test instead of
-     * hanging it) and returns the lock file's content while held.
+     * Waits for the lock without a timeout on another thread (so that a wait that never
+     * ends fails the test instead of hanging it) and returns the lock file's content
+     * while held.
      */
     private String recordWhileHeld(SoftFileLock lock) {
         return Worker.start("acquirer", () -> {
@@ -572,4 +624,5 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
             }
         }).awaitResult();
     }
+
 }

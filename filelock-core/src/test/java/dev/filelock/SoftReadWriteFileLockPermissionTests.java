@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The owner-only markers keep other users out (Python's trust model), and such a user fails at once instead of
- * waiting: checked as a real unprivileged user, a child JVM started as {@code nobody} through {@code setpriv}.
+ * The owner-only markers keep other users out (Python's trust model), and such a user
+ * fails at once instead of waiting: checked as a real unprivileged user, a child JVM
+ * started as {@code nobody} through {@code setpriv}.
  */
 class SoftReadWriteFileLockPermissionTests {
 
@@ -27,13 +28,13 @@ class SoftReadWriteFileLockPermissionTests {
         }
 
         try (LockPeer nobody = LockPeer.javaChildAsNobody(directory, path)) {
-            assertThat(nobody.ask("write 30"))
-                    .startsWith("error: Cannot lock '" + path + "'")
-                    .contains("permission denied");
+            assertThat(nobody.ask("write 30")).startsWith("error: Cannot lock '" + path + "'")
+                .contains("permission denied");
             assertThat(nobody.ask("read 30")).startsWith("error: ").contains("permission denied");
         }
 
         assertThat(shared.toFile().list()).containsExactly("data.lock.readers");
         assertThat(path.resolveSibling("data.lock.readers")).isEmptyDirectory();
     }
+
 }

@@ -12,15 +12,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link SoftReadWriteFileLock} between real processes: child JVMs holding, waiting and being killed. */
-@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
+/**
+ * {@link SoftReadWriteFileLock} between real processes: child JVMs holding, waiting and
+ * being killed.
+ */
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to
+                         // use
 class SoftReadWriteFileLockProcessTests {
 
     @TempDir
     Path directory;
 
     private Path path;
+
     private SoftReadWriteFileLock lock;
+
     private final List<LockPeer> peers = new ArrayList<>();
 
     @BeforeEach
@@ -125,4 +131,5 @@ class SoftReadWriteFileLockProcessTests {
             return entries.toList();
         }
     }
+
 }

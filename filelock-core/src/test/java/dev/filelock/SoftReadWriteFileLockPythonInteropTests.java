@@ -14,17 +14,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link SoftReadWriteFileLock} and a Python process speaking filelock's {@code SoftReadWriteLock} protocol on the
- * same files ({@code soft_rw_peer.py}, standard library only, as Debian's python3-filelock 3.9.0 predates the class).
+ * {@link SoftReadWriteFileLock} and a Python process speaking filelock's
+ * {@code SoftReadWriteLock} protocol on the same files ({@code soft_rw_peer.py}, standard
+ * library only, as Debian's python3-filelock 3.9.0 predates the class).
  */
-@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to
+                         // use
 class SoftReadWriteFileLockPythonInteropTests {
 
     @TempDir
     Path directory;
 
     private Path path;
+
     private SoftReadWriteFileLock lock;
+
     private LockPeer python;
 
     @BeforeEach
@@ -54,7 +58,8 @@ class SoftReadWriteFileLockPythonInteropTests {
         assertThat(python.ask("write 5")).isEqualTo("acquired");
 
         assertThat(lock.tryAcquireRead()).isEmpty();
-        assertThatThrownBy(() -> lock.acquireWrite(Duration.ofMillis(300))).isInstanceOf(FileLockTimeoutException.class);
+        assertThatThrownBy(() -> lock.acquireWrite(Duration.ofMillis(300)))
+            .isInstanceOf(FileLockTimeoutException.class);
 
         assertThat(python.ask("release")).isEqualTo("released");
         try (LockHold hold = lock.acquireRead(Duration.ofSeconds(5))) {
@@ -67,7 +72,8 @@ class SoftReadWriteFileLockPythonInteropTests {
         try (LockHold hold = lock.acquireRead(Duration.ofSeconds(5))) {
             assertThat(python.ask("read 5")).isEqualTo("acquired");
         }
-        assertThatThrownBy(() -> lock.acquireWrite(Duration.ofMillis(300))).isInstanceOf(FileLockTimeoutException.class);
+        assertThatThrownBy(() -> lock.acquireWrite(Duration.ofMillis(300)))
+            .isInstanceOf(FileLockTimeoutException.class);
         assertThat(path.resolveSibling("shared.lock.write")).doesNotExist();
 
         assertThat(python.ask("release")).isEqualTo("released");
@@ -105,8 +111,7 @@ class SoftReadWriteFileLockPythonInteropTests {
     void javaWriterWaitingForAPythonReaderHoldsBackNewPythonReaders() throws Exception {
         assertThat(python.ask("read 5")).isEqualTo("acquired");
         var writer = lock.acquireWriteAsync(Duration.ofSeconds(20));
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> Files.exists(path.resolveSibling("shared.lock.write")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(path.resolveSibling("shared.lock.write")));
 
         try (LockPeer secondPython = LockPeer.python(path)) {
             assertThat(secondPython.ask("read 0.3")).isEqualTo("timeout");
@@ -119,8 +124,7 @@ class SoftReadWriteFileLockPythonInteropTests {
     @Test
     void javaAndPythonProcessesNeverWriteAtTheSameTime() throws Exception {
         Path counter = Files.writeString(directory.resolve("counter"), "0");
-        try (LockPeer javaChild = LockPeer.javaChild(path);
-                LockPeer secondPython = LockPeer.python(path)) {
+        try (LockPeer javaChild = LockPeer.javaChild(path); LockPeer secondPython = LockPeer.python(path)) {
             for (LockPeer peer : List.of(python, javaChild, secondPython)) {
                 peer.send("increment " + counter + " 30");
             }
@@ -135,4 +139,5 @@ class SoftReadWriteFileLockPythonInteropTests {
         }
         assertThat(Files.readString(counter)).isEqualTo("120");
     }
+
 }

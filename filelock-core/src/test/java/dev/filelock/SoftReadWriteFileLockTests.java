@@ -22,16 +22,24 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link SoftReadWriteFileLock}: the read/write contract every lock shares, plus what is specific to marker files
- * (Python's {@code tests/soft_rw}); the protocol details are covered by {@link SoftReadWriteMarkersTests}.
+ * {@link SoftReadWriteFileLock}: the read/write contract every lock shares, plus what is
+ * specific to marker files (Python's {@code tests/soft_rw}); the protocol details are
+ * covered by {@link SoftReadWriteMarkersTests}.
  */
-@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to
+                         // use
 class SoftReadWriteFileLockTests extends AbstractReadWriteFileLockContractTests {
 
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
-    /** Long enough that a heartbeat delayed by a loaded machine never looks stale; stale markers here are aged by hand. */
+
+    /**
+     * Long enough that a heartbeat delayed by a loaded machine never looks stale; stale
+     * markers here are aged by hand.
+     */
     private static final Duration STALE = Duration.ofSeconds(3);
+
     private static final Duration POLL = Duration.ofMillis(20);
+
     private static final String FOREIGN_RECORD = "0123456789abcdef0123456789abcdef\n4242\nother-host.example.com\n";
 
     private final List<ReadWriteFileLock> ownLocks = new ArrayList<>();
@@ -39,38 +47,37 @@ class SoftReadWriteFileLockTests extends AbstractReadWriteFileLockContractTests 
     @Override
     protected ReadWriteFileLock createLock(Path path, Duration timeout, boolean blocking, Ownership ownership) {
         return SoftReadWriteFileLock.builder(path)
-                .timeout(timeout)
-                .blocking(blocking)
-                .ownership(ownership)
-                .heartbeatInterval(HEARTBEAT)
-                .staleThreshold(STALE)
-                .pollInterval(POLL)
-                .build();
+            .timeout(timeout)
+            .blocking(blocking)
+            .ownership(ownership)
+            .heartbeatInterval(HEARTBEAT)
+            .staleThreshold(STALE)
+            .pollInterval(POLL)
+            .build();
     }
 
     @Test
     void rejectsANonPositiveHeartbeatInterval() {
         assertThatThrownBy(() -> SoftReadWriteFileLock.builder(lockPath()).heartbeatInterval(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("heartbeatInterval must be positive, got PT0S");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("heartbeatInterval must be positive, got PT0S");
     }
 
     @Test
     void rejectsAStaleThresholdNotBeyondTheHeartbeat() {
         SoftReadWriteFileLock.Builder builder = SoftReadWriteFileLock.builder(lockPath())
-                .heartbeatInterval(Duration.ofSeconds(10))
-                .staleThreshold(Duration.ofSeconds(5));
+            .heartbeatInterval(Duration.ofSeconds(10))
+            .staleThreshold(Duration.ofSeconds(5));
 
-        assertThatThrownBy(builder::build)
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("staleThreshold must exceed heartbeatInterval (PT5S <= PT10S)");
+        assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("staleThreshold must exceed heartbeatInterval (PT5S <= PT10S)");
     }
 
     @Test
     void rejectsANonPositivePollInterval() {
         assertThatThrownBy(() -> SoftReadWriteFileLock.builder(lockPath()).pollInterval(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("pollInterval must be positive, got PT0S");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("pollInterval must be positive, got PT0S");
     }
 
     @Test
@@ -106,7 +113,7 @@ class SoftReadWriteFileLockTests extends AbstractReadWriteFileLockContractTests 
         SoftReadWriteFileLock lock = soft();
         try (LockHold hold = lock.acquireWrite(Duration.ofSeconds(5))) {
             assertThat(SoftReadWriteMarkersTests.heartbeatThreads())
-                    .containsExactly("filelock-heartbeat-" + ReadWritePaths.canonical(lockPath()) + ".write");
+                .containsExactly("filelock-heartbeat-" + ReadWritePaths.canonical(lockPath()) + ".write");
         }
         assertThat(SoftReadWriteMarkersTests.heartbeatThreads()).isEmpty();
 
@@ -121,10 +128,9 @@ class SoftReadWriteFileLockTests extends AbstractReadWriteFileLockContractTests 
         SoftReadWriteFileLock lock = soft();
         lock.close();
 
-        assertThatThrownBy(() -> lock.acquireRead(Duration.ZERO))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining(lockPath().toString())
-                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> lock.acquireRead(Duration.ZERO)).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining(lockPath().toString())
+            .hasMessageContaining("closed");
         assertThatThrownBy(lock::acquireWrite).isInstanceOf(IllegalStateException.class);
     }
 
@@ -135,7 +141,8 @@ class SoftReadWriteFileLockTests extends AbstractReadWriteFileLockContractTests 
         Files.writeString(foreignReader, FOREIGN_RECORD);
         SoftReadWriteFileLock lock = soft(Duration.ofSeconds(10), Duration.ofSeconds(60));
 
-        assertThatThrownBy(() -> lock.acquireWrite(Duration.ofMillis(300))).isInstanceOf(FileLockTimeoutException.class);
+        assertThatThrownBy(() -> lock.acquireWrite(Duration.ofMillis(300)))
+            .isInstanceOf(FileLockTimeoutException.class);
 
         assertThat(sibling(".write")).doesNotExist();
         assertThat(foreignReader).exists();
@@ -165,9 +172,8 @@ class SoftReadWriteFileLockTests extends AbstractReadWriteFileLockContractTests 
         Path victim = Files.writeString(directory.resolve("victim"), "precious");
         Files.createSymbolicLink(sibling(".write"), victim);
 
-        assertThatThrownBy(() -> soft().acquireWrite())
-                .isInstanceOf(FileLockException.class)
-                .hasMessageContaining("symbolic link");
+        assertThatThrownBy(() -> soft().acquireWrite()).isInstanceOf(FileLockException.class)
+            .hasMessageContaining("symbolic link");
         assertThat(victim).hasContent("precious");
     }
 
@@ -231,10 +237,10 @@ class SoftReadWriteFileLockTests extends AbstractReadWriteFileLockContractTests 
 
     private SoftReadWriteFileLock soft(Duration heartbeat, Duration stale) {
         SoftReadWriteFileLock lock = SoftReadWriteFileLock.builder(lockPath())
-                .heartbeatInterval(heartbeat)
-                .staleThreshold(stale)
-                .pollInterval(POLL)
-                .build();
+            .heartbeatInterval(heartbeat)
+            .staleThreshold(stale)
+            .pollInterval(POLL)
+            .build();
         ownLocks.add(lock);
         return lock;
     }
@@ -251,13 +257,17 @@ class SoftReadWriteFileLockTests extends AbstractReadWriteFileLockContractTests 
     private List<Path> readerMarkers() {
         try (var entries = Files.list(sibling(".readers"))) {
             return entries.toList();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static boolean waiterThreadAlive() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(thread -> thread.isAlive() && thread.getName().startsWith("filelock-read-waiter"));
+        return Thread.getAllStackTraces()
+            .keySet()
+            .stream()
+            .anyMatch(thread -> thread.isAlive() && thread.getName().startsWith("filelock-read-waiter"));
     }
+
 }

@@ -7,8 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Measures (never asserts) the soft read/write lock: uncontended cost of a read and a write acquire+release, and the
- * writer-to-writer handoff between two processes. Not a test; run it with
+ * Measures (never asserts) the soft read/write lock: uncontended cost of a read and a
+ * write acquire+release, and the writer-to-writer handoff between two processes. Not a
+ * test; run it with
  *
  * <pre>
  * mvn -q -pl filelock-core test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
@@ -18,9 +19,11 @@ import java.nio.file.Path;
 final class SoftReadWriteLockMeasurements {
 
     private static final int OPERATIONS = 2_000;
+
     private static final int HANDOFFS = 50;
 
-    private SoftReadWriteLockMeasurements() {}
+    private SoftReadWriteLockMeasurements() {
+    }
 
     public static void main(String[] args) throws Exception {
         if (args.length == 2 && args[0].equals(LockMeasurements.WAITER)) {
@@ -39,4 +42,5 @@ final class SoftReadWriteLockMeasurements {
             LockMeasurements.printHandoffs(SoftReadWriteLockMeasurements.class, path, HANDOFFS, lock::acquireWrite);
         }
     }
+
 }

@@ -27,8 +27,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What is particular to the SQLite-backed read/write lock: the file, bad input, connections. */
-@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
+/**
+ * What is particular to the SQLite-backed read/write lock: the file, bad input,
+ * connections.
+ */
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to
+                         // use
 class SqliteReadWriteFileLockTests {
 
     @TempDir
@@ -55,7 +59,8 @@ class SqliteReadWriteFileLockTests {
         try (ReadWriteFileLock lock = ReadWriteFileLock.of(path); LockHold write = lock.acquireWrite()) {
             assertThat(filesIn(directory)).containsExactly("journal.db");
         }
-        // Only now, with every lock closed, may another connection of this JVM open the file.
+        // Only now, with every lock closed, may another connection of this JVM open the
+        // file.
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + path);
                 Statement statement = connection.createStatement();
                 ResultSet mode = statement.executeQuery("PRAGMA journal_mode")) {
@@ -71,10 +76,9 @@ class SqliteReadWriteFileLockTests {
         Files.writeString(path, content.repeat(3));
         int connections = SqliteReadWriteBackend.OPEN_CONNECTIONS.get();
         try (ReadWriteFileLock lock = ReadWriteFileLock.of(path)) {
-            assertThatThrownBy(lock::acquireWrite)
-                    .isExactlyInstanceOf(FileLockException.class)
-                    .hasMessageContaining(path.toString())
-                    .hasMessageContaining("not an SQLite database");
+            assertThatThrownBy(lock::acquireWrite).isExactlyInstanceOf(FileLockException.class)
+                .hasMessageContaining(path.toString())
+                .hasMessageContaining("not an SQLite database");
             assertThatThrownBy(lock::tryAcquireRead).isExactlyInstanceOf(FileLockException.class);
             assertThat(SqliteReadWriteBackend.OPEN_CONNECTIONS).hasValue(connections);
             assertThat(lock.heldMode()).isEmpty();
@@ -86,10 +90,9 @@ class SqliteReadWriteFileLockTests {
     void directoryFailsAtOnce() throws Exception {
         Path path = Files.createDirectory(directory.resolve("dir.db"));
         try (ReadWriteFileLock lock = ReadWriteFileLock.of(path)) {
-            assertThatThrownBy(lock::acquireRead)
-                    .isExactlyInstanceOf(FileLockException.class)
-                    .hasMessageContaining(path.toString())
-                    .hasMessageContaining("directory");
+            assertThatThrownBy(lock::acquireRead).isExactlyInstanceOf(FileLockException.class)
+                .hasMessageContaining(path.toString())
+                .hasMessageContaining("directory");
         }
     }
 
@@ -98,9 +101,8 @@ class SqliteReadWriteFileLockTests {
         Path target = Files.createFile(directory.resolve("target.db"));
         Path link = Files.createSymbolicLink(directory.resolve("link.db"), target);
         try (ReadWriteFileLock lock = ReadWriteFileLock.of(link)) {
-            assertThatThrownBy(lock::acquireWrite)
-                    .isExactlyInstanceOf(FileLockException.class)
-                    .hasMessageContaining("symbolic link");
+            assertThatThrownBy(lock::acquireWrite).isExactlyInstanceOf(FileLockException.class)
+                .hasMessageContaining("symbolic link");
         }
     }
 
@@ -108,7 +110,7 @@ class SqliteReadWriteFileLockTests {
     void emptyPathIsRejectedByTheBuilder() {
         assertThatThrownBy(() -> ReadWriteFileLock.of(Path.of(""))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ReadWriteFileLock.builder(directory).pollInterval(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class);
+            .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -136,8 +138,8 @@ class SqliteReadWriteFileLockTests {
     @Test
     void readersOfTheJvmShareOneOsLevelHold() throws Exception {
         AtomicInteger osAcquisitions = new AtomicInteger();
-        ReadWriteBackend.Factory counting = (canonicalPath, path) -> new CountingBackend(
-                new SqliteReadWriteBackend(canonicalPath, path), osAcquisitions);
+        ReadWriteBackend.Factory counting = (canonicalPath,
+                path) -> new CountingBackend(new SqliteReadWriteBackend(canonicalPath, path), osAcquisitions);
         LockOptions options = new LockOptions(Duration.ofSeconds(-1), true, Duration.ofMillis(50),
                 LockOptions.UNSET_FILE_MODE, Ownership.THREAD, null, null);
         Path path = directory.resolve("counted.db");
@@ -154,7 +156,8 @@ class SqliteReadWriteFileLockTests {
             List.of(first, second, third, nested).forEach(LockHold::close);
             locks.get(0).acquireWrite().close();
             assertThat(osAcquisitions).hasValue(2);
-        } finally {
+        }
+        finally {
             locks.forEach(ReadWriteFileLock::close);
         }
     }
@@ -234,4 +237,5 @@ class SqliteReadWriteFileLockTests {
             delegate.close();
         }
     }
+
 }

@@ -6,14 +6,17 @@ import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The lock of the {@link FileLocked} method running on the calling thread: its key, its fencing token and whether it
- * is still held (ShedLock's {@code LockAssert}, Redisson's fenced lock token).
+ * The lock of the {@link FileLocked} method running on the calling thread: its key, its
+ * fencing token and whether it is still held (ShedLock's {@code LockAssert}, Redisson's
+ * fenced lock token).
  *
- * <p>Bound to the thread that runs the method's body, from the acquisition to the return of the method (nested locked
- * methods see their own lock, and the outer one again after they return). For a method returning a
- * {@code CompletionStage} it is bound while the method's body runs on the calling thread, not in the stage's
- * continuations: read {@link #current()} at the start of the body and capture it. It is not bound for methods returning
- * a {@code Mono} or {@code Flux}.
+ * <p>
+ * Bound to the thread that runs the method's body, from the acquisition to the return of
+ * the method (nested locked methods see their own lock, and the outer one again after
+ * they return). For a method returning a {@code CompletionStage} it is bound while the
+ * method's body runs on the calling thread, not in the stage's continuations: read
+ * {@link #current()} at the start of the body and capture it. It is not bound for methods
+ * returning a {@code Mono} or {@code Flux}.
  *
  * @since 0.1
  */
@@ -35,7 +38,6 @@ public final class FileLockContext {
 
     /**
      * Returns the lock of the {@link FileLocked} method running on the calling thread.
-     *
      * @return the innermost locked method's lock
      * @throws IllegalStateException if no {@link FileLocked} method runs on this thread
      */
@@ -50,8 +52,8 @@ public final class FileLockContext {
     }
 
     /**
-     * Binds a lock to the calling thread until the returned scope is closed; used by the {@link FileLocked} advice.
-     *
+     * Binds a lock to the calling thread until the returned scope is closed; used by the
+     * {@link FileLocked} advice.
      * @param key the key of the {@link FileLocked} method
      * @param hold the hold of its lock
      * @return the scope, which restores the previous binding when closed
@@ -72,7 +74,6 @@ public final class FileLockContext {
 
     /**
      * Returns the key of the lock, as the method's {@link FileLocked#path()} gave it.
-     *
      * @return the key
      */
     public String key() {
@@ -80,13 +81,14 @@ public final class FileLockContext {
     }
 
     /**
-     * Returns the fencing token of the lock's acquisition: larger than the token of every earlier acquisition of the
-     * same key, by this JVM or any other, so that a storage system that remembers the largest token it has seen can
-     * refuse the writes of a holder whose lease has lapsed. Only the {@code jdbc} backend has tokens.
-     *
+     * Returns the fencing token of the lock's acquisition: larger than the token of every
+     * earlier acquisition of the same key, by this JVM or any other, so that a storage
+     * system that remembers the largest token it has seen can refuse the writes of a
+     * holder whose lease has lapsed. Only the {@code jdbc} backend has tokens.
      * @return the token
-     * @throws UnsupportedOperationException if the lock backend does not number acquisitions (the file backend: a file
-     *     lock cannot lapse while its process lives, so it needs none)
+     * @throws UnsupportedOperationException if the lock backend does not number
+     * acquisitions (the file backend: a file lock cannot lapse while its process lives,
+     * so it needs none)
      */
     public long fencingToken() {
         OptionalLong token = (this.hold != null) ? this.hold.fencingToken() : OptionalLong.empty();
@@ -98,9 +100,8 @@ public final class FileLockContext {
     }
 
     /**
-     * Tells whether this JVM still believes it holds the lock: always for file locks, and for leased locks (jdbc) as
-     * long as their lease has not been lost.
-     *
+     * Tells whether this JVM still believes it holds the lock: always for file locks, and
+     * for leased locks (jdbc) as long as their lease has not been lost.
      * @return whether the lock is still held
      */
     public boolean isHeld() {
@@ -108,8 +109,8 @@ public final class FileLockContext {
     }
 
     /**
-     * Checks that this JVM still believes it holds the lock, before a step that must not run without it.
-     *
+     * Checks that this JVM still believes it holds the lock, before a step that must not
+     * run without it.
      * @throws FileLockLeaseLostException naming the key, if the lock's lease was lost
      */
     public void assertHeld() {
@@ -125,10 +126,12 @@ public final class FileLockContext {
         /** Restores the binding that was current before. */
         @Override
         void close();
+
     }
 
     @Override
     public String toString() {
         return "FileLockContext[" + this.key + ((this.outer != null) ? ", nested" : "") + "]";
     }
+
 }

@@ -1,9 +1,10 @@
 package dev.filelock.spring;
 
 /**
- * Thrown by {@link FileLockContext#assertHeld()} when this JVM no longer believes it holds the lock of the running
- * {@link FileLocked} method: its lease lapsed (renewals failed, its row was taken, or {@code filelock.jdbc.max-hold}
- * passed), so another process may hold the lock now.
+ * Thrown by {@link FileLockContext#assertHeld()} when this JVM no longer believes it
+ * holds the lock of the running {@link FileLocked} method: its lease lapsed (renewals
+ * failed, its row was taken, or {@code filelock.jdbc.max-hold} passed), so another
+ * process may hold the lock now.
  *
  * @since 0.1
  */
@@ -16,7 +17,6 @@ public class FileLockLeaseLostException extends IllegalStateException {
 
     /**
      * Creates the exception.
-     *
      * @param key the lock's key, named in the message
      */
     public FileLockLeaseLostException(String key) {
@@ -27,10 +27,10 @@ public class FileLockLeaseLostException extends IllegalStateException {
 
     /**
      * Returns the lock's key.
-     *
      * @return the key
      */
     public String key() {
         return this.key;
     }
+
 }

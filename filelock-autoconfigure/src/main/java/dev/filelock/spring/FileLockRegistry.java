@@ -33,23 +33,33 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.integration.support.locks.ExpirableLockRegistry;
 
 /**
- * A Spring Integration {@link ExpirableLockRegistry} of cross-process file locks under one directory, so it drops into
- * every component that takes a {@code LockRegistry} ({@code LockRegistryLeaderInitiator}, aggregators, {@code
- * LockRequestHandlerAdvice}, {@code executeLocked}); it is also the default {@link LockBackend} of {@link FileLocked}.
+ * A Spring Integration {@link ExpirableLockRegistry} of cross-process file locks under
+ * one directory, so it drops into every component that takes a {@code LockRegistry}
+ * ({@code LockRegistryLeaderInitiator}, aggregators, {@code
+ * LockRequestHandlerAdvice}, {@code executeLocked}); it is also the default
+ * {@link LockBackend} of {@link FileLocked}.
  *
- * <p>A key is a {@link String} or {@link Path} naming a file inside the directory; keys never escape it ({@code ..}
- * segments, absolute paths elsewhere and symbolic links leading out are refused), because keys often come from request
- * data. The directory is declared a {@link dev.filelock.ConfinedDirectory}, so every open of a lock file walks it again
- * without following links out: a directory inside swapped for such a link after a key was resolved makes the lock fail
- * with {@link dev.filelock.FileLockException}, never lock a file outside. There is one entry per canonical path (no hash striping, so two keys never share a lock by accident); an entry
- * in use is never expired, and {@link #expireUnusedOlderThan(long)} drops unused ones.
+ * <p>
+ * A key is a {@link String} or {@link Path} naming a file inside the directory; keys
+ * never escape it ({@code ..} segments, absolute paths elsewhere and symbolic links
+ * leading out are refused), because keys often come from request data. The directory is
+ * declared a {@link dev.filelock.ConfinedDirectory}, so every open of a lock file walks
+ * it again without following links out: a directory inside swapped for such a link after
+ * a key was resolved makes the lock fail with {@link dev.filelock.FileLockException},
+ * never lock a file outside. There is one entry per canonical path (no hash striping, so
+ * two keys never share a lock by accident); an entry in use is never expired, and
+ * {@link #expireUnusedOlderThan(long)} drops unused ones.
  *
- * <p>A registry speaks one lock protocol for every path, so that its {@link LockMode#WRITE} and {@link LockMode#READ}
- * locks of a path always exclude each other: {@link #obtain(Object)} and {@code WRITE} are the protocol's exclusive
- * side, {@code READ} its shared side. The default is {@link NativeReadWriteFileLock} ({@code flock}: {@code LOCK_EX} /
- * {@code LOCK_SH}, excluded by Python's {@code FileLock} and {@code flock -x}); any other {@link ReadWriteFileLock}
- * (SQLite, soft markers) can be given instead, or an exclusive-only lock such as {@link dev.filelock.SoftFileLock},
- * whose readers then either take the exclusive lock too or are refused.
+ * <p>
+ * A registry speaks one lock protocol for every path, so that its {@link LockMode#WRITE}
+ * and {@link LockMode#READ} locks of a path always exclude each other:
+ * {@link #obtain(Object)} and {@code WRITE} are the protocol's exclusive side,
+ * {@code READ} its shared side. The default is {@link NativeReadWriteFileLock}
+ * ({@code flock}: {@code LOCK_EX} / {@code LOCK_SH}, excluded by Python's
+ * {@code FileLock} and {@code flock -x}); any other {@link ReadWriteFileLock} (SQLite,
+ * soft markers) can be given instead, or an exclusive-only lock such as
+ * {@link dev.filelock.SoftFileLock}, whose readers then either take the exclusive lock
+ * too or are refused.
  *
  * <pre>{@code
  * FileLockRegistry registry = new FileLockRegistry(Path.of("/var/lock/myapp"));
@@ -78,8 +88,9 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
     private final ConcurrentMap<Path, RegistryEntry> entries = new ConcurrentHashMap<>();
 
     /**
-     * Entries by the key text that last named them, so that a key is resolved on the file system (one {@code lstat} per
-     * segment) once while its entry lives, not on every call.
+     * Entries by the key text that last named them, so that a key is resolved on the file
+     * system (one {@code lstat} per segment) once while its entry lives, not on every
+     * call.
      */
     private final ConcurrentMap<String, RegistryEntry> entriesByKey = new ConcurrentHashMap<>();
 
@@ -88,37 +99,41 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
     private volatile LockObservations observations = LockObservations.NONE;
 
     /**
-     * Creates a registry of {@link NativeReadWriteFileLock}s ({@code flock}) with default options.
-     *
+     * Creates a registry of {@link NativeReadWriteFileLock}s ({@code flock}) with default
+     * options.
      * @param directory the directory that holds the lock files; created if missing
-     * @throws IllegalArgumentException if the directory cannot be created or is not a directory
+     * @throws IllegalArgumentException if the directory cannot be created or is not a
+     * directory
      */
     public FileLockRegistry(Path directory) {
         this(directory, NativeReadWriteFileLock::of);
     }
 
     /**
-     * Creates a registry whose read/write locks are built by the given factory, such as {@code ReadWriteFileLock::of}
-     * (Python's {@code ReadWriteLock}), {@code SoftReadWriteFileLock::of} or a lambda over a builder with options.
-     *
+     * Creates a registry whose read/write locks are built by the given factory, such as
+     * {@code ReadWriteFileLock::of} (Python's {@code ReadWriteLock}),
+     * {@code SoftReadWriteFileLock::of} or a lambda over a builder with options.
      * @param directory the directory that holds the lock files; created if missing
      * @param readWriteLocks builds the read/write lock of a canonical path
-     * @throws IllegalArgumentException if the directory cannot be created or is not a directory
+     * @throws IllegalArgumentException if the directory cannot be created or is not a
+     * directory
      */
     public FileLockRegistry(Path directory, Function<Path, ? extends ReadWriteFileLock> readWriteLocks) {
         this(directory, Objects.requireNonNull(readWriteLocks, "readWriteLocks"), null, false);
     }
 
     /**
-     * Creates a registry of exclusive locks built by the given factory, such as {@code SoftFileLock::of}: {@link
-     * LockMode#WRITE} and {@link #obtain(Object)} take a path's lock; {@link LockMode#READ} takes it too (readers then
-     * exclude each other) or is refused.
-     *
+     * Creates a registry of exclusive locks built by the given factory, such as
+     * {@code SoftFileLock::of}: {@link LockMode#WRITE} and {@link #obtain(Object)} take a
+     * path's lock; {@link LockMode#READ} takes it too (readers then exclude each other)
+     * or is refused.
      * @param directory the directory that holds the lock files; created if missing
      * @param exclusiveLocks builds the exclusive lock of a canonical path
-     * @param readsAsExclusive whether {@code READ} takes the exclusive lock; {@code false} refuses it ({@link
-     *     #supports} and {@link #obtainReadWrite} then say so)
-     * @throws IllegalArgumentException if the directory cannot be created or is not a directory
+     * @param readsAsExclusive whether {@code READ} takes the exclusive lock;
+     * {@code false} refuses it ({@link #supports} and {@link #obtainReadWrite} then say
+     * so)
+     * @throws IllegalArgumentException if the directory cannot be created or is not a
+     * directory
      */
     public FileLockRegistry(Path directory, Function<Path, ? extends FileLock> exclusiveLocks,
             boolean readsAsExclusive) {
@@ -134,10 +149,10 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
     }
 
     /**
-     * Sets how many entries the registry keeps before it drops every unused one on its own when a new key arrives
-     * (default {@value #DEFAULT_CACHE_CAPACITY}), so that a stream of distinct keys (one per order, say) cannot grow
-     * the heap for ever; held entries are never dropped, so the registry may exceed it while they are held.
-     *
+     * Sets how many entries the registry keeps before it drops every unused one on its
+     * own when a new key arrives (default {@value #DEFAULT_CACHE_CAPACITY}), so that a
+     * stream of distinct keys (one per order, say) cannot grow the heap for ever; held
+     * entries are never dropped, so the registry may exceed it while they are held.
      * @param cacheCapacity a positive number of entries
      * @throws IllegalArgumentException if it is not positive
      */
@@ -150,7 +165,6 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
 
     /**
      * Returns the real path of the lock directory.
-     *
      * @return the directory under which keys are resolved
      */
     public Path directory() {
@@ -159,21 +173,19 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
 
     /**
      * Returns the canonical path of a key's lock file without locking anything.
-     *
      * @param lockKey a {@link String} or {@link Path} naming a file inside the directory
      * @return the real path of the key's parent directory followed by its file name
-     * @throws IllegalArgumentException if the key is of another type, empty, or leads outside the directory (the
-     *     message names the key)
+     * @throws IllegalArgumentException if the key is of another type, empty, or leads
+     * outside the directory (the message names the key)
      */
     public Path resolve(Object lockKey) {
         return this.directory.resolve(Objects.requireNonNull(lockKey, "lockKey"));
     }
 
     /**
-     * Returns the lock of a key: the write side of its read/write lock (or its exclusive lock), per-thread reentrant,
-     * excluding other threads and other processes, readers included; the same object for the same canonical path
-     * while the entry lives.
-     *
+     * Returns the lock of a key: the write side of its read/write lock (or its exclusive
+     * lock), per-thread reentrant, excluding other threads and other processes, readers
+     * included; the same object for the same canonical path while the entry lives.
      * @param lockKey a {@link String} or {@link Path} naming a file inside the directory
      * @return the lock; {@code newCondition()} is not supported
      * @throws IllegalArgumentException if the key is refused (the message names the key)
@@ -186,14 +198,16 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
     }
 
     /**
-     * Returns the read/write lock of a key: shared readers, one writer, each side per-thread reentrant; upgrading a read
-     * hold to a write hold (or, on most protocols, taking a read hold while holding the write lock) is refused. Its
-     * write lock is the lock that {@link #obtain(Object)} returns.
-     *
+     * Returns the read/write lock of a key: shared readers, one writer, each side
+     * per-thread reentrant; upgrading a read hold to a write hold (or, on most protocols,
+     * taking a read hold while holding the write lock) is refused. Its write lock is the
+     * lock that {@link #obtain(Object)} returns.
      * @param lockKey a {@link String} or {@link Path} naming a file inside the directory
-     * @return the read/write lock; the same object for the same canonical path while the entry lives
+     * @return the read/write lock; the same object for the same canonical path while the
+     * entry lives
      * @throws IllegalArgumentException if the key is refused (the message names the key)
-     * @throws UnsupportedOperationException if this registry has exclusive locks only and refuses readers
+     * @throws UnsupportedOperationException if this registry has exclusive locks only and
+     * refuses readers
      */
     public ReadWriteLock obtainReadWrite(Object lockKey) {
         RegistryEntry entry = knownEntry(lockKey, LockMode.READ);
@@ -202,9 +216,9 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
     }
 
     /**
-     * Drops the entries that nobody holds or is acquiring and that were last used more than {@code age} milliseconds
-     * ago; held entries are never dropped, and lock objects obtained earlier keep working.
-     *
+     * Drops the entries that nobody holds or is acquiring and that were last used more
+     * than {@code age} milliseconds ago; held entries are never dropped, and lock objects
+     * obtained earlier keep working.
      * @param age the minimum idle time in milliseconds
      */
     @Override
@@ -220,11 +234,12 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
     }
 
     /**
-     * Records every acquisition and hold through this registry as Micrometer observations: {@link
-     * FileLockObservation#ACQUIRE filelock.acquire} (the wait, with its {@code outcome}) and {@link
-     * FileLockObservation#HELD filelock.held} (the hold), tagged {@code backend=file}, {@code type} and {@code mode};
-     * the key is the high-cardinality key value {@code path}. Off ({@link ObservationRegistry#NOOP}) by default.
-     *
+     * Records every acquisition and hold through this registry as Micrometer
+     * observations: {@link FileLockObservation#ACQUIRE filelock.acquire} (the wait, with
+     * its {@code outcome}) and {@link FileLockObservation#HELD filelock.held} (the hold),
+     * tagged {@code backend=file}, {@code type} and {@code mode}; the key is the
+     * high-cardinality key value {@code path}. Off ({@link ObservationRegistry#NOOP}) by
+     * default.
      * @param observationRegistry where to record
      */
     public void setObservationRegistry(ObservationRegistry observationRegistry) {
@@ -233,8 +248,8 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
     }
 
     /**
-     * Replaces the key values of the observations ({@link DefaultFileLockObservationConvention} by default).
-     *
+     * Replaces the key values of the observations
+     * ({@link DefaultFileLockObservationConvention} by default).
      * @param convention the convention, or {@code null} for the default
      */
     public void setObservationConvention(@Nullable FileLockObservationConvention convention) {
@@ -242,11 +257,11 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
     }
 
     /**
-     * Releases every hold this JVM has on a key's lock, whichever thread or process component took it, and wakes the
-     * threads waiting for it: an operator's last resort for a lock whose holder is stuck. The former holders are not
-     * told; closing their holds later does nothing, and their {@code unlock()} throws
+     * Releases every hold this JVM has on a key's lock, whichever thread or process
+     * component took it, and wakes the threads waiting for it: an operator's last resort
+     * for a lock whose holder is stuck. The former holders are not told; closing their
+     * holds later does nothing, and their {@code unlock()} throws
      * {@link IllegalMonitorStateException}.
-     *
      * @param lockKey a {@link String} or {@link Path} naming a file inside the directory
      * @return whether anything was held and is now released
      * @throws IllegalArgumentException if the key is refused (the message names the key)
@@ -258,9 +273,10 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
     }
 
     /**
-     * Returns a key's lock-file path relative to the lock directory, with {@code /} separators, as listings show it.
-     *
-     * @param canonicalPath a canonical lock-file path, such as {@link FileLockDiagnostics.ActiveLock#path()}
+     * Returns a key's lock-file path relative to the lock directory, with {@code /}
+     * separators, as listings show it.
+     * @param canonicalPath a canonical lock-file path, such as
+     * {@link FileLockDiagnostics.ActiveLock#path()}
      * @return the relative key, or the path itself when it lies outside the directory
      */
     public String displayKey(Path canonicalPath) {
@@ -270,7 +286,6 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
 
     /**
      * Returns a snapshot of the registry's entries, ordered by key, for monitoring.
-     *
      * @return the entries currently cached
      */
     public List<Entry> entries() {
@@ -285,8 +300,9 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
     }
 
     /**
-     * Drops every entry that nobody holds, closing its core lock (an SQLite connection, parked descriptors); held
-     * entries stay until released, so no hold is ever lost. Lock objects obtained earlier start over with new entries if used again.
+     * Drops every entry that nobody holds, closing its core lock (an SQLite connection,
+     * parked descriptors); held entries stay until released, so no hold is ever lost.
+     * Lock objects obtained earlier start over with new entries if used again.
      */
     @Override
     public void close() {
@@ -306,7 +322,6 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
 
     /**
      * Returns {@code file}.
-     *
      * @return {@code file}
      */
     @Override
@@ -315,8 +330,8 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
     }
 
     /**
-     * Returns every file lock type: the entries are every file lock of this JVM, whichever object took it.
-     *
+     * Returns every file lock type: the entries are every file lock of this JVM,
+     * whichever object took it.
      * @return {@code native}, {@code sqlite}, {@code soft} and {@code soft-read-write}
      */
     @Override
@@ -329,10 +344,10 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
     }
 
     /**
-     * Lists every file lock this JVM holds or waits for, not only this registry's: a lock file is one lock for the
-     * whole JVM, whichever object took it, and the operator looking at it needs to see every holder. Keys are relative
-     * to this registry's directory, absolute outside it.
-     *
+     * Lists every file lock this JVM holds or waits for, not only this registry's: a lock
+     * file is one lock for the whole JVM, whichever object took it, and the operator
+     * looking at it needs to see every holder. Keys are relative to this registry's
+     * directory, absolute outside it.
      * @return the entries, ordered by path
      */
     @Override
@@ -347,14 +362,15 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
             .toList();
         LockMode mode = lock.mode();
         if (mode == null && lock.isHeld()) {
-            mode = LockMode.WRITE; // an exclusive lock: the diagnostics give no mode where there is only one
+            mode = LockMode.WRITE; // an exclusive lock: the diagnostics give no mode
+                                   // where there is only one
         }
         return new LockEntry(displayKey(lock.path()), lock.type().value(), mode, owners, lock.waitingThreads());
     }
 
     /**
-     * Returns the key as {@link #activeEntries()} lists it: the canonical path relative to the directory.
-     *
+     * Returns the key as {@link #activeEntries()} lists it: the canonical path relative
+     * to the directory.
      * @param key the lock key
      * @return the entry key
      * @throws IllegalArgumentException if the key is refused (the message names the key)
@@ -370,9 +386,9 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
     }
 
     /**
-     * Tells whether this registry takes locks of a mode: {@link LockMode#WRITE} always, {@link LockMode#READ} unless it
-     * has exclusive locks only and refuses readers; the first {@code READ} taken as an exclusive lock is logged.
-     *
+     * Tells whether this registry takes locks of a mode: {@link LockMode#WRITE} always,
+     * {@link LockMode#READ} unless it has exclusive locks only and refuses readers; the
+     * first {@code READ} taken as an exclusive lock is logged.
      * @param mode the lock mode
      * @return whether {@link #acquire} and {@link #acquireDetached} accept it
      */
@@ -441,7 +457,8 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
             LockObservations.acquired(wait);
             LockHold tracked = entry.track(hold, observing.startHold(entry, mode));
             if (!result.complete(tracked)) {
-                // The caller gave up (cancelled) just as the lock was granted: nobody will close this hold.
+                // The caller gave up (cancelled) just as the lock was granted: nobody
+                // will close this hold.
                 tracked.close();
             }
         });
@@ -458,7 +475,10 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
         return "FileLockRegistry[" + this.directory.root() + ", " + this.entries.size() + " entries]";
     }
 
-    /** Returns the entry of a key for one more user, resolving the key only if no live entry remembers it. */
+    /**
+     * Returns the entry of a key for one more user, resolving the key only if no live
+     * entry remembers it.
+     */
     private RegistryEntry reserve(String key, LockMode mode) {
         checkSupported(mode, key);
         RegistryEntry known = this.entriesByKey.get(key);
@@ -470,7 +490,10 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
         return entry;
     }
 
-    /** Returns the live entry of a key, resolving the key only if no live entry remembers it. */
+    /**
+     * Returns the live entry of a key, resolving the key only if no live entry remembers
+     * it.
+     */
     private RegistryEntry knownEntry(Object lockKey, LockMode mode) {
         checkSupported(mode, lockKey);
         if (lockKey instanceof String key) {
@@ -488,12 +511,16 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
 
     private void remember(String key, RegistryEntry entry) {
         if (this.entriesByKey.size() >= this.cacheCapacity) {
-            this.entriesByKey.clear(); // only a shortcut: a forgotten key is resolved again on its next use
+            this.entriesByKey.clear(); // only a shortcut: a forgotten key is resolved
+                                       // again on its next use
         }
         this.entriesByKey.put(key, entry);
     }
 
-    /** Returns the entry of a path for one more user, creating it (or replacing a retired one) as needed. */
+    /**
+     * Returns the entry of a path for one more user, creating it (or replacing a retired
+     * one) as needed.
+     */
     RegistryEntry reserve(Path path, LockMode mode) {
         checkSupported(mode, path);
         while (true) {
@@ -549,19 +576,22 @@ public class FileLockRegistry implements ExpirableLockRegistry<Lock>, Inspectabl
      *
      * @param key the key relative to the lock directory, with {@code /} separators
      * @param path the canonical path of the lock file
-     * @param lock the core lock object: a {@link ReadWriteFileLock} (such as {@link NativeReadWriteFileLock}), or a
-     *     {@link FileLock} (such as {@link dev.filelock.SoftFileLock}) in a registry of exclusive locks
-     * @param holdCount how many levels are held through this registry in this JVM, all threads together
+     * @param lock the core lock object: a {@link ReadWriteFileLock} (such as
+     * {@link NativeReadWriteFileLock}), or a {@link FileLock} (such as
+     * {@link dev.filelock.SoftFileLock}) in a registry of exclusive locks
+     * @param holdCount how many levels are held through this registry in this JVM, all
+     * threads together
      */
     public record Entry(String key, Path path, Object lock, int holdCount) {
 
         /**
-         * Tells whether the entry is held through this registry by any thread of this JVM.
-         *
+         * Tells whether the entry is held through this registry by any thread of this
+         * JVM.
          * @return whether {@link #holdCount()} is positive
          */
         public boolean isHeld() {
             return this.holdCount > 0;
         }
     }
+
 }

@@ -4,9 +4,10 @@ import org.springframework.context.annotation.AdviceMode;
 import org.springframework.context.annotation.AdviceModeImportSelector;
 
 /**
- * Imports what {@link EnableFileLocking#mode()} selects: nothing for {@link AdviceMode#PROXY}, whose advisor the
- * auto-configuration registers anyway, and the aspect's configuration for {@link AdviceMode#ASPECTJ}, by name so that
- * AspectJ is loaded only then.
+ * Imports what {@link EnableFileLocking#mode()} selects: nothing for
+ * {@link AdviceMode#PROXY}, whose advisor the auto-configuration registers anyway, and
+ * the aspect's configuration for {@link AdviceMode#ASPECTJ}, by name so that AspectJ is
+ * loaded only then.
  */
 final class FileLockingModeSelector extends AdviceModeImportSelector<EnableFileLocking> {
 
@@ -19,4 +20,5 @@ final class FileLockingModeSelector extends AdviceModeImportSelector<EnableFileL
             case ASPECTJ -> new String[] { ASPECTJ_CONFIGURATION };
         };
     }
+
 }

@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The directory that confines lock keys: turns a key into the canonical path of its lock file and refuses every key
- * that would lead outside ({@code ..} segments, absolute paths elsewhere, symbolic links pointing out). Keys often come
- * from request data, so this is a security boundary. Resolving a key checks it once; the directory is also declared a
- * {@link ConfinedDirectory}, so that the core re-checks every segment on every open of a lock file.
+ * The directory that confines lock keys: turns a key into the canonical path of its lock
+ * file and refuses every key that would lead outside ({@code ..} segments, absolute paths
+ * elsewhere, symbolic links pointing out). Keys often come from request data, so this is
+ * a security boundary. Resolving a key checks it once; the directory is also declared a
+ * {@link ConfinedDirectory}, so that the core re-checks every segment on every open of a
+ * lock file.
  */
 final class LockDirectory {
 
@@ -25,8 +27,10 @@ final class LockDirectory {
         if (Files.exists(this.given) && !Files.isDirectory(this.given)) {
             throw new IllegalArgumentException("Lock directory '" + directory + "' is not a directory");
         }
-        // Confined in the core: every open walks from the directory without following links out of it, so a
-        // directory swapped for a link after this class resolved a key cannot lead a lock outside.
+        // Confined in the core: every open walks from the directory without following
+        // links out of it, so a
+        // directory swapped for a link after this class resolved a key cannot lead a lock
+        // outside.
         this.root = ConfinedDirectory.declare(this.given).path();
     }
 
@@ -36,9 +40,10 @@ final class LockDirectory {
     }
 
     /**
-     * Returns the canonical path of the key's lock file: the directory's real path followed by the key's segments,
-     * with symbolic links to directories inside the lock directory resolved. A symbolic link at the lock file itself
-     * is refused, as the core locks refuse it.
+     * Returns the canonical path of the key's lock file: the directory's real path
+     * followed by the key's segments, with symbolic links to directories inside the lock
+     * directory resolved. A symbolic link at the lock file itself is refused, as the core
+     * locks refuse it.
      */
     Path resolve(Object key) {
         List<String> names = segments(key, relativeSegments(key, keyText(key)));
@@ -78,15 +83,19 @@ final class LockDirectory {
     }
 
     /**
-     * Returns the key relative to the directory, with {@code /} separators, computed from the text alone: the same
-     * template gives the same key on every host, whatever links its lock directory holds (a key for a lock store, which
-     * never opens a file). Refuses what {@link #resolve} refuses short of following links.
+     * Returns the key relative to the directory, with {@code /} separators, computed from
+     * the text alone: the same template gives the same key on every host, whatever links
+     * its lock directory holds (a key for a lock store, which never opens a file).
+     * Refuses what {@link #resolve} refuses short of following links.
      */
     String lexicalKey(Object key) {
         return String.join("/", segments(key, relativeSegments(key, keyText(key))));
     }
 
-    /** The key as shown in listings: the canonical path relative to the directory, with '/' separators. */
+    /**
+     * The key as shown in listings: the canonical path relative to the directory, with
+     * '/' separators.
+     */
     String displayKey(Path canonical) {
         return this.root.relativize(canonical).toString().replace(canonical.getFileSystem().getSeparator(), "/");
     }
@@ -98,8 +107,8 @@ final class LockDirectory {
         if (key instanceof Path path) {
             return path.toString();
         }
-        throw new IllegalArgumentException("Lock key must be a String or a Path, got " + key.getClass().getName()
-                + " '" + key + "': pass a String such as \"orders/42.lock\", or a Path inside the lock directory");
+        throw new IllegalArgumentException("Lock key must be a String or a Path, got " + key.getClass().getName() + " '"
+                + key + "': pass a String such as \"orders/42.lock\", or a Path inside the lock directory");
     }
 
     private Path relativeSegments(Object key, String text) {
@@ -139,15 +148,15 @@ final class LockDirectory {
             throw refused(key, "goes through the symbolic link '" + link + "' whose target cannot be resolved");
         }
         if (!target.startsWith(this.root)) {
-            throw refused(key, "goes through the symbolic link '" + link + "', which points outside the lock directory (to '"
-                    + target + "')");
+            throw refused(key, "goes through the symbolic link '" + link
+                    + "', which points outside the lock directory (to '" + target + "')");
         }
         return target;
     }
 
     private IllegalArgumentException refused(Object key, String reason) {
-        return new IllegalArgumentException(
-                "Lock key '" + key + "' " + reason + "; keys must name a file inside the lock directory '" + this.root
-                        + "'");
+        return new IllegalArgumentException("Lock key '" + key + "' " + reason
+                + "; keys must name a file inside the lock directory '" + this.root + "'");
     }
+
 }

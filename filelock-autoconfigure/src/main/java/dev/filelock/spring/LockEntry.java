@@ -7,13 +7,17 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One entry a {@link LockBackend} holds or waits for in this JVM (one path or key), as the {@code filelocks} endpoint
- * lists it and the {@code filelock.active} gauge counts it.
+ * One entry a {@link LockBackend} holds or waits for in this JVM (one path or key), as
+ * the {@code filelocks} endpoint lists it and the {@code filelock.active} gauge counts
+ * it.
  *
- * @param key the path relative to the lock directory, with {@code /} separators (absolute for a file lock outside it)
- * @param type the lock's protocol: {@code native}, {@code sqlite}, {@code soft} or {@code soft-read-write}; for a
- *     registry backend, which has none, its {@linkplain LockBackend#backendName() name}
- * @param mode the mode held: {@link LockMode#WRITE} for an exclusive lock; {@code null} while only waited for
+ * @param key the path relative to the lock directory, with {@code /} separators (absolute
+ * for a file lock outside it)
+ * @param type the lock's protocol: {@code native}, {@code sqlite}, {@code soft} or
+ * {@code soft-read-write}; for a registry backend, which has none, its
+ * {@linkplain LockBackend#backendName() name}
+ * @param mode the mode held: {@link LockMode#WRITE} for an exclusive lock; {@code null}
+ * while only waited for
  * @param owners who holds it in this JVM (empty while only waited for)
  * @param waitingThreads the names of the threads of this JVM waiting for it
  * @since 0.1.0
@@ -23,7 +27,6 @@ public record LockEntry(String key, String type, @Nullable LockMode mode, List<O
 
     /**
      * Copies the lists.
-     *
      * @param key the key
      * @param type the protocol
      * @param mode the held mode, or {@code null}
@@ -39,7 +42,6 @@ public record LockEntry(String key, String type, @Nullable LockMode mode, List<O
 
     /**
      * Tells whether some owner of this JVM holds the entry.
-     *
      * @return whether {@link #owners()} is not empty
      */
     public boolean isHeld() {

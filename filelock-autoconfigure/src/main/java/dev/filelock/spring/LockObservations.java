@@ -22,8 +22,9 @@ import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Starts and ends the {@link FileLockObservation}s of one backend, the same way for every backend: the wait ends with
- * an {@link Outcome}, the hold when its last level is released.
+ * Starts and ends the {@link FileLockObservation}s of one backend, the same way for every
+ * backend: the wait ends with an {@link Outcome}, the hold when its last level is
+ * released.
  */
 final class LockObservations {
 
@@ -113,17 +114,19 @@ final class LockObservations {
     }
 
     /**
-     * A convention named after its observation unless it names it itself: Micrometer asks a convention for the name
-     * before the observation starts (observation predicates such as {@code management.observations.enable.filelock}
-     * match it), and one convention serves both observations.
+     * A convention named after its observation unless it names it itself: Micrometer asks
+     * a convention for the name before the observation starts (observation predicates
+     * such as {@code management.observations.enable.filelock} match it), and one
+     * convention serves both observations.
      */
-    private record Named(FileLockObservation documentation, FileLockObservationConvention convention)
-            implements FileLockObservationConvention {
+    private record Named(FileLockObservation documentation,
+            FileLockObservationConvention convention) implements FileLockObservationConvention {
 
         @Override
         public String getName() {
             String name = this.convention.getName();
-            return (name != null) ? name : Objects.requireNonNull(this.documentation.getName(), "every FileLockObservation is named");
+            return (name != null) ? name
+                    : Objects.requireNonNull(this.documentation.getName(), "every FileLockObservation is named");
         }
 
         @Override
@@ -142,7 +145,10 @@ final class LockObservations {
         }
     }
 
-    /** The {@code type} of a registry entry: its protocol, spelled as {@code filelock.type} spells it. */
+    /**
+     * The {@code type} of a registry entry: its protocol, spelled as
+     * {@code filelock.type} spells it.
+     */
     private static String type(RegistryEntry entry) {
         Object lock = entry.coreLock();
         if (lock instanceof SoftFileLock) {
@@ -156,4 +162,5 @@ final class LockObservations {
         }
         return LockType.SQLITE.value();
     }
+
 }

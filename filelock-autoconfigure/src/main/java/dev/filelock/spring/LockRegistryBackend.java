@@ -38,17 +38,22 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.integration.support.locks.LockRegistry;
 
 /**
- * A {@link LockBackend} over any Spring Integration {@link LockRegistry} (such as {@code JdbcLockRegistry}), so that
- * {@link FileLocked} methods coordinate through a distributed lock store instead of local files.
+ * A {@link LockBackend} over any Spring Integration {@link LockRegistry} (such as
+ * {@code JdbcLockRegistry}), so that {@link FileLocked} methods coordinate through a
+ * distributed lock store instead of local files.
  *
- * <p>A {@link FileLocked#path()} is confined to the lock directory exactly as with files ({@code ..}, absolute paths
- * elsewhere and symbolic links leading out are refused) and the registry key is the path relative to that directory,
- * with {@code /} separators: {@code orders/42.lock}. Hosts with different directories therefore share one key. Such
- * registries have no shared mode: a {@link LockMode#READ} lock takes the key's exclusive lock (logged once), unless the
- * backend was created to refuse it. Locks are per-thread reentrant as the registry's are; a
- * {@link #acquireDetached detached} hold is owned by a thread of this backend, because registry locks must be released
- * by the thread that took them; that thread runs no code of the caller's (the future of a detached acquisition is
- * completed on another thread), so closing the hold from a continuation of that future never waits for itself.
+ * <p>
+ * A {@link FileLocked#path()} is confined to the lock directory exactly as with files
+ * ({@code ..}, absolute paths elsewhere and symbolic links leading out are refused) and
+ * the registry key is the path relative to that directory, with {@code /} separators:
+ * {@code orders/42.lock}. Hosts with different directories therefore share one key. Such
+ * registries have no shared mode: a {@link LockMode#READ} lock takes the key's exclusive
+ * lock (logged once), unless the backend was created to refuse it. Locks are per-thread
+ * reentrant as the registry's are; a {@link #acquireDetached detached} hold is owned by a
+ * thread of this backend, because registry locks must be released by the thread that took
+ * them; that thread runs no code of the caller's (the future of a detached acquisition is
+ * completed on another thread), so closing the hold from a continuation of that future
+ * never waits for itself.
  *
  * @since 0.1
  */
@@ -82,15 +87,17 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
 
     /**
      * Creates a backend over a registry.
-     *
      * @param name the backend's name for messages and listings, such as {@code jdbc}
-     * @param registry the registry that takes the locks; it must accept {@link String} keys
+     * @param registry the registry that takes the locks; it must accept {@link String}
+     * keys
      * @param directory the lock directory that confines keys; created if missing
-     * @param readAsExclusive whether {@link LockMode#READ} locks fall back to the key's exclusive lock; {@code false}
-     *     refuses them ({@link #supports} returns {@code false})
-     * @param leases keeps the lease of each held lock alive, for stores whose locks expire; {@link LeaseKeeper#NONE} for
-     *     others
-     * @throws IllegalArgumentException if the directory cannot be created or is not a directory
+     * @param readAsExclusive whether {@link LockMode#READ} locks fall back to the key's
+     * exclusive lock; {@code false} refuses them ({@link #supports} returns
+     * {@code false})
+     * @param leases keeps the lease of each held lock alive, for stores whose locks
+     * expire; {@link LeaseKeeper#NONE} for others
+     * @throws IllegalArgumentException if the directory cannot be created or is not a
+     * directory
      */
     public LockRegistryBackend(String name, LockRegistry<?> registry, Path directory, boolean readAsExclusive,
             LeaseKeeper leases) {
@@ -112,9 +119,9 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     /**
-     * Returns the name this backend was created with, such as {@code jdbc} or a registry bean's name, as messages and
-     * thread names show it ({@link #backendName()} is the {@code backend} tag).
-     *
+     * Returns the name this backend was created with, such as {@code jdbc} or a registry
+     * bean's name, as messages and thread names show it ({@link #backendName()} is the
+     * {@code backend} tag).
      * @return the name
      */
     public String name() {
@@ -122,11 +129,12 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     /**
-     * Records the {@link FileLockObservation#ACQUIRE filelock.acquire} (the wait, with its {@code outcome}) and {@link
-     * FileLockObservation#HELD filelock.held} (the hold) observations of {@link FileLocked} locks, tagged with the
-     * {@linkplain #backendName() backend} as {@code backend} and {@code type}, and {@code mode}, as {@link
-     * FileLockRegistry} does; none are recorded until this is called.
-     *
+     * Records the {@link FileLockObservation#ACQUIRE filelock.acquire} (the wait, with
+     * its {@code outcome}) and {@link FileLockObservation#HELD filelock.held} (the hold)
+     * observations of {@link FileLocked} locks, tagged with the
+     * {@linkplain #backendName() backend} as {@code backend} and {@code type}, and
+     * {@code mode}, as {@link FileLockRegistry} does; none are recorded until this is
+     * called.
      * @param registry the observation registry
      */
     public void setObservationRegistry(ObservationRegistry registry) {
@@ -134,8 +142,8 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     /**
-     * Replaces the key values of the observations ({@link DefaultFileLockObservationConvention} by default).
-     *
+     * Replaces the key values of the observations
+     * ({@link DefaultFileLockObservationConvention} by default).
      * @param convention the convention, or {@code null} for the default
      */
     public void setObservationConvention(@Nullable FileLockObservationConvention convention) {
@@ -143,8 +151,8 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     /**
-     * Returns {@code registry}: a backend over a user's lock registry ({@code filelock.backend} naming its bean).
-     *
+     * Returns {@code registry}: a backend over a user's lock registry
+     * ({@code filelock.backend} naming its bean).
      * @return {@code registry}
      */
     @Override
@@ -153,9 +161,9 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     /**
-     * Lists the keys this JVM holds through this backend, one entry per key with one owner per thread (a registry lock
-     * is exclusive, so one thread at a time; its hold count is the levels it holds). Waiting threads are not tracked.
-     *
+     * Lists the keys this JVM holds through this backend, one entry per key with one
+     * owner per thread (a registry lock is exclusive, so one thread at a time; its hold
+     * count is the levels it holds). Waiting threads are not tracked.
      * @return the entries, ordered by key
      */
     @Override
@@ -182,7 +190,6 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
 
     /**
      * Returns the registry behind this backend.
-     *
      * @return the registry
      */
     public LockRegistry<?> registry() {
@@ -190,22 +197,21 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     /**
-     * Returns the registry key of a lock path: the path relative to the lock directory, with {@code /} separators,
-     * computed from the text alone (never from the file system, so a symbolic link in one host's directory cannot
-     * change that host's key).
-     *
+     * Returns the registry key of a lock path: the path relative to the lock directory,
+     * with {@code /} separators, computed from the text alone (never from the file
+     * system, so a symbolic link in one host's directory cannot change that host's key).
      * @param key a {@link FileLocked#path()} value
      * @return the key given to the registry
-     * @throws IllegalArgumentException if the key leads outside the lock directory or is empty (the message names it)
+     * @throws IllegalArgumentException if the key leads outside the lock directory or is
+     * empty (the message names it)
      */
     public String registryKey(String key) {
         return this.directory.lexicalKey(key);
     }
 
     /**
-     * Returns the locks held through this backend in this JVM (the store may hold more, for other processes), ordered
-     * by key, for monitoring.
-     *
+     * Returns the locks held through this backend in this JVM (the store may hold more,
+     * for other processes), ordered by key, for monitoring.
      * @return one entry per hold level
      */
     public List<HeldLock> heldLocks() {
@@ -256,7 +262,8 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
             throw ex;
         }
         catch (RuntimeException ex) {
-            // Spring Integration's timed tryLock turns an interrupt into CannotAcquireLockException, clearing the flag.
+            // Spring Integration's timed tryLock turns an interrupt into
+            // CannotAcquireLockException, clearing the flag.
             InterruptedException interrupt = interruptCause(ex);
             if (interrupt != null) {
                 Thread.currentThread().interrupt();
@@ -275,9 +282,9 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     /**
-     * Acquires as {@link #acquire(String, LockMode, Duration)}; this one keeps no minimum hold in its store (a backend
-     * whose store can overrides it with {@link #keepsMinimumHold()}).
-     *
+     * Acquires as {@link #acquire(String, LockMode, Duration)}; this one keeps no minimum
+     * hold in its store (a backend whose store can overrides it with
+     * {@link #keepsMinimumHold()}).
      * @throws UnsupportedOperationException if the minimum is not zero
      */
     @Override
@@ -290,9 +297,9 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     /**
-     * Takes a registry lock, waiting at most the timeout; this one waits in the registry's own loop, and a backend whose
-     * store can announce releases overrides it to wake its waiters early.
-     *
+     * Takes a registry lock, waiting at most the timeout; this one waits in the
+     * registry's own loop, and a backend whose store can announce releases overrides it
+     * to wake its waiters early.
      * @param lock the registry's lock
      * @param registryKey the key of the lock
      * @param timeout the longest wait; negative to wait until the lock is free
@@ -317,8 +324,8 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     /**
-     * Returns the exception to throw when the registry failed to release a lock; this one throws the registry's own.
-     *
+     * Returns the exception to throw when the registry failed to release a lock; this one
+     * throws the registry's own.
      * @param registryKey the key of the lock
      * @param failure what the registry's {@code unlock()} threw
      * @return the exception to throw instead
@@ -328,8 +335,8 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     /**
-     * Returns the fencing token of the acquisition the calling thread just made of a key; this one has none.
-     *
+     * Returns the fencing token of the acquisition the calling thread just made of a key;
+     * this one has none.
      * @param registryKey the key of the lock, as given to the registry
      * @return the token, or empty when the store does not number acquisitions
      */
@@ -337,11 +344,14 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
         return OptionalLong.empty();
     }
 
-    /** A store's lock has no kernel-visible holder to name: the message says the key, the mode and the wait. */
+    /**
+     * A store's lock has no kernel-visible holder to name: the message says the key, the
+     * mode and the wait.
+     */
     private FileLockTimeoutException timedOut(String registryKey, LockMode kind, Duration timeout) {
         String mode = (kind == LockMode.READ) ? "READ, taken as WRITE" : "WRITE";
-        return new FileLockTimeoutException(Path.of(registryKey), "The lock '" + registryKey + "' (" + mode + ") of the '"
-                + this.name + "' lock backend was not acquired in time: " + timeout, null);
+        return new FileLockTimeoutException(Path.of(registryKey), "The lock '" + registryKey + "' (" + mode
+                + ") of the '" + this.name + "' lock backend was not acquired in time: " + timeout, null);
     }
 
     @Override
@@ -349,15 +359,18 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
         return acquireDetached(key, kind, timeout, Duration.ZERO);
     }
 
-    /** Takes the lock on an owner thread through {@link #acquire(String, LockMode, Duration, Duration)}. */
+    /**
+     * Takes the lock on an owner thread through
+     * {@link #acquire(String, LockMode, Duration, Duration)}.
+     */
     @Override
     public CompletableFuture<LockHold> acquireDetached(String key, LockMode kind, Duration timeout,
             Duration minimumHold) {
         checkSupported(kind);
         String registryKey = registryKey(key);
         CompletableFuture<LockHold> result = new CompletableFuture<>();
-        Future<?> owner = this.detachedOwners.submit(() -> ownDetached(registryKey, kind, timeout, minimumHold,
-                result));
+        Future<?> owner = this.detachedOwners
+            .submit(() -> ownDetached(registryKey, kind, timeout, minimumHold, result));
         result.whenComplete((hold, failure) -> {
             if (result.isCancelled()) {
                 owner.cancel(true);
@@ -390,9 +403,10 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     /**
-     * Runs in an owner thread: takes the lock, hands the hold out, and releases the lock when the hold is closed. The
-     * hold is handed out from another thread because completing the future runs the caller's continuations, which may
-     * close the hold at once (a {@code Mono} does) and would then wait for this very thread.
+     * Runs in an owner thread: takes the lock, hands the hold out, and releases the lock
+     * when the hold is closed. The hold is handed out from another thread because
+     * completing the future runs the caller's continuations, which may close the hold at
+     * once (a {@code Mono} does) and would then wait for this very thread.
      */
     private void ownDetached(String registryKey, LockMode kind, Duration timeout, Duration minimumHold,
             CompletableFuture<LockHold> result) {
@@ -408,20 +422,24 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
         try {
             this.handoffs.execute(() -> {
                 if (!result.complete(detached)) {
-                    // Cancelled while the lock was being taken: nobody else will close the hold.
+                    // Cancelled while the lock was being taken: nobody else will close
+                    // the hold.
                     detached.close();
                 }
             });
         }
         catch (RejectedExecutionException ex) {
             hold.close();
-            result.completeExceptionally(new IllegalStateException("The '" + this.name + "' lock backend is closed, "
-                    + "so the lock '" + registryKey + "' was released at once: the application context is shutting "
-                    + "down; stop the callers of @FileLocked methods (schedulers, executors) before it closes", ex));
+            result.completeExceptionally(new IllegalStateException(
+                    "The '" + this.name + "' lock backend is closed, " + "so the lock '" + registryKey
+                            + "' was released at once: the application context is shutting "
+                            + "down; stop the callers of @FileLocked methods (schedulers, executors) before it closes",
+                    ex));
             return;
         }
         detached.awaitCloseRequest();
-        // A cancellation that came after the lock was taken interrupted this thread for nothing.
+        // A cancellation that came after the lock was taken interrupted this thread for
+        // nothing.
         Thread.interrupted();
         try {
             hold.close();
@@ -447,7 +465,8 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
         }
         Observation holding = observing.startHold(backendName(), backendName(), registryKey, kind);
         return new RegistryHold(Path.of(registryKey), fencingToken(registryKey), lease, () -> {
-            // A lost lease says why (renewals failed, max-hold passed): that explanation comes first, even when the
+            // A lost lease says why (renewals failed, max-hold passed): that explanation
+            // comes first, even when the
             // store then refuses the release because the row is gone.
             RuntimeException leaseLost = null;
             try {
@@ -480,8 +499,8 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
     }
 
     /**
-     * Keeps the leases of held locks alive, for registries whose locks expire (JDBC and Redis locks have a time to
-     * live).
+     * Keeps the leases of held locks alive, for registries whose locks expire (JDBC and
+     * Redis locks have a time to live).
      */
     @FunctionalInterface
     public interface LeaseKeeper {
@@ -491,8 +510,8 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
         };
 
         /**
-         * Starts keeping the lease of a lock that was just acquired alive until the returned lease is closed.
-         *
+         * Starts keeping the lease of a lock that was just acquired alive until the
+         * returned lease is closed.
          * @param registryKey the key of the lock, as given to the registry
          * @return the lease; closed before the lock is released
          */
@@ -507,21 +526,24 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
             void close();
 
             /**
-             * Tells whether the lease is still valid: not lost (leases that never lapse always are).
-             *
+             * Tells whether the lease is still valid: not lost (leases that never lapse
+             * always are).
              * @return whether the lease is valid
              */
             default boolean isValid() {
                 return true;
             }
+
         }
+
     }
 
     /**
      * One level of a lock held through this backend in this JVM.
      *
      * @param key the registry key
-     * @param mode the mode the {@link FileLocked} method asked for (the registry lock itself is exclusive)
+     * @param mode the mode the {@link FileLocked} method asked for (the registry lock
+     * itself is exclusive)
      * @param owner the name of the thread that holds it in the registry
      * @param since when it was acquired
      */
@@ -569,9 +591,13 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
                 this.release.run();
             }
         }
+
     }
 
-    /** A hold whose lock is owned by a backend thread; closing it asks that thread to release and waits for it. */
+    /**
+     * A hold whose lock is owned by a backend thread; closing it asks that thread to
+     * release and waits for it.
+     */
     private static final class DetachedHold implements FencedLockHold {
 
         private final Path path;
@@ -628,7 +654,10 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
             }
         }
 
-        /** Waits, ignoring interrupts (a shutdown must not drop a hold that a caller still uses). */
+        /**
+         * Waits, ignoring interrupts (a shutdown must not drop a hold that a caller still
+         * uses).
+         */
         void awaitCloseRequest() {
             while (true) {
                 try {
@@ -643,5 +672,7 @@ public class LockRegistryBackend implements LockBackend, AutoCloseable {
                 }
             }
         }
+
     }
+
 }

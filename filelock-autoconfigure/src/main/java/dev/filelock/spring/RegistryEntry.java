@@ -18,10 +18,12 @@ import java.util.concurrent.locks.ReadWriteLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One canonical path in a {@link FileLockRegistry}: its core lock object and how many callers are using it, so that
- * an entry in use (held, or being acquired) is never expired. The core lock is the registry's one protocol for every
- * path: a {@link ReadWriteFileLock} (both modes), or a {@link FileLock} for protocols without a shared mode, whose
- * {@link LockMode#READ} is the same exclusive lock when the registry allows it.
+ * One canonical path in a {@link FileLockRegistry}: its core lock object and how many
+ * callers are using it, so that an entry in use (held, or being acquired) is never
+ * expired. The core lock is the registry's one protocol for every path: a
+ * {@link ReadWriteFileLock} (both modes), or a {@link FileLock} for protocols without a
+ * shared mode, whose {@link LockMode#READ} is the same exclusive lock when the registry
+ * allows it.
  */
 final class RegistryEntry {
 
@@ -40,14 +42,20 @@ final class RegistryEntry {
 
     final ReadWriteLock readWriteHandle;
 
-    /** Acquisitions in progress plus levels held; {@link #RETIRED} once expired, after which nobody may use it. */
+    /**
+     * Acquisitions in progress plus levels held; {@link #RETIRED} once expired, after
+     * which nobody may use it.
+     */
     private final AtomicInteger users = new AtomicInteger();
 
     private final AtomicInteger holds = new AtomicInteger();
 
     private volatile long lastUsedNanos = System.nanoTime();
 
-    /** The hold observations of threads holding through the {@link Lock} API, ended when their last level goes. */
+    /**
+     * The hold observations of threads holding through the {@link Lock} API, ended when
+     * their last level goes.
+     */
     private final Map<Thread, Observation> threadHolds = new ConcurrentHashMap<>();
 
     private RegistryEntry(FileLockRegistry registry, String key, Path path, @Nullable FileLock exclusive,
@@ -69,7 +77,10 @@ final class RegistryEntry {
         return new RegistryEntry(registry, key, path, null, lock);
     }
 
-    /** The core lock object: a {@link ReadWriteFileLock}, or a {@link FileLock} for exclusive-only protocols. */
+    /**
+     * The core lock object: a {@link ReadWriteFileLock}, or a {@link FileLock} for
+     * exclusive-only protocols.
+     */
     Object coreLock() {
         return (this.readWrite != null) ? this.readWrite : Objects.requireNonNull(this.exclusive);
     }
@@ -79,9 +90,11 @@ final class RegistryEntry {
     }
 
     /**
-     * Returns the mode to take for the calling thread: a read nested in this thread's write hold takes one more write
-     * level (the write lock covers reading, as {@link java.util.concurrent.locks.ReentrantReadWriteLock} lets a writer
-     * read); a write nested in its read hold is refused, naming the fix, since it could never be granted.
+     * Returns the mode to take for the calling thread: a read nested in this thread's
+     * write hold takes one more write level (the write lock covers reading, as
+     * {@link java.util.concurrent.locks.ReentrantReadWriteLock} lets a writer read); a
+     * write nested in its read hold is refused, naming the fix, since it could never be
+     * granted.
      */
     LockMode modeForCaller(LockMode wanted) {
         if (this.readWrite == null) {
@@ -148,7 +161,10 @@ final class RegistryEntry {
         return this.users.compareAndSet(0, RETIRED);
     }
 
-    /** Releases the resources of a retired entry (such as the SQLite lock's database connection). */
+    /**
+     * Releases the resources of a retired entry (such as the SQLite lock's database
+     * connection).
+     */
     void close() {
         if (this.readWrite != null) {
             this.readWrite.close();
@@ -184,18 +200,26 @@ final class RegistryEntry {
                 : this.readWrite.acquireWriteAsync(timeout);
     }
 
-    /** Wraps a core hold so that closing it also gives back this entry's reservation and ends its observation, once. */
+    /**
+     * Wraps a core hold so that closing it also gives back this entry's reservation and
+     * ends its observation, once.
+     */
     LockHold track(LockHold hold, Observation held) {
         acquired();
         return new TrackedHold(hold, this, held);
     }
 
-    /** Starts the hold observation of a thread's first level through the {@link Lock} API. */
+    /**
+     * Starts the hold observation of a thread's first level through the {@link Lock} API.
+     */
     void threadHoldStarted(LockMode mode, LockObservations observations) {
         this.threadHolds.computeIfAbsent(Thread.currentThread(), (thread) -> observations.startHold(this, mode));
     }
 
-    /** Ends the hold observation of the calling thread once it holds no level of the mode any more. */
+    /**
+     * Ends the hold observation of the calling thread once it holds no level of the mode
+     * any more.
+     */
     void threadLevelReleased(LockMode mode) {
         if (!isHeldByCaller(mode)) {
             Observation held = this.threadHolds.remove(Thread.currentThread());
@@ -243,5 +267,7 @@ final class RegistryEntry {
         public String toString() {
             return "hold on '" + this.entry.key + "'";
         }
+
     }
+
 }

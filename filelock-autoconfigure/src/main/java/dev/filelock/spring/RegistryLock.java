@@ -8,9 +8,10 @@ import java.util.concurrent.locks.Lock;
 import io.micrometer.observation.Observation;
 
 /**
- * The {@link Lock} handed out by {@link FileLockRegistry}: per-thread reentrant, backed by the core lock of its path.
- * It holds no state of its own, so a handle kept after its entry expired keeps working (it finds or recreates the
- * entry), and all handles of a path exclude each other through the core lock.
+ * The {@link Lock} handed out by {@link FileLockRegistry}: per-thread reentrant, backed
+ * by the core lock of its path. It holds no state of its own, so a handle kept after its
+ * entry expired keeps working (it finds or recreates the entry), and all handles of a
+ * path exclude each other through the core lock.
  */
 final class RegistryLock implements Lock {
 
@@ -62,7 +63,10 @@ final class RegistryLock implements Lock {
         return acquire((lock) -> lock.tryLock(time, unit));
     }
 
-    /** Reserves the entry, takes the core lock observed, and settles the reservation and the hold observation. */
+    /**
+     * Reserves the entry, takes the core lock observed, and settles the reservation and
+     * the hold observation.
+     */
     private boolean acquire(Attempt attempt) throws InterruptedException {
         RegistryEntry entry = this.registry.reserve(this.path, this.mode);
         LockObservations observations = this.registry.observations();
@@ -91,11 +95,11 @@ final class RegistryLock implements Lock {
     private interface Attempt {
 
         boolean run(Lock lock) throws InterruptedException;
+
     }
 
     /**
      * Releases one level held by the calling thread.
-     *
      * @throws IllegalMonitorStateException if the calling thread does not hold this lock
      */
     @Override
@@ -116,7 +120,6 @@ final class RegistryLock implements Lock {
 
     /**
      * Not supported: file locks have no conditions.
-     *
      * @throws UnsupportedOperationException always
      */
     @Override

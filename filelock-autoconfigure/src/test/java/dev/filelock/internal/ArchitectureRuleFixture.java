@@ -1,8 +1,9 @@
 package dev.filelock.internal;
 
 /**
- * A test-only class in core's internal package, so that the architecture tests of filelock-autoconfigure can prove
- * that their rule against importing {@code dev.filelock.internal..} catches a class that does.
+ * A test-only class in core's internal package, so that the architecture tests of
+ * filelock-autoconfigure can prove that their rule against importing
+ * {@code dev.filelock.internal..} catches a class that does.
  */
 public final class ArchitectureRuleFixture {
 
@@ -12,4 +13,5 @@ public final class ArchitectureRuleFixture {
     /** Does nothing; calling it is the violation. */
     public static void use() {
     }
+
 }

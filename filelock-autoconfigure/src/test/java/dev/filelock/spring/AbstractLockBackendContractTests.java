@@ -26,13 +26,16 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 /**
- * The contract of the {@link LockBackend} SPI, as tests that every backend passes: a subclass names the
- * {@code filelock.*} properties from which the auto-configuration builds its backend, and declares where the backend
- * legitimately differs through the capabilities {@link #readLocks()} and {@link #seesOtherProcesses()}.
+ * The contract of the {@link LockBackend} SPI, as tests that every backend passes: a
+ * subclass names the {@code filelock.*} properties from which the auto-configuration
+ * builds its backend, and declares where the backend legitimately differs through the
+ * capabilities {@link #readLocks()} and {@link #seesOtherProcesses()}.
  *
- * <p>One application context serves the whole class; each test locks keys of its own.
+ * <p>
+ * One application context serves the whole class; each test locks keys of its own.
  */
-// "try": these try-with-resources blocks hold a lock for their duration; the hold is deliberately unreferenced.
+// "try": these try-with-resources blocks hold a lock for their duration; the hold is
+// deliberately unreferenced.
 @SuppressWarnings("try")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class AbstractLockBackendContractTests {
@@ -49,8 +52,12 @@ public abstract class AbstractLockBackendContractTests {
         /** A reader takes the key's exclusive lock: readers exclude each other too. */
         EXCLUSIVE,
 
-        /** {@link LockBackend#supports} says no and acquisitions throw {@link UnsupportedOperationException}. */
+        /**
+         * {@link LockBackend#supports} says no and acquisitions throw
+         * {@link UnsupportedOperationException}.
+         */
         REFUSED
+
     }
 
     private Path directory;
@@ -60,9 +67,8 @@ public abstract class AbstractLockBackendContractTests {
     private LockBackend backend;
 
     /**
-     * Returns the properties of the backend under test, also given to the child JVM that holds a lock as another
-     * process.
-     *
+     * Returns the properties of the backend under test, also given to the child JVM that
+     * holds a lock as another process.
      * @param directory the lock directory of this test class ({@code filelock.directory})
      * @return {@code name=value} properties
      */
@@ -70,7 +76,6 @@ public abstract class AbstractLockBackendContractTests {
 
     /**
      * Tells what the backend does with {@link LockMode#READ}.
-     *
      * @return {@link ReadLocks#SHARED} unless overridden
      */
     protected ReadLocks readLocks() {
@@ -78,9 +83,9 @@ public abstract class AbstractLockBackendContractTests {
     }
 
     /**
-     * Tells whether a lock held by another process excludes this one; a backend whose locks live in the JVM's memory
-     * says {@code false}, and the contract then checks that they indeed do not.
-     *
+     * Tells whether a lock held by another process excludes this one; a backend whose
+     * locks live in the JVM's memory says {@code false}, and the contract then checks
+     * that they indeed do not.
      * @return {@code true} unless overridden
      */
     protected boolean seesOtherProcesses() {
@@ -109,8 +114,7 @@ public abstract class AbstractLockBackendContractTests {
     @Test
     void aKeyLeadingOutOfTheLockDirectoryIsRefusedByEveryOperationAndTheMessageNamesIt() {
         String key = "../outside.lock";
-        assertThatIllegalArgumentException().isThrownBy(() -> this.backend.validateKey(key))
-            .withMessageContaining(key);
+        assertThatIllegalArgumentException().isThrownBy(() -> this.backend.validateKey(key)).withMessageContaining(key);
         assertThatIllegalArgumentException().isThrownBy(() -> this.backend.acquire(key, LockMode.WRITE, GENEROUS))
             .withMessageContaining(key);
         assertThatIllegalArgumentException()
@@ -172,8 +176,8 @@ public abstract class AbstractLockBackendContractTests {
     void aZeroTimeoutMakesOneAttemptAndTheTimeoutNamesTheKey() {
         String key = key("busy");
         try (LockHold hold = this.backend.acquire(key, LockMode.WRITE, Duration.ZERO)) {
-            Throwable failure = Worker.start("other thread",
-                    () -> this.backend.acquire(key, LockMode.WRITE, Duration.ZERO))
+            Throwable failure = Worker
+                .start("other thread", () -> this.backend.acquire(key, LockMode.WRITE, Duration.ZERO))
                 .awaitFailure();
             assertThat(failure).isInstanceOf(FileLockTimeoutException.class).hasMessageContaining(key);
             assertThat(((FileLockTimeoutException) failure).path()).endsWithRaw(Path.of(key));
@@ -315,12 +319,17 @@ public abstract class AbstractLockBackendContractTests {
         }
     }
 
-    /** Returns a key of this test class's own, under a directory as real keys often are. */
+    /**
+     * Returns a key of this test class's own, under a directory as real keys often are.
+     */
     protected static String key(String name) {
         return "contract/" + name + ".lock";
     }
 
-    /** Makes one attempt from a new thread (which owns none of the caller's holds) and releases what it took. */
+    /**
+     * Makes one attempt from a new thread (which owns none of the caller's holds) and
+     * releases what it took.
+     */
     protected boolean canTakeInAnotherThread(String key, LockMode mode) {
         return Worker.start("other thread", () -> {
             try (LockHold hold = this.backend.acquire(key, mode, Duration.ZERO)) {
@@ -332,8 +341,12 @@ public abstract class AbstractLockBackendContractTests {
         }).awaitResult();
     }
 
-    /** A cancelled acquisition may still be granted and then released on another thread: give it time to. */
+    /**
+     * A cancelled acquisition may still be granted and then released on another thread:
+     * give it time to.
+     */
     private void awaitFree(String key) {
         await().atMost(Duration.ofSeconds(10)).until(() -> canTakeInAnotherThread(key, LockMode.WRITE));
     }
+
 }

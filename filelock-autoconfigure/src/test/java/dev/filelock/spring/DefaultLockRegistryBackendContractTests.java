@@ -8,9 +8,10 @@ import org.springframework.integration.support.locks.DefaultLockRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@link LockBackend} contract of a user's own Spring Integration registry ({@code filelock.backend} naming a
- * {@link DefaultLockRegistry} bean), with {@code filelock.read-mode-fallback=refuse}: its locks live in this JVM's
- * memory, so other processes do not see them, and it has no shared mode.
+ * The {@link LockBackend} contract of a user's own Spring Integration registry
+ * ({@code filelock.backend} naming a {@link DefaultLockRegistry} bean), with
+ * {@code filelock.read-mode-fallback=refuse}: its locks live in this JVM's memory, so
+ * other processes do not see them, and it has no shared mode.
  */
 class DefaultLockRegistryBackendContractTests extends AbstractLockBackendContractTests {
 
@@ -35,4 +36,5 @@ class DefaultLockRegistryBackendContractTests extends AbstractLockBackendContrac
         assertThat(backend()).isInstanceOfSatisfying(LockRegistryBackend.class,
                 (backend) -> assertThat(backend.registry()).isInstanceOf(DefaultLockRegistry.class));
     }
+
 }

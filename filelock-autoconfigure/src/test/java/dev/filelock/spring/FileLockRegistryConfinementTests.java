@@ -35,11 +35,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Keys of a {@link FileLockRegistry} never lead a lock file outside its directory, even when a directory inside it is
- * swapped for a symbolic link after the key was resolved (issue 11, item 5): the core walks every segment from the
- * lock directory on every open.
+ * Keys of a {@link FileLockRegistry} never lead a lock file outside its directory, even
+ * when a directory inside it is swapped for a symbolic link after the key was resolved
+ * (issue 11, item 5): the core walks every segment from the lock directory on every open.
  */
-// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is
+// deliberately unreferenced.
 @SuppressWarnings("try")
 class FileLockRegistryConfinementTests {
 
@@ -47,14 +48,15 @@ class FileLockRegistryConfinementTests {
 
     /** Every lock protocol a registry offers, in each mode it offers. */
     enum Flavour {
-        NATIVE_WRITE(LockMode.WRITE, FileLockRegistry::new),
-        NATIVE_READ(LockMode.READ, FileLockRegistry::new),
+
+        NATIVE_WRITE(LockMode.WRITE, FileLockRegistry::new), NATIVE_READ(LockMode.READ, FileLockRegistry::new),
         SQLITE_WRITE(LockMode.WRITE, (directory) -> new FileLockRegistry(directory, ReadWriteFileLock::of)),
         SQLITE_READ(LockMode.READ, (directory) -> new FileLockRegistry(directory, ReadWriteFileLock::of)),
         SOFT(LockMode.WRITE, (directory) -> new FileLockRegistry(directory, SoftFileLock::of, true)),
         SOFT_READ_WRITE(LockMode.WRITE, (directory) -> new FileLockRegistry(directory, SoftReadWriteFileLock::of));
 
         final LockMode kind;
+
         final Function<Path, FileLockRegistry> registries;
 
         Flavour(LockMode kind, Function<Path, FileLockRegistry> registries) {
@@ -66,7 +68,10 @@ class FileLockRegistryConfinementTests {
             return this.registries.apply(directory);
         }
 
-        /** Whether an idle lock keeps an SQLite connection, and so the file it opened, between holds. */
+        /**
+         * Whether an idle lock keeps an SQLite connection, and so the file it opened,
+         * between holds.
+         */
         boolean keepsAConnection() {
             return this == SQLITE_WRITE || this == SQLITE_READ;
         }
@@ -74,6 +79,7 @@ class FileLockRegistryConfinementTests {
         Lock handle(FileLockRegistry registry, String key) {
             return (this.kind == LockMode.READ) ? registry.obtainReadWrite(key).readLock() : registry.obtain(key);
         }
+
     }
 
     @TempDir
@@ -91,7 +97,8 @@ class FileLockRegistryConfinementTests {
             swapForLink(root.resolve("a"), outside);
             retireIdleResources(registry);
 
-            // A handle obtained earlier starts over with the path it resolved: the core's walk refuses the link.
+            // A handle obtained earlier starts over with the path it resolved: the core's
+            // walk refuses the link.
             assertThatExceptionOfType(FileLockException.class).isThrownBy(() -> lockOnce(handle))
                 .withMessageContaining("a/x.lock")
                 .withMessageContaining("'" + root.toRealPath().resolve("a") + "'")
@@ -117,12 +124,14 @@ class FileLockRegistryConfinementTests {
             swapForLink(root.resolve("a"), outside);
 
             if (flavour.keepsAConnection()) {
-                // SQLite keeps its connection, and its locks, on the file it opened inside (now under a.old).
+                // SQLite keeps its connection, and its locks, on the file it opened
+                // inside (now under a.old).
                 lockOnce(registry, "a/x.lock", flavour.kind);
                 lockOnce(handle);
             }
             else {
-                // A parked descriptor fails the check after flock (the path no longer names it): reopened, refused.
+                // A parked descriptor fails the check after flock (the path no longer
+                // names it): reopened, refused.
                 assertThatExceptionOfType(FileLockException.class)
                     .isThrownBy(() -> lockOnce(registry, "a/x.lock", flavour.kind))
                     .withMessageContaining("a/x.lock")
@@ -164,7 +173,8 @@ class FileLockRegistryConfinementTests {
             int flips = flipper.get(30, TimeUnit.SECONDS);
             assertThat(flips).as("the directory was swapped while keys were locked").isPositive();
             assertThat(locked + refused).isEqualTo(keys);
-            // Refusing is right while the key crosses the link; once the directory stays real, keys lock again.
+            // Refusing is right while the key crosses the link; once the directory stays
+            // real, keys lock again.
             if (Files.isSymbolicLink(flipping) || !Files.isDirectory(flipping)) {
                 moveAside(flipping, flips);
                 Files.createDirectory(flipping);
@@ -194,7 +204,8 @@ class FileLockRegistryConfinementTests {
             lockAndCheck(registry, "absolute/a.lock", flavour.kind, inside, "a.lock");
             lockAndCheck(registry, "sub/up/u.lock", flavour.kind, inside, "u.lock");
 
-            // After first use, swapped for a link that stays inside: followed by the core's walk.
+            // After first use, swapped for a link that stays inside: followed by the
+            // core's walk.
             Lock handle = flavour.handle(registry, "moved/m.lock");
             lockOnce(handle);
             Files.move(real.resolve("moved"), real.resolve("moved.old"));
@@ -271,8 +282,9 @@ class FileLockRegistryConfinementTests {
     }
 
     /**
-     * Closes what the locks keep open between holds: the registry's entries (SQLite connections) and the core's parked
-     * descriptors, which a sweep retires once more than the table's allowed number of other paths are parked.
+     * Closes what the locks keep open between holds: the registry's entries (SQLite
+     * connections) and the core's parked descriptors, which a sweep retires once more
+     * than the table's allowed number of other paths are parked.
      */
     private void retireIdleResources(FileLockRegistry registry) {
         registry.expireUnusedOlderThan(0);
@@ -282,7 +294,10 @@ class FileLockRegistryConfinementTests {
         }
     }
 
-    /** Swaps the directory for a link out and back until told to stop; returns the number of swaps. */
+    /**
+     * Swaps the directory for a link out and back until told to stop; returns the number
+     * of swaps.
+     */
     private static int flip(Path directory, Path outside, AtomicBoolean done) {
         int flips = 0;
         while (!done.get()) {
@@ -305,8 +320,9 @@ class FileLockRegistryConfinementTests {
     }
 
     /**
-     * Keeps each state for a random while up to 2 ms, so that slow opens (SQLite) also see a stable real directory
-     * sometimes, while fast ones keep meeting the swap in every phase of their walk.
+     * Keeps each state for a random while up to 2 ms, so that slow opens (SQLite) also
+     * see a stable real directory sometimes, while fast ones keep meeting the swap in
+     * every phase of their walk.
      */
     private static void pause() {
         LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(2_000_000));
@@ -335,4 +351,5 @@ class FileLockRegistryConfinementTests {
             throw new UncheckedIOException(ex);
         }
     }
+
 }

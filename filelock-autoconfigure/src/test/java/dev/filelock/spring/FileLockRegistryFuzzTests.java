@@ -8,20 +8,23 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Fuzzes the lock's promise across processes through the {@link FileLockRegistry} (see {@link LockFuzzer} and
- * {@link RegistryFuzzSubjects}): three participant JVMs on the default registry ({@code flock} read/write locks), plus
- * a Python {@code FileLock} process on the same file, a writer that both modes must exclude, with registry expiry
+ * Fuzzes the lock's promise across processes through the {@link FileLockRegistry} (see
+ * {@link LockFuzzer} and {@link RegistryFuzzSubjects}): three participant JVMs on the
+ * default registry ({@code flock} read/write locks), plus a Python {@code FileLock}
+ * process on the same file, a writer that both modes must exclude, with registry expiry
  * among the operations.
  *
- * <p>{@code ./mvnw verify} runs each for {@value LockFuzzer#DEFAULT_SECONDS} s with a random seed (printed). A long
- * run:
+ * <p>
+ * {@code ./mvnw verify} runs each for {@value LockFuzzer#DEFAULT_SECONDS} s with a random
+ * seed (printed). A long run:
  *
  * <pre>
  * ./mvnw -B -pl filelock-autoconfigure -am test -Dsurefire.failIfNoSpecifiedTests=false \
  *     -Dtest='FileLockRegistryFuzzTests' -Dfilelock.fuzz.seconds=600 [-Dfilelock.fuzz.seed=1234]
  * </pre>
  */
-// The fuzzer bounds itself (the run's length, then at most its wedge limit), and a long run is meant to last.
+// The fuzzer bounds itself (the run's length, then at most its wedge limit), and a long
+// run is meant to last.
 @Timeout(value = 24, unit = TimeUnit.HOURS)
 class FileLockRegistryFuzzTests {
 

@@ -26,8 +26,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The {@code filelock.acquire} and {@code filelock.held} observations of {@link FileLockRegistry}, as meters. */
-// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+/**
+ * The {@code filelock.acquire} and {@code filelock.held} observations of
+ * {@link FileLockRegistry}, as meters.
+ */
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is
+// deliberately unreferenced.
 @SuppressWarnings("try")
 class FileLockRegistryObservationTests {
 
@@ -166,4 +170,5 @@ class FileLockRegistryObservationTests {
         holder.start();
         assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
     }
+
 }

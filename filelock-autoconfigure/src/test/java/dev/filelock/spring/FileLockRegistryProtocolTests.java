@@ -27,12 +27,14 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * The contract of a {@link FileLockRegistry} for every lock protocol that {@code filelock.type} selects: on one key,
- * READ and WRITE exclude each other, {@code obtain(key)} is the write side, and Spring Integration's registry
- * scenarios (reentrancy, interruptible waits, another registry standing for another process, {@code executeLocked},
- * unlock by a non-holder) hold.
+ * The contract of a {@link FileLockRegistry} for every lock protocol that
+ * {@code filelock.type} selects: on one key, READ and WRITE exclude each other,
+ * {@code obtain(key)} is the write side, and Spring Integration's registry scenarios
+ * (reentrancy, interruptible waits, another registry standing for another process,
+ * {@code executeLocked}, unlock by a non-holder) hold.
  */
-// "try": these try-with-resources blocks hold a lock for their duration; the hold is deliberately unreferenced.
+// "try": these try-with-resources blocks hold a lock for their duration; the hold is
+// deliberately unreferenced.
 @SuppressWarnings("try")
 @ExtendWith(OutputCaptureExtension.class)
 class FileLockRegistryProtocolTests {
@@ -62,6 +64,7 @@ class FileLockRegistryProtocolTests {
         FileLockRegistry registry(Path directory) {
             return this.registries.apply(directory);
         }
+
     }
 
     @TempDir
@@ -253,4 +256,5 @@ class FileLockRegistryProtocolTests {
     private static <T> T inOtherThread(Supplier<T> action) {
         return CompletableFuture.supplyAsync(action).join();
     }
+
 }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Distinct keys through the registry, read/write and exclusive, leave bounded descriptors and memory: its cached
- * entries (up to 10,000 by default) pin no SQLite connection each.
+ * Distinct keys through the registry, read/write and exclusive, leave bounded descriptors
+ * and memory: its cached entries (up to 10,000 by default) pin no SQLite connection each.
  */
 class FileLockRegistryResourceTests {
 
@@ -21,7 +21,8 @@ class FileLockRegistryResourceTests {
 
     @Test
     void thousandsOfDistinctKeysLeaveBoundedDescriptorsAndMemory() {
-        // A fixed, pre-touched heap: what grows is native memory (SQLite connections) and descriptors.
+        // A fixed, pre-touched heap: what grows is native memory (SQLite connections) and
+        // descriptors.
         try (ChildProcess child = ChildJvm.start("registry keys", List.of("-Xms64m", "-Xmx64m", "-XX:+AlwaysPreTouch"),
                 0, RegistryDistinctKeysChild.class, this.directory.toString(), "3000")) {
             long[] baseline = values(child.awaitLine("baseline"));

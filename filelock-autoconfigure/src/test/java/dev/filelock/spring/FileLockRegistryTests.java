@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Tests for {@link FileLockRegistry} with its default locks ({@code flock} read/write locks).
+ * Tests for {@link FileLockRegistry} with its default locks ({@code flock} read/write
+ * locks).
  */
 class FileLockRegistryTests {
 
@@ -57,7 +58,8 @@ class FileLockRegistryTests {
 
     @Test
     void givesKeysWithEqualHashCodesTheirOwnLocks() {
-        // "Aa" and "BB" share a hash code: a striped registry would make them block each other.
+        // "Aa" and "BB" share a hash code: a striped registry would make them block each
+        // other.
         assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
         Lock first = this.registry.obtain("Aa");
         first.lock();
@@ -201,7 +203,8 @@ class FileLockRegistryTests {
         this.registry.expireUnusedOlderThan(-1);
         stale.lock();
         try {
-            assertThat(this.registry.entries()).singleElement().satisfies((entry) -> assertThat(entry.isHeld()).isTrue());
+            assertThat(this.registry.entries()).singleElement()
+                .satisfies((entry) -> assertThat(entry.isHeld()).isTrue());
             assertThat(inOtherThread(() -> tryLockAndUnlock(this.registry.obtain("a.lock")))).isFalse();
         }
         finally {
@@ -420,4 +423,5 @@ class FileLockRegistryTests {
     private static <T> T inOtherThread(Supplier<T> action) {
         return CompletableFuture.supplyAsync(action).join();
     }
+
 }

@@ -14,9 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.aot.hint.predicate.RuntimeHintsPredicates.reflection;
 
 /**
- * Tests the hints that {@link FileLocked} registers for a bean, through {@link ReflectiveRuntimeHintsRegistrar} as AOT
- * processing registers them for every bean: the locked method is invocable and its path's SpEL can call the
- * parameters' methods.
+ * Tests the hints that {@link FileLocked} registers for a bean, through
+ * {@link ReflectiveRuntimeHintsRegistrar} as AOT processing registers them for every
+ * bean: the locked method is invocable and its path's SpEL can call the parameters'
+ * methods.
  */
 class FileLockedReflectiveProcessorTests {
 
@@ -65,6 +66,7 @@ class FileLockedReflectiveProcessorTests {
         public String describe() {
             return this.name;
         }
+
     }
 
     record Unlocked(String value) {
@@ -78,6 +80,7 @@ class FileLockedReflectiveProcessorTests {
 
         public void unlocked(Unlocked value) {
         }
+
     }
 
     @FileLocked(path = "nightly.lock")
@@ -85,12 +88,14 @@ class FileLockedReflectiveProcessorTests {
 
         public void run(OrderId id) {
         }
+
     }
 
     @Target(ElementType.METHOD)
     @Retention(RetentionPolicy.RUNTIME)
     @FileLocked(path = "reports/#{#id.value()}.lock", mode = LockMode.READ)
     @interface ReportLock {
+
     }
 
     static class Reports {
@@ -99,5 +104,7 @@ class FileLockedReflectiveProcessorTests {
         public String render(OrderId id) {
             return id.value();
         }
+
     }
+
 }

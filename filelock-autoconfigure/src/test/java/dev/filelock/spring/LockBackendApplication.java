@@ -22,19 +22,24 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.support.locks.DefaultLockRegistry;
 
 /**
- * The application of the {@link LockBackend} contract tests: the {@link LockBackend} that the auto-configuration builds
- * from {@code filelock.*} properties, in the test's JVM and, as another process, in a child JVM.
+ * The application of the {@link LockBackend} contract tests: the {@link LockBackend} that
+ * the auto-configuration builds from {@code filelock.*} properties, in the test's JVM
+ * and, as another process, in a child JVM.
  *
- * <p>The child's arguments are a key followed by the properties; it speaks the {@code hold} protocol of
- * {@code dev.filelock.fixtures.LockChild}: takes the key's WRITE lock, prints {@code HELD}, releases it after a line on
- * stdin, prints {@code RELEASED}.
+ * <p>
+ * The child's arguments are a key followed by the properties; it speaks the {@code hold}
+ * protocol of {@code dev.filelock.fixtures.LockChild}: takes the key's WRITE lock, prints
+ * {@code HELD}, releases it after a line on stdin, prints {@code RELEASED}.
  */
 @Configuration(proxyBeanMethods = false)
 @ImportAutoConfiguration({ DataSourceAutoConfiguration.class, FileLockJdbcAutoConfiguration.class,
         FileLockAutoConfiguration.class })
 public class LockBackendApplication {
 
-    /** The property that adds a Spring Integration {@link DefaultLockRegistry} bean named {@code userRegistry}. */
+    /**
+     * The property that adds a Spring Integration {@link DefaultLockRegistry} bean named
+     * {@code userRegistry}.
+     */
     static final String USER_REGISTRY = "contract.user-registry";
 
     @Bean
@@ -70,4 +75,5 @@ public class LockBackendApplication {
         System.out.println(line);
         System.out.flush();
     }
+
 }

@@ -142,4 +142,5 @@ class LockDirectoryTests {
         LockDirectory directory = new LockDirectory(this.temp);
         assertThat(directory.displayKey(directory.resolve("./orders//42.lock"))).isEqualTo("orders/42.lock");
     }
+
 }

@@ -22,10 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * What a {@link LockRegistryBackend} (a registry without shared locks, such as {@code filelock.backend=jdbc}) says
- * about READ locks and about use after it was closed.
+ * What a {@link LockRegistryBackend} (a registry without shared locks, such as
+ * {@code filelock.backend=jdbc}) says about READ locks and about use after it was closed.
  */
-// "try": these try-with-resources blocks hold a lock for their duration; the hold is deliberately unreferenced.
+// "try": these try-with-resources blocks hold a lock for their duration; the hold is
+// deliberately unreferenced.
 @SuppressWarnings("try")
 @ExtendWith(OutputCaptureExtension.class)
 class LockRegistryBackendMessagesTests {
@@ -35,8 +36,8 @@ class LockRegistryBackendMessagesTests {
 
     @Test
     void readLocksTakeTheExclusiveLockAndTheWarningNamesTheModeNotAnAttribute(CapturedOutput output) {
-        LockRegistryBackend backend = new LockRegistryBackend("memory", new DefaultLockRegistry(), this.directory,
-                true, LeaseKeeper.NONE);
+        LockRegistryBackend backend = new LockRegistryBackend("memory", new DefaultLockRegistry(), this.directory, true,
+                LeaseKeeper.NONE);
         try {
             assertThat(backend.supports(LockMode.READ)).isTrue();
             assertThat(backend.supports(LockMode.READ)).isTrue();
@@ -83,8 +84,7 @@ class LockRegistryBackendMessagesTests {
         CountDownLatch grant = new CountDownLatch(1);
         SlowLock lock = new SlowLock(attempting, grant);
         LockRegistry<Lock> registry = (key) -> lock;
-        LockRegistryBackend backend = new LockRegistryBackend("slow", registry, this.directory, true,
-                LeaseKeeper.NONE);
+        LockRegistryBackend backend = new LockRegistryBackend("slow", registry, this.directory, true, LeaseKeeper.NONE);
         CompletableFuture<LockHold> hold = backend.acquireDetached("closing.lock", LockMode.WRITE,
                 Duration.ofSeconds(10));
         assertThat(attempting.await(10, TimeUnit.SECONDS)).isTrue();
@@ -100,7 +100,10 @@ class LockRegistryBackendMessagesTests {
         assertThat(lock.unlocked).succeedsWithin(Duration.ofSeconds(10));
     }
 
-    /** A registry lock that is granted when the test says so, whatever interrupts its owner thread gets meanwhile. */
+    /**
+     * A registry lock that is granted when the test says so, whatever interrupts its
+     * owner thread gets meanwhile.
+     */
     private static final class SlowLock implements Lock {
 
         private final CountDownLatch attempting;
@@ -157,5 +160,7 @@ class LockRegistryBackendMessagesTests {
         public Condition newCondition() {
             throw new UnsupportedOperationException();
         }
+
     }
+
 }

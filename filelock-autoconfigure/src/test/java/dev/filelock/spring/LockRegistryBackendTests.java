@@ -32,11 +32,13 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * What {@link LockRegistryBackend} adds to the registry it wraps: keys relative to the lock directory, the listing of
- * held locks, the translation of interrupts and failures, leases, its extension points, and detached holds owned by its
- * threads. The {@link LockBackend} contract itself is {@link DefaultLockRegistryBackendContractTests}.
+ * What {@link LockRegistryBackend} adds to the registry it wraps: keys relative to the
+ * lock directory, the listing of held locks, the translation of interrupts and failures,
+ * leases, its extension points, and detached holds owned by its threads. The
+ * {@link LockBackend} contract itself is {@link DefaultLockRegistryBackendContractTests}.
  */
-// "try": these try-with-resources blocks hold a lock for their duration; the hold is deliberately unreferenced.
+// "try": these try-with-resources blocks hold a lock for their duration; the hold is
+// deliberately unreferenced.
 @SuppressWarnings("try")
 class LockRegistryBackendTests {
 
@@ -58,9 +60,11 @@ class LockRegistryBackendTests {
     void aKeyBecomesThePathRelativeToTheDirectoryComputedFromItsTextAlone(@TempDir Path outside) throws Exception {
         Files.createSymbolicLink(this.directory.resolve("linked"), outside);
         LockRegistryBackend backend = inMemory(true);
-        assertThat(backend.registryKey(this.directory.resolve("orders/42.lock").toString())).isEqualTo("orders/42.lock");
+        assertThat(backend.registryKey(this.directory.resolve("orders/42.lock").toString()))
+            .isEqualTo("orders/42.lock");
         assertThat(backend.registryKey("orders/./42.lock")).isEqualTo("orders/42.lock");
-        assertThat(backend.registryKey("linked/x.lock")).as("never resolved through the link").isEqualTo("linked/x.lock");
+        assertThat(backend.registryKey("linked/x.lock")).as("never resolved through the link")
+            .isEqualTo("linked/x.lock");
     }
 
     @Test
@@ -71,8 +75,7 @@ class LockRegistryBackendTests {
                 LockHold a = backend.acquire("a.lock", LockMode.READ, Duration.ZERO);
                 LockHold bAgain = backend.acquire("b.lock", LockMode.WRITE, Duration.ZERO)) {
             assertThat(backend.heldLocks()).extracting(HeldLock::key, HeldLock::mode, HeldLock::owner)
-                .containsExactly(tuple("a.lock", LockMode.READ, owner),
-                        tuple("b.lock", LockMode.WRITE, owner),
+                .containsExactly(tuple("a.lock", LockMode.READ, owner), tuple("b.lock", LockMode.WRITE, owner),
                         tuple("b.lock", LockMode.WRITE, owner));
             bAgain.close();
             assertThat(backend.heldLocks()).extracting(HeldLock::key).containsExactly("a.lock", "b.lock");
@@ -215,7 +218,10 @@ class LockRegistryBackendTests {
         return backend;
     }
 
-    /** Leases that record their start and end among the lock's calls, and fail to end with {@code loss} if given. */
+    /**
+     * Leases that record their start and end among the lock's calls, and fail to end with
+     * {@code loss} if given.
+     */
     private LeaseKeeper recordingLeases(@Nullable RuntimeException loss, boolean valid) {
         return (key) -> {
             this.scripted.calls.add("keep alive " + key);
@@ -248,7 +254,10 @@ class LockRegistryBackendTests {
         }).awaitResult();
     }
 
-    /** A registry lock that records its calls and fails as the test says; it never excludes anyone. */
+    /**
+     * A registry lock that records its calls and fails as the test says; it never
+     * excludes anyone.
+     */
     private static final class ScriptedLock implements Lock {
 
         final List<String> calls = new CopyOnWriteArrayList<>();
@@ -295,5 +304,7 @@ class LockRegistryBackendTests {
         public Condition newCondition() {
             throw new UnsupportedOperationException();
         }
+
     }
+
 }

@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The {@link LockBackend} contract of a {@link FileLockRegistry} of {@code filelock.type=native}. */
+/**
+ * The {@link LockBackend} contract of a {@link FileLockRegistry} of
+ * {@code filelock.type=native}.
+ */
 class NativeFileLockRegistryContractTests extends AbstractLockBackendContractTests {
 
     @Override
@@ -24,4 +27,5 @@ class NativeFileLockRegistryContractTests extends AbstractLockBackendContractTes
                 .satisfies((entry) -> assertThat(entry.lock()).isInstanceOf(NativeReadWriteFileLock.class));
         });
     }
+
 }

@@ -7,9 +7,10 @@ import java.util.concurrent.locks.Lock;
 import java.util.stream.Stream;
 
 /**
- * A child JVM that locks many distinct keys through a {@link FileLockRegistry} with its default cache capacity, as an
- * application keyed by request data does: {@code <directory> <keys>}. Prints {@code baseline <fds> <rss kB>} after
- * warming up and {@code after <fds> <rss kB>} at the end.
+ * A child JVM that locks many distinct keys through a {@link FileLockRegistry} with its
+ * default cache capacity, as an application keyed by request data does:
+ * {@code <directory> <keys>}. Prints {@code baseline <fds> <rss kB>} after warming up and
+ * {@code after <fds> <rss kB>} at the end.
  */
 public final class RegistryDistinctKeysChild {
 
@@ -28,8 +29,7 @@ public final class RegistryDistinctKeysChild {
     }
 
     private static void lockBoth(FileLockRegistry registry, String key, int i) {
-        Lock readWrite = (i % 2 == 0)
-                ? registry.obtainReadWrite(key + ".db").writeLock()
+        Lock readWrite = (i % 2 == 0) ? registry.obtainReadWrite(key + ".db").writeLock()
                 : registry.obtainReadWrite(key + ".db").readLock();
         readWrite.lock();
         readWrite.unlock();
@@ -43,11 +43,14 @@ public final class RegistryDistinctKeysChild {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             descriptors = fds.count() - 1; // without the listing's own
         }
-        long rssKb = Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .filter((line) -> line.startsWith("VmRSS:"))
-                .mapToLong((line) -> Long.parseLong(line.replaceAll("[^0-9]", "")))
-                .findFirst().orElseThrow();
+        long rssKb = Files.readAllLines(Path.of("/proc/self/status"))
+            .stream()
+            .filter((line) -> line.startsWith("VmRSS:"))
+            .mapToLong((line) -> Long.parseLong(line.replaceAll("[^0-9]", "")))
+            .findFirst()
+            .orElseThrow();
         System.out.println(label + " " + descriptors + " " + rssKb);
         System.out.flush();
     }
+
 }

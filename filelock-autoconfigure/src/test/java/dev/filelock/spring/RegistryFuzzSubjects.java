@@ -12,10 +12,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 
 /**
- * The {@link FileLockRegistry} (file backend, default lock kinds) as a fuzz subject: {@code registry} through {@link
- * FileLockRegistry#obtain(Object)}, {@code registry-rw} through {@link FileLockRegistry#obtainReadWrite(Object)}, with
- * asynchronous waits through {@link FileLockRegistry#acquireDetached} and expiry of idle entries. Every operation
- * obtains its lock anew, as callers of a registry do, so that expired entries are replaced while others are in use.
+ * The {@link FileLockRegistry} (file backend, default lock kinds) as a fuzz subject:
+ * {@code registry} through {@link FileLockRegistry#obtain(Object)}, {@code registry-rw}
+ * through {@link FileLockRegistry#obtainReadWrite(Object)}, with asynchronous waits
+ * through {@link FileLockRegistry#acquireDetached} and expiry of idle entries. Every
+ * operation obtains its lock anew, as callers of a registry do, so that expired entries
+ * are replaced while others are in use.
  */
 public final class RegistryFuzzSubjects implements FuzzSubject.Factory {
 

@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The {@link LockBackend} contract of a {@link FileLockRegistry} of {@code filelock.type=soft}. */
+/**
+ * The {@link LockBackend} contract of a {@link FileLockRegistry} of
+ * {@code filelock.type=soft}.
+ */
 class SoftFileLockRegistryContractTests extends AbstractLockBackendContractTests {
 
     @Override
@@ -29,4 +32,5 @@ class SoftFileLockRegistryContractTests extends AbstractLockBackendContractTests
                 .satisfies((entry) -> assertThat(entry.lock()).isInstanceOf(SoftFileLock.class));
         });
     }
+
 }

@@ -43,18 +43,25 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The rules Spring Boot's own build applies to auto-configurations (its {@code ArchitectureRules} is not published),
- * those that apply here, plus the module's layering: each is checked against the module's main classes, and shown to
- * catch a deliberate violation among the fixtures at the end of this class.
+ * The rules Spring Boot's own build applies to auto-configurations (its
+ * {@code ArchitectureRules} is not published), those that apply here, plus the module's
+ * layering: each is checked against the module's main classes, and shown to catch a
+ * deliberate violation among the fixtures at the end of this class.
  */
 class SpringModuleArchitectureTests {
 
-    /** This module's main classes (its output directory or jar), not those of the whole class path. */
+    /**
+     * This module's main classes (its output directory or jar), not those of the whole
+     * class path.
+     */
     private static final JavaClasses MAIN = new ClassFileImporter()
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
         .importUrl(FileLockRegistry.class.getProtectionDomain().getCodeSource().getLocation());
 
-    /** The auto-configurations this module lists in {@code META-INF/spring/...AutoConfiguration.imports}. */
+    /**
+     * The auto-configurations this module lists in
+     * {@code META-INF/spring/...AutoConfiguration.imports}.
+     */
     private static final Set<String> LISTED = ImportCandidates
         .load(AutoConfiguration.class, SpringModuleArchitectureTests.class.getClassLoader())
         .getCandidates()
@@ -155,17 +162,18 @@ class SpringModuleArchitectureTests {
     }
 
     static ArchRule listedClassesAreAutoConfigurations(Set<String> listed) {
-        return classes().that(describe("are listed in AutoConfiguration.imports",
-                (JavaClass javaClass) -> listed.contains(javaClass.getName())))
+        return classes()
+            .that(describe("are listed in AutoConfiguration.imports",
+                    (JavaClass javaClass) -> listed.contains(javaClass.getName())))
             .should()
             .beAnnotatedWith(AutoConfiguration.class)
             .allowEmptyShould(true);
     }
 
-    private static final JavaClasses FIXTURES = new ClassFileImporter().importClasses(
-            NotFinalAutoConfiguration.class, PublicMembersAutoConfiguration.class, PlainConfiguration.class,
-            PublicBeanMethodConfiguration.class, ComponentProperties.class, EnabledProperties.class,
-            EnablingConfiguration.class, PublicCondition.class, InternalsUser.class, ArchitectureRuleFixture.class);
+    private static final JavaClasses FIXTURES = new ClassFileImporter().importClasses(NotFinalAutoConfiguration.class,
+            PublicMembersAutoConfiguration.class, PlainConfiguration.class, PublicBeanMethodConfiguration.class,
+            ComponentProperties.class, EnabledProperties.class, EnablingConfiguration.class, PublicCondition.class,
+            InternalsUser.class, ArchitectureRuleFixture.class);
 
     @Test
     void theModulesMainClassesFollowEveryRule() {
@@ -207,8 +215,8 @@ class SpringModuleArchitectureTests {
         assertViolatedBy(listedClassesAreAutoConfigurations(Set.of(PlainConfiguration.class.getName())),
                 PlainConfiguration.class);
         ArchRule listed = autoConfigurationsAreListed(Set.of(PublicMembersAutoConfiguration.class.getName()));
-        assertThat(listed.evaluate(FIXTURES).getFailureReport().getDetails()).noneSatisfy(
-                (detail) -> assertThat(detail).contains(PublicMembersAutoConfiguration.class.getName() + " "));
+        assertThat(listed.evaluate(FIXTURES).getFailureReport().getDetails())
+            .noneSatisfy((detail) -> assertThat(detail).contains(PublicMembersAutoConfiguration.class.getName() + " "));
     }
 
     @Test
@@ -240,8 +248,8 @@ class SpringModuleArchitectureTests {
 
     @Test
     void enabledConfigurationPropertiesPassTheRules() {
-        for (ArchRule rule : Arrays.asList(CONFIGURATION_PROPERTIES_ARE_NOT_COMPONENTS, CONFIGURATION_PROPERTIES_ARE_ENABLED,
-                CONFIGURATION_PROPERTIES_NAME_THEIR_PREFIX_AS_VALUE)) {
+        for (ArchRule rule : Arrays.asList(CONFIGURATION_PROPERTIES_ARE_NOT_COMPONENTS,
+                CONFIGURATION_PROPERTIES_ARE_ENABLED, CONFIGURATION_PROPERTIES_NAME_THEIR_PREFIX_AS_VALUE)) {
             assertThat(rule.evaluate(FIXTURES).getFailureReport().getDetails())
                 .noneSatisfy((detail) -> assertThat(detail).contains(EnabledProperties.class.getName() + " "));
         }
@@ -267,15 +275,17 @@ class SpringModuleArchitectureTests {
         assertViolatedBy(THE_API_PACKAGE_DOES_NOT_DEPEND_ON_ITS_WIRING, InternalsUser.class);
     }
 
-    /** Checks that the rule reports the culprit among the fixtures (imported once: an import takes seconds). */
+    /**
+     * Checks that the rule reports the culprit among the fixtures (imported once: an
+     * import takes seconds).
+     */
     private static void assertViolatedBy(ArchRule rule, Class<?> culprit) {
         assertThat(rule.evaluate(FIXTURES).getFailureReport().getDetails())
             .as("violations of '%s'", rule.getDescription())
             .anySatisfy((detail) -> assertThat(detail).contains(culprit.getName()));
     }
 
-    private static ArchCondition<JavaClass> describeAs(String description,
-            Predicate<JavaClass> test) {
+    private static ArchCondition<JavaClass> describeAs(String description, Predicate<JavaClass> test) {
         return new ArchCondition<>(description) {
             @Override
             public void check(JavaClass javaClass, ConditionEvents events) {
@@ -285,7 +295,10 @@ class SpringModuleArchitectureTests {
         };
     }
 
-    /** Named by the value of an {@code @EnableConfigurationProperties} of a class among those checked. */
+    /**
+     * Named by the value of an {@code @EnableConfigurationProperties} of a class among
+     * those checked.
+     */
     private static ArchCondition<JavaClass> beEnabledByEnableConfigurationProperties() {
         return describeAs("be enabled by an @EnableConfigurationProperties",
                 (properties) -> properties.getDirectDependenciesToSelf().stream().anyMatch((dependency) -> {
@@ -293,14 +306,17 @@ class SpringModuleArchitectureTests {
                     if (!origin.isAnnotatedWith(EnableConfigurationProperties.class)) {
                         return false;
                     }
-                    JavaAnnotation<JavaClass> enable = origin.getAnnotationOfType(
-                            EnableConfigurationProperties.class.getName());
+                    JavaAnnotation<JavaClass> enable = origin
+                        .getAnnotationOfType(EnableConfigurationProperties.class.getName());
                     return Arrays.asList((JavaClass[]) enable.get("value").orElse(new JavaClass[0]))
                         .contains(properties);
                 }));
     }
 
-    /** Boot writes {@code @ConfigurationProperties("filelock")}, never {@code (prefix = "filelock")}. */
+    /**
+     * Boot writes {@code @ConfigurationProperties("filelock")}, never
+     * {@code (prefix = "filelock")}.
+     */
     private static ArchCondition<JavaClass> notSetOnlyThePrefixAttribute() {
         return describeAs("name the prefix as the annotation's value, not as its prefix attribute",
                 (properties) -> properties.getAnnotationOfType(ConfigurationProperties.class.getName())
@@ -325,6 +341,7 @@ class SpringModuleArchitectureTests {
         public String name() {
             return NAME;
         }
+
     }
 
     static class PlainConfiguration {
@@ -343,6 +360,7 @@ class SpringModuleArchitectureTests {
         static Object conditional() {
             return new Object();
         }
+
     }
 
     static class PublicBeanMethodConfiguration {
@@ -351,6 +369,7 @@ class SpringModuleArchitectureTests {
         public Object publicBean() {
             return new Object();
         }
+
     }
 
     @Component
@@ -375,6 +394,7 @@ class SpringModuleArchitectureTests {
         public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
             return "TRUE".toLowerCase().equals(String.valueOf(Locale.ROOT).toUpperCase(Locale.ROOT));
         }
+
     }
 
     static class InternalsUser {
@@ -383,5 +403,7 @@ class SpringModuleArchitectureTests {
             ArchitectureRuleFixture.use();
             return new FileLockProperties();
         }
+
     }
+
 }

@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The {@link LockBackend} contract of a {@link FileLockRegistry} of {@code filelock.type=sqlite}. */
+/**
+ * The {@link LockBackend} contract of a {@link FileLockRegistry} of
+ * {@code filelock.type=sqlite}.
+ */
 class SqliteFileLockRegistryContractTests extends AbstractLockBackendContractTests {
 
     @Override
@@ -23,7 +26,8 @@ class SqliteFileLockRegistryContractTests extends AbstractLockBackendContractTes
                 .singleElement()
                 .satisfies((entry) -> assertThat(entry.lock()).isInstanceOf(ReadWriteFileLock.class)
                     .isNotInstanceOfAny(dev.filelock.NativeReadWriteFileLock.class,
-                        dev.filelock.SoftReadWriteFileLock.class));
+                            dev.filelock.SoftReadWriteFileLock.class));
         });
     }
+
 }

@@ -1,8 +1,9 @@
 package dev.filelock.benchmarks;
 
 /**
- * One party of a handoff: takes {@code acquire} / {@code release} commands and replies with the {@code nanoTime} after
- * acquiring / before releasing; a child process (the child protocol's {@code OK <nanoTime>}) or a thread of this JVM.
+ * One party of a handoff: takes {@code acquire} / {@code release} commands and replies
+ * with the {@code nanoTime} after acquiring / before releasing; a child process (the
+ * child protocol's {@code OK <nanoTime>}) or a thread of this JVM.
  */
 interface Agent extends AutoCloseable {
 
@@ -13,4 +14,5 @@ interface Agent extends AutoCloseable {
 
     @Override
     void close();
+
 }

@@ -5,9 +5,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Entry point of the child JVMs the cross-process rows start: {@code handoff}, {@code jdbc-handoff}, {@code contend}, {@code wait-cpu} or
- * {@code registry}, each speaking the one child protocol of the project ({@link ChildMain}: commands on stdin, {@code
- * READY} and one {@code OK <figures>} reply per command on stdout), driven by {@link dev.filelock.testing.ChildProcess}.
+ * Entry point of the child JVMs the cross-process rows start: {@code handoff},
+ * {@code jdbc-handoff}, {@code contend}, {@code wait-cpu} or {@code registry}, each
+ * speaking the one child protocol of the project ({@link ChildMain}: commands on stdin,
+ * {@code
+ * READY} and one {@code OK <figures>} reply per command on stdout), driven by
+ * {@link dev.filelock.testing.ChildProcess}.
  */
 public final class Child {
 
@@ -16,9 +19,9 @@ public final class Child {
 
     /**
      * Runs one child role.
-     *
      * @param args the role followed by its arguments
-     * @throws Exception if the role fails; the parent sees the child exit and reports its stderr
+     * @throws Exception if the role fails; the parent sees the child exit and reports its
+     * stderr
      */
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
@@ -46,20 +49,20 @@ public final class Child {
     }
 
     /**
-     * Handoff agent: {@code acquire} blocks until held and answers {@code OK <nanoTime after>}; {@code release} answers
-     * {@code OK <nanoTime before>}. Both stamps are CLOCK_MONOTONIC, comparable across processes; they are taken in
-     * the handler, so the protocol's own work falls outside the measured interval.
+     * Handoff agent: {@code acquire} blocks until held and answers
+     * {@code OK <nanoTime after>}; {@code release} answers {@code OK <nanoTime before>}.
+     * Both stamps are CLOCK_MONOTONIC, comparable across processes; they are taken in the
+     * handler, so the protocol's own work falls outside the measured interval.
      */
     private static ChildMain handoff(Exclusive lock) {
-        return ChildMain.create()
-                .on("acquire", ignored -> {
-                    lock.lock();
-                    return System.nanoTime();
-                })
-                .on("release", ignored -> {
-                    long released = System.nanoTime();
-                    lock.unlock();
-                    return released;
-                });
+        return ChildMain.create().on("acquire", ignored -> {
+            lock.lock();
+            return System.nanoTime();
+        }).on("release", ignored -> {
+            long released = System.nanoTime();
+            lock.unlock();
+            return released;
+        });
     }
+
 }

@@ -10,17 +10,21 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The contended-throughput run: two child JVMs with two threads each increment one counter file under the lock for a
- * fixed time; the run reports increments per second and how many updates were lost (the counter against the sum of
- * the increments the threads report).
+ * The contended-throughput run: two child JVMs with two threads each increment one
+ * counter file under the lock for a fixed time; the run reports increments per second and
+ * how many updates were lost (the counter against the sum of the increments the threads
+ * report).
  */
 final class Contention {
 
     private static final int PROCESSES = 2;
+
     private static final int THREADS_PER_PROCESS = 2;
 
     private final Path workDir;
+
     private final int seconds;
+
     private int runs;
 
     Contention(Path workDir, int seconds) {
@@ -40,9 +44,8 @@ final class Contention {
         List<ChildProcess> children = new ArrayList<>();
         try {
             for (int i = 0; i < PROCESSES; i++) {
-                ChildProcess child = Children.java("contend-" + kind.id(), "contend", kind.id(),
-                        lock.toString(), counter.toString(), Integer.toString(THREADS_PER_PROCESS),
-                        Integer.toString(seconds));
+                ChildProcess child = Children.java("contend-" + kind.id(), "contend", kind.id(), lock.toString(),
+                        counter.toString(), Integer.toString(THREADS_PER_PROCESS), Integer.toString(seconds));
                 children.add(child);
                 child.awaitReady();
             }
@@ -56,8 +59,10 @@ final class Contention {
             }
             long counted = Long.parseLong(Files.readString(counter, StandardCharsets.US_ASCII).trim());
             return new Result((double) increments / seconds, increments - counted, String.join(" / ", perThread));
-        } finally {
+        }
+        finally {
             children.forEach(ChildProcess::close);
         }
     }
+
 }

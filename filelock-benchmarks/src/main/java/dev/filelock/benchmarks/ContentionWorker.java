@@ -13,14 +13,18 @@ import java.util.StringJoiner;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One process of the contended-throughput row: N threads increment a 20-digit counter file under the lock until the
- * time is up, then report their counts so the parent can check that no update was lost: {@code go} answers {@code OK
+ * One process of the contended-throughput row: N threads increment a 20-digit counter
+ * file under the lock until the time is up, then report their counts so the parent can
+ * check that no update was lost: {@code go} answers {@code OK
  * <total> <count of each thread>}.
  *
- * <p>Arguments: kind, lock path, counter path, threads, seconds. Our lock is one {@code FileLock} object shared by
- * the threads (per-thread ownership); the raw anchor gives each thread its own descriptor. Before {@code READY}, the
- * threads lock and unlock for {@link #WARM_UP_NANOS} (contending with the other process, which warms up
- * too), so class loading, native binding and JIT compilation fall outside the measured window for both kinds.
+ * <p>
+ * Arguments: kind, lock path, counter path, threads, seconds. Our lock is one
+ * {@code FileLock} object shared by the threads (per-thread ownership); the raw anchor
+ * gives each thread its own descriptor. Before {@code READY}, the threads lock and unlock
+ * for {@link #WARM_UP_NANOS} (contending with the other process, which warms up too), so
+ * class loading, native binding and JIT compilation fall outside the measured window for
+ * both kinds.
  */
 final class ContentionWorker {
 
@@ -62,7 +66,8 @@ final class ContentionWorker {
                 }
                 return line;
             }).run();
-        } finally {
+        }
+        finally {
             for (Exclusive lock : shared != null ? List.of(shared) : locks) {
                 lock.close();
             }
@@ -71,10 +76,15 @@ final class ContentionWorker {
 
     /** A contender's work, given its index. */
     private interface Task {
+
         void run(int index) throws Exception;
+
     }
 
-    /** Runs the task on that many threads at once and waits for all; the first failure is rethrown. */
+    /**
+     * Runs the task on that many threads at once and waits for all; the first failure is
+     * rethrown.
+     */
     private static void runThreads(int threads, Task task) throws InterruptedException {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> workers = new ArrayList<>();
@@ -83,7 +93,8 @@ final class ContentionWorker {
             Thread worker = new Thread(() -> {
                 try {
                     task.run(index);
-                } catch (Throwable t) {
+                }
+                catch (Throwable t) {
                     failure.compareAndSet(null, t);
                 }
             }, "contender-" + i);
@@ -110,7 +121,8 @@ final class ContentionWorker {
                 buffer.clear();
                 buffer.put(encode(value + 1)).flip();
                 counter.write(buffer, 0);
-            } finally {
+            }
+            finally {
                 lock.unlock();
             }
             count++;
@@ -118,7 +130,10 @@ final class ContentionWorker {
         return count;
     }
 
-    /** The counter as 20 zero-padded ASCII digits (cheap next to the lock, so the lock dominates the loop). */
+    /**
+     * The counter as 20 zero-padded ASCII digits (cheap next to the lock, so the lock
+     * dominates the loop).
+     */
     static byte[] encode(long value) {
         byte[] digits = new byte[COUNTER_WIDTH];
         long rest = value;
@@ -140,4 +155,5 @@ final class ContentionWorker {
         }
         return value;
     }
+
 }

@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.concurrent.locks.Lock;
 
 /**
- * The two operations a handoff or contention loop needs, so that our locks and the anchors run through the very same
- * loop.
+ * The two operations a handoff or contention loop needs, so that our locks and the
+ * anchors run through the very same loop.
  */
 interface Exclusive extends AutoCloseable {
 
@@ -18,7 +18,10 @@ interface Exclusive extends AutoCloseable {
 
     void unlock();
 
-    /** Frees what the lock keeps open between holds (descriptors, connections); nothing for plain locks. */
+    /**
+     * Frees what the lock keeps open between holds (descriptors, connections); nothing
+     * for plain locks.
+     */
     @Override
     default void close() {
     }
@@ -37,7 +40,10 @@ interface Exclusive extends AutoCloseable {
         };
     }
 
-    /** One process-level (or, for {@code raw-flock}, one descriptor-level) lock of the given kind on a path. */
+    /**
+     * One process-level (or, for {@code raw-flock}, one descriptor-level) lock of the
+     * given kind on a path.
+     */
     static Exclusive open(Kind kind, Path path) {
         return switch (kind) {
             case OURS_NATIVE -> of(FileLock.of(path));
@@ -49,9 +55,13 @@ interface Exclusive extends AutoCloseable {
 
     /** The cross-process lock kinds a child JVM can run. */
     enum Kind {
+
         /** Our {@link FileLock}. */
         OURS_NATIVE,
-        /** The anchor: blocking {@code flock(2)} through the benchmarks' own JNA binding, one descriptor per user. */
+        /**
+         * The anchor: blocking {@code flock(2)} through the benchmarks' own JNA binding,
+         * one descriptor per user.
+         */
         RAW_FLOCK,
         /** The write side of our {@link ReadWriteFileLock}. */
         OURS_RW_WRITE,
@@ -65,9 +75,13 @@ interface Exclusive extends AutoCloseable {
         static Kind parse(String id) {
             return valueOf(id.toUpperCase(Locale.ROOT).replace('-', '_'));
         }
+
     }
 
-    /** The write side of a {@link ReadWriteFileLock}, closed (with its connection or descriptors) at the end. */
+    /**
+     * The write side of a {@link ReadWriteFileLock}, closed (with its connection or
+     * descriptors) at the end.
+     */
     final class WriteSide implements Exclusive {
 
         private final ReadWriteFileLock lock;
@@ -90,6 +104,7 @@ interface Exclusive extends AutoCloseable {
         public void close() {
             lock.close();
         }
+
     }
 
     /** Blocking {@code flock} on a descriptor opened once. */
@@ -115,5 +130,7 @@ interface Exclusive extends AutoCloseable {
         public void close() {
             RawFlock.closeFd(fd);
         }
+
     }
+
 }

@@ -9,10 +9,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Measures handoff latency as locking-facts.md §5d does: A holds, B is told to acquire and waits, after a random hold
- * A stamps {@code t_rel} and releases, B stamps {@code t_acq} as soon as it holds; the latency is {@code t_acq -
- * t_rel}. The roles swap every sample, and the pairs being compared take turns sample by sample, so machine noise
- * hits them alike.
+ * Measures handoff latency as locking-facts.md §5d does: A holds, B is told to acquire
+ * and waits, after a random hold A stamps {@code t_rel} and releases, B stamps
+ * {@code t_acq} as soon as it holds; the latency is {@code t_acq -
+ * t_rel}. The roles swap every sample, and the pairs being compared take turns sample by
+ * sample, so machine noise hits them alike.
  */
 final class Handoff {
 
@@ -28,7 +29,10 @@ final class Handoff {
     /** The latencies in nanoseconds per pair label, in the pairs' order. */
     record Results(Map<String, Stats> byLabel) {
 
-        /** The latencies of the pair with this label; a label that no pair has is a bug of the row. */
+        /**
+         * The latencies of the pair with this label; a label that no pair has is a bug of
+         * the row.
+         */
         Stats get(String label) {
             Stats stats = byLabel.get(label);
             if (stats == null) {
@@ -39,9 +43,8 @@ final class Handoff {
     }
 
     /**
-     * Runs {@code samples} measured handoffs per pair (after a few unmeasured ones) with holds drawn uniformly from
-     * [{@code minHoldMicros}, {@code maxHoldMicros}].
-     *
+     * Runs {@code samples} measured handoffs per pair (after a few unmeasured ones) with
+     * holds drawn uniformly from [{@code minHoldMicros}, {@code maxHoldMicros}].
      * @return the latencies in nanoseconds per pair label, in the pairs' order
      */
     static Results measure(List<Pair> pairs, int samples, long minHoldMicros, long maxHoldMicros) {
@@ -84,4 +87,5 @@ final class Handoff {
             LockSupport.parkNanos(left);
         }
     }
+
 }

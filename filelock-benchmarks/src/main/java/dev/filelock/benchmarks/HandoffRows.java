@@ -9,19 +9,28 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
-/** The handoff rows: release-to-acquire latency between processes (ours, raw flock, Python) and between threads. */
+/**
+ * The handoff rows: release-to-acquire latency between processes (ours, raw flock,
+ * Python) and between threads.
+ */
 final class HandoffRows {
 
     static final String OURS_NATIVE = "ours";
     static final String RAW_FLOCK = "raw flock";
     static final String PYTHON_FILELOCK = "python filelock";
 
-    /** Holds of in-JVM handoffs: long enough for the waiter to park, short enough for many samples. */
+    /**
+     * Holds of in-JVM handoffs: long enough for the waiter to park, short enough for many
+     * samples.
+     */
     private static final int THREAD_HOLD_MIN_MICROS = 1_000;
+
     private static final int THREAD_HOLD_MAX_MICROS = 5_000;
+
     private static final int THREAD_SAMPLES_PER_PROCESS_SAMPLE = 5;
 
     private final RunMode mode;
+
     private final Path workDir;
 
     HandoffRows(RunMode mode, Path workDir) {
@@ -29,7 +38,10 @@ final class HandoffRows {
         this.workDir = workDir;
     }
 
-    /** Runs our native lock, the raw flock anchor and Python's FileLock through the same handoffs, interleaved. */
+    /**
+     * Runs our native lock, the raw flock anchor and Python's FileLock through the same
+     * handoffs, interleaved.
+     */
     Outcome<Handoff.Results> measureProcessHandoffs() {
         return Outcome.of("the process handoff run", this::processHandoffs);
     }
@@ -45,16 +57,16 @@ final class HandoffRows {
             Agent ours2 = ready(agents, () -> javaHandoffAgent(Exclusive.Kind.OURS_NATIVE, oursLock));
             Agent raw1 = ready(agents, () -> javaHandoffAgent(Exclusive.Kind.RAW_FLOCK, rawLock));
             Agent raw2 = ready(agents, () -> javaHandoffAgent(Exclusive.Kind.RAW_FLOCK, rawLock));
-            Agent py1 = ready(agents, () -> Children.python("py-handoff", script, "handoff", "filelock",
-                    pythonLock.toString()));
-            Agent py2 = ready(agents, () -> Children.python("py-handoff", script, "handoff", "filelock",
-                    pythonLock.toString()));
-            return Handoff.measure(List.of(
-                            new Handoff.Pair(OURS_NATIVE, ours1, ours2),
-                            new Handoff.Pair(RAW_FLOCK, raw1, raw2),
+            Agent py1 = ready(agents,
+                    () -> Children.python("py-handoff", script, "handoff", "filelock", pythonLock.toString()));
+            Agent py2 = ready(agents,
+                    () -> Children.python("py-handoff", script, "handoff", "filelock", pythonLock.toString()));
+            return Handoff.measure(
+                    List.of(new Handoff.Pair(OURS_NATIVE, ours1, ours2), new Handoff.Pair(RAW_FLOCK, raw1, raw2),
                             new Handoff.Pair(PYTHON_FILELOCK, py1, py2)),
                     mode.handoffSamples(), mode.minHoldMillis() * 1000L, mode.maxHoldMillis() * 1000L);
-        } finally {
+        }
+        finally {
             agents.forEach(Agent::close);
         }
     }
@@ -83,7 +95,8 @@ final class HandoffRows {
                     Units.medianAndP99(raw) + " (blocking flock between two processes)",
                     Units.ratio(ours.median() / raw.median()) + " (medians)", goal, Verdict.of(met),
                     ours.count() + " handoffs each, interleaved");
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             return Row.failed(what, goal, e);
         }
     }
@@ -96,20 +109,22 @@ final class HandoffRows {
         List<Agent> agents = List.of(new ThreadAgent("ours-1", ours), new ThreadAgent("ours-2", ours),
                 new ThreadAgent("anchor-1", anchor), new ThreadAgent("anchor-2", anchor));
         try {
-            Handoff.Results stats = Handoff.measure(List.of(
-                            new Handoff.Pair("ours", agents.get(0), agents.get(1)),
+            Handoff.Results stats = Handoff.measure(
+                    List.of(new Handoff.Pair("ours", agents.get(0), agents.get(1)),
                             new Handoff.Pair("anchor", agents.get(2), agents.get(3))),
-                    mode.handoffSamples() * THREAD_SAMPLES_PER_PROCESS_SAMPLE,
-                    THREAD_HOLD_MIN_MICROS, THREAD_HOLD_MAX_MICROS);
+                    mode.handoffSamples() * THREAD_SAMPLES_PER_PROCESS_SAMPLE, THREAD_HOLD_MIN_MICROS,
+                    THREAD_HOLD_MAX_MICROS);
             Stats oursStats = stats.get("ours");
             Stats anchorStats = stats.get("anchor");
             return new Row(what, Units.medianAndP99(oursStats),
                     Units.medianAndP99(anchorStats) + " (ReentrantLock handoff)",
                     Units.ratio(oursStats.median() / anchorStats.median()) + " (medians)", goal,
                     Verdict.of(oursStats.median() <= 50_000), oursStats.count() + " handoffs each, interleaved");
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             return Row.failed(what, goal, e);
-        } finally {
+        }
+        finally {
             agents.forEach(Agent::close);
         }
     }
@@ -125,13 +140,12 @@ final class HandoffRows {
             try {
                 Agent ours1 = ready(agents, () -> javaHandoffAgent(Exclusive.Kind.OURS_RW_WRITE, oursDb));
                 Agent ours2 = ready(agents, () -> javaHandoffAgent(Exclusive.Kind.OURS_RW_WRITE, oursDb));
-                Agent py1 = ready(agents, () -> Children.python("py-rw", script, "handoff",
-                        "sqlite-write", anchorDb.toString()));
-                Agent py2 = ready(agents, () -> Children.python("py-rw", script, "handoff",
-                        "sqlite-write", anchorDb.toString()));
-                Handoff.Results stats = Handoff.measure(List.of(
-                                new Handoff.Pair("ours", ours1, ours2),
-                                new Handoff.Pair("anchor", py1, py2)),
+                Agent py1 = ready(agents,
+                        () -> Children.python("py-rw", script, "handoff", "sqlite-write", anchorDb.toString()));
+                Agent py2 = ready(agents,
+                        () -> Children.python("py-rw", script, "handoff", "sqlite-write", anchorDb.toString()));
+                Handoff.Results stats = Handoff.measure(
+                        List.of(new Handoff.Pair("ours", ours1, ours2), new Handoff.Pair("anchor", py1, py2)),
                         mode.handoffSamples(), mode.minHoldMillis() * 1000L, mode.maxHoldMillis() * 1000L);
                 Stats ours = stats.get("ours");
                 Stats anchor = stats.get("anchor");
@@ -139,11 +153,14 @@ final class HandoffRows {
                         Units.medianAndP99(anchor) + " (Python sqlite3 running ReadWriteLock's write protocol)",
                         Units.ratio(ours.median() / anchor.median()) + " (medians)", goal,
                         Verdict.of(ours.median() <= 5_000_000), ours.count() + " handoffs each, interleaved");
-            } finally {
+            }
+            finally {
                 agents.forEach(Agent::close);
             }
-        } catch (IOException | RuntimeException e) {
+        }
+        catch (IOException | RuntimeException e) {
             return Row.failed(what, goal, e);
         }
     }
+
 }

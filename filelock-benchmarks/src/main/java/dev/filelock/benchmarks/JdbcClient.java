@@ -18,10 +18,12 @@ import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
- * One lock client of the jdbc rows on the PostgreSQL server named by {@code FILELOCK_POSTGRES_URL}, {@code _USER} and
- * {@code _PASSWORD} (what {@code .ci/postgres.sh start} prints, as for the tests): ours (the starter's
- * {@link JdbcLockBackend} with its listener of releases, built as the auto-configuration builds it) or the anchor
- * (Spring Integration's {@link JdbcLockRegistry} on its {@link DefaultLockRepository}, defaults untouched).
+ * One lock client of the jdbc rows on the PostgreSQL server named by
+ * {@code FILELOCK_POSTGRES_URL}, {@code _USER} and {@code _PASSWORD} (what
+ * {@code .ci/postgres.sh start} prints, as for the tests): ours (the starter's
+ * {@link JdbcLockBackend} with its listener of releases, built as the auto-configuration
+ * builds it) or the anchor (Spring Integration's {@link JdbcLockRegistry} on its
+ * {@link DefaultLockRepository}, defaults untouched).
  */
 final class JdbcClient implements AutoCloseable {
 
@@ -62,21 +64,28 @@ final class JdbcClient implements AutoCloseable {
 
     /** Which client. */
     enum Kind {
+
         /** The starter's backend, woken by releases. */
         OURS,
-        /** Spring Integration's registry used directly (polls every 100 ms, its default). */
+        /**
+         * Spring Integration's registry used directly (polls every 100 ms, its default).
+         */
         ANCHOR;
 
         static Kind parse(String id) {
             return valueOf(id.toUpperCase(Locale.ROOT));
         }
+
     }
 
     static JdbcClient open(Kind kind, String region, Path directory, String key) {
         return new JdbcClient(kind, region, directory, key);
     }
 
-    /** Whether the server is configured; the rows are skipped (or fail under {@code CI=true}) when it is not. */
+    /**
+     * Whether the server is configured; the rows are skipped (or fail under
+     * {@code CI=true}) when it is not.
+     */
     static boolean configured() {
         String url = System.getenv("FILELOCK_POSTGRES_URL");
         return url != null && !url.isBlank();
@@ -107,17 +116,23 @@ final class JdbcClient implements AutoCloseable {
         for (int i = this.resources.size() - 1; i >= 0; i--) {
             try {
                 this.resources.get(i).close();
-            } catch (Exception e) {
+            }
+            catch (Exception e) {
                 System.err.println("closing " + this.resources.get(i) + ": " + e);
             }
         }
     }
 
-    /** The backend's hold of one key, taken and released by the calling thread as {@code @FileLocked} does. */
+    /**
+     * The backend's hold of one key, taken and released by the calling thread as
+     * {@code @FileLocked} does.
+     */
     private static final class BackendLock implements Exclusive {
 
         private final JdbcLockBackend backend;
+
         private final String key;
+
         private @Nullable LockHold hold;
 
         BackendLock(JdbcLockBackend backend, String key) {
@@ -139,5 +154,7 @@ final class JdbcClient implements AutoCloseable {
             held.close();
             this.hold = null;
         }
+
     }
+
 }

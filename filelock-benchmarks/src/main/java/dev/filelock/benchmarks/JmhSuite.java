@@ -16,9 +16,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the JMH benchmarks, ours and anchors together, in rounds (each round runs every method once, in its own fork,
- * an anchor right before our method), and returns each method's median ns/op over the rounds, so a burst of load on
- * a shared machine hits one round of both sides rather than one side only.
+ * Runs the JMH benchmarks, ours and anchors together, in rounds (each round runs every
+ * method once, in its own fork, an anchor right before our method), and returns each
+ * method's median ns/op over the rounds, so a burst of load on a shared machine hits one
+ * round of both sides rather than one side only.
  */
 final class JmhSuite {
 
@@ -29,28 +30,28 @@ final class JmhSuite {
     }
 
     /**
-     * Runs every benchmark of the given classes; a benchmark that throws is logged and left without a score, so only
-     * its own row fails.
-     *
-     * @param log where JMH's own progress report goes (one file per round, this name plus {@code -round-N.log}), so
-     *     stdout keeps only the table
+     * Runs every benchmark of the given classes; a benchmark that throws is logged and
+     * left without a score, so only its own row fails.
+     * @param log where JMH's own progress report goes (one file per round, this name plus
+     * {@code -round-N.log}), so stdout keeps only the table
      */
     static JmhSuite run(RunMode mode, List<Class<?>> benchmarkClasses, Path log) throws RunnerException {
         if (mode == RunMode.QUICK) {
-            // JMH refuses to start while another JMH run holds its machine-wide lock; a smoke run proves that the
-            // harness works, its figures mean nothing, so it need not wait for (or fail because of) someone else's run.
+            // JMH refuses to start while another JMH run holds its machine-wide lock; a
+            // smoke run proves that the
+            // harness works, its figures mean nothing, so it need not wait for (or fail
+            // because of) someone else's run.
             System.setProperty("jmh.ignoreLock", "true");
         }
-        ChainedOptionsBuilder options = new OptionsBuilder()
-                .mode(Mode.AverageTime)
-                .timeUnit(TimeUnit.NANOSECONDS)
-                .forks(mode.jmhForks())
-                .warmupIterations(mode.jmhWarmups())
-                .warmupTime(TimeValue.milliseconds(mode.jmhIterationTime().toMillis()))
-                .measurementIterations(mode.jmhIterations())
-                .measurementTime(TimeValue.milliseconds(mode.jmhIterationTime().toMillis()))
-                .jvmArgsAppend("-Xmx256m")
-                .shouldFailOnError(false);
+        ChainedOptionsBuilder options = new OptionsBuilder().mode(Mode.AverageTime)
+            .timeUnit(TimeUnit.NANOSECONDS)
+            .forks(mode.jmhForks())
+            .warmupIterations(mode.jmhWarmups())
+            .warmupTime(TimeValue.milliseconds(mode.jmhIterationTime().toMillis()))
+            .measurementIterations(mode.jmhIterations())
+            .measurementTime(TimeValue.milliseconds(mode.jmhIterationTime().toMillis()))
+            .jvmArgsAppend("-Xmx256m")
+            .shouldFailOnError(false);
         for (Class<?> benchmarks : benchmarkClasses) {
             options.include("^" + Pattern.quote(benchmarks.getName()) + "\\.");
         }
@@ -67,16 +68,17 @@ final class JmhSuite {
     }
 
     /**
-     * Returns the median over the rounds of the mean ns/op of {@code SimpleClassName.method}.
-     *
+     * Returns the median over the rounds of the mean ns/op of
+     * {@code SimpleClassName.method}.
      * @throws IllegalStateException if that benchmark did not run
      */
     double nanosPerOp(Class<?> benchmarks, String method) {
         List<Double> scores = nanosPerOp.getOrDefault(benchmarks.getSimpleName() + "." + method, List.of());
         if (scores.isEmpty() || !scores.stream().allMatch(Double::isFinite)) {
-            throw new IllegalStateException("JMH produced no score for " + benchmarks.getSimpleName() + "." + method
-                    + " (see the JMH log)");
+            throw new IllegalStateException(
+                    "JMH produced no score for " + benchmarks.getSimpleName() + "." + method + " (see the JMH log)");
         }
         return Stats.of(scores).median();
     }
+
 }

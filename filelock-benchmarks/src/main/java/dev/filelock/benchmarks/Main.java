@@ -13,18 +13,22 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Runs every benchmark row of issue #8 and prints the results table; also writes it (and JMH's log) next to the jar.
+ * Runs every benchmark row of issue #8 and prints the results table; also writes it (and
+ * JMH's log) next to the jar.
  *
  * <pre>
  * ./mvnw -B -q -pl filelock-benchmarks -am package -DskipTests
  * java -jar filelock-benchmarks/target/benchmarks.jar [full|quick] [--out=FILE] [--only=PART,...]
  * </pre>
  *
- * <p>{@code --only} (for work on one part; parts as in {@link Suite.Part}, such as {@code contention}) runs a subset;
- * the published table always comes from a run of everything.
+ * <p>
+ * {@code --only} (for work on one part; parts as in {@link Suite.Part}, such as
+ * {@code contention}) runs a subset; the published table always comes from a run of
+ * everything.
  *
- * <p>Exits with 1 only when the harness could not produce a row's figure; a missed goal is reported in the table,
- * never as a failure.
+ * <p>
+ * Exits with 1 only when the harness could not produce a row's figure; a missed goal is
+ * reported in the table, never as a failure.
  */
 public final class Main {
 
@@ -33,8 +37,8 @@ public final class Main {
 
     /**
      * Runs the suite.
-     *
-     * @param args the mode ({@code full}, the default, or {@code quick}), then optionally {@code --out=FILE} and {@code
+     * @param args the mode ({@code full}, the default, or {@code quick}), then optionally
+     * {@code --out=FILE} and {@code
      *     --only=PART,...}
      * @throws IOException if the results cannot be written
      */
@@ -45,9 +49,11 @@ public final class Main {
         for (String arg : args) {
             if (arg.startsWith("--out=")) {
                 output = Path.of(arg.substring("--out=".length()));
-            } else if (arg.startsWith("--only=")) {
+            }
+            else if (arg.startsWith("--only=")) {
                 parts = Suite.Part.parse(arg.substring("--only=".length()));
-            } else {
+            }
+            else {
                 mode = RunMode.parse(arg);
             }
         }
@@ -61,7 +67,8 @@ public final class Main {
         List<Row> rows;
         try {
             rows = new Suite(mode, workDir, jmhLog, Main::progress).run(parts);
-        } finally {
+        }
+        finally {
             deleteRecursively(workDir);
         }
         String table = Report.markdown(mode, rows, started, Duration.ofNanos(System.nanoTime() - start),
@@ -83,13 +90,17 @@ public final class Main {
         System.err.printf("[benchmarks %4ds] %s%n", (System.nanoTime() - STARTED) / 1_000_000_000L, message);
     }
 
-    /** The directory holding the benchmarks jar (or the classes directory): the module's {@code target/}. */
+    /**
+     * The directory holding the benchmarks jar (or the classes directory): the module's
+     * {@code target/}.
+     */
     private static Path besideTheJar(String fileName) {
         try {
             Path codeSource = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             Path directory = codeSource.toAbsolutePath().getParent();
             return (directory != null) ? directory.resolve(fileName) : Path.of(fileName);
-        } catch (URISyntaxException | SecurityException e) {
+        }
+        catch (URISyntaxException | SecurityException e) {
             return Path.of(fileName);
         }
     }
@@ -101,4 +112,5 @@ public final class Main {
             }
         }
     }
+
 }

@@ -8,13 +8,16 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The rows of {@code NativeReadWriteFileLock}: read and write acquire+release (JMH, against raw {@code flock} shared
- * and exclusive pairs) and the writer -> writer handoff between processes (against blocking {@code flock(LOCK_EX)}).
+ * The rows of {@code NativeReadWriteFileLock}: read and write acquire+release (JMH,
+ * against raw {@code flock} shared and exclusive pairs) and the writer -> writer handoff
+ * between processes (against blocking {@code flock(LOCK_EX)}).
  */
 final class NativeReadWriteRows {
 
     private final RunMode mode;
+
     private final Path workDir;
+
     private final Path jmhLog;
 
     NativeReadWriteRows(RunMode mode, Path workDir, Path jmhLog) {
@@ -36,7 +39,8 @@ final class NativeReadWriteRows {
 
     private static Row ratioRow(Outcome<JmhSuite> jmh, String what, String anchorName, String oursMethod,
             String anchorMethod) {
-        // The writers' gate costs three more calls than the bare pair (flock, lstat, unlock on the gate file).
+        // The writers' gate costs three more calls than the bare pair (flock, lstat,
+        // unlock on the gate file).
         String goal = "<= 4x";
         try {
             double ours = JmhRows.score(jmh, NativeReadWriteBenchmarks.class, oursMethod);
@@ -44,7 +48,8 @@ final class NativeReadWriteRows {
             double ratio = ours / anchor;
             return new Row(what, Units.duration(ours), Units.duration(anchor) + " (" + anchorName + ")",
                     Units.ratio(ratio), goal, Verdict.of(ratio <= 4), "");
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             return Row.failed(what, goal, e);
         }
     }
@@ -60,9 +65,8 @@ final class NativeReadWriteRows {
             Agent ours2 = ready(agents, () -> agent(Exclusive.Kind.OURS_NATIVE_RW_WRITE, oursLock));
             Agent raw1 = ready(agents, () -> agent(Exclusive.Kind.RAW_FLOCK, rawLock));
             Agent raw2 = ready(agents, () -> agent(Exclusive.Kind.RAW_FLOCK, rawLock));
-            Handoff.Results stats = Handoff.measure(List.of(
-                            new Handoff.Pair("ours", ours1, ours2),
-                            new Handoff.Pair("anchor", raw1, raw2)),
+            Handoff.Results stats = Handoff.measure(
+                    List.of(new Handoff.Pair("ours", ours1, ours2), new Handoff.Pair("anchor", raw1, raw2)),
                     mode.handoffSamples(), mode.minHoldMillis() * 1000L, mode.maxHoldMillis() * 1000L);
             Stats ours = stats.get("ours");
             Stats anchor = stats.get("anchor");
@@ -71,9 +75,11 @@ final class NativeReadWriteRows {
                     Units.ratio(ours.median() / anchor.median()) + " (medians)", goal,
                     Verdict.of(ours.median() <= 5_000_000), ours.count() + " handoffs each, interleaved;"
                             + " ours polls (LOCK_NB, backing off to 1/20 of the time waited)");
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             return Row.failed(what, goal, e);
-        } finally {
+        }
+        finally {
             agents.forEach(Agent::close);
         }
     }
@@ -89,4 +95,5 @@ final class NativeReadWriteRows {
         child.awaitReady();
         return agent;
     }
+
 }

@@ -4,12 +4,13 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The result of a measurement that several rows share, or why it failed: each of those rows then reports the failure
- * instead of the whole run stopping.
+ * The result of a measurement that several rows share, or why it failed: each of those
+ * rows then reports the failure instead of the whole run stopping.
  */
 final class Outcome<T> {
 
     private final @Nullable T value;
+
     private final @Nullable RuntimeException failure;
 
     private Outcome(@Nullable T value, @Nullable RuntimeException failure) {
@@ -19,13 +20,16 @@ final class Outcome<T> {
 
     /** Something that measures and may fail. */
     interface Measurement<T> {
+
         T run() throws Exception;
+
     }
 
     static <T> Outcome<T> of(String what, Measurement<T> measurement) {
         try {
             return new Outcome<>(measurement.run(), null);
-        } catch (Exception | LinkageError e) {
+        }
+        catch (Exception | LinkageError e) {
             return new Outcome<>(null, new IllegalStateException(what + " failed: " + e, e));
         }
     }
@@ -37,7 +41,6 @@ final class Outcome<T> {
 
     /**
      * Returns the result.
-     *
      * @throws IllegalStateException naming the shared measurement's failure
      */
     T get() {
@@ -47,4 +50,5 @@ final class Outcome<T> {
         // Each outcome has a value or a failure.
         return Objects.requireNonNull(value);
     }
+
 }

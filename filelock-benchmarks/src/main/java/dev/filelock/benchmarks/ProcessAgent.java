@@ -2,7 +2,10 @@ package dev.filelock.benchmarks;
 
 import dev.filelock.testing.ChildProcess;
 
-/** A handoff party in a child process ({@link Child} or the Python agent), replying with a CLOCK_MONOTONIC stamp. */
+/**
+ * A handoff party in a child process ({@link Child} or the Python agent), replying with a
+ * CLOCK_MONOTONIC stamp.
+ */
 final class ProcessAgent implements Agent {
 
     private final ChildProcess child;
@@ -25,4 +28,5 @@ final class ProcessAgent implements Agent {
     public void close() {
         child.close();
     }
+
 }

@@ -5,10 +5,14 @@ import dev.filelock.testing.ChildProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** The rows comparing Debian's Python filelock (3.9.0) with ours: uncontended op and handoff. */
+/**
+ * The rows comparing Debian's Python filelock (3.9.0) with ours: uncontended op and
+ * handoff.
+ */
 final class PythonRows {
 
     private final RunMode mode;
+
     private final Path workDir;
 
     PythonRows(RunMode mode, Path workDir) {
@@ -25,13 +29,14 @@ final class PythonRows {
             Path script = PythonScript.extract(workDir);
             Path lock = workDir.resolve("python-uncontended.lock");
             double python;
-            try (ChildProcess child = Children.python("py-uncontended", script, "uncontended",
-                    lock.toString(), Double.toString(seconds))) {
+            try (ChildProcess child = Children.python("py-uncontended", script, "uncontended", lock.toString(),
+                    Double.toString(seconds))) {
                 python = Long.parseLong(child.awaitReady().call("measure"));
             }
             return new Row(what, Units.duration(ours) + " (our FileLock, JMH above)", Units.duration(python),
                     Units.ratio(python / ours) + " (Python / ours)", goal, Verdict.REPORTED, "");
-        } catch (IOException | RuntimeException e) {
+        }
+        catch (IOException | RuntimeException e) {
             return Row.failed(what, goal, e);
         }
     }
@@ -44,10 +49,12 @@ final class PythonRows {
             Stats python = handoffs.get().get(HandoffRows.PYTHON_FILELOCK);
             return new Row(what, Units.medianAndP99(ours) + " (our FileLock, row above)",
                     Units.medianAndP99(python) + " (poll interval 50 ms)",
-                    Units.ratio(python.median() / ours.median()) + " (Python / ours, medians)", goal,
-                    Verdict.REPORTED, "");
-        } catch (RuntimeException e) {
+                    Units.ratio(python.median() / ours.median()) + " (Python / ours, medians)", goal, Verdict.REPORTED,
+                    "");
+        }
+        catch (RuntimeException e) {
             return Row.failed(what, goal, e);
         }
     }
+
 }

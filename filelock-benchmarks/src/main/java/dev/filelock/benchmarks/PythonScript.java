@@ -6,7 +6,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The Python side of the benchmarks ({@code python_agent.py}), written out of the jar for the interpreter to run. */
+/**
+ * The Python side of the benchmarks ({@code python_agent.py}), written out of the jar for
+ * the interpreter to run.
+ */
 final class PythonScript {
 
     private PythonScript() {
@@ -29,4 +32,5 @@ final class PythonScript {
         }
         return script;
     }
+
 }

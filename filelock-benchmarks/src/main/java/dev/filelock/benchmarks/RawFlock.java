@@ -5,20 +5,27 @@ import com.sun.jna.Platform;
 import java.nio.file.Path;
 
 /**
- * The anchors' own libc binding: direct-mapped JNA ({@code Native.register}), the cheapest way JNA calls {@code open},
- * {@code flock} and {@code close}; deliberately independent of filelock-core's internals.
+ * The anchors' own libc binding: direct-mapped JNA ({@code Native.register}), the
+ * cheapest way JNA calls {@code open}, {@code flock} and {@code close}; deliberately
+ * independent of filelock-core's internals.
  *
- * <p>Linux constants only: the benchmarks are defined for the Linux CI machine.
+ * <p>
+ * Linux constants only: the benchmarks are defined for the Linux CI machine.
  */
 public final class RawFlock {
 
     private static final int LOCK_SH = 1;
+
     private static final int LOCK_EX = 2;
+
     private static final int LOCK_NB = 4;
+
     private static final int LOCK_UN = 8;
 
     private static final int O_RDWR = 02;
+
     private static final int O_CREAT = 0100;
+
     private static final int O_CLOEXEC = 02000000;
 
     static {
@@ -32,7 +39,8 @@ public final class RawFlock {
     private RawFlock() {
     }
 
-    // open(2) is variadic; passing the mode as a fixed third int is how the x86-64 and AArch64 Linux ABIs call it.
+    // open(2) is variadic; passing the mode as a fixed third int is how the x86-64 and
+    // AArch64 Linux ABIs call it.
     private static native int open(String path, int flags, int mode);
 
     private static native int flock(int fd, int operation);
@@ -41,7 +49,6 @@ public final class RawFlock {
 
     /**
      * Opens the file for locking, creating it if needed.
-     *
      * @param path the lock file
      * @return the descriptor
      * @throws IllegalStateException if {@code open(2)} fails
@@ -55,8 +62,8 @@ public final class RawFlock {
     }
 
     /**
-     * Takes the exclusive lock without blocking and releases it at once: the anchor of an uncontended acquire+release.
-     *
+     * Takes the exclusive lock without blocking and releases it at once: the anchor of an
+     * uncontended acquire+release.
      * @param fd a descriptor from {@link #openLockFile(Path)}
      * @throws IllegalStateException if the lock is held elsewhere or a call fails
      */
@@ -68,11 +75,11 @@ public final class RawFlock {
     }
 
     /**
-     * Takes the shared lock without blocking and releases it at once: the anchor of an uncontended read
-     * acquire+release.
-     *
+     * Takes the shared lock without blocking and releases it at once: the anchor of an
+     * uncontended read acquire+release.
      * @param fd a descriptor from {@link #openLockFile(Path)}
-     * @throws IllegalStateException if the lock is held exclusively elsewhere or a call fails
+     * @throws IllegalStateException if the lock is held exclusively elsewhere or a call
+     * fails
      */
     public static void tryLockSharedAndUnlock(int fd) {
         if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
@@ -96,10 +103,10 @@ public final class RawFlock {
 
     /**
      * Closes a descriptor from {@link #openLockFile(Path)}.
-     *
      * @param fd the descriptor
      */
     public static void closeFd(int fd) {
         close(fd);
     }
+
 }

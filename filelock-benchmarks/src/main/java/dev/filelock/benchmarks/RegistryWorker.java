@@ -10,13 +10,16 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The JVM of the registry row: obtains N distinct keys from a {@link FileLockRegistry}, expires them, and does it all
- * a second time; it reports the heap (used, after full GCs) before, after obtaining and after each expiry, and the
- * time per {@code obtain} in the first and the last tenth of the keys.
+ * The JVM of the registry row: obtains N distinct keys from a {@link FileLockRegistry},
+ * expires them, and does it all a second time; it reports the heap (used, after full GCs)
+ * before, after obtaining and after each expiry, and the time per {@code obtain} in the
+ * first and the last tenth of the keys.
  *
- * <p>Times are the obtaining thread's CPU time, which other processes on a shared machine do not inflate (the wall
- * time, GC pauses included, is reported as the mean too). Arguments: the registry's directory (inside the
- * run's work directory, which the parent removes), keys. {@code measure} answers {@code OK <before> <after
+ * <p>
+ * Times are the obtaining thread's CPU time, which other processes on a shared machine do
+ * not inflate (the wall time, GC pauses included, is reported as the mean too).
+ * Arguments: the registry's directory (inside the run's work directory, which the parent
+ * removes), keys. {@code measure} answers {@code OK <before> <after
  * obtain> <after expiry 1> <after expiry 2> <first-tenth CPU ns/obtain> <last-tenth CPU ns/obtain> <mean CPU
  * ns/obtain> <mean wall ns/obtain>}.
  */
@@ -55,12 +58,15 @@ final class RegistryWorker {
             double first = Arrays.stream(batchNanos, 0, tenth).sum() / (tenth * perBatch);
             double last = Arrays.stream(batchNanos, BATCHES - tenth, BATCHES).sum() / (tenth * perBatch);
             double mean = Arrays.stream(batchNanos).sum() / (double) keys;
-            return String.format(Locale.ROOT, "%d %d %d %d %.1f %.1f %.1f %.1f", before,
-                    afterObtain, afterFirstExpiry, afterSecondExpiry, first, last, mean, meanWall);
+            return String.format(Locale.ROOT, "%d %d %d %d %.1f %.1f %.1f %.1f", before, afterObtain, afterFirstExpiry,
+                    afterSecondExpiry, first, last, mean, meanWall);
         }
     }
 
-    /** Obtains {@code count} distinct keys in {@link #BATCHES} batches, returning each batch's CPU time. */
+    /**
+     * Obtains {@code count} distinct keys in {@link #BATCHES} batches, returning each
+     * batch's CPU time.
+     */
     private static long[] obtainAll(FileLockRegistry registry, String prefix, int count) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long[] batchNanos = new long[BATCHES];
@@ -84,4 +90,5 @@ final class RegistryWorker {
         }
         return memory.getHeapMemoryUsage().getUsed();
     }
+
 }

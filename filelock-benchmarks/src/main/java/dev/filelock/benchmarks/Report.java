@@ -13,14 +13,20 @@ final class Report {
 
     static String markdown(RunMode mode, List<Row> rows, Instant started, Duration took, String subset) {
         StringBuilder out = new StringBuilder();
-        out.append("Mode `").append(mode.name()).append("`, started ")
-                .append(started.truncatedTo(ChronoUnit.SECONDS)).append(", took ")
-                .append(took.toSeconds()).append(" s; ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" CPUs, Java ")
-                .append(System.getProperty("java.version")).append(", load average before the run ")
-                .append(String.format(java.util.Locale.ROOT, "%.2f",
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
-                .append(".\n\n");
+        out.append("Mode `")
+            .append(mode.name())
+            .append("`, started ")
+            .append(started.truncatedTo(ChronoUnit.SECONDS))
+            .append(", took ")
+            .append(took.toSeconds())
+            .append(" s; ")
+            .append(Runtime.getRuntime().availableProcessors())
+            .append(" CPUs, Java ")
+            .append(System.getProperty("java.version"))
+            .append(", load average before the run ")
+            .append(String.format(java.util.Locale.ROOT, "%.2f",
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
+            .append(".\n\n");
         if (!subset.isEmpty()) {
             out.append("_Partial run (").append(subset).append("): not a publishable table._\n\n");
         }
@@ -31,15 +37,23 @@ final class Report {
         out.append("|---|---|---|---|---|---|---|---|\n");
         int number = 1;
         for (Row row : rows) {
-            out.append("| ").append(number++)
-                    .append(" | ").append(cell(row.what()))
-                    .append(" | ").append(cell(row.ours()))
-                    .append(" | ").append(cell(row.anchor()))
-                    .append(" | ").append(cell(row.ratio()))
-                    .append(" | ").append(cell(row.goal()))
-                    .append(" | ").append(row.verdict().label())
-                    .append(" | ").append(cell(row.note()))
-                    .append(" |\n");
+            out.append("| ")
+                .append(number++)
+                .append(" | ")
+                .append(cell(row.what()))
+                .append(" | ")
+                .append(cell(row.ours()))
+                .append(" | ")
+                .append(cell(row.anchor()))
+                .append(" | ")
+                .append(cell(row.ratio()))
+                .append(" | ")
+                .append(cell(row.goal()))
+                .append(" | ")
+                .append(row.verdict().label())
+                .append(" | ")
+                .append(cell(row.note()))
+                .append(" |\n");
         }
         return out.toString();
     }
@@ -47,4 +61,5 @@ final class Report {
     private static String cell(String text) {
         return text.replace("|", "\\|").replace("\n", " ");
     }
+
 }

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The rows about throughput and resources: contended throughput, the registry's heap and cost, waiting CPU. */
+/**
+ * The rows about throughput and resources: contended throughput, the registry's heap and
+ * cost, waiting CPU.
+ */
 final class ResourceRows {
 
     private static final long MIB = 1024 * 1024;
@@ -17,6 +20,7 @@ final class ResourceRows {
     private static final Duration REGISTRY_TIMEOUT = Duration.ofMinutes(10);
 
     private final RunMode mode;
+
     private final Path workDir;
 
     ResourceRows(RunMode mode, Path workDir) {
@@ -52,7 +56,8 @@ final class ResourceRows {
             }
             return new Row(what, Units.perSecond(oursRate), Units.perSecond(rawRate) + " (raw blocking flock loop)",
                     Units.ratio(ratio), goal, Verdict.of(ratio >= 0.7 && oursLost == 0), note);
-        } catch (IOException | RuntimeException e) {
+        }
+        catch (IOException | RuntimeException e) {
             return Row.failed(what, goal, e);
         }
     }
@@ -81,12 +86,11 @@ final class ResourceRows {
                             + " expired -> " + mib(afterSecondExpiry) + " after a second cycle; "
                             + Units.duration(meanCpu) + " CPU (" + Units.duration(meanWall) + " wall) per obtain",
                     "heap before: " + mib(before),
-                    Units.ratio(slowdown) + " (CPU per obtain, last / first tenth of the keys)", goal,
-                    Verdict.of(met),
+                    Units.ratio(slowdown) + " (CPU per obtain, last / first tenth of the keys)", goal, Verdict.of(met),
                     "growth from cycle 1 to cycle 2: " + mib(cycleGrowth) + " (<= 1 MiB counts as none); residue of"
-                            + " cycle 1 over the start: " + mib(afterFirstExpiry - before)
-                            + "; O(1) counts as <= 2x");
-        } catch (RuntimeException e) {
+                            + " cycle 1 over the start: " + mib(afterFirstExpiry - before) + "; O(1) counts as <= 2x");
+        }
+        catch (RuntimeException e) {
             return Row.failed(what, goal, e);
         }
     }
@@ -102,10 +106,10 @@ final class ResourceRows {
         try {
             WaitCpu.Result result = new WaitCpu(workDir, mode.waitSeconds()).run();
             String idle = Units.percent(result.idle().processShare()) + " (an idle JVM, same window)";
-            return List.of(
-                    waitCpuRow(otherProcess, result.otherProcess(), idle, goal),
+            return List.of(waitCpuRow(otherProcess, result.otherProcess(), idle, goal),
                     waitCpuRow(otherThread, result.otherThread(), idle, goal));
-        } catch (IOException | RuntimeException e) {
+        }
+        catch (IOException | RuntimeException e) {
             return List.of(Row.failed(otherProcess, goal, e), Row.failed(otherThread, goal, e));
         }
     }
@@ -115,4 +119,5 @@ final class ResourceRows {
                 Verdict.of(sample.processShare() <= 0.01),
                 "the waiting thread itself: " + Units.percent(sample.waiterShare()));
     }
+
 }

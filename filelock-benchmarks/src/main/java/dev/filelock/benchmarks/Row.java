@@ -3,8 +3,8 @@ package dev.filelock.benchmarks;
 import java.util.Objects;
 
 /**
- * One line of the results table: what was measured, our figure, the anchor's figure from the same run, their ratio,
- * the goal and the verdict.
+ * One line of the results table: what was measured, our figure, the anchor's figure from
+ * the same run, their ratio, the goal and the verdict.
  */
 record Row(String what, String ours, String anchor, String ratio, String goal, Verdict verdict, String note) {
 
@@ -13,7 +13,10 @@ record Row(String what, String ours, String anchor, String ratio, String goal, V
         Objects.requireNonNull(verdict);
     }
 
-    /** A row whose implementation has not landed; it produces no figure and does not break the run. */
+    /**
+     * A row whose implementation has not landed; it produces no figure and does not break
+     * the run.
+     */
     static Row pending(String what, String goal, String waitingFor) {
         return new Row(what, "-", "-", "-", goal, Verdict.PENDING, "waiting for " + waitingFor);
     }

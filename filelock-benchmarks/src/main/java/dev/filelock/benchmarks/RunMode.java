@@ -4,12 +4,15 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * How long each part of the suite runs: {@code full} gives the published figures (under 10 minutes), {@code quick}
- * (under 2 minutes) only proves that every row still produces a figure.
+ * How long each part of the suite runs: {@code full} gives the published figures (under
+ * 10 minutes), {@code quick} (under 2 minutes) only proves that every row still produces
+ * a figure.
  *
- * @param jmhForks forks per JMH method and round: 1, or 0 (in this JVM, no warm-up isolation) for the smoke test
- * @param jmhRounds JMH runs of the whole set, one fork per method each, so that each method's forks are spread over
- *     the run (interleaved with its anchor's) instead of back to back
+ * @param jmhForks forks per JMH method and round: 1, or 0 (in this JVM, no warm-up
+ * isolation) for the smoke test
+ * @param jmhRounds JMH runs of the whole set, one fork per method each, so that each
+ * method's forks are spread over the run (interleaved with its anchor's) instead of back
+ * to back
  * @param jmhWarmups JMH warm-up iterations per fork
  * @param jmhIterations JMH measured iterations per fork
  * @param jmhIterationTime length of one JMH iteration
@@ -21,26 +24,14 @@ import java.util.Locale;
  * @param waitSeconds how long the waiting thread waits in the CPU row
  * @param registryKeys distinct keys obtained from the registry
  */
-record RunMode(
-        String name,
-        int jmhForks,
-        int jmhRounds,
-        int jmhWarmups,
-        int jmhIterations,
-        Duration jmhIterationTime,
-        int handoffSamples,
-        int minHoldMillis,
-        int maxHoldMillis,
-        int contentionSeconds,
-        int contentionRuns,
-        int waitSeconds,
-        int registryKeys) {
+record RunMode(String name, int jmhForks, int jmhRounds, int jmhWarmups, int jmhIterations, Duration jmhIterationTime,
+        int handoffSamples, int minHoldMillis, int maxHoldMillis, int contentionSeconds, int contentionRuns,
+        int waitSeconds, int registryKeys) {
 
-    static final RunMode FULL =
-            new RunMode("full", 1, 3, 2, 3, Duration.ofMillis(800), 100, 20, 70, 5, 3, 10, 1_000_000);
+    static final RunMode FULL = new RunMode("full", 1, 3, 2, 3, Duration.ofMillis(800), 100, 20, 70, 5, 3, 10,
+            1_000_000);
 
-    static final RunMode QUICK =
-            new RunMode("quick", 0, 1, 1, 1, Duration.ofMillis(100), 6, 5, 15, 1, 1, 1, 5_000);
+    static final RunMode QUICK = new RunMode("quick", 0, 1, 1, 1, Duration.ofMillis(100), 6, 5, 15, 1, 1, 1, 5_000);
 
     static RunMode parse(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {

@@ -38,4 +38,5 @@ final class Stats {
     int count() {
         return sorted.length;
     }
+
 }

@@ -7,12 +7,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** Measures every row of issue #8 in one run and returns the table's rows in the issue's order. */
+/**
+ * Measures every row of issue #8 in one run and returns the table's rows in the issue's
+ * order.
+ */
 final class Suite {
 
     private final RunMode mode;
+
     private final Path workDir;
+
     private final Path jmhLog;
+
     private final Progress progress;
 
     Suite(RunMode mode, Path workDir, Path jmhLog, Progress progress) {
@@ -24,11 +30,17 @@ final class Suite {
 
     /** Something to tell the person waiting for the run. */
     interface Progress {
+
         void step(String message);
+
     }
 
-    /** The parts of the suite, which {@code --only} can select while working on one of them. */
+    /**
+     * The parts of the suite, which {@code --only} can select while working on one of
+     * them.
+     */
     enum Part {
+
         JMH, PROCESS_HANDOFF, THREAD_HANDOFF, RW_HANDOFF, NATIVE_RW, CONTENTION, REGISTRY, WAIT_CPU, PYTHON, JDBC;
 
         static Set<Part> parse(String commaSeparated) {
@@ -38,6 +50,7 @@ final class Suite {
             }
             return parts;
         }
+
     }
 
     List<Row> run(Set<Part> parts) {
@@ -47,8 +60,8 @@ final class Suite {
         List<Row> rows = new ArrayList<>();
         Outcome<JmhSuite> jmh = Outcome.skipped();
         if (parts.contains(Part.JMH)) {
-            progress.step("JMH (in-process rows), " + mode.jmhRounds() + " round(s), logs in " + jmhLog
-                    + "-round-N.log");
+            progress
+                .step("JMH (in-process rows), " + mode.jmhRounds() + " round(s), logs in " + jmhLog + "-round-N.log");
             jmh = jmhRows.measure();
             rows.addAll(jmhRows.ratioRows(jmh));
         }
@@ -101,4 +114,5 @@ final class Suite {
         }
         return rows;
     }
+
 }

@@ -5,13 +5,18 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 
-/** A handoff party that is a thread of this JVM, so in-JVM handoffs run through the same driver as processes. */
+/**
+ * A handoff party that is a thread of this JVM, so in-JVM handoffs run through the same
+ * driver as processes.
+ */
 final class ThreadAgent implements Agent {
 
     private static final long ANSWER_TIMEOUT_SECONDS = 60;
 
     private final BlockingQueue<String> commands = new LinkedBlockingQueue<>();
+
     private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+
     private final Thread thread;
 
     ThreadAgent(String name, Lock lock) {
@@ -30,7 +35,8 @@ final class ThreadAgent implements Agent {
         String answer;
         try {
             answer = answers.poll(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + thread.getName(), e);
         }
@@ -45,7 +51,8 @@ final class ThreadAgent implements Agent {
         commands.add("quit");
         try {
             thread.join(TimeUnit.SECONDS.toMillis(ANSWER_TIMEOUT_SECONDS));
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
@@ -69,10 +76,13 @@ final class ThreadAgent implements Agent {
                     }
                 }
             }
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             answers.add("failed " + e);
         }
     }
+
 }

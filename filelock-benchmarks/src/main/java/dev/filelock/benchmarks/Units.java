@@ -8,7 +8,10 @@ final class Units {
     private Units() {
     }
 
-    /** A duration given in nanoseconds, in the unit that keeps three significant figures readable. */
+    /**
+     * A duration given in nanoseconds, in the unit that keeps three significant figures
+     * readable.
+     */
     static String duration(double nanos) {
         if (!Double.isFinite(nanos)) {
             return "n/a";
@@ -45,4 +48,5 @@ final class Units {
     static String format(String pattern, Object... args) {
         return String.format(Locale.ROOT, pattern, args);
     }
+
 }

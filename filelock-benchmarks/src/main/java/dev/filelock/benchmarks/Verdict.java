@@ -12,7 +12,10 @@ enum Verdict {
     /** The row has no pass/fail goal; its figures are reported. */
     REPORTED("reported"),
 
-    /** The row needs something this machine lacks (named in its note); under {@code CI=true} it fails instead. */
+    /**
+     * The row needs something this machine lacks (named in its note); under
+     * {@code CI=true} it fails instead.
+     */
     SKIPPED("skipped"),
 
     /** The implementation the row measures has not landed yet. */
@@ -34,4 +37,5 @@ enum Verdict {
     static Verdict of(boolean met) {
         return met ? MET : MISSED;
     }
+
 }

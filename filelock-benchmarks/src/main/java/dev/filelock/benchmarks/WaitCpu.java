@@ -7,13 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The waiting-CPU run: three child JVMs side by side over the same window, one whose thread waits on a lock this
- * process holds (raw flock), one whose thread waits on a lock another of its threads holds, and an idle one for the
- * JVM's own background cost.
+ * The waiting-CPU run: three child JVMs side by side over the same window, one whose
+ * thread waits on a lock this process holds (raw flock), one whose thread waits on a lock
+ * another of its threads holds, and an idle one for the JVM's own background cost.
  */
 final class WaitCpu {
 
     private final Path workDir;
+
     private final int seconds;
 
     WaitCpu(Path workDir, int seconds) {
@@ -21,7 +22,9 @@ final class WaitCpu {
         this.seconds = seconds;
     }
 
-    /** CPU shares of one core over the window: the whole JVM and the waiting thread alone. */
+    /**
+     * CPU shares of one core over the window: the whole JVM and the waiting thread alone.
+     */
     record Sample(double processShare, double waiterShare) {
     }
 
@@ -46,7 +49,8 @@ final class WaitCpu {
                 child.call("release");
             }
             return result;
-        } finally {
+        }
+        finally {
             children.forEach(ChildProcess::close);
             RawFlock.closeFd(fd);
         }
@@ -64,4 +68,5 @@ final class WaitCpu {
         double wall = Double.parseDouble(figures[2]);
         return new Sample(Double.parseDouble(figures[0]) / wall, Double.parseDouble(figures[1]) / wall);
     }
+
 }

@@ -10,13 +10,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One JVM of the waiting-CPU row: a thread waits on a lock held elsewhere while the JVM's whole process CPU time (so
- * any helper thread the lock uses is counted too) and the waiting thread's own CPU time are measured over a window.
+ * One JVM of the waiting-CPU row: a thread waits on a lock held elsewhere while the JVM's
+ * whole process CPU time (so any helper thread the lock uses is counted too) and the
+ * waiting thread's own CPU time are measured over a window.
  *
- * <p>Arguments: scenario ({@code other-process}: the parent holds the lock; {@code other-thread}: a thread of this JVM
- * holds it; {@code idle}: nobody waits, the JVM's own background cost), lock path, seconds. {@code wait} answers
- * {@code OK <process ns> <waiting thread ns> <wall ns>}; {@code release} answers {@code OK} once the lock was acquired
- * after its release.
+ * <p>
+ * Arguments: scenario ({@code other-process}: the parent holds the lock;
+ * {@code other-thread}: a thread of this JVM holds it; {@code idle}: nobody waits, the
+ * JVM's own background cost), lock path, seconds. {@code wait} answers
+ * {@code OK <process ns> <waiting thread ns> <wall ns>}; {@code release} answers
+ * {@code OK} once the lock was acquired after its release.
  */
 final class WaitCpuWorker {
 
@@ -42,24 +45,28 @@ final class WaitCpuWorker {
                 lock.unlock();
             }, "holder");
             holder.start();
-        } else {
+        }
+        else {
             held.countDown();
         }
         held.await();
         CountDownLatch acquired = new CountDownLatch(1);
         ChildMain.create()
-                .on("wait", ignored -> measure(scenario, lock, acquired, windowMillis))
-                .on("release", ignored -> {
-                    holderMayRelease.countDown();
-                    if (!acquired.await(30, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("the waiter did not get the lock after it was released");
-                    }
-                    return null;
-                })
-                .run();
+            .on("wait", ignored -> measure(scenario, lock, acquired, windowMillis))
+            .on("release", ignored -> {
+                holderMayRelease.countDown();
+                if (!acquired.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the waiter did not get the lock after it was released");
+                }
+                return null;
+            })
+            .run();
     }
 
-    /** Starts the waiter (unless idle) and measures the window: process CPU, waiter CPU and wall time in ns. */
+    /**
+     * Starts the waiter (unless idle) and measures the window: process CPU, waiter CPU
+     * and wall time in ns.
+     */
     private static String measure(String scenario, FileLock lock, CountDownLatch acquired, long windowMillis)
             throws InterruptedException {
         Thread waiter = null;
@@ -70,7 +77,8 @@ final class WaitCpuWorker {
                 lock.unlock();
             }, "waiter");
             waiter.start();
-        } else {
+        }
+        else {
             acquired.countDown();
         }
         Thread.sleep(200); // let the waiter reach its wait before the window opens
@@ -88,7 +96,10 @@ final class WaitCpuWorker {
         return String.format(Locale.ROOT, "%d %d %d", processCpu, waiterCpu, wall);
     }
 
-    /** Compiles the lock's paths before the window, so the JIT does not count as waiting cost. */
+    /**
+     * Compiles the lock's paths before the window, so the JIT does not count as waiting
+     * cost.
+     */
     private static void warmUp(Path path) {
         FileLock warm = FileLock.of(path);
         for (int i = 0; i < WARM_UP_ROUNDS; i++) {
@@ -99,14 +110,16 @@ final class WaitCpuWorker {
 
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+            .getProcessCpuTime();
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await();
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
+
 }

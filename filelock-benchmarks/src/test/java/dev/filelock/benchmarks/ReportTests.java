@@ -33,4 +33,5 @@ class ReportTests {
         assertThat(row.verdict()).isEqualTo(Verdict.FAILED);
         assertThat(row.note()).isEqualTo("IllegalStateException: child exited with / status 1");
     }
+
 }

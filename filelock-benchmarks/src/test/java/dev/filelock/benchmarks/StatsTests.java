@@ -29,4 +29,5 @@ class StatsTests {
     void refusesAnEmptySample() {
         assertThatIllegalArgumentException().isThrownBy(() -> Stats.of(List.of())).withMessage("no samples");
     }
+
 }

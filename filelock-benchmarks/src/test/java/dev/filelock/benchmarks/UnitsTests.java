@@ -25,6 +25,7 @@ class UnitsTests {
     @Test
     void theCounterEncodingIsTwentyZeroPaddedDigits() {
         assertThat(new String(ContentionWorker.encode(42), java.nio.charset.StandardCharsets.US_ASCII))
-                .isEqualTo("00000000000000000042");
+            .isEqualTo("00000000000000000042");
     }
+
 }

@@ -10,16 +10,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The implementation of a declared {@code dev.filelock.ConfinedDirectory}: the directory's real and given paths, found
- * by every open of a lock file beneath it, so that the open walks from the directory one segment at a time with
- * {@code O_NOFOLLOW} ({@link DirectoryWalk}).
+ * The implementation of a declared {@code dev.filelock.ConfinedDirectory}: the
+ * directory's real and given paths, found by every open of a lock file beneath it, so
+ * that the open walks from the directory one segment at a time with {@code O_NOFOLLOW}
+ * ({@link DirectoryWalk}).
  */
 public final class ConfinedRoot {
 
     private static final Map<Path, ConfinedRoot> DECLARED = new ConcurrentHashMap<>();
 
     private final Path realPath;
+
     private final Path givenPath;
+
     private final byte[] cRealPath;
 
     private ConfinedRoot(Path realPath, Path givenPath) {
@@ -29,12 +32,12 @@ public final class ConfinedRoot {
     }
 
     /**
-     * Declares a directory confining for the rest of this JVM's life, creating it if missing; declaring it again
-     * (in any spelling) returns the same object.
-     *
+     * Declares a directory confining for the rest of this JVM's life, creating it if
+     * missing; declaring it again (in any spelling) returns the same object.
      * @param directory the lock directory, in any spelling
      * @return the declared directory
-     * @throws IllegalArgumentException if the directory cannot be created or resolved, or is not a directory
+     * @throws IllegalArgumentException if the directory cannot be created or resolved, or
+     * is not a directory
      */
     public static ConfinedRoot declare(Path directory) {
         Path given = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
@@ -42,8 +45,10 @@ public final class ConfinedRoot {
         try {
             Files.createDirectories(given);
             real = given.toRealPath();
-        } catch (IOException | SecurityException e) {
-            throw new IllegalArgumentException("Lock directory '" + directory + "' cannot be created or resolved: " + e, e);
+        }
+        catch (IOException | SecurityException e) {
+            throw new IllegalArgumentException("Lock directory '" + directory + "' cannot be created or resolved: " + e,
+                    e);
         }
         if (!Files.isDirectory(real)) {
             throw new IllegalArgumentException("Lock directory '" + directory + "' is not a directory");
@@ -57,7 +62,6 @@ public final class ConfinedRoot {
 
     /**
      * Returns the real path of the directory.
-     *
      * @return the directory's real path, as resolved when it was declared
      */
     public Path path() {
@@ -69,7 +73,10 @@ public final class ConfinedRoot {
         return "ConfinedDirectory[" + realPath + "]";
     }
 
-    /** The innermost declared directory that lexically contains the absolute path, or {@code null}: the common case. */
+    /**
+     * The innermost declared directory that lexically contains the absolute path, or
+     * {@code null}: the common case.
+     */
     public static @Nullable ConfinedRoot containing(Path path) {
         if (DECLARED.isEmpty()) {
             return null;
@@ -84,13 +91,19 @@ public final class ConfinedRoot {
         return null;
     }
 
-    /** The segments of a path inside this directory (any of its spellings), from the directory down to the file. */
+    /**
+     * The segments of a path inside this directory (any of its spellings), from the
+     * directory down to the file.
+     */
     public Path relativize(Path path) {
         Path absolute = path.toAbsolutePath().normalize();
         return absolute.startsWith(realPath) ? realPath.relativize(absolute) : givenPath.relativize(absolute);
     }
 
-    /** Where a link target, absolute and normalized, lies inside this directory; {@code null} when outside. */
+    /**
+     * Where a link target, absolute and normalized, lies inside this directory;
+     * {@code null} when outside.
+     */
     public @Nullable Path inside(Path absoluteTarget) {
         if (absoluteTarget.startsWith(realPath)) {
             return realPath.relativize(absoluteTarget);
@@ -104,4 +117,5 @@ public final class ConfinedRoot {
     public byte[] cRealPath() {
         return cRealPath;
     }
+
 }

@@ -7,10 +7,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.WritableByteChannel;
 
-/** A write-only channel over a native descriptor opened by the confined walk (the JDK cannot wrap a raw descriptor). */
+/**
+ * A write-only channel over a native descriptor opened by the confined walk (the JDK
+ * cannot wrap a raw descriptor).
+ */
 public final class DescriptorChannel implements WritableByteChannel {
 
     private final int fd;
+
     private boolean open = true;
 
     DescriptorChannel(int fd) {
@@ -29,7 +33,8 @@ public final class DescriptorChannel implements WritableByteChannel {
                 int written = (int) Posix.write(fd, bytes, bytes.length);
                 source.position(source.position() + written);
                 return written;
-            } catch (LastErrorException e) {
+            }
+            catch (LastErrorException e) {
                 if (e.getErrorCode() != Posix.EINTR) {
                     throw new IOException("write failed: " + e.getMessage(), e);
                 }
@@ -48,23 +53,25 @@ public final class DescriptorChannel implements WritableByteChannel {
             open = false;
             try {
                 Posix.close(fd);
-            } catch (LastErrorException e) {
+            }
+            catch (LastErrorException e) {
                 // EIO from FUSE or NFS: the descriptor is released either way
             }
         }
     }
 
     /**
-     * Creates {@code file} exclusively through the confined walk and returns a channel on it.
-     *
+     * Creates {@code file} exclusively through the confined walk and returns a channel on
+     * it.
      * @throws java.nio.file.FileAlreadyExistsException if the name is taken
      * @throws IOException for any other failure of the final {@code openat}
      */
-    public static DescriptorChannel createExclusive(ConfinedRoot directory, java.nio.file.Path file, java.nio.file.Path lockPath,
-            int mode) throws IOException {
+    public static DescriptorChannel createExclusive(ConfinedRoot directory, java.nio.file.Path file,
+            java.nio.file.Path lockPath, int mode) throws IOException {
         try {
             return new DescriptorChannel(DirectoryWalk.createExclusive(directory, file, lockPath, mode));
-        } catch (LastErrorException e) {
+        }
+        catch (LastErrorException e) {
             if (e.getErrorCode() == Posix.EEXIST) {
                 throw new java.nio.file.FileAlreadyExistsException(file.toString());
             }
@@ -75,4 +82,5 @@ public final class DescriptorChannel implements WritableByteChannel {
                     e.getErrorCode() == Posix.ELOOP ? "it is a symbolic link" : e.getMessage());
         }
     }
+
 }

@@ -2,48 +2,65 @@ package dev.filelock.internal;
 
 import org.jspecify.annotations.Nullable;
 
-/** The OS-level half of an exclusive lock: at most one hold per path per JVM, taken and dropped by the lock entry. */
+/**
+ * The OS-level half of an exclusive lock: at most one hold per path per JVM, taken and
+ * dropped by the lock entry.
+ */
 public interface ExclusiveBackend {
 
-    /** One attempt without waiting: the hold, or {@code null} when another process has the lock. */
+    /**
+     * One attempt without waiting: the hold, or {@code null} when another process has the
+     * lock.
+     */
     @Nullable OsHold tryLock(ExclusiveRequest request);
 
     /**
-     * Whether {@link #lockBlocking(LockRequest, KernelWaitGate)} can wait in the kernel; otherwise waiters poll
-     * {@link #tryLock(LockRequest)}.
+     * Whether {@link #lockBlocking(LockRequest, KernelWaitGate)} can wait in the kernel;
+     * otherwise waiters poll {@link #tryLock(LockRequest)}.
      */
     boolean canBlock();
 
     /**
-     * Waits in the kernel until the lock is ours, or until the gate says that nobody needs it any more; only the
-     * entry's kernel-waiter thread calls it.
-     *
-     * @return the hold, or {@code null} when the gate closed (nothing is held or kept open then)
+     * Waits in the kernel until the lock is ours, or until the gate says that nobody
+     * needs it any more; only the entry's kernel-waiter thread calls it.
+     * @return the hold, or {@code null} when the gate closed (nothing is held or kept
+     * open then)
      */
     @Nullable OsHold lockBlocking(ExclusiveRequest request, KernelWaitGate gate);
 
     /** Gives the OS-level lock back. */
     void unlock(OsHold hold);
 
-    /** Whether an idle entry keeps something open worth reusing (a descriptor), so it is worth keeping the entry. */
+    /**
+     * Whether an idle entry keeps something open worth reusing (a descriptor), so it is
+     * worth keeping the entry.
+     */
     boolean hasReusableResources();
 
     /** Closes what the backend keeps open between holds. */
     void close();
 
     /**
-     * How the entry stops a kernel wait that nobody needs any more: it interrupts the blocking call (with a signal)
-     * only between {@link #enter} and {@link #left}, and the backend asks again after every interruption.
+     * How the entry stops a kernel wait that nobody needs any more: it interrupts the
+     * blocking call (with a signal) only between {@link #enter} and {@link #left}, and
+     * the backend asks again after every interruption.
      */
     interface KernelWaitGate {
 
-        /** Called before each blocking call: false when no thread waits any more, so the wait must end. */
+        /**
+         * Called before each blocking call: false when no thread waits any more, so the
+         * wait must end.
+         */
         boolean enter();
 
         /** Called after each blocking call returned, however it returned. */
         void left();
+
     }
 
     /** The OS-level lock of one holder. */
-    interface OsHold {}
+    interface OsHold {
+
+    }
+
 }

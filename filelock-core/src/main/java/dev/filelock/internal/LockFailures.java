@@ -12,13 +12,17 @@ import org.jspecify.annotations.Nullable;
 /** Builds the exceptions that explain why a lock file cannot be used. */
 public final class LockFailures {
 
-    private LockFailures() {}
+    private LockFailures() {
+    }
 
     public static FileLockException cannotLock(Path path, String reason, @Nullable Throwable cause) {
         return new FileLockException(path, "Cannot lock '" + path + "': " + reason, cause);
     }
 
-    /** A short reason for an I/O failure, without repeating the path the message already names. */
+    /**
+     * A short reason for an I/O failure, without repeating the path the message already
+     * names.
+     */
     public static String describe(IOException e) {
         if (e instanceof AccessDeniedException) {
             return "permission denied";
@@ -34,4 +38,5 @@ public final class LockFailures {
         }
         return String.valueOf(e.getMessage());
     }
+
 }

@@ -8,7 +8,8 @@ import java.util.Objects;
 /** Validation and canonical form of lock paths. */
 public final class LockPaths {
 
-    private LockPaths() {}
+    private LockPaths() {
+    }
 
     /** Rejects paths that can never name a lock file, before any file is touched. */
     public static Path validate(Path path) {
@@ -23,9 +24,10 @@ public final class LockPaths {
     }
 
     /**
-     * Returns the real path of the parent directory plus the file name, creating missing parent directories: every
-     * spelling of one lock file (relative, through a symlinked directory) maps to one key, while a symbolic link at the
-     * lock file itself is not followed (the backends refuse it). Inside a {@link ConfinedRoot} the parent is
+     * Returns the real path of the parent directory plus the file name, creating missing
+     * parent directories: every spelling of one lock file (relative, through a symlinked
+     * directory) maps to one key, while a symbolic link at the lock file itself is not
+     * followed (the backends refuse it). Inside a {@link ConfinedRoot} the parent is
      * resolved by the confined walk instead, which refuses links leading out.
      */
     public static Path canonical(Path path) {
@@ -43,8 +45,11 @@ public final class LockPaths {
             }
             Files.createDirectories(parent);
             return parent.toRealPath().resolve(absolute.getFileName().toString());
-        } catch (IOException e) {
-            throw LockFailures.cannotLock(path, "its parent directory cannot be created or resolved (" + LockFailures.describe(e) + ")", e);
+        }
+        catch (IOException e) {
+            throw LockFailures.cannotLock(path,
+                    "its parent directory cannot be created or resolved (" + LockFailures.describe(e) + ")", e);
         }
     }
+
 }

@@ -1,10 +1,11 @@
 package dev.filelock.internal;
 
 /**
- * The on-disk protocol of a lock, named as {@code filelock.type} and the diagnostics name it; lock objects of different
- * protocols on one path are separate entries.
+ * The on-disk protocol of a lock, named as {@code filelock.type} and the diagnostics name
+ * it; lock objects of different protocols on one path are separate entries.
  */
 public enum LockProtocol {
+
     /** {@code flock(2)} (Windows: a byte-range lock on byte 0), exclusive or shared. */
     NATIVE("native"),
     /** SQLite transactions on the lock file, Python's {@code ReadWriteLock}. */
@@ -22,7 +23,6 @@ public enum LockProtocol {
 
     /**
      * Returns the protocol's name in the project's vocabulary.
-     *
      * @return {@code native}, {@code sqlite}, {@code soft} or {@code soft-read-write}
      */
     public String value() {
@@ -33,4 +33,5 @@ public enum LockProtocol {
     public String toString() {
         return value;
     }
+
 }

@@ -7,18 +7,19 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * This JVM's lock tables, one per engine, each registered when it is created; so diagnostics and timeout messages,
- * which sit below the engines, read every table without naming one. A table not created yet holds no lock.
+ * This JVM's lock tables, one per engine, each registered when it is created; so
+ * diagnostics and timeout messages, which sit below the engines, read every table without
+ * naming one. A table not created yet holds no lock.
  */
 public final class LockTables {
 
     private static final List<Table> TABLES = new CopyOnWriteArrayList<>();
 
-    private LockTables() {}
+    private LockTables() {
+    }
 
     /**
      * Registers an engine's JVM-wide table.
-     *
      * @param table the table
      * @param <T> the table's type
      * @return the table
@@ -29,8 +30,8 @@ public final class LockTables {
     }
 
     /**
-     * Returns the entries of every table that are held or waited for, ordered by path and protocol.
-     *
+     * Returns the entries of every table that are held or waited for, ordered by path and
+     * protocol.
      * @return a snapshot of each entry, each read consistently
      */
     public static List<LockSnapshot> activeEntries() {
@@ -44,7 +45,6 @@ public final class LockTables {
 
     /**
      * Ends every hold on the canonical path in every table and wakes the waiters.
-     *
      * @param canonicalPath the canonical lock path
      * @return whether anything was held
      */
@@ -61,17 +61,17 @@ public final class LockTables {
 
         /**
          * Returns the entries that are held or waited for.
-         *
          * @return a snapshot of each
          */
         List<LockSnapshot> activeEntries();
 
         /**
          * Ends every hold on the canonical path and wakes the waiters.
-         *
          * @param canonicalPath the canonical lock path
          * @return whether anything was held
          */
         boolean forceRelease(Path canonicalPath);
+
     }
+
 }

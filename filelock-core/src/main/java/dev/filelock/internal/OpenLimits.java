@@ -11,25 +11,33 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The two limits that make a lock file impossible to open whatever its directory allows, named as causes where a
- * library (SQLite) reports only "cannot open": a name longer than the file system takes, and a process that has run
- * out of descriptors. Both are found without opening the lock file (which this JVM may hold POSIX locks on).
+ * The two limits that make a lock file impossible to open whatever its directory allows,
+ * named as causes where a library (SQLite) reports only "cannot open": a name longer than
+ * the file system takes, and a process that has run out of descriptors. Both are found
+ * without opening the lock file (which this JVM may hold POSIX locks on).
  */
 public final class OpenLimits {
 
-    /** {@code NAME_MAX}: the longest file name, in bytes, on Linux and macOS file systems. */
+    /**
+     * {@code NAME_MAX}: the longest file name, in bytes, on Linux and macOS file systems.
+     */
     public static final int NAME_MAX = 255;
+
     /** {@code PATH_MAX}, terminating NUL included. */
     static final int PATH_MAX = Platform.isMac() ? 1024 : 4096;
 
-    /** A failed open may free its attempt's descriptor before we count: this close to the limit counts as reached. */
+    /**
+     * A failed open may free its attempt's descriptor before we count: this close to the
+     * limit counts as reached.
+     */
     private static final int DESCRIPTOR_SLACK = 4;
 
-    private OpenLimits() {}
+    private OpenLimits() {
+    }
 
     /**
-     * Refuses, before anything is opened, a path the kernel would refuse as too long ({@code ENAMETOOLONG}).
-     *
+     * Refuses, before anything is opened, a path the kernel would refuse as too long
+     * ({@code ENAMETOOLONG}).
      * @param path the path as the user gave it, for the message
      * @param canonical the path that will be opened
      * @throws FileLockException naming the component or the path that is too long
@@ -39,7 +47,8 @@ public final class OpenLimits {
             int bytes = component.toString().getBytes(StandardCharsets.UTF_8).length;
             if (bytes > NAME_MAX) {
                 throw LockFailures.cannotLock(path, "its file name is too long: a name has at most " + NAME_MAX
-                        + " bytes, and '" + abbreviated(component.toString()) + "' has " + bytes + " (ENAMETOOLONG)", null);
+                        + " bytes, and '" + abbreviated(component.toString()) + "' has " + bytes + " (ENAMETOOLONG)",
+                        null);
             }
         }
         int bytes = canonical.toString().getBytes(StandardCharsets.UTF_8).length;
@@ -50,10 +59,11 @@ public final class OpenLimits {
     }
 
     /**
-     * After a failed open, tells whether this process has (nearly) as many descriptors open as its limit allows ({@code
+     * After a failed open, tells whether this process has (nearly) as many descriptors
+     * open as its limit allows ({@code
      * EMFILE}), by counting them against {@code RLIMIT_NOFILE}.
-     *
-     * @return the reason to report, or empty when descriptors are not the cause (or cannot be counted here)
+     * @return the reason to report, or empty when descriptors are not the cause (or
+     * cannot be counted here)
      */
     public static Optional<String> descriptorsExhausted() {
         long limit = openFileLimit();
@@ -63,13 +73,14 @@ public final class OpenLimits {
         long open;
         try (Stream<Path> descriptors = Files.list(descriptorDirectory())) {
             open = descriptors.count() - 1; // without the listing's own
-        } catch (IOException | RuntimeException cannotList) {
+        }
+        catch (IOException | RuntimeException cannotList) {
             // Listing needs a descriptor too: failing for want of one is the same answer.
             return String.valueOf(cannotList.getMessage()).contains("Too many open files")
-                    ? Optional.of(exhausted("every one of them", limit))
-                    : Optional.empty();
+                    ? Optional.of(exhausted("every one of them", limit)) : Optional.empty();
         }
-        return open >= limit - DESCRIPTOR_SLACK ? Optional.of(exhausted(String.valueOf(open), limit)) : Optional.empty();
+        return open >= limit - DESCRIPTOR_SLACK ? Optional.of(exhausted(String.valueOf(open), limit))
+                : Optional.empty();
     }
 
     private static String exhausted(String open, long limit) {
@@ -82,7 +93,8 @@ public final class OpenLimits {
             long[] limits = new long[2];
             Posix.getrlimit(Posix.RLIMIT_NOFILE, limits);
             return limits[0];
-        } catch (LastErrorException | UnsatisfiedLinkError | NoClassDefFoundError unavailable) {
+        }
+        catch (LastErrorException | UnsatisfiedLinkError | NoClassDefFoundError unavailable) {
             return -1;
         }
     }
@@ -95,4 +107,5 @@ public final class OpenLimits {
     private static String abbreviated(String name) {
         return name.length() <= 40 ? name : name.substring(0, 37) + "...";
     }
+
 }

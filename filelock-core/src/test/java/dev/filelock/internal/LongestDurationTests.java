@@ -22,14 +22,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every duration option of every builder accepts {@code ChronoUnit.FOREVER} (saturated to about 100 years) and the
- * locks then work, instead of failing with {@code ArithmeticException} at the first acquisition.
+ * Every duration option of every builder accepts {@code ChronoUnit.FOREVER} (saturated to
+ * about 100 years) and the locks then work, instead of failing with
+ * {@code ArithmeticException} at the first acquisition.
  */
-// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is
+// deliberately unreferenced.
 @SuppressWarnings("try")
 class LongestDurationTests {
 
     private static final Duration FOREVER = ChronoUnit.FOREVER.getDuration();
+
     private static final Duration BRIEFLY = Duration.ofMillis(300);
 
     @TempDir
@@ -61,7 +64,11 @@ class LongestDurationTests {
     @Test
     void softLockWithEndlessPollIntervalAndLifetimeAcquiresAndTimesOutOnABusyLock() throws IOException {
         Path lockPath = dir.resolve("soft.lock");
-        SoftFileLock lock = SoftFileLock.builder(lockPath).pollInterval(FOREVER).lifetime(FOREVER).timeout(FOREVER).build();
+        SoftFileLock lock = SoftFileLock.builder(lockPath)
+            .pollInterval(FOREVER)
+            .lifetime(FOREVER)
+            .timeout(FOREVER)
+            .build();
 
         try (LockHold hold = lock.acquire()) {
             assertThat(lock.isHeldByCurrentThread()).isTrue();
@@ -74,7 +81,10 @@ class LongestDurationTests {
 
     @Test
     void sqliteReadWriteLockWithEndlessPollIntervalAndTimeoutAcquiresBothModes() {
-        ReadWriteFileLock lock = ReadWriteFileLock.builder(dir.resolve("rw.db")).pollInterval(FOREVER).timeout(FOREVER).build();
+        ReadWriteFileLock lock = ReadWriteFileLock.builder(dir.resolve("rw.db"))
+            .pollInterval(FOREVER)
+            .timeout(FOREVER)
+            .build();
 
         try (LockHold write = lock.acquireWrite()) {
             assertThat(write.path()).isEqualTo(dir.resolve("rw.db"));
@@ -88,7 +98,11 @@ class LongestDurationTests {
     void softReadWriteLockWithEndlessIntervalsAndThresholdAcquiresBothModes() {
         Path lockPath = dir.resolve("soft-rw.lock");
         SoftReadWriteFileLock lock = SoftReadWriteFileLock.builder(lockPath)
-                .pollInterval(FOREVER).heartbeatInterval(FOREVER).staleThreshold(FOREVER).timeout(FOREVER).build();
+            .pollInterval(FOREVER)
+            .heartbeatInterval(FOREVER)
+            .staleThreshold(FOREVER)
+            .timeout(FOREVER)
+            .build();
 
         try (LockHold write = lock.acquireWrite()) {
             assertThat(lockPath.resolveSibling("soft-rw.lock.write")).exists();
@@ -100,10 +114,13 @@ class LongestDurationTests {
 
     @Test
     void softReadWriteLockWithAnEndlessHeartbeatAndTheDefaultThresholdBuilds() {
-        SoftReadWriteFileLock lock = SoftReadWriteFileLock.builder(dir.resolve("beat.lock")).heartbeatInterval(FOREVER).build();
+        SoftReadWriteFileLock lock = SoftReadWriteFileLock.builder(dir.resolve("beat.lock"))
+            .heartbeatInterval(FOREVER)
+            .build();
 
         try (LockHold write = lock.acquireWrite(Duration.ofSeconds(10))) {
             assertThat(write.path()).isEqualTo(dir.resolve("beat.lock"));
         }
     }
+
 }

@@ -9,16 +9,22 @@ import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
 /**
- * Captures what the library logs through {@code System.Logger} named {@code dev.filelock}, which the JDK's default
- * logger finder routes to {@code java.util.logging}.
+ * Captures what the library logs through {@code System.Logger} named
+ * {@code dev.filelock}, which the JDK's default logger finder routes to
+ * {@code java.util.logging}.
  */
 public final class CapturedLog implements AutoCloseable {
 
-    /** Held strongly, so that the level set here is not lost when the logger is garbage collected. */
+    /**
+     * Held strongly, so that the level set here is not lost when the logger is garbage
+     * collected.
+     */
     private static final Logger LOGGER = Logger.getLogger("dev.filelock");
 
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+
     private final Level previousLevel;
+
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord record) {
@@ -43,7 +49,6 @@ public final class CapturedLog implements AutoCloseable {
 
     /**
      * Starts capturing every record of {@code dev.filelock} and its child loggers.
-     *
      * @return the capture, to be closed at the end
      */
     public static CapturedLog start() {
@@ -51,8 +56,8 @@ public final class CapturedLog implements AutoCloseable {
     }
 
     /**
-     * Returns the formatted messages of the captured records at {@code System.Logger.Level.DEBUG} ({@code FINE}).
-     *
+     * Returns the formatted messages of the captured records at
+     * {@code System.Logger.Level.DEBUG} ({@code FINE}).
      * @return the debug messages, oldest first
      */
     public List<String> debugMessages() {
@@ -65,4 +70,5 @@ public final class CapturedLog implements AutoCloseable {
         LOGGER.removeHandler(handler);
         LOGGER.setLevel(previousLevel);
     }
+
 }

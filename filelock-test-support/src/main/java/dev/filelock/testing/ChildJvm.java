@@ -19,18 +19,26 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one child-JVM driver of the project's tests and benchmarks: starts {@code mainClass} in a new JVM with this JVM's
- * classpath (or another), extra JVM options, a wrapper command (such as {@code env LD_PRELOAD=libfaketime...} for a
- * shifted clock), environment variables, an open-file limit, or as the unprivileged user {@code nobody}; the child is
- * a {@link ChildProcess}, killed when closed and at the latest when this JVM exits.
+ * The one child-JVM driver of the project's tests and benchmarks: starts
+ * {@code mainClass} in a new JVM with this JVM's classpath (or another), extra JVM
+ * options, a wrapper command (such as {@code env LD_PRELOAD=libfaketime...} for a shifted
+ * clock), environment variables, an open-file limit, or as the unprivileged user
+ * {@code nobody}; the child is a {@link ChildProcess}, killed when closed and at the
+ * latest when this JVM exits.
  *
- * <p>The test classpath lives partly under {@code /root/.m2}, which {@code nobody} cannot read ({@code /root} is
- * {@code 0700}); for a non-root child every classpath entry is therefore copied once into a world-readable directory.
+ * <p>
+ * The test classpath lives partly under {@code /root/.m2}, which {@code nobody} cannot
+ * read ({@code /root} is {@code 0700}); for a non-root child every classpath entry is
+ * therefore copied once into a world-readable directory.
  */
 public final class ChildJvm {
 
-    /** Options that make a short-lived child JVM start fast on a small machine (C1 only: not for measurements). */
-    private static final List<String> FAST_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
+    /**
+     * Options that make a short-lived child JVM start fast on a small machine (C1 only:
+     * not for measurements).
+     */
+    private static final List<String> FAST_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "-Xshare:auto");
 
     private static @Nullable String readableClasspath;
 
@@ -39,10 +47,10 @@ public final class ChildJvm {
 
     /**
      * Starts describing a child JVM; {@link Builder#start} starts it.
-     *
      * @param name a short name for failure messages
      * @param mainClass the class whose {@code main} runs
-     * @return a builder with this JVM's classpath, the fast-start options and nothing else
+     * @return a builder with this JVM's classpath, the fast-start options and nothing
+     * else
      */
     public static Builder builder(String name, Class<?> mainClass) {
         return new Builder(name, mainClass);
@@ -50,7 +58,6 @@ public final class ChildJvm {
 
     /**
      * Starts {@code mainClass} in a new JVM with this JVM's classpath.
-     *
      * @param name a short name for failure messages
      * @param mainClass the class whose {@code main} runs
      * @param args its arguments
@@ -61,13 +68,14 @@ public final class ChildJvm {
     }
 
     /**
-     * Starts {@code mainClass} in a new JVM with this JVM's classpath, extra JVM options (such as a fixed {@code -Xmx})
-     * and, when {@code maxOpenFiles} is positive, that open-file limit ({@code ulimit -n}, soft and hard, set by {@code
+     * Starts {@code mainClass} in a new JVM with this JVM's classpath, extra JVM options
+     * (such as a fixed {@code -Xmx}) and, when {@code maxOpenFiles} is positive, that
+     * open-file limit ({@code ulimit -n}, soft and hard, set by {@code
      * bash} before it becomes the JVM).
-     *
      * @param name a short name for failure messages
      * @param jvmOptions options placed before the main class
-     * @param maxOpenFiles the child's limit of open descriptors, or 0 to inherit this process's
+     * @param maxOpenFiles the child's limit of open descriptors, or 0 to inherit this
+     * process's
      * @param mainClass the class whose {@code main} runs
      * @param args its arguments
      * @return the running child
@@ -78,9 +86,9 @@ public final class ChildJvm {
     }
 
     /**
-     * Starts {@code mainClass} in a new JVM whose classpath has {@code first} in front of this JVM's, so that the
-     * classes there (such as woven copies of test classes) replace those of the same name.
-     *
+     * Starts {@code mainClass} in a new JVM whose classpath has {@code first} in front of
+     * this JVM's, so that the classes there (such as woven copies of test classes)
+     * replace those of the same name.
      * @param name a short name for failure messages
      * @param first a directory or jar searched before this JVM's classpath
      * @param mainClass the class whose {@code main} runs
@@ -92,9 +100,8 @@ public final class ChildJvm {
     }
 
     /**
-     * Starts {@code mainClass} in a new JVM under a wrapper command (such as {@code unshare}), which receives the java
-     * command line as its trailing arguments.
-     *
+     * Starts {@code mainClass} in a new JVM under a wrapper command (such as
+     * {@code unshare}), which receives the java command line as its trailing arguments.
      * @param name a short name for failure messages
      * @param wrapper the wrapper command and its own arguments
      * @param mainClass the class whose {@code main} runs
@@ -106,11 +113,11 @@ public final class ChildJvm {
     }
 
     /**
-     * Starts {@code mainClass} in a new JVM running as {@code nobody:nogroup} with no supplementary groups.
-     *
+     * Starts {@code mainClass} in a new JVM running as {@code nobody:nogroup} with no
+     * supplementary groups.
      * @param name a short name for failure messages
-     * @param sandbox a directory this method makes world-traversable and fills with a readable classpath and a
-     *     writable home and temp directory for the child
+     * @param sandbox a directory this method makes world-traversable and fills with a
+     * readable classpath and a writable home and temp directory for the child
      * @param mainClass the class whose {@code main} runs
      * @param args its arguments
      * @return the running child
@@ -123,13 +130,21 @@ public final class ChildJvm {
     public static final class Builder {
 
         private final String name;
+
         private final Class<?> mainClass;
+
         private String classpath = System.getProperty("java.class.path");
+
         private final List<String> jvmOptions = new ArrayList<>();
+
         private final List<String> wrapper = new ArrayList<>();
+
         private final Map<String, String> environment = new LinkedHashMap<>();
+
         private boolean fastStart = true;
+
         private int maxOpenFiles;
+
         private @Nullable Path nobodySandbox;
 
         private Builder(String name, Class<?> mainClass) {
@@ -139,7 +154,6 @@ public final class ChildJvm {
 
         /**
          * Replaces the classpath (default: this JVM's).
-         *
          * @param classpath entries separated by {@link File#pathSeparator}
          * @return this builder
          */
@@ -150,7 +164,6 @@ public final class ChildJvm {
 
         /**
          * Puts a directory or jar in front of the classpath.
-         *
          * @param first searched before the other entries
          * @return this builder
          */
@@ -161,7 +174,6 @@ public final class ChildJvm {
 
         /**
          * Adds JVM options, placed before the main class.
-         *
          * @param options such as {@code -Xmx64m} or {@code -javaagent:...}
          * @return this builder
          */
@@ -171,9 +183,8 @@ public final class ChildJvm {
         }
 
         /**
-         * Leaves out the options that make a short-lived JVM start fast (C1 only, serial GC), for children whose
-         * speed is measured (default: used).
-         *
+         * Leaves out the options that make a short-lived JVM start fast (C1 only, serial
+         * GC), for children whose speed is measured (default: used).
          * @return this builder
          */
         public Builder withoutFastStart() {
@@ -182,10 +193,11 @@ public final class ChildJvm {
         }
 
         /**
-         * Starts the JVM under a wrapper command, which receives the java command line as its trailing arguments; the
-         * wrapper should exec the JVM, so that the child's pid is the JVM's.
-         *
-         * @param command the wrapper command and its own arguments, such as {@code env LD_PRELOAD=...}
+         * Starts the JVM under a wrapper command, which receives the java command line as
+         * its trailing arguments; the wrapper should exec the JVM, so that the child's
+         * pid is the JVM's.
+         * @param command the wrapper command and its own arguments, such as
+         * {@code env LD_PRELOAD=...}
          * @return this builder
          */
         public Builder wrapper(List<String> command) {
@@ -194,8 +206,8 @@ public final class ChildJvm {
         }
 
         /**
-         * Sets an environment variable of the child (default: this process's environment).
-         *
+         * Sets an environment variable of the child (default: this process's
+         * environment).
          * @param variable the name
          * @param value the value
          * @return this builder
@@ -206,9 +218,8 @@ public final class ChildJvm {
         }
 
         /**
-         * Limits the child's open descriptors ({@code ulimit -n}, soft and hard, set by {@code bash} before it
-         * becomes the JVM).
-         *
+         * Limits the child's open descriptors ({@code ulimit -n}, soft and hard, set by
+         * {@code bash} before it becomes the JVM).
          * @param limit the limit, or 0 to inherit this process's (default)
          * @return this builder
          */
@@ -218,11 +229,11 @@ public final class ChildJvm {
         }
 
         /**
-         * Runs the child as {@code nobody:nogroup} with no supplementary groups, through {@code setpriv}; the calling
-         * test is skipped (or fails under CI) unless this JVM runs as root.
-         *
-         * @param sandbox a directory made world-traversable and filled with a readable classpath and a writable home
-         *     and temp directory for the child
+         * Runs the child as {@code nobody:nogroup} with no supplementary groups, through
+         * {@code setpriv}; the calling test is skipped (or fails under CI) unless this
+         * JVM runs as root.
+         * @param sandbox a directory made world-traversable and filled with a readable
+         * classpath and a writable home and temp directory for the child
          * @return this builder
          */
         public Builder asNobody(Path sandbox) {
@@ -232,7 +243,6 @@ public final class ChildJvm {
 
         /**
          * Starts the child.
-         *
          * @param args the arguments of its {@code main}
          * @return the running child
          * @throws java.io.UncheckedIOException if it cannot be started
@@ -257,7 +267,8 @@ public final class ChildJvm {
                     path = readableClasspath(classpath);
                     options.addAll(List.of("-Duser.home=" + home, "-Djava.io.tmpdir=" + home, "-Djna.tmpdir=" + home));
                     env.put("HOME", home.toString());
-                } catch (IOException e) {
+                }
+                catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
                 command.addAll(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"));
@@ -272,18 +283,23 @@ public final class ChildJvm {
             builder.environment().putAll(env);
             return ChildProcess.start(name, builder);
         }
+
     }
 
     /** Whether this JVM runs as root, the only user that can switch to {@code nobody}. */
     public static boolean runningAsRoot() {
         try {
             return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        } catch (IOException | UnsupportedOperationException e) {
+        }
+        catch (IOException | UnsupportedOperationException e) {
             return false;
         }
     }
 
-    /** Opens {@code dir} and each of its ancestors for traversal by others ({@code o+x}), as {@code nobody} needs. */
+    /**
+     * Opens {@code dir} and each of its ancestors for traversal by others ({@code o+x}),
+     * as {@code nobody} needs.
+     */
     public static void makeTraversable(Path dir) throws IOException {
         for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
             var permissions = Files.getPosixFilePermissions(p);
@@ -296,8 +312,9 @@ public final class ChildJvm {
     }
 
     /**
-     * Copies every entry of the classpath into a world-readable temporary directory, once per JVM for its own (deleted when
-     * the JVM exits), and returns the classpath of the copies.
+     * Copies every entry of the classpath into a world-readable temporary directory, once
+     * per JVM for its own (deleted when the JVM exits), and returns the classpath of the
+     * copies.
      */
     private static synchronized String readableClasspath(String classpath) throws IOException {
         if (!classpath.equals(System.getProperty("java.class.path"))) {
@@ -331,7 +348,8 @@ public final class ChildJvm {
     private static void deleteRecursively(Path root) {
         try (var paths = Files.walk(root)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
+        }
+        catch (IOException ignored) {
             // best effort at JVM exit
         }
     }
@@ -357,4 +375,5 @@ public final class ChildJvm {
             }
         });
     }
+
 }

@@ -13,18 +13,25 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The child's side of the one child protocol: the command loop every child main of the tests and benchmarks runs.
+ * The child's side of the one child protocol: the command loop every child main of the
+ * tests and benchmarks runs.
  *
- * <p>The child registers one handler per command, then {@link #run()} prints {@code READY} and reads commands from
- * stdin, one a line: a name and space-separated arguments. Each command gets exactly one reply line, {@code OK} or
- * {@code OK <data>} with what the handler returned, or {@code ERR <reason>} (the exception's class and message on one
- * line) if it threw; the loop goes on after an {@code ERR}. {@code quit} (answered {@code OK}) or the end of stdin ends
- * the loop. Handlers run one at a time on the calling thread, so a command that blocks (an acquisition) delays the
- * next; timestamps and figures travel in the reply's data. Any other output (logging) may share stdout: the driver,
- * {@link ChildProcess}, skips lines that are not protocol lines.
+ * <p>
+ * The child registers one handler per command, then {@link #run()} prints {@code READY}
+ * and reads commands from stdin, one a line: a name and space-separated arguments. Each
+ * command gets exactly one reply line, {@code OK} or {@code OK <data>} with what the
+ * handler returned, or {@code ERR <reason>} (the exception's class and message on one
+ * line) if it threw; the loop goes on after an {@code ERR}. {@code quit} (answered
+ * {@code OK}) or the end of stdin ends the loop. Handlers run one at a time on the
+ * calling thread, so a command that blocks (an acquisition) delays the next; timestamps
+ * and figures travel in the reply's data. Any other output (logging) may share stdout:
+ * the driver, {@link ChildProcess}, skips lines that are not protocol lines.
  *
- * <p>A child that is told nothing (it runs one scenario and ends) needs no loop: it prints report lines {@code KEY
- * value}, which the driver reads with {@link ChildProcess#awaitValue}, and exits; its exit code is its verdict.
+ * <p>
+ * A child that is told nothing (it runs one scenario and ends) needs no loop: it prints
+ * report lines {@code KEY
+ * value}, which the driver reads with {@link ChildProcess#awaitValue}, and exits; its
+ * exit code is its verdict.
  */
 public final class ChildMain {
 
@@ -40,21 +47,25 @@ public final class ChildMain {
     /** The command that ends the loop. */
     public static final String QUIT = "quit";
 
-    /** What a command does, given its arguments; returns the reply's data, or {@code null} for a bare {@code OK}. */
+    /**
+     * What a command does, given its arguments; returns the reply's data, or {@code null}
+     * for a bare {@code OK}.
+     */
     @FunctionalInterface
     public interface Handler {
 
         /**
          * Runs the command.
-         *
          * @param args the arguments after the command's name
          * @return the reply's data, or {@code null} for none
          * @throws Exception any failure, answered as {@code ERR}
          */
         @Nullable Object handle(List<String> args) throws Exception;
+
     }
 
     private final Map<String, Handler> handlers = new LinkedHashMap<>();
+
     private final PrintStream out;
 
     private ChildMain(PrintStream out) {
@@ -63,7 +74,6 @@ public final class ChildMain {
 
     /**
      * Creates a command loop replying on this JVM's {@code System.out}.
-     *
      * @return a loop without handlers
      */
     public static ChildMain create() {
@@ -72,11 +82,11 @@ public final class ChildMain {
 
     /**
      * Registers the handler of a command.
-     *
      * @param command the command's name, without spaces
      * @param handler what it does
      * @return this loop
-     * @throws IllegalArgumentException if the name is taken, is {@code quit} or contains a space
+     * @throws IllegalArgumentException if the name is taken, is {@code quit} or contains
+     * a space
      */
     public ChildMain on(String command, Handler handler) {
         if (command.isEmpty() || command.contains(" ") || command.equals(QUIT) || handlers.containsKey(command)) {
@@ -87,8 +97,8 @@ public final class ChildMain {
     }
 
     /**
-     * Prints {@code READY} and answers commands from stdin until {@code quit} or the end of stdin.
-     *
+     * Prints {@code READY} and answers commands from stdin until {@code quit} or the end
+     * of stdin.
      * @throws UncheckedIOException if stdin cannot be read
      */
     public void run() {
@@ -102,14 +112,14 @@ public final class ChildMain {
                 }
                 print(answer(line));
             }
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /**
      * Tells whether a line of a child's stdout belongs to the protocol.
-     *
      * @param line the line
      * @return whether it is {@code READY}, an {@code OK} or an {@code ERR} line
      */
@@ -126,7 +136,8 @@ public final class ChildMain {
         try {
             Object data = handler.handle(words.subList(1, words.size()));
             return data == null ? OK : OK + " " + oneLine(data.toString());
-        } catch (Exception | AssertionError failure) {
+        }
+        catch (Exception | AssertionError failure) {
             return ERR + " " + oneLine(failure.toString());
         }
     }
@@ -141,4 +152,5 @@ public final class ChildMain {
             out.flush();
         }
     }
+
 }

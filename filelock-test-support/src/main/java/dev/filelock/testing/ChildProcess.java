@@ -26,35 +26,50 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A child process (a JVM, Python, {@code flock(1)}) that talks to the test through lines: it reports on stdout, reads
- * commands on stdin, and is killed when closed, or at the latest when this JVM exits.
+ * A child process (a JVM, Python, {@code flock(1)}) that talks to the test through lines:
+ * it reports on stdout, reads commands on stdin, and is killed when closed, or at the
+ * latest when this JVM exits.
  *
- * <p>Children that speak the one child protocol of {@link ChildMain} are driven with {@link #awaitReady()}, {@link
- * #call(String)} and {@link #reply()}; any other line they print is kept for {@link #describe()} and the line-level
- * methods ({@link #awaitLine}, {@link #nextLine}). The waits block on the child's output (no polling), so a reply is
- * seen microseconds after the child prints it; they are bounded only to turn a hang into a failure with the child's
- * output attached, and assert no timing. A child that exits, hangs or answers {@code ERR} where {@code OK} is due
- * fails the caller with an {@link IllegalStateException} carrying everything the child printed.
+ * <p>
+ * Children that speak the one child protocol of {@link ChildMain} are driven with
+ * {@link #awaitReady()}, {@link #call(String)} and {@link #reply()}; any other line they
+ * print is kept for {@link #describe()} and the line-level methods ({@link #awaitLine},
+ * {@link #nextLine}). The waits block on the child's output (no polling), so a reply is
+ * seen microseconds after the child prints it; they are bounded only to turn a hang into
+ * a failure with the child's output attached, and assert no timing. A child that exits,
+ * hangs or answers {@code ERR} where {@code OK} is due fails the caller with an
+ * {@link IllegalStateException} carrying everything the child printed.
  */
 public final class ChildProcess implements AutoCloseable {
 
-    /** Generous bound on any wait for a child, so that a hang fails the test instead of the build. */
+    /**
+     * Generous bound on any wait for a child, so that a hang fails the test instead of
+     * the build.
+     */
     public static final Duration HANG_GUARD = Duration.ofSeconds(60);
 
-    /** Children still running, killed by a shutdown hook should a test leave one behind. */
+    /**
+     * Children still running, killed by a shutdown hook should a test leave one behind.
+     */
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
-                "kill-child-processes"));
+        Runtime.getRuntime()
+            .addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kill-child-processes"));
     }
 
     private final String name;
+
     private final Process process;
+
     private final List<String> stdout = new ArrayList<>();
+
     private final StringBuilder stderr = new StringBuilder();
+
     private final Writer stdin;
+
     private boolean stdoutEnded;
+
     private int linesRead;
 
     private ChildProcess(String name, Process process) {
@@ -78,12 +93,12 @@ public final class ChildProcess implements AutoCloseable {
             synchronized (stderr) {
                 stderr.append(line).append('\n');
             }
-        }, () -> { });
+        }, () -> {
+        });
     }
 
     /**
      * Starts the given command line.
-     *
      * @param name a short name used in failure messages
      * @param builder the process to start
      * @return the running child
@@ -92,16 +107,18 @@ public final class ChildProcess implements AutoCloseable {
     public static ChildProcess start(String name, ProcessBuilder builder) {
         try {
             return new ChildProcess(name, builder.start());
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + builder.command(), e);
         }
     }
 
     /**
-     * Waits for the child's {@link ChildMain#READY} line: its handlers are registered and it reads commands.
-     *
+     * Waits for the child's {@link ChildMain#READY} line: its handlers are registered and
+     * it reads commands.
      * @return this child
-     * @throws IllegalStateException if the child exits or stays silent for {@link #HANG_GUARD} first
+     * @throws IllegalStateException if the child exits or stays silent for
+     * {@link #HANG_GUARD} first
      */
     public ChildProcess awaitReady() {
         String line = awaitUnread(ChildMain::isProtocolLine, "READY");
@@ -113,10 +130,10 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * Sends one command of the child protocol and waits for its reply.
-     *
      * @param command the command name and its arguments, separated by spaces
      * @return the data of the {@code OK} reply, empty if it has none
-     * @throws IllegalStateException if the child answers {@code ERR}, exits or stays silent for {@link #HANG_GUARD}
+     * @throws IllegalStateException if the child answers {@code ERR}, exits or stays
+     * silent for {@link #HANG_GUARD}
      */
     public String call(String command) {
         send(command);
@@ -124,11 +141,11 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /**
-     * Waits for the reply to a command sent earlier with {@link #send}, for a command that blocks in the child (such
-     * as an acquisition the test lets through later).
-     *
+     * Waits for the reply to a command sent earlier with {@link #send}, for a command
+     * that blocks in the child (such as an acquisition the test lets through later).
      * @return the data of the {@code OK} reply, empty if it has none
-     * @throws IllegalStateException if the child answers {@code ERR}, exits or stays silent for {@link #HANG_GUARD}
+     * @throws IllegalStateException if the child answers {@code ERR}, exits or stays
+     * silent for {@link #HANG_GUARD}
      */
     public String reply() {
         return reply(HANG_GUARD);
@@ -136,10 +153,10 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * Waits up to {@code timeout} for the reply to a command sent earlier.
-     *
      * @param timeout the bound, only to turn a hang into a failure
      * @return the data of the {@code OK} reply, empty if it has none
-     * @throws IllegalStateException if the child answers {@code ERR}, exits or stays silent for {@code timeout}
+     * @throws IllegalStateException if the child answers {@code ERR}, exits or stays
+     * silent for {@code timeout}
      */
     public String reply(Duration timeout) {
         String line = awaitUnread(ChildMain::isProtocolLine, "reply", timeout);
@@ -154,10 +171,10 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * Waits until the child printed a line starting with the prefix and returns it.
-     *
      * @param prefix the line's start
      * @return the first such line
-     * @throws IllegalStateException if the child exits or stays silent for {@link #HANG_GUARD} first
+     * @throws IllegalStateException if the child exits or stays silent for
+     * {@link #HANG_GUARD} first
      */
     public String awaitLine(String prefix) {
         long deadline = System.nanoTime() + HANG_GUARD.toNanos();
@@ -176,13 +193,13 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /**
-     * Waits until the child printed a line in which the pattern is found, for children whose lines carry a prefix
-     * (a Spring application's log), and returns the match.
-     *
+     * Waits until the child printed a line in which the pattern is found, for children
+     * whose lines carry a prefix (a Spring application's log), and returns the match.
      * @param pattern what to find in a line
      * @param timeout the bound, only to turn a hang into a failure
      * @return the match in the first such line
-     * @throws IllegalStateException if the child exits or prints no such line within {@code timeout}
+     * @throws IllegalStateException if the child exits or prints no such line within
+     * {@code timeout}
      */
     public MatchResult awaitMatch(Pattern pattern, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -197,18 +214,18 @@ public final class ChildProcess implements AutoCloseable {
                 if (stdoutEnded) {
                     throw new IllegalStateException("no line matching '" + pattern + "' before exit: " + describe());
                 }
-                awaitOutput(deadline, () -> "no line matching '" + pattern + "' within " + timeout + " from "
-                        + describe());
+                awaitOutput(deadline,
+                        () -> "no line matching '" + pattern + "' within " + timeout + " from " + describe());
             }
         }
     }
 
     /**
-     * Waits for the next line the child prints after those this method, {@link #reply()} and {@link #awaitReady()}
-     * already returned, and returns it.
-     *
+     * Waits for the next line the child prints after those this method, {@link #reply()}
+     * and {@link #awaitReady()} already returned, and returns it.
      * @return the line, without terminator
-     * @throws IllegalStateException if the child exits or stays silent for {@link #HANG_GUARD} first
+     * @throws IllegalStateException if the child exits or stays silent for
+     * {@link #HANG_GUARD} first
      */
     public String nextLine() {
         return awaitUnread(line -> true, "further line");
@@ -216,7 +233,6 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * Returns the first line starting with the prefix printed so far.
-     *
      * @param prefix the line's start
      * @return the line, or empty
      */
@@ -227,11 +243,12 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /**
-     * Returns the value after {@code prefix} in the first line that starts with it, waiting for the line.
-     *
+     * Returns the value after {@code prefix} in the first line that starts with it,
+     * waiting for the line.
      * @param prefix the line's start, e.g. {@code "INCREMENTS "}
      * @return the rest of the line
-     * @throws IllegalStateException if the child exits or stays silent for {@link #HANG_GUARD} first
+     * @throws IllegalStateException if the child exits or stays silent for
+     * {@link #HANG_GUARD} first
      */
     public String awaitValue(String prefix) {
         return awaitLine(prefix).substring(prefix.length());
@@ -239,7 +256,6 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * Sends one line to the child's stdin.
-     *
      * @param line the line, without terminator
      * @throws UncheckedIOException if the child no longer reads its stdin
      */
@@ -247,14 +263,14 @@ public final class ChildProcess implements AutoCloseable {
         try {
             stdin.write(line + "\n");
             stdin.flush();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException("cannot write to " + describe(), e);
         }
     }
 
     /**
      * Waits for the child to exit and returns its exit code.
-     *
      * @return the exit code
      * @throws IllegalStateException if it still runs after {@link #HANG_GUARD}
      */
@@ -264,7 +280,6 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * Waits up to {@code timeout} for the child to exit and returns its exit code.
-     *
      * @param timeout the bound, only to turn a hang into a failure
      * @return the exit code
      * @throws IllegalStateException if it still runs after {@code timeout}
@@ -275,27 +290,32 @@ public final class ChildProcess implements AutoCloseable {
                 throw new IllegalStateException("still running after " + timeout + ": " + describe());
             }
             return process.exitValue();
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
     }
 
-    /** Kills the child with SIGKILL, as {@code kill -9} does, and waits until it is gone. */
+    /**
+     * Kills the child with SIGKILL, as {@code kill -9} does, and waits until it is gone.
+     */
     public void kill() {
         process.destroyForcibly();
         try {
             process.waitFor(HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
     /**
-     * Stops the child with SIGSTOP and waits until every one of its threads is stopped, so that it holds its locks
-     * and can do nothing more until {@link #resume()} or {@link #kill()}.
-     *
-     * @throws IllegalStateException if the threads do not all stop within {@link #HANG_GUARD}
+     * Stops the child with SIGSTOP and waits until every one of its threads is stopped,
+     * so that it holds its locks and can do nothing more until {@link #resume()} or
+     * {@link #kill()}.
+     * @throws IllegalStateException if the threads do not all stop within
+     * {@link #HANG_GUARD}
      */
     public void suspend() {
         signal("STOP");
@@ -316,7 +336,6 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * Tells whether the child is still running.
-     *
      * @return whether it has not exited
      */
     public boolean isAlive() {
@@ -325,7 +344,6 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * Returns the child's process id.
-     *
      * @return the pid
      */
     public long pid() {
@@ -334,7 +352,6 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * Returns the name given at the start, for messages.
-     *
      * @return the name
      */
     public String name() {
@@ -343,7 +360,6 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * Returns everything the child printed, for failure messages.
-     *
      * @return a description with name, exit state, stdout and stderr
      */
     public String describe() {
@@ -356,8 +372,8 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /**
-     * Returns what the child printed so far, its stdout and then its stderr, for assertions on its log.
-     *
+     * Returns what the child printed so far, its stdout and then its stderr, for
+     * assertions on its log.
      * @return the lines, each ended by a newline
      */
     public String output() {
@@ -381,7 +397,10 @@ public final class ChildProcess implements AutoCloseable {
         return awaitUnread(wanted, what, HANG_GUARD);
     }
 
-    /** Takes the next unread line that is wanted, skipping (but keeping, for describe()) the others. */
+    /**
+     * Takes the next unread line that is wanted, skipping (but keeping, for describe())
+     * the others.
+     */
     private String awaitUnread(Predicate<String> wanted, String what, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (stdout) {
@@ -400,7 +419,10 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
-    /** Waits, holding the monitor of stdout, for more output or its end; fails once past the deadline. */
+    /**
+     * Waits, holding the monitor of stdout, for more output or its end; fails once past
+     * the deadline.
+     */
     private void awaitOutput(long deadline, java.util.function.Supplier<String> failure) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
@@ -408,7 +430,8 @@ public final class ChildProcess implements AutoCloseable {
         }
         try {
             TimeUnit.NANOSECONDS.timedWait(stdout, left);
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + name, e);
         }
@@ -420,22 +443,29 @@ public final class ChildProcess implements AutoCloseable {
             if (!kill.waitFor(HANG_GUARD.toSeconds(), TimeUnit.SECONDS) || kill.exitValue() != 0) {
                 throw new IllegalStateException("kill -" + signal + " failed for " + describe());
             }
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
     }
 
-    /** Whether every thread's state (after the command name in {@code stat}) is T (stopped); true once gone. */
+    /**
+     * Whether every thread's state (after the command name in {@code stat}) is T
+     * (stopped); true once gone.
+     */
     private static boolean allThreadsStopped(Path tasks) {
         List<Path> threads;
         try (Stream<Path> listing = Files.list(tasks)) {
             threads = listing.toList();
-        } catch (NoSuchFileException processGone) {
+        }
+        catch (NoSuchFileException processGone) {
             return true;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         for (Path thread : threads) {
@@ -444,9 +474,11 @@ public final class ChildProcess implements AutoCloseable {
                 if (stat.charAt(stat.lastIndexOf(')') + 2) != 'T') {
                     return false;
                 }
-            } catch (NoSuchFileException threadEnded) {
+            }
+            catch (NoSuchFileException threadEnded) {
                 // an ended thread cannot write any more
-            } catch (IOException e) {
+            }
+            catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
@@ -460,13 +492,16 @@ public final class ChildProcess implements AutoCloseable {
                 while ((line = reader.readLine()) != null) {
                     sink.accept(line);
                 }
-            } catch (IOException ignored) {
+            }
+            catch (IOException ignored) {
                 // the child is gone
-            } finally {
+            }
+            finally {
                 atEnd.run();
             }
         }, "drain-" + name);
         drainer.setDaemon(true);
         drainer.start();
     }
+
 }

@@ -18,34 +18,36 @@ public final class OpenDescriptors {
 
     /**
      * Counts this process's open descriptors.
-     *
-     * @return the number of entries of {@code /proc/self/fd}, without the one used for listing it
+     * @return the number of entries of {@code /proc/self/fd}, without the one used for
+     * listing it
      */
     public static int count() {
         return targets().size();
     }
 
     /**
-     * Lists the descriptors whose target is the given file or lies below the given directory.
-     *
+     * Lists the descriptors whose target is the given file or lies below the given
+     * directory.
      * @param pathOrDirectory a file or directory
      * @return the targets of the matching descriptors
      */
     public static List<String> pointingAt(Path pathOrDirectory) {
         String prefix = pathOrDirectory.toAbsolutePath().normalize().toString();
-        return targets().stream().filter(t -> t.equals(prefix) || t.startsWith(prefix + "/")
-                || t.equals(prefix + " (deleted)")).toList();
+        return targets().stream()
+            .filter(t -> t.equals(prefix) || t.startsWith(prefix + "/") || t.equals(prefix + " (deleted)"))
+            .toList();
     }
 
     /**
      * Lists the targets of this process's open descriptors.
-     *
-     * @return one target per descriptor (a path, or a kernel object such as {@code pipe:[123]})
+     * @return one target per descriptor (a path, or a kernel object such as
+     * {@code pipe:[123]})
      */
     public static List<String> targets() {
         try (Stream<Path> fds = Files.list(FD_DIR)) {
             return fds.map(OpenDescriptors::target).flatMap(Optional::stream).toList();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -53,9 +55,11 @@ public final class OpenDescriptors {
     private static Optional<String> target(Path fd) {
         try {
             return Optional.of(Files.readSymbolicLink(fd).toString());
-        } catch (IOException closedWhileListing) {
+        }
+        catch (IOException closedWhileListing) {
             // the descriptor of the listing itself, already closed
             return Optional.empty();
         }
     }
+
 }

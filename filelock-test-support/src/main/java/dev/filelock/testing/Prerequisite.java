@@ -3,9 +3,10 @@ package dev.filelock.testing;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Checks what an environment-dependent test needs (Python, PostgreSQL): when it is missing, the test is skipped with
- * an assumption naming it on a developer machine, and fails on CI (environment variable {@code CI=true}), where
- * {@code .ci/run} installs everything first.
+ * Checks what an environment-dependent test needs (Python, PostgreSQL): when it is
+ * missing, the test is skipped with an assumption naming it on a developer machine, and
+ * fails on CI (environment variable {@code CI=true}), where {@code .ci/run} installs
+ * everything first.
  */
 public final class Prerequisite {
 
@@ -14,9 +15,9 @@ public final class Prerequisite {
 
     /**
      * Skips or fails the calling test unless the prerequisite is present.
-     *
      * @param present whether it is there
-     * @param missing what is missing and how to install it, for the skip or failure message
+     * @param missing what is missing and how to install it, for the skip or failure
+     * message
      */
     public static void require(boolean present, String missing) {
         require(present, missing, System.getenv("CI"));
@@ -31,4 +32,5 @@ public final class Prerequisite {
         }
         Assumptions.assumeTrue(false, "skipped, missing: " + missing);
     }
+
 }

@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the Python scripts of this module ({@code src/main/resources/python}) with Debian's {@code /usr/bin/python3} and its {@code
- * python3-filelock} (3.9.0); the {@code python3} on {@code PATH} may be another interpreter without {@code filelock}.
+ * Runs the Python scripts of this module ({@code src/main/resources/python}) with
+ * Debian's {@code /usr/bin/python3} and its {@code
+ * python3-filelock} (3.9.0); the {@code python3} on {@code PATH} may be another
+ * interpreter without {@code filelock}.
  */
 public final class PythonFilelock {
 
@@ -24,8 +26,8 @@ public final class PythonFilelock {
     }
 
     /**
-     * Starts one of the scripts under {@code python/} of the test resources that imports {@code filelock}.
-     *
+     * Starts one of the scripts under {@code python/} of the test resources that imports
+     * {@code filelock}.
      * @param script the file name, e.g. {@code hold_lock.py}
      * @param args its arguments
      * @return the running script
@@ -36,8 +38,8 @@ public final class PythonFilelock {
     }
 
     /**
-     * Starts one of the scripts under {@code python/} of the test resources that needs only Python's standard library.
-     *
+     * Starts one of the scripts under {@code python/} of the test resources that needs
+     * only Python's standard library.
      * @param script the file name, e.g. {@code soft_rw_peer.py}
      * @param args its arguments
      * @return the running script
@@ -48,9 +50,8 @@ public final class PythonFilelock {
     }
 
     /**
-     * Starts a Python script from a file with Debian's interpreter, unbuffered, for callers outside a test (the
-     * benchmarks), which check {@link #PYTHON} themselves.
-     *
+     * Starts a Python script from a file with Debian's interpreter, unbuffered, for
+     * callers outside a test (the benchmarks), which check {@link #PYTHON} themselves.
      * @param name a short name for failure messages
      * @param script the script's file
      * @param args its arguments
@@ -62,14 +63,17 @@ public final class PythonFilelock {
         return ChildProcess.start(name, new ProcessBuilder(command));
     }
 
-    /** Skips or fails the calling test (see {@link Prerequisite}) when Debian's Python is missing. */
+    /**
+     * Skips or fails the calling test (see {@link Prerequisite}) when Debian's Python is
+     * missing.
+     */
     public static void requirePython() {
         Prerequisite.require(Files.isExecutable(PYTHON), "Debian's " + PYTHON + " (apt-get install python3)");
     }
 
     /**
-     * Skips or fails the calling test (see {@link Prerequisite}) when Debian's Python or its {@code filelock} package
-     * is missing.
+     * Skips or fails the calling test (see {@link Prerequisite}) when Debian's Python or
+     * its {@code filelock} package is missing.
      */
     public static void requireFilelock() {
         if (filelockFound) {
@@ -83,16 +87,17 @@ public final class PythonFilelock {
 
     private static boolean runsCleanly(String program) {
         try {
-            Process probe = new ProcessBuilder(PYTHON.toString(), "-c", program)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+            Process probe = new ProcessBuilder(PYTHON.toString(), "-c", program).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
             boolean exited = probe.waitFor(ChildProcess.HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
             probe.destroyForcibly();
             return exited && probe.exitValue() == 0;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
@@ -114,8 +119,10 @@ public final class PythonFilelock {
             Files.copy(in, copy);
             copy.toFile().deleteOnExit();
             return copy;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
+
 }

@@ -9,8 +9,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
- * Coordination between sibling child JVMs through files in a shared directory, for children that meet each other
- * rather than their parent (Spring applications taking turns at a lock); the parent reads the same files.
+ * Coordination between sibling child JVMs through files in a shared directory, for
+ * children that meet each other rather than their parent (Spring applications taking
+ * turns at a lock); the parent reads the same files.
  */
 public final class Signals {
 
@@ -18,8 +19,8 @@ public final class Signals {
     }
 
     /**
-     * Appends one line; a small append is atomic on a local filesystem, so lines of several JVMs never interleave.
-     *
+     * Appends one line; a small append is atomic on a local filesystem, so lines of
+     * several JVMs never interleave.
      * @param file the file, created if missing
      * @param line the line, without terminator
      * @throws UncheckedIOException if it cannot be written
@@ -36,7 +37,6 @@ public final class Signals {
 
     /**
      * Reads the lines appended so far.
-     *
      * @param file the file
      * @return its lines, none if it does not exist
      * @throws UncheckedIOException if it cannot be read
@@ -51,8 +51,8 @@ public final class Signals {
     }
 
     /**
-     * Waits in a child JVM until every named file exists (a start barrier between processes).
-     *
+     * Waits in a child JVM until every named file exists (a start barrier between
+     * processes).
      * @param files the files
      * @throws InterruptedException if interrupted while waiting
      */
@@ -70,4 +70,5 @@ public final class Signals {
         }
         return true;
     }
+
 }

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The one child protocol end to end: a real child JVM driven by {@link ChildJvm} and {@link ChildProcess}. */
+/**
+ * The one child protocol end to end: a real child JVM driven by {@link ChildJvm} and
+ * {@link ChildProcess}.
+ */
 class ChildProtocolTests {
 
     @Test
@@ -15,11 +18,9 @@ class ChildProtocolTests {
             assertThat(child.call("echo a  b")).isEqualTo("a b");
             assertThat(child.call("nothing")).isEmpty();
             assertThat(child.call("chatter")).isEqualTo("after chatter");
-            assertThatThrownBy(() -> child.call("fail"))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("ERR java.lang.IllegalStateException: asked to fail on two lines");
-            assertThatThrownBy(() -> child.call("unknown"))
-                    .hasMessageContaining("ERR unknown command 'unknown'");
+            assertThatThrownBy(() -> child.call("fail")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("ERR java.lang.IllegalStateException: asked to fail on two lines");
+            assertThatThrownBy(() -> child.call("unknown")).hasMessageContaining("ERR unknown command 'unknown'");
             assertThat(child.call("echo still answering")).isEqualTo("still answering");
             assertThat(child.findLine("a log line")).isPresent();
             assertThat(child.call("quit")).isEmpty();
@@ -43,7 +44,8 @@ class ChildProtocolTests {
             long before = System.nanoTime();
             long childNanos = Long.parseLong(child.call("nanos"));
             long after = System.nanoTime();
-            // CLOCK_MONOTONIC is one clock for every process of the machine: an ordering, not a timing assertion.
+            // CLOCK_MONOTONIC is one clock for every process of the machine: an ordering,
+            // not a timing assertion.
             assertThat(childNanos).isBetween(before, after);
         }
     }
@@ -63,9 +65,9 @@ class ChildProtocolTests {
     void aChildThatExitsFailsTheWaitWithItsOutput() {
         try (ChildProcess child = ChildJvm.start("protocol", ProtocolChild.class).awaitReady()) {
             child.kill();
-            assertThatThrownBy(child::reply)
-                    .hasMessageContaining("before exit")
-                    .hasMessageContaining("a log line before the loop");
+            assertThatThrownBy(child::reply).hasMessageContaining("before exit")
+                .hasMessageContaining("a log line before the loop");
         }
     }
+
 }

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.TestAbortedException;
 
-/** The convention for environment-dependent tests: skipped on a developer machine, failed on CI. */
+/**
+ * The convention for environment-dependent tests: skipped on a developer machine, failed
+ * on CI.
+ */
 class PrerequisiteTests {
 
     @Test
@@ -18,16 +21,17 @@ class PrerequisiteTests {
     @Test
     void missingPrerequisiteSkipsTheTestNamingItOutsideCi() {
         assertThatThrownBy(() -> Prerequisite.require(false, "Debian's /usr/bin/python3", null))
-                .isInstanceOf(TestAbortedException.class)
-                .hasMessageContaining("Debian's /usr/bin/python3");
+            .isInstanceOf(TestAbortedException.class)
+            .hasMessageContaining("Debian's /usr/bin/python3");
         assertThatThrownBy(() -> Prerequisite.require(false, "python3", "false"))
-                .isInstanceOf(TestAbortedException.class);
+            .isInstanceOf(TestAbortedException.class);
     }
 
     @Test
     void missingPrerequisiteFailsTheTestNamingItOnCi() {
         assertThatThrownBy(() -> Prerequisite.require(false, "Debian's /usr/bin/python3", "true"))
-                .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("Debian's /usr/bin/python3");
+            .isInstanceOf(AssertionError.class)
+            .hasMessageContaining("Debian's /usr/bin/python3");
     }
+
 }

@@ -21,12 +21,16 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * The artifact cache shared by every instance: readers hold the artifact's READ lock, the download holds its WRITE
- * lock, so one process downloads while the others wait and then read the complete file.
+ * The artifact cache shared by every instance: readers hold the artifact's READ lock, the
+ * download holds its WRITE lock, so one process downloads while the others wait and then
+ * read the complete file.
  *
- * <p>Both methods lock {@code <name>.lock} under {@code filelock.directory}: on one path WRITE excludes READ and WRITE
- * and READ shares with READ, in every instance ({@code flock} {@code LOCK_EX} / {@code LOCK_SH} with the default
- * {@code filelock.type=native}, so Python's {@code FileLock} and {@code flock -x} on that file exclude both).
+ * <p>
+ * Both methods lock {@code <name>.lock} under {@code filelock.directory}: on one path
+ * WRITE excludes READ and WRITE and READ shares with READ, in every instance
+ * ({@code flock} {@code LOCK_EX} / {@code LOCK_SH} with the default
+ * {@code filelock.type=native}, so Python's {@code FileLock} and {@code flock -x} on that
+ * file exclude both).
  */
 @Service
 public class ArtifactCache {
@@ -53,8 +57,8 @@ public class ArtifactCache {
     }
 
     /**
-     * Opens the cached artifact, if it is complete; waits while another process downloads it.
-     *
+     * Opens the cached artifact, if it is complete; waits while another process downloads
+     * it.
      * @param name the artifact
      * @return the opened artifact, or empty on a cache miss
      * @throws IOException if the file exists but cannot be read
@@ -65,9 +69,8 @@ public class ArtifactCache {
     }
 
     /**
-     * Downloads the artifact from the origin unless another process did so while this one waited for the lock, and
-     * opens it.
-     *
+     * Downloads the artifact from the origin unless another process did so while this one
+     * waited for the lock, and opens it.
      * @param name the artifact
      * @return the opened artifact
      * @throws ArtifactNotFoundException if the origin has no such artifact
@@ -91,7 +94,9 @@ public class ArtifactCache {
                 null, "vanished right after it was downloaded"));
     }
 
-    /** Downloads into a partial file, then moves the complete file into place in one step. */
+    /**
+     * Downloads into a partial file, then moves the complete file into place in one step.
+     */
     private long download(ArtifactName name) throws IOException {
         Path partial = Files.createTempFile(this.directory.partials(), name.value() + ".", ".part");
         try {
@@ -111,9 +116,10 @@ public class ArtifactCache {
     }
 
     /**
-     * Deletes partial files that a killed process left behind. Only the holder of the artifact's write lock can be
-     * downloading it, so every partial file of this artifact is abandoned (this is not done at startup, where
-     * another instance may be downloading).
+     * Deletes partial files that a killed process left behind. Only the holder of the
+     * artifact's write lock can be downloading it, so every partial file of this artifact
+     * is abandoned (this is not done at startup, where another instance may be
+     * downloading).
      */
     private void deleteAbandonedDownloads(ArtifactName name) throws IOException {
         try (DirectoryStream<Path> partials = Files.newDirectoryStream(this.directory.partials(),
@@ -128,9 +134,12 @@ public class ArtifactCache {
     private static boolean isPartialOf(Path path, ArtifactName name) {
         String file = path.getFileName().toString();
         String prefix = name.value() + ".";
-        // The random part of a temporary file name is digits only, so "a.bin" never claims "a.bin.x.bin.1.part".
+        // The random part of a temporary file name is digits only, so "a.bin" never
+        // claims "a.bin.x.bin.1.part".
         return file.startsWith(prefix) && file.endsWith(".part")
-                && file.substring(prefix.length(), file.length() - ".part".length()).chars().allMatch(Character::isDigit);
+                && file.substring(prefix.length(), file.length() - ".part".length())
+                    .chars()
+                    .allMatch(Character::isDigit);
     }
 
     private Optional<CachedArtifact> open(ArtifactName name, boolean fetched) throws IOException {
@@ -142,7 +151,8 @@ public class ArtifactCache {
             return Optional.empty();
         }
         try {
-            // Complete files are never changed in place, so the opened file stays valid after the lock is released.
+            // Complete files are never changed in place, so the opened file stays valid
+            // after the lock is released.
             return Optional.of(new CachedArtifact(name, channel.size(), Channels.newInputStream(channel), fetched));
         }
         catch (IOException ex) {
@@ -150,4 +160,5 @@ public class ArtifactCache {
             throw ex;
         }
     }
+
 }

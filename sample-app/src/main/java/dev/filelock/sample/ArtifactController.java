@@ -19,7 +19,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Serves artifacts from the shared cache, downloading each one once, and reports the downloads. */
+/**
+ * Serves artifacts from the shared cache, downloading each one once, and reports the
+ * downloads.
+ */
 @RestController
 class ArtifactController {
 
@@ -45,8 +48,10 @@ class ArtifactController {
     @GetMapping("/artifacts/{name}")
     ResponseEntity<Resource> artifact(@PathVariable String name) throws IOException {
         ArtifactName artifact = new ArtifactName(name);
-        // Asked before any lock: every lock costs a file and, while its entry lives, a connection, so a name the
-        // origin lacks must cost nothing, or a client that invents names exhausts the process's descriptors.
+        // Asked before any lock: every lock costs a file and, while its entry lives, a
+        // connection, so a name the
+        // origin lacks must cost nothing, or a client that invents names exhausts the
+        // process's descriptors.
         if (!this.origin.has(artifact)) {
             throw new ArtifactNotFoundException(artifact);
         }
@@ -101,4 +106,5 @@ class ArtifactController {
      */
     record ArtifactStats(String artifact, int fetches, List<String> fetchedBy, boolean cached, String answeredBy) {
     }
+
 }

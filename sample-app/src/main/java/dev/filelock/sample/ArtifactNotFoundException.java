@@ -7,10 +7,10 @@ public class ArtifactNotFoundException extends RuntimeException {
 
     /**
      * Creates the exception.
-     *
      * @param name the missing artifact
      */
     public ArtifactNotFoundException(ArtifactName name) {
         super("The origin has no artifact '" + name + "'");
     }
+
 }

@@ -6,9 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The layout of the shared cache directory: {@code artifacts/} holds complete artifacts only, {@code partial/} the
- * downloads in progress (moved into {@code artifacts/} atomically when complete), {@code locks/} the lock files and
- * {@code fetches.log} one line per download from the origin.
+ * The layout of the shared cache directory: {@code artifacts/} holds complete artifacts
+ * only, {@code partial/} the downloads in progress (moved into {@code artifacts/}
+ * atomically when complete), {@code locks/} the lock files and {@code fetches.log} one
+ * line per download from the origin.
  */
 final class CacheDirectory {
 
@@ -21,8 +22,9 @@ final class CacheDirectory {
             Files.createDirectories(partials());
         }
         catch (IOException ex) {
-            throw new UncheckedIOException("Cannot create the cache directory " + this.root
-                    + " (sample.cache-directory): " + ex.getMessage(), ex);
+            throw new UncheckedIOException(
+                    "Cannot create the cache directory " + this.root + " (sample.cache-directory): " + ex.getMessage(),
+                    ex);
         }
     }
 
@@ -45,4 +47,5 @@ final class CacheDirectory {
     Path artifact(ArtifactName name) {
         return artifacts().resolve(name.value());
     }
+
 }

@@ -16,8 +16,7 @@ final class DirectoryOrigin implements ArtifactOrigin {
 
     DirectoryOrigin(Path directory, SlowNetwork network) {
         if (!Files.isDirectory(directory)) {
-            throw new IllegalArgumentException(
-                    "sample.origin.directory '" + directory + "' is not a directory");
+            throw new IllegalArgumentException("sample.origin.directory '" + directory + "' is not a directory");
         }
         this.directory = directory;
         this.network = network;
@@ -48,4 +47,5 @@ final class DirectoryOrigin implements ArtifactOrigin {
     public String toString() {
         return "files of " + this.directory;
     }
+
 }

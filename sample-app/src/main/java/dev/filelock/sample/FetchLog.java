@@ -13,8 +13,9 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The shared record of downloads from the origin, a tab-separated file in the cache directory that every instance
- * appends to and reads; it is how "exactly once" is checked across processes.
+ * The shared record of downloads from the origin, a tab-separated file in the cache
+ * directory that every instance appends to and reads; it is how "exactly once" is checked
+ * across processes.
  */
 final class FetchLog {
 
@@ -25,8 +26,9 @@ final class FetchLog {
     }
 
     /**
-     * Appends one download. Called under the artifact's write lock; lines of different artifacts may be appended at
-     * the same time, which is safe because each line is one small write to a file opened in append mode.
+     * Appends one download. Called under the artifact's write lock; lines of different
+     * artifacts may be appended at the same time, which is safe because each line is one
+     * small write to a file opened in append mode.
      */
     void append(Fetch fetch) throws IOException {
         String line = String.join("\t", fetch.at().toString(), fetch.artifact(), fetch.instance(),
@@ -38,7 +40,8 @@ final class FetchLog {
     /** Returns every download so far, oldest first. */
     List<Fetch> fetches() throws IOException {
         try {
-            return Files.readAllLines(this.file, StandardCharsets.UTF_8).stream()
+            return Files.readAllLines(this.file, StandardCharsets.UTF_8)
+                .stream()
                 .filter((line) -> !line.isBlank())
                 .map(Fetch::parse)
                 .toList();
@@ -55,8 +58,7 @@ final class FetchLog {
 
     /** Returns the number of downloads per artifact, sorted by name. */
     Map<String, Long> countsByArtifact() throws IOException {
-        return fetches().stream()
-            .collect(Collectors.groupingBy(Fetch::artifact, TreeMap::new, Collectors.counting()));
+        return fetches().stream().collect(Collectors.groupingBy(Fetch::artifact, TreeMap::new, Collectors.counting()));
     }
 
     /**
@@ -79,4 +81,5 @@ final class FetchLog {
                     Long.parseLong(fields[4]));
         }
     }
+
 }

@@ -8,9 +8,9 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * An origin that serves a fixed catalogue of names: pseudo-random bytes derived from the name, so every download is
- * identical. A fixed catalogue keeps remote clients from making the cache store (and lock) one file per name they
- * invent.
+ * An origin that serves a fixed catalogue of names: pseudo-random bytes derived from the
+ * name, so every download is identical. A fixed catalogue keeps remote clients from
+ * making the cache store (and lock) one file per name they invent.
  */
 final class GeneratedOrigin implements ArtifactOrigin {
 
@@ -22,8 +22,8 @@ final class GeneratedOrigin implements ArtifactOrigin {
 
     /**
      * Creates the origin.
-     *
-     * @throws IllegalArgumentException if the catalogue is empty or holds a name that is not a valid artifact name
+     * @throws IllegalArgumentException if the catalogue is empty or holds a name that is
+     * not a valid artifact name
      */
     GeneratedOrigin(List<String> names, long size, SlowNetwork network) {
         if (names.isEmpty()) {
@@ -66,4 +66,5 @@ final class GeneratedOrigin implements ArtifactOrigin {
     public String toString() {
         return "generated artifacts of " + this.size + " bytes: " + String.join(", ", this.names);
     }
+
 }

@@ -29,16 +29,19 @@ class ReadyBanner implements ApplicationListener<ApplicationReadyEvent> {
         String port = event.getApplicationContext().getEnvironment().getProperty("local.server.port", "8080");
         String address = event.getApplicationContext().getEnvironment().getProperty("server.address", "");
         String base = "http://localhost:" + port;
-        logger.info("""
+        logger.info(
+                """
 
-                Sample instance {} ready at {}
-                  an artifact (downloaded once, then cached): curl -o model.bin {}/artifacts/model.bin
-                  the origin serves {} (any other name: 404, no lock taken)
-                  downloads per artifact (shared by all instances): {}/fetches and {}/artifacts/model.bin/stats
-                  locks held right now: {}/actuator/filelocks   health: {}/actuator/health   metrics: {}/actuator/metrics
-                  cache directory (shared; start another instance with --server.port=8081): {}
-                  listening on {} (server.address; the actuator shows lock paths and pids to whoever reaches it)
-                """, this.properties.instanceName(), base, base, this.origin, base, base, base, base, base,
+                        Sample instance {} ready at {}
+                          an artifact (downloaded once, then cached): curl -o model.bin {}/artifacts/model.bin
+                          the origin serves {} (any other name: 404, no lock taken)
+                          downloads per artifact (shared by all instances): {}/fetches and {}/artifacts/model.bin/stats
+                          locks held right now: {}/actuator/filelocks   health: {}/actuator/health   metrics: {}/actuator/metrics
+                          cache directory (shared; start another instance with --server.port=8081): {}
+                          listening on {} (server.address; the actuator shows lock paths and pids to whoever reaches it)
+                        """,
+                this.properties.instanceName(), base, base, this.origin, base, base, base, base, base,
                 this.directory.root(), address.isEmpty() ? "every interface" : address);
     }
+
 }

@@ -24,4 +24,5 @@ class SampleConfiguration {
         return (origin.directory() != null) ? new DirectoryOrigin(origin.directory(), network)
                 : new GeneratedOrigin(origin.artifacts(), origin.size().toBytes(), network);
     }
+
 }

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 
-/** Spreads a download's duration over its chunks, so that a partial file grows visibly while it is fetched. */
+/**
+ * Spreads a download's duration over its chunks, so that a partial file grows visibly
+ * while it is fetched.
+ */
 final class SlowNetwork {
 
     static final int CHUNK_SIZE = 64 * 1024;
@@ -15,7 +18,10 @@ final class SlowNetwork {
         this.delay = delay;
     }
 
-    /** Waits for the share of the delay that one chunk of a download of {@code size} bytes takes. */
+    /**
+     * Waits for the share of the delay that one chunk of a download of {@code size} bytes
+     * takes.
+     */
     void awaitChunk(long size) throws IOException {
         long chunks = Math.max(1, (size + CHUNK_SIZE - 1) / CHUNK_SIZE);
         long nanos = this.delay.toNanos() / chunks;
@@ -30,4 +36,5 @@ final class SlowNetwork {
             throw new InterruptedIOException("Download interrupted");
         }
     }
+
 }

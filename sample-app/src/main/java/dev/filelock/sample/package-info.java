@@ -1,6 +1,6 @@
 /**
- * The sample application: an artifact cache shared by several processes, where file locks make every download from
- * the origin happen exactly once.
+ * The sample application: an artifact cache shared by several processes, where file locks
+ * make every download from the origin happen exactly once.
  */
 @NullMarked
 package dev.filelock.sample;

@@ -25,9 +25,10 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.util.ClassUtils;
 
 /**
- * The sample processed ahead of time ({@code process-aot}, in {@code prepare-package}, hence an {@code *IT} that
- * failsafe runs after it) and started with {@code -Dspring.aot.enabled=true} in a child JVM: the bean definitions
- * generated at build time carry the same locks, endpoint and health as a regular start.
+ * The sample processed ahead of time ({@code process-aot}, in {@code prepare-package},
+ * hence an {@code *IT} that failsafe runs after it) and started with
+ * {@code -Dspring.aot.enabled=true} in a child JVM: the bean definitions generated at
+ * build time carry the same locks, endpoint and health as a regular start.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AotEndToEndIT {
@@ -38,7 +39,10 @@ class AotEndToEndIT {
 
     private static final Pattern WAITING = Pattern.compile("\"waitingThreads\":[1-9]");
 
-    /** A log line at level WARN, or a warning of the JVM itself (such as Java 24+'s restricted-method warning). */
+    /**
+     * A log line at level WARN, or a warning of the JVM itself (such as Java 24+'s
+     * restricted-method warning).
+     */
     private static final Pattern WARNING = Pattern.compile("^\\S+\\s+WARN\\s|^WARNING:");
 
     @TempDir
@@ -59,10 +63,12 @@ class AotEndToEndIT {
             .isTrue();
         cache = Files.createDirectory(work.resolve("cache"));
         instance = Instance.start("aot", cache,
-                List.of("-Dspring.aot.enabled=true", "--enable-native-access=ALL-UNNAMED"),
-                "sample.origin.delay=3s", "sample.origin.size=" + SIZE + "B", "sample.origin.artifacts=aot.bin",
-                // Both would change the context in a regular start (the first fails it: no LockRegistry bean has
-                // that name); AOT evaluated the conditions when the sample was built, so they change nothing here.
+                List.of("-Dspring.aot.enabled=true", "--enable-native-access=ALL-UNNAMED"), "sample.origin.delay=3s",
+                "sample.origin.size=" + SIZE + "B", "sample.origin.artifacts=aot.bin",
+                // Both would change the context in a regular start (the first fails it:
+                // no LockRegistry bean has
+                // that name); AOT evaluated the conditions when the sample was built, so
+                // they change nothing here.
                 "filelock.backend=no-such-registry", "filelock.annotation.enabled=false");
         http = new Http(instance.awaitPort());
     }
@@ -81,8 +87,9 @@ class AotEndToEndIT {
     }
 
     /**
-     * The README's claim: {@code filelock.backend} and {@code filelock.annotation.enabled} are fixed when the
-     * application is processed. The run's values name no registry and disable the annotation, yet the file registry
+     * The README's claim: {@code filelock.backend} and
+     * {@code filelock.annotation.enabled} are fixed when the application is processed.
+     * The run's values name no registry and disable the annotation, yet the file registry
      * serves the endpoint, and the next test shows {@code @FileLocked} still applied.
      */
     @Test
@@ -92,7 +99,10 @@ class AotEndToEndIT {
         assertThat(instance.log()).doesNotContain("no-such-registry");
     }
 
-    /** Without the advisor in the generated bean definitions, most of the requests would download the artifact. */
+    /**
+     * Without the advisor in the generated bean definitions, most of the requests would
+     * download the artifact.
+     */
     @Test
     @Order(3)
     void concurrentRequestsWaitForTheDownloadsLockAndFetchTheArtifactOnce() {
@@ -114,8 +124,9 @@ class AotEndToEndIT {
             assertThat(response.join().statusCode()).isEqualTo(200);
             assertThat(response.join().body()).isEqualTo(expected);
         });
-        assertThat(responses).filteredOn((response) -> response.join().headers().firstValue("X-Cache").orElseThrow()
-            .equals("MISS")).hasSize(1);
+        assertThat(responses)
+            .filteredOn((response) -> response.join().headers().firstValue("X-Cache").orElseThrow().equals("MISS"))
+            .hasSize(1);
         assertThat(http.getString("/artifacts/aot.bin/stats")).contains("\"fetches\":1");
         assertThat(http.getString("/actuator/filelocks")).contains("\"held\":0");
     }
@@ -130,9 +141,9 @@ class AotEndToEndIT {
     }
 
     /**
-     * What a native image of the sample would need from the starter, in the metadata that AOT processing wrote: the
-     * locked methods and the types their SpEL paths call, the JNA bindings of the core, the endpoint's JSON and the
-     * properties.
+     * What a native image of the sample would need from the starter, in the metadata that
+     * AOT processing wrote: the locked methods and the types their SpEL paths call, the
+     * JNA bindings of the core, the endpoint's JSON and the properties.
      */
     @Test
     @Order(5)
@@ -160,4 +171,5 @@ class AotEndToEndIT {
     void logsNoWarning() {
         assertThat(instance.log().lines().filter((line) -> WARNING.matcher(line).find())).isEmpty();
     }
+
 }

@@ -18,7 +18,10 @@ class ArtifactControllerTests {
     @TempDir
     Path work;
 
-    /** Issue 11, item 2: the locked cache methods are never called for a name the origin (here a directory) lacks. */
+    /**
+     * Issue 11, item 2: the locked cache methods are never called for a name the origin
+     * (here a directory) lacks.
+     */
     @Test
     void aNameTheDirectoryOriginLacksNeverReachesTheLockedCache() throws Exception {
         Path originDirectory = Files.createDirectory(this.work.resolve("origin"));
@@ -46,4 +49,5 @@ class ArtifactControllerTests {
             .withMessage("The origin has no artifact 'absent.bin'");
         assertThat(directory.artifacts()).isEmptyDirectory();
     }
+
 }

@@ -29,4 +29,5 @@ class ArtifactNameTests {
         assertThatExceptionOfType(InvalidArtifactNameException.class)
             .isThrownBy(() -> new ArtifactName("a".repeat(129)));
     }
+
 }

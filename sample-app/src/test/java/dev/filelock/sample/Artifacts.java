@@ -15,11 +15,13 @@ final class Artifacts {
     static byte[] expected(String name, int size) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(size);
         try {
-            new GeneratedOrigin(List.of(name), size, new SlowNetwork(Duration.ZERO)).download(new ArtifactName(name), out);
+            new GeneratedOrigin(List.of(name), size, new SlowNetwork(Duration.ZERO)).download(new ArtifactName(name),
+                    out);
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
         return out.toByteArray();
     }
+
 }

@@ -53,4 +53,5 @@ class DirectoryOriginTests {
             .withMessageContaining("sample.origin.directory")
             .withMessageContaining(file.toString());
     }
+
 }

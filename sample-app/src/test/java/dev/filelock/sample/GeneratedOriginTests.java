@@ -54,4 +54,5 @@ class GeneratedOriginTests {
             .isThrownBy(() -> new GeneratedOrigin(List.of(), 1, new SlowNetwork(Duration.ZERO)))
             .withMessageContaining("sample.origin.artifacts is empty");
     }
+
 }

@@ -10,7 +10,10 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-/** Plain HTTP calls with raw, unnormalised paths, so that tests send exactly what an attacker would. */
+/**
+ * Plain HTTP calls with raw, unnormalised paths, so that tests send exactly what an
+ * attacker would.
+ */
 final class Http {
 
     private static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -45,4 +48,5 @@ final class Http {
     private HttpRequest request(String rawPath) {
         return HttpRequest.newBuilder(URI.create(this.base + rawPath)).timeout(Duration.ofSeconds(60)).build();
     }
+
 }

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** A sample application instance in a child JVM started with the test classpath on a free port. */
+/**
+ * A sample application instance in a child JVM started with the test classpath on a free
+ * port.
+ */
 final class Instance implements AutoCloseable {
 
     private static final Pattern READY = Pattern.compile("ready at http://localhost:(\\d+)");
@@ -24,11 +27,13 @@ final class Instance implements AutoCloseable {
         return start(name, cacheDirectory, List.of(), properties);
     }
 
-    /** Starts an instance with extra JVM options, such as {@code -Dspring.aot.enabled=true}. */
-    static Instance start(String name, Path cacheDirectory, List<String> jvmOptions,
-            String... properties) {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--sample.instance=" + name,
-                "--sample.cache-directory=" + cacheDirectory));
+    /**
+     * Starts an instance with extra JVM options, such as
+     * {@code -Dspring.aot.enabled=true}.
+     */
+    static Instance start(String name, Path cacheDirectory, List<String> jvmOptions, String... properties) {
+        List<String> args = new ArrayList<>(
+                List.of("--server.port=0", "--sample.instance=" + name, "--sample.cache-directory=" + cacheDirectory));
         for (String property : properties) {
             args.add("--" + property);
         }
@@ -39,12 +44,17 @@ final class Instance implements AutoCloseable {
             .start(args.toArray(String[]::new)));
     }
 
-    /** Waits until the instance has logged that it is ready, and returns its HTTP port. */
+    /**
+     * Waits until the instance has logged that it is ready, and returns its HTTP port.
+     */
     int awaitPort() {
         return Integer.parseInt(this.process.awaitMatch(READY, Duration.ofSeconds(90)).group(1));
     }
 
-    /** Kills the process with SIGKILL, as {@code kill -9} does, and waits until it is gone. */
+    /**
+     * Kills the process with SIGKILL, as {@code kill -9} does, and waits until it is
+     * gone.
+     */
     void kill() {
         this.process.kill();
     }
@@ -58,4 +68,5 @@ final class Instance implements AutoCloseable {
     public void close() {
         this.process.close();
     }
+
 }

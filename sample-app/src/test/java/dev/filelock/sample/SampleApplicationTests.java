@@ -76,7 +76,8 @@ class SampleApplicationTests {
             assertThat(response.join().statusCode()).isEqualTo(200);
             assertThat(response.join().body()).isEqualTo(expected);
         });
-        assertThat(responses.stream().filter((r) -> r.join().headers().firstValue("X-Cache").orElseThrow().equals("MISS")))
+        assertThat(
+                responses.stream().filter((r) -> r.join().headers().firstValue("X-Cache").orElseThrow().equals("MISS")))
             .hasSize(1);
         assertThat(http.getString("/fetches")).contains("\"concurrent.bin\":1");
     }
@@ -93,8 +94,9 @@ class SampleApplicationTests {
     }
 
     /**
-     * Issue 11, item 2: every name used to take a lock, whose entry kept a SQLite connection open, so a client that
-     * invented names exhausted the descriptors; a name the origin lacks now costs no lock, file or descriptor.
+     * Issue 11, item 2: every name used to take a lock, whose entry kept a SQLite
+     * connection open, so a client that invented names exhausted the descriptors; a name
+     * the origin lacks now costs no lock, file or descriptor.
      */
     @Test
     void aNameTheOriginDoesNotHaveIsNotFoundWithoutALockOrAFile() throws IOException {
@@ -112,7 +114,10 @@ class SampleApplicationTests {
         assertThat(http.getString("/artifacts/invented-0.bin")).contains("The origin has no artifact 'invented-0.bin'");
     }
 
-    /** Issue 11, item 13: the actuator shows lock paths and pids, so the sample listens on this machine only. */
+    /**
+     * Issue 11, item 13: the actuator shows lock paths and pids, so the sample listens on
+     * this machine only.
+     */
     @Test
     void listensOnTheLoopbackInterfaceOnly() throws IOException {
         String address = this.environment.getRequiredProperty("server.address");
@@ -161,4 +166,5 @@ class SampleApplicationTests {
             return files.sorted().toList();
         }
     }
+
 }

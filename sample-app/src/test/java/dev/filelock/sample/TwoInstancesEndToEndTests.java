@@ -22,8 +22,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two instances of the sample, each in its own JVM, over one cache directory: what the README's demo shows, checked.
- * The instance kill comes last.
+ * Two instances of the sample, each in its own JVM, over one cache directory: what the
+ * README's demo shows, checked. The instance kill comes last.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoInstancesEndToEndTests {
@@ -84,9 +84,10 @@ class TwoInstancesEndToEndTests {
     }
 
     /**
-     * Issue 11, item 1: probing a lock file that this instance holds through SQLite opened and closed the file, which
-     * dropped the instance's fcntl locks, so the other instance took the write lock, deleted the partial download as
-     * abandoned and downloaded the artifact a second time, while the prober's client got a 500.
+     * Issue 11, item 1: probing a lock file that this instance holds through SQLite
+     * opened and closed the file, which dropped the instance's fcntl locks, so the other
+     * instance took the write lock, deleted the partial download as abandoned and
+     * downloaded the artifact a second time, while the prober's client got a 500.
      */
     @Test
     @Order(2)
@@ -102,7 +103,8 @@ class TwoInstancesEndToEndTests {
         assertThat(fetching).as("a still downloading after the probes").isNotDone();
 
         CompletableFuture<HttpResponse<byte[]>> waiting = httpB.getAsync("/artifacts/probed.bin");
-        // Before the fix b is never seen waiting: it takes the lock and a's download ends in a 500.
+        // Before the fix b is never seen waiting: it takes the lock and a's download ends
+        // in a 500.
         await("b waiting for probed.bin.lock, or a's download over").atMost(Duration.ofSeconds(30))
             .pollInterval(Duration.ofMillis(50))
             .until(() -> fetching.isDone() || isWaitingFor(httpB, "probed.bin.lock"));
@@ -132,8 +134,8 @@ class TwoInstancesEndToEndTests {
         CompletableFuture<HttpResponse<byte[]>> waiting = httpB.getAsync("/artifacts/killed.bin");
         await("b waiting for killed.bin.lock").atMost(Duration.ofSeconds(30))
             .pollInterval(Duration.ofMillis(50))
-            .until(() -> httpB.getString("/actuator/filelocks"), (locks) -> locks.contains("killed.bin.lock")
-                    && WAITING.matcher(locks).find());
+            .until(() -> httpB.getString("/actuator/filelocks"),
+                    (locks) -> locks.contains("killed.bin.lock") && WAITING.matcher(locks).find());
         assertThat(cache.resolve("artifacts/killed.bin")).doesNotExist();
         assertThat(waiting).isNotDone();
 
@@ -173,4 +175,5 @@ class TwoInstancesEndToEndTests {
         }
         return count;
     }
+
 }

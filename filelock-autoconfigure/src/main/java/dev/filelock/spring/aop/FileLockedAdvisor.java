@@ -15,11 +15,13 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * The Spring AOP advisor that applies {@link FileLocked}. It is an infrastructure advisor rather than an AspectJ
- * aspect, so it needs no AspectJ on the classpath and is applied by whichever auto-proxy creator the application has,
- * like {@code @Transactional}; give it a higher precedence (a smaller order) than the transaction advisor so that the
- * lock is taken before a transaction begins and released after it ends. As a lifecycle bean, it releases the holds
- * kept for a {@link FileLocked#holdAtLeast() minimum} when the application context stops.
+ * The Spring AOP advisor that applies {@link FileLocked}. It is an infrastructure advisor
+ * rather than an AspectJ aspect, so it needs no AspectJ on the classpath and is applied
+ * by whichever auto-proxy creator the application has, like {@code @Transactional}; give
+ * it a higher precedence (a smaller order) than the transaction advisor so that the lock
+ * is taken before a transaction begins and released after it ends. As a lifecycle bean,
+ * it releases the holds kept for a {@link FileLocked#holdAtLeast() minimum} when the
+ * application context stops.
  *
  * @since 0.1
  */
@@ -39,21 +41,23 @@ public final class FileLockedAdvisor extends AbstractPointcutAdvisor implements 
 
     /**
      * Creates the advisor.
-     *
-     * @param backend supplies the lock backend; asked once, when the first bean with {@link FileLocked} methods is
-     *     checked at startup
-     * @param defaultTimeout supplies the timeout of methods that set none; asked once, like {@code backend}
+     * @param backend supplies the lock backend; asked once, when the first bean with
+     * {@link FileLocked} methods is checked at startup
+     * @param defaultTimeout supplies the timeout of methods that set none; asked once,
+     * like {@code backend}
      */
     public FileLockedAdvisor(Supplier<LockBackend> backend, Supplier<Duration> defaultTimeout) {
         Supplier<LockBackend> lockBackend = SingletonSupplier.of(backend);
         LockedMethods lockedMethods = new LockedMethods(lockBackend, SingletonSupplier.of(defaultTimeout),
                 this::resolvePlaceholders);
         this.pointcut = new FileLockedPointcut(lockedMethods);
-        this.advice = new FileLockedInterceptor(lockedMethods, lockBackend, () -> this.beanFactory,
-                this.minimumHolds);
+        this.advice = new FileLockedInterceptor(lockedMethods, lockBackend, () -> this.beanFactory, this.minimumHolds);
     }
 
-    /** Keeps minimum holds ({@link FileLocked#holdAtLeast()}) again after a {@link #stop()}. */
+    /**
+     * Keeps minimum holds ({@link FileLocked#holdAtLeast()}) again after a
+     * {@link #stop()}.
+     */
     @Override
     public void start() {
         this.minimumHolds.start();
@@ -61,8 +65,9 @@ public final class FileLockedAdvisor extends AbstractPointcutAdvisor implements 
     }
 
     /**
-     * Releases every hold kept for its {@link FileLocked#holdAtLeast() minimum} now, and releases later ones when
-     * their call ends, so that shutting down neither waits for a minimum nor leaves a lock or a thread behind.
+     * Releases every hold kept for its {@link FileLocked#holdAtLeast() minimum} now, and
+     * releases later ones when their call ends, so that shutting down neither waits for a
+     * minimum nor leaves a lock or a thread behind.
      */
     @Override
     public void stop() {
@@ -76,9 +81,9 @@ public final class FileLockedAdvisor extends AbstractPointcutAdvisor implements 
     }
 
     /**
-     * Stopped after the phases that finish calls (a web server's graceful shutdown, task executors), so that those
-     * calls keep their minimum, and before any bean (a {@code DataSource} that a lock store needs) is destroyed.
-     *
+     * Stopped after the phases that finish calls (a web server's graceful shutdown, task
+     * executors), so that those calls keep their minimum, and before any bean (a
+     * {@code DataSource} that a lock store needs) is destroyed.
      * @return {@code 0}
      */
     @Override
@@ -112,4 +117,5 @@ public final class FileLockedAdvisor extends AbstractPointcutAdvisor implements 
         }
         return value;
     }
+
 }

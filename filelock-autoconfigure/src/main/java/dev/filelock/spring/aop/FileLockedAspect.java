@@ -18,17 +18,22 @@ import org.springframework.util.ReflectionUtils;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Applies {@link FileLocked} by AspectJ weaving instead of a Spring proxy, so that a call from one method of an object
- * to a locked method of the same object is locked too, and private and final methods can be locked; selected with
- * {@code @EnableFileLocking(mode = AdviceMode.ASPECTJ)}, which configures the aspect's single instance (the weaver's
- * {@code aspectOf()}, reached through {@link #woven()}) with the application's lock backend, as Spring's {@code
+ * Applies {@link FileLocked} by AspectJ weaving instead of a Spring proxy, so that a call
+ * from one method of an object to a locked method of the same object is locked too, and
+ * private and final methods can be locked; selected with
+ * {@code @EnableFileLocking(mode = AdviceMode.ASPECTJ)}, which configures the aspect's
+ * single instance (the weaver's {@code aspectOf()}, reached through {@link #woven()})
+ * with the application's lock backend, as Spring's {@code
  * AnnotationTransactionAspect} is configured.
  *
- * <p>Woven at load time ({@code -javaagent:aspectjweaver.jar} and a {@code META-INF/aop.xml} that declares and
- * includes this aspect) or at compile time ({@code ajc} with this class on its aspect path and its in-path, since javac
- * compiled it and only a weaver adds its {@code aspectOf()}). Each call runs the same interceptor as proxy mode: the
- * path template, timeout, {@code onTimeout} and asynchronous return types behave alike. Annotations are matched where
- * AspectJ sees them: on the method or on its declaring class, not on an interface or as a meta-annotation.
+ * <p>
+ * Woven at load time ({@code -javaagent:aspectjweaver.jar} and a {@code META-INF/aop.xml}
+ * that declares and includes this aspect) or at compile time ({@code ajc} with this class
+ * on its aspect path and its in-path, since javac compiled it and only a weaver adds its
+ * {@code aspectOf()}). Each call runs the same interceptor as proxy mode: the path
+ * template, timeout, {@code onTimeout} and asynchronous return types behave alike.
+ * Annotations are matched where AspectJ sees them: on the method or on its declaring
+ * class, not on an interface or as a meta-annotation.
  *
  * @since 0.1
  */
@@ -39,17 +44,20 @@ public class FileLockedAspect {
 
     private volatile @Nullable Weaving weaving;
 
-    /** Creates an unconfigured aspect; the weaver creates the one that woven code uses, see {@link #woven()}. */
+    /**
+     * Creates an unconfigured aspect; the weaver creates the one that woven code uses,
+     * see {@link #woven()}.
+     */
     public FileLockedAspect() {
     }
 
     /**
-     * Returns the aspect instance that the weaver created (the weaver adds {@code aspectOf()} to this class; javac
-     * cannot see it).
-     *
+     * Returns the aspect instance that the weaver created (the weaver adds
+     * {@code aspectOf()} to this class; javac cannot see it).
      * @return the single instance of this aspect
-     * @throws IllegalStateException if the aspect was not woven (no {@code -javaagent:aspectjweaver.jar} with an
-     *     {@code aop.xml} naming it, and no compile-time weaving), so that no {@link FileLocked} method would be locked
+     * @throws IllegalStateException if the aspect was not woven (no
+     * {@code -javaagent:aspectjweaver.jar} with an {@code aop.xml} naming it, and no
+     * compile-time weaving), so that no {@link FileLocked} method would be locked
      */
     public static FileLockedAspect woven() {
         try {
@@ -65,13 +73,16 @@ public class FileLockedAspect {
     }
 
     /**
-     * Makes this aspect lock through {@code backend}, replacing an earlier configuration; until then a {@link
-     * FileLocked} method fails with {@link IllegalStateException} rather than run unlocked.
-     *
-     * @param backend supplies the lock backend; asked once, when the first locked method is checked or called
-     * @param defaultTimeout supplies the timeout of methods that set none; asked once, like {@code backend}
-     * @param beanFactory resolves property placeholders and {@code @bean} references of path templates; it also
-     *     identifies the configuration for {@link #unconfigure(BeanFactory)}
+     * Makes this aspect lock through {@code backend}, replacing an earlier configuration;
+     * until then a {@link FileLocked} method fails with {@link IllegalStateException}
+     * rather than run unlocked.
+     * @param backend supplies the lock backend; asked once, when the first locked method
+     * is checked or called
+     * @param defaultTimeout supplies the timeout of methods that set none; asked once,
+     * like {@code backend}
+     * @param beanFactory resolves property placeholders and {@code @bean} references of
+     * path templates; it also identifies the configuration for
+     * {@link #unconfigure(BeanFactory)}
      */
     public synchronized void configure(Supplier<LockBackend> backend, Supplier<Duration> defaultTimeout,
             BeanFactory beanFactory) {
@@ -84,9 +95,9 @@ public class FileLockedAspect {
     }
 
     /**
-     * Removes the configuration made with {@code beanFactory} (when its application context closes), so that later
-     * calls fail instead of using a closed backend; a configuration made since by another context stays.
-     *
+     * Removes the configuration made with {@code beanFactory} (when its application
+     * context closes), so that later calls fail instead of using a closed backend; a
+     * configuration made since by another context stays.
      * @param beanFactory the bean factory given to {@link #configure}
      */
     public synchronized void unconfigure(BeanFactory beanFactory) {
@@ -98,9 +109,10 @@ public class FileLockedAspect {
     }
 
     /**
-     * Releases every hold kept for its {@link FileLocked#holdAtLeast() minimum} by the configuration made with {@code
-     * beanFactory}, and releases later ones when their call ends (the application context is stopping).
-     *
+     * Releases every hold kept for its {@link FileLocked#holdAtLeast() minimum} by the
+     * configuration made with {@code
+     * beanFactory}, and releases later ones when their call ends (the application context
+     * is stopping).
      * @param beanFactory the bean factory given to {@link #configure}
      */
     public void releaseMinimumHolds(BeanFactory beanFactory) {
@@ -111,8 +123,8 @@ public class FileLockedAspect {
     }
 
     /**
-     * Keeps minimum holds again after {@link #releaseMinimumHolds} (a restarted application context).
-     *
+     * Keeps minimum holds again after {@link #releaseMinimumHolds} (a restarted
+     * application context).
      * @param beanFactory the bean factory given to {@link #configure}
      */
     public void keepMinimumHolds(BeanFactory beanFactory) {
@@ -123,12 +135,13 @@ public class FileLockedAspect {
     }
 
     /**
-     * Checks every {@link FileLocked} method of a class, so that misuse fails when its bean is created rather than on
-     * the first call: its settings, and that the weaver reached it (otherwise it would run unlocked).
-     *
+     * Checks every {@link FileLocked} method of a class, so that misuse fails when its
+     * bean is created rather than on the first call: its settings, and that the weaver
+     * reached it (otherwise it would run unlocked).
      * @param type the class of a bean
-     * @throws IllegalStateException naming the method and the reason, if a locked method's settings are invalid or its
-     *     class was not woven, or if the aspect is not configured
+     * @throws IllegalStateException naming the method and the reason, if a locked
+     * method's settings are invalid or its class was not woven, or if the aspect is not
+     * configured
      */
     public void checkLockedMethods(Class<?> type) {
         LockedMethods lockedMethods = weaving().lockedMethods();
@@ -157,7 +170,6 @@ public class FileLockedAspect {
 
     /**
      * Runs a woven {@link FileLocked} method while holding its lock.
-     *
      * @param joinPoint the method execution
      * @return what the method returns, or what a skipped call returns
      * @throws Throwable what the method throws, or the lock's failure
@@ -182,4 +194,5 @@ public class FileLockedAspect {
     private record Weaving(BeanFactory owner, LockedMethods lockedMethods, FileLockedInterceptor interceptor,
             MinimumHolds minimumHolds) {
     }
+
 }

@@ -23,7 +23,8 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 
 /** Runs {@link dev.filelock.spring.FileLocked} methods while holding their lock. */
-@SuppressWarnings("try") // the fencing context scope is bound for the body, which does not name it
+@SuppressWarnings("try") // the fencing context scope is bound for the body, which does
+                         // not name it
 final class FileLockedInterceptor implements MethodInterceptor {
 
     private static final Log logger = LogFactory.getLog(FileLockedInterceptor.class);
@@ -57,8 +58,8 @@ final class FileLockedInterceptor implements MethodInterceptor {
         }
         String key = locked.key().evaluate(invocation.getArguments(), target, targetClass, this.beanFactory.get());
         return switch (locked.returns()) {
-            case PLAIN, OPTIONAL -> LockedMethods.synchronousResult(invocation.getMethod(),
-                    invokeHolding(invocation, locked, key));
+            case PLAIN, OPTIONAL ->
+                LockedMethods.synchronousResult(invocation.getMethod(), invokeHolding(invocation, locked, key));
             case COMPLETION_STAGE -> invokeUntilCompleted(invocation, locked, key);
             case MONO, FLUX -> ReactorLocking.lock(invocation, locked, key, this.backend.get(),
                     (hold) -> keepMinimum(invocation, locked, key, hold), () -> skipped(invocation, locked, key));
@@ -70,7 +71,8 @@ final class FileLockedInterceptor implements MethodInterceptor {
         LockBackend backend = this.backend.get();
         LockHold acquired;
         try {
-            // A hold that outlives the call is released by another thread, so the calling thread must not own it.
+            // A hold that outlives the call is released by another thread, so the calling
+            // thread must not own it.
             acquired = locked.holdsAtLeastInThisJvm(backend) ? awaitDetached(key, locked)
                     : backend.acquire(key, locked.mode(), locked.timeout(), locked.minimumKeptBy(backend));
         }
@@ -128,7 +130,8 @@ final class FileLockedInterceptor implements MethodInterceptor {
         }
         CompletionStage<?> stage = (CompletionStage<?>) result;
         if (!futureFits) {
-            // The caller keeps the method's own stage, so a release failure can only be logged.
+            // The caller keeps the method's own stage, so a release failure can only be
+            // logged.
             stage.whenComplete((value, failure) -> {
                 try {
                     hold.close();
@@ -139,8 +142,10 @@ final class FileLockedInterceptor implements MethodInterceptor {
             });
             return stage;
         }
-        // A new future that completes only after the release, so that a caller who joins it sees the lock free; it
-        // fails with the release failure if the method succeeded, and carries it as suppressed if the method failed.
+        // A new future that completes only after the release, so that a caller who joins
+        // it sees the lock free; it
+        // fails with the release failure if the method succeeded, and carries it as
+        // suppressed if the method failed.
         CompletableFuture<Object> released = new CompletableFuture<>();
         stage.whenComplete((value, failure) -> {
             if (failure != null) {
@@ -191,8 +196,8 @@ final class FileLockedInterceptor implements MethodInterceptor {
     }
 
     /**
-     * Makes closing a hold of a method with a minimum hold release it only once the minimum has passed, unless the
-     * backend keeps the minimum in its store.
+     * Makes closing a hold of a method with a minimum hold release it only once the
+     * minimum has passed, unless the backend keeps the minimum in its store.
      */
     private LockHold keepMinimum(MethodInvocation invocation, LockedMethod locked, String key, LockHold hold) {
         if (!locked.holdsAtLeastInThisJvm(this.backend.get())) {
@@ -202,12 +207,13 @@ final class FileLockedInterceptor implements MethodInterceptor {
     }
 
     /**
-     * Logs a skipped call at DEBUG (a skip is the expected outcome of a job that another instance runs) and counts it
-     * through the {@link FileLockedSkipListener} beans.
+     * Logs a skipped call at DEBUG (a skip is the expected outcome of a job that another
+     * instance runs) and counts it through the {@link FileLockedSkipListener} beans.
      */
     private void skipped(MethodInvocation invocation, LockedMethod locked, String key) {
         Object target = invocation.getThis();
-        // The bean's own method, not an interface's, so that two implementations are told apart.
+        // The bean's own method, not an interface's, so that two implementations are told
+        // apart.
         Method method = (target != null)
                 ? AopUtils.getMostSpecificMethod(invocation.getMethod(), AopUtils.getTargetClass(target))
                 : invocation.getMethod();
@@ -230,15 +236,18 @@ final class FileLockedInterceptor implements MethodInterceptor {
     }
 
     /**
-     * Puts the method and the key in front of a timeout's message (which says the wait, the mode and the holder), keeping
-     * the original as the cause.
+     * Puts the method and the key in front of a timeout's message (which says the wait,
+     * the mode and the holder), keeping the original as the cause.
      */
     static FileLockTimeoutException naming(MethodInvocation invocation, String key, FileLockTimeoutException timeout) {
         return new FileLockTimeoutException(timeout.path(), describe(invocation, key) + ": " + timeout.getMessage(),
                 timeout);
     }
 
-    /** Releases a hold after the method failed, keeping the method's failure first and the release's suppressed. */
+    /**
+     * Releases a hold after the method failed, keeping the method's failure first and the
+     * release's suppressed.
+     */
     static void releaseAfterFailure(LockHold hold, Throwable failure) {
         try {
             hold.close();
@@ -258,4 +267,5 @@ final class FileLockedInterceptor implements MethodInterceptor {
         }
         return (cause != null) ? cause : new IllegalStateException("Completed exceptionally without a cause");
     }
+
 }

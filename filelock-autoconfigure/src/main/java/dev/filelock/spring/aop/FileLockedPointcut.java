@@ -5,8 +5,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 
 /**
- * Matches {@link dev.filelock.spring.FileLocked} methods. Its class filter checks every locked method of a bean class
- * when the bean is created, so misuse fails at startup rather than on the first call.
+ * Matches {@link dev.filelock.spring.FileLocked} methods. Its class filter checks every
+ * locked method of a bean class when the bean is created, so misuse fails at startup
+ * rather than on the first call.
  */
 final class FileLockedPointcut extends StaticMethodMatcherPointcut {
 
@@ -21,4 +22,5 @@ final class FileLockedPointcut extends StaticMethodMatcherPointcut {
     public boolean matches(Method method, @Nullable Class<?> targetClass) {
         return this.lockedMethods.find(method, targetClass) != null;
     }
+
 }

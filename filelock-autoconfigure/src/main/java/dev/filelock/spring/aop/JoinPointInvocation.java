@@ -8,9 +8,11 @@ import org.aspectj.lang.reflect.MethodSignature;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A woven method execution seen as an AOP Alliance {@link MethodInvocation}, so that {@link FileLockedAspect} runs the
- * very interceptor that proxy mode uses. {@link #proceed()} may be called again, and after the advice has returned (a
- * {@code Mono} subscribed later runs the method once per subscription), since AspectJ's join point keeps its closure.
+ * A woven method execution seen as an AOP Alliance {@link MethodInvocation}, so that
+ * {@link FileLockedAspect} runs the very interceptor that proxy mode uses.
+ * {@link #proceed()} may be called again, and after the advice has returned (a
+ * {@code Mono} subscribed later runs the method once per subscription), since AspectJ's
+ * join point keeps its closure.
  */
 final class JoinPointInvocation implements MethodInvocation {
 
@@ -44,4 +46,5 @@ final class JoinPointInvocation implements MethodInvocation {
     public AccessibleObject getStaticPart() {
         return getMethod();
     }
+
 }

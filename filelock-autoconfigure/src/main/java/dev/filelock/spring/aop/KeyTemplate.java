@@ -25,8 +25,9 @@ import org.springframework.expression.spel.standard.SpelExpression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 
 /**
- * The parsed {@link dev.filelock.spring.FileLocked#path()} of one method: a constant or a SpEL template. Each
- * {@code #{...}} part must yield a non-empty value, since a missing one would give every call the same key.
+ * The parsed {@link dev.filelock.spring.FileLocked#path()} of one method: a constant or a
+ * SpEL template. Each {@code #{...}} part must yield a non-empty value, since a missing
+ * one would give every call the same key.
  */
 final class KeyTemplate {
 
@@ -34,7 +35,10 @@ final class KeyTemplate {
 
     private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
 
-    /** The positional variables that {@link MethodBasedEvaluationContext} defines whatever the names. */
+    /**
+     * The positional variables that {@link MethodBasedEvaluationContext} defines whatever
+     * the names.
+     */
     private static final Pattern POSITIONAL = Pattern.compile("[ap](\\d+)");
 
     private final String source;
@@ -54,22 +58,23 @@ final class KeyTemplate {
         this.where = where;
         this.method = method;
         this.constant = (expression instanceof LiteralExpression literal) ? literal.getExpressionString() : null;
-        this.parts = (expression instanceof CompositeStringExpression composite)
-                ? List.of(composite.getExpressions()) : List.of(expression);
+        this.parts = (expression instanceof CompositeStringExpression composite) ? List.of(composite.getExpressions())
+                : List.of(expression);
         this.parameterNames = PARAMETER_NAMES.getParameterNames(method);
     }
 
     /**
      * Parses the template of a method.
-     *
      * @param template the path template
-     * @param method the method whose parameters the template names (the most specific one, for parameter names)
+     * @param method the method whose parameters the template names (the most specific
+     * one, for parameter names)
      * @param where the method, as named in messages
-     * @throws org.springframework.expression.ParseException if the template is not valid SpEL
+     * @throws org.springframework.expression.ParseException if the template is not valid
+     * SpEL
      */
     static KeyTemplate parse(String template, Method method, String where) {
-        return new KeyTemplate(template,
-                PARSER.parseExpression(template, ParserContext.TEMPLATE_EXPRESSION), method, where);
+        return new KeyTemplate(template, PARSER.parseExpression(template, ParserContext.TEMPLATE_EXPRESSION), method,
+                where);
     }
 
     /** The key, when the template has no expression in it. */
@@ -78,8 +83,9 @@ final class KeyTemplate {
     }
 
     /**
-     * Returns why the variables the template names cannot be resolved from the method's parameters (a misspelt name,
-     * a position past the last parameter, or names that were not compiled in), or {@code null} if they all can.
+     * Returns why the variables the template names cannot be resolved from the method's
+     * parameters (a misspelt name, a position past the last parameter, or names that were
+     * not compiled in), or {@code null} if they all can.
      */
     @Nullable String unresolvedParameters() {
         Set<String> unresolved = new LinkedHashSet<>();
@@ -180,7 +186,10 @@ final class KeyTemplate {
         return "the parameters " + String.join(", ", this.parameterNames);
     }
 
-    /** The parameter names found once at startup, so that calls use exactly the names that were checked. */
+    /**
+     * The parameter names found once at startup, so that calls use exactly the names that
+     * were checked.
+     */
     private record KnownNames(@Nullable String @Nullable [] names) implements ParameterNameDiscoverer {
 
         @Override
@@ -231,5 +240,7 @@ final class KeyTemplate {
         public Class<?> getTargetClass() {
             return this.targetClass;
         }
+
     }
+
 }

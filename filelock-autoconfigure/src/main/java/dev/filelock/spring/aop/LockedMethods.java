@@ -26,8 +26,9 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Finds the {@link FileLocked} methods of a class and checks their settings once, at startup: every problem is reported
- * as an {@link IllegalStateException} naming the method, before the first call.
+ * Finds the {@link FileLocked} methods of a class and checks their settings once, at
+ * startup: every problem is reported as an {@link IllegalStateException} naming the
+ * method, before the first call.
  */
 final class LockedMethods {
 
@@ -36,7 +37,10 @@ final class LockedMethods {
 
     private static final @Nullable Class<?> PUBLISHER = loadOptional("org.reactivestreams.Publisher");
 
-    /** Far beyond any schedule, and far below the nanosecond clock's range, which measures what is left. */
+    /**
+     * Far beyond any schedule, and far below the nanosecond clock's range, which measures
+     * what is left.
+     */
     private static final Duration MAX_HOLD_AT_LEAST = Duration.ofDays(365);
 
     private final Supplier<LockBackend> backend;
@@ -56,7 +60,10 @@ final class LockedMethods {
         this(backend, defaultTimeout, placeholders, false);
     }
 
-    /** With {@code woven}, an AspectJ aspect applies the methods, and it intercepts private and final ones too. */
+    /**
+     * With {@code woven}, an AspectJ aspect applies the methods, and it intercepts
+     * private and final ones too.
+     */
     LockedMethods(Supplier<LockBackend> backend, Supplier<Duration> defaultTimeout, UnaryOperator<String> placeholders,
             boolean woven) {
         this.backend = backend;
@@ -70,7 +77,8 @@ final class LockedMethods {
         if (!AnnotationUtils.isCandidateClass(targetClass, FileLocked.class)) {
             return false;
         }
-        // No computeIfAbsent: checking a method may create the lock backend bean, whose own class is then checked.
+        // No computeIfAbsent: checking a method may create the lock backend bean, whose
+        // own class is then checked.
         Boolean known = this.classes.get(targetClass);
         if (known != null) {
             return known;
@@ -116,9 +124,8 @@ final class LockedMethods {
                     + "public and not final, or weave it with @EnableFileLocking(mode = AdviceMode.ASPECTJ)");
         }
         return new LockedMethod(keyTemplate(annotation, specific, where), timeout(annotation, where),
-                mode(annotation, where),
-                annotation.onTimeout(), returnStyle(specific.getReturnType(), annotation, where),
-                holdAtLeast(annotation, where));
+                mode(annotation, where), annotation.onTimeout(),
+                returnStyle(specific.getReturnType(), annotation, where), holdAtLeast(annotation, where));
     }
 
     private Duration holdAtLeast(FileLocked annotation, String where) {
@@ -131,8 +138,8 @@ final class LockedMethods {
             minimum = DurationStyle.detectAndParse(text);
         }
         catch (IllegalArgumentException ex) {
-            throw invalid(where, "holdAtLeast '" + text + "' is not a duration (use e.g. \"30s\", \"900ms\" or "
-                    + "\"PT30S\")");
+            throw invalid(where,
+                    "holdAtLeast '" + text + "' is not a duration (use e.g. \"30s\", \"900ms\" or " + "\"PT30S\")");
         }
         if (minimum.isNegative()) {
             throw invalid(where, "holdAtLeast '" + text + "' is negative (use a positive duration, or leave it empty "
@@ -152,7 +159,8 @@ final class LockedMethods {
         if (annotation == null && specific != method) {
             annotation = AnnotatedElementUtils.findMergedAnnotation(method, FileLocked.class);
         }
-        // On a type, the annotation covers its public methods, but not equals, hashCode and toString.
+        // On a type, the annotation covers its public methods, but not equals, hashCode
+        // and toString.
         if (annotation == null && Modifier.isPublic(specific.getModifiers())
                 && !Modifier.isStatic(specific.getModifiers()) && !ReflectionUtils.isObjectMethod(specific)) {
             Class<?> type = (targetClass != null) ? targetClass : specific.getDeclaringClass();
@@ -249,9 +257,10 @@ final class LockedMethods {
     }
 
     /**
-     * Returns the result of a method locked only while it ran, refusing a {@code CompletionStage} or a reactive
-     * publisher that its declared return type ({@code Object}, say) let through: the lock is already released, while
-     * the work such a value stands for runs later, unlocked.
+     * Returns the result of a method locked only while it ran, refusing a
+     * {@code CompletionStage} or a reactive publisher that its declared return type
+     * ({@code Object}, say) let through: the lock is already released, while the work
+     * such a value stands for runs later, unlocked.
      */
     static @Nullable Object synchronousResult(Method method, @Nullable Object result) {
         if (result instanceof CompletionStage<?> || (PUBLISHER != null && PUBLISHER.isInstance(result))) {
@@ -276,4 +285,5 @@ final class LockedMethods {
             return null;
         }
     }
+
 }

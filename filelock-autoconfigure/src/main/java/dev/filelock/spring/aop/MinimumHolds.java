@@ -16,10 +16,12 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Keeps the holds of {@link dev.filelock.spring.FileLocked#holdAtLeast()} methods past the end of their call until
- * their minimum has passed, then releases them on one scheduler thread (never a thread per hold; it exists only while
- * holds are pending). Once {@linkplain #releaseAll() stopped}, every pending hold is released and later ones are
- * released when their call ends, so a shutdown never waits for a minimum nor leaves a thread behind.
+ * Keeps the holds of {@link dev.filelock.spring.FileLocked#holdAtLeast()} methods past
+ * the end of their call until their minimum has passed, then releases them on one
+ * scheduler thread (never a thread per hold; it exists only while holds are pending).
+ * Once {@linkplain #releaseAll() stopped}, every pending hold is released and later ones
+ * are released when their call ends, so a shutdown never waits for a minimum nor leaves a
+ * thread behind.
  */
 final class MinimumHolds {
 
@@ -37,9 +39,10 @@ final class MinimumHolds {
     private boolean stopped;
 
     /**
-     * Wraps a hold just acquired so that closing it releases the lock only once the minimum has passed since now.
-     *
-     * @param hold the hold, owned by the library (never by the calling thread, which will not release it)
+     * Wraps a hold just acquired so that closing it releases the lock only once the
+     * minimum has passed since now.
+     * @param hold the hold, owned by the library (never by the calling thread, which will
+     * not release it)
      * @param minimum the minimum hold; zero returns the hold itself
      * @param owner what the hold is for, such as the method, for messages
      * @return the hold to close when the call ends
@@ -51,7 +54,10 @@ final class MinimumHolds {
         return new MinimumHold(hold, System.nanoTime() + minimum.toNanos(), owner);
     }
 
-    /** Returns the holds whose call ended and whose minimum has not passed yet, for monitoring. */
+    /**
+     * Returns the holds whose call ended and whose minimum has not passed yet, for
+     * monitoring.
+     */
     List<PendingHold> pending() {
         List<PendingHold> snapshot = new ArrayList<>();
         long now = System.nanoTime();
@@ -61,14 +67,20 @@ final class MinimumHolds {
         return snapshot;
     }
 
-    /** Lets minimum holds be kept again after {@link #releaseAll()} (a restarted application context). */
+    /**
+     * Lets minimum holds be kept again after {@link #releaseAll()} (a restarted
+     * application context).
+     */
     void start() {
         synchronized (this.monitor) {
             this.stopped = false;
         }
     }
 
-    /** Releases every pending hold now, releases later ones when their call ends, and ends the scheduler thread. */
+    /**
+     * Releases every pending hold now, releases later ones when their call ends, and ends
+     * the scheduler thread.
+     */
     void releaseAll() {
         ScheduledThreadPoolExecutor ending;
         synchronized (this.monitor) {
@@ -84,7 +96,8 @@ final class MinimumHolds {
         }
         if (ending != null) {
             try {
-                // A release that the scheduler had started finishes before the context goes on closing.
+                // A release that the scheduler had started finishes before the context
+                // goes on closing.
                 ending.awaitTermination(IDLE_SECONDS, TimeUnit.SECONDS);
             }
             catch (InterruptedException ex) {
@@ -119,7 +132,8 @@ final class MinimumHolds {
                 thread.setDaemon(true);
                 return thread;
             });
-            // The thread ends when nothing is pending; a pending release keeps it (a delayed task is not idle).
+            // The thread ends when nothing is pending; a pending release keeps it (a
+            // delayed task is not idle).
             current.setKeepAliveTime(IDLE_SECONDS, TimeUnit.SECONDS);
             current.allowCoreThreadTimeOut(true);
             current.setRemoveOnCancelPolicy(true);
@@ -163,8 +177,9 @@ final class MinimumHolds {
         }
 
         /**
-         * Ends the call's use of the hold: releases the lock now if the minimum has passed (or the holds were stopped),
-         * with a failure thrown to the caller as for any hold, otherwise on the scheduler thread when it passes.
+         * Ends the call's use of the hold: releases the lock now if the minimum has
+         * passed (or the holds were stopped), with a failure thrown to the caller as for
+         * any hold, otherwise on the scheduler thread when it passes.
          */
         @Override
         public void close() {
@@ -180,7 +195,10 @@ final class MinimumHolds {
             }
         }
 
-        /** Releases a pending hold; a failure is logged, since its call has ended and nobody else can be told. */
+        /**
+         * Releases a pending hold; a failure is logged, since its call has ended and
+         * nobody else can be told.
+         */
         void releaseNow() {
             if (!this.released.compareAndSet(false, true)) {
                 return;
@@ -199,5 +217,7 @@ final class MinimumHolds {
         public String toString() {
             return "minimum hold of " + this.owner + " on " + this.hold;
         }
+
     }
+
 }

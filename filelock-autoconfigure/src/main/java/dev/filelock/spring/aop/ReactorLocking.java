@@ -12,8 +12,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Holds the lock of a {@link dev.filelock.spring.FileLocked} method returning {@link Mono} or {@link Flux} from
- * subscription to termination or cancellation; waits without blocking a thread. Loaded only when Reactor is present.
+ * Holds the lock of a {@link dev.filelock.spring.FileLocked} method returning
+ * {@link Mono} or {@link Flux} from subscription to termination or cancellation; waits
+ * without blocking a thread. Loaded only when Reactor is present.
  */
 final class ReactorLocking {
 
@@ -29,14 +30,15 @@ final class ReactorLocking {
     }
 
     /**
-     * Returns the method's publisher holding the lock; {@code keep} wraps each hold acquired (a minimum hold), and
-     * {@code skipped} runs when a call is skipped.
+     * Returns the method's publisher holding the lock; {@code keep} wraps each hold
+     * acquired (a minimum hold), and {@code skipped} runs when a call is skipped.
      */
     static Publisher<?> lock(MethodInvocation invocation, LockedMethod locked, String key, LockBackend backend,
             UnaryOperator<LockHold> keep, Runnable skipped) {
         Mono<LockHold> acquisition = Mono
-            .fromFuture(() -> backend.acquireDetached(key, locked.mode(), locked.timeout(),
-                    locked.minimumKeptBy(backend)), false)
+            .fromFuture(
+                    () -> backend.acquireDetached(key, locked.mode(), locked.timeout(), locked.minimumKeptBy(backend)),
+                    false)
             .map(keep);
         if (locked.onTimeout() == OnTimeout.SKIP) {
             acquisition = acquisition.onErrorResume(FileLockTimeoutException.class, (ex) -> {
@@ -56,11 +58,14 @@ final class ReactorLocking {
                 ReactorLocking::releaseAfterFailure, ReactorLocking::release);
     }
 
-    /** Calls the method once per subscription, on a copy of the invocation so that resubscribing works. */
+    /**
+     * Calls the method once per subscription, on a copy of the invocation so that
+     * resubscribing works.
+     */
     private static Publisher<?> invoke(MethodInvocation invocation) {
         try {
-            MethodInvocation call = (invocation instanceof ProxyMethodInvocation proxied)
-                    ? proxied.invocableClone() : invocation;
+            MethodInvocation call = (invocation instanceof ProxyMethodInvocation proxied) ? proxied.invocableClone()
+                    : invocation;
             Object result = call.proceed();
             return (result != null) ? (Publisher<?>) result : Mono.empty();
         }
@@ -70,18 +75,21 @@ final class ReactorLocking {
     }
 
     /**
-     * Releases after a successful or cancelled run; Reactor reports a failure of it to the subscriber as an {@code
-     * IllegalStateException} caused by it (after cancellation, to its dropped-error hook).
+     * Releases after a successful or cancelled run; Reactor reports a failure of it to
+     * the subscriber as an {@code
+     * IllegalStateException} caused by it (after cancellation, to its dropped-error
+     * hook).
      */
     private static Mono<Void> release(LockHold hold) {
         return Mono.fromRunnable(hold::close);
     }
 
     /**
-     * Releases after the method failed; Reactor would make a release failure the primary error, so it is added to the
-     * method's failure as suppressed instead.
+     * Releases after the method failed; Reactor would make a release failure the primary
+     * error, so it is added to the method's failure as suppressed instead.
      */
     private static Mono<Void> releaseAfterFailure(LockHold hold, Throwable failure) {
         return Mono.fromRunnable(() -> FileLockedInterceptor.releaseAfterFailure(hold, failure));
     }
+
 }

@@ -11,10 +11,11 @@ import org.aspectj.lang.reflect.MethodSignature;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Tells whether a method's executions were woven. The weaver gives every advised join point that uses a join point
- * object, as {@link FileLockedAspect}'s advice does, a static {@code ajc$tjp_N} field in the woven class describing it;
- * a class without one for a method was not woven there (left out by {@code aop.xml}, loaded before the agent, or not
- * passed through {@code ajc}), so the method would run unlocked.
+ * Tells whether a method's executions were woven. The weaver gives every advised join
+ * point that uses a join point object, as {@link FileLockedAspect}'s advice does, a
+ * static {@code ajc$tjp_N} field in the woven class describing it; a class without one
+ * for a method was not woven there (left out by {@code aop.xml}, loaded before the agent,
+ * or not passed through {@code ajc}), so the method would run unlocked.
  */
 final class WovenMethods {
 
@@ -22,7 +23,10 @@ final class WovenMethods {
 
     private final Map<Method, Boolean> methods = new ConcurrentHashMap<>();
 
-    /** Tells whether the weaver advised the execution of {@code method}; {@code true} if that cannot be read. */
+    /**
+     * Tells whether the weaver advised the execution of {@code method}; {@code true} if
+     * that cannot be read.
+     */
     boolean isWoven(Method method) {
         return this.methods.computeIfAbsent(method, WovenMethods::readWoven);
     }
@@ -46,7 +50,8 @@ final class WovenMethods {
                 return true;
             }
         }
-        // A class in a module that does not open its package to us cannot be checked: assume the best.
+        // A class in a module that does not open its package to us cannot be checked:
+        // assume the best.
         return unreadable;
     }
 
@@ -59,4 +64,5 @@ final class WovenMethods {
             return null;
         }
     }
+
 }

@@ -17,22 +17,27 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Configures the woven {@link FileLockedAspect} for
- * {@link dev.filelock.spring.EnableFileLocking @EnableFileLocking(mode = AdviceMode.ASPECTJ)}, as Spring's
- * {@code AspectJTransactionManagementConfiguration} configures {@code AnnotationTransactionAspect}: the bean is the
- * weaver's single instance, given the application's lock backend; {@link FileLockAutoConfiguration} then registers no
- * advisor.
+ * {@link dev.filelock.spring.EnableFileLocking @EnableFileLocking(mode =
+ * AdviceMode.ASPECTJ)}, as Spring's {@code AspectJTransactionManagementConfiguration}
+ * configures {@code AnnotationTransactionAspect}: the bean is the weaver's single
+ * instance, given the application's lock backend; {@link FileLockAutoConfiguration} then
+ * registers no advisor.
  */
 @Configuration(proxyBeanMethods = false)
 @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 @ConditionalOnBooleanProperty(name = "filelock.annotation.enabled", matchIfMissing = true)
 class AspectJFileLockingConfiguration {
 
-    /** The bean name of the aspect, which {@link FileLockAutoConfiguration} checks before adding its advisor. */
+    /**
+     * The bean name of the aspect, which {@link FileLockAutoConfiguration} checks before
+     * adding its advisor.
+     */
     static final String ASPECT_BEAN_NAME = "dev.filelock.spring.internalFileLockedAspect";
 
     /**
-     * The aspect, created with the post-processors (it is one's dependency), so that it is configured before any
-     * ordinary bean can call a locked method; its collaborators are looked up on first use only.
+     * The aspect, created with the post-processors (it is one's dependency), so that it
+     * is configured before any ordinary bean can call a locked method; its collaborators
+     * are looked up on first use only.
      */
     @Bean(name = ASPECT_BEAN_NAME, destroyMethod = "")
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
@@ -51,10 +56,11 @@ class AspectJFileLockingConfiguration {
     }
 
     /**
-     * Checks the {@link FileLocked} methods of every bean as it is created, so that misuse fails at startup as in proxy
-     * mode (where the advisor's pointcut checks them); releases minimum holds when the context stops, in the advisor's
-     * phase (before a {@code DataSource} that a lock store needs is destroyed); and removes this context's
-     * configuration of the aspect when the context closes.
+     * Checks the {@link FileLocked} methods of every bean as it is created, so that
+     * misuse fails at startup as in proxy mode (where the advisor's pointcut checks
+     * them); releases minimum holds when the context stops, in the advisor's phase
+     * (before a {@code DataSource} that a lock store needs is destroyed); and removes
+     * this context's configuration of the aspect when the context closes.
      */
     static final class LockedMethodsCheck implements BeanPostProcessor, DisposableBean, SmartLifecycle {
 
@@ -101,5 +107,7 @@ class AspectJFileLockingConfiguration {
         public void destroy() {
             this.aspect.unconfigure(this.beanFactory);
         }
+
     }
+
 }

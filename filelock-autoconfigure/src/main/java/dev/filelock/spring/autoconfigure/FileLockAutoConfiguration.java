@@ -48,9 +48,11 @@ import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.integration.support.locks.LockRegistry;
 
 /**
- * Auto-configuration for file locks: a {@link FileLockRegistry} under {@code filelock.directory} and the
- * {@link FileLocked} advisor; with {@code filelock.backend} naming a Spring Integration {@link LockRegistry} bean, the
- * advisor locks through that registry instead ({@code jdbc} is {@link FileLockJdbcAutoConfiguration}).
+ * Auto-configuration for file locks: a {@link FileLockRegistry} under
+ * {@code filelock.directory} and the {@link FileLocked} advisor; with
+ * {@code filelock.backend} naming a Spring Integration {@link LockRegistry} bean, the
+ * advisor locks through that registry instead ({@code jdbc} is
+ * {@link FileLockJdbcAutoConfiguration}).
  *
  * @since 0.1
  */
@@ -82,8 +84,9 @@ public final class FileLockAutoConfiguration {
     }
 
     /**
-     * A directory that exists but cannot be written starts (locks of other processes may still be read there, and
-     * health says DOWN), but every lock would fail at its first use: say so once, at startup, rather than then.
+     * A directory that exists but cannot be written starts (locks of other processes may
+     * still be read there, and health says DOWN), but every lock would fail at its first
+     * use: say so once, at startup, rather than then.
      */
     static void warnIfNotWritable(Path directory) {
         if (!Files.isWritable(directory)) {
@@ -93,7 +96,10 @@ public final class FileLockAutoConfiguration {
         }
     }
 
-    /** Creates the backend of {@code @FileLocked} methods over a registry other than files. */
+    /**
+     * Creates the backend of {@code @FileLocked} methods over a registry other than
+     * files.
+     */
     static LockRegistryBackend registryBackend(String name, LockRegistry<?> registry, FileLockProperties properties,
             LeaseKeeper leases) {
         boolean readAsExclusive = properties.getReadModeFallback() == FileLockProperties.ReadModeFallback.EXCLUSIVE;
@@ -106,7 +112,10 @@ public final class FileLockAutoConfiguration {
         }
     }
 
-    /** Returns the backend of {@code @FileLocked} methods, explaining a missing one by {@code filelock.backend}. */
+    /**
+     * Returns the backend of {@code @FileLocked} methods, explaining a missing one by
+     * {@code filelock.backend}.
+     */
     static LockBackend lockBackend(ObjectProvider<LockBackend> backends, FileLockProperties properties) {
         try {
             return backends.getObject();
@@ -121,12 +130,16 @@ public final class FileLockAutoConfiguration {
         }
     }
 
-    /** Builds the registry of {@code filelock.type}: one protocol for every path and both modes. */
+    /**
+     * Builds the registry of {@code filelock.type}: one protocol for every path and both
+     * modes.
+     */
     private static FileLockRegistry newRegistry(Path directory, FileLockProperties properties) {
         int fileMode = properties.fileModeBits();
         Duration pollInterval = properties.checkedPollInterval();
         if (fileMode >= 0 && !properties.getType().hasFileMode()) {
-            // Silently creating lock files with other permissions than configured would be worse than refusing.
+            // Silently creating lock files with other permissions than configured would
+            // be worse than refusing.
             throw new InvalidConfigurationPropertyValueException("filelock.file-mode", properties.getFileMode(),
                     "is supported with filelock.type=native and soft only: the read/write locks of filelock.type="
                             + properties.getType().name().toLowerCase(Locale.ROOT).replace('_', '-')
@@ -135,7 +148,8 @@ public final class FileLockAutoConfiguration {
         }
         return switch (properties.getType()) {
             case NATIVE -> new FileLockRegistry(directory, (path) -> {
-                NativeReadWriteFileLock.Builder builder = NativeReadWriteFileLock.builder(path).pollInterval(pollInterval);
+                NativeReadWriteFileLock.Builder builder = NativeReadWriteFileLock.builder(path)
+                    .pollInterval(pollInterval);
                 return ((fileMode >= 0) ? builder.fileMode(fileMode) : builder).build();
             });
             case SQLITE -> new FileLockRegistry(directory,
@@ -144,7 +158,8 @@ public final class FileLockAutoConfiguration {
                     (path) -> SoftReadWriteFileLock.builder(path).pollInterval(pollInterval).build());
             case SOFT -> {
                 Duration lifetime = properties.getSoft().checkedLifetime();
-                boolean readsAsExclusive = properties.getReadModeFallback() == FileLockProperties.ReadModeFallback.EXCLUSIVE;
+                boolean readsAsExclusive = properties
+                    .getReadModeFallback() == FileLockProperties.ReadModeFallback.EXCLUSIVE;
                 yield new FileLockRegistry(directory, (path) -> {
                     SoftFileLock.Builder builder = SoftFileLock.builder(path)
                         .pollInterval(pollInterval)
@@ -168,13 +183,16 @@ public final class FileLockAutoConfiguration {
                 ObjectProvider<FileLockProperties> properties, Environment environment) {
             FileLockedAdvisor advisor = new FileLockedAdvisor(() -> lockBackend(backend, properties.getObject()),
                     () -> properties.getObject().getDefaultTimeout());
-            // Bound from the Environment: the advisor is created while post-processors are registered, and creating
-            // the properties bean then would leave it unprocessed (BeanPostProcessorChecker's warning).
+            // Bound from the Environment: the advisor is created while post-processors
+            // are registered, and creating
+            // the properties bean then would leave it unprocessed
+            // (BeanPostProcessorChecker's warning).
             advisor.setOrder(Binder.get(environment)
                 .bind("filelock.annotation.order", Integer.class)
                 .orElse(new FileLockProperties.Annotation().getOrder()));
             return advisor;
         }
+
     }
 
     /** {@code filelock.backend} naming a Spring Integration {@link LockRegistry} bean. */
@@ -197,6 +215,7 @@ public final class FileLockAutoConfiguration {
             }
             return registryBackend(name, registry, properties, LeaseKeeper.NONE);
         }
+
     }
 
     /** Matches when {@code filelock.backend} is neither {@code file} nor {@code jdbc}. */
@@ -211,11 +230,13 @@ public final class FileLockAutoConfiguration {
             }
             return ConditionOutcome.match(message.because("filelock.backend is '" + backend + "'"));
         }
+
     }
 
     /**
      * Makes sure an auto-proxy creator exists even with {@code spring.aop.auto=false}, as
-     * {@code @EnableTransactionManagement} does; it only applies infrastructure advisors such as ours.
+     * {@code @EnableTransactionManagement} does; it only applies infrastructure advisors
+     * such as ours.
      */
     static class AutoProxyRegistrar implements ImportBeanDefinitionRegistrar {
 
@@ -223,5 +244,7 @@ public final class FileLockAutoConfiguration {
         public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
             AopConfigUtils.registerAutoProxyCreatorIfNecessary(registry);
         }
+
     }
+
 }

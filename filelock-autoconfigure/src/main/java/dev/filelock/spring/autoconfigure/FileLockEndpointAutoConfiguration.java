@@ -10,9 +10,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration for the {@link FileLocksEndpoint} ({@code filelocks}) over the {@link LockBackend} of {@code
- * @FileLocked} methods, whichever it is, created only when the endpoint is available (enabled and exposed); its delete
- * operation needs {@code management.endpoint.filelocks.access=unrestricted}.
+ * Auto-configuration for the {@link FileLocksEndpoint} ({@code filelocks}) over the
+ * {@link LockBackend} of {@code @FileLocked} methods, whichever it is, created only when
+ * the endpoint is available (enabled and exposed); its delete operation needs
+ * {@code management.endpoint.filelocks.access=unrestricted}.
  *
  * @since 0.1
  */
@@ -27,4 +28,5 @@ public final class FileLockEndpointAutoConfiguration {
     FileLocksEndpoint fileLocksEndpoint(LockBackend backend) {
         return new FileLocksEndpoint(backend);
     }
+
 }

@@ -10,8 +10,8 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration for the {@link FileLockHealthIndicator}, reported as {@code filelock} and turned off with
- * {@code management.health.filelock.enabled=false}.
+ * Auto-configuration for the {@link FileLockHealthIndicator}, reported as
+ * {@code filelock} and turned off with {@code management.health.filelock.enabled=false}.
  *
  * @since 0.1
  */
@@ -21,12 +21,15 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnEnabledHealthIndicator("filelock")
 public final class FileLockHealthContributorAutoConfiguration {
 
-    /** Named so that the health component is {@code filelock}, like its enablement property. */
+    /**
+     * Named so that the health component is {@code filelock}, like its enablement
+     * property.
+     */
     @Bean
     @ConditionalOnMissingBean(name = "filelockHealthIndicator")
     FileLockHealthIndicator filelockHealthIndicator(FileLockRegistry registry, FileLockProperties properties) {
-        return new FileLockHealthIndicator(registry.directory(),
-                properties.getType().isSoft(), properties.getHealth().getMaxHold(),
-                properties.getHealth().getMaxHoldExclude());
+        return new FileLockHealthIndicator(registry.directory(), properties.getType().isSoft(),
+                properties.getHealth().getMaxHold(), properties.getHealth().getMaxHoldExclude());
     }
+
 }

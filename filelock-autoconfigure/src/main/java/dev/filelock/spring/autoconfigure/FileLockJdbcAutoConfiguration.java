@@ -34,11 +34,13 @@ import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 import org.springframework.integration.jdbc.lock.LockRepository;
 
 /**
- * Auto-configuration of the JDBC lock backend ({@code filelock.backend=jdbc}): {@link FileLocked} methods lock through
- * Spring Integration's {@link JdbcLockRegistry} (table {@code INT_LOCK}) on the database of the application's
- * {@link DataSource}, so that instances of an application on several hosts exclude each other. Lock statements run on
- * pools of the lock's own and compare expiries with the database's clock; leases are renewed and watched, expired rows
- * deleted, and the {@code filelock} health indicator and lease metrics are added when their libraries are present.
+ * Auto-configuration of the JDBC lock backend ({@code filelock.backend=jdbc}):
+ * {@link FileLocked} methods lock through Spring Integration's {@link JdbcLockRegistry}
+ * (table {@code INT_LOCK}) on the database of the application's {@link DataSource}, so
+ * that instances of an application on several hosts exclude each other. Lock statements
+ * run on pools of the lock's own and compare expiries with the database's clock; leases
+ * are renewed and watched, expired rows deleted, and the {@code filelock} health
+ * indicator and lease metrics are added when their libraries are present.
  *
  * @since 0.1
  */
@@ -100,8 +102,9 @@ public final class FileLockJdbcAutoConfiguration {
             throw new InvalidConfigurationPropertyValueException("filelock.jdbc.max-hold", maxHold,
                     "must be positive (leave it unset for no maximum)");
         }
-        return new JdbcLeaseKeeper(ownRepository(repository, "filelock.jdbc.renew-leases", true), checkedTimeToLive(jdbc),
-                jdbc.getOnLeaseLost() == FileLockJdbcProperties.OnLeaseLost.INTERRUPT, maxHold);
+        return new JdbcLeaseKeeper(ownRepository(repository, "filelock.jdbc.renew-leases", true),
+                checkedTimeToLive(jdbc), jdbc.getOnLeaseLost() == FileLockJdbcProperties.OnLeaseLost.INTERRUPT,
+                maxHold);
     }
 
     @Bean
@@ -121,11 +124,11 @@ public final class FileLockJdbcAutoConfiguration {
         LeaseKeeper leases = leaseKeeper.getIfAvailable();
         boolean readAsExclusive = properties.getReadModeFallback() == FileLockProperties.ReadModeFallback.EXCLUSIVE;
         try {
-            JdbcLockBackend backend = new JdbcLockBackend(registry, ownRepository(repository, "filelock.backend", "jdbc"),
-                    properties.getDirectory(), readAsExclusive, (leases != null) ? leases : LeaseKeeper.NONE,
-                    jdbc.getConnectionTimeout());
-            notifications.ifAvailable((releases) -> backend.setReleaseNotifications(releases,
-                    properties.checkedPollInterval()));
+            JdbcLockBackend backend = new JdbcLockBackend(registry,
+                    ownRepository(repository, "filelock.backend", "jdbc"), properties.getDirectory(), readAsExclusive,
+                    (leases != null) ? leases : LeaseKeeper.NONE, jdbc.getConnectionTimeout());
+            notifications
+                .ifAvailable((releases) -> backend.setReleaseNotifications(releases, properties.checkedPollInterval()));
             return backend;
         }
         catch (IllegalArgumentException ex) {
@@ -135,10 +138,11 @@ public final class FileLockJdbcAutoConfiguration {
     }
 
     /**
-     * Refuses at startup a missing lock table and a {@link JdbcLockRegistry} bean that does not take its locks through
-     * the repository whose leases are renewed (their rows would expire while held): one probe lock, taken and released.
-     * A database that does not answer at startup defers the check to the first acquisition, which refuses such a lock
-     * as well.
+     * Refuses at startup a missing lock table and a {@link JdbcLockRegistry} bean that
+     * does not take its locks through the repository whose leases are renewed (their rows
+     * would expire while held): one probe lock, taken and released. A database that does
+     * not answer at startup defers the check to the first acquisition, which refuses such
+     * a lock as well.
      */
     @Bean
     static SmartInitializingSingleton fileLockJdbcRegistryCheck(ObjectProvider<JdbcLockRegistry> registry,
@@ -150,10 +154,11 @@ public final class FileLockJdbcAutoConfiguration {
         if (repository instanceof JdbcLockRepository own) {
             return own;
         }
-        throw new InvalidConfigurationPropertyValueException(property, value, "the jdbc lock backend runs its "
-                + "statements through filelock's JdbcLockRepository (database time, bounded waits, its own "
-                + "connections), but the LockRepository bean is " + repository + "; remove that bean and use the "
-                + "filelock.jdbc.* properties");
+        throw new InvalidConfigurationPropertyValueException(property, value,
+                "the jdbc lock backend runs its "
+                        + "statements through filelock's JdbcLockRepository (database time, bounded waits, its own "
+                        + "connections), but the LockRepository bean is " + repository
+                        + "; remove that bean and use the " + "filelock.jdbc.* properties");
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -165,6 +170,7 @@ public final class FileLockJdbcAutoConfiguration {
         JdbcLockNotifications fileLockJdbcNotifications(JdbcLockConnections connections) {
             return new JdbcLockNotifications(connections.listener());
         }
+
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -172,13 +178,17 @@ public final class FileLockJdbcAutoConfiguration {
     @ConditionalOnEnabledHealthIndicator("filelock")
     static class HealthConfiguration {
 
-        /** Named so that the health component is {@code filelock}, like its enablement property. */
+        /**
+         * Named so that the health component is {@code filelock}, like its enablement
+         * property.
+         */
         @Bean
         @ConditionalOnMissingBean(name = "filelockHealthIndicator")
-        JdbcLockHealthIndicator filelockHealthIndicator(JdbcLockBackend backend,
-                ObjectProvider<JdbcLeaseKeeper> leases, FileLockJdbcProperties jdbc) {
+        JdbcLockHealthIndicator filelockHealthIndicator(JdbcLockBackend backend, ObjectProvider<JdbcLeaseKeeper> leases,
+                FileLockJdbcProperties jdbc) {
             return new JdbcLockHealthIndicator(backend, leases.getIfAvailable(), jdbc.getConnectionTimeout());
         }
+
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -191,6 +201,7 @@ public final class FileLockJdbcAutoConfiguration {
         JdbcLeaseMetrics fileLockJdbcLeaseMetrics(JdbcLeaseKeeper leases) {
             return new JdbcLeaseMetrics(leases);
         }
+
     }
 
     private static Duration checkedTimeToLive(FileLockJdbcProperties jdbc) {
@@ -200,4 +211,5 @@ public final class FileLockJdbcAutoConfiguration {
         }
         return jdbc.getTimeToLive();
     }
+
 }

@@ -20,12 +20,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Auto-configuration for lock metrics and tracing, the same for every backend: each {@link FileLockRegistry} and
- * {@link LockRegistryBackend} records the {@code filelock.acquire} and {@code filelock.held} observations when an
- * {@link ObservationRegistry} exists (Spring Boot turns them into timers and spans), with the key values of a {@link
- * FileLockObservationConvention} bean if there is one; {@link FileLockMetrics} adds the {@code filelock.active} gauge
- * of the backend when Micrometer's {@link MeterRegistry} does. {@code management.observations.enable.filelock=false}
- * turns the observations off.
+ * Auto-configuration for lock metrics and tracing, the same for every backend: each
+ * {@link FileLockRegistry} and {@link LockRegistryBackend} records the
+ * {@code filelock.acquire} and {@code filelock.held} observations when an
+ * {@link ObservationRegistry} exists (Spring Boot turns them into timers and spans), with
+ * the key values of a {@link FileLockObservationConvention} bean if there is one;
+ * {@link FileLockMetrics} adds the {@code filelock.active} gauge of the backend when
+ * Micrometer's {@link MeterRegistry} does.
+ * {@code management.observations.enable.filelock=false} turns the observations off.
  *
  * @since 0.1
  */
@@ -40,7 +42,10 @@ public final class FileLockMetricsAutoConfiguration {
     @ConditionalOnBean(ObservationRegistry.class)
     static class FileLockObservationConfiguration {
 
-        /** Instruments every backend once all singletons exist, user-defined registries included. */
+        /**
+         * Instruments every backend once all singletons exist, user-defined registries
+         * included.
+         */
         @Bean
         static SmartInitializingSingleton fileLockRegistryObservations(ObjectProvider<FileLockRegistry> registries,
                 ObjectProvider<LockRegistryBackend> backends, ObjectProvider<ObservationRegistry> observationRegistry,
@@ -60,7 +65,10 @@ public final class FileLockMetricsAutoConfiguration {
             };
         }
 
-        /** The user's convention wins; otherwise the default one, with the path as a tag if asked for. */
+        /**
+         * The user's convention wins; otherwise the default one, with the path as a tag
+         * if asked for.
+         */
         private static @Nullable FileLockObservationConvention convention(
                 ObjectProvider<FileLockObservationConvention> conventions, FileLockProperties properties) {
             FileLockObservationConvention custom = conventions.getIfUnique();
@@ -69,6 +77,7 @@ public final class FileLockMetricsAutoConfiguration {
             }
             return properties.getMetrics().isIncludePath() ? new DefaultFileLockObservationConvention(true) : null;
         }
+
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -82,5 +91,7 @@ public final class FileLockMetricsAutoConfiguration {
         FileLockMetrics fileLockMetrics(LockBackend backend) {
             return new FileLockMetrics(backend);
         }
+
     }
+
 }

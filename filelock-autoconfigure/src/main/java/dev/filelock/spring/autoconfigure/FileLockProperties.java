@@ -20,27 +20,31 @@ public class FileLockProperties {
     static final Path DEFAULT_DIRECTORY = Path.of(System.getProperty("java.io.tmpdir"), "filelock");
 
     /**
-     * Directory holding the lock files; lock keys and @FileLocked paths are resolved under it and can never leave it.
-     * Created if missing. Defaults to "filelock" under the system temporary directory.
+     * Directory holding the lock files; lock keys and @FileLocked paths are resolved
+     * under it and can never leave it. Created if missing. Defaults to "filelock" under
+     * the system temporary directory.
      */
     private Path directory = DEFAULT_DIRECTORY;
 
     /**
-     * How long @FileLocked methods wait for their lock when the annotation sets no timeout. Negative waits forever,
-     * zero makes one attempt.
+     * How long @FileLocked methods wait for their lock when the annotation sets no
+     * timeout. Negative waits forever, zero makes one attempt.
      */
     private Duration defaultTimeout = Duration.ofMillis(-1);
 
     /**
-     * Lock protocol of every lock file, for both modes: 'native' (flock LOCK_EX / LOCK_SH; Python's FileLock and
-     * flock(1) exclude both modes), 'sqlite' (Python's ReadWriteLock), 'soft' (marker files, Python's SoftFileLock, for
-     * filesystems where flock does not work; no shared mode) or 'soft-read-write' (Python's SoftReadWriteLock).
+     * Lock protocol of every lock file, for both modes: 'native' (flock LOCK_EX /
+     * LOCK_SH; Python's FileLock and flock(1) exclude both modes), 'sqlite' (Python's
+     * ReadWriteLock), 'soft' (marker files, Python's SoftFileLock, for filesystems where
+     * flock does not work; no shared mode) or 'soft-read-write' (Python's
+     * SoftReadWriteLock).
      */
     private Type type = Type.NATIVE;
 
     /**
-     * Permission bits of new lock files, in octal such as 0644 (quote it in YAML); with filelock.type native or soft
-     * (sqlite and soft-read-write refuse it at startup). Unset creates them with 0666 filtered by the umask.
+     * Permission bits of new lock files, in octal such as 0644 (quote it in YAML); with
+     * filelock.type native or soft (sqlite and soft-read-write refuse it at startup).
+     * Unset creates them with 0666 filtered by the umask.
      */
     private @Nullable String fileMode;
 
@@ -50,21 +54,24 @@ public class FileLockProperties {
     private Duration pollInterval = Duration.ofMillis(50);
 
     /**
-     * Where @FileLocked methods take their locks: 'file' (lock files under the directory), 'jdbc' (Spring
-     * Integration's JdbcLockRegistry on the application's DataSource, for applications running on several hosts), or
-     * the name of another Spring Integration LockRegistry bean.
+     * Where @FileLocked methods take their locks: 'file' (lock files under the
+     * directory), 'jdbc' (Spring Integration's JdbcLockRegistry on the application's
+     * DataSource, for applications running on several hosts), or the name of another
+     * Spring Integration LockRegistry bean.
      */
     private String backend = "file";
 
     /**
-     * What READ locks do where there are no shared locks (filelock.type=soft, or a backend other than 'file'):
-     * 'exclusive' takes the key's exclusive lock, so readers exclude each other (logged once at startup); 'refuse'
-     * fails the startup of an application with @FileLocked(mode = READ) methods.
+     * What READ locks do where there are no shared locks (filelock.type=soft, or a
+     * backend other than 'file'): 'exclusive' takes the key's exclusive lock, so readers
+     * exclude each other (logged once at startup); 'refuse' fails the startup of an
+     * application with @FileLocked(mode = READ) methods.
      */
     private ReadModeFallback readModeFallback = ReadModeFallback.EXCLUSIVE;
 
     /**
-     * Number of lock entries the registry keeps before it drops the unused ones; held entries are never dropped.
+     * Number of lock entries the registry keeps before it drops the unused ones; held
+     * entries are never dropped.
      */
     private int cacheCapacity = 10_000;
 
@@ -158,8 +165,8 @@ public class FileLockProperties {
 
     /**
      * Returns the file mode as permission bits, or -1 when unset.
-     *
-     * @throws InvalidConfigurationPropertyValueException if the mode is not octal permission bits
+     * @throws InvalidConfigurationPropertyValueException if the mode is not octal
+     * permission bits
      */
     int fileModeBits() {
         if (this.fileMode == null || this.fileMode.isBlank()) {
@@ -175,7 +182,6 @@ public class FileLockProperties {
 
     /**
      * Returns the poll interval.
-     *
      * @throws InvalidConfigurationPropertyValueException if it is not positive
      */
     Duration checkedPollInterval() {
@@ -186,25 +192,36 @@ public class FileLockProperties {
         return this.pollInterval;
     }
 
-    /** The lock protocol of the registry: one per path, for both modes, each matching a Python filelock class. */
+    /**
+     * The lock protocol of the registry: one per path, for both modes, each matching a
+     * Python filelock class.
+     */
     public enum Type {
 
         /**
-         * {@link dev.filelock.NativeReadWriteFileLock}: {@code flock(2)} {@code LOCK_EX} for WRITE, {@code LOCK_SH} for
-         * READ; Python's {@code FileLock} and {@code flock -x} exclude both modes.
+         * {@link dev.filelock.NativeReadWriteFileLock}: {@code flock(2)} {@code LOCK_EX}
+         * for WRITE, {@code LOCK_SH} for READ; Python's {@code FileLock} and
+         * {@code flock -x} exclude both modes.
          */
         NATIVE,
 
-        /** {@link dev.filelock.ReadWriteFileLock}: SQLite transactions, Python's {@code ReadWriteLock}. */
+        /**
+         * {@link dev.filelock.ReadWriteFileLock}: SQLite transactions, Python's
+         * {@code ReadWriteLock}.
+         */
         SQLITE,
 
         /**
-         * {@link dev.filelock.SoftFileLock}: an {@code O_CREAT|O_EXCL} marker file, Python's {@code SoftFileLock};
-         * exclusive only, so READ follows {@code filelock.read-mode-fallback}.
+         * {@link dev.filelock.SoftFileLock}: an {@code O_CREAT|O_EXCL} marker file,
+         * Python's {@code SoftFileLock}; exclusive only, so READ follows
+         * {@code filelock.read-mode-fallback}.
          */
         SOFT,
 
-        /** {@link dev.filelock.SoftReadWriteFileLock}: marker files with heartbeats, Python's {@code SoftReadWriteLock}. */
+        /**
+         * {@link dev.filelock.SoftReadWriteFileLock}: marker files with heartbeats,
+         * Python's {@code SoftReadWriteLock}.
+         */
         SOFT_READ_WRITE;
 
         public boolean isSoft() {
@@ -212,14 +229,14 @@ public class FileLockProperties {
         }
 
         /**
-         * Tells whether {@code filelock.file-mode} applies: whether this protocol's lock files are created by the
-         * library with the given permission bits.
-         *
+         * Tells whether {@code filelock.file-mode} applies: whether this protocol's lock
+         * files are created by the library with the given permission bits.
          * @return whether it is {@link #NATIVE} or {@link #SOFT}
          */
         public boolean hasFileMode() {
             return this == NATIVE || this == SOFT;
         }
+
     }
 
     /** What READ locks become where there are no shared locks. */
@@ -230,6 +247,7 @@ public class FileLockProperties {
 
         /** Refuse such methods at startup. */
         REFUSE
+
     }
 
     /** Settings of the {@code @FileLocked} annotation support. */
@@ -241,8 +259,9 @@ public class FileLockProperties {
         private boolean enabled = true;
 
         /**
-         * Order of the @FileLocked advisor; it must run before (have a smaller order than) the transaction advisor so
-         * that the lock is taken before a transaction begins and released after it ends.
+         * Order of the @FileLocked advisor; it must run before (have a smaller order
+         * than) the transaction advisor so that the lock is taken before a transaction
+         * begins and released after it ends.
          */
         private int order = Integer.MAX_VALUE - 1000;
 
@@ -261,16 +280,19 @@ public class FileLockProperties {
         public void setOrder(int order) {
             this.order = order;
         }
+
     }
 
     /** Settings of soft locks, used when {@code filelock.type=soft}. */
     public static class Soft {
 
         /**
-         * Age after which another process breaks a soft exclusive lock even if its holder still runs (Python's
-         * lifetime), for holders that may hang for ever; held locks with a lifetime are not refreshed. Unset means
-         * locks never expire: only the locks of dead holders on this host, or lock files left empty past a few seconds
-         * and open nowhere on this host, are broken. Every process sharing the locks should use the same value.
+         * Age after which another process breaks a soft exclusive lock even if its holder
+         * still runs (Python's lifetime), for holders that may hang for ever; held locks
+         * with a lifetime are not refreshed. Unset means locks never expire: only the
+         * locks of dead holders on this host, or lock files left empty past a few seconds
+         * and open nowhere on this host, are broken. Every process sharing the locks
+         * should use the same value.
          */
         private @Nullable Duration lifetime;
 
@@ -284,7 +306,6 @@ public class FileLockProperties {
 
         /**
          * Returns the lifetime.
-         *
          * @throws InvalidConfigurationPropertyValueException if it is zero or negative
          */
         @Nullable Duration checkedLifetime() {
@@ -294,20 +315,23 @@ public class FileLockProperties {
             }
             return this.lifetime;
         }
+
     }
 
     /** Settings of the {@code filelock} health indicator. */
     public static class Health {
 
         /**
-         * Longest time a lock of this JVM may be held before the health status turns DOWN. Unset means no limit.
+         * Longest time a lock of this JVM may be held before the health status turns
+         * DOWN. Unset means no limit.
          */
         private @Nullable Duration maxHold;
 
         /**
-         * Ant-style patterns of the lock keys that max-hold ignores, matched against the key relative to the lock
-         * directory with '/' separators: '?' one character, '*' within a segment, '**' any segments (e.g. 'leader' or
-         * 'leaders/**'). For locks held for the life of the application, such as LockRegistryLeaderInitiator's.
+         * Ant-style patterns of the lock keys that max-hold ignores, matched against the
+         * key relative to the lock directory with '/' separators: '?' one character, '*'
+         * within a segment, '**' any segments (e.g. 'leader' or 'leaders/**'). For locks
+         * held for the life of the application, such as LockRegistryLeaderInitiator's.
          */
         private List<String> maxHoldExclude = new ArrayList<>();
 
@@ -326,14 +350,16 @@ public class FileLockProperties {
         public void setMaxHoldExclude(List<String> maxHoldExclude) {
             this.maxHoldExclude = maxHoldExclude;
         }
+
     }
 
     /** Settings of file lock metrics and observations. */
     public static class Metrics {
 
         /**
-         * Whether to tag filelock.acquire and filelock.held metrics with the lock path. Only for a small, fixed set of
-         * lock keys: every distinct path becomes a time series. Otherwise the path is only seen by tracing.
+         * Whether to tag filelock.acquire and filelock.held metrics with the lock path.
+         * Only for a small, fixed set of lock keys: every distinct path becomes a time
+         * series. Otherwise the path is only seen by tracing.
          */
         private boolean includePath;
 
@@ -344,5 +370,7 @@ public class FileLockProperties {
         public void setIncludePath(boolean includePath) {
             this.includePath = includePath;
         }
+
     }
+
 }

@@ -10,8 +10,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * The {@code filelock.skipped} counter of {@code @FileLocked} calls skipped on timeout, whatever the lock backend,
- * when Micrometer's {@link MeterRegistry} exists.
+ * The {@code filelock.skipped} counter of {@code @FileLocked} calls skipped on timeout,
+ * whatever the lock backend, when Micrometer's {@link MeterRegistry} exists.
  *
  * @since 0.1
  */
@@ -27,4 +27,5 @@ public final class FileLockedMetricsAutoConfiguration {
     FileLockedSkipMetrics fileLockedSkipMetrics(MeterRegistry registry) {
         return new FileLockedSkipMetrics(registry);
     }
+
 }

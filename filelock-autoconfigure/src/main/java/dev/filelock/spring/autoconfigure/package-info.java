@@ -1,4 +1,7 @@
-/** Auto-configuration of the file lock registry and the {@link dev.filelock.spring.FileLocked} advisor. */
+/**
+ * Auto-configuration of the file lock registry and the
+ * {@link dev.filelock.spring.FileLocked} advisor.
+ */
 @NullMarked
 package dev.filelock.spring.autoconfigure;
 

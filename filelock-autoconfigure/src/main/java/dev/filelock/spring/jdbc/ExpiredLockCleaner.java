@@ -9,8 +9,9 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.integration.jdbc.lock.LockRepository;
 
 /**
- * Deletes expired lock rows of the region periodically ({@link LockRepository#deleteExpired()}), so that the rows of
- * processes that died holding a lock do not stay for ever when nobody takes their key again.
+ * Deletes expired lock rows of the region periodically
+ * ({@link LockRepository#deleteExpired()}), so that the rows of processes that died
+ * holding a lock do not stay for ever when nobody takes their key again.
  *
  * @since 0.1
  */
@@ -22,7 +23,6 @@ public final class ExpiredLockCleaner implements AutoCloseable {
 
     /**
      * Starts deleting expired rows every interval, the first time one interval from now.
-     *
      * @param repository the repository whose region is cleaned
      * @param interval the time between two deletions; zero never deletes
      * @throws IllegalArgumentException if the interval is negative
@@ -55,4 +55,5 @@ public final class ExpiredLockCleaner implements AutoCloseable {
     public void close() {
         this.scheduler.shutdownNow();
     }
+
 }

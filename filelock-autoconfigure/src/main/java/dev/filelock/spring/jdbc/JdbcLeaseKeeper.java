@@ -19,17 +19,21 @@ import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 import org.springframework.integration.util.UUIDConverter;
 
 /**
- * Keeps the {@code INT_LOCK} rows of held locks from expiring: every third of the time to live it extends a row by one
- * time to live from the database's now, on the lock's own renewal connections, retrying a failed renewal every tenth
- * of the time to live while the lease lasts.
+ * Keeps the {@code INT_LOCK} rows of held locks from expiring: every third of the time to
+ * live it extends a row by one time to live from the database's now, on the lock's own
+ * renewal connections, retrying a failed renewal every tenth of the time to live while
+ * the lease lasts.
  *
- * <p>Each lease knows a lower bound of its expiry in the database (when its last successful renewal was sent, plus the
- * time to live, by this JVM's monotonic clock) and counts itself lost at nine tenths of it. When that moment passes
- * without a renewal, or a renewal finds the row
- * gone or taken, the lease is <em>lost</em>: from then on {@link #isHeld} answers {@code false}, the loss is logged as an
- * error and counted, the holding thread is interrupted if so configured, renewals stop, and closing the lease throws
- * {@link ConcurrentModificationException} (after the lock is released), so the caller learns that the method may have
- * run without exclusion. Keys are mapped to rows as {@link JdbcLockRegistry} does by default (a name-based UUID).
+ * <p>
+ * Each lease knows a lower bound of its expiry in the database (when its last successful
+ * renewal was sent, plus the time to live, by this JVM's monotonic clock) and counts
+ * itself lost at nine tenths of it. When that moment passes without a renewal, or a
+ * renewal finds the row gone or taken, the lease is <em>lost</em>: from then on
+ * {@link #isHeld} answers {@code false}, the loss is logged as an error and counted, the
+ * holding thread is interrupted if so configured, renewals stop, and closing the lease
+ * throws {@link ConcurrentModificationException} (after the lock is released), so the
+ * caller learns that the method may have run without exclusion. Keys are mapped to rows
+ * as {@link JdbcLockRegistry} does by default (a name-based UUID).
  *
  * @since 0.1
  */
@@ -65,10 +69,11 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
 
     /**
      * Creates a lease keeper with its own renewal threads.
-     *
      * @param repository the repository of the registry whose locks are renewed
-     * @param timeToLive the registry's time to live; each renewal extends a row by this much
-     * @param interruptOnLoss whether a lost lease also interrupts the thread that acquired the lock
+     * @param timeToLive the registry's time to live; each renewal extends a row by this
+     * much
+     * @param interruptOnLoss whether a lost lease also interrupts the thread that
+     * acquired the lock
      * @throws IllegalArgumentException if the time to live is shorter than 30 ms
      */
     public JdbcLeaseKeeper(JdbcLockRepository repository, Duration timeToLive, boolean interruptOnLoss) {
@@ -76,15 +81,18 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
     }
 
     /**
-     * Creates a lease keeper with its own renewal threads that stops renewing a lease once it has been held for the
-     * maximum hold, so that its row lapses one time to live later at the latest (ShedLock's {@code lockAtMostFor}); the
-     * holder is told as for a lost lease.
-     *
+     * Creates a lease keeper with its own renewal threads that stops renewing a lease
+     * once it has been held for the maximum hold, so that its row lapses one time to live
+     * later at the latest (ShedLock's {@code lockAtMostFor}); the holder is told as for a
+     * lost lease.
      * @param repository the repository of the registry whose locks are renewed
-     * @param timeToLive the registry's time to live; each renewal extends a row by this much
-     * @param interruptOnLoss whether a lost lease also interrupts the thread that acquired the lock
+     * @param timeToLive the registry's time to live; each renewal extends a row by this
+     * much
+     * @param interruptOnLoss whether a lost lease also interrupts the thread that
+     * acquired the lock
      * @param maxHold how long a lease is renewed at most; {@code null} for no limit
-     * @throws IllegalArgumentException if the time to live is shorter than 30 ms, or the maximum hold is not positive
+     * @throws IllegalArgumentException if the time to live is shorter than 30 ms, or the
+     * maximum hold is not positive
      */
     public JdbcLeaseKeeper(JdbcLockRepository repository, Duration timeToLive, boolean interruptOnLoss,
             @Nullable Duration maxHold) {
@@ -97,13 +105,16 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
         if (timeToLive.toMillis() < 30) {
             throw new IllegalArgumentException("Lock time to live " + timeToLive + " is too short to be renewed");
         }
-        // A lease counts as lost a tenth of the time to live before its expiry in the database could come, at the
-        // soonest: the holder learns it while the lock is still its own, despite scheduling delays and clock drift.
+        // A lease counts as lost a tenth of the time to live before its expiry in the
+        // database could come, at the
+        // soonest: the holder learns it while the lock is still its own, despite
+        // scheduling delays and clock drift.
         this.safeLeaseNanos = timeToLive.toNanos() / 10 * 9;
         this.intervalNanos = this.safeLeaseNanos / 3;
         this.retryNanos = this.safeLeaseNanos / 10;
         this.interruptOnLoss = interruptOnLoss;
-        // Two threads: a lease's deadline check is never stuck behind another lease's slow renewal for long.
+        // Two threads: a lease's deadline check is never stuck behind another lease's
+        // slow renewal for long.
         this.scheduler = new ScheduledThreadPoolExecutor(2, (task) -> {
             Thread thread = new Thread(task, "filelock-jdbc-lease-renewal");
             thread.setDaemon(true);
@@ -114,9 +125,8 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
 
     /**
      * Starts renewing the lease of a lock this JVM just acquired through the repository.
-     *
-     * @throws IllegalStateException if the repository did not take the lock (the registry uses another repository, so
-     *     renewals would never match its row)
+     * @throws IllegalStateException if the repository did not take the lock (the registry
+     * uses another repository, so renewals would never match its row)
      */
     @Override
     public Lease keepAlive(String registryKey) {
@@ -134,9 +144,8 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
     }
 
     /**
-     * Tells whether the lock of a key was taken through the repository whose leases this keeper renews (and is still
-     * held through it).
-     *
+     * Tells whether the lock of a key was taken through the repository whose leases this
+     * keeper renews (and is still held through it).
      * @param registryKey the registry key
      * @return whether renewals of the key's row can succeed
      */
@@ -145,8 +154,8 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
     }
 
     /**
-     * Tells whether this JVM still holds a lease of the key: acquired, not released, and not lost.
-     *
+     * Tells whether this JVM still holds a lease of the key: acquired, not released, and
+     * not lost.
      * @param registryKey the registry key
      * @return whether a held lease of the key is still valid
      */
@@ -160,8 +169,8 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
     }
 
     /**
-     * Returns how many leases are held (acquired and not yet released), lost ones included.
-     *
+     * Returns how many leases are held (acquired and not yet released), lost ones
+     * included.
      * @return the number of open leases
      */
     public int openLeases() {
@@ -169,8 +178,8 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
     }
 
     /**
-     * Returns how many open leases are lost: their locks are still held by a method, but no longer exclusively.
-     *
+     * Returns how many open leases are lost: their locks are still held by a method, but
+     * no longer exclusively.
      * @return the number of lost open leases
      */
     public int lostOpenLeases() {
@@ -178,10 +187,9 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
     }
 
     /**
-     * Returns the renewals so far, by outcome: {@code renewed} (in time), {@code late} (succeeded with less than a
-     * third of the time to live left), {@code failed} (the database did not answer; retried) and {@code lost} (leases
-     * lost).
-     *
+     * Returns the renewals so far, by outcome: {@code renewed} (in time), {@code late}
+     * (succeeded with less than a third of the time to live left), {@code failed} (the
+     * database did not answer; retried) and {@code lost} (leases lost).
      * @param outcome one of {@code renewed}, {@code late}, {@code failed}, {@code lost}
      * @return the count
      * @throws IllegalArgumentException for another outcome
@@ -198,7 +206,6 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
 
     /**
      * Returns the time to live of the leases.
-     *
      * @return the time to live
      */
     public Duration timeToLive() {
@@ -269,7 +276,10 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
                     TimeUnit.NANOSECONDS);
         }
 
-        /** Runs when the lease would end without a renewal, on another thread than a renewal stuck in a statement. */
+        /**
+         * Runs when the lease would end without a renewal, on another thread than a
+         * renewal stuck in a statement.
+         */
         private void watchDeadline() {
             this.watch = JdbcLeaseKeeper.this.scheduler.schedule(() -> {
                 if (this.closed || this.lostFlag.get()) {
@@ -321,7 +331,8 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
                     lose("its row was gone or taken by another process when it was renewed");
                     return;
                 }
-                // The lost flag may have been set by the deadline watch while this renewal ran: it stays lost.
+                // The lost flag may have been set by the deadline watch while this
+                // renewal ran: it stays lost.
                 this.validUntil = sent + JdbcLeaseKeeper.this.safeLeaseNanos;
                 if (left < JdbcLeaseKeeper.this.intervalNanos) {
                     JdbcLeaseKeeper.this.late.incrementAndGet();
@@ -344,8 +355,8 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
             JdbcLeaseKeeper.this.lost.incrementAndGet();
             logger.error("The lease of lock '" + this.key + "' may have lapsed because " + reason + ": another process "
                     + "may take the lock now, so the method holding it (thread '" + this.owner.getName()
-                    + "') no longer runs exclusively" + (JdbcLeaseKeeper.this.interruptOnLoss
-                            ? "; interrupting that thread" : ""));
+                    + "') no longer runs exclusively"
+                    + (JdbcLeaseKeeper.this.interruptOnLoss ? "; interrupting that thread" : ""));
             cancel();
             if (JdbcLeaseKeeper.this.interruptOnLoss) {
                 this.owner.interrupt();
@@ -353,8 +364,8 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
         }
 
         /**
-         * Stops renewing, waiting for a renewal in progress so that none runs after the row is deleted.
-         *
+         * Stops renewing, waiting for a renewal in progress so that none runs after the
+         * row is deleted.
          * @throws ConcurrentModificationException if the lease was lost while held
          */
         @Override
@@ -370,9 +381,9 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
             }
             String reason = this.lossReason;
             if (this.lostFlag.get() && reason != null) {
-                throw new ConcurrentModificationException("The lease of lock '" + this.key + "' lapsed while it was "
-                        + "held, because " + reason + ": the method may have run while another process held the lock "
-                        + "(expiration)");
+                throw new ConcurrentModificationException(
+                        "The lease of lock '" + this.key + "' lapsed while it was " + "held, because " + reason
+                                + ": the method may have run while another process held the lock " + "(expiration)");
             }
         }
 
@@ -390,5 +401,7 @@ public final class JdbcLeaseKeeper implements LeaseKeeper, AutoCloseable {
                 maximum.cancel(false);
             }
         }
+
     }
+
 }

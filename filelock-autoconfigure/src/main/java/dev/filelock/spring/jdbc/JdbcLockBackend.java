@@ -19,10 +19,11 @@ import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 import org.springframework.integration.util.UUIDConverter;
 
 /**
- * The {@code jdbc} lock backend: a {@link LockRegistryBackend} over a {@link JdbcLockRegistry} whose statements are
- * bounded by what is left of the caller's timeout, so that a wait ends in time while the lock database is slow, frozen
- * or down (plus at most one connection timeout for a statement already under way), with a timeout message that says
- * when the database did not answer.
+ * The {@code jdbc} lock backend: a {@link LockRegistryBackend} over a
+ * {@link JdbcLockRegistry} whose statements are bounded by what is left of the caller's
+ * timeout, so that a wait ends in time while the lock database is slow, frozen or down
+ * (plus at most one connection timeout for a statement already under way), with a timeout
+ * message that says when the database did not answer.
  *
  * @since 0.1
  */
@@ -38,14 +39,14 @@ public class JdbcLockBackend extends LockRegistryBackend {
 
     /**
      * Creates the backend.
-     *
      * @param registry the registry, created on {@code repository}
      * @param repository the repository that runs the registry's statements
      * @param directory the lock directory that confines keys
-     * @param readAsExclusive whether read and write locks fall back to the key's exclusive lock
+     * @param readAsExclusive whether read and write locks fall back to the key's
+     * exclusive lock
      * @param leases keeps held leases alive
-     * @param minimumAttempt how long the first statement of an acquisition may take even when the timeout is shorter
-     *     (so that a zero timeout still makes one attempt)
+     * @param minimumAttempt how long the first statement of an acquisition may take even
+     * when the timeout is shorter (so that a zero timeout still makes one attempt)
      */
     public JdbcLockBackend(JdbcLockRegistry registry, JdbcLockRepository repository, Path directory,
             boolean readAsExclusive, LeaseKeeper leases, Duration minimumAttempt) {
@@ -56,7 +57,6 @@ public class JdbcLockBackend extends LockRegistryBackend {
 
     /**
      * Returns {@code jdbc}.
-     *
      * @return {@code jdbc}
      */
     @Override
@@ -65,11 +65,12 @@ public class JdbcLockBackend extends LockRegistryBackend {
     }
 
     /**
-     * Wakes this backend's waiters as soon as a release is announced, polling every {@code pollInterval} as before
-     * when no announcement comes (a lost notification, a listener that is down).
-     *
+     * Wakes this backend's waiters as soon as a release is announced, polling every
+     * {@code pollInterval} as before when no announcement comes (a lost notification, a
+     * listener that is down).
      * @param releases the listener of releases
-     * @param pollInterval the longest pause between two attempts, the registry's {@code idleBetweenTries}
+     * @param pollInterval the longest pause between two attempts, the registry's
+     * {@code idleBetweenTries}
      * @throws IllegalArgumentException if the poll interval is not positive
      */
     public void setReleaseNotifications(JdbcLockNotifications releases, Duration pollInterval) {
@@ -81,8 +82,9 @@ public class JdbcLockBackend extends LockRegistryBackend {
     }
 
     /**
-     * Waits with single attempts ({@code tryLock} of zero, one statement each) between pauses that a release of the
-     * row ends at once; without notifications, waits in the registry's own polling loop.
+     * Waits with single attempts ({@code tryLock} of zero, one statement each) between
+     * pauses that a release of the row ends at once; without notifications, waits in the
+     * registry's own polling loop.
      */
     @Override
     protected boolean await(Lock lock, String registryKey, Duration timeout) throws InterruptedException {
@@ -110,7 +112,6 @@ public class JdbcLockBackend extends LockRegistryBackend {
 
     /**
      * Returns the repository that runs the lock statements.
-     *
      * @return the repository
      */
     public JdbcLockRepository repository() {
@@ -118,9 +119,9 @@ public class JdbcLockBackend extends LockRegistryBackend {
     }
 
     /**
-     * Names the key in a release failure ({@link JdbcLockRegistry} names the row's UUID), keeping a
-     * {@link ConcurrentModificationException} (the lease expired) as such and turning the rest into
-     * {@link FileLockException}.
+     * Names the key in a release failure ({@link JdbcLockRegistry} names the row's UUID),
+     * keeping a {@link ConcurrentModificationException} (the lease expired) as such and
+     * turning the rest into {@link FileLockException}.
      */
     @Override
     protected RuntimeException releaseFailed(String registryKey, RuntimeException failure) {
@@ -133,8 +134,8 @@ public class JdbcLockBackend extends LockRegistryBackend {
     }
 
     /**
-     * Returns the token that the acquisition's statement drew from the repository's sequence
-     * ({@link JdbcLockRepository#fencingSequence}).
+     * Returns the token that the acquisition's statement drew from the repository's
+     * sequence ({@link JdbcLockRepository#fencingSequence}).
      */
     @Override
     protected OptionalLong fencingToken(String registryKey) {
@@ -142,7 +143,9 @@ public class JdbcLockBackend extends LockRegistryBackend {
         return (token != null) ? OptionalLong.of(token) : OptionalLong.empty();
     }
 
-    /** Keeps the minimum in the lock's row, in database time: it outlives this process. */
+    /**
+     * Keeps the minimum in the lock's row, in database time: it outlives this process.
+     */
     @Override
     public boolean keepsMinimumHold() {
         return true;
@@ -154,18 +157,18 @@ public class JdbcLockBackend extends LockRegistryBackend {
     }
 
     /**
-     * Takes the key's row so that it stays held at least {@code minimumHold} from the acquisition in database time:
-     * the row expires no earlier than that even if this process dies, and a release before it leaves the row held (by
-     * no process, so not even this one takes it again) until then, without announcing a release; waiters take it at
-     * their next poll once the minimum has passed.
-     *
+     * Takes the key's row so that it stays held at least {@code minimumHold} from the
+     * acquisition in database time: the row expires no earlier than that even if this
+     * process dies, and a release before it leaves the row held (by no process, so not
+     * even this one takes it again) until then, without announcing a release; waiters
+     * take it at their next poll once the minimum has passed.
      * @throws IllegalArgumentException if the minimum is negative
      */
     @Override
     public FencedLockHold acquire(String key, LockMode mode, Duration timeout, Duration minimumHold) {
         if (minimumHold.isNegative()) {
-            throw new IllegalArgumentException("The minimum hold of lock '" + key + "' must not be negative: "
-                    + minimumHold);
+            throw new IllegalArgumentException(
+                    "The minimum hold of lock '" + key + "' must not be negative: " + minimumHold);
         }
         try (JdbcLockRepository.Attempt attempt = this.repository.beginAttempt(timeout, this.minimumAttempt,
                 minimumHold)) {
@@ -177,14 +180,15 @@ public class JdbcLockBackend extends LockRegistryBackend {
                 if (failure == null) {
                     throw ex;
                 }
-                throw new FileLockTimeoutException(ex.path(), ex.getMessage() + " (the lock database did not answer: "
-                        + failure.getMessage() + ")", failure);
+                throw new FileLockTimeoutException(ex.path(),
+                        ex.getMessage() + " (the lock database did not answer: " + failure.getMessage() + ")", failure);
             }
             catch (FileLockException | IllegalArgumentException | UnsupportedOperationException ex) {
                 throw ex;
             }
             catch (RuntimeException ex) {
-                // The registry's own message names the row (a UUID); the root cause says what went wrong.
+                // The registry's own message names the row (a UUID); the root cause says
+                // what went wrong.
                 String registryKey = registryKey(key);
                 throw new FileLockException(Path.of(registryKey), "Could not acquire the lock '" + registryKey
                         + "' of the 'jdbc' lock backend: " + NestedExceptionUtils.getMostSpecificCause(ex).getMessage(),
@@ -192,4 +196,5 @@ public class JdbcLockBackend extends LockRegistryBackend {
             }
         }
     }
+
 }

@@ -9,11 +9,14 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.jdbc.DataSourceBuilder;
 
 /**
- * The lock's own connections, apart from the application's pool so that an application busy with its own work cannot
- * starve lock statements: a small pool for acquisitions and releases, one for lease renewals and one connection for the listener of releases, both with the
- * application's URL and credentials ({@link DataSourceBuilder#derivedFrom}), a short connection timeout (which bounds
- * how long a statement waits for a connection while the database is down) and no failure when the database is down at
- * startup. When the application's {@link DataSource} cannot be derived from, lock statements use it directly (logged).
+ * The lock's own connections, apart from the application's pool so that an application
+ * busy with its own work cannot starve lock statements: a small pool for acquisitions and
+ * releases, one for lease renewals and one connection for the listener of releases, both
+ * with the application's URL and credentials ({@link DataSourceBuilder#derivedFrom}), a
+ * short connection timeout (which bounds how long a statement waits for a connection
+ * while the database is down) and no failure when the database is down at startup. When
+ * the application's {@link DataSource} cannot be derived from, lock statements use it
+ * directly (logged).
  *
  * @since 0.1
  */
@@ -35,12 +38,13 @@ public final class JdbcLockConnections implements AutoCloseable {
 
     /**
      * Creates the lock's pools from the application's {@link DataSource}.
-     *
-     * @param application the application's data source, whose URL and credentials are used
+     * @param application the application's data source, whose URL and credentials are
+     * used
      * @param poolSize the largest number of connections for acquisitions and releases
      * @param connectionTimeout the longest wait for a connection, at least 250 ms
      * @return the connections
-     * @throws IllegalArgumentException if the pool size is below 1 or the timeout below 250 ms
+     * @throws IllegalArgumentException if the pool size is below 1 or the timeout below
+     * 250 ms
      */
     public static JdbcLockConnections derivedFrom(DataSource application, int poolSize, Duration connectionTimeout) {
         Objects.requireNonNull(application, "application");
@@ -67,11 +71,13 @@ public final class JdbcLockConnections implements AutoCloseable {
         HikariDataSource pool = DataSourceBuilder.derivedFrom(application).type(HikariDataSource.class).build();
         pool.setPoolName(name);
         pool.setMaximumPoolSize(size);
-        // One connection kept ready: opening one can take longer than the connection timeout on a loaded host.
+        // One connection kept ready: opening one can take longer than the connection
+        // timeout on a loaded host.
         pool.setMinimumIdle(1);
         pool.setConnectionTimeout(connectionTimeout.toMillis());
         pool.setValidationTimeout(Math.min(250, connectionTimeout.toMillis()));
-        // Starts without the database: the lock must work again when it comes back, without a restart.
+        // Starts without the database: the lock must work again when it comes back,
+        // without a restart.
         pool.setInitializationFailTimeout(-1);
         pool.setAutoCommit(true);
         return pool;
@@ -79,7 +85,6 @@ public final class JdbcLockConnections implements AutoCloseable {
 
     /**
      * Returns the connections for acquisitions and releases.
-     *
      * @return the data source
      */
     public DataSource locks() {
@@ -88,7 +93,6 @@ public final class JdbcLockConnections implements AutoCloseable {
 
     /**
      * Returns the connections for lease renewals.
-     *
      * @return the data source
      */
     public DataSource renewals() {
@@ -96,8 +100,8 @@ public final class JdbcLockConnections implements AutoCloseable {
     }
 
     /**
-     * Returns the connection of the listener of releases ({@link JdbcLockNotifications}), which keeps it open.
-     *
+     * Returns the connection of the listener of releases ({@link JdbcLockNotifications}),
+     * which keeps it open.
      * @return the data source
      */
     public DataSource listener() {
@@ -117,4 +121,5 @@ public final class JdbcLockConnections implements AutoCloseable {
             pool.close();
         }
     }
+
 }

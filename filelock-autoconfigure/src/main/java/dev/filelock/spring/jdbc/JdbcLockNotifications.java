@@ -16,14 +16,19 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * Wakes the threads of this JVM that wait for a lock as soon as another process (or thread) releases it: one daemon
- * thread keeps one connection that {@code LISTEN}s to {@value #CHANNEL}, on which {@link JdbcLockRepository} sends
- * each release ({@code pg_notify} in the statement that deletes the row), and signals the waiters of that row.
+ * Wakes the threads of this JVM that wait for a lock as soon as another process (or
+ * thread) releases it: one daemon thread keeps one connection that {@code LISTEN}s to
+ * {@value #CHANNEL}, on which {@link JdbcLockRepository} sends each release
+ * ({@code pg_notify} in the statement that deletes the row), and signals the waiters of
+ * that row.
  *
- * <p>Notifications only shorten waits: a waiter still polls at its poll interval, so a lost notification, a listener
- * that is down or reconnecting (with a backoff of {@value #FIRST_BACKOFF_MILLIS} ms doubling up to
- * {@value #LAST_BACKOFF_MILLIS} ms) or a server that does not deliver them costs latency, never correctness. After
- * every (re)connection all waiters are woken once, since releases may have been missed in between.
+ * <p>
+ * Notifications only shorten waits: a waiter still polls at its poll interval, so a lost
+ * notification, a listener that is down or reconnecting (with a backoff of
+ * {@value #FIRST_BACKOFF_MILLIS} ms doubling up to {@value #LAST_BACKOFF_MILLIS} ms) or a
+ * server that does not deliver them costs latency, never correctness. After every
+ * (re)connection all waiters are woken once, since releases may have been missed in
+ * between.
  *
  * @since 0.1
  */
@@ -39,10 +44,16 @@ public final class JdbcLockNotifications implements AutoCloseable {
 
     static final long LAST_BACKOFF_MILLIS = 5000;
 
-    /** How long one read for notifications blocks, which bounds how long {@link #close()} waits for the thread. */
+    /**
+     * How long one read for notifications blocks, which bounds how long {@link #close()}
+     * waits for the thread.
+     */
     private static final int READ_MILLIS = 200;
 
-    /** Idle time after which the connection is checked, so that a frozen or vanished server is noticed. */
+    /**
+     * Idle time after which the connection is checked, so that a frozen or vanished
+     * server is noticed.
+     */
     private static final long CHECK_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private static final Executor DIRECT = Runnable::run;
@@ -64,9 +75,10 @@ public final class JdbcLockNotifications implements AutoCloseable {
     private volatile @Nullable Connection connection;
 
     /**
-     * Starts listening on a connection of its own (kept for the life of this object, reopened after failures).
-     *
-     * @param connections where the listening connection comes from (a PostgreSQL data source)
+     * Starts listening on a connection of its own (kept for the life of this object,
+     * reopened after failures).
+     * @param connections where the listening connection comes from (a PostgreSQL data
+     * source)
      */
     public JdbcLockNotifications(DataSource connections) {
         this.connections = Objects.requireNonNull(connections, "connections");
@@ -77,7 +89,6 @@ public final class JdbcLockNotifications implements AutoCloseable {
 
     /**
      * Returns whether the listening connection is currently open and listening.
-     *
      * @return whether releases are being received
      */
     public boolean isListening() {
@@ -85,8 +96,8 @@ public final class JdbcLockNotifications implements AutoCloseable {
     }
 
     /**
-     * Registers the caller as a waiter for the release of one row until the returned waiter is closed.
-     *
+     * Registers the caller as a waiter for the release of one row until the returned
+     * waiter is closed.
      * @param payload the release's payload, {@link JdbcLockRepository#releasePayload}
      * @return the waiter
      */
@@ -108,7 +119,8 @@ public final class JdbcLockNotifications implements AutoCloseable {
                 opened.setAutoCommit(true);
                 PGConnection postgres = opened.unwrap(PGConnection.class);
                 try (Statement statement = opened.createStatement()) {
-                    // Named so that an operator (and pg_stat_activity) can tell it from the lock's other sessions.
+                    // Named so that an operator (and pg_stat_activity) can tell it from
+                    // the lock's other sessions.
                     statement.execute("SET application_name TO '" + APPLICATION_NAME + "'");
                     statement.execute("LISTEN " + CHANNEL);
                 }
@@ -154,7 +166,8 @@ public final class JdbcLockNotifications implements AutoCloseable {
                 }
             }
             else if (System.nanoTime() - lastAnswer > CHECK_NANOS) {
-                // A frozen or unreachable server sends nothing and raises nothing: only a statement notices.
+                // A frozen or unreachable server sends nothing and raises nothing: only a
+                // statement notices.
                 opened.setNetworkTimeout(DIRECT, (int) TimeUnit.NANOSECONDS.toMillis(CHECK_NANOS));
                 try (Statement statement = opened.createStatement()) {
                     statement.execute("SELECT 1");
@@ -202,7 +215,10 @@ public final class JdbcLockNotifications implements AutoCloseable {
         this.signals.values().forEach(Signal::fire);
     }
 
-    /** Stops the listener thread and gives its connection back, within about one read of notifications. */
+    /**
+     * Stops the listener thread and gives its connection back, within about one read of
+     * notifications.
+     */
     @Override
     public void close() {
         this.running = false;
@@ -230,7 +246,8 @@ public final class JdbcLockNotifications implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "JdbcLockNotifications[channel " + CHANNEL + ", " + (this.listening ? "listening" : "not listening") + "]";
+        return "JdbcLockNotifications[channel " + CHANNEL + ", " + (this.listening ? "listening" : "not listening")
+                + "]";
     }
 
     /** The waiters of one row and the number of releases seen. */
@@ -256,6 +273,7 @@ public final class JdbcLockNotifications implements AutoCloseable {
                 TimeUnit.NANOSECONDS.timedWait(this, left);
             }
         }
+
     }
 
     /** One thread's registration as a waiter for a row, to close when its wait ends. */
@@ -270,7 +288,10 @@ public final class JdbcLockNotifications implements AutoCloseable {
             this.signal = signal;
         }
 
-        /** The count of releases seen so far: read before an attempt, so a release during it is not missed. */
+        /**
+         * The count of releases seen so far: read before an attempt, so a release during
+         * it is not missed.
+         */
         long releases() {
             return this.signal.releases();
         }
@@ -285,5 +306,7 @@ public final class JdbcLockNotifications implements AutoCloseable {
             JdbcLockNotifications.this.signals.computeIfPresent(this.payload,
                     (key, existing) -> (--existing.users == 0) ? null : existing);
         }
+
     }
+
 }

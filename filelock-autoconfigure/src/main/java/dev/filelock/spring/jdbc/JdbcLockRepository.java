@@ -24,16 +24,19 @@ import org.springframework.jdbc.support.SQLExceptionTranslator;
 import org.springframework.jdbc.support.SQLStateSQLExceptionTranslator;
 
 /**
- * A {@link LockRepository} on Spring Integration's {@code INT_LOCK} table whose expiry is decided by the database's
- * clock ({@code CURRENT_TIMESTAMP}, stored in UTC as Spring Integration stores it), never by the host's, so a host with
- * a skewed clock cannot take a lock that is still held; the statements are PostgreSQL's (one atomic upsert per
+ * A {@link LockRepository} on Spring Integration's {@code INT_LOCK} table whose expiry is
+ * decided by the database's clock ({@code CURRENT_TIMESTAMP}, stored in UTC as Spring
+ * Integration stores it), never by the host's, so a host with a skewed clock cannot take
+ * a lock that is still held; the statements are PostgreSQL's (one atomic upsert per
  * attempt).
  *
- * <p>Every statement runs on a connection of the lock's own pool with a network timeout: what is left of the caller's
- * wait when {@link JdbcLockBackend} set one, the time to live otherwise (a statement slower than that is useless). So
- * that Spring Integration's retry loops, which spin on transient errors without sleeping, never see one, a failing
- * {@link #acquire} answers "not acquired" (the failure is kept for the timeout message) and other failures are thrown as
- * {@link DataAccessResourceFailureException}.
+ * <p>
+ * Every statement runs on a connection of the lock's own pool with a network timeout:
+ * what is left of the caller's wait when {@link JdbcLockBackend} set one, the time to
+ * live otherwise (a statement slower than that is useless). So that Spring Integration's
+ * retry loops, which spin on transient errors without sleeping, never see one, a failing
+ * {@link #acquire} answers "not acquired" (the failure is kept for the timeout message)
+ * and other failures are thrown as {@link DataAccessResourceFailureException}.
  *
  * @since 0.1
  */
@@ -73,23 +76,33 @@ public final class JdbcLockRepository implements LockRepository {
 
     private final String releasePrefix;
 
-    /** When the last successful acquisition or renewal of each row held by this client was sent (nanoTime). */
+    /**
+     * When the last successful acquisition or renewal of each row held by this client was
+     * sent (nanoTime).
+     */
     private final ConcurrentHashMap<String, Long> leaseStarts = new ConcurrentHashMap<>();
 
-    /** The fencing token of each row held by this client, from the acquisition that took it. */
+    /**
+     * The fencing token of each row held by this client, from the acquisition that took
+     * it.
+     */
     private final ConcurrentHashMap<String, Long> fencingTokens = new ConcurrentHashMap<>();
 
-    /** The minimum hold (milliseconds) of each row held by this client that has one, the largest asked while held. */
+    /**
+     * The minimum hold (milliseconds) of each row held by this client that has one, the
+     * largest asked while held.
+     */
     private final ConcurrentHashMap<String, Long> minimumHolds = new ConcurrentHashMap<>();
 
     /**
      * Creates a repository with a random client id.
-     *
      * @param dataSource the lock's own connections, for acquisitions and releases
-     * @param renewalDataSource connections for lease renewals only, so that waiting threads never delay a renewal
+     * @param renewalDataSource connections for lease renewals only, so that waiting
+     * threads never delay a renewal
      * @param tablePrefix the table name prefix, such as {@code INT_}
      * @param region the region of the rows
-     * @param timeToLive the default time to live, also the bound of statements run outside an acquisition
+     * @param timeToLive the default time to live, also the bound of statements run
+     * outside an acquisition
      */
     public JdbcLockRepository(DataSource dataSource, DataSource renewalDataSource, String tablePrefix, String region,
             Duration timeToLive) {
@@ -102,24 +115,32 @@ public final class JdbcLockRepository implements LockRepository {
         this.acquireQuery = "INSERT INTO " + table + " (REGION, LOCK_KEY, CLIENT_ID, CREATED_DATE, EXPIRED_AFTER) "
                 + "VALUES (?, ?, ?, " + NOW + ", " + NOW + " + ? * INTERVAL '1 millisecond') "
                 + "ON CONFLICT (REGION, LOCK_KEY) DO UPDATE SET CLIENT_ID = EXCLUDED.CLIENT_ID, "
-                // GREATEST: a nested acquisition of this client's own row never cuts short a minimum hold it carries.
+                // GREATEST: a nested acquisition of this client's own row never cuts
+                // short a minimum hold it carries.
                 + "CREATED_DATE = EXCLUDED.CREATED_DATE, EXPIRED_AFTER = GREATEST(" + table + ".EXPIRED_AFTER, "
-                + "EXCLUDED.EXPIRED_AFTER) WHERE " + table
-                + ".CLIENT_ID = EXCLUDED.CLIENT_ID OR " + table + ".EXPIRED_AFTER < EXCLUDED.CREATED_DATE"
-                // Evaluated only for the row this statement wrote, while it holds the row's lock: a later holder's
-                // token is drawn after this holder's statement committed, so it is larger.
+                + "EXCLUDED.EXPIRED_AFTER) WHERE " + table + ".CLIENT_ID = EXCLUDED.CLIENT_ID OR " + table
+                + ".EXPIRED_AFTER < EXCLUDED.CREATED_DATE"
+                // Evaluated only for the row this statement wrote, while it holds the
+                // row's lock: a later holder's
+                // token is drawn after this holder's statement committed, so it is
+                // larger.
                 + " RETURNING nextval('" + fencingSequence(tablePrefix) + "')";
-        // GREATEST: a renewal never shortens a lease that a minimum hold made longer than the time to live.
+        // GREATEST: a renewal never shortens a lease that a minimum hold made longer than
+        // the time to live.
         this.renewQuery = "UPDATE " + table + " SET EXPIRED_AFTER = GREATEST(EXPIRED_AFTER, " + NOW
                 + " + ? * INTERVAL '1 millisecond') WHERE REGION = ? AND LOCK_KEY = ? AND CLIENT_ID = ?";
-        // The release is announced in the deleting statement itself (delivered at its commit), for waiters that listen.
+        // The release is announced in the deleting statement itself (delivered at its
+        // commit), for waiters that listen.
         this.deleteQuery = "WITH RELEASED AS (DELETE FROM " + table
                 + " WHERE REGION = ? AND LOCK_KEY = ? AND CLIENT_ID = ? RETURNING EXPIRED_AFTER >= " + NOW
                 + " AS UNEXPIRED) SELECT UNEXPIRED, pg_notify('" + JdbcLockNotifications.CHANNEL
                 + "', ?) FROM RELEASED";
-        // A release before the minimum hold has passed parks the row instead: it stays held, by a client id of no
-        // process (so that not even this process takes it again), until its acquisition (CREATED_DATE) plus the
-        // minimum, in database time, without a notification; otherwise the row is deleted and announced as above.
+        // A release before the minimum hold has passed parks the row instead: it stays
+        // held, by a client id of no
+        // process (so that not even this process takes it again), until its acquisition
+        // (CREATED_DATE) plus the
+        // minimum, in database time, without a notification; otherwise the row is deleted
+        // and announced as above.
         String minimumEnd = "CREATED_DATE + ? * INTERVAL '1 millisecond'";
         this.parkQuery = "WITH PARKED AS (UPDATE " + table + " SET CLIENT_ID = ?, EXPIRED_AFTER = " + minimumEnd
                 + " WHERE REGION = ? AND LOCK_KEY = ? AND CLIENT_ID = ? AND " + minimumEnd + " > " + NOW
@@ -135,8 +156,8 @@ public final class JdbcLockRepository implements LockRepository {
     }
 
     /**
-     * Returns the name of the PostgreSQL sequence that numbers acquisitions (fencing tokens): {@code <prefix>LOCK_TOKEN_SEQ}.
-     *
+     * Returns the name of the PostgreSQL sequence that numbers acquisitions (fencing
+     * tokens): {@code <prefix>LOCK_TOKEN_SEQ}.
      * @param tablePrefix the table name prefix, such as {@code INT_}
      * @return the sequence's name
      */
@@ -145,9 +166,9 @@ public final class JdbcLockRepository implements LockRepository {
     }
 
     /**
-     * Returns the fencing token of a row this client holds: a number drawn from {@link #fencingSequence} by the
-     * acquisition that took the row, larger than that of every earlier acquisition of any key.
-     *
+     * Returns the fencing token of a row this client holds: a number drawn from
+     * {@link #fencingSequence} by the acquisition that took the row, larger than that of
+     * every earlier acquisition of any key.
      * @param row the row's key
      * @return the token, or {@code null} if this repository does not hold the row
      */
@@ -157,7 +178,6 @@ public final class JdbcLockRepository implements LockRepository {
 
     /**
      * Returns the client id that marks this repository's rows.
-     *
      * @return the client id
      */
     public String clientId() {
@@ -165,10 +185,11 @@ public final class JdbcLockRepository implements LockRepository {
     }
 
     /**
-     * Returns the payload of the {@value JdbcLockNotifications#CHANNEL} notification sent when a row is released: the
-     * table, the region and the row's key, so that only the waiters of that very row are woken.
-     *
-     * @param row the row's key (the UUID {@link JdbcLockRegistry} derives from a lock key)
+     * Returns the payload of the {@value JdbcLockNotifications#CHANNEL} notification sent
+     * when a row is released: the table, the region and the row's key, so that only the
+     * waiters of that very row are woken.
+     * @param row the row's key (the UUID {@link JdbcLockRegistry} derives from a lock
+     * key)
      * @return the payload
      */
     public String releasePayload(String row) {
@@ -177,7 +198,6 @@ public final class JdbcLockRepository implements LockRepository {
 
     /**
      * Returns the default time to live.
-     *
      * @return the time to live
      */
     public Duration timeToLive() {
@@ -185,12 +205,14 @@ public final class JdbcLockRepository implements LockRepository {
     }
 
     /**
-     * Bounds the statements this thread runs until the returned attempt is closed by a wait of the given length, so
-     * that an acquisition ends within its timeout while the database is slow or down; the first statement always gets
-     * at least {@code minimumAttempt}, so that a zero timeout still makes one attempt.
-     *
-     * @param timeout the caller's wait; negative for no bound (statements are then bounded by the time to live)
-     * @param minimumAttempt the time the first statement may take even when the wait is shorter
+     * Bounds the statements this thread runs until the returned attempt is closed by a
+     * wait of the given length, so that an acquisition ends within its timeout while the
+     * database is slow or down; the first statement always gets at least
+     * {@code minimumAttempt}, so that a zero timeout still makes one attempt.
+     * @param timeout the caller's wait; negative for no bound (statements are then
+     * bounded by the time to live)
+     * @param minimumAttempt the time the first statement may take even when the wait is
+     * shorter
      * @return the attempt, to close when the acquisition returns
      */
     Attempt beginAttempt(Duration timeout, Duration minimumAttempt) {
@@ -198,12 +220,13 @@ public final class JdbcLockRepository implements LockRepository {
     }
 
     /**
-     * Bounds the statements this thread runs as {@link #beginAttempt(Duration, Duration)} does, and makes the row it
-     * takes stay held at least {@code minimumHold} from its acquisition in database time, even if this process dies or
-     * releases it earlier ({@link dev.filelock.spring.FileLocked#holdAtLeast()}).
-     *
+     * Bounds the statements this thread runs as {@link #beginAttempt(Duration, Duration)}
+     * does, and makes the row it takes stay held at least {@code minimumHold} from its
+     * acquisition in database time, even if this process dies or releases it earlier
+     * ({@link dev.filelock.spring.FileLocked#holdAtLeast()}).
      * @param timeout the caller's wait; negative for no bound
-     * @param minimumAttempt the time the first statement may take even when the wait is shorter
+     * @param minimumAttempt the time the first statement may take even when the wait is
+     * shorter
      * @param minimumHold the minimum hold of the row taken; zero for none
      * @return the attempt, to close when the acquisition returns
      */
@@ -215,10 +238,10 @@ public final class JdbcLockRepository implements LockRepository {
     }
 
     /**
-     * Returns when the lease of a row held by this client was last known to start: the moment its last successful
-     * acquisition or renewal was sent, by {@link System#nanoTime()} (the database's expiry is at least that plus the
-     * time to live).
-     *
+     * Returns when the lease of a row held by this client was last known to start: the
+     * moment its last successful acquisition or renewal was sent, by
+     * {@link System#nanoTime()} (the database's expiry is at least that plus the time to
+     * live).
      * @param row the row's key
      * @return the time, or {@code null} if this repository does not hold the row
      */
@@ -243,7 +266,8 @@ public final class JdbcLockRepository implements LockRepository {
         long minimumHold = (attempt != null) ? attempt.minimumHoldMillis : 0;
         long sent = System.nanoTime();
         try {
-            // A minimum hold longer than the time to live is in the row from the start: a holder that dies inside the
+            // A minimum hold longer than the time to live is in the row from the start: a
+            // holder that dies inside the
             // method cannot let the row lapse before it.
             Long token = run(this.acquireQuery, deadline, (statement) -> {
                 try (ResultSet rows = statement.executeQuery()) {
@@ -283,13 +307,14 @@ public final class JdbcLockRepository implements LockRepository {
     }
 
     /**
-     * Extends the row's lease by the time to live from the database's now, if this client holds it.
-     *
+     * Extends the row's lease by the time to live from the database's now, if this client
+     * holds it.
      * @param lock the row's key
      * @param ttl the time to live
      * @param deadline the statement's bound, by {@link System#nanoTime()}
      * @return whether the row was this client's
-     * @throws DataAccessResourceFailureException if the database did not answer by the deadline
+     * @throws DataAccessResourceFailureException if the database did not answer by the
+     * deadline
      */
     boolean renew(String lock, Duration ttl, long deadline) {
         long sent = System.nanoTime();
@@ -306,10 +331,11 @@ public final class JdbcLockRepository implements LockRepository {
     }
 
     /**
-     * Deletes this client's row, also when its lease expired; a row taken with a minimum hold that has not passed yet is
-     * parked instead (kept held, by no process, until its acquisition plus the minimum in database time).
-     *
-     * @return {@code false} when the row was not this client's or had expired (another process may have held the lock)
+     * Deletes this client's row, also when its lease expired; a row taken with a minimum
+     * hold that has not passed yet is parked instead (kept held, by no process, until its
+     * acquisition plus the minimum in database time).
+     * @return {@code false} when the row was not this client's or had expired (another
+     * process may have held the lock)
      */
     @Override
     public boolean delete(String lock) {
@@ -324,8 +350,8 @@ public final class JdbcLockRepository implements LockRepository {
         };
         Boolean unexpired = (minimumHold == null)
                 ? run(this.deleteQuery, deadline, released, this.region, lock, this.clientId, releasePayload(lock))
-                : run(this.parkQuery, deadline, released, UUID.randomUUID().toString(), minimumHold, this.region,
-                        lock, this.clientId, minimumHold, this.region, lock, this.clientId, releasePayload(lock));
+                : run(this.parkQuery, deadline, released, UUID.randomUUID().toString(), minimumHold, this.region, lock,
+                        this.clientId, minimumHold, this.region, lock, this.clientId, releasePayload(lock));
         return Boolean.TRUE.equals(unexpired);
     }
 
@@ -346,7 +372,6 @@ public final class JdbcLockRepository implements LockRepository {
 
     /**
      * Checks that the lock database answers within the time.
-     *
      * @param timeout the bound
      * @throws DataAccessResourceFailureException if it does not
      */
@@ -354,7 +379,10 @@ public final class JdbcLockRepository implements LockRepository {
         run("SELECT 1", System.nanoTime() + timeout.toNanos(), PreparedStatement::execute);
     }
 
-    /** Deletes every row of this client, as Spring Integration's repository does on shutdown. */
+    /**
+     * Deletes every row of this client, as Spring Integration's repository does on
+     * shutdown.
+     */
     @Override
     public void close() {
         this.leaseStarts.clear();
@@ -378,7 +406,8 @@ public final class JdbcLockRepository implements LockRepository {
         if (millis <= 0) {
             throw new UnansweredException("no time was left for the statement", new SQLException("deadline passed"));
         }
-        // The network timeout, unlike a query timeout, also ends a wait on a server that is frozen or unreachable.
+        // The network timeout, unlike a query timeout, also ends a wait on a server that
+        // is frozen or unreachable.
         try (Connection connection = connections.getConnection()) {
             connection.setNetworkTimeout(DIRECT, (int) Math.min(Integer.MAX_VALUE, Math.max(1, millis)));
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -391,7 +420,8 @@ public final class JdbcLockRepository implements LockRepository {
         catch (SQLException ex) {
             DataAccessException translated = this.translator.translate("lock statement", sql, ex);
             if (!unanswered(ex)) {
-                // An answer that is an error (a missing table, say) is final: no retry until the timeout.
+                // An answer that is an error (a missing table, say) is final: no retry
+                // until the timeout.
                 throw (translated instanceof NonTransientDataAccessException nonTransient) ? nonTransient
                         : new UncategorizedSQLException("lock statement", sql, ex);
             }
@@ -399,7 +429,10 @@ public final class JdbcLockRepository implements LockRepository {
         }
     }
 
-    /** Whether the database did not answer (down, frozen, unreachable, cancelled, shutting down) or asked to retry. */
+    /**
+     * Whether the database did not answer (down, frozen, unreachable, cancelled, shutting
+     * down) or asked to retry.
+     */
     private static boolean unanswered(SQLException ex) {
         String state = ex.getSQLState();
         return state == null || state.startsWith("08") || state.startsWith("57") || state.startsWith("40")
@@ -407,8 +440,8 @@ public final class JdbcLockRepository implements LockRepository {
     }
 
     /**
-     * The lock database did not answer a statement in time (or asked for a retry); non-transient, so that Spring
-     * Integration's loops never spin on it.
+     * The lock database did not answer a statement in time (or asked for a retry);
+     * non-transient, so that Spring Integration's loops never spin on it.
      */
     static final class UnansweredException extends DataAccessResourceFailureException {
 
@@ -417,15 +450,20 @@ public final class JdbcLockRepository implements LockRepository {
         UnansweredException(@Nullable String message, Throwable cause) {
             super("The lock database did not answer: " + message, cause);
         }
+
     }
 
     @FunctionalInterface
     private interface Statement<T> {
 
         @Nullable T run(PreparedStatement statement) throws SQLException;
+
     }
 
-    /** The bound of one acquisition's statements, the minimum hold of the row it takes, and its last database failure. */
+    /**
+     * The bound of one acquisition's statements, the minimum hold of the row it takes,
+     * and its last database failure.
+     */
     static final class Attempt implements AutoCloseable {
 
         private final boolean bounded;
@@ -447,7 +485,9 @@ public final class JdbcLockRepository implements LockRepository {
             this.minimumHoldMillis = minimumHoldMillis;
         }
 
-        /** The statement's deadline: the wait's, or {@code unbounded} for an endless wait. */
+        /**
+         * The statement's deadline: the wait's, or {@code unbounded} for an endless wait.
+         */
         long statementDeadline(long unbounded) {
             if (!this.bounded) {
                 return unbounded;
@@ -469,11 +509,13 @@ public final class JdbcLockRepository implements LockRepository {
         public void close() {
             ATTEMPT.remove();
         }
+
     }
 
     @Override
     public String toString() {
-        return "JdbcLockRepository[region " + this.region + ", client " + this.clientId + ", " + JdbcLockRegistry.class
-            .getSimpleName() + " rows, database time]";
+        return "JdbcLockRepository[region " + this.region + ", client " + this.clientId + ", "
+                + JdbcLockRegistry.class.getSimpleName() + " rows, database time]";
     }
+
 }

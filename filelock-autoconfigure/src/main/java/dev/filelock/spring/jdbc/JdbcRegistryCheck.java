@@ -10,9 +10,10 @@ import org.springframework.core.NestedExceptionUtils;
 import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 
 /**
- * Checks at startup that the lock table answers and that a {@link JdbcLockRegistry} takes its locks through the
- * repository whose leases the {@link JdbcLeaseKeeper} renews: a registry on another repository (another client id)
- * would see its rows expire while held, and the renewals would fail. A database that does not answer at startup is
+ * Checks at startup that the lock table answers and that a {@link JdbcLockRegistry} takes
+ * its locks through the repository whose leases the {@link JdbcLeaseKeeper} renews: a
+ * registry on another repository (another client id) would see its rows expire while
+ * held, and the renewals would fail. A database that does not answer at startup is
  * logged, not refused: the lock works once it is back.
  *
  * @since 0.1
@@ -21,20 +22,22 @@ public final class JdbcRegistryCheck {
 
     private static final Log logger = LogFactory.getLog(JdbcRegistryCheck.class);
 
-    /** How long the probe retries while the database does not answer, before startup goes on without it. */
+    /**
+     * How long the probe retries while the database does not answer, before startup goes
+     * on without it.
+     */
     private static final Duration PATIENCE = Duration.ofSeconds(5);
 
     private JdbcRegistryCheck() {
     }
 
     /**
-     * Takes and releases one probe lock through the registry and, if leases are renewed, asks the lease keeper whether
-     * it could renew it.
-     *
+     * Takes and releases one probe lock through the registry and, if leases are renewed,
+     * asks the lease keeper whether it could renew it.
      * @param registry the registry
      * @param leases the lease keeper, or {@code null} if leases are not renewed
-     * @throws IllegalStateException if the registry does not use the lease keeper's repository, or the database
-     *     answered the probe with an error (a missing table, say)
+     * @throws IllegalStateException if the registry does not use the lease keeper's
+     * repository, or the database answered the probe with an error (a missing table, say)
      */
     public static void check(JdbcLockRegistry registry, @Nullable JdbcLeaseKeeper leases) {
         String key = "filelock-startup-check/" + UUID.randomUUID();
@@ -47,7 +50,8 @@ public final class JdbcRegistryCheck {
                 break;
             }
             catch (RuntimeException ex) {
-                // A cold pool may need longer than its connection timeout for its first connection.
+                // A cold pool may need longer than its connection timeout for its first
+                // connection.
                 if (isUnanswered(ex) && System.nanoTime() - deadline < 0) {
                     continue;
                 }
@@ -69,7 +73,8 @@ public final class JdbcRegistryCheck {
             release(lock, key);
         }
         if (!renewable) {
-            throw new IllegalStateException("The JdbcLockRegistry bean " + registry + " does not take its locks through "
+            throw new IllegalStateException("The JdbcLockRegistry bean " + registry
+                    + " does not take its locks through "
                     + "the LockRepository bean whose leases filelock renews, so its locks would expire while held: "
                     + "create it on the LockRepository bean (or leave both to the auto-configuration)");
         }
@@ -105,4 +110,5 @@ public final class JdbcRegistryCheck {
             logger.warn("Could not release the startup probe lock '" + key + "': " + ex.getMessage());
         }
     }
+
 }

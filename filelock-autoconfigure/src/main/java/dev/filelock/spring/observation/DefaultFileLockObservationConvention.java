@@ -8,10 +8,12 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The default key values of the {@link FileLockObservation file lock observations}: {@code backend}, {@code type},
- * {@code mode} and (for {@code filelock.acquire}) {@code outcome} as low-cardinality keys, {@code path} as a
- * high-cardinality one unless the path is asked for as a tag ({@code filelock.metrics.include-path}). The name is
- * left to {@link FileLockObservation} ({@code filelock.acquire} or {@code filelock.held}).
+ * The default key values of the {@link FileLockObservation file lock observations}:
+ * {@code backend}, {@code type}, {@code mode} and (for {@code filelock.acquire})
+ * {@code outcome} as low-cardinality keys, {@code path} as a high-cardinality one unless
+ * the path is asked for as a tag ({@code filelock.metrics.include-path}). The name is
+ * left to {@link FileLockObservation} ({@code filelock.acquire} or
+ * {@code filelock.held}).
  *
  * @since 0.1.0
  */
@@ -26,15 +28,17 @@ public class DefaultFileLockObservationConvention implements FileLockObservation
 
     /**
      * Creates the convention.
-     *
-     * @param pathAsLowCardinality whether {@code path} is a low-cardinality key (a metric tag): only for a small,
-     *     fixed set of keys
+     * @param pathAsLowCardinality whether {@code path} is a low-cardinality key (a metric
+     * tag): only for a small, fixed set of keys
      */
     public DefaultFileLockObservationConvention(boolean pathAsLowCardinality) {
         this.pathAsLowCardinality = pathAsLowCardinality;
     }
 
-    /** Returns {@code null}: the observation's name comes from {@link FileLockObservation}, one per observation. */
+    /**
+     * Returns {@code null}: the observation's name comes from
+     * {@link FileLockObservation}, one per observation.
+     */
     @Override
     public @Nullable String getName() {
         return null;
@@ -65,4 +69,5 @@ public class DefaultFileLockObservationConvention implements FileLockObservation
     private static KeyValue path(FileLockObservationContext context) {
         return KeyValue.of(HighCardinalityKeyNames.PATH, context.getPath());
     }
+
 }

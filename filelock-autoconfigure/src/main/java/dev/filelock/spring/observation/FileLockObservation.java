@@ -6,16 +6,20 @@ import io.micrometer.observation.ObservationConvention;
 import io.micrometer.observation.docs.ObservationDocumentation;
 
 /**
- * The observations every lock backend records for {@code @FileLocked} methods and registry locks: {@link #ACQUIRE}
- * spans the wait for a lock, {@link #HELD} the hold. Both carry the low-cardinality keys {@code backend}, {@code type}
- * and {@code mode} (so they become timer tags) and the high-cardinality key {@code path} (seen by tracing only, since a
- * key per order or file would grow the metrics without bound).
+ * The observations every lock backend records for {@code @FileLocked} methods and
+ * registry locks: {@link #ACQUIRE} spans the wait for a lock, {@link #HELD} the hold.
+ * Both carry the low-cardinality keys {@code backend}, {@code type} and {@code mode} (so
+ * they become timer tags) and the high-cardinality key {@code path} (seen by tracing
+ * only, since a key per order or file would grow the metrics without bound).
  *
  * @since 0.1.0
  */
 public enum FileLockObservation implements ObservationDocumentation {
 
-    /** The wait for a lock, ended when it is acquired or given up; its {@code outcome} says which. */
+    /**
+     * The wait for a lock, ended when it is acquired or given up; its {@code outcome}
+     * says which.
+     */
     ACQUIRE {
 
         @Override
@@ -34,7 +38,10 @@ public enum FileLockObservation implements ObservationDocumentation {
         }
     },
 
-    /** The hold of a lock, from its acquisition to its release (the last level, for a reentrant holder). */
+    /**
+     * The hold of a lock, from its acquisition to its release (the last level, for a
+     * reentrant holder).
+     */
     HELD {
 
         @Override
@@ -67,7 +74,10 @@ public enum FileLockObservation implements ObservationDocumentation {
     /** The keys with few values, which become metric tags. */
     public enum LowCardinalityKeyNames implements KeyName {
 
-        /** Where the lock is taken: {@code file}, {@code jdbc} or {@code registry} (a user's lock registry). */
+        /**
+         * Where the lock is taken: {@code file}, {@code jdbc} or {@code registry} (a
+         * user's lock registry).
+         */
         BACKEND {
             @Override
             public String asString() {
@@ -76,8 +86,10 @@ public enum FileLockObservation implements ObservationDocumentation {
         },
 
         /**
-         * The lock's on-disk protocol, the values of {@code filelock.type}: {@code native}, {@code sqlite}, {@code
-         * soft} or {@code soft-read-write}; for a registry backend, which has none, the backend's name again.
+         * The lock's on-disk protocol, the values of {@code filelock.type}:
+         * {@code native}, {@code sqlite}, {@code
+         * soft} or {@code soft-read-write}; for a registry backend, which has none, the
+         * backend's name again.
          */
         TYPE {
             @Override
@@ -94,24 +106,33 @@ public enum FileLockObservation implements ObservationDocumentation {
             }
         },
 
-        /** How a wait ended: {@code acquired}, {@code timeout}, {@code interrupted} or {@code error}. */
+        /**
+         * How a wait ended: {@code acquired}, {@code timeout}, {@code interrupted} or
+         * {@code error}.
+         */
         OUTCOME {
             @Override
             public String asString() {
                 return "outcome";
             }
         }
+
     }
 
     /** The keys with unbounded values, seen by tracing but not by metrics. */
     public enum HighCardinalityKeyNames implements KeyName {
 
-        /** The lock key: the path relative to the lock directory, with {@code /} separators. */
+        /**
+         * The lock key: the path relative to the lock directory, with {@code /}
+         * separators.
+         */
         PATH {
             @Override
             public String asString() {
                 return "path";
             }
         }
+
     }
+
 }

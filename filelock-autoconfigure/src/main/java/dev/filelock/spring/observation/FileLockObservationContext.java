@@ -26,11 +26,11 @@ public class FileLockObservationContext extends Observation.Context {
 
     /**
      * Creates the context of one observation.
-     *
-     * @param observation which observation this is: {@link FileLockObservation#ACQUIRE} or {@link
-     *     FileLockObservation#HELD}
+     * @param observation which observation this is: {@link FileLockObservation#ACQUIRE}
+     * or {@link FileLockObservation#HELD}
      * @param backend {@code file}, {@code jdbc} or {@code registry}
-     * @param type the lock's protocol, such as {@code native} (the backend's name for registry backends)
+     * @param type the lock's protocol, such as {@code native} (the backend's name for
+     * registry backends)
      * @param mode the mode asked for
      * @param path the lock key, relative to the lock directory
      */
@@ -41,14 +41,14 @@ public class FileLockObservationContext extends Observation.Context {
         this.type = Objects.requireNonNull(type, "type");
         this.mode = Objects.requireNonNull(mode, "mode");
         this.path = Objects.requireNonNull(path, "path");
-        // Named from the start: observation predicates (management.observations.enable.filelock) see the context
+        // Named from the start: observation predicates
+        // (management.observations.enable.filelock) see the context
         // before the observation applies its name.
         setName(Objects.requireNonNull(observation.getName(), "every FileLockObservation is named"));
     }
 
     /**
      * Returns which observation this is.
-     *
      * @return {@link FileLockObservation#ACQUIRE} or {@link FileLockObservation#HELD}
      */
     public FileLockObservation getObservation() {
@@ -57,7 +57,6 @@ public class FileLockObservationContext extends Observation.Context {
 
     /**
      * Returns where the lock is taken.
-     *
      * @return {@code file}, {@code jdbc} or {@code registry}
      */
     public String getBackend() {
@@ -66,9 +65,8 @@ public class FileLockObservationContext extends Observation.Context {
 
     /**
      * Returns the lock's protocol.
-     *
-     * @return {@code native}, {@code sqlite}, {@code soft} or {@code soft-read-write}; for registry backends the
-     *     backend's name
+     * @return {@code native}, {@code sqlite}, {@code soft} or {@code soft-read-write};
+     * for registry backends the backend's name
      */
     public String getType() {
         return this.type;
@@ -76,7 +74,6 @@ public class FileLockObservationContext extends Observation.Context {
 
     /**
      * Returns the mode asked for.
-     *
      * @return the mode
      */
     public LockMode getMode() {
@@ -85,7 +82,6 @@ public class FileLockObservationContext extends Observation.Context {
 
     /**
      * Returns the lock key.
-     *
      * @return the path relative to the lock directory, with {@code /} separators
      */
     public String getPath() {
@@ -94,7 +90,6 @@ public class FileLockObservationContext extends Observation.Context {
 
     /**
      * Returns how the wait ended.
-     *
      * @return the outcome, or {@code null} while waiting and for a hold
      */
     public @Nullable Outcome getOutcome() {
@@ -103,7 +98,6 @@ public class FileLockObservationContext extends Observation.Context {
 
     /**
      * Records how the wait ended, before the observation stops.
-     *
      * @param outcome the outcome
      */
     public void setOutcome(Outcome outcome) {
@@ -122,16 +116,20 @@ public class FileLockObservationContext extends Observation.Context {
         /** The waiting thread was interrupted, or the caller cancelled the wait. */
         INTERRUPTED,
 
-        /** The lock could not be taken (an I/O or database failure); the observation carries the error. */
+        /**
+         * The lock could not be taken (an I/O or database failure); the observation
+         * carries the error.
+         */
         ERROR;
 
         /**
          * Returns the tag value.
-         *
          * @return the lower-case name, such as {@code acquired}
          */
         public String value() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
+
     }
+
 }

@@ -39,8 +39,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The one observability stack on every lock backend: the {@code filelocks} endpoint's schema, the {@code
- * filelock.active} gauge's meaning and a user's {@link FileLockObservationConvention}; a subclass names the backend.
+ * The one observability stack on every lock backend: the {@code filelocks} endpoint's
+ * schema, the {@code
+ * filelock.active} gauge's meaning and a user's {@link FileLockObservationConvention}; a
+ * subclass names the backend.
  */
 public abstract class AbstractLockObservabilityTests {
 
@@ -54,26 +56,35 @@ public abstract class AbstractLockObservabilityTests {
         this.release.countDown();
     }
 
-    /** Returns the {@code backend} tag and JSON value: {@code file}, {@code jdbc} or {@code registry}. */
+    /**
+     * Returns the {@code backend} tag and JSON value: {@code file}, {@code jdbc} or
+     * {@code registry}.
+     */
     protected abstract String backend();
 
     /** Returns the {@code type} of the locks taken. */
     protected abstract String type();
 
-    /** Returns whether the backend's locks are files, so that other processes and forced releases are shown. */
+    /**
+     * Returns whether the backend's locks are files, so that other processes and forced
+     * releases are shown.
+     */
     protected abstract boolean locksAreFiles();
 
-    /** Adds the backend's own configuration to a runner that has every observability auto-configuration. */
+    /**
+     * Adds the backend's own configuration to a runner that has every observability
+     * auto-configuration.
+     */
     protected abstract WebApplicationContextRunner withBackend(WebApplicationContextRunner runner);
 
     private WebApplicationContextRunner runner() {
         return withBackend(new WebApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(FileLockAutoConfiguration.class,
-                    FileLockJdbcAutoConfiguration.class, FileLockEndpointAutoConfiguration.class,
-                    FileLockMetricsAutoConfiguration.class, EndpointAutoConfiguration.class,
-                    WebEndpointAutoConfiguration.class, ObservationAutoConfiguration.class,
-                    MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-                    SimpleMetricsExportAutoConfiguration.class))
+            .withConfiguration(
+                    AutoConfigurations.of(FileLockAutoConfiguration.class, FileLockJdbcAutoConfiguration.class,
+                            FileLockEndpointAutoConfiguration.class, FileLockMetricsAutoConfiguration.class,
+                            EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class,
+                            ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
+                            CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
             .withPropertyValues("filelock.directory=" + this.directory,
                     "management.endpoints.web.exposure.include=filelocks",
                     "management.endpoint.filelocks.access=UNRESTRICTED"));
@@ -187,7 +198,8 @@ public abstract class AbstractLockObservabilityTests {
                 .tags("backend", backend(), "type", type(), "mode", "write", "outcome", "acquired")
                 .timer()
                 .count()).isOne();
-            assertThat(meters.get("filelock.held").tags("backend", backend(), "type", type(), "mode", "write")
+            assertThat(meters.get("filelock.held")
+                .tags("backend", backend(), "type", type(), "mode", "write")
                 .timer()
                 .count()).isOne();
             assertThat(meters.find("filelock.acquire").tagKeys("path").timer()).as("path is high-cardinality").isNull();
@@ -226,7 +238,10 @@ public abstract class AbstractLockObservabilityTests {
         return meters.get("filelock.active").tags("backend", backend(), "type", type()).gauge().value();
     }
 
-    /** Takes a key's write lock {@code levels} times in a thread of that name, until the test releases it. */
+    /**
+     * Takes a key's write lock {@code levels} times in a thread of that name, until the
+     * test releases it.
+     */
     private CompletableFuture<Void> holdInThread(AssertableWebApplicationContext context, String name, String key,
             int levels) throws InterruptedException {
         LockBackend backend = context.getBean(LockBackend.class);
@@ -252,7 +267,8 @@ public abstract class AbstractLockObservabilityTests {
                     }
                 }
             }
-            // Completed once every level is released, so that the test sees the lock free when it returns.
+            // Completed once every level is released, so that the test sees the lock free
+            // when it returns.
             if (failure != null) {
                 done.completeExceptionally(failure);
             }
@@ -278,5 +294,7 @@ public abstract class AbstractLockObservabilityTests {
                 }
             };
         }
+
     }
+
 }

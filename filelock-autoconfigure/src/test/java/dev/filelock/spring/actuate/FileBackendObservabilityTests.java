@@ -2,7 +2,10 @@ package dev.filelock.spring.actuate;
 
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
-/** The observability stack on {@code filelock.backend=file} (a {@code FileLockRegistry} of native locks). */
+/**
+ * The observability stack on {@code filelock.backend=file} (a {@code FileLockRegistry} of
+ * native locks).
+ */
 class FileBackendObservabilityTests extends AbstractLockObservabilityTests {
 
     @Override
@@ -24,4 +27,5 @@ class FileBackendObservabilityTests extends AbstractLockObservabilityTests {
     protected WebApplicationContextRunner withBackend(WebApplicationContextRunner runner) {
         return runner;
     }
+
 }

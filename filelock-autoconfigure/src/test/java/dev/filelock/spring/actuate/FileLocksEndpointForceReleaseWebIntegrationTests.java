@@ -24,12 +24,16 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
-/** {@code DELETE /actuator/filelocks/{path}} over real HTTP with unrestricted endpoint access. */
+/**
+ * {@code DELETE /actuator/filelocks/{path}} over real HTTP with unrestricted endpoint
+ * access.
+ */
 @SpringBootTest(classes = ObservabilityTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "management.endpoints.web.exposure.include=filelocks",
                 "management.endpoint.filelocks.access=unrestricted" })
 @AutoConfigureRestTestClient
-// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is
+// deliberately unreferenced.
 @SuppressWarnings("try")
 class FileLocksEndpointForceReleaseWebIntegrationTests {
 
@@ -69,8 +73,14 @@ class FileLocksEndpointForceReleaseWebIntegrationTests {
         }, (task) -> new Thread(task, "next-worker").start());
         await().atMost(Duration.ofSeconds(10)).until(() -> waitingThreads().contains("next-worker"));
 
-        byte[] json = this.client.delete().uri("/actuator/filelocks/jobs/nightly.lock").exchange()
-            .expectStatus().isOk().expectBody().returnResult().getResponseBodyContent();
+        byte[] json = this.client.delete()
+            .uri("/actuator/filelocks/jobs/nightly.lock")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .returnResult()
+            .getResponseBodyContent();
         ObservabilityTestApplication.saveSample("filelocks-delete", json);
 
         DocumentContext document = JsonPath.parse(new String(json));
@@ -79,14 +89,25 @@ class FileLocksEndpointForceReleaseWebIntegrationTests {
         assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo("next-worker");
         neverReleased.countDown();
         stuck.join(10_000);
-        this.client.delete().uri("/actuator/filelocks/jobs/nightly.lock").exchange().expectStatus().isOk()
-            .expectBody().jsonPath("$.released").isEqualTo(false);
+        this.client.delete()
+            .uri("/actuator/filelocks/jobs/nightly.lock")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.released")
+            .isEqualTo(false);
     }
 
     private String waitingThreads() {
-        byte[] json = this.client.get().uri("/actuator/filelocks/jobs/nightly.lock").exchange()
-            .expectBody().returnResult().getResponseBodyContent();
+        byte[] json = this.client.get()
+            .uri("/actuator/filelocks/jobs/nightly.lock")
+            .exchange()
+            .expectBody()
+            .returnResult()
+            .getResponseBodyContent();
         Map<?, ?> thisProcess = (json == null) ? null : JsonPath.parse(new String(json)).read("$", Map.class);
         return String.valueOf((thisProcess != null) ? thisProcess.get("thisProcess") : null);
     }
+
 }

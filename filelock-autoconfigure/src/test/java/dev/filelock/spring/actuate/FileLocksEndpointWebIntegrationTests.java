@@ -31,8 +31,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 /**
- * The {@code filelocks} endpoint and the {@code filelock} health over real HTTP, with the default (read-only) endpoint
- * access: locks held by another thread and by another process.
+ * The {@code filelocks} endpoint and the {@code filelock} health over real HTTP, with the
+ * default (read-only) endpoint access: locks held by another thread and by another
+ * process.
  */
 @SpringBootTest(classes = ObservabilityTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "management.endpoints.web.exposure.include=health,filelocks,metrics",
@@ -80,8 +81,7 @@ class FileLocksEndpointWebIntegrationTests {
         }, (task) -> new Thread(task).start());
 
         await().atMost(Duration.ofSeconds(10))
-            .until(() -> !lockAt(getJson("/actuator/filelocks"), "orders/42.lock")
-                .get("waitingThreads")
+            .until(() -> !lockAt(getJson("/actuator/filelocks"), "orders/42.lock").get("waitingThreads")
                 .toString()
                 .equals("[]"));
         byte[] json = getBytes("/actuator/filelocks");
@@ -208,7 +208,8 @@ class FileLocksEndpointWebIntegrationTests {
 
     @Test
     void probingAReadWriteLockThisJvmHoldsForWritingLetsNoOtherProcessIn() throws Exception {
-        // An application's own SQLite registry (filelock.type=sqlite in another context): the probe is JVM-wide.
+        // An application's own SQLite registry (filelock.type=sqlite in another context):
+        // the probe is JVM-wide.
         FileLockRegistry sqlite = new FileLockRegistry(directory, ReadWriteFileLock::of);
         Path file = sqlite.resolve("shared/catalog.db");
         Lock write = sqlite.obtain("shared/catalog.db");
@@ -218,7 +219,8 @@ class FileLocksEndpointWebIntegrationTests {
             getBytes("/actuator/filelocks");
             this.client.get().uri("/actuator/health").exchange();
 
-            // Reading the file's record would have closed a descriptor of it, dropping SQLite's POSIX locks.
+            // Reading the file's record would have closed a descriptor of it, dropping
+            // SQLite's POSIX locks.
             assertThat(sqliteTry(file)).isEqualTo("busy");
         }
         finally {
@@ -229,8 +231,8 @@ class FileLocksEndpointWebIntegrationTests {
     }
 
     private static String sqliteTry(Path file) {
-        try (ChildProcess python = PythonFilelock.startStandardLibraryScript("sqlite_rw_lock.py",
-                "try", file.toString(), "write")) {
+        try (ChildProcess python = PythonFilelock.startStandardLibraryScript("sqlite_rw_lock.py", "try",
+                file.toString(), "write")) {
             String answer = python.nextLine();
             assertThat(python.awaitExit()).as(python::describe).isZero();
             return answer;
@@ -274,7 +276,14 @@ class FileLocksEndpointWebIntegrationTests {
     }
 
     private byte[] getBytes(String uri) {
-        return this.client.get().uri(uri).exchange().expectStatus().isOk().expectBody().returnResult()
+        return this.client.get()
+            .uri(uri)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .returnResult()
             .getResponseBodyContent();
     }
+
 }

@@ -6,8 +6,12 @@ import dev.filelock.testing.ChildMain;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** Child JVM main: holds a native lock on the file given as argument while it answers the child protocol (READY = held). */
-// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+/**
+ * Child JVM main: holds a native lock on the file given as argument while it answers the
+ * child protocol (READY = held).
+ */
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is
+// deliberately unreferenced.
 @SuppressWarnings("try")
 public final class NativeLockHolder {
 
@@ -19,4 +23,5 @@ public final class NativeLockHolder {
             ChildMain.create().run();
         }
     }
+
 }

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 
-/** The application of the HTTP tests: every auto-configuration on the test class path, nothing else. */
+/**
+ * The application of the HTTP tests: every auto-configuration on the test class path,
+ * nothing else.
+ */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
 public class ObservabilityTestApplication {
@@ -24,4 +27,5 @@ public class ObservabilityTestApplication {
             throw new UncheckedIOException(ex);
         }
     }
+
 }

@@ -3,7 +3,10 @@ package dev.filelock.spring.actuate;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.integration.support.locks.DefaultLockRegistry;
 
-/** The observability stack on a user's Spring Integration {@link DefaultLockRegistry} ({@code filelock.backend}). */
+/**
+ * The observability stack on a user's Spring Integration {@link DefaultLockRegistry}
+ * ({@code filelock.backend}).
+ */
 class RegistryBackendObservabilityTests extends AbstractLockObservabilityTests {
 
     @Override
@@ -26,4 +29,5 @@ class RegistryBackendObservabilityTests extends AbstractLockObservabilityTests {
         return runner.withPropertyValues("filelock.backend=inMemoryLocks")
             .withBean("inMemoryLocks", DefaultLockRegistry.class, DefaultLockRegistry::new);
     }
+
 }

@@ -6,8 +6,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The ways a {@link LockedCalls} method can run a body, each seen by its caller as a future: completed with the body's
- * value after the release, or failed with what the caller would catch or receive.
+ * The ways a {@link LockedCalls} method can run a body, each seen by its caller as a
+ * future: completed with the body's value after the release, or failed with what the
+ * caller would catch or receive.
  */
 enum CallStyle {
 
@@ -24,7 +25,10 @@ enum CallStyle {
         }
     },
 
-    /** A method returning a future that runs the body on another thread once the method has returned. */
+    /**
+     * A method returning a future that runs the body on another thread once the method
+     * has returned.
+     */
     COMPLETABLE_FUTURE {
         @Override
         CompletableFuture<String> run(LockedCalls calls, String id, Supplier<String> body) {
@@ -62,11 +66,11 @@ enum CallStyle {
 
     /**
      * Calls the method of this style.
-     *
      * @param calls the locked bean
      * @param id the lock's id
      * @param body the work done while locked
      * @return the outcome as the caller sees it
      */
     abstract CompletableFuture<String> run(LockedCalls calls, String id, Supplier<String> body);
+
 }

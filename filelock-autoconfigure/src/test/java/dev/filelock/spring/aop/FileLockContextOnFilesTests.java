@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * {@link FileLockContext} on the file backend: bound inside the method (also in the body of an asynchronous one), with
- * no fencing token, and always held.
+ * {@link FileLockContext} on the file backend: bound inside the method (also in the body
+ * of an asynchronous one), with no fencing token, and always held.
  */
 class FileLockContextOnFilesTests {
 
@@ -58,7 +58,6 @@ class FileLockContextOnFilesTests {
 
         /**
          * Runs the body with the method's lock context.
-         *
          * @param body the body
          */
         @FileLocked(path = "reports/daily.lock", timeout = "10s")
@@ -68,12 +67,13 @@ class FileLockContextOnFilesTests {
 
         /**
          * Returns the key seen in the method's body.
-         *
          * @return the key
          */
         @FileLocked(path = "reports/async.lock", timeout = "10s")
         public CompletableFuture<String> async() {
             return CompletableFuture.completedFuture(FileLockContext.current().key());
         }
+
     }
+
 }

@@ -42,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link FileLockedAdvisor}: {@link FileLocked} on real beans of a Spring Boot application.
+ * Tests for {@link FileLockedAdvisor}: {@link FileLocked} on real beans of a Spring Boot
+ * application.
  */
 @SpringBootTest(properties = { "filelock.default-timeout=10s", "test.prefix=placeholders" })
 class FileLockedAdvisorTests {
@@ -124,15 +125,16 @@ class FileLockedAdvisorTests {
     void namesTheOtherProcessThatHoldsTheLockOnTimeout() throws Exception {
         Path lockFile = directory.resolve("orders/by-flock.lock");
         Files.createDirectories(lockFile.getParent());
-        ProcessBuilder flock = new ProcessBuilder("flock", "-x", lockFile.toString(), "sh", "-c", "echo HELD; read line");
+        ProcessBuilder flock = new ProcessBuilder("flock", "-x", lockFile.toString(), "sh", "-c",
+                "echo HELD; read line");
         try (ChildProcess holder = ChildProcess.start("flock -x", flock)) {
             holder.awaitLine("HELD");
             assertThatExceptionOfType(FileLockTimeoutException.class)
                 .isThrownBy(() -> this.service.writeOnce("by-flock", () -> {
                 }))
                 .withMessageContaining("@FileLocked method LockedService.writeOnce (key 'orders/by-flock.lock'): ")
-                .withMessageContaining("(WRITE) was not acquired in time: PT0S; held by pid " + holder.pid()
-                        + " (flock, WRITE)");
+                .withMessageContaining(
+                        "(WRITE) was not acquired in time: PT0S; held by pid " + holder.pid() + " (flock, WRITE)");
             holder.send("release");
         }
     }
@@ -297,7 +299,10 @@ class FileLockedAdvisorTests {
         }).join();
     }
 
-    /** Starts a call in the background that holds its lock until the returned latch is released. */
+    /**
+     * Starts a call in the background that holds its lock until the returned latch is
+     * released.
+     */
     private CountDownLatch holdInBackground(Consumer<Runnable> call) {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -352,6 +357,7 @@ class FileLockedAdvisorTests {
         LockKeys lockKeys() {
             return new LockKeys();
         }
+
     }
 
     public static class LockKeys {
@@ -359,6 +365,7 @@ class FileLockedAdvisorTests {
         public String prefix() {
             return "from-bean";
         }
+
     }
 
     public static class LockedService {
@@ -446,6 +453,7 @@ class FileLockedAdvisorTests {
         public Flux<String> flux(String id, Flux<String> work) {
             return work;
         }
+
     }
 
     @FileLocked(path = "typed.lock")
@@ -463,5 +471,7 @@ class FileLockedAdvisorTests {
         public String toString() {
             return "TypeLockedService";
         }
+
     }
+
 }

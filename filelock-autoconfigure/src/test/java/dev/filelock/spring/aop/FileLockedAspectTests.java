@@ -30,7 +30,8 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 
 /**
- * Tests for {@link FileLockedAspect} without a weaver: its advice called with a join point, as woven code calls it.
+ * Tests for {@link FileLockedAspect} without a weaver: its advice called with a join
+ * point, as woven code calls it.
  */
 class FileLockedAspectTests {
 
@@ -165,7 +166,10 @@ class FileLockedAspectTests {
         return aspect;
     }
 
-    /** A join point of a woven method execution, whose {@code proceed()} runs the method itself. */
+    /**
+     * A join point of a woven method execution, whose {@code proceed()} runs the method
+     * itself.
+     */
     private static ProceedingJoinPoint joinPoint(Object target, Method method, Object... args) throws Throwable {
         MethodSignature signature = mock(MethodSignature.class);
         given(signature.getMethod()).willReturn(method);
@@ -189,6 +193,7 @@ class FileLockedAspectTests {
         @FileLocked(path = "skip.lock", timeout = "0")
         public void run() {
         }
+
     }
 
     static class PrivateAndFinal {
@@ -200,6 +205,7 @@ class FileLockedAspectTests {
         @FileLocked(path = "private.lock")
         private void privateMethod() {
         }
+
     }
 
     static class BadTimeout {
@@ -207,5 +213,7 @@ class FileLockedAspectTests {
         @FileLocked(path = "bad.lock", timeout = "soon")
         public void run() {
         }
+
     }
+
 }

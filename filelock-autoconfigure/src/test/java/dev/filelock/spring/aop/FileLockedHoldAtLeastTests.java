@@ -41,15 +41,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link FileLocked#holdAtLeast()} in every return style on every kind of lock backend: the lock stays held past the
- * end of the call (a success or a failure) until the minimum has passed, by the library, so the next call of this JVM,
- * on the same thread, is excluded too; stopping the application context releases it at once.
+ * {@link FileLocked#holdAtLeast()} in every return style on every kind of lock backend:
+ * the lock stays held past the end of the call (a success or a failure) until the minimum
+ * has passed, by the library, so the next call of this JVM, on the same thread, is
+ * excluded too; stopping the application context releases it at once.
  */
 class FileLockedHoldAtLeastTests {
 
     private static final Duration GENEROUS = Duration.ofSeconds(10);
 
-    /** Far longer than any test: a lock seen free sooner was released by a stop, not by its minimum. */
+    /**
+     * Far longer than any test: a lock seen free sooner was released by a stop, not by
+     * its minimum.
+     */
     private static final String LONG_MINIMUM = "test.hold-at-least=10m";
 
     @TempDir
@@ -57,20 +61,22 @@ class FileLockedHoldAtLeastTests {
 
     @Test
     void aMinimumHoldThatIsNotADurationFailsStartupNamingTheMethodAndTheAttribute() {
-        runner().withPropertyValues("test.hold-at-least=soon").run((context) -> assertThat(context).getFailure()
-            .rootCause()
-            .isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining("Invalid @FileLocked on " + HeldAtLeast.class.getName() + ".call()")
-            .hasMessageContaining("holdAtLeast 'soon' is not a duration"));
+        runner().withPropertyValues("test.hold-at-least=soon")
+            .run((context) -> assertThat(context).getFailure()
+                .rootCause()
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Invalid @FileLocked on " + HeldAtLeast.class.getName() + ".call()")
+                .hasMessageContaining("holdAtLeast 'soon' is not a duration"));
     }
 
     @Test
     void aNegativeMinimumHoldFailsStartupNamingTheMethodAndTheAttribute() {
-        runner().withPropertyValues("test.hold-at-least=-1s").run((context) -> assertThat(context).getFailure()
-            .rootCause()
-            .isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining("Invalid @FileLocked on " + HeldAtLeast.class.getName() + ".call()")
-            .hasMessageContaining("holdAtLeast '-1s' is negative"));
+        runner().withPropertyValues("test.hold-at-least=-1s")
+            .run((context) -> assertThat(context).getFailure()
+                .rootCause()
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Invalid @FileLocked on " + HeldAtLeast.class.getName() + ".call()")
+                .hasMessageContaining("holdAtLeast '-1s' is negative"));
     }
 
     @Test
@@ -138,8 +144,7 @@ class FileLockedHoldAtLeastTests {
         runner().withPropertyValues(LONG_MINIMUM).run((context) -> {
             assertThat(context.getBean(LockedCalls.class).call("listed", () -> "ran")).isEqualTo("ran");
             FileLocksEndpoint endpoint = new FileLocksEndpoint(context.getBean(FileLockRegistry.class));
-            assertThat(endpoint.locks().entries())
-                .filteredOn((lock) -> lock.path().endsWith(LockedCalls.key("listed")))
+            assertThat(endpoint.locks().entries()).filteredOn((lock) -> lock.path().endsWith(LockedCalls.key("listed")))
                 .singleElement()
                 .satisfies((lock) -> assertThat(lock.owners()).singleElement()
                     .satisfies((owner) -> assertThat(owner.name()).isEqualTo("(asynchronous hold)")));
@@ -182,6 +187,7 @@ class FileLockedHoldAtLeastTests {
         ApplicationContextRunner onBackend(ApplicationContextRunner runner) {
             return runner;
         }
+
     }
 
     @Nested
@@ -191,6 +197,7 @@ class FileLockedHoldAtLeastTests {
         ApplicationContextRunner onBackend(ApplicationContextRunner runner) {
             return runner.withPropertyValues("filelock.type=soft");
         }
+
     }
 
     @Nested
@@ -200,6 +207,7 @@ class FileLockedHoldAtLeastTests {
         ApplicationContextRunner onBackend(ApplicationContextRunner runner) {
             return runner;
         }
+
     }
 
     @Nested
@@ -209,6 +217,7 @@ class FileLockedHoldAtLeastTests {
         ApplicationContextRunner onBackend(ApplicationContextRunner runner) {
             return runner.withPropertyValues("filelock.type=sqlite");
         }
+
     }
 
     @Nested
@@ -218,6 +227,7 @@ class FileLockedHoldAtLeastTests {
         ApplicationContextRunner onBackend(ApplicationContextRunner runner) {
             return runner.withPropertyValues("filelock.type=soft-read-write");
         }
+
     }
 
     @Nested
@@ -228,6 +238,7 @@ class FileLockedHoldAtLeastTests {
             return runner.withBean("inMemoryLocks", DefaultLockRegistry.class, DefaultLockRegistry::new)
                 .withPropertyValues("filelock.backend=inMemoryLocks");
         }
+
     }
 
     @Nested
@@ -244,9 +255,13 @@ class FileLockedHoldAtLeastTests {
         boolean keepsMinimumPastShutdown() {
             return true;
         }
+
     }
 
-    /** The jdbc backend has no shared locks: a READ method takes its key's exclusive lock, so it excludes itself. */
+    /**
+     * The jdbc backend has no shared locks: a READ method takes its key's exclusive lock,
+     * so it excludes itself.
+     */
     @Nested
     class JdbcReadLocks extends Contract {
 
@@ -266,6 +281,7 @@ class FileLockedHoldAtLeastTests {
         boolean keepsMinimumPastShutdown() {
             return true;
         }
+
     }
 
     static ApplicationContextRunner onJdbc(ApplicationContextRunner runner, PostgresDatabase database) {
@@ -274,7 +290,10 @@ class FileLockedHoldAtLeastTests {
             .withPropertyValues("filelock.backend=jdbc");
     }
 
-    /** For the read side of a read/write lock: shared with the next READ call, so only a writer is excluded. */
+    /**
+     * For the read side of a read/write lock: shared with the next READ call, so only a
+     * writer is excluded.
+     */
     abstract static class ReadContract extends Contract {
 
         @Override
@@ -286,9 +305,13 @@ class FileLockedHoldAtLeastTests {
         boolean excludesItself() {
             return false;
         }
+
     }
 
-    /** What every backend must do; a subclass names the backend, and the READ methods when they are used. */
+    /**
+     * What every backend must do; a subclass names the backend, and the READ methods when
+     * they are used.
+     */
     abstract static class Contract {
 
         @TempDir
@@ -300,12 +323,18 @@ class FileLockedHoldAtLeastTests {
             return HeldAtLeast.class;
         }
 
-        /** Whether a second call of the method is excluded while the first one's minimum lasts. */
+        /**
+         * Whether a second call of the method is excluded while the first one's minimum
+         * lasts.
+         */
         boolean excludesItself() {
             return true;
         }
 
-        /** Whether the minimum outlives the application context (the jdbc backend keeps it in the lock's row). */
+        /**
+         * Whether the minimum outlives the application context (the jdbc backend keeps it
+         * in the lock's row).
+         */
         boolean keepsMinimumPastShutdown() {
             return false;
         }
@@ -317,7 +346,8 @@ class FileLockedHoldAtLeastTests {
             run(LONG_MINIMUM, (context, calls, probe) -> {
                 assertThat(style.run(calls, "job", () -> "ran")).succeedsWithin(GENEROUS).isEqualTo("ran");
                 assertThat(probe.isHeld("job")).as("held after the call ended").isTrue();
-                // A skipped call has no value (a Flux of none fails CallStyle's last element).
+                // A skipped call has no value (a Flux of none fails CallStyle's last
+                // element).
                 CompletableFuture<String> next = style.run(calls, "job", () -> "ran again")
                     .handle((value, failure) -> value);
                 assertThat(next).succeedsWithin(GENEROUS)
@@ -367,15 +397,19 @@ class FileLockedHoldAtLeastTests {
                 .run((context) -> test.run(context, context.getBean(LockedCalls.class),
                         new Probe(context, LockMode.WRITE)));
         }
+
     }
 
     @FunctionalInterface
     interface ContextCallsAndProbe {
 
         void run(AssertableApplicationContext context, LockedCalls calls, Probe probe) throws Exception;
+
     }
 
-    /** Skips when the lock is held, and holds it for {@code test.hold-at-least} at least. */
+    /**
+     * Skips when the lock is held, and holds it for {@code test.hold-at-least} at least.
+     */
     static class HeldAtLeast implements LockedCalls {
 
         @Override
@@ -405,6 +439,7 @@ class FileLockedHoldAtLeastTests {
         public <T> Flux<T> flux(String id, Flux<T> body) {
             return body;
         }
+
     }
 
     /** {@link HeldAtLeast} on the read side of the path's read/write lock. */
@@ -437,5 +472,7 @@ class FileLockedHoldAtLeastTests {
         public <T> Flux<T> flux(String id, Flux<T> body) {
             return body;
         }
+
     }
+
 }

@@ -20,9 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * With the default {@code filelock.type=native}, {@code @FileLocked} READ and WRITE are {@code flock} {@code LOCK_SH}
- * and {@code LOCK_EX} on the lock file: Python's {@code FileLock} and {@code flock -x} in another process exclude both
- * modes, {@code flock -s} shares with READ and excludes WRITE.
+ * With the default {@code filelock.type=native}, {@code @FileLocked} READ and WRITE are
+ * {@code flock} {@code LOCK_SH} and {@code LOCK_EX} on the lock file: Python's
+ * {@code FileLock} and {@code flock -x} in another process exclude both modes,
+ * {@code flock -s} shares with READ and excludes WRITE.
  */
 class FileLockedNativeInteropTests {
 
@@ -112,7 +113,10 @@ class FileLockedNativeInteropTests {
         assertThat(ran).as(mode.name()).isTrue();
     }
 
-    /** Calls the proxy's method of the mode (a call inside the bean would bypass the advisor). */
+    /**
+     * Calls the proxy's method of the mode (a call inside the bean would bypass the
+     * advisor).
+     */
     private static void once(Catalog catalog, LockMode mode, Runnable body) {
         if (mode == LockMode.READ) {
             catalog.readOnce(body);
@@ -133,5 +137,7 @@ class FileLockedNativeInteropTests {
         public void writeOnce(Runnable body) {
             body.run();
         }
+
     }
+
 }

@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The contract of {@link FileLocked} methods, in every return style, on every kind of lock backend: the lock is held
- * while the method's work runs, the caller gets the outcome after the release, and a failure is the method's own.
+ * The contract of {@link FileLocked} methods, in every return style, on every kind of
+ * lock backend: the lock is held while the method's work runs, the caller gets the
+ * outcome after the release, and a failure is the method's own.
  */
 class FileLockedOnEveryBackendTests {
 
@@ -44,6 +45,7 @@ class FileLockedOnEveryBackendTests {
         ApplicationContextRunner onBackend(ApplicationContextRunner runner) {
             return runner;
         }
+
     }
 
     @Nested
@@ -58,6 +60,7 @@ class FileLockedOnEveryBackendTests {
         Class<? extends LockedCalls> calls() {
             return LockedCalls.Read.class;
         }
+
     }
 
     @Nested
@@ -67,6 +70,7 @@ class FileLockedOnEveryBackendTests {
         ApplicationContextRunner onBackend(ApplicationContextRunner runner) {
             return runner.withPropertyValues("filelock.type=sqlite");
         }
+
     }
 
     @Nested
@@ -81,6 +85,7 @@ class FileLockedOnEveryBackendTests {
         Class<? extends LockedCalls> calls() {
             return LockedCalls.Read.class;
         }
+
     }
 
     @Nested
@@ -90,6 +95,7 @@ class FileLockedOnEveryBackendTests {
         ApplicationContextRunner onBackend(ApplicationContextRunner runner) {
             return runner.withPropertyValues("filelock.type=soft");
         }
+
     }
 
     @Nested
@@ -99,6 +105,7 @@ class FileLockedOnEveryBackendTests {
         ApplicationContextRunner onBackend(ApplicationContextRunner runner) {
             return runner.withPropertyValues("filelock.type=soft-read-write");
         }
+
     }
 
     @Nested
@@ -113,6 +120,7 @@ class FileLockedOnEveryBackendTests {
         Class<? extends LockedCalls> calls() {
             return LockedCalls.Read.class;
         }
+
     }
 
     @Nested
@@ -123,6 +131,7 @@ class FileLockedOnEveryBackendTests {
             return runner.withBean("inMemoryLocks", DefaultLockRegistry.class, DefaultLockRegistry::new)
                 .withPropertyValues("filelock.backend=inMemoryLocks");
         }
+
     }
 
     @Nested
@@ -136,11 +145,12 @@ class FileLockedOnEveryBackendTests {
                 .withPropertyValues(this.database.properties(PostgresDatabase.newRegion()).toArray(String[]::new))
                 .withPropertyValues("filelock.backend=jdbc");
         }
+
     }
 
     /**
-     * What every backend must do; a subclass names the backend, and the calls when they take READ locks. The probe
-     * always tries WRITE, which a READ holder excludes too.
+     * What every backend must do; a subclass names the backend, and the calls when they
+     * take READ locks. The probe always tries WRITE, which a READ holder excludes too.
      */
     abstract static class Contract {
 
@@ -188,7 +198,8 @@ class FileLockedOnEveryBackendTests {
                     .supplyAsync(() -> style.run(calls, "queue", () -> probe.isHeld("queue") ? "held" : "free"))
                     .thenCompose((outcome) -> outcome);
                 assertThat(waiter).isNotDone();
-                // The holder's release runs here and hands the lock to the waiter, whose work and release may follow
+                // The holder's release runs here and hands the lock to the waiter, whose
+                // work and release may follow
                 // on this very thread: nothing may wait for itself.
                 holderWork.complete("first");
                 assertThat(holder).succeedsWithin(GENEROUS).isEqualTo("first");
@@ -209,8 +220,7 @@ class FileLockedOnEveryBackendTests {
         @Test
         void aFluxOfReadyValuesCompletesAndReleasesItsLock() {
             run((calls, probe) -> {
-                assertThat(calls.flux("values", Flux.just("a", "b")).collectList().toFuture())
-                    .succeedsWithin(GENEROUS)
+                assertThat(calls.flux("values", Flux.just("a", "b")).collectList().toFuture()).succeedsWithin(GENEROUS)
                     .isEqualTo(List.of("a", "b"));
                 assertThat(probe.isHeld("values")).isFalse();
             });
@@ -222,7 +232,8 @@ class FileLockedOnEveryBackendTests {
                 assertThat(calls.flux("endless", Flux.<String>never().startWith("first")).next().toFuture())
                     .succeedsWithin(GENEROUS)
                     .isEqualTo("first");
-                // A cancelled subscriber does not wait for the release, so it is seen eventually.
+                // A cancelled subscriber does not wait for the release, so it is seen
+                // eventually.
                 await().atMost(GENEROUS).until(() -> !probe.isHeld("endless"));
             });
         }
@@ -236,15 +247,20 @@ class FileLockedOnEveryBackendTests {
                 .with(this::onBackend)
                 .run((context) -> test.run(context.getBean(LockedCalls.class), new Probe(context, LockMode.WRITE)));
         }
+
     }
 
     @FunctionalInterface
     interface CallsAndProbe {
 
         void run(LockedCalls calls, Probe probe) throws Exception;
+
     }
 
-    /** Tells whether a key is locked by trying it once through the backend from a thread of its own. */
+    /**
+     * Tells whether a key is locked by trying it once through the backend from a thread
+     * of its own.
+     */
     record Probe(LockBackend backend, LockMode kind) {
 
         Probe(AssertableApplicationContext context, LockMode kind) {
@@ -274,4 +290,5 @@ class FileLockedOnEveryBackendTests {
             }
         }
     }
+
 }

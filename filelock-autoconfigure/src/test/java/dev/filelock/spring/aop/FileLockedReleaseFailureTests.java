@@ -24,8 +24,9 @@ import org.springframework.integration.support.locks.LockRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests of {@link FileLocked} methods whose release fails (a lease lost, the database down at release), in every return
- * style: the caller always gets an outcome, the release failure is never lost, and a method's own failure stays first.
+ * Tests of {@link FileLocked} methods whose release fails (a lease lost, the database
+ * down at release), in every return style: the caller always gets an outcome, the release
+ * failure is never lost, and a method's own failure stays first.
  */
 class FileLockedReleaseFailureTests {
 
@@ -77,7 +78,10 @@ class FileLockedReleaseFailureTests {
         return Stream.iterate(failure, (cause) -> cause != null, Throwable::getCause);
     }
 
-    /** An in-memory registry whose locks are released and then report a failure, as a store losing a lease does. */
+    /**
+     * An in-memory registry whose locks are released and then report a failure, as a
+     * store losing a lease does.
+     */
     static final class FailingUnlockRegistry implements LockRegistry<Lock> {
 
         private final DefaultLockRegistry locks = new DefaultLockRegistry();
@@ -116,8 +120,8 @@ class FileLockedReleaseFailureTests {
                 @Override
                 public void unlock() {
                     lock.unlock();
-                    RuntimeException failure = new IllegalStateException("The lock '" + lockKey + "' expired: "
-                            + "the database was down when it was released");
+                    RuntimeException failure = new IllegalStateException(
+                            "The lock '" + lockKey + "' expired: " + "the database was down when it was released");
                     FailingUnlockRegistry.this.failures.add(failure);
                     throw failure;
                 }
@@ -128,5 +132,7 @@ class FileLockedReleaseFailureTests {
                 }
             };
         }
+
     }
+
 }

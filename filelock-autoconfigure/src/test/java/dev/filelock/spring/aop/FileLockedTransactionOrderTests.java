@@ -29,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Tests that the {@link FileLockedAdvisor} runs outside {@code @Transactional} on an embedded database: the lock is
- * taken before the transaction begins and released after it ends.
+ * Tests that the {@link FileLockedAdvisor} runs outside {@code @Transactional} on an
+ * embedded database: the lock is taken before the transaction begins and released after
+ * it ends.
  */
 @SpringBootTest
 class FileLockedTransactionOrderTests {
@@ -90,9 +91,13 @@ class FileLockedTransactionOrderTests {
         OrderService orderService(JdbcTemplate jdbc, TransactionProbe probe) {
             return new OrderService(jdbc, probe);
         }
+
     }
 
-    /** Records, at each step of a transaction, whether the order lock is held (seen from another thread). */
+    /**
+     * Records, at each step of a transaction, whether the order lock is held (seen from
+     * another thread).
+     */
     static class TransactionProbe implements TransactionExecutionListener {
 
         static final String KEY = "orders/all.lock";
@@ -149,6 +154,7 @@ class FileLockedTransactionOrderTests {
         private void record(String step) {
             this.events.add(step + " lock=" + (isLockBusy() ? "held" : "free"));
         }
+
     }
 
     public static class OrderService {
@@ -176,5 +182,7 @@ class FileLockedTransactionOrderTests {
             this.jdbc.update("insert into orders (id) values (?)", id);
             throw new IllegalStateException("rollback");
         }
+
     }
+
 }

@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Tests of {@link FileLocked#path()} templates: a template that names a parameter the method cannot resolve fails at
- * startup, and a part that is null or empty at call time is refused, so that calls never silently share one lock.
+ * Tests of {@link FileLocked#path()} templates: a template that names a parameter the
+ * method cannot resolve fails at startup, and a part that is null or empty at call time
+ * is refused, so that calls never silently share one lock.
  */
 class KeyTemplateTests {
 
@@ -35,8 +36,7 @@ class KeyTemplateTests {
     Path classes;
 
     private ApplicationContextRunner contextRunner() {
-        return new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(FileLockAutoConfiguration.class))
+        return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(FileLockAutoConfiguration.class))
             .withPropertyValues("filelock.directory=" + this.directory);
     }
 
@@ -48,8 +48,8 @@ class KeyTemplateTests {
                 .rootCause()
                 .isInstanceOf(IllegalStateException.class)
                 .message()
-                .contains(MisspeltParameter.class.getName() + ".place()", "path 'orders/#{#orderid}.lock'",
-                        "#orderid", "the parameters orderId", "#p0/#a0");
+                .contains(MisspeltParameter.class.getName() + ".place()", "path 'orders/#{#orderid}.lock'", "#orderid",
+                        "the parameters orderId", "#p0/#a0");
         });
     }
 
@@ -87,7 +87,9 @@ class KeyTemplateTests {
             AtomicBoolean held = new AtomicBoolean();
             Object bean = context.getBean("positional");
             Runnable body = () -> held.set(isHeld(registry, "orders/acme-42-work.lock"));
-            bean.getClass().getMethod("work", String.class, String.class, Runnable.class).invoke(bean, "acme", "42", body);
+            bean.getClass()
+                .getMethod("work", String.class, String.class, Runnable.class)
+                .invoke(bean, "acme", "42", body);
             assertThat(held).isTrue();
         });
     }
@@ -154,9 +156,12 @@ class KeyTemplateTests {
         }).join();
     }
 
-    /** Compiles a bean as a build without {@code -parameters} would, so that its parameter names are lost. */
-    private Class<?> compileWithoutParameterNames(String name, String template) throws IOException,
-            ClassNotFoundException {
+    /**
+     * Compiles a bean as a build without {@code -parameters} would, so that its parameter
+     * names are lost.
+     */
+    private Class<?> compileWithoutParameterNames(String name, String template)
+            throws IOException, ClassNotFoundException {
         Path source = this.classes.resolve("dev/filelock/spring/aop/generated/" + name + ".java");
         Files.createDirectories(source.getParent());
         Files.writeString(source, """
@@ -192,6 +197,7 @@ class KeyTemplateTests {
         public void place(Order order, Runnable body) {
             body.run();
         }
+
     }
 
     static class Named {
@@ -200,6 +206,7 @@ class KeyTemplateTests {
         public void work(String name, Runnable body) {
             body.run();
         }
+
     }
 
     static class MisspeltParameter {
@@ -207,6 +214,7 @@ class KeyTemplateTests {
         @FileLocked(path = "orders/#{#orderid}.lock")
         public void place(String orderId) {
         }
+
     }
 
     static class PositionPastTheEnd {
@@ -214,6 +222,7 @@ class KeyTemplateTests {
         @FileLocked(path = "orders/#{#p1}.lock")
         public void place(String orderId) {
         }
+
     }
 
 }

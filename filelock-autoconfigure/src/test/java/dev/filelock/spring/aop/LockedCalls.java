@@ -8,14 +8,14 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * One {@link FileLocked} method per way a method can return (a value, a future, a {@code Mono}, a {@code Flux}), all
- * locking {@code calls/<id>.lock}, for tests that run every return style on a backend.
+ * One {@link FileLocked} method per way a method can return (a value, a future, a
+ * {@code Mono}, a {@code Flux}), all locking {@code calls/<id>.lock}, for tests that run
+ * every return style on a backend.
  */
 public interface LockedCalls {
 
     /**
      * The path every method of an implementation locks for an id.
-     *
      * @param id the id passed to the method
      * @return the lock key
      */
@@ -25,7 +25,6 @@ public interface LockedCalls {
 
     /**
      * Runs the body while holding the lock.
-     *
      * @param <T> the result type
      * @param id the lock's id
      * @param body the work
@@ -35,7 +34,6 @@ public interface LockedCalls {
 
     /**
      * Holds the lock until the future completes.
-     *
      * @param <T> the result type
      * @param id the lock's id
      * @param body the work's future
@@ -45,7 +43,6 @@ public interface LockedCalls {
 
     /**
      * Holds the lock while the {@code Mono} runs.
-     *
      * @param <T> the result type
      * @param id the lock's id
      * @param body the work
@@ -55,7 +52,6 @@ public interface LockedCalls {
 
     /**
      * Holds the lock while the {@code Flux} runs.
-     *
      * @param <T> the element type
      * @param id the lock's id
      * @param body the work
@@ -89,9 +85,13 @@ public interface LockedCalls {
         public <T> Flux<T> flux(String id, Flux<T> body) {
             return body;
         }
+
     }
 
-    /** Takes the shared side of the path's lock (the exclusive lock where there is no shared mode). */
+    /**
+     * Takes the shared side of the path's lock (the exclusive lock where there is no
+     * shared mode).
+     */
     class Read implements LockedCalls {
 
         @Override
@@ -117,5 +117,7 @@ public interface LockedCalls {
         public <T> Flux<T> flux(String id, Flux<T> body) {
             return body;
         }
+
     }
+
 }

@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Tests for {@link LockedMethods}: misuse of {@link FileLocked} fails at startup, naming the method.
+ * Tests for {@link LockedMethods}: misuse of {@link FileLocked} fails at startup, naming
+ * the method.
  */
 class LockedMethodsTests {
 
@@ -37,8 +38,7 @@ class LockedMethodsTests {
     Path directory;
 
     private ApplicationContextRunner contextRunner() {
-        return new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(FileLockAutoConfiguration.class))
+        return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(FileLockAutoConfiguration.class))
             .withPropertyValues("filelock.directory=" + this.directory);
     }
 
@@ -73,8 +73,7 @@ class LockedMethodsTests {
         contextRunner().withPropertyValues("filelock.type=soft", "filelock.read-mode-fallback=refuse")
             .withBean(Reader.class)
             .run(failsWith("Invalid @FileLocked on " + Reader.class.getName() + ".read()",
-                    "mode = READ needs a shared lock",
-                    "use filelock.type=native, sqlite or soft-read-write"));
+                    "mode = READ needs a shared lock", "use filelock.type=native, sqlite or soft-read-write"));
     }
 
     @Test
@@ -222,6 +221,7 @@ class LockedMethodsTests {
         public Object value() {
             return "plain values pass";
         }
+
     }
 
     static class PublisherReturner {
@@ -230,12 +230,14 @@ class LockedMethodsTests {
         public org.reactivestreams.Publisher<String> publish() {
             return reactor.core.publisher.Mono.just("published");
         }
+
     }
 
     public interface Greeter {
 
         @FileLocked(path = "greetings/#{#name}.lock")
         String greet(String name, BooleanSupplier lockIsFree);
+
     }
 
     static class DefaultGreeter implements Greeter {
@@ -244,6 +246,7 @@ class LockedMethodsTests {
         public String greet(String name, BooleanSupplier lockIsFree) {
             return "lock was free: " + lockIsFree.getAsBoolean();
         }
+
     }
 
     public static class FinalMethod {
@@ -251,6 +254,7 @@ class LockedMethodsTests {
         @FileLocked(path = "a.lock")
         public final void work() {
         }
+
     }
 
     public static class StaticMethod {
@@ -258,6 +262,7 @@ class LockedMethodsTests {
         @FileLocked(path = "a.lock")
         public static void work() {
         }
+
     }
 
     public static class PrivateMethod {
@@ -269,6 +274,7 @@ class LockedMethodsTests {
         public void callsWork() {
             work();
         }
+
     }
 
     @Retention(RetentionPolicy.RUNTIME)
@@ -283,6 +289,7 @@ class LockedMethodsTests {
         @ComposedLock
         public void work() {
         }
+
     }
 
     public static class UnparsableTemplate {
@@ -290,6 +297,7 @@ class LockedMethodsTests {
         @FileLocked(path = "orders/#{#id")
         public void work() {
         }
+
     }
 
     public static class UnparsableTimeout {
@@ -297,6 +305,7 @@ class LockedMethodsTests {
         @FileLocked(path = "a.lock", timeout = "ten seconds")
         public void work() {
         }
+
     }
 
     public static class Reader {
@@ -304,6 +313,7 @@ class LockedMethodsTests {
         @FileLocked(path = "a.db", mode = LockMode.READ)
         public void read() {
         }
+
     }
 
     public static class PrimitiveSkipper {
@@ -312,6 +322,7 @@ class LockedMethodsTests {
         public int count() {
             return 1;
         }
+
     }
 
     public static class Skipper {
@@ -329,6 +340,7 @@ class LockedMethodsTests {
         public Integer boxed() {
             return 1;
         }
+
     }
 
     public static class Escaper {
@@ -336,6 +348,7 @@ class LockedMethodsTests {
         @FileLocked(path = "../outside.lock")
         public void work() {
         }
+
     }
 
     public static class OneBadMethodAmongGoodOnes {
@@ -355,5 +368,7 @@ class LockedMethodsTests {
         @FileLocked(path = "d.lock", timeout = "soon")
         public void fourth() {
         }
+
     }
+
 }

@@ -18,8 +18,9 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link EnableFileLocking} in a JVM without the weaver: proxy mode, and what AspectJ mode says when the
- * aspect was not woven. {@link FileLockedAspectLoadTimeWeavingTests} runs AspectJ mode woven.
+ * Tests for {@link EnableFileLocking} in a JVM without the weaver: proxy mode, and what
+ * AspectJ mode says when the aspect was not woven.
+ * {@link FileLockedAspectLoadTimeWeavingTests} runs AspectJ mode woven.
  */
 class EnableFileLockingTests {
 
@@ -88,15 +89,19 @@ class EnableFileLockingTests {
         SelfInvokingJob selfInvokingJob(FileLockRegistry registry, @Value("${shared}") Path shared) {
             return new SelfInvokingJob(registry, shared, "test");
         }
+
     }
 
     @Configuration(proxyBeanMethods = false)
     @EnableFileLocking
     static class ProxyModeConfiguration {
+
     }
 
     @Configuration(proxyBeanMethods = false)
     @EnableFileLocking(mode = AdviceMode.ASPECTJ)
     static class AspectJModeConfiguration {
+
     }
+
 }

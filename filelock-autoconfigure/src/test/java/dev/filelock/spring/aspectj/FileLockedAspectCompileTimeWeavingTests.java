@@ -16,10 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests {@link FileLockedAspect} under compile-time weaving: {@code ajc} weaves {@link SelfInvokingApplication}'s
- * classes and completes the aspect (as the README's {@code aspectj-maven-plugin} setup does with {@code
- * aspectLibraries} and {@code weaveDependencies}), and the application then locks self-invoked, private and final
- * methods in a JVM without the weaving agent.
+ * Tests {@link FileLockedAspect} under compile-time weaving: {@code ajc} weaves
+ * {@link SelfInvokingApplication}'s classes and completes the aspect (as the README's
+ * {@code aspectj-maven-plugin} setup does with {@code
+ * aspectLibraries} and {@code weaveDependencies}), and the application then locks
+ * self-invoked, private and final methods in a JVM without the weaving agent.
  */
 class FileLockedAspectCompileTimeWeavingTests {
 
@@ -56,7 +57,10 @@ class FileLockedAspectCompileTimeWeavingTests {
         assertThat(Files.readString(this.work.resolve("counter"))).isEqualTo("3");
     }
 
-    /** Copies the compiled classes of {@code type}'s package whose names start with its simple name. */
+    /**
+     * Copies the compiled classes of {@code type}'s package whose names start with its
+     * simple name.
+     */
     private static void copyClasses(Class<?> type, Path root) throws Exception {
         Path classes = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
         String packagePath = type.getPackageName().replace('.', File.separatorChar);
@@ -68,4 +72,5 @@ class FileLockedAspectCompileTimeWeavingTests {
             }
         }
     }
+
 }

@@ -16,9 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests {@link FileLockedAspect} under load-time weaving: two JVMs started with {@code -javaagent:aspectjweaver.jar}
- * and {@link EnableFileLocking @EnableFileLocking(mode = ASPECTJ)} run {@link SelfInvokingApplication}, whose locked
- * section is only ever reached by a call from another method of the same bean.
+ * Tests {@link FileLockedAspect} under load-time weaving: two JVMs started with
+ * {@code -javaagent:aspectjweaver.jar} and
+ * {@link EnableFileLocking @EnableFileLocking(mode = ASPECTJ)} run
+ * {@link SelfInvokingApplication}, whose locked section is only ever reached by a call
+ * from another method of the same bean.
  */
 class FileLockedAspectLoadTimeWeavingTests {
 
@@ -28,8 +30,9 @@ class FileLockedAspectLoadTimeWeavingTests {
     Path shared;
 
     /**
-     * Each child first reports what its self-invoked locked methods saw (path template, Mono subscribed twice after the
-     * call returned, CompletableFuture, a skipped call, private and final methods), then both run their sections.
+     * Each child first reports what its self-invoked locked methods saw (path template,
+     * Mono subscribed twice after the call returned, CompletableFuture, a skipped call,
+     * private and final methods), then both run their sections.
      */
     @Test
     void selfInvokedSectionsOfTwoJvmsNeverOverlap() throws Exception {
@@ -46,7 +49,8 @@ class FileLockedAspectLoadTimeWeavingTests {
                 assertThat(child.awaitValue("PRIVATE_LOCKED ")).as(child.describe()).isEqualTo("true");
                 assertThat(child.awaitValue("FINAL_LOCKED ")).as(child.describe()).isEqualTo("true");
             }
-            // Both run at once: each reply comes after its sections, so the sections of the two JVMs interleave.
+            // Both run at once: each reply comes after its sections, so the sections of
+            // the two JVMs interleave.
             a.send("run");
             b.send("run");
             a.reply();
@@ -81,7 +85,10 @@ class FileLockedAspectLoadTimeWeavingTests {
                 "--iterations=" + ITERATIONS, "--spring.main.banner-mode=off", "--logging.level.root=warn");
     }
 
-    /** The weaver jar on the test classpath: the optional aspectjweaver dependency, in the local Maven repository. */
+    /**
+     * The weaver jar on the test classpath: the optional aspectjweaver dependency, in the
+     * local Maven repository.
+     */
     static Path aspectjWeaverJar() throws Exception {
         return Path.of(Agent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
@@ -90,4 +97,5 @@ class FileLockedAspectLoadTimeWeavingTests {
         Path path = this.shared.resolve(file);
         return Files.exists(path) ? Files.readAllLines(path) : List.of();
     }
+
 }

@@ -3,7 +3,10 @@ package dev.filelock.spring.aspectj;
 import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.spring.FileLocked;
 
-/** {@link FileLocked} on private and final methods, which only a woven aspect can lock (proxy mode refuses them). */
+/**
+ * {@link FileLocked} on private and final methods, which only a woven aspect can lock
+ * (proxy mode refuses them).
+ */
 public class PrivateAndFinalJob {
 
     private final FileLockRegistry registry;
@@ -27,4 +30,5 @@ public class PrivateAndFinalJob {
     private boolean privateProbe() {
         return SelfInvokingJob.isHeld(this.registry, "private.lock");
     }
+
 }

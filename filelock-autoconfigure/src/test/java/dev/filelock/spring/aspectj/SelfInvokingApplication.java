@@ -15,9 +15,11 @@ import org.springframework.context.annotation.AdviceMode;
 import org.springframework.context.annotation.Bean;
 
 /**
- * A child-JVM application in AspectJ mode, started with {@code -javaagent:aspectjweaver.jar}: it reports what its
- * locked methods saw ({@code KEY value} lines), then answers the child protocol ({@link ChildMain}): {@code run} runs
- * {@link SelfInvokingJob#run}; after {@code quit} it closes its context and reports {@code AFTER_CLOSE}.
+ * A child-JVM application in AspectJ mode, started with
+ * {@code -javaagent:aspectjweaver.jar}: it reports what its locked methods saw
+ * ({@code KEY value} lines), then answers the child protocol ({@link ChildMain}):
+ * {@code run} runs {@link SelfInvokingJob#run}; after {@code quit} it closes its context
+ * and reports {@code AFTER_CLOSE}.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -65,4 +67,5 @@ public class SelfInvokingApplication {
     PrivateAndFinalJob privateAndFinalJob(FileLockRegistry registry) {
         return new PrivateAndFinalJob(registry);
     }
+
 }

@@ -19,8 +19,8 @@ import java.util.concurrent.locks.Lock;
 import reactor.core.publisher.Mono;
 
 /**
- * A bean whose unannotated methods call {@link FileLocked} methods of the same object, which a Spring proxy does not
- * see and a woven aspect does.
+ * A bean whose unannotated methods call {@link FileLocked} methods of the same object,
+ * which a Spring proxy does not see and a woven aspect does.
  */
 public class SelfInvokingJob {
 
@@ -47,7 +47,10 @@ public class SelfInvokingJob {
         return isHeld(this.registry, "probe.lock");
     }
 
-    /** Calls {@link #templated(String)} on {@code this}: its path template is evaluated over the argument. */
+    /**
+     * Calls {@link #templated(String)} on {@code this}: its path template is evaluated
+     * over the argument.
+     */
     public boolean selfInvokedTemplateHeldItsLock() {
         return templated("42");
     }
@@ -57,7 +60,10 @@ public class SelfInvokingJob {
         return isHeld(this.registry, "orders/" + orderId + ".lock");
     }
 
-    /** Calls {@link #lockedMono()} on {@code this} and subscribes twice, after the call returned. */
+    /**
+     * Calls {@link #lockedMono()} on {@code this} and subscribes twice, after the call
+     * returned.
+     */
     public List<Boolean> selfInvokedMonoHeldItsLockOnEachSubscription() {
         Mono<Boolean> mono = lockedMono();
         return List.of(mono.block(), mono.block(), isHeld(this.registry, "mono.lock"));
@@ -68,7 +74,10 @@ public class SelfInvokingJob {
         return Mono.fromCallable(() -> isHeld(this.registry, "mono.lock"));
     }
 
-    /** Calls {@link #lockedFuture()} on {@code this}: held in the future's thread, released once it completed. */
+    /**
+     * Calls {@link #lockedFuture()} on {@code this}: held in the future's thread,
+     * released once it completed.
+     */
     public List<Boolean> selfInvokedFutureHeldItsLockUntilCompleted() {
         boolean inside = lockedFuture().join();
         return List.of(inside, isHeld(this.registry, "future.lock"));
@@ -79,7 +88,10 @@ public class SelfInvokingJob {
         return CompletableFuture.supplyAsync(() -> isHeld(this.registry, "future.lock"));
     }
 
-    /** Calls {@link #skippable()} on {@code this} while another thread holds its lock: the call is skipped. */
+    /**
+     * Calls {@link #skippable()} on {@code this} while another thread holds its lock: the
+     * call is skipped.
+     */
     public boolean selfInvokedCallSkippedWhileAnotherThreadHolds() throws InterruptedException, ExecutionException {
         Lock lock = this.registry.obtain("skip.lock");
         ExecutorService holder = Executors.newSingleThreadExecutor();
@@ -106,8 +118,9 @@ public class SelfInvokingJob {
     }
 
     /**
-     * Records entry and exit in the shared {@code events} file, and any moment when another process is inside too; a
-     * read-modify-write of the shared counter in between gives another process time to come in if it can.
+     * Records entry and exit in the shared {@code events} file, and any moment when
+     * another process is inside too; a read-modify-write of the shared counter in between
+     * gives another process time to come in if it can.
      */
     @FileLocked(path = "section.lock", timeout = "60s")
     public void section() {
@@ -142,7 +155,8 @@ public class SelfInvokingJob {
 
     private void append(String file, String line) {
         try {
-            // A small append is atomic on a local file system, so the lines of two processes never interleave.
+            // A small append is atomic on a local file system, so the lines of two
+            // processes never interleave.
             Files.write(this.shared.resolve(file), (line + "\n").getBytes(StandardCharsets.UTF_8),
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
         }
@@ -150,4 +164,5 @@ public class SelfInvokingJob {
             throw new UncheckedIOException(ex);
         }
     }
+
 }

@@ -1,4 +1,7 @@
-/** Tests of {@code @FileLocked} applied by AspectJ weaving ({@code @EnableFileLocking(mode = AdviceMode.ASPECTJ)}). */
+/**
+ * Tests of {@code @FileLocked} applied by AspectJ weaving
+ * ({@code @EnableFileLocking(mode = AdviceMode.ASPECTJ)}).
+ */
 @NullMarked
 package dev.filelock.spring.aspectj;
 

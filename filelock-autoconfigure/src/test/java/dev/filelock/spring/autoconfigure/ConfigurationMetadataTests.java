@@ -15,12 +15,17 @@ import org.springframework.boot.json.JsonParserFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests the configuration metadata that {@code spring-boot-configuration-processor} generated into the build output,
- * merged with {@code additional-spring-configuration-metadata.json}: what IDEs show for {@code filelock.*}.
+ * Tests the configuration metadata that {@code spring-boot-configuration-processor}
+ * generated into the build output, merged with
+ * {@code additional-spring-configuration-metadata.json}: what IDEs show for
+ * {@code filelock.*}.
  */
 class ConfigurationMetadataTests {
 
-    /** Properties whose default depends on the machine or is "unset": their descriptions say what unset means. */
+    /**
+     * Properties whose default depends on the machine or is "unset": their descriptions
+     * say what unset means.
+     */
     private static final Set<String> WITHOUT_DEFAULT = Set.of("filelock.directory", "filelock.file-mode",
             "filelock.health.max-hold", "filelock.health.max-hold-exclude", "filelock.soft.lifetime",
             "filelock.jdbc.platform", "filelock.jdbc.max-hold");
@@ -43,9 +48,10 @@ class ConfigurationMetadataTests {
     @Test
     void everyPropertyHasADescription() {
         assertThat(properties).hasSizeGreaterThan(15)
-            .allSatisfy((property) -> assertThat(property.get("description")).as("description of %s", property.get("name"))
-                .asString()
-                .isNotBlank());
+            .allSatisfy(
+                    (property) -> assertThat(property.get("description")).as("description of %s", property.get("name"))
+                        .asString()
+                        .isNotBlank());
     }
 
     @Test
@@ -62,10 +68,11 @@ class ConfigurationMetadataTests {
 
     @Test
     void typeAndBackendHaveValueHints() {
-        assertThat(hintValues("filelock.type")).containsExactlyInAnyOrder("native", "sqlite", "soft", "soft-read-write");
+        assertThat(hintValues("filelock.type")).containsExactlyInAnyOrder("native", "sqlite", "soft",
+                "soft-read-write");
         assertThat(hintValues("filelock.backend")).containsExactlyInAnyOrder("file", "jdbc");
-        assertThat(hint("filelock.backend").get("providers")).asString().contains("spring-bean-reference",
-                "org.springframework.integration.support.locks.LockRegistry");
+        assertThat(hint("filelock.backend").get("providers")).asString()
+            .contains("spring-bean-reference", "org.springframework.integration.support.locks.LockRegistry");
         assertThat(hintValues("filelock.read-mode-fallback")).containsExactlyInAnyOrder("exclusive", "refuse");
     }
 
@@ -76,7 +83,8 @@ class ConfigurationMetadataTests {
             .collect(Collectors.toMap((value) -> value.get("value"), (value) -> value.get("description")));
         assertThat(descriptions.get("native")).asString().contains("Python's FileLock and flock(1)", "LOCK_SH");
         assertThat(descriptions.get("sqlite")).asString().contains("Python's ReadWriteLock");
-        assertThat(descriptions.get("soft")).asString().contains("Python's SoftFileLock", "filelock.read-mode-fallback");
+        assertThat(descriptions.get("soft")).asString()
+            .contains("Python's SoftFileLock", "filelock.read-mode-fallback");
         assertThat(descriptions.get("soft-read-write")).asString().contains("Python's SoftReadWriteLock");
         assertThat(property("filelock.type")).containsEntry("defaultValue", "native");
     }
@@ -108,4 +116,5 @@ class ConfigurationMetadataTests {
             .map((value) -> value.get("value"))
             .collect(Collectors.toSet());
     }
+
 }

@@ -36,8 +36,7 @@ class FileLockAutoConfigurationTests {
     Path directory;
 
     private ApplicationContextRunner contextRunner() {
-        return new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(FileLockAutoConfiguration.class))
+        return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(FileLockAutoConfiguration.class))
             .withPropertyValues("filelock.directory=" + this.directory);
     }
 
@@ -145,7 +144,8 @@ class FileLockAutoConfigurationTests {
     @Test
     void softLocksBreakAnotherHostsLockOlderThanTheConfiguredLifetime() throws IOException {
         Path lockFile = this.directory.resolve("expired.lock");
-        // Another host's holder: never provably dead, so only a lifetime can break its lock.
+        // Another host's holder: never provably dead, so only a lifetime can break its
+        // lock.
         Files.writeString(lockFile, "4242\nother-host.example.com\n");
         Files.setLastModifiedTime(lockFile, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
         contextRunner().withPropertyValues("filelock.type=soft", "filelock.soft.lifetime=1m").run((context) -> {
@@ -158,7 +158,8 @@ class FileLockAutoConfigurationTests {
     @Test
     void softLocksWithoutALifetimeKeepAnotherHostsLockHoweverOld() throws IOException {
         Path lockFile = this.directory.resolve("kept.lock");
-        // Another host's holder: never provably dead, so only a lifetime can break its lock.
+        // Another host's holder: never provably dead, so only a lifetime can break its
+        // lock.
         Files.writeString(lockFile, "4242\nother-host.example.com\n");
         Files.setLastModifiedTime(lockFile, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
         contextRunner().withPropertyValues("filelock.type=soft").run((context) -> {
@@ -185,7 +186,8 @@ class FileLockAutoConfigurationTests {
             try {
                 // while held: a soft lock's file is gone once released
                 assertThat(PosixFilePermissions
-                    .toString(Files.getPosixFilePermissions(this.directory.resolve("mode.lock")))).isEqualTo("rw-r-----");
+                    .toString(Files.getPosixFilePermissions(this.directory.resolve("mode.lock"))))
+                    .isEqualTo("rw-r-----");
             }
             finally {
                 lock.unlock();
@@ -199,7 +201,8 @@ class FileLockAutoConfigurationTests {
             Lock lock = context.getBean(FileLockRegistry.class).obtain("mode.lock");
             lock.lock();
             lock.unlock();
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(this.directory.resolve("mode.lock"))))
+            assertThat(
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(this.directory.resolve("mode.lock"))))
                 .isEqualTo("rw-r-----");
         });
     }
@@ -266,6 +269,7 @@ class FileLockAutoConfigurationTests {
         FileLockRegistry customRegistry(FileLockProperties properties) {
             return new FileLockRegistry(properties.getDirectory().resolve("custom"));
         }
+
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -279,6 +283,7 @@ class FileLockAutoConfigurationTests {
             advisor.setOrder(42);
             return advisor;
         }
+
     }
 
     public static class LockedBean {
@@ -294,5 +299,7 @@ class FileLockAutoConfigurationTests {
                 return !free;
             }).join();
         }
+
     }
+
 }

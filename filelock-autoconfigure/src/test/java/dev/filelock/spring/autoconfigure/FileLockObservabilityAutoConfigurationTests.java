@@ -34,8 +34,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The conditions of {@link FileLockEndpointAutoConfiguration}, {@link FileLockHealthContributorAutoConfiguration}
- * and {@link FileLockMetricsAutoConfiguration}.
+ * The conditions of {@link FileLockEndpointAutoConfiguration},
+ * {@link FileLockHealthContributorAutoConfiguration} and
+ * {@link FileLockMetricsAutoConfiguration}.
  */
 class FileLockObservabilityAutoConfigurationTests {
 
@@ -44,9 +45,9 @@ class FileLockObservabilityAutoConfigurationTests {
 
     private WebApplicationContextRunner endpointRunner() {
         return new WebApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(FileLockAutoConfiguration.class,
-                    FileLockEndpointAutoConfiguration.class, EndpointAutoConfiguration.class,
-                    WebEndpointAutoConfiguration.class))
+            .withConfiguration(
+                    AutoConfigurations.of(FileLockAutoConfiguration.class, FileLockEndpointAutoConfiguration.class,
+                            EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class))
             .withPropertyValues("filelock.directory=" + this.directory);
     }
 
@@ -59,10 +60,10 @@ class FileLockObservabilityAutoConfigurationTests {
 
     private ApplicationContextRunner metricsRunner() {
         return new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(FileLockAutoConfiguration.class,
-                    FileLockMetricsAutoConfiguration.class, ObservationAutoConfiguration.class,
-                    MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-                    SimpleMetricsExportAutoConfiguration.class))
+            .withConfiguration(
+                    AutoConfigurations.of(FileLockAutoConfiguration.class, FileLockMetricsAutoConfiguration.class,
+                            ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
+                            CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
             .withPropertyValues("filelock.directory=" + this.directory);
     }
 
@@ -102,7 +103,8 @@ class FileLockObservabilityAutoConfigurationTests {
 
     @Test
     void healthIndicatorIsNamedFilelockAndUsesTheMaximumHold() {
-        healthRunner().withPropertyValues("filelock.health.max-hold=5m", "filelock.health.max-hold-exclude=leader,jobs/**")
+        healthRunner()
+            .withPropertyValues("filelock.health.max-hold=5m", "filelock.health.max-hold-exclude=leader,jobs/**")
             .run((context) -> {
                 assertThat(context).hasSingleBean(FileLockHealthIndicator.class).hasBean("filelockHealthIndicator");
                 assertThat(context.getBean(FileLockHealthIndicator.class))
@@ -131,7 +133,8 @@ class FileLockObservabilityAutoConfigurationTests {
             MeterRegistry meters = context.getBean(MeterRegistry.class);
             registry.acquire("metered.lock", LockMode.WRITE, Duration.ZERO).close();
             assertThat(meters.get("filelock.acquire").tag("outcome", "acquired").timer().count()).isEqualTo(1);
-            assertThat(meters.get("filelock.active").tags("backend", "file", "type", "native").gauge().value()).isZero();
+            assertThat(meters.get("filelock.active").tags("backend", "file", "type", "native").gauge().value())
+                .isZero();
         });
     }
 
@@ -158,24 +161,25 @@ class FileLockObservabilityAutoConfigurationTests {
     @Test
     void nothingIsInstrumentedWithoutAnObservationRegistry() {
         new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(FileLockAutoConfiguration.class,
-                    FileLockMetricsAutoConfiguration.class))
+            .withConfiguration(
+                    AutoConfigurations.of(FileLockAutoConfiguration.class, FileLockMetricsAutoConfiguration.class))
             .withPropertyValues("filelock.directory=" + this.directory)
             .run((context) -> assertThat(context).doesNotHaveBean("fileLockRegistryObservations")
                 .doesNotHaveBean(FileLockMetrics.class));
     }
 
     @ParameterizedTest(name = "filelock.type={0}")
-    @SuppressWarnings("try") // the hold is held for the block's duration, deliberately unreferenced
+    @SuppressWarnings("try") // the hold is held for the block's duration, deliberately
+                             // unreferenced
     @CsvSource({ "native, read", "sqlite, read", "soft, write", "soft-read-write, read" })
     void everyTypeIsListedMeasuredAndWatchedForLongHolds(String type, String endpointMode) {
         new WebApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(FileLockAutoConfiguration.class,
-                    FileLockEndpointAutoConfiguration.class, EndpointAutoConfiguration.class,
-                    WebEndpointAutoConfiguration.class, FileLockHealthContributorAutoConfiguration.class,
-                    FileLockMetricsAutoConfiguration.class, ObservationAutoConfiguration.class,
-                    MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-                    SimpleMetricsExportAutoConfiguration.class))
+            .withConfiguration(
+                    AutoConfigurations.of(FileLockAutoConfiguration.class, FileLockEndpointAutoConfiguration.class,
+                            EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class,
+                            FileLockHealthContributorAutoConfiguration.class, FileLockMetricsAutoConfiguration.class,
+                            ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
+                            CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
             .withPropertyValues("filelock.directory=" + this.directory, "filelock.type=" + type,
                     "management.endpoints.web.exposure.include=filelocks", "filelock.health.max-hold=1ms")
             .run((context) -> {
@@ -190,7 +194,8 @@ class FileLockObservabilityAutoConfigurationTests {
                         });
                     assertThat(meters.get("filelock.active").tags("backend", "file", "type", type).gauge().value())
                         .isOne();
-                    assertThat(meters.get("filelock.held.active").tags("backend", "file", "type", type)
+                    assertThat(meters.get("filelock.held.active")
+                        .tags("backend", "file", "type", type)
                         .tag("mode", "read")
                         .longTaskTimer()
                         .activeTasks()).isOne();
@@ -199,8 +204,12 @@ class FileLockObservabilityAutoConfigurationTests {
                         .untilAsserted(() -> assertThat(health.health(true).getStatus()).isEqualTo(Status.DOWN));
                     assertThat(health.health(true).getDetails()).containsKey("heldTooLong");
                 }
-                assertThat(meters.get("filelock.acquire").tags("backend", "file", "type", type).tag("mode", "read")
-                    .tag("outcome", "acquired").timer().count()).isOne();
+                assertThat(meters.get("filelock.acquire")
+                    .tags("backend", "file", "type", type)
+                    .tag("mode", "read")
+                    .tag("outcome", "acquired")
+                    .timer()
+                    .count()).isOne();
                 assertThat(context.getBean(FileLockHealthIndicator.class).health(true).getStatus())
                     .isEqualTo(Status.UP);
             });
@@ -209,11 +218,14 @@ class FileLockObservabilityAutoConfigurationTests {
     @Configuration(proxyBeanMethods = false)
     static class UserEndpointConfiguration {
 
-        final FileLocksEndpoint endpoint = new FileLocksEndpoint(new FileLockRegistry(Path.of(System.getProperty("java.io.tmpdir"))));
+        final FileLocksEndpoint endpoint = new FileLocksEndpoint(
+                new FileLockRegistry(Path.of(System.getProperty("java.io.tmpdir"))));
 
         @Bean
         FileLocksEndpoint userEndpoint() {
             return this.endpoint;
         }
+
     }
+
 }

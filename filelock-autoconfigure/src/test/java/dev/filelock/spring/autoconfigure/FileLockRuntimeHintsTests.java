@@ -24,7 +24,10 @@ import org.springframework.core.type.classreading.SimpleMetadataReaderFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.aot.hint.predicate.RuntimeHintsPredicates.reflection;
 
-/** Tests the native-image hints of filelock-core's JNA bindings and their registration for AOT processing. */
+/**
+ * Tests the native-image hints of filelock-core's JNA bindings and their registration for
+ * AOT processing.
+ */
 class FileLockRuntimeHintsTests {
 
     private final RuntimeHints hints = new RuntimeHints();
@@ -35,7 +38,10 @@ class FileLockRuntimeHintsTests {
             .hasAtLeastOneElementOfType(FileLockRuntimeHints.class);
     }
 
-    /** A class added to the core with JNA direct mapping and left out of the hints would fail only in a native image. */
+    /**
+     * A class added to the core with JNA direct mapping and left out of the hints would
+     * fail only in a native image.
+     */
     @Test
     void namesExactlyTheCoreClassesThatDeclareNativeMethods() throws Exception {
         assertThat(new TreeSet<>(FileLockRuntimeHints.DIRECT_MAPPED_CLASSES)).isEqualTo(coreClassesWithNativeMethods());
@@ -46,8 +52,7 @@ class FileLockRuntimeHintsTests {
         new FileLockRuntimeHints().registerHints(this.hints, getClass().getClassLoader());
         for (String name : FileLockRuntimeHints.DIRECT_MAPPED_CLASSES) {
             Class<?> type = Class.forName(name, false, getClass().getClassLoader());
-            assertThat(reflection().onType(type).withMemberCategory(MemberCategory.INVOKE_DECLARED_METHODS))
-                .as(name)
+            assertThat(reflection().onType(type).withMemberCategory(MemberCategory.INVOKE_DECLARED_METHODS)).as(name)
                 .accepts(this.hints);
             for (Method method : nativeMethods(type)) {
                 assertThat(reflection().onMethodInvocation(method)).as(method.toString()).accepts(this.hints);
@@ -69,7 +74,10 @@ class FileLockRuntimeHintsTests {
         });
     }
 
-    /** The classes of filelock-core (not of its test jar) that declare a {@code native} method, loaded uninitialized. */
+    /**
+     * The classes of filelock-core (not of its test jar) that declare a {@code native}
+     * method, loaded uninitialized.
+     */
     private Set<String> coreClassesWithNativeMethods() throws IOException, ClassNotFoundException {
         String core = FileLock.class.getProtectionDomain().getCodeSource().getLocation().toString();
         MetadataReaderFactory readers = new SimpleMetadataReaderFactory();
@@ -89,7 +97,9 @@ class FileLockRuntimeHintsTests {
     }
 
     private static List<Method> nativeMethods(Class<?> type) {
-        return Arrays.stream(type.getDeclaredMethods()).filter((method) -> Modifier.isNative(method.getModifiers()))
+        return Arrays.stream(type.getDeclaredMethods())
+            .filter((method) -> Modifier.isNative(method.getModifiers()))
             .toList();
     }
+
 }

@@ -20,8 +20,9 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests that the {@link FileLockedAdvisor}, created while bean post-processors are still being registered (as
- * actuator's are), reads its order without creating {@link FileLockProperties} too early.
+ * Tests that the {@link FileLockedAdvisor}, created while bean post-processors are still
+ * being registered (as actuator's are), reads its order without creating
+ * {@link FileLockProperties} too early.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class FileLockStartupLogTests {
@@ -39,7 +40,9 @@ class FileLockStartupLogTests {
                 assertThat(context.getBean(FileLockedAdvisor.class).getOrder()).isEqualTo(7);
                 assertThat(context.getBean(FileLockProperties.class).getAnnotation().getOrder()).isEqualTo(7);
             });
-        assertThat(output.getAll().lines().filter((line) -> line.contains("not eligible for getting processed"))
+        assertThat(output.getAll()
+            .lines()
+            .filter((line) -> line.contains("not eligible for getting processed"))
             .filter((line) -> line.toLowerCase().contains("filelock"))).isEmpty();
     }
 
@@ -52,7 +55,9 @@ class FileLockStartupLogTests {
                     CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
             .withPropertyValues("filelock.directory=" + this.directory)
             .run((context) -> assertThat(context).hasNotFailed().hasSingleBean(FileLockedAdvisor.class));
-        assertThat(output.getAll().lines().filter((line) -> line.contains("not eligible for getting processed"))
+        assertThat(output.getAll()
+            .lines()
+            .filter((line) -> line.contains("not eligible for getting processed"))
             .filter((line) -> line.toLowerCase().contains("filelock"))).isEmpty();
     }
 
@@ -65,7 +70,10 @@ class FileLockStartupLogTests {
                 .isEqualTo(new FileLockProperties().getAnnotation().getOrder()));
     }
 
-    /** A post-processor registered after the auto-proxy creator, which then looks up the advisors to apply to it. */
+    /**
+     * A post-processor registered after the auto-proxy creator, which then looks up the
+     * advisors to apply to it.
+     */
     @Configuration(proxyBeanMethods = false)
     static class LatePostProcessorConfiguration {
 
@@ -74,5 +82,7 @@ class FileLockStartupLogTests {
             return new BeanPostProcessor() {
             };
         }
+
     }
+
 }

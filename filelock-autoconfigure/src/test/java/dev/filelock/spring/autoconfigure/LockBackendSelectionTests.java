@@ -16,8 +16,9 @@ import org.springframework.integration.support.locks.DefaultLockRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests of {@code filelock.backend} choices that need no database: a Spring Integration {@code LockRegistry} bean named
- * by the property, and clear startup failures when the chosen backend cannot be built.
+ * Tests of {@code filelock.backend} choices that need no database: a Spring Integration
+ * {@code LockRegistry} bean named by the property, and clear startup failures when the
+ * chosen backend cannot be built.
  */
 class LockBackendSelectionTests {
 
@@ -26,7 +27,8 @@ class LockBackendSelectionTests {
 
     private ApplicationContextRunner contextRunner() {
         return new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(FileLockJdbcAutoConfiguration.class, FileLockAutoConfiguration.class))
+            .withConfiguration(
+                    AutoConfigurations.of(FileLockJdbcAutoConfiguration.class, FileLockAutoConfiguration.class))
             .withPropertyValues("filelock.directory=" + this.directory)
             .withBean(Jobs.class);
     }
@@ -76,4 +78,5 @@ class LockBackendSelectionTests {
                 .hasMessageContaining("DataSource");
         });
     }
+
 }

@@ -19,8 +19,9 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A lock directory that exists but cannot be written is reported at startup; one that cannot be created fails it.
- * Permissions are checked as a non-root user: this JVM when it is not root, else a child JVM run as {@code nobody}.
+ * A lock directory that exists but cannot be written is reported at startup; one that
+ * cannot be created fails it. Permissions are checked as a non-root user: this JVM when
+ * it is not root, else a child JVM run as {@code nobody}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ReadOnlyLockDirectoryTests {
@@ -64,22 +65,30 @@ class ReadOnlyLockDirectoryTests {
         assertThat(StartupChild.start(file.resolve("locks"))).isFalse();
     }
 
-    /** Starts the auto-configuration on a directory; run as a child it prints whether it started and the warning. */
+    /**
+     * Starts the auto-configuration on a directory; run as a child it prints whether it
+     * started and the warning.
+     */
     public static final class StartupChild {
 
         private StartupChild() {
         }
 
         /**
-         * Starts once and reports on stdout: {@code STARTED true|false}, then {@code WARNED <log line>} ({@code WARNED
+         * Starts once and reports on stdout: {@code STARTED true|false}, then
+         * {@code WARNED <log line>} ({@code WARNED
          * none} without it).
-         *
          * @param args the lock directory
          */
         public static void main(String[] args) {
             PrintStream stdout = System.out;
             ByteArrayOutputStream log = new ByteArrayOutputStream();
-            System.setOut(new PrintStream(log, true, StandardCharsets.UTF_8)); // before logging starts, so it lands here
+            System.setOut(new PrintStream(log, true, StandardCharsets.UTF_8)); // before
+                                                                               // logging
+                                                                               // starts,
+                                                                               // so it
+                                                                               // lands
+                                                                               // here
             boolean started = start(Path.of(args[0]));
             System.setOut(stdout);
             stdout.println("STARTED " + started);
@@ -98,5 +107,7 @@ class ReadOnlyLockDirectoryTests {
                 .run((context) -> started[0] = context.getStartupFailure() == null);
             return started[0];
         }
+
     }
+
 }

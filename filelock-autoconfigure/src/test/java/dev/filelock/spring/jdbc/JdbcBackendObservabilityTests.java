@@ -5,7 +5,9 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
-/** The observability stack on {@code filelock.backend=jdbc}, on a real PostgreSQL server. */
+/**
+ * The observability stack on {@code filelock.backend=jdbc}, on a real PostgreSQL server.
+ */
 class JdbcBackendObservabilityTests extends AbstractLockObservabilityTests {
 
     private final PostgresDatabase database = PostgresDatabase.require();
@@ -33,4 +35,5 @@ class JdbcBackendObservabilityTests extends AbstractLockObservabilityTests {
             .withPropertyValues(this.database.properties(this.region).toArray(String[]::new))
             .withPropertyValues("filelock.backend=jdbc");
     }
+
 }

@@ -47,8 +47,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests of {@code filelock.backend=jdbc} on a real PostgreSQL server: {@code @FileLocked} methods lock rows of
- * Spring Integration's {@code INT_LOCK} table, keyed by their confined path.
+ * Tests of {@code filelock.backend=jdbc} on a real PostgreSQL server: {@code @FileLocked}
+ * methods lock rows of Spring Integration's {@code INT_LOCK} table, keyed by their
+ * confined path.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class JdbcBackendTests {
@@ -172,7 +173,8 @@ class JdbcBackendTests {
             try (OtherProcess other = new OtherProcess(this.database, this.region)) {
                 context.getBean(Jobs.class).run("long", () -> {
                     LocalDateTime firstExpiry = expiry(jdbc, "jobs/long.lock");
-                    await().atMost(Duration.ofSeconds(10)).until(() -> utcNow().isAfter(firstExpiry.plus(Duration.ofMillis(500))));
+                    await().atMost(Duration.ofSeconds(10))
+                        .until(() -> utcNow().isAfter(firstExpiry.plus(Duration.ofMillis(500))));
                     assertThat(expiry(jdbc, "jobs/long.lock")).isAfter(firstExpiry);
                     assertThat(other.canLock("jobs/long.lock")).isFalse();
                 });
@@ -228,10 +230,9 @@ class JdbcBackendTests {
             .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
                     FileLockJdbcAutoConfiguration.class, FileLockAutoConfiguration.class,
                     FileLockEndpointAutoConfiguration.class, FileLockMetricsAutoConfiguration.class,
-                    EndpointAutoConfiguration.class,
-                    WebEndpointAutoConfiguration.class, ObservationAutoConfiguration.class,
-                    MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-                    SimpleMetricsExportAutoConfiguration.class))
+                    EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class,
+                    ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
+                    CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
             .withPropertyValues(this.database.properties(this.region).toArray(String[]::new))
             .withPropertyValues("filelock.backend=jdbc", "filelock.directory=" + this.directory,
                     "management.endpoints.web.exposure.include=filelocks")
@@ -268,7 +269,9 @@ class JdbcBackendTests {
                     .tags("backend", "jdbc", "type", "jdbc", "outcome", "acquired")
                     .timer()
                     .count()).isOne();
-                assertThat(meters.get("filelock.held").tags("backend", "jdbc", "type", "jdbc", "mode", "write").timer()
+                assertThat(meters.get("filelock.held")
+                    .tags("backend", "jdbc", "type", "jdbc", "mode", "write")
+                    .timer()
                     .count()).isOne();
             });
     }
@@ -280,9 +283,8 @@ class JdbcBackendTests {
     }
 
     private LocalDateTime expiry(JdbcTemplate jdbc, String key) {
-        Timestamp expiry = jdbc.queryForObject(
-                "select expired_after from int_lock where region = ? and lock_key = ?", Timestamp.class, this.region,
-                UUIDConverter.getUUID(key).toString());
+        Timestamp expiry = jdbc.queryForObject("select expired_after from int_lock where region = ? and lock_key = ?",
+                Timestamp.class, this.region, UUIDConverter.getUUID(key).toString());
         assertThat(expiry).as("row of %s", key).isNotNull();
         return expiry.toLocalDateTime();
     }
@@ -290,4 +292,5 @@ class JdbcBackendTests {
     private static LocalDateTime utcNow() {
         return LocalDateTime.now(ZoneOffset.UTC);
     }
+
 }

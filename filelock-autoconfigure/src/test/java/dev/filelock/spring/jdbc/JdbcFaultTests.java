@@ -52,14 +52,18 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * Tests of {@code filelock.backend=jdbc} under faults on a real PostgreSQL server: a busy application pool, a lock
- * database that hangs or cannot be reached, interrupts, a lapsed lease, a misconfigured registry, links in the lock
- * directory and rows left by crashed holders.
+ * Tests of {@code filelock.backend=jdbc} under faults on a real PostgreSQL server: a busy
+ * application pool, a lock database that hangs or cannot be reached, interrupts, a lapsed
+ * lease, a misconfigured registry, links in the lock directory and rows left by crashed
+ * holders.
  */
 @SuppressWarnings("try") // a scope or a held resource that the body does not name
 class JdbcFaultTests {
 
-    /** How much later than its timeout a wait may end while the database hangs (connection timeout and one poll). */
+    /**
+     * How much later than its timeout a wait may end while the database hangs (connection
+     * timeout and one poll).
+     */
     private static final Duration SLACK = Duration.ofSeconds(2);
 
     private final PostgresDatabase database = PostgresDatabase.require();
@@ -133,12 +137,12 @@ class JdbcFaultTests {
             });
             try (TableLock hang = TableLock.lock(this.database)) {
                 long start = System.nanoTime();
-                assertTimeoutPreemptively(Duration.ofSeconds(15), () -> assertThatExceptionOfType(
-                        FileLockTimeoutException.class)
-                    .isThrownBy(() -> jobs.waitBriefly(() -> {
-                    }))
-                    .withMessageContaining("'wait.lock'")
-                    .withMessageContaining("the lock database did not answer"));
+                assertTimeoutPreemptively(Duration.ofSeconds(15),
+                        () -> assertThatExceptionOfType(FileLockTimeoutException.class)
+                            .isThrownBy(() -> jobs.waitBriefly(() -> {
+                            }))
+                            .withMessageContaining("'wait.lock'")
+                            .withMessageContaining("the lock database did not answer"));
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1).plus(SLACK));
             }
         });
@@ -231,8 +235,7 @@ class JdbcFaultTests {
                         }
                     });
                     waiter.start();
-                    await().atMost(Duration.ofSeconds(10))
-                        .until(() -> waiter.getState() == Thread.State.TIMED_WAITING);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> waiter.getState() == Thread.State.TIMED_WAITING);
                     waiter.interrupt();
                     waiter.join(10_000);
                     assertThat(thrown.get()).isInstanceOf(FileLockInterruptedException.class)
@@ -306,9 +309,10 @@ class JdbcFaultTests {
     void rowsOfCrashedHoldersAreDeletedPeriodically() {
         String row = UUIDConverter.getUUID("crashed.lock").toString();
         contextRunner().withPropertyValues("filelock.jdbc.delete-expired-interval=200ms").run((context) -> {
-            this.sql.update("insert into int_lock (lock_key, region, client_id, created_date, expired_after) values "
-                    + "(?, ?, 'a-process-that-died', now() - interval '1 hour', now() - interval '1 hour')", row,
-                    this.region);
+            this.sql.update(
+                    "insert into int_lock (lock_key, region, client_id, created_date, expired_after) values "
+                            + "(?, ?, 'a-process-that-died', now() - interval '1 hour', now() - interval '1 hour')",
+                    row, this.region);
             await().atMost(Duration.ofSeconds(10)).until(() -> rowsOfRegion() == 0);
         });
     }
@@ -358,7 +362,10 @@ class JdbcFaultTests {
         }
     }
 
-    /** A registry of the user's own, on a repository that is not the {@code LockRepository} bean. */
+    /**
+     * A registry of the user's own, on a repository that is not the
+     * {@code LockRepository} bean.
+     */
     @Configuration(proxyBeanMethods = false)
     static class OwnRegistry {
 
@@ -371,5 +378,7 @@ class JdbcFaultTests {
             repository.afterSingletonsInstantiated();
             return new JdbcLockRegistry(repository);
         }
+
     }
+
 }

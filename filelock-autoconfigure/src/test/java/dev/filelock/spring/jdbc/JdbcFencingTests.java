@@ -36,8 +36,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Fencing tokens, {@link FileLockContext#assertHeld()} and {@code filelock.jdbc.max-hold} on the jdbc backend, against
- * a real PostgreSQL; two application contexts stand for two processes (each has its own registry, pool and client id).
+ * Fencing tokens, {@link FileLockContext#assertHeld()} and {@code filelock.jdbc.max-hold}
+ * on the jdbc backend, against a real PostgreSQL; two application contexts stand for two
+ * processes (each has its own registry, pool and client id).
  */
 class JdbcFencingTests {
 
@@ -95,8 +96,8 @@ class JdbcFencingTests {
 
     @Test
     void aStaleHoldersWriteIsRefusedAndItLearnsThatItsLeaseIsLost() {
-        contextRunner().withPropertyValues("filelock.jdbc.time-to-live=2s").run((first) -> contextRunner()
-            .run((second) -> {
+        contextRunner().withPropertyValues("filelock.jdbc.time-to-live=2s")
+            .run((first) -> contextRunner().run((second) -> {
                 String item = this.region + "/item";
                 CountDownLatch staleHolds = new CountDownLatch(1);
                 CountDownLatch nextWrote = new CountDownLatch(1);
@@ -104,8 +105,8 @@ class JdbcFencingTests {
                 AtomicReference<Throwable> staleAssert = new AtomicReference<>();
                 AtomicBoolean heldBefore = new AtomicBoolean();
                 AtomicBoolean staleWriteApplied = new AtomicBoolean(true);
-                CompletableFuture<Void> stale = CompletableFuture.runAsync(() -> first.getBean(FencedJobs.class)
-                    .run("fenced", () -> {
+                CompletableFuture<Void> stale = CompletableFuture
+                    .runAsync(() -> first.getBean(FencedJobs.class).run("fenced", () -> {
                         FileLockContext lock = FileLockContext.current();
                         staleToken.set(lock.fencingToken());
                         heldBefore.set(lock.isHeld());
@@ -120,14 +121,16 @@ class JdbcFencingTests {
                     }));
                 await().atMost(Duration.ofSeconds(20)).until(() -> staleHolds.getCount() == 0);
                 AtomicLong nextToken = new AtomicLong();
-                // A pause longer than the lease, as the next holder sees it: the row is expired in the database (again
+                // A pause longer than the lease, as the next holder sees it: the row is
+                // expired in the database (again
                 // if a renewal of the stale holder came in between).
                 await("the next holder takes the expired row").atMost(Duration.ofSeconds(20))
                     .ignoreException(FileLockTimeoutException.class)
                     .until(() -> {
-                        int expired = this.sql.update("update int_lock set expired_after = expired_after - "
-                                + "interval '1 hour' where region = ? and lock_key = ?", this.region,
-                                UUIDConverter.getUUID("jobs/fenced.lock").toString());
+                        int expired = this.sql.update(
+                                "update int_lock set expired_after = expired_after - "
+                                        + "interval '1 hour' where region = ? and lock_key = ?",
+                                this.region, UUIDConverter.getUUID("jobs/fenced.lock").toString());
                         assertThat(expired).isOne();
                         second.getBean(FencedJobs.class).run("fenced", () -> {
                             nextToken.set(FileLockContext.current().fencingToken());
@@ -156,11 +159,12 @@ class JdbcFencingTests {
                 CountDownLatch holding = new CountDownLatch(1);
                 CountDownLatch taken = new CountDownLatch(1);
                 AtomicBoolean heldWhenTaken = new AtomicBoolean(true);
-                CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> first.getBean(FencedJobs.class)
-                    .run("long", () -> {
+                CompletableFuture<Void> holder = CompletableFuture
+                    .runAsync(() -> first.getBean(FencedJobs.class).run("long", () -> {
                         holding.countDown();
                         try {
-                            // Runs well past the maximum hold (and the time to live) until the other client has it.
+                            // Runs well past the maximum hold (and the time to live)
+                            // until the other client has it.
                             assertThat(taken.await(30, TimeUnit.SECONDS)).as("taken by the other client").isTrue();
                         }
                         catch (InterruptedException ex) {
@@ -190,7 +194,9 @@ class JdbcFencingTests {
     @Test
     void aNonPositiveMaximumHoldIsRefusedNamingTheProperty() {
         contextRunner().withPropertyValues("filelock.jdbc.max-hold=0s")
-            .run((context) -> assertThat(context).getFailure().rootCause().hasMessageContaining("filelock.jdbc.max-hold"));
+            .run((context) -> assertThat(context).getFailure()
+                .rootCause()
+                .hasMessageContaining("filelock.jdbc.max-hold"));
     }
 
     @Test
@@ -213,19 +219,23 @@ class JdbcFencingTests {
                 .withMessageContaining("No @FileLocked method");
             context.getBean(FencedJobs.class).run("outer", () -> {
                 assertThat(FileLockContext.current().key()).isEqualTo("jobs/outer.lock");
-                context.getBean(FencedJobs.class).run("inner",
-                        () -> assertThat(FileLockContext.current().key()).isEqualTo("jobs/inner.lock"));
+                context.getBean(FencedJobs.class)
+                    .run("inner", () -> assertThat(FileLockContext.current().key()).isEqualTo("jobs/inner.lock"));
                 assertThat(FileLockContext.current().key()).isEqualTo("jobs/outer.lock");
             });
             assertThatIllegalStateException().isThrownBy(FileLockContext::current);
         });
     }
 
-    /** The fencing pattern of docs/jdbc-backend.md: a write applies only with a larger token than the last one. */
+    /**
+     * The fencing pattern of docs/jdbc-backend.md: a write applies only with a larger
+     * token than the last one.
+     */
     private boolean write(String id, String value, long token) {
-        return this.sql.update("insert into fenced_store (id, value, token) values (?, ?, ?) on conflict (id) do update "
-                + "set value = excluded.value, token = excluded.token where fenced_store.token < excluded.token", id,
-                value, token) == 1;
+        return this.sql
+            .update("insert into fenced_store (id, value, token) values (?, ?, ?) on conflict (id) do update "
+                    + "set value = excluded.value, token = excluded.token where fenced_store.token < excluded.token",
+                    id, value, token) == 1;
     }
 
     /** Locked methods of the fencing tests. */
@@ -233,7 +243,6 @@ class JdbcFencingTests {
 
         /**
          * Runs the body holding the key's lock, not waiting.
-         *
          * @param id the key's name
          * @param body the body
          */
@@ -244,7 +253,6 @@ class JdbcFencingTests {
 
         /**
          * Returns the fencing token of the key's lock, waiting for it.
-         *
          * @param id the key's name
          * @return the token
          */
@@ -254,8 +262,8 @@ class JdbcFencingTests {
         }
 
         /**
-         * Returns the fencing token of the key's lock held at least a moment (a hold owned by another thread).
-         *
+         * Returns the fencing token of the key's lock held at least a moment (a hold
+         * owned by another thread).
          * @param id the key's name
          * @return the token
          */
@@ -263,5 +271,7 @@ class JdbcFencingTests {
         public long tokenHeldAtLeast(String id) {
             return FileLockContext.current().fencingToken();
         }
+
     }
+
 }

@@ -26,14 +26,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests of the handoff of a released lock to a waiter of another client (another registry, repository and client id on
- * the same database, as another JVM would be) through PostgreSQL's {@code LISTEN}/{@code NOTIFY}, with polling as the
- * fallback.
+ * Tests of the handoff of a released lock to a waiter of another client (another
+ * registry, repository and client id on the same database, as another JVM would be)
+ * through PostgreSQL's {@code LISTEN}/{@code NOTIFY}, with polling as the fallback.
  */
 @SuppressWarnings("try") // a scope or a held resource that the body does not name
 class JdbcHandoffTests {
 
-    /** So long that a waiter woken within {@link #HANDOFF_BOUND} can only have been woken by the release. */
+    /**
+     * So long that a waiter woken within {@link #HANDOFF_BOUND} can only have been woken
+     * by the release.
+     */
     private static final String SLOW_POLL = "filelock.poll-interval=10s";
 
     private static final Duration HANDOFF_BOUND = Duration.ofSeconds(5);
@@ -63,8 +66,8 @@ class JdbcHandoffTests {
 
     @Test
     void aWaiterOfAnotherClientTakesTheLockAtItsReleaseNotAtItsNextPoll() {
-        contextRunner().withPropertyValues(SLOW_POLL).run((holderContext) -> contextRunner().withPropertyValues(SLOW_POLL)
-            .run((waiterContext) -> {
+        contextRunner().withPropertyValues(SLOW_POLL)
+            .run((holderContext) -> contextRunner().withPropertyValues(SLOW_POLL).run((waiterContext) -> {
                 JdbcLockBackend holder = holderContext.getBean(JdbcLockBackend.class);
                 JdbcLockBackend waiter = waiterContext.getBean(JdbcLockBackend.class);
                 awaitListening(holderContext.getBean(JdbcLockNotifications.class),
@@ -75,8 +78,8 @@ class JdbcHandoffTests {
 
     @Test
     void aListenerWhoseConnectionIsKilledReconnectsAndWakesWaitersAgain() {
-        contextRunner().withPropertyValues(SLOW_POLL).run((holderContext) -> contextRunner().withPropertyValues(SLOW_POLL)
-            .run((waiterContext) -> {
+        contextRunner().withPropertyValues(SLOW_POLL)
+            .run((holderContext) -> contextRunner().withPropertyValues(SLOW_POLL).run((waiterContext) -> {
                 JdbcLockNotifications listener = waiterContext.getBean(JdbcLockNotifications.class);
                 awaitListening(holderContext.getBean(JdbcLockNotifications.class), listener);
                 JdbcTemplate admin = admin();
@@ -97,8 +100,8 @@ class JdbcHandoffTests {
     @Test
     void theListenerReconnectsAfterTheServerRestarts() {
         PostgresCluster cluster = PostgresCluster.require("stops and restarts the server");
-        contextRunner().withPropertyValues(SLOW_POLL).run((holderContext) -> contextRunner().withPropertyValues(SLOW_POLL)
-            .run((waiterContext) -> {
+        contextRunner().withPropertyValues(SLOW_POLL)
+            .run((holderContext) -> contextRunner().withPropertyValues(SLOW_POLL).run((waiterContext) -> {
                 JdbcLockNotifications holderListener = holderContext.getBean(JdbcLockNotifications.class);
                 JdbcLockNotifications waiterListener = waiterContext.getBean(JdbcLockNotifications.class);
                 awaitListening(holderListener, waiterListener);
@@ -118,7 +121,8 @@ class JdbcHandoffTests {
 
     @Test
     void withoutAListenerWaitersStillTakeTheLockAtTheirNextPoll() {
-        // The waiter's listener can never connect (nothing listens on that port): only polling can hand the lock over.
+        // The waiter's listener can never connect (nothing listens on that port): only
+        // polling can hand the lock over.
         DataSource nowhere = new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=1");
         contextRunner().run((holderContext) -> contextRunner().withPropertyValues("filelock.jdbc.listen=false")
             .withPropertyValues("filelock.poll-interval=200ms")
@@ -157,7 +161,8 @@ class JdbcHandoffTests {
                 return System.nanoTime();
             }
         });
-        // Its first attempt failed: the waiter now sleeps until a release or its next poll.
+        // Its first attempt failed: the waiter now sleeps until a release or its next
+        // poll.
         await().atMost(Duration.ofSeconds(10))
             .until(() -> waiting.get() != null && waiting.get().getState() == Thread.State.TIMED_WAITING);
         long released = System.nanoTime();
@@ -178,8 +183,8 @@ class JdbcHandoffTests {
     }
 
     private JdbcTemplate admin() {
-        return new JdbcTemplate(new DriverManagerDataSource(this.database.url(), this.database.user(),
-                this.database.password()));
+        return new JdbcTemplate(
+                new DriverManagerDataSource(this.database.url(), this.database.user(), this.database.password()));
     }
 
     private static List<Integer> listenerPids(JdbcTemplate admin) {
@@ -200,4 +205,5 @@ class JdbcHandoffTests {
             .filter((thread) -> thread.getName().equals("filelock-jdbc-listener") && thread.isAlive())
             .count();
     }
+
 }

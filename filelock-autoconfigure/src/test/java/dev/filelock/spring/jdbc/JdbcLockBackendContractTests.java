@@ -11,8 +11,9 @@ import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@link LockBackend} contract of {@code filelock.backend=jdbc} ({@link JdbcLockRegistry}) on a real PostgreSQL
- * server (skipped without one, failed when {@code CI} is {@code true}); its READ locks take the row's exclusive lock.
+ * The {@link LockBackend} contract of {@code filelock.backend=jdbc}
+ * ({@link JdbcLockRegistry}) on a real PostgreSQL server (skipped without one, failed
+ * when {@code CI} is {@code true}); its READ locks take the row's exclusive lock.
  */
 class JdbcLockBackendContractTests extends AbstractLockBackendContractTests {
 
@@ -36,4 +37,5 @@ class JdbcLockBackendContractTests extends AbstractLockBackendContractTests {
         assertThat(backend()).isInstanceOfSatisfying(JdbcLockBackend.class,
                 (backend) -> assertThat(backend.registry()).isInstanceOf(JdbcLockRegistry.class));
     }
+
 }

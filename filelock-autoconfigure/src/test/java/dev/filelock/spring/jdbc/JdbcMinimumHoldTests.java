@@ -25,9 +25,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests that the jdbc backend keeps a {@link FileLocked#holdAtLeast()} minimum in the lock's row, in database time: a
- * release before the minimum leaves the row held by no process until its acquisition plus the minimum (this JVM
- * included), and a release after it deletes the row as usual.
+ * Tests that the jdbc backend keeps a {@link FileLocked#holdAtLeast()} minimum in the
+ * lock's row, in database time: a release before the minimum leaves the row held by no
+ * process until its acquisition plus the minimum (this JVM included), and a release after
+ * it deletes the row as usual.
  */
 @SuppressWarnings("try") // a held resource that the body does not name
 class JdbcMinimumHoldTests {
@@ -102,10 +103,12 @@ class JdbcMinimumHoldTests {
             JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
             LockHold hold = backend.acquire("long.lock", LockMode.WRITE, Duration.ofSeconds(10),
                     Duration.ofMillis(200));
-            await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject("select count(*) from int_lock "
-                    + "where region = ? and lock_key = ? and created_date + interval '200 milliseconds' "
-                    + "< current_timestamp at time zone 'UTC'", Integer.class, this.region,
-                    UUIDConverter.getUUID("long.lock").toString()) == 1);
+            await().atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.queryForObject(
+                        "select count(*) from int_lock "
+                                + "where region = ? and lock_key = ? and created_date + interval '200 milliseconds' "
+                                + "< current_timestamp at time zone 'UTC'",
+                        Integer.class, this.region, UUIDConverter.getUUID("long.lock").toString()) == 1);
             hold.close();
             assertThat(rows(jdbc, "long.lock")).isZero();
         });
@@ -122,12 +125,14 @@ class JdbcMinimumHoldTests {
         public CompletableFuture<String> async() {
             return CompletableFuture.completedFuture("done");
         }
+
     }
 
     private Map<String, Object> row(JdbcTemplate jdbc, String key) {
-        return jdbc.queryForMap("select client_id, (extract(epoch from created_date) * 1000)::bigint as created_millis, "
-                + "(extract(epoch from expired_after - created_date) * 1000)::bigint as held_for from int_lock "
-                + "where region = ? and lock_key = ?", this.region, UUIDConverter.getUUID(key).toString());
+        return jdbc
+            .queryForMap("select client_id, (extract(epoch from created_date) * 1000)::bigint as created_millis, "
+                    + "(extract(epoch from expired_after - created_date) * 1000)::bigint as held_for from int_lock "
+                    + "where region = ? and lock_key = ?", this.region, UUIDConverter.getUUID(key).toString());
     }
 
     private static long millis(Map<String, Object> row, String column) {
@@ -139,4 +144,5 @@ class JdbcMinimumHoldTests {
                 Integer.class, this.region, UUIDConverter.getUUID(key).toString());
         return (count != null) ? count : 0;
     }
+
 }

@@ -31,4 +31,5 @@ public class Jobs {
     public CompletableFuture<String> async(CompletableFuture<String> result) {
         return result;
     }
+
 }

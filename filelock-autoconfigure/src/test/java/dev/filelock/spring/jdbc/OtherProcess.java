@@ -8,8 +8,8 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
- * A second lock client on the same database and region, with its own connection and client id: to the store, it is
- * another process.
+ * A second lock client on the same database and region, with its own connection and
+ * client id: to the store, it is another process.
  */
 public final class OtherProcess implements AutoCloseable {
 
@@ -21,7 +21,6 @@ public final class OtherProcess implements AutoCloseable {
 
     /**
      * Connects a new client.
-     *
      * @param database the server
      * @param region the lock region
      */
@@ -37,7 +36,6 @@ public final class OtherProcess implements AutoCloseable {
 
     /**
      * Returns this client's lock of a key.
-     *
      * @param key the registry key
      * @return the lock
      */
@@ -47,7 +45,6 @@ public final class OtherProcess implements AutoCloseable {
 
     /**
      * Tries once to take the key's lock, releasing it at once when taken.
-     *
      * @param key the registry key
      * @return whether the lock was free
      */
@@ -65,4 +62,5 @@ public final class OtherProcess implements AutoCloseable {
         this.repository.close();
         this.dataSource.destroy();
     }
+
 }

@@ -8,8 +8,9 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The PostgreSQL server of {@code FILELOCK_POSTGRES_DIR}, started by {@code .ci/postgres.sh}, for tests that stop and
- * restart it: without one they are skipped (failed when {@code CI} is {@code true}).
+ * The PostgreSQL server of {@code FILELOCK_POSTGRES_DIR}, started by
+ * {@code .ci/postgres.sh}, for tests that stop and restart it: without one they are
+ * skipped (failed when {@code CI} is {@code true}).
  *
  * @param directory the cluster's directory, as {@code .ci/postgres.sh start} printed it
  */
@@ -18,8 +19,8 @@ public record PostgresCluster(Path directory) {
     private static final Path POSTGRES_SH = Path.of("..", ".ci", "postgres.sh");
 
     /**
-     * Returns the cluster, or aborts the calling test (skipped locally, failed in CI) when there is none of its own.
-     *
+     * Returns the cluster, or aborts the calling test (skipped locally, failed in CI)
+     * when there is none of its own.
      * @param why what the test does to the server, for the message
      * @return the cluster
      */
@@ -40,7 +41,6 @@ public record PostgresCluster(Path directory) {
 
     /**
      * Stops the server, keeping its data.
-     *
      * @throws IOException if the script cannot be run
      * @throws InterruptedException if interrupted while it runs
      */
@@ -50,7 +50,6 @@ public record PostgresCluster(Path directory) {
 
     /**
      * Starts the halted server again, on the same port with the same data.
-     *
      * @throws IOException if the script cannot be run
      * @throws InterruptedException if interrupted while it runs
      */

@@ -6,9 +6,10 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The PostgreSQL server of the JDBC backend tests, named by {@code FILELOCK_POSTGRES_URL}, {@code _USER} and {@code
- * _PASSWORD} ({@code .ci/postgres.sh start} prints them). Without them the tests are skipped, or fail when {@code CI} is
- * {@code true}, because CI must run them for real.
+ * The PostgreSQL server of the JDBC backend tests, named by
+ * {@code FILELOCK_POSTGRES_URL}, {@code _USER} and {@code
+ * _PASSWORD} ({@code .ci/postgres.sh start} prints them). Without them the tests are
+ * skipped, or fail when {@code CI} is {@code true}, because CI must run them for real.
  *
  * @param url the JDBC URL
  * @param user the user name
@@ -17,8 +18,8 @@ import org.junit.jupiter.api.Assumptions;
 public record PostgresDatabase(String url, String user, String password) {
 
     /**
-     * Returns the server, or aborts the calling test (skipped locally, failed in CI) when it is not configured.
-     *
+     * Returns the server, or aborts the calling test (skipped locally, failed in CI) when
+     * it is not configured.
      * @return the server
      */
     public static PostgresDatabase require() {
@@ -36,8 +37,8 @@ public record PostgresDatabase(String url, String user, String password) {
     }
 
     /**
-     * Returns a region of its own for one test, so that tests sharing the database never see each other's rows.
-     *
+     * Returns a region of its own for one test, so that tests sharing the database never
+     * see each other's rows.
      * @return a fresh region name
      */
     public static String newRegion() {
@@ -45,16 +46,16 @@ public record PostgresDatabase(String url, String user, String password) {
     }
 
     /**
-     * Returns the Spring properties that connect an application to this server and create the schema if missing, in
-     * {@code key=value} form ({@code filelock.backend} is left to the caller).
-     *
+     * Returns the Spring properties that connect an application to this server and create
+     * the schema if missing, in {@code key=value} form ({@code filelock.backend} is left
+     * to the caller).
      * @param region the lock region
      * @return the properties
      */
     public List<String> properties(String region) {
-        return List.of("spring.datasource.url=" + this.url,
-                "spring.datasource.username=" + this.user, "spring.datasource.password=" + this.password,
-                "filelock.jdbc.initialize-schema=always", "filelock.jdbc.region=" + region);
+        return List.of("spring.datasource.url=" + this.url, "spring.datasource.username=" + this.user,
+                "spring.datasource.password=" + this.password, "filelock.jdbc.initialize-schema=always",
+                "filelock.jdbc.region=" + region);
     }
 
     private static String envOr(String name, String fallback) {

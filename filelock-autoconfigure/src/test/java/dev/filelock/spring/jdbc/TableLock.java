@@ -6,8 +6,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Makes the lock database hang for lock statements: another connection holds an EXCLUSIVE lock on {@code INT_LOCK}
- * until closed, so every statement that writes to the table waits (reads do not), as on a database that is overloaded or frozen.
+ * Makes the lock database hang for lock statements: another connection holds an EXCLUSIVE
+ * lock on {@code INT_LOCK} until closed, so every statement that writes to the table
+ * waits (reads do not), as on a database that is overloaded or frozen.
  */
 public final class TableLock implements AutoCloseable {
 
@@ -19,7 +20,6 @@ public final class TableLock implements AutoCloseable {
 
     /**
      * Locks the table.
-     *
      * @param database the server
      * @return the lock, released on close
      * @throws SQLException if the table cannot be locked
@@ -42,4 +42,5 @@ public final class TableLock implements AutoCloseable {
             this.connection.close();
         }
     }
+
 }

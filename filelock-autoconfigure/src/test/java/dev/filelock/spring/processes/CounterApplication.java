@@ -16,8 +16,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
- * A child-JVM application that increments a counter file in a {@link FileLocked} method, recording any moment when
- * two processes are inside the method together.
+ * A child-JVM application that increments a counter file in a {@link FileLocked} method,
+ * recording any moment when two processes are inside the method together.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -56,12 +56,11 @@ public class CounterApplication {
         public void increment(String name) throws IOException {
             Path inside = this.shared.resolve("inside");
             try {
-                Files.writeString(inside, name, StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE);
+                Files.writeString(inside, name, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             }
             catch (FileAlreadyExistsException ex) {
-                Signals.append(this.shared.resolve("violations"), name + " entered while "
-                        + Files.readString(inside) + " was inside");
+                Signals.append(this.shared.resolve("violations"),
+                        name + " entered while " + Files.readString(inside) + " was inside");
                 return;
             }
             Path counterFile = this.shared.resolve("counter");
@@ -70,5 +69,7 @@ public class CounterApplication {
             Files.writeString(counterFile, Integer.toString(value + 1));
             Files.delete(inside);
         }
+
     }
+
 }

@@ -21,13 +21,15 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
- * A child-JVM application for the jdbc fault test: enters one {@link FileLocked} method (timeout 3 s) over and over
- * until the file {@code stop} exists, staying inside a few seconds while its lease is valid and leaving as soon as it is
- * not, with a short pause between two calls. In the shared directory it appends {@code entries} (its name per entry), {@code overlaps} (the other process was
- * inside while this one believed it held the lock), {@code overruns} (a wait that ended later than its timeout plus the
- * slack), {@code failures} (waits and releases that failed, expected during faults) and {@code losses} (leases that
- * lapsed while inside). While the file {@code exhaust-<name>} exists, it keeps every connection of its application pool
- * busy.
+ * A child-JVM application for the jdbc fault test: enters one {@link FileLocked} method
+ * (timeout 3 s) over and over until the file {@code stop} exists, staying inside a few
+ * seconds while its lease is valid and leaving as soon as it is not, with a short pause
+ * between two calls. In the shared directory it appends {@code entries} (its name per
+ * entry), {@code overlaps} (the other process was inside while this one believed it held
+ * the lock), {@code overruns} (a wait that ended later than its timeout plus the slack),
+ * {@code failures} (waits and releases that failed, expected during faults) and
+ * {@code losses} (leases that lapsed while inside). While the file {@code exhaust-<name>}
+ * exists, it keeps every connection of its application pool busy.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -39,7 +41,10 @@ public class FaultApplication {
 
     static final Duration PAUSE = Duration.ofMillis(300);
 
-    /** When the method body last started (a static: the bean seen by main is a proxy without the target's fields). */
+    /**
+     * When the method body last started (a static: the bean seen by main is a proxy
+     * without the target's fields).
+     */
     static final AtomicLong ENTERED = new AtomicLong();
 
     public static void main(String[] args) throws Exception {
@@ -50,8 +55,8 @@ public class FaultApplication {
             Path shared = Path.of(context.getEnvironment().getRequiredProperty("shared"));
             String name = context.getEnvironment().getRequiredProperty("name");
             String other = context.getEnvironment().getRequiredProperty("other");
-            int poolSize = context.getEnvironment().getRequiredProperty("spring.datasource.hikari.maximum-pool-size",
-                    Integer.class);
+            int poolSize = context.getEnvironment()
+                .getRequiredProperty("spring.datasource.hikari.maximum-pool-size", Integer.class);
             DataSource application = context.getBean(DataSource.class);
             List<Connection> busy = new ArrayList<>();
             Files.createFile(shared.resolve("ready-" + name));
@@ -83,7 +88,8 @@ public class FaultApplication {
                 if (waited.compareTo(TIMEOUT.plus(SLACK)) > 0) {
                     Signals.append(shared.resolve("overruns"), name + " waited " + waited + " (" + failure + ")");
                 }
-                // The registry is not fair: without a pause, the process that just left would always win again.
+                // The registry is not fair: without a pause, the process that just left
+                // would always win again.
                 Thread.sleep(PAUSE.toMillis());
             }
             for (Connection connection : busy) {
@@ -129,9 +135,12 @@ public class FaultApplication {
                 }
             }
             finally {
-                // Leaving (or no longer believing it holds the lock): the marker goes first.
+                // Leaving (or no longer believing it holds the lock): the marker goes
+                // first.
                 Files.delete(inside);
             }
         }
+
     }
+
 }

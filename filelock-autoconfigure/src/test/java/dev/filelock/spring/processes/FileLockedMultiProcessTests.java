@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests that two Spring applications in separate JVMs never run one {@link FileLocked} method at the same time.
+ * Tests that two Spring applications in separate JVMs never run one {@link FileLocked}
+ * method at the same time.
  */
 class FileLockedMultiProcessTests {
 
@@ -39,4 +40,5 @@ class FileLockedMultiProcessTests {
                 "--shared=" + this.shared, "--name=" + name, "--increments=" + INCREMENTS,
                 "--spring.main.banner-mode=off", "--logging.level.root=warn");
     }
+
 }

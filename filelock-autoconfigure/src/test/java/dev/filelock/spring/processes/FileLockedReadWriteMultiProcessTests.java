@@ -13,9 +13,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two Spring applications in separate JVMs with {@code @FileLocked(path = "catalog.lock")} (WRITE) and {@code
- * @FileLocked(path = "catalog.lock", mode = READ)} and nothing else: a writer never shares the path with anyone, and
- * readers of both processes are inside together, for every {@code filelock.type} with a shared mode.
+ * Two Spring applications in separate JVMs with
+ * {@code @FileLocked(path = "catalog.lock")} (WRITE) and {@code @FileLocked(path =
+ * "catalog.lock", mode = READ)} and nothing else: a writer never shares the path with
+ * anyone, and readers of both processes are inside together, for every
+ * {@code filelock.type} with a shared mode.
  */
 class FileLockedReadWriteMultiProcessTests {
 
@@ -42,4 +44,5 @@ class FileLockedReadWriteMultiProcessTests {
                 "--filelock.type=" + type, "--shared=" + this.shared, "--name=" + name, "--other=" + other,
                 "--rounds=" + ROUNDS, "--spring.main.banner-mode=off", "--logging.level.root=warn");
     }
+
 }

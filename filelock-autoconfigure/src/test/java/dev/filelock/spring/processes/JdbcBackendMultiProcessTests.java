@@ -27,10 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests that two applications on "different hosts" (separate JVMs with different {@code filelock.directory}) exclude
- * each other from one {@link FileLocked} method with {@code filelock.backend=jdbc} on a real PostgreSQL server, that
- * they do not with {@code filelock.backend=file} (the same test can fail), and that a killed holder's lock is free after
- * its time to live.
+ * Tests that two applications on "different hosts" (separate JVMs with different
+ * {@code filelock.directory}) exclude each other from one {@link FileLocked} method with
+ * {@code filelock.backend=jdbc} on a real PostgreSQL server, that they do not with
+ * {@code filelock.backend=file} (the same test can fail), and that a killed holder's lock
+ * is free after its time to live.
  */
 class JdbcBackendMultiProcessTests {
 
@@ -68,7 +69,8 @@ class JdbcBackendMultiProcessTests {
         assertThat(Signals.lines(this.shared.resolve("overlaps"))).isEmpty();
         assertThat(Signals.lines(this.shared.resolve("entries"))).hasSize(2 * ROUNDS).containsOnly("a", "b");
         List<Long> tokens = Signals.lines(this.shared.resolve("tokens")).stream().map(Long::valueOf).toList();
-        assertThat(tokens).as("fencing tokens in the order the two JVMs held the lock").hasSize(2 * ROUNDS)
+        assertThat(tokens).as("fencing tokens in the order the two JVMs held the lock")
+            .hasSize(2 * ROUNDS)
             .isSortedAccordingTo(Long::compare)
             .doesNotHaveDuplicates();
         assertThat(rowsOfRegion()).as("rows left in INT_LOCK").isZero();
@@ -109,20 +111,22 @@ class JdbcBackendMultiProcessTests {
         this.database.properties(this.region).forEach((property) -> args.add("--" + property));
         args.addAll(List.of("--filelock.backend=" + backend,
                 "--filelock.directory=" + Files.createDirectories(this.shared.resolve("host-" + name)),
-                "--filelock.jdbc.time-to-live=2s", "--shared=" + this.shared,
-                "--name=" + name, "--mode=" + mode, "--spring.main.banner-mode=off", "--logging.level.root=warn"));
+                "--filelock.jdbc.time-to-live=2s", "--shared=" + this.shared, "--name=" + name, "--mode=" + mode,
+                "--spring.main.banner-mode=off", "--logging.level.root=warn"));
         args.addAll(List.of(more));
         return ChildJvm.start(name + "-" + mode, RendezvousApplication.class, args.toArray(String[]::new));
     }
 
     private static void awaitSuccess(ChildProcess child) throws InterruptedException {
-        assertThat(child.awaitExit(Duration.ofMinutes(2))).as("exit code of %s; log:%n%s", child.name(), child.describe())
+        assertThat(child.awaitExit(Duration.ofMinutes(2)))
+            .as("exit code of %s; log:%n%s", child.name(), child.describe())
             .isZero();
     }
 
     private int rowsOfRegion() {
-        Integer rows = new JdbcTemplate(this.dataSource).queryForObject("select count(*) from int_lock where region = ?",
-                Integer.class, this.region);
+        Integer rows = new JdbcTemplate(this.dataSource)
+            .queryForObject("select count(*) from int_lock where region = ?", Integer.class, this.region);
         return (rows != null) ? rows : 0;
     }
+
 }

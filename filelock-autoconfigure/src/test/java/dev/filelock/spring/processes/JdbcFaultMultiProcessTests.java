@@ -26,12 +26,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The fault test of {@code filelock.backend=jdbc}: two JVMs enter one {@link FileLocked} method over and over (time to
- * live 2 s, wait 3 s) while the PostgreSQL server is stopped and restarted, frozen with {@code SIGSTOP} and thawed, and
- * while one of them keeps its application pool exhausted. Never are both inside while both believe they hold the lock,
- * every wait ends within its timeout plus {@link FaultApplication#SLACK}, and both enter again after each fault without
- * a restart. It stops and freezes the server of {@code FILELOCK_POSTGRES_DIR} (started by {@code .ci/postgres.sh}), so
- * it is skipped without one (failed when {@code CI=true}).
+ * The fault test of {@code filelock.backend=jdbc}: two JVMs enter one {@link FileLocked}
+ * method over and over (time to live 2 s, wait 3 s) while the PostgreSQL server is
+ * stopped and restarted, frozen with {@code SIGSTOP} and thawed, and while one of them
+ * keeps its application pool exhausted. Never are both inside while both believe they
+ * hold the lock, every wait ends within its timeout plus {@link FaultApplication#SLACK},
+ * and both enter again after each fault without a restart. It stops and freezes the
+ * server of {@code FILELOCK_POSTGRES_DIR} (started by {@code .ci/postgres.sh}), so it is
+ * skipped without one (failed when {@code CI=true}).
  */
 class JdbcFaultMultiProcessTests {
 
@@ -87,13 +89,16 @@ class JdbcFaultMultiProcessTests {
 
             Files.createFile(this.shared.resolve("stop"));
             for (ChildProcess child : children) {
-                assertThat(child.awaitExit(Duration.ofSeconds(60))).as("exit code of %s; log:%n%s", child.name(),
-                        child.describe()).isZero();
+                assertThat(child.awaitExit(Duration.ofSeconds(60)))
+                    .as("exit code of %s; log:%n%s", child.name(), child.describe())
+                    .isZero();
             }
         }
         assertThat(Signals.lines(this.shared.resolve("overlaps"))).as("both inside, both holding").isEmpty();
-        assertThat(Signals.lines(this.shared.resolve("overruns"))).as("waits longer than timeout + slack; failures:%n%s",
-                String.join("\n", Signals.lines(this.shared.resolve("failures")))).isEmpty();
+        assertThat(Signals.lines(this.shared.resolve("overruns")))
+            .as("waits longer than timeout + slack; failures:%n%s",
+                    String.join("\n", Signals.lines(this.shared.resolve("failures"))))
+            .isEmpty();
     }
 
     private ChildProcess start(String name, String other) throws Exception {
@@ -107,12 +112,17 @@ class JdbcFaultMultiProcessTests {
         return ChildJvm.start(name + "-fault", FaultApplication.class, args.toArray(String[]::new));
     }
 
-    /** Whether the child had more failures than {@code before} that only an outage causes. */
+    /**
+     * Whether the child had more failures than {@code before} that only an outage causes.
+     */
     private static boolean outageFelt(List<String> failures, String child, int before) {
         return outageFailures(failures, child) > before;
     }
 
-    /** Waits that the database did not answer, and leases that lapsed: plain contention causes neither. */
+    /**
+     * Waits that the database did not answer, and leases that lapsed: plain contention
+     * causes neither.
+     */
     private static int outageFailures(List<String> failures, String child) {
         return (int) failures.stream()
             .filter((line) -> line.startsWith(child + " ")
@@ -151,12 +161,15 @@ class JdbcFaultMultiProcessTests {
                 .until(() -> List.of(names).stream().allMatch((name) -> Files.exists(this.shared.resolve(name))));
         }
         catch (RuntimeException ex) {
-            throw new AssertionError("Children not ready; logs:\n" + children.get(0).describe() + "\n" + children.get(1)
-                .describe(), ex);
+            throw new AssertionError(
+                    "Children not ready; logs:\n" + children.get(0).describe() + "\n" + children.get(1).describe(), ex);
         }
     }
 
-    /** The server's processes: the postmaster (first line of postmaster.pid) and everything it started. */
+    /**
+     * The server's processes: the postmaster (first line of postmaster.pid) and
+     * everything it started.
+     */
     private static List<String> serverProcesses(Path cluster) throws IOException {
         long postmaster = Long.parseLong(Files.readAllLines(cluster.resolve("data/postmaster.pid")).get(0).trim());
         List<String> pids = new ArrayList<>();
@@ -203,4 +216,5 @@ class JdbcFaultMultiProcessTests {
             dataSource.destroy();
         }
     }
+
 }

@@ -26,21 +26,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests that the {@link FileLocked#holdAtLeast()} minimum of the jdbc backend is kept in the database: a JVM that took
- * the lock with a minimum and is killed ({@code kill -9}), after its method returned or while inside it, keeps another
- * JVM out until its acquisition plus the minimum, by the database's clock, although its lease's time to live is much
- * shorter; and the other JVM gets in soon after.
+ * Tests that the {@link FileLocked#holdAtLeast()} minimum of the jdbc backend is kept in
+ * the database: a JVM that took the lock with a minimum and is killed ({@code kill -9}),
+ * after its method returned or while inside it, keeps another JVM out until its
+ * acquisition plus the minimum, by the database's clock, although its lease's time to
+ * live is much shorter; and the other JVM gets in soon after.
  */
 class JdbcMinimumHoldMultiProcessTests {
 
     private static final Duration MINIMUM = Duration.ofSeconds(5);
 
-    /** Much shorter than the minimum: without the minimum in the row, the killed JVM's row lapses after it. */
+    /**
+     * Much shorter than the minimum: without the minimum in the row, the killed JVM's row
+     * lapses after it.
+     */
     private static final Duration TIME_TO_LIVE = Duration.ofSeconds(1);
 
     private static final Duration POLL = Duration.ofMillis(50);
 
-    /** Scheduling on a loaded machine: the waiter's JVM, its statement, the test's reading of the row. */
+    /**
+     * Scheduling on a loaded machine: the waiter's JVM, its statement, the test's reading
+     * of the row.
+     */
     private static final Duration SLACK = Duration.ofSeconds(2);
 
     private final PostgresDatabase database = PostgresDatabase.require();
@@ -71,7 +78,8 @@ class JdbcMinimumHoldMultiProcessTests {
     void aKilledHoldersMinimumKeepsTheOtherJvmOutUntilItsAcquisitionPlusTheMinimumInDatabaseTime(String holderMode)
             throws Exception {
         try (ChildProcess waiter = start("b", "hold-when-told")) {
-            // The holder starts once the waiter's JVM is up, so that the waiter tries as soon as it is told.
+            // The holder starts once the waiter's JVM is up, so that the waiter tries as
+            // soon as it is told.
             awaitFile("ready-b", waiter);
             try (ChildProcess holder = start("a", holderMode)) {
                 awaitFile(holderMode.equals("brief") ? "returned-a" : "holding-a", holder);
@@ -113,4 +121,5 @@ class JdbcMinimumHoldMultiProcessTests {
                 "--logging.level.root=warn"));
         return ChildJvm.start(name + "-" + mode, RendezvousApplication.class, args.toArray(String[]::new));
     }
+
 }

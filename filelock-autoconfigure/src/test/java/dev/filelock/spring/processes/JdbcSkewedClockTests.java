@@ -25,15 +25,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests that lock expiry follows the database's clock, not the hosts': a JVM whose clock runs a minute ahead (started
- * through {@code faketime}) cannot take a lock that another process holds with a 30 s time to live, and takes it once
- * it is released.
+ * Tests that lock expiry follows the database's clock, not the hosts': a JVM whose clock
+ * runs a minute ahead (started through {@code faketime}) cannot take a lock that another
+ * process holds with a 30 s time to live, and takes it once it is released.
  */
 class JdbcSkewedClockTests {
 
     /**
-     * Debian's faketime package. A fixed offset needs no shared state, so the plain library does; the multi-threaded
-     * variant made every clock read of the JVM about fifty times slower.
+     * Debian's faketime package. A fixed offset needs no shared state, so the plain
+     * library does; the multi-threaded variant made every clock read of the JVM about
+     * fifty times slower.
      */
     private static final Path LIBFAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
 
@@ -49,7 +50,8 @@ class JdbcSkewedClockTests {
     void aJvmWithItsClockAMinuteAheadCannotTakeAHeldLock() throws Exception {
         requireFaketime();
         createSchema();
-        try (ChildProcess skewed = startSkewed("ahead"); OtherProcess holder = new OtherProcess(this.database, this.region)) {
+        try (ChildProcess skewed = startSkewed("ahead");
+                OtherProcess holder = new OtherProcess(this.database, this.region)) {
             awaitFile(skewed, "ready-ahead", Duration.ofMinutes(4));
             Lock lock = holder.lock("job.lock");
             lock.lock();
@@ -88,7 +90,8 @@ class JdbcSkewedClockTests {
                 "--filelock.directory=" + Files.createDirectories(this.shared.resolve("host-" + name)),
                 "--filelock.jdbc.time-to-live=2s", "--shared=" + this.shared, "--name=" + name, "--mode=try-twice",
                 "--spring.main.banner-mode=off", "--logging.level.root=warn"));
-        // Only the wall clock is shifted: the monotonic clock that measures waits stays true. The library is preloaded
+        // Only the wall clock is shifted: the monotonic clock that measures waits stays
+        // true. The library is preloaded
         // into the JVM itself (faketime(1) would fork it).
         return ChildJvm.builder(name + "-skewed", RendezvousApplication.class)
             .environment("LD_PRELOAD", LIBFAKETIME.toString())
@@ -112,7 +115,8 @@ class JdbcSkewedClockTests {
     }
 
     private static void requireFaketime() {
-        Prerequisite.require(Files.isReadable(LIBFAKETIME), LIBFAKETIME
-                + ", so that a JVM with a shifted clock can be started (apt-get install -y faketime)");
+        Prerequisite.require(Files.isReadable(LIBFAKETIME),
+                LIBFAKETIME + ", so that a JVM with a shifted clock can be started (apt-get install -y faketime)");
     }
+
 }

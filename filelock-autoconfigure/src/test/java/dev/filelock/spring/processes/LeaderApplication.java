@@ -19,9 +19,10 @@ import org.springframework.integration.support.leader.LockRegistryLeaderInitiato
 import org.springframework.integration.support.locks.LockRegistry;
 
 /**
- * A child-JVM application that runs for leadership with Spring Integration's {@link LockRegistryLeaderInitiator} on the
- * auto-configured {@link FileLockRegistry}, logging "granted", "revoked" and its first "denied" attempt to a shared
- * events file. It runs until killed.
+ * A child-JVM application that runs for leadership with Spring Integration's
+ * {@link LockRegistryLeaderInitiator} on the auto-configured {@link FileLockRegistry},
+ * logging "granted", "revoked" and its first "denied" attempt to a shared events file. It
+ * runs until killed.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -36,12 +37,11 @@ public class LeaderApplication {
     LockRegistryLeaderInitiator leaderInitiator(FileLockRegistry registry, @Value("${name}") String name,
             @Value("${events}") Path events) {
         AtomicBoolean deniedOnce = new AtomicBoolean();
-        LockRegistry<Lock> reporting = (key) -> new ReportingLock(registry.obtain(key),
-                () -> {
-                    if (deniedOnce.compareAndSet(false, true)) {
-                        Signals.append(events, "denied " + name);
-                    }
-                });
+        LockRegistry<Lock> reporting = (key) -> new ReportingLock(registry.obtain(key), () -> {
+            if (deniedOnce.compareAndSet(false, true)) {
+                Signals.append(events, "denied " + name);
+            }
+        });
         LockRegistryLeaderInitiator initiator = new LockRegistryLeaderInitiator(reporting, new Candidate() {
 
             @Override
@@ -109,4 +109,5 @@ public class LeaderApplication {
             return acquired;
         }
     }
+
 }

@@ -19,9 +19,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
- * A child-JVM application with a READ and a WRITE {@link FileLocked} method on one path and no other attribute. It
- * first meets the other process inside the READ method (both must be inside at once), then runs a reader thread and a
- * writer thread for some rounds, recording in {@code violations} any moment when a writer shares the path with anyone.
+ * A child-JVM application with a READ and a WRITE {@link FileLocked} method on one path
+ * and no other attribute. It first meets the other process inside the READ method (both
+ * must be inside at once), then runs a reader thread and a writer thread for some rounds,
+ * recording in {@code violations} any moment when a writer shares the path with anyone.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -40,7 +41,8 @@ public class ReadWriteApplication {
             Signals.awaitFiles(shared.resolve("ready-" + other));
             catalog.meet(name, other);
             CompletableFuture<Void> reads = CompletableFuture.runAsync(() -> repeat(rounds, () -> catalog.read(name)));
-            CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> repeat(rounds, () -> catalog.write(name)));
+            CompletableFuture<Void> writes = CompletableFuture
+                .runAsync(() -> repeat(rounds, () -> catalog.write(name)));
             CompletableFuture.allOf(reads, writes).join();
         }
     }
@@ -60,6 +62,7 @@ public class ReadWriteApplication {
     private interface Call {
 
         void run() throws IOException, InterruptedException;
+
     }
 
     @Bean
@@ -75,7 +78,10 @@ public class ReadWriteApplication {
             this.shared = shared;
         }
 
-        /** Both processes must be inside at the same time: each waits (bounded) to see the other, then to be seen. */
+        /**
+         * Both processes must be inside at the same time: each waits (bounded) to see the
+         * other, then to be seen.
+         */
         @FileLocked(path = "catalog.lock", timeout = "60s", mode = LockMode.READ)
         public void meet(String name, String other) throws IOException, InterruptedException {
             Files.createFile(this.shared.resolve("meeting-" + name));
@@ -97,7 +103,10 @@ public class ReadWriteApplication {
             inside("write-" + name, "");
         }
 
-        /** Marks this caller inside, checks twice (around a short stay) for markers that must not be there. */
+        /**
+         * Marks this caller inside, checks twice (around a short stay) for markers that
+         * must not be there.
+         */
         private void inside(String marker, String forbiddenPrefix) throws IOException, InterruptedException {
             Path mine = this.shared.resolve("inside").resolve(marker);
             Files.createDirectories(mine.getParent());
@@ -137,5 +146,7 @@ public class ReadWriteApplication {
             }
             return false;
         }
+
     }
+
 }

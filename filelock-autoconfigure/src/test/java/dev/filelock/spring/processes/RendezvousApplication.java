@@ -18,13 +18,16 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
- * A child-JVM application with one {@link FileLocked} method, for the multi-host tests. Modes: {@code meet} enters the
- * method a few times and, inside, waits a moment for the other process to be inside too (recording it if it is);
- * {@code hold} enters it and never leaves (to be killed); {@code try-twice} tries it for a few seconds, then again
- * once the file {@code released} exists, appending each outcome to {@code attempts} (it starts once {@code held}
- * exists); {@code brief} enters a method with a minimum hold ({@code hold-at-least}) that returns at once, signals
- * {@code returned-<name>} and stays alive (to be killed); {@code hold-at-least} enters that kind of method and never
- * leaves; {@code hold-when-told} signals {@code ready-<name>}, then enters like {@code hold} once {@code go} exists.
+ * A child-JVM application with one {@link FileLocked} method, for the multi-host tests.
+ * Modes: {@code meet} enters the method a few times and, inside, waits a moment for the
+ * other process to be inside too (recording it if it is); {@code hold} enters it and
+ * never leaves (to be killed); {@code try-twice} tries it for a few seconds, then again
+ * once the file {@code released} exists, appending each outcome to {@code attempts} (it
+ * starts once {@code held} exists); {@code brief} enters a method with a minimum hold
+ * ({@code hold-at-least}) that returns at once, signals {@code returned-<name>} and stays
+ * alive (to be killed); {@code hold-at-least} enters that kind of method and never
+ * leaves; {@code hold-when-told} signals {@code ready-<name>}, then enters like
+ * {@code hold} once {@code go} exists.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -60,7 +63,8 @@ public class RendezvousApplication {
                     job.hold(name);
                 }
                 case "try-twice" -> {
-                    // Once while the test holds the lock, once after it released it (both signalled by files).
+                    // Once while the test holds the lock, once after it released it (both
+                    // signalled by files).
                     Files.createFile(shared.resolve("ready-" + name));
                     Signals.awaitFiles(shared.resolve("held"));
                     Signals.append(shared.resolve("attempts"), "first " + attempt(job, name));
@@ -72,7 +76,10 @@ public class RendezvousApplication {
         }
     }
 
-    /** Tries the lock for a few seconds, through the proxy: {@code entered} or {@code timed out}. */
+    /**
+     * Tries the lock for a few seconds, through the proxy: {@code entered} or
+     * {@code timed out}.
+     */
     private static String attempt(Job job, String name) {
         try {
             job.enter(name);
@@ -115,7 +122,10 @@ public class RendezvousApplication {
             }
         }
 
-        /** Appends the lock's fencing token while holding it, so the file lists tokens in acquisition order. */
+        /**
+         * Appends the lock's fencing token while holding it, so the file lists tokens in
+         * acquisition order.
+         */
         private void appendFencingToken() {
             try {
                 Signals.append(this.shared.resolve("tokens"), Long.toString(FileLockContext.current().fencingToken()));
@@ -155,5 +165,7 @@ public class RendezvousApplication {
             }
             return Files.exists(file);
         }
+
     }
+
 }

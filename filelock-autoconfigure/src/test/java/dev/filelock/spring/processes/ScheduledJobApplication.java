@@ -17,9 +17,10 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 
 /**
- * A child-JVM application with the README's scheduled job: every second, skipped when another instance holds its lock,
- * with a minimum hold of {@code job.hold-at-least} (empty for none). Each run appends its wall-clock second and the
- * instance's name to {@code runs}; the application stops when the file {@code stop} appears.
+ * A child-JVM application with the README's scheduled job: every second, skipped when
+ * another instance holds its lock, with a minimum hold of {@code job.hold-at-least}
+ * (empty for none). Each run appends its wall-clock second and the instance's name to
+ * {@code runs}; the application stops when the file {@code stop} appears.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -58,5 +59,7 @@ public class ScheduledJobApplication {
         public void run() {
             Signals.append(this.runs, Instant.now().getEpochSecond() + " " + this.name);
         }
+
     }
+
 }

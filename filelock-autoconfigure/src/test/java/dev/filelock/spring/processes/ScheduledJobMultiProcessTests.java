@@ -20,9 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests that a {@link dev.filelock.spring.FileLocked} job scheduled every second in two instances (separate JVMs) with {@code @FileLocked(timeout = "0",
- * onTimeout = SKIP, holdAtLeast = "900ms")} runs once per tick: the minimum hold keeps the instance whose tick came a
- * little later from running the short job again after the first finished.
+ * Tests that a {@link dev.filelock.spring.FileLocked} job scheduled every second in two
+ * instances (separate JVMs) with {@code @FileLocked(timeout = "0",
+ * onTimeout = SKIP, holdAtLeast = "900ms")} runs once per tick: the minimum hold keeps
+ * the instance whose tick came a little later from running the short job again after the
+ * first finished.
  */
 class ScheduledJobMultiProcessTests {
 
@@ -32,7 +34,8 @@ class ScheduledJobMultiProcessTests {
     Path shared;
 
     @Test
-    @Timeout(value = 5, unit = TimeUnit.MINUTES) // two JVMs start, then 20 ticks of the clock
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // two JVMs start, then 20 ticks of the
+                                                 // clock
     void aJobWithAMinimumHoldRunsOncePerTickInTwoInstances() throws Exception {
         Path locks = Files.createDirectory(this.shared.resolve("locks"));
         long firstTick;
@@ -43,8 +46,7 @@ class ScheduledJobMultiProcessTests {
                         && Files.exists(this.shared.resolve("started-b")));
             firstTick = Instant.now().getEpochSecond() + 1;
             long lastTick = firstTick + TICKS - 1;
-            await().atMost(Duration.ofSeconds(TICKS * 3))
-                .until(() -> Instant.now().getEpochSecond() > lastTick + 1);
+            await().atMost(Duration.ofSeconds(TICKS * 3)).until(() -> Instant.now().getEpochSecond() > lastTick + 1);
             Files.createFile(this.shared.resolve("stop"));
             assertThat(a.awaitExit(Duration.ofMinutes(1))).as("exit code of a; log:%n%s", a.describe()).isZero();
             assertThat(b.awaitExit(Duration.ofMinutes(1))).as("exit code of b; log:%n%s", b.describe()).isZero();
@@ -61,7 +63,8 @@ class ScheduledJobMultiProcessTests {
             .stream()
             .filter((second) -> second >= firstTick && second < firstTick + TICKS)
             .count();
-        // About one run per tick; a tick may be lost when both instances come just before the minimum ends.
+        // About one run per tick; a tick may be lost when both instances come just before
+        // the minimum ends.
         assertThat(ticksWithARun).as("ticks with a run among %d: %s", TICKS, runsBySecond).isGreaterThan(TICKS / 2);
     }
 
@@ -70,4 +73,5 @@ class ScheduledJobMultiProcessTests {
                 "--shared=" + this.shared, "--name=" + name, "--spring.main.banner-mode=off",
                 "--logging.level.root=warn");
     }
+
 }

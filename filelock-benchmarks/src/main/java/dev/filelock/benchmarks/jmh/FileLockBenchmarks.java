@@ -11,12 +11,17 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-/** Uncontended {@link FileLock} acquire+release against a raw {@code flock} pair on an open descriptor. */
+/**
+ * Uncontended {@link FileLock} acquire+release against a raw {@code flock} pair on an
+ * open descriptor.
+ */
 @State(Scope.Thread)
 public class FileLockBenchmarks {
 
     private Path directory;
+
     private FileLock lock;
+
     private int rawFd;
 
     /** Creates the lock files in a fresh directory. */
@@ -41,9 +46,13 @@ public class FileLockBenchmarks {
         hold.close();
     }
 
-    /** Anchor: {@code flock(LOCK_EX|LOCK_NB)} then {@code flock(LOCK_UN)} on a descriptor kept open. */
+    /**
+     * Anchor: {@code flock(LOCK_EX|LOCK_NB)} then {@code flock(LOCK_UN)} on a descriptor
+     * kept open.
+     */
     @Benchmark
     public void anchor() {
         RawFlock.tryLockAndUnlock(rawFd);
     }
+
 }

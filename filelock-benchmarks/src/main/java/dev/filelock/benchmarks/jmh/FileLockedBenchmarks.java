@@ -20,28 +20,32 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * A call of a {@link FileLocked} method (through the auto-configured advisor and registry) against the direct API
- * wrapped by hand around the same body, both on an uncontended native lock.
+ * A call of a {@link FileLocked} method (through the auto-configured advisor and
+ * registry) against the direct API wrapped by hand around the same body, both on an
+ * uncontended native lock.
  */
 @State(Scope.Thread)
 public class FileLockedBenchmarks {
 
     private Path directory;
+
     private ConfigurableApplicationContext context;
+
     private Work annotated;
+
     private final Work plain = new Work();
+
     private FileLock direct;
 
     /** Starts a minimal Spring application with filelock's auto-configuration. */
     @Setup(Level.Trial)
     public void setUp() {
         directory = TempDirectory.create("filelock-bench");
-        context = new SpringApplicationBuilder(Application.class)
-                .web(WebApplicationType.NONE)
-                .bannerMode(Banner.Mode.OFF)
-                .logStartupInfo(false)
-                .properties("filelock.directory=" + directory)
-                .run();
+        context = new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE)
+            .bannerMode(Banner.Mode.OFF)
+            .logStartupInfo(false)
+            .properties("filelock.directory=" + directory)
+            .run();
         annotated = context.getBean(Work.class);
         direct = FileLock.of(directory.resolve("direct.lock"));
     }
@@ -59,31 +63,37 @@ public class FileLockedBenchmarks {
         return annotated.increment();
     }
 
-    /** Anchor: the same body between {@code acquire()} and {@code close()} of a {@link FileLock}. */
+    /**
+     * Anchor: the same body between {@code acquire()} and {@code close()} of a
+     * {@link FileLock}.
+     */
     @Benchmark
     public long anchor() {
         LockHold hold = direct.acquire();
         try {
             return plain.body();
-        } finally {
+        }
+        finally {
             hold.close();
         }
     }
 
-    /** The benchmark's application: filelock's auto-configuration and one annotated bean. */
+    /**
+     * The benchmark's application: filelock's auto-configuration and one annotated bean.
+     */
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration(FileLockAutoConfiguration.class)
     public static class Application {
 
         /**
          * The annotated bean.
-         *
          * @return the bean
          */
         @Bean
         public Work work() {
             return new Work();
         }
+
     }
 
     /** The locked body: a counter increment, so the lock dominates. */
@@ -93,7 +103,6 @@ public class FileLockedBenchmarks {
 
         /**
          * Runs the body under the annotation's lock.
-         *
          * @return the new count
          */
         @FileLocked(path = "annotated.lock")
@@ -104,5 +113,7 @@ public class FileLockedBenchmarks {
         long body() {
             return ++counter;
         }
+
     }
+
 }

@@ -12,14 +12,17 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * {@link NativeReadWriteFileLock} read and write acquire+release as the first holder in the JVM, against a raw {@code
+ * {@link NativeReadWriteFileLock} read and write acquire+release as the first holder in
+ * the JVM, against a raw {@code
  * flock(LOCK_SH)} / {@code flock(LOCK_EX)} pair on a descriptor kept open.
  */
 @State(Scope.Thread)
 public class NativeReadWriteBenchmarks {
 
     private Path directory;
+
     private NativeReadWriteFileLock lock;
+
     private int rawFd;
 
     /** Creates our lock and opens the anchor's descriptor in a fresh directory. */
@@ -38,14 +41,20 @@ public class NativeReadWriteBenchmarks {
         TempDirectory.delete(directory);
     }
 
-    /** Ours: one read acquire and release, nobody else in the JVM holding the lock (so it passes the writers' gate). */
+    /**
+     * Ours: one read acquire and release, nobody else in the JVM holding the lock (so it
+     * passes the writers' gate).
+     */
     @Benchmark
     public void oursRead() {
         LockHold hold = lock.acquireRead();
         hold.close();
     }
 
-    /** Ours: one write acquire and release, nobody else in the JVM holding the lock (so it takes the writers' gate). */
+    /**
+     * Ours: one write acquire and release, nobody else in the JVM holding the lock (so it
+     * takes the writers' gate).
+     */
     @Benchmark
     public void oursWrite() {
         LockHold hold = lock.acquireWrite();
@@ -63,4 +72,5 @@ public class NativeReadWriteBenchmarks {
     public void anchorWrite() {
         RawFlock.tryLockAndUnlock(rawFd);
     }
+
 }

@@ -12,15 +12,18 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * A nested read acquire+release on a ReadWriteFileLock the thread already reads, against the same on a {@link
- * ReentrantReadWriteLock} the thread already reads.
+ * A nested read acquire+release on a ReadWriteFileLock the thread already reads, against
+ * the same on a {@link ReentrantReadWriteLock} the thread already reads.
  */
 @State(Scope.Thread)
 public class NestedReadBenchmarks {
 
     private Path directory;
+
     private ReadWriteFileLock lock;
+
     private LockHold outerHold;
+
     private final ReentrantReadWriteLock readWriteLock = new ReentrantReadWriteLock();
 
     /** Takes the outer read level of both locks on the benchmark thread. */
@@ -58,4 +61,5 @@ public class NestedReadBenchmarks {
         readWriteLock.readLock().lock();
         readWriteLock.readLock().unlock();
     }
+
 }

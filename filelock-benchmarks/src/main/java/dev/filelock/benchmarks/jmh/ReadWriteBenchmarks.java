@@ -16,18 +16,23 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * ReadWriteFileLock read and write acquire+release as the first holder in the JVM, against the SQLite statements of
- * the same protocol on a connection kept open.
+ * ReadWriteFileLock read and write acquire+release as the first holder in the JVM,
+ * against the SQLite statements of the same protocol on a connection kept open.
  */
 @State(Scope.Thread)
 public class ReadWriteBenchmarks {
 
     private Path directory;
+
     private ReadWriteFileLock lock;
+
     private Connection connection;
+
     private Statement statement;
 
-    /** Creates our lock and opens the anchor's connection as the protocol configures it. */
+    /**
+     * Creates our lock and opens the anchor's connection as the protocol configures it.
+     */
     @Setup(Level.Trial)
     public void setUp() throws SQLException {
         directory = TempDirectory.create("filelock-bench");
@@ -61,7 +66,10 @@ public class ReadWriteBenchmarks {
         hold.close();
     }
 
-    /** Anchor of a read: {@code BEGIN}, the {@code SELECT} that takes the SHARED lock, {@code ROLLBACK}. */
+    /**
+     * Anchor of a read: {@code BEGIN}, the {@code SELECT} that takes the SHARED lock,
+     * {@code ROLLBACK}.
+     */
     @Benchmark
     public boolean anchorRead() throws SQLException {
         statement.execute("BEGIN TRANSACTION");
@@ -79,4 +87,5 @@ public class ReadWriteBenchmarks {
         statement.execute("BEGIN EXCLUSIVE TRANSACTION");
         statement.execute("ROLLBACK");
     }
+
 }

@@ -12,18 +12,25 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * A reentrant inner acquire+release of a {@link FileLock} the thread already holds, against the same on a {@link
- * ReentrantLock} the thread already holds: like for like, no system call on either side.
+ * A reentrant inner acquire+release of a {@link FileLock} the thread already holds,
+ * against the same on a {@link ReentrantLock} the thread already holds: like for like, no
+ * system call on either side.
  */
 @State(Scope.Thread)
 public class ReentrantBenchmarks {
 
     private Path directory;
+
     private FileLock lock;
+
     private LockHold outerHold;
+
     private final ReentrantLock reentrantLock = new ReentrantLock();
 
-    /** Takes the outer level of both locks; JMH runs thread-scoped setup on the benchmark thread itself. */
+    /**
+     * Takes the outer level of both locks; JMH runs thread-scoped setup on the benchmark
+     * thread itself.
+     */
     @Setup(Level.Trial)
     public void setUp() {
         directory = TempDirectory.create("filelock-bench");
@@ -32,7 +39,10 @@ public class ReentrantBenchmarks {
         reentrantLock.lock();
     }
 
-    /** Checks that the outer levels really belonged to the benchmark thread, then releases them. */
+    /**
+     * Checks that the outer levels really belonged to the benchmark thread, then releases
+     * them.
+     */
     @TearDown(Level.Trial)
     public void tearDown() {
         boolean ownedByBenchmarkThread = lock.holdCount() == 1 && reentrantLock.isHeldByCurrentThread();
@@ -58,4 +68,5 @@ public class ReentrantBenchmarks {
         reentrantLock.lock();
         reentrantLock.unlock();
     }
+
 }

@@ -18,15 +18,19 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Uncontended {@link SoftFileLock} acquire+release against the hand-written floor of the same protocol: create the
- * file exclusively, write the {@code pid\nhostname\n} record, close and delete it.
+ * Uncontended {@link SoftFileLock} acquire+release against the hand-written floor of the
+ * same protocol: create the file exclusively, write the {@code pid\nhostname\n} record,
+ * close and delete it.
  */
 @State(Scope.Thread)
 public class SoftFileLockBenchmarks {
 
     private Path directory;
+
     private SoftFileLock lock;
+
     private Path rawMarker;
+
     private byte[] record;
 
     /** Creates the directory and the holder record. */
@@ -55,10 +59,11 @@ public class SoftFileLockBenchmarks {
     /** Anchor: {@code CREATE_NEW} + write the record + close + delete, with plain NIO. */
     @Benchmark
     public void anchor() throws IOException {
-        try (FileChannel marker =
-                FileChannel.open(rawMarker, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel marker = FileChannel.open(rawMarker, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
             marker.write(ByteBuffer.wrap(record));
         }
         Files.delete(rawMarker);
     }
+
 }

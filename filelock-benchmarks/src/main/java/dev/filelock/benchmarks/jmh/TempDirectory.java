@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** A private directory for one benchmark trial's lock files, removed with everything in it afterwards. */
+/**
+ * A private directory for one benchmark trial's lock files, removed with everything in it
+ * afterwards.
+ */
 final class TempDirectory {
 
     private TempDirectory() {
@@ -16,7 +19,8 @@ final class TempDirectory {
     static Path create(String prefix) {
         try {
             return Files.createTempDirectory(prefix);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -26,8 +30,10 @@ final class TempDirectory {
             for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);
             }
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
+
 }

@@ -22,14 +22,16 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Looks at a lock file from outside: the kernel's table of held locks ({@code /proc/locks}) matched by device and
- * inode, and the record of a soft lock file. Reads only: it opens no lock, waits for nothing and creates no file.
+ * Looks at a lock file from outside: the kernel's table of held locks
+ * ({@code /proc/locks}) matched by device and inode, and the record of a soft lock file.
+ * Reads only: it opens no lock, waits for nothing and creates no file.
  */
 public final class LockProbe {
 
     private static final int MAX_RECORD_BYTES = 1024;
 
-    private LockProbe() {}
+    private LockProbe() {
+    }
 
     public static Result probe(Path path) {
         BasicFileAttributes attributes;
@@ -39,11 +41,13 @@ public final class LockProbe {
             attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             device = Files.getAttribute(path, "unix:dev", LinkOption.NOFOLLOW_LINKS);
             inode = Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException missing) {
+        }
+        catch (NoSuchFileException missing) {
             // A soft read/write lock lives in sibling marker files only.
             List<Holder> markers = softReadWriteHolders(path);
             return new Result(path, !markers.isEmpty(), KernelLocks.isReadable(), markers);
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException noUnixView) {
+        }
+        catch (IOException | UnsupportedOperationException | IllegalArgumentException noUnixView) {
             List<Holder> holders = new ArrayList<>(recordedHolder(path));
             holders.addAll(softReadWriteHolders(path));
             return new Result(path, Files.exists(path, LinkOption.NOFOLLOW_LINKS), false, holders);
@@ -51,8 +55,8 @@ public final class LockProbe {
         Set<Holder> holders = new LinkedHashSet<>();
         Optional<List<KernelLocks.KernelLock>> kernelTable = KernelLocks.read();
         kernelTable.ifPresent(locks -> locks.stream()
-                .filter(lock -> lock.matches((Long) device, (Long) inode) && lock.pid() != ThisProcess.PID)
-                .forEach(lock -> holders.add(holder(lock))));
+            .filter(lock -> lock.matches((Long) device, (Long) inode) && lock.pid() != ThisProcess.PID)
+            .forEach(lock -> holders.add(holder(lock))));
         boolean kernelTableRead = kernelTable.isPresent();
         if (attributes.isRegularFile()) {
             holders.addAll(recordedHolder(path));
@@ -62,14 +66,16 @@ public final class LockProbe {
     }
 
     /**
-     * The other process named in a soft lock file's {@code <pid>\n<hostname>\n} record, if the file holds one; none
-     * when the record is unknown, such as for a file this JVM holds through SQLite (which is never opened).
+     * The other process named in a soft lock file's {@code <pid>\n<hostname>\n} record,
+     * if the file holds one; none when the record is unknown, such as for a file this JVM
+     * holds through SQLite (which is never opened).
      */
     private static List<Holder> recordedHolder(Path path) {
         byte[] content;
         try {
             content = LockFileReads.read(path, MAX_RECORD_BYTES);
-        } catch (IOException | UnsupportedOperationException unreadable) {
+        }
+        catch (IOException | UnsupportedOperationException unreadable) {
             return List.of();
         }
         String[] lines = new String(content, StandardCharsets.UTF_8).split("\n", -1);
@@ -84,7 +90,10 @@ public final class LockProbe {
         return List.of(new Holder(pid, host, "lock file record", LockMode.WRITE));
     }
 
-    /** The other processes named by a soft read/write lock's markers: {@code P.write} and {@code P.readers/*}. */
+    /**
+     * The other processes named by a soft read/write lock's markers: {@code P.write} and
+     * {@code P.readers/*}.
+     */
     private static List<Holder> softReadWriteHolders(Path path) {
         Path name = path.getFileName();
         if (name == null) {
@@ -98,8 +107,10 @@ public final class LockProbe {
                 for (Path marker : markers) {
                     markerHolder(marker, LockMode.READ, holders);
                 }
-            } catch (IOException | DirectoryIteratorException unreadable) {
-                // the readers left meanwhile, or we may not list them: report what was seen
+            }
+            catch (IOException | DirectoryIteratorException unreadable) {
+                // the readers left meanwhile, or we may not list them: report what was
+                // seen
             }
         }
         return holders;
@@ -111,15 +122,17 @@ public final class LockProbe {
         }
         try {
             MarkerRecord.parse(LockFileReads.read(marker, MarkerRecord.MAX_SIZE + 1))
-                    .filter(record -> record.pid() != ThisProcess.PID || !record.hostname().equals(ThisProcess.HOSTNAME))
-                    .ifPresent(record -> holders.add(new Holder(record.pid(), record.hostname(), "marker file", mode)));
-        } catch (IOException goneOrUnknown) {
+                .filter(record -> record.pid() != ThisProcess.PID || !record.hostname().equals(ThisProcess.HOSTNAME))
+                .ifPresent(record -> holders.add(new Holder(record.pid(), record.hostname(), "marker file", mode)));
+        }
+        catch (IOException goneOrUnknown) {
             // released meanwhile, or not readable without dropping this JVM's locks on it
         }
     }
 
     private static Holder holder(KernelLocks.KernelLock lock) {
-        // SQLite readers hold read locks on its SHARED bytes, a writer write locks (one holder per mode).
+        // SQLite readers hold read locks on its SHARED bytes, a writer write locks (one
+        // holder per mode).
         return new Holder(lock.pid(), null, lock.family().equals("FLOCK") ? "flock" : "posix",
                 lock.write() ? LockMode.WRITE : LockMode.READ);
     }
@@ -128,19 +141,25 @@ public final class LockProbe {
      * What the look found; the public diagnostics convert it.
      *
      * @param path the lock file as given
-     * @param exists whether the file exists (for a soft read/write lock: whether one of its markers does)
+     * @param exists whether the file exists (for a soft read/write lock: whether one of
+     * its markers does)
      * @param kernelTableRead whether {@code /proc/locks} could be read
      * @param otherProcesses the other processes found holding the lock
      */
-    public record Result(Path path, boolean exists, boolean kernelTableRead, List<Holder> otherProcesses) {}
+    public record Result(Path path, boolean exists, boolean kernelTableRead, List<Holder> otherProcesses) {
+    }
 
     /**
      * Another process holding the lock file.
      *
      * @param pid its process id
-     * @param host the host recorded in a soft lock file or marker, or {@code null} when the kernel told
-     * @param evidence {@code flock}, {@code posix}, {@code lock file record} or {@code marker file}
+     * @param host the host recorded in a soft lock file or marker, or {@code null} when
+     * the kernel told
+     * @param evidence {@code flock}, {@code posix}, {@code lock file record} or
+     * {@code marker file}
      * @param mode {@code WRITE} for an exclusive hold, {@code READ} for a shared one
      */
-    public record Holder(long pid, @Nullable String host, String evidence, LockMode mode) {}
+    public record Holder(long pid, @Nullable String host, String evidence, LockMode mode) {
+    }
+
 }

@@ -1,5 +1,6 @@
 /**
- * Looks at locks without taking them (not API): the probe from outside and the message of a timeout.
+ * Looks at locks without taking them (not API): the probe from outside and the message of
+ * a timeout.
  */
 @NullMarked
 package dev.filelock.internal.diagnostics;

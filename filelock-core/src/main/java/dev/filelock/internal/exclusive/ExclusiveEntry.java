@@ -25,64 +25,109 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The JVM-wide state of one exclusive lock path: who holds it and how often, the OS-level hold, and the threads
- * waiting for it. Waiting threads sleep on a condition and are woken in memory on release; while another process
- * holds the lock, one kernel-waiter thread blocks in {@code flock} for all of them (or, for soft locks and beyond
- * {@link LockThreads#MAX_KERNEL_WAITERS} contended paths, waiters poll with a back-off starting at 0.1 ms). When the
- * last waiting thread leaves, the kernel waiter is interrupted with a signal ({@link ThreadSignals}), so that it closes
- * its descriptor and its thread returns to the pool instead of waiting for a lock nobody wants any more.
+ * The JVM-wide state of one exclusive lock path: who holds it and how often, the OS-level
+ * hold, and the threads waiting for it. Waiting threads sleep on a condition and are
+ * woken in memory on release; while another process holds the lock, one kernel-waiter
+ * thread blocks in {@code flock} for all of them (or, for soft locks and beyond
+ * {@link LockThreads#MAX_KERNEL_WAITERS} contended paths, waiters poll with a back-off
+ * starting at 0.1 ms). When the last waiting thread leaves, the kernel waiter is
+ * interrupted with a signal ({@link ThreadSignals}), so that it closes its descriptor and
+ * its thread returns to the pool instead of waiting for a lock nobody wants any more.
  *
- * <p>Every method expects {@link #mutex} to be held by the caller, except the kernel waiter's own task, its gate and
- * the reaper's re-signal, which take it themselves.
+ * <p>
+ * Every method expects {@link #mutex} to be held by the caller, except the kernel
+ * waiter's own task, its gate and the reaper's re-signal, which take it themselves.
  */
 final class ExclusiveEntry {
 
     private static final System.Logger LOG = System.getLogger("dev.filelock");
+
     private static final long FIRST_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+
     /**
-     * A signal that lands just before the kernel waiter enters {@code flock} is lost (the call cannot be entered
-     * atomically with a check), so an abandoned kernel wait is signalled again at this interval, as the JDK does for
-     * threads blocked in a channel it closes.
+     * A signal that lands just before the kernel waiter enters {@code flock} is lost (the
+     * call cannot be entered atomically with a check), so an abandoned kernel wait is
+     * signalled again at this interval, as the JDK does for threads blocked in a channel
+     * it closes.
      */
     private static final long RESIGNAL_MILLIS = 50;
-    /** Re-signals stop after five seconds, so a wait that no signal can end costs no background work for ever. */
+
+    /**
+     * Re-signals stop after five seconds, so a wait that no signal can end costs no
+     * background work for ever.
+     */
     private static final int MAX_RESIGNALS = 100;
+
     private static final Set<Path> WARNED_FALLBACK_DIRECTORIES = ConcurrentHashMap.newKeySet();
 
     final ExclusiveTable.Key key;
+
     final ReentrantLock mutex = new ReentrantLock();
+
     private final Condition changed = mutex.newCondition();
+
     private ExclusiveBackend backend;
 
     private @Nullable Object owner;
+
     private int holds;
+
     private ExclusiveBackend.@Nullable OsHold held;
+
     private @Nullable Instant heldSince;
-    /** An OS-level lock the kernel waiter won while threads were waiting, for the first of them to take. */
+
+    /**
+     * An OS-level lock the kernel waiter won while threads were waiting, for the first of
+     * them to take.
+     */
     private ExclusiveBackend.@Nullable OsHold handedOver;
+
     private boolean attempting;
-    /** Counts releases and hand-overs, so a thread can tell that one happened while it was attempting. */
+
+    /**
+     * Counts releases and hand-overs, so a thread can tell that one happened while it was
+     * attempting.
+     */
     private long generation;
+
     private boolean kernelWaiterRunning;
+
     private boolean kernelWaitFailed;
-    /** Whether the kernel waiter is inside its blocking call, the only time it may be signalled. */
+
+    /**
+     * Whether the kernel waiter is inside its blocking call, the only time it may be
+     * signalled.
+     */
     private boolean kernelWaiterBlocked;
+
     private long kernelWaiterThread;
+
     private int resignals;
+
     private boolean resignalScheduled;
+
     private final List<Thread> waitingThreads = new ArrayList<>(2);
 
     /**
-     * Counts ownerships: a hold remembers the one it was taken in, so closing it after that ownership ended (a forced
-     * release) can never release a level of a later one.
+     * Counts ownerships: a hold remembers the one it was taken in, so closing it after
+     * that ownership ended (a forced release) can never release a level of a later one.
      */
     private volatile long tenure;
 
-    /** Threads inside acquire, the owner, and a running kernel waiter; the table retires the entry at zero. */
+    /**
+     * Threads inside acquire, the owner, and a running kernel waiter; the table retires
+     * the entry at zero.
+     */
     int users;
+
     boolean retired;
-    /** Idle with its descriptor kept open, since {@link #parkedAt} (nanoTime); see {@link ExclusiveTable}. */
+
+    /**
+     * Idle with its descriptor kept open, since {@link #parkedAt} (nanoTime); see
+     * {@link ExclusiveTable}.
+     */
     boolean parked;
+
     long parkedAt;
 
     ExclusiveEntry(ExclusiveTable.Key key) {
@@ -90,13 +135,14 @@ final class ExclusiveEntry {
         this.backend = backendFor(key);
     }
 
-    /** The OS-level lock of a key: flock (Windows: a byte-range lock) or a marker file. */
+    /**
+     * The OS-level lock of a key: flock (Windows: a byte-range lock) or a marker file.
+     */
     private static ExclusiveBackend backendFor(ExclusiveTable.Key key) {
         if (key.protocol() == LockProtocol.SOFT) {
             return new SoftExclusiveBackend(key.canonicalPath());
         }
-        return com.sun.jna.Platform.isWindows()
-                ? new ChannelExclusiveBackend(key.canonicalPath())
+        return com.sun.jna.Platform.isWindows() ? new ChannelExclusiveBackend(key.canonicalPath())
                 : new FlockExclusiveBackend(key.canonicalPath());
     }
 
@@ -120,10 +166,11 @@ final class ExclusiveEntry {
     }
 
     /**
-     * Waits until the request's owner holds the lock, or its deadline passes, or it is cancelled; one attempt at least.
-     *
+     * Waits until the request's owner holds the lock, or its deadline passes, or it is
+     * cancelled; one attempt at least.
      * @return whether the lock was acquired
-     * @throws InterruptedException if the request is interruptible and the thread was interrupted
+     * @throws InterruptedException if the request is interruptible and the thread was
+     * interrupted
      */
     boolean acquire(ExclusiveRequest request) throws InterruptedException {
         Thread deadlockThread = request.selfDeadlockThread();
@@ -137,14 +184,16 @@ final class ExclusiveEntry {
         try {
             acquired = awaitOwnership(request);
             return acquired;
-        } finally {
+        }
+        finally {
             waitingThreads.remove(me);
             releaseUnclaimedHandover();
             if (waitingThreads.isEmpty()) {
                 stopUnwantedKernelWait();
             }
             if (!acquired) {
-                // A thread that gives up may have been the one polling or starting the kernel waiter: let another take over.
+                // A thread that gives up may have been the one polling or starting the
+                // kernel waiter: let another take over.
                 changed.signalAll();
             }
         }
@@ -176,7 +225,8 @@ final class ExclusiveEntry {
                     return false;
                 }
                 if (generation != generationBefore) {
-                    continue; // released or handed over while we were attempting: look again before sleeping
+                    continue; // released or handed over while we were attempting: look
+                              // again before sleeping
                 }
                 if (!announcedWait) {
                     debug("Lock {0} not acquired, waiting", request.path());
@@ -187,8 +237,10 @@ final class ExclusiveEntry {
                     waitNanos = Math.min(waitNanos, pollNanos);
                 }
                 if (owner == null) {
-                    // Another process holds it (or a thread is finding out): the kernel wakes us, or we poll.
-                    boolean kernelWakes = backend.canBlock() && !kernelWaitFailed && (attempting || startKernelWaiter(request));
+                    // Another process holds it (or a thread is finding out): the kernel
+                    // wakes us, or we poll.
+                    boolean kernelWakes = backend.canBlock() && !kernelWaitFailed
+                            && (attempting || startKernelWaiter(request));
                     if (!kernelWakes) {
                         waitNanos = Math.min(waitNanos, backoffNanos);
                         backoffNanos = Math.min(backoffNanos * 2, pollNanos);
@@ -196,21 +248,26 @@ final class ExclusiveEntry {
                 }
                 try {
                     changed.awaitNanos(waitNanos);
-                } catch (InterruptedException e) {
+                }
+                catch (InterruptedException e) {
                     if (request.interruptible()) {
                         throw e;
                     }
                     interrupted = true;
                 }
             }
-        } finally {
+        }
+        finally {
             if (interrupted) {
                 me().interrupt();
             }
         }
     }
 
-    /** One OS-level attempt, made outside the mutex so that releases and reentries never wait for a system call. */
+    /**
+     * One OS-level attempt, made outside the mutex so that releases and reentries never
+     * wait for a system call.
+     */
     private boolean attempt(ExclusiveRequest request) {
         attempting = true;
         ExclusiveBackend.@Nullable OsHold won = null;
@@ -218,7 +275,8 @@ final class ExclusiveEntry {
         try {
             debug("Attempting to acquire lock {0}", request.path());
             won = tryBackend(request);
-        } finally {
+        }
+        finally {
             mutex.lock();
             attempting = false;
         }
@@ -226,7 +284,8 @@ final class ExclusiveEntry {
             return false;
         }
         if (handedOver != null) {
-            // Only possible if the file was replaced under us: never keep two OS-level locks for one entry.
+            // Only possible if the file was replaced under us: never keep two OS-level
+            // locks for one entry.
             backend.unlock(handedOver);
             handedOver = null;
         }
@@ -237,7 +296,8 @@ final class ExclusiveEntry {
     private ExclusiveBackend.@Nullable OsHold tryBackend(ExclusiveRequest request) {
         try {
             return backend.tryLock(request);
-        } catch (FlockUnsupportedException e) {
+        }
+        catch (FlockUnsupportedException e) {
             fallBackToMarkerFile(request.path());
             return backend.tryLock(request);
         }
@@ -248,7 +308,9 @@ final class ExclusiveEntry {
         backend = new SoftExclusiveBackend(key.canonicalPath());
         Path directory = key.canonicalPath().getParent();
         if (WARNED_FALLBACK_DIRECTORIES.add(directory == null ? key.canonicalPath() : directory)) {
-            LOG.log(Level.WARNING, "flock is not supported on the file system of {0}; falling back to a soft (marker file) lock", path);
+            LOG.log(Level.WARNING,
+                    "flock is not supported on the file system of {0}; falling back to a soft (marker file) lock",
+                    path);
         }
     }
 
@@ -261,7 +323,10 @@ final class ExclusiveEntry {
         debug("Lock {0} acquired", request.path());
     }
 
-    /** Starts the kernel waiter unless one runs; false when all kernel-waiter threads are busy, so callers poll. */
+    /**
+     * Starts the kernel waiter unless one runs; false when all kernel-waiter threads are
+     * busy, so callers poll.
+     */
     private boolean startKernelWaiter(ExclusiveRequest request) {
         if (kernelWaiterRunning) {
             return true;
@@ -271,20 +336,25 @@ final class ExclusiveEntry {
         try {
             LockThreads.KERNEL_WAITERS.execute(() -> waitInKernel(request));
             return true;
-        } catch (RejectedExecutionException allBusy) {
+        }
+        catch (RejectedExecutionException allBusy) {
             kernelWaiterRunning = false;
             users--;
             return false;
         }
     }
 
-    /** Runs on a kernel-waiter thread: block in the kernel, then hand the lock to a waiting thread or give it back. */
+    /**
+     * Runs on a kernel-waiter thread: block in the kernel, then hand the lock to a
+     * waiting thread or give it back.
+     */
     private void waitInKernel(ExclusiveRequest request) {
         ExclusiveBackend.@Nullable OsHold won = null;
         boolean failed = false;
         try {
             won = backend.lockBlocking(request, new KernelWait(ThreadSignals.currentThread()));
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             failed = true;
             LOG.log(Level.DEBUG, "Waiting in the kernel for " + request.path() + " failed; waiters poll instead", e);
         }
@@ -297,19 +367,22 @@ final class ExclusiveEntry {
                 if (owner == null && handedOver == null && !waitingThreads.isEmpty()) {
                     handedOver = won;
                     generation++;
-                } else {
+                }
+                else {
                     backend.unlock(won);
                 }
             }
             changed.signalAll();
-        } finally {
+        }
+        finally {
             ExclusiveTable.INSTANCE.checkin(this);
         }
     }
 
     /**
-     * Interrupts the kernel waiter's blocking call when no thread waits any more; it then finds nobody waiting, closes
-     * its descriptor and ends. A thread that arrives meanwhile keeps it waiting instead.
+     * Interrupts the kernel waiter's blocking call when no thread waits any more; it then
+     * finds nobody waiting, closes its descriptor and ends. A thread that arrives
+     * meanwhile keeps it waiting instead.
      */
     private void stopUnwantedKernelWait() {
         if (!kernelWaiterBlocked || !ThreadSignals.wake(kernelWaiterThread)) {
@@ -325,7 +398,8 @@ final class ExclusiveEntry {
     private void scheduleResignal() {
         try {
             LockThreads.REAPER.schedule(this::resignalIfStillUnwanted, RESIGNAL_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
+        }
+        catch (RejectedExecutionException e) {
             resignalScheduled = false;
         }
     }
@@ -336,15 +410,20 @@ final class ExclusiveEntry {
             if (kernelWaiterBlocked && waitingThreads.isEmpty() && resignals++ < MAX_RESIGNALS
                     && ThreadSignals.wake(kernelWaiterThread)) {
                 scheduleResignal();
-            } else {
+            }
+            else {
                 resignalScheduled = false;
             }
-        } finally {
+        }
+        finally {
             mutex.unlock();
         }
     }
 
-    /** The kernel waiter's view of the entry: whether anyone still waits, and when it may be signalled. */
+    /**
+     * The kernel waiter's view of the entry: whether anyone still waits, and when it may
+     * be signalled.
+     */
     private final class KernelWait implements ExclusiveBackend.KernelWaitGate {
 
         /** The kernel waiter's own {@code pthread_t}, taken on that thread. */
@@ -364,7 +443,8 @@ final class ExclusiveEntry {
                 kernelWaiterThread = thread;
                 kernelWaiterBlocked = true;
                 return true;
-            } finally {
+            }
+            finally {
                 mutex.unlock();
             }
         }
@@ -374,13 +454,18 @@ final class ExclusiveEntry {
             mutex.lock();
             try {
                 kernelWaiterBlocked = false;
-            } finally {
+            }
+            finally {
                 mutex.unlock();
             }
         }
+
     }
 
-    /** Gives back a lock the kernel waiter won when every thread it was meant for has left. */
+    /**
+     * Gives back a lock the kernel waiter won when every thread it was meant for has
+     * left.
+     */
     private void releaseUnclaimedHandover() {
         if (handedOver != null && waitingThreads.isEmpty()) {
             backend.unlock(handedOver);
@@ -390,8 +475,8 @@ final class ExclusiveEntry {
 
     /**
      * Releases one level (or all with {@code force}) of the given owner's hold.
-     *
-     * @return whether the owner's hold ended, so the caller's user count must be returned to the table
+     * @return whether the owner's hold ended, so the caller's user count must be returned
+     * to the table
      */
     boolean release(Object requester, boolean force, Path path) {
         if (!requester.equals(owner)) {
@@ -416,7 +501,10 @@ final class ExclusiveEntry {
         return true;
     }
 
-    /** Ends the current owner's hold, all levels, whoever asks; false when nobody holds the lock. */
+    /**
+     * Ends the current owner's hold, all levels, whoever asks; false when nobody holds
+     * the lock.
+     */
     boolean forceRelease() {
         Object current = owner;
         return current != null && release(current, true, key.canonicalPath());
@@ -465,4 +553,5 @@ final class ExclusiveEntry {
             LOG.log(Level.DEBUG, message, path);
         }
     }
+
 }

@@ -27,18 +27,24 @@ import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A lock object: a path, options and an ownership model, viewing the JVM-wide {@link ExclusiveEntry} of its canonical path.
- * It keeps no hold state of its own, so any number of lock objects on one path behave as one lock.
+ * A lock object: a path, options and an ownership model, viewing the JVM-wide
+ * {@link ExclusiveEntry} of its canonical path. It keeps no hold state of its own, so any
+ * number of lock objects on one path behave as one lock.
  */
 public class ExclusiveFileLock implements FileLock {
 
     private final Path path;
+
     private final LockProtocol protocol;
+
     final LockOptions options;
+
     private volatile ExclusiveTable.@Nullable Key key;
+
     /**
-     * The entry while an owner holds it through this object (at most one owner can, the lock being exclusive): reentrant
-     * acquires and releases use it directly instead of looking the path up in the table.
+     * The entry while an owner holds it through this object (at most one owner can, the
+     * lock being exclusive): reentrant acquires and releases use it directly instead of
+     * looking the path up in the table.
      */
     private volatile @Nullable ExclusiveEntry heldEntry;
 
@@ -49,8 +55,8 @@ public class ExclusiveFileLock implements FileLock {
     }
 
     /**
-     * Creates a native lock object: {@code flock(2)} (Windows: {@code LockFileEx} on byte 0).
-     *
+     * Creates a native lock object: {@code flock(2)} (Windows: {@code LockFileEx} on byte
+     * 0).
      * @param path the lock path as given, already validated
      * @param options the builder's options
      * @return the lock object; creating it touches no file
@@ -61,7 +67,6 @@ public class ExclusiveFileLock implements FileLock {
 
     /**
      * Creates a soft lock object: a marker file created exclusively.
-     *
      * @param path the lock path as given, already validated
      * @param options the builder's options
      * @return the lock object; creating it touches no file
@@ -92,7 +97,8 @@ public class ExclusiveFileLock implements FileLock {
         Deadline deadline = Deadline.after(timeout);
         try {
             acquired = acquireFor(owner, deadline, options.blocking(), options.cancelCheck(), true);
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FileLockInterruptedException(path, e);
         }
@@ -128,9 +134,11 @@ public class ExclusiveFileLock implements FileLock {
             worker.set(Thread.currentThread());
             try {
                 completeAsync(future, owner, deadline);
-            } finally {
+            }
+            finally {
                 worker.set(null);
-                Thread.interrupted(); // a cancellation that raced with the end of the task must not leak to the pool
+                Thread.interrupted(); // a cancellation that raced with the end of the
+                                      // task must not leak to the pool
             }
         });
         return future;
@@ -138,16 +146,20 @@ public class ExclusiveFileLock implements FileLock {
 
     private void completeAsync(CompletableFuture<LockHold> future, Object owner, Deadline deadline) {
         BooleanSupplier userCheck = options.cancelCheck();
-        BooleanSupplier cancelled = userCheck == null ? future::isDone : () -> future.isDone() || userCheck.getAsBoolean();
+        BooleanSupplier cancelled = userCheck == null ? future::isDone
+                : () -> future.isDone() || userCheck.getAsBoolean();
         try {
             if (future.isDone() || !acquireFor(owner, deadline, options.blocking(), cancelled, true)) {
-                future.completeExceptionally(TimeoutMessage.timeout(path, LockMode.WRITE, deadline, options.blocking()));
+                future
+                    .completeExceptionally(TimeoutMessage.timeout(path, LockMode.WRITE, deadline, options.blocking()));
                 return;
             }
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             future.completeExceptionally(new FileLockInterruptedException(path, e));
             return;
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             future.completeExceptionally(e);
             return;
         }
@@ -182,7 +194,8 @@ public class ExclusiveFileLock implements FileLock {
         try {
             Object holder = entry.owner();
             return entry.retired || holder == null || !isCaller(holder) ? 0 : entry.holdsOf(holder);
-        } finally {
+        }
+        finally {
             entry.mutex.unlock();
         }
     }
@@ -194,7 +207,8 @@ public class ExclusiveFileLock implements FileLock {
         }
         try {
             acquireFor(currentOwner(), Deadline.forever(), true, null, false);
-        } catch (InterruptedException impossible) {
+        }
+        catch (InterruptedException impossible) {
             throw new AssertionError("an uninterruptible wait was interrupted", impossible);
         }
     }
@@ -244,13 +258,14 @@ public class ExclusiveFileLock implements FileLock {
     private boolean attemptOnce(Object owner) {
         try {
             return acquireFor(owner, Deadline.after(Duration.ZERO), false, null, false);
-        } catch (InterruptedException impossible) {
+        }
+        catch (InterruptedException impossible) {
             throw new AssertionError("a single attempt was interrupted", impossible);
         }
     }
 
-    boolean acquireFor(Object owner, Deadline deadline, boolean blocking, @Nullable BooleanSupplier cancelCheck, boolean interruptible)
-            throws InterruptedException {
+    boolean acquireFor(Object owner, Deadline deadline, boolean blocking, @Nullable BooleanSupplier cancelCheck,
+            boolean interruptible) throws InterruptedException {
         if (reenter(owner)) {
             return true;
         }
@@ -260,25 +275,29 @@ public class ExclusiveFileLock implements FileLock {
             if (entry.reenter(owner)) {
                 return true; // the owner's user count was taken on the first level
             }
-            acquired = entry.acquire(new ExclusiveRequest(owner, path, options, deadline, blocking, cancelCheck, interruptible));
+            acquired = entry
+                .acquire(new ExclusiveRequest(owner, path, options, deadline, blocking, cancelCheck, interruptible));
             if (acquired) {
                 heldEntry = entry;
             }
             return acquired;
-        } finally {
+        }
+        finally {
             if (acquired) {
                 entry.mutex.unlock();
-            } else {
+            }
+            else {
                 ExclusiveTable.INSTANCE.checkin(entry);
             }
         }
     }
 
     /**
-     * Adds a level when the caller (this thread, or anyone for a shared lock object) holds the lock through this object:
-     * only the held entry's mutex, no owner object, no deadline, no table.
-     *
-     * @return the owner that holds the lock, or null when the caller must take the general path
+     * Adds a level when the caller (this thread, or anyone for a shared lock object)
+     * holds the lock through this object: only the held entry's mutex, no owner object,
+     * no deadline, no table.
+     * @return the owner that holds the lock, or null when the caller must take the
+     * general path
      */
     private @Nullable Object reenterAsCaller() {
         ExclusiveEntry entry = heldEntry;
@@ -293,7 +312,8 @@ public class ExclusiveFileLock implements FileLock {
             }
             entry.addLevel();
             return holder;
-        } finally {
+        }
+        finally {
             entry.mutex.unlock();
         }
     }
@@ -306,12 +326,16 @@ public class ExclusiveFileLock implements FileLock {
         entry.mutex.lock();
         try {
             return !entry.retired && entry.reenter(owner);
-        } finally {
+        }
+        finally {
             entry.mutex.unlock();
         }
     }
 
-    /** A hold of the level just taken by the owner, which holds the lock through this object. */
+    /**
+     * A hold of the level just taken by the owner, which holds the lock through this
+     * object.
+     */
     private LockHold newHold(Object owner) {
         ExclusiveEntry entry = heldEntry;
         if (entry == null) {
@@ -320,7 +344,10 @@ public class ExclusiveFileLock implements FileLock {
         return new ExclusiveHold(this, owner, entry);
     }
 
-    /** Releases a level of a hold, unless the ownership it was taken in has ended meanwhile (a forced release). */
+    /**
+     * Releases a level of a hold, unless the ownership it was taken in has ended
+     * meanwhile (a forced release).
+     */
     void releaseHold(Object owner, ExclusiveEntry holdEntry, long tenure) {
         ExclusiveEntry entry = heldEntry;
         if (entry != holdEntry) {
@@ -331,8 +358,10 @@ public class ExclusiveFileLock implements FileLock {
         release(entry, current ? owner : null, false);
     }
 
-
-    /** Releases a level of the caller's hold (see {@link #reenterAsCaller}); false when the caller holds nothing here. */
+    /**
+     * Releases a level of the caller's hold (see {@link #reenterAsCaller}); false when
+     * the caller holds nothing here.
+     */
     private boolean releaseAsCaller(boolean force) {
         ExclusiveEntry entry = heldEntry;
         if (entry == null) {
@@ -343,13 +372,17 @@ public class ExclusiveFileLock implements FileLock {
         return release(entry, !entry.retired && holder != null && isCaller(holder) ? holder : null, force);
     }
 
-    /** Releases a level of the holder's hold, if any, and unlocks the entry's mutex (which the caller locked). */
+    /**
+     * Releases a level of the holder's hold, if any, and unlocks the entry's mutex (which
+     * the caller locked).
+     */
     private boolean release(ExclusiveEntry entry, @Nullable Object holder, boolean force) {
         boolean ended = holder != null && entry.release(holder, force, path);
         if (ended) {
             heldEntry = null;
             ExclusiveTable.INSTANCE.checkin(entry);
-        } else {
+        }
+        else {
             entry.mutex.unlock();
         }
         return holder != null;
@@ -368,15 +401,22 @@ public class ExclusiveFileLock implements FileLock {
         return options.ownership() == Ownership.SHARED ? this : new ThreadOwner(this, Thread.currentThread());
     }
 
-    /** Whether the owner is the one {@link #currentOwner()} would return now, without creating that. */
+    /**
+     * Whether the owner is the one {@link #currentOwner()} would return now, without
+     * creating that.
+     */
     private boolean isCaller(Object owner) {
-        return options.ownership() == Ownership.SHARED
-                ? owner == this
-                : owner instanceof ThreadOwner threadOwner && threadOwner.lock() == this && threadOwner.thread() == Thread.currentThread();
+        return options.ownership() == Ownership.SHARED ? owner == this : owner instanceof ThreadOwner threadOwner
+                && threadOwner.lock() == this && threadOwner.thread() == Thread.currentThread();
     }
 
-    /** The owner of one asynchronously acquired hold of a per-thread lock: the hold itself, not a thread. */
-    private static final class AsyncOwner {}
+    /**
+     * The owner of one asynchronously acquired hold of a per-thread lock: the hold
+     * itself, not a thread.
+     */
+    private static final class AsyncOwner {
+
+    }
 
     /** The soft exclusive lock, which can tell the holder its marker file records. */
     private static final class Soft extends ExclusiveFileLock implements SoftFileLock {
@@ -388,9 +428,13 @@ public class ExclusiveFileLock implements FileLock {
         @Override
         public Optional<LockOwner> owner() {
             return new StaleMarkers(path(), LockPaths.canonical(path())).read()
-                    .map(record -> new RecordedOwner(record.pid(), record.hostname(), record.isCurrentProcess()));
+                .map(record -> new RecordedOwner(record.pid(), record.hostname(), record.isCurrentProcess()));
         }
+
     }
 
-    private record RecordedOwner(long pid, String hostname, boolean isCurrentProcess) implements SoftFileLock.LockOwner {}
+    private record RecordedOwner(long pid, String hostname,
+            boolean isCurrentProcess) implements SoftFileLock.LockOwner {
+    }
+
 }

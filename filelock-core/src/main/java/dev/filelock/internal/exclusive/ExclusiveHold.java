@@ -5,7 +5,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 
-/** One level held by one owner; closing it releases that level once, from whichever thread closes it. */
+/**
+ * One level held by one owner; closing it releases that level once, from whichever thread
+ * closes it.
+ */
 final class ExclusiveHold implements LockHold {
 
     private static final VarHandle CLOSED;
@@ -13,16 +16,24 @@ final class ExclusiveHold implements LockHold {
     static {
         try {
             CLOSED = MethodHandles.lookup().findVarHandle(ExclusiveHold.class, "closed", boolean.class);
-        } catch (ReflectiveOperationException e) {
+        }
+        catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     private final ExclusiveFileLock lock;
+
     private final Object owner;
+
     private final ExclusiveEntry entry;
+
     private final long tenure;
-    /** Set once by the first close (a field rather than an AtomicBoolean: a reentrant hold allocates only itself). */
+
+    /**
+     * Set once by the first close (a field rather than an AtomicBoolean: a reentrant hold
+     * allocates only itself).
+     */
     private volatile boolean closed;
 
     ExclusiveHold(ExclusiveFileLock lock, Object owner, ExclusiveEntry entry) {
@@ -48,4 +59,5 @@ final class ExclusiveHold implements LockHold {
     public String toString() {
         return "LockHold[" + lock.path() + (closed ? ", released]" : "]");
     }
+
 }

@@ -13,31 +13,45 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The JVM-wide table of exclusive lock entries, one per canonical path and protocol. An entry exists while it is held,
- * waited for or being released; afterwards it stays parked, keeping its open descriptor for the next acquire of a hot
- * path. Parking costs one atomic increment: only when more than the allowed number are parked does a sweep retire the
- * longest-parked ones, so a million distinct keys leave no trace and acquire/release take no global lock.
+ * The JVM-wide table of exclusive lock entries, one per canonical path and protocol. An
+ * entry exists while it is held, waited for or being released; afterwards it stays
+ * parked, keeping its open descriptor for the next acquire of a hot path. Parking costs
+ * one atomic increment: only when more than the allowed number are parked does a sweep
+ * retire the longest-parked ones, so a million distinct keys leave no trace and
+ * acquire/release take no global lock.
  */
 public final class ExclusiveTable implements LockTables.Table {
 
-    /** How many idle entries keep their descriptor open, at most, for the next acquire of their path. */
+    /**
+     * How many idle entries keep their descriptor open, at most, for the next acquire of
+     * their path.
+     */
     public static final int MAX_IDLE_ENTRIES = 128;
 
     public static final ExclusiveTable INSTANCE = LockTables.register(new ExclusiveTable(MAX_IDLE_ENTRIES));
 
-    /** The protocols of exclusive locks; lock objects of different protocols on one path are separate entries. */
+    /**
+     * The protocols of exclusive locks; lock objects of different protocols on one path
+     * are separate entries.
+     */
     static final List<LockProtocol> PROTOCOLS = List.of(LockProtocol.NATIVE, LockProtocol.SOFT);
 
     private final ConcurrentHashMap<Key, ExclusiveEntry> entries = new ConcurrentHashMap<>();
+
     private final int maxIdleEntries;
+
     private final AtomicInteger parkedEntries = new AtomicInteger();
+
     private final AtomicBoolean sweeping = new AtomicBoolean();
 
     ExclusiveTable(int maxIdleEntries) {
         this.maxIdleEntries = maxIdleEntries;
     }
 
-    /** Returns the live entry for the key, with its mutex held and the caller counted as one of its users. */
+    /**
+     * Returns the live entry for the key, with its mutex held and the caller counted as
+     * one of its users.
+     */
     ExclusiveEntry checkout(Key key) {
         while (true) {
             ExclusiveEntry entry = entries.computeIfAbsent(key, ExclusiveEntry::new);
@@ -54,7 +68,10 @@ public final class ExclusiveTable implements LockTables.Table {
         }
     }
 
-    /** Counts one user less and unlocks the entry's mutex; an unused entry is parked as idle or retired. */
+    /**
+     * Counts one user less and unlocks the entry's mutex; an unused entry is parked as
+     * idle or retired.
+     */
     void checkin(ExclusiveEntry entry) {
         boolean tooManyParked = false;
         try {
@@ -64,11 +81,13 @@ public final class ExclusiveTable implements LockTables.Table {
                     entry.parked = true;
                     entry.parkedAt = System.nanoTime();
                     tooManyParked = parkedEntries.incrementAndGet() > maxIdleEntries;
-                } else {
+                }
+                else {
                     retire(entry);
                 }
             }
-        } finally {
+        }
+        finally {
             entry.mutex.unlock();
         }
         if (tooManyParked) {
@@ -76,7 +95,9 @@ public final class ExclusiveTable implements LockTables.Table {
         }
     }
 
-    /** The entry for the key if one exists now; its state must be read under its mutex. */
+    /**
+     * The entry for the key if one exists now; its state must be read under its mutex.
+     */
     @Nullable ExclusiveEntry peek(Key key) {
         return entries.get(key);
     }
@@ -90,7 +111,8 @@ public final class ExclusiveTable implements LockTables.Table {
                 if (!entry.retired && !entry.isIdle()) {
                     snapshots.add(entry.snapshot());
                 }
-            } finally {
+            }
+            finally {
                 entry.mutex.unlock();
             }
         }
@@ -98,8 +120,8 @@ public final class ExclusiveTable implements LockTables.Table {
     }
 
     /**
-     * Ends the holds of every owner on the canonical path, native and soft, and wakes the waiters.
-     *
+     * Ends the holds of every owner on the canonical path, native and soft, and wakes the
+     * waiters.
      * @return whether anything was held
      */
     @Override
@@ -113,8 +135,10 @@ public final class ExclusiveTable implements LockTables.Table {
             entry.mutex.lock();
             if (!entry.retired && entry.forceRelease()) {
                 released = true;
-                checkin(entry); // the owner's user count, which its own release will no longer return
-            } else {
+                checkin(entry); // the owner's user count, which its own release will no
+                                // longer return
+            }
+            else {
                 entry.mutex.unlock();
             }
         }
@@ -132,8 +156,9 @@ public final class ExclusiveTable implements LockTables.Table {
     }
 
     /**
-     * Retires the longest-parked entries until half the allowed number remain parked, so sweeps stay rare; entries
-     * used again meanwhile are left alone. One thread sweeps at a time.
+     * Retires the longest-parked entries until half the allowed number remain parked, so
+     * sweeps stay rare; entries used again meanwhile are left alone. One thread sweeps at
+     * a time.
      */
     private void sweep() {
         if (!sweeping.compareAndSet(false, true)) {
@@ -147,7 +172,8 @@ public final class ExclusiveTable implements LockTables.Table {
                     if (entry.parked && !entry.retired) {
                         parked.add(new ParkedEntry(entry, entry.parkedAt));
                     }
-                } finally {
+                }
+                finally {
                     entry.mutex.unlock();
                 }
             }
@@ -156,7 +182,8 @@ public final class ExclusiveTable implements LockTables.Table {
             for (int i = 0; i < surplus; i++) {
                 retireIfStillParked(parked.get(i));
             }
-        } finally {
+        }
+        finally {
             sweeping.set(false);
         }
     }
@@ -170,13 +197,17 @@ public final class ExclusiveTable implements LockTables.Table {
                 parkedEntries.decrementAndGet();
                 retire(entry);
             }
-        } finally {
+        }
+        finally {
             entry.mutex.unlock();
         }
     }
 
-    private record ParkedEntry(ExclusiveEntry entry, long parkedAt) {}
+    private record ParkedEntry(ExclusiveEntry entry, long parkedAt) {
+    }
 
     /** The JVM-wide identity of an exclusive lock: canonical path and protocol. */
-    record Key(Path canonicalPath, LockProtocol protocol) {}
+    record Key(Path canonicalPath, LockProtocol protocol) {
+    }
+
 }

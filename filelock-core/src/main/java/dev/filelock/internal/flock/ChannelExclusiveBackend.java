@@ -12,8 +12,9 @@ import java.nio.file.StandardOpenOption;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The native lock on Windows: an exclusive byte-range lock on byte 0, length 1 ({@code LockFileEx}, which is what a
- * {@code FileChannel} lock is there), the range Python's {@code msvcrt.locking} takes. Waiters poll.
+ * The native lock on Windows: an exclusive byte-range lock on byte 0, length 1
+ * ({@code LockFileEx}, which is what a {@code FileChannel} lock is there), the range
+ * Python's {@code msvcrt.locking} takes. Waiters poll.
  */
 public final class ChannelExclusiveBackend implements ExclusiveBackend {
 
@@ -27,18 +28,23 @@ public final class ChannelExclusiveBackend implements ExclusiveBackend {
     public @Nullable OsHold tryLock(ExclusiveRequest request) {
         FileChannel channel;
         try {
-            channel = FileChannel.open(canonicalPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-            throw LockFailures.cannotLock(request.path(), "the lock file cannot be opened (" + LockFailures.describe(e) + ")", e);
+            channel = FileChannel.open(canonicalPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+        }
+        catch (IOException e) {
+            throw LockFailures.cannotLock(request.path(),
+                    "the lock file cannot be opened (" + LockFailures.describe(e) + ")", e);
         }
         try {
             FileLock lock = channel.tryLock(0, 1, false);
             if (lock != null) {
                 return new ChannelHold(channel, lock);
             }
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             closeQuietly(channel);
-            throw LockFailures.cannotLock(request.path(), "the lock cannot be taken (" + LockFailures.describe(e) + ")", e);
+            throw LockFailures.cannotLock(request.path(), "the lock cannot be taken (" + LockFailures.describe(e) + ")",
+                    e);
         }
         closeQuietly(channel);
         return null;
@@ -59,7 +65,8 @@ public final class ChannelExclusiveBackend implements ExclusiveBackend {
         ChannelHold channelHold = (ChannelHold) hold;
         try {
             channelHold.lock().release();
-        } catch (IOException ignored) {
+        }
+        catch (IOException ignored) {
             // closing the channel below releases it
         }
         closeQuietly(channelHold.channel());
@@ -71,15 +78,19 @@ public final class ChannelExclusiveBackend implements ExclusiveBackend {
     }
 
     @Override
-    public void close() {}
+    public void close() {
+    }
 
     private static void closeQuietly(FileChannel channel) {
         try {
             channel.close();
-        } catch (IOException ignored) {
+        }
+        catch (IOException ignored) {
             // nothing is held through it any more
         }
     }
 
-    private record ChannelHold(FileChannel channel, FileLock lock) implements OsHold {}
+    private record ChannelHold(FileChannel channel, FileLock lock) implements OsHold {
+    }
+
 }

@@ -10,18 +10,27 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code flock(2)} on a descriptor opened natively (a {@code FileChannel} lock is an fcntl lock, which neither excludes
- * nor is excluded by flock users such as Python's filelock). One descriptor stays open between holds, so an
- * uncontended acquire costs one {@code flock} plus one {@code lstat}.
+ * {@code flock(2)} on a descriptor opened natively (a {@code FileChannel} lock is an
+ * fcntl lock, which neither excludes nor is excluded by flock users such as Python's
+ * filelock). One descriptor stays open between holds, so an uncontended acquire costs one
+ * {@code flock} plus one {@code lstat}.
  */
 public final class FlockExclusiveBackend implements ExclusiveBackend {
 
-    /** The flock call; tests swap it to simulate file systems without flock, which no local file system here is. */
+    /**
+     * The flock call; tests swap it to simulate file systems without flock, which no
+     * local file system here is.
+     */
     public static volatile FlockCall flockCall = Posix::flock;
 
     private final FlockFile file;
+
     private @Nullable Descriptor cached;
-    /** Scratch space for the stat after each {@link #tryLock}, which runs under this object's monitor. */
+
+    /**
+     * Scratch space for the stat after each {@link #tryLock}, which runs under this
+     * object's monitor.
+     */
     private final byte[] statBuffer = new byte[StatCalls.BUFFER_SIZE];
 
     public FlockExclusiveBackend(Path canonicalPath) {
@@ -38,7 +47,8 @@ public final class FlockExclusiveBackend implements ExclusiveBackend {
             }
             try {
                 flockCall.flock(descriptor.fd, Posix.LOCK_EX | Posix.LOCK_NB);
-            } catch (LastErrorException e) {
+            }
+            catch (LastErrorException e) {
                 int errno = e.getErrorCode();
                 if (errno == Posix.EWOULDBLOCK) {
                     return null;
@@ -52,7 +62,8 @@ public final class FlockExclusiveBackend implements ExclusiveBackend {
             if (descriptor.isStillAt(statBuffer)) {
                 return descriptor;
             }
-            // A peer (Python filelock 3.28) deleted or replaced the file after we opened it: lock what is there now.
+            // A peer (Python filelock 3.28) deleted or replaced the file after we opened
+            // it: lock what is there now.
             closeCached();
         }
     }
@@ -64,13 +75,16 @@ public final class FlockExclusiveBackend implements ExclusiveBackend {
 
     @Override
     public @Nullable OsHold lockBlocking(ExclusiveRequest request, KernelWaitGate gate) {
-        byte[] waiterStatBuffer = new byte[StatCalls.BUFFER_SIZE]; // runs beside tryLock, so not this.statBuffer
+        byte[] waiterStatBuffer = new byte[StatCalls.BUFFER_SIZE]; // runs beside tryLock,
+                                                                   // so not
+                                                                   // this.statBuffer
         while (true) {
             Descriptor descriptor = file.open(request.path(), request.options().fileMode());
             boolean locked;
             try {
                 locked = flockBlocking(descriptor, gate);
-            } catch (LastErrorException e) {
+            }
+            catch (LastErrorException e) {
                 throw file.lockFailed(descriptor, request.path(), e, waiterStatBuffer);
             }
             if (!locked) {
@@ -89,8 +103,10 @@ public final class FlockExclusiveBackend implements ExclusiveBackend {
         Descriptor descriptor = (Descriptor) hold;
         try {
             Posix.flock(descriptor.fd, Posix.LOCK_UN);
-        } catch (LastErrorException e) {
-            // Closing the only descriptor of the open file description drops the lock whatever flock said.
+        }
+        catch (LastErrorException e) {
+            // Closing the only descriptor of the open file description drops the lock
+            // whatever flock said.
             descriptor.close();
             if (descriptor == cached) {
                 cached = null;
@@ -122,8 +138,8 @@ public final class FlockExclusiveBackend implements ExclusiveBackend {
     }
 
     /**
-     * Blocks until the lock is ours (true) or the gate closes after a signal interrupted the wait (false).
-     *
+     * Blocks until the lock is ours (true) or the gate closes after a signal interrupted
+     * the wait (false).
      * @throws LastErrorException if flock fails otherwise
      */
     private static boolean flockBlocking(Descriptor descriptor, KernelWaitGate gate) {
@@ -131,11 +147,13 @@ public final class FlockExclusiveBackend implements ExclusiveBackend {
             try {
                 flockCall.flock(descriptor.fd, Posix.LOCK_EX);
                 return true;
-            } catch (LastErrorException e) {
+            }
+            catch (LastErrorException e) {
                 if (e.getErrorCode() != Posix.EINTR) {
                     throw e;
                 }
-            } finally {
+            }
+            finally {
                 gate.left();
             }
         }
@@ -145,6 +163,9 @@ public final class FlockExclusiveBackend implements ExclusiveBackend {
     /** {@code flock(2)}: returns 0 or throws {@link LastErrorException}. */
     @FunctionalInterface
     public interface FlockCall {
+
         int flock(int fd, int operation);
+
     }
+
 }

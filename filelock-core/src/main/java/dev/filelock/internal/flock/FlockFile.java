@@ -17,14 +17,17 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One file that this library locks with {@code flock(2)}: opens descriptors on it natively (creating it and its missing
- * parents, through the confined walk when its directory is declared confining, never following a link at the file
- * itself), always through {@link LockFileReads}' gate that keeps flock descriptors off files SQLite holds in this JVM,
- * and tells whether a locked descriptor is still on the file the path names (a peer may have replaced it).
+ * One file that this library locks with {@code flock(2)}: opens descriptors on it
+ * natively (creating it and its missing parents, through the confined walk when its
+ * directory is declared confining, never following a link at the file itself), always
+ * through {@link LockFileReads}' gate that keeps flock descriptors off files SQLite holds
+ * in this JVM, and tells whether a locked descriptor is still on the file the path names
+ * (a peer may have replaced it).
  */
 final class FlockFile {
 
     private final Path canonicalPath;
+
     private final byte[] cPath;
 
     FlockFile(Path canonicalPath) {
@@ -34,15 +37,17 @@ final class FlockFile {
 
     /**
      * Opens a descriptor on the file, creating it if missing.
-     *
      * @param lockPath the path as the user gave it, for messages
-     * @param fileMode permission bits applied to the file exactly, or {@link LockOptions#UNSET_FILE_MODE} to leave
-     *     them (a new file gets 0666 filtered by the umask)
-     * @throws FileLockException if the file cannot be opened or created, or this JVM holds it through SQLite
+     * @param fileMode permission bits applied to the file exactly, or
+     * {@link LockOptions#UNSET_FILE_MODE} to leave them (a new file gets 0666 filtered by
+     * the umask)
+     * @throws FileLockException if the file cannot be opened or created, or this JVM
+     * holds it through SQLite
      */
     Descriptor open(Path lockPath, int fileMode) {
-        boolean[] createdHere = {false};
-        // Through the gate that keeps flock descriptors and SQLite connections of this JVM off one file (by identity):
+        boolean[] createdHere = { false };
+        // Through the gate that keeps flock descriptors and SQLite connections of this
+        // JVM off one file (by identity):
         // closing this descriptor later would drop SQLite's POSIX locks on it.
         LockFileReads.FlockDescriptor opened = LockFileReads.openFlockDescriptor(lockPath, this::identityAtPath,
                 () -> openOrCreate(lockPath, fileMode, createdHere));
@@ -50,9 +55,10 @@ final class FlockFile {
     }
 
     /**
-     * Turns a failed {@code flock} (other than {@code EWOULDBLOCK} and {@code EINTR}) into the exception to throw,
-     * after closing the descriptor and deleting the file if this descriptor created it: no empty file is left behind
-     * that a marker-file lock would take for a holder (Python unlinks too).
+     * Turns a failed {@code flock} (other than {@code EWOULDBLOCK} and {@code EINTR})
+     * into the exception to throw, after closing the descriptor and deleting the file if
+     * this descriptor created it: no empty file is left behind that a marker-file lock
+     * would take for a holder (Python unlinks too).
      */
     RuntimeException lockFailed(Descriptor descriptor, Path lockPath, LastErrorException e, byte[] statBuffer) {
         discard(descriptor, statBuffer);
@@ -63,13 +69,17 @@ final class FlockFile {
         return LockFailures.cannotLock(lockPath, "flock failed: " + e.getMessage(), e);
     }
 
-    /** Closes the descriptor, and deletes the file if this descriptor created it and the path still names it. */
+    /**
+     * Closes the descriptor, and deletes the file if this descriptor created it and the
+     * path still names it.
+     */
     void discard(Descriptor descriptor, byte[] statBuffer) {
         descriptor.close();
         if (descriptor.createdHere && descriptor.isStillAt(statBuffer)) {
             try {
                 Files.deleteIfExists(canonicalPath);
-            } catch (IOException ignored) {
+            }
+            catch (IOException ignored) {
                 // the marker-file lock will report what is wrong with the path
             }
         }
@@ -77,8 +87,12 @@ final class FlockFile {
 
     private Posix.@Nullable FileIdentity identityAtPath() {
         try {
-            return Posix.identity(cPath, new byte[StatCalls.BUFFER_SIZE]); // beside a lock attempt: its own buffer
-        } catch (LastErrorException nothingThereYet) {
+            return Posix.identity(cPath, new byte[StatCalls.BUFFER_SIZE]); // beside a
+                                                                           // lock
+                                                                           // attempt: its
+                                                                           // own buffer
+        }
+        catch (LastErrorException nothingThereYet) {
             return null;
         }
     }
@@ -89,14 +103,17 @@ final class FlockFile {
             int fd;
             try {
                 if (confined != null) {
-                    // Walked on every open: a directory swapped for a link since the last open must not lead out.
+                    // Walked on every open: a directory swapped for a link since the last
+                    // open must not lead out.
                     DirectoryWalk.Opened opened = DirectoryWalk.openOrCreate(confined, canonicalPath, lockPath);
                     fd = opened.fd();
                     createdHere[0] = opened.created();
-                } else {
+                }
+                else {
                     fd = Posix.open(cPath, Posix.O_RDWR | Posix.O_NOFOLLOW | Posix.O_CLOEXEC);
                 }
-            } catch (LastErrorException e) {
+            }
+            catch (LastErrorException e) {
                 if (confined == null && e.getErrorCode() == Posix.ENOENT) {
                     createdHere[0] = createLockFile(lockPath);
                     continue;
@@ -113,7 +130,8 @@ final class FlockFile {
     private static void applyMode(int fd, int mode) {
         try {
             Posix.fchmod(fd, mode);
-        } catch (LastErrorException e) {
+        }
+        catch (LastErrorException e) {
             // Another user's file: its mode is theirs to choose (as Python does).
         }
     }
@@ -123,9 +141,11 @@ final class FlockFile {
             Files.createDirectories(canonicalPath.getParent());
             Files.createFile(canonicalPath);
             return true;
-        } catch (FileAlreadyExistsException raceWithAnotherCreator) {
+        }
+        catch (FileAlreadyExistsException raceWithAnotherCreator) {
             return false;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw LockFailures.cannotLock(lockPath,
                     "the lock file cannot be created (" + LockFailures.describe(e) + ")", e);
         }
@@ -135,29 +155,41 @@ final class FlockFile {
         int errno = e.getErrorCode();
         String reason;
         if (errno == Posix.ENAMETOOLONG) {
-            OpenLimits.refuseTooLongName(lockPath, canonicalPath); // names the component that is too long
+            OpenLimits.refuseTooLongName(lockPath, canonicalPath); // names the component
+                                                                   // that is too long
             reason = "its path is too long (ENAMETOOLONG)";
-        } else if (errno == Posix.EMFILE || errno == Posix.ENFILE) {
+        }
+        else if (errno == Posix.EMFILE || errno == Posix.ENFILE) {
             reason = OpenLimits.descriptorsExhausted().orElse("the lock file cannot be opened: " + e.getMessage());
-        } else if (errno == Posix.ELOOP) {
+        }
+        else if (errno == Posix.ELOOP) {
             reason = "it is a symbolic link, and lock files are never followed through links";
-        } else if (errno == Posix.EISDIR) {
+        }
+        else if (errno == Posix.EISDIR) {
             reason = "it is a directory";
-        } else if (errno == Posix.EACCES) {
+        }
+        else if (errno == Posix.EACCES) {
             reason = "permission denied (the lock file must be writable by this process)";
-        } else {
+        }
+        else {
             reason = "the lock file cannot be opened: " + e.getMessage();
         }
         return LockFailures.cannotLock(lockPath, reason, e);
     }
 
-    /** A descriptor open on the lock file and the identity of the file it was opened on. */
+    /**
+     * A descriptor open on the lock file and the identity of the file it was opened on.
+     */
     static final class Descriptor implements ExclusiveBackend.OsHold {
 
         private final FlockFile file;
+
         final LockFileReads.FlockDescriptor opened;
+
         final int fd;
+
         final Posix.FileIdentity identity;
+
         final boolean createdHere;
 
         private Descriptor(FlockFile file, LockFileReads.FlockDescriptor opened, boolean createdHere) {
@@ -168,11 +200,15 @@ final class FlockFile {
             this.createdHere = createdHere;
         }
 
-        /** Whether the path still names the file this descriptor is open on (one {@code lstat}). */
+        /**
+         * Whether the path still names the file this descriptor is open on (one
+         * {@code lstat}).
+         */
         boolean isStillAt(byte[] statBuffer) {
             try {
                 return Posix.identity(file.cPath, statBuffer).equals(identity);
-            } catch (LastErrorException deletedOrUnreadable) {
+            }
+            catch (LastErrorException deletedOrUnreadable) {
                 return false;
             }
         }
@@ -180,9 +216,13 @@ final class FlockFile {
         void close() {
             try {
                 LockFileReads.closeFlockDescriptor(opened);
-            } catch (LastErrorException e) {
-                // EIO from FUSE/bind mounts after the lock is gone: nothing is held any more (Python #512).
+            }
+            catch (LastErrorException e) {
+                // EIO from FUSE/bind mounts after the lock is gone: nothing is held any
+                // more (Python #512).
             }
         }
+
     }
+
 }

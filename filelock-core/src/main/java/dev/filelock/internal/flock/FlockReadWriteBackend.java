@@ -14,14 +14,18 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The OS-level half of a {@code NativeReadWriteFileLock}: {@code LOCK_SH} (read) or {@code LOCK_EX} (write) on the
- * lock file, plus the writers' gate, {@code <lock file>.writer}, that keeps a stream of our readers from starving a
- * writer: a writer holds {@code LOCK_EX} on the gate from its first attempt until it has the lock file, and a reader
- * takes the lock file only while it holds {@code LOCK_SH | LOCK_NB} on the gate, which it drops at once. Attempts never
- * block in the kernel: they retry with {@code LOCK_NB}, paced by the caller's {@link ReadWriteBackendWait}.
+ * The OS-level half of a {@code NativeReadWriteFileLock}: {@code LOCK_SH} (read) or
+ * {@code LOCK_EX} (write) on the lock file, plus the writers' gate,
+ * {@code <lock file>.writer}, that keeps a stream of our readers from starving a writer:
+ * a writer holds {@code LOCK_EX} on the gate from its first attempt until it has the lock
+ * file, and a reader takes the lock file only while it holds {@code LOCK_SH | LOCK_NB} on
+ * the gate, which it drops at once. Attempts never block in the kernel: they retry with
+ * {@code LOCK_NB}, paced by the caller's {@link ReadWriteBackendWait}.
  *
- * <p>Both descriptors stay open between holds (parked, bounded by the {@code ReadWriteTable}). The entry calls every
- * method from one thread at a time (under its mutex, or as its one attempter while nothing is held), so no method here
+ * <p>
+ * Both descriptors stay open between holds (parked, bounded by the
+ * {@code ReadWriteTable}). The entry calls every method from one thread at a time (under
+ * its mutex, or as its one attempter while nothing is held), so no method here
  * synchronizes.
  */
 public final class FlockReadWriteBackend implements ReadWriteBackend {
@@ -30,13 +34,23 @@ public final class FlockReadWriteBackend implements ReadWriteBackend {
     static final String GATE_SUFFIX = ".writer";
 
     private final Path path;
-    /** The permission bits of both files, or {@code LockOptions.UNSET_FILE_MODE} for 0666 filtered by the umask. */
+
+    /**
+     * The permission bits of both files, or {@code LockOptions.UNSET_FILE_MODE} for 0666
+     * filtered by the umask.
+     */
     private final int fileMode;
+
     private final Path gatePath;
+
     private final FlockFile lockFile;
+
     private final FlockFile gateFile;
+
     private final byte[] statBuffer = new byte[StatCalls.BUFFER_SIZE];
+
     private @Nullable Descriptor lockDescriptor;
+
     private @Nullable Descriptor gateDescriptor;
 
     FlockReadWriteBackend(Path canonicalPath, Path path, int fileMode) {
@@ -47,7 +61,10 @@ public final class FlockReadWriteBackend implements ReadWriteBackend {
         this.gateFile = new FlockFile(canonicalPath.resolveSibling(canonicalPath.getFileName() + GATE_SUFFIX));
     }
 
-    /** A factory for backends whose files get the given permission bits (or {@code LockOptions.UNSET_FILE_MODE}). */
+    /**
+     * A factory for backends whose files get the given permission bits (or
+     * {@code LockOptions.UNSET_FILE_MODE}).
+     */
     public static ReadWriteBackend.Factory factory(int fileMode) {
         return (canonicalPath, path) -> new FlockReadWriteBackend(canonicalPath, path, fileMode);
     }
@@ -59,13 +76,16 @@ public final class FlockReadWriteBackend implements ReadWriteBackend {
                     + " use ReadWriteFileLock or SoftReadWriteFileLock", null);
         }
         try {
-            // The lock file first: a path that cannot be used is reported as the lock file's problem, not the gate's.
+            // The lock file first: a path that cannot be used is reported as the lock
+            // file's problem, not the gate's.
             openLockFile();
             return mode == LockMode.READ ? acquireRead(wait) : acquireWrite(wait);
-        } catch (FileLockException e) {
+        }
+        catch (FileLockException e) {
             closeIdle();
             throw e.path().equals(gatePath) ? gateFailure(e) : e;
-        } catch (FlockUnsupportedException e) {
+        }
+        catch (FlockUnsupportedException e) {
             // Leave no lock file behind that this attempt created and could never lock.
             Descriptor created = lockDescriptor;
             lockDescriptor = null;
@@ -73,9 +93,10 @@ public final class FlockReadWriteBackend implements ReadWriteBackend {
                 lockFile.discard(created, statBuffer);
             }
             closeIdle();
-            throw LockFailures.cannotLock(path, "flock is not supported on its file system; use SoftReadWriteFileLock"
-                    + " there", e);
-        } catch (RuntimeException e) {
+            throw LockFailures.cannotLock(path,
+                    "flock is not supported on its file system; use SoftReadWriteFileLock" + " there", e);
+        }
+        catch (RuntimeException e) {
             closeIdle();
             throw e;
         }
@@ -90,18 +111,21 @@ public final class FlockReadWriteBackend implements ReadWriteBackend {
             boolean locked;
             try {
                 if (!gate.isStillAt(statBuffer)) {
-                    // Deleted or replaced (a clean-up): writers announce themselves on the file there now.
+                    // Deleted or replaced (a clean-up): writers announce themselves on
+                    // the file there now.
                     closeGate();
                     continue;
                 }
                 locked = tryLockFile(Posix.LOCK_SH);
-            } finally {
+            }
+            finally {
                 unlockGate();
             }
             if (locked) {
                 return true;
             }
-        } while (wait.pause());
+        }
+        while (wait.pause());
         return false;
     }
 
@@ -115,9 +139,11 @@ public final class FlockReadWriteBackend implements ReadWriteBackend {
                 if (gateHeld && tryLockFile(Posix.LOCK_EX)) {
                     return true;
                 }
-            } while (wait.pause());
+            }
+            while (wait.pause());
             return false;
-        } finally {
+        }
+        finally {
             if (gateHeld) {
                 unlockGate();
             }
@@ -137,7 +163,10 @@ public final class FlockReadWriteBackend implements ReadWriteBackend {
         }
     }
 
-    /** One attempt at the lock file in the given mode; retried at once when the file was replaced under us. */
+    /**
+     * One attempt at the lock file in the given mode; retried at once when the file was
+     * replaced under us.
+     */
     private boolean tryLockFile(int operation) {
         while (true) {
             Descriptor descriptor = openLockFile();
@@ -147,25 +176,30 @@ public final class FlockReadWriteBackend implements ReadWriteBackend {
             if (descriptor.isStillAt(statBuffer)) {
                 return true;
             }
-            // A peer (Python filelock 3.28) deleted or replaced the file after we opened it: lock what is there now.
+            // A peer (Python filelock 3.28) deleted or replaced the file after we opened
+            // it: lock what is there now.
             closeLockFile();
         }
     }
 
     /**
-     * Whether a new reader of this JVM may join the shared hold: not once a writer of another of our processes waits
-     * at the gate. Two {@code flock} calls on the gate descriptor, which holds nothing while we read.
+     * Whether a new reader of this JVM may join the shared hold: not once a writer of
+     * another of our processes waits at the gate. Two {@code flock} calls on the gate
+     * descriptor, which holds nothing while we read.
      */
     @Override
     public boolean admitsNewReaders() {
         Descriptor gate = gateDescriptor;
         if (gate == null) {
-            return true; // closed after a failed unlock: nothing to look at until the next acquisition opens it
+            return true; // closed after a failed unlock: nothing to look at until the
+                         // next acquisition opens it
         }
         try {
             FlockExclusiveBackend.flockCall.flock(gate.fd, Posix.LOCK_SH | Posix.LOCK_NB);
-        } catch (LastErrorException e) {
-            // Only EWOULDBLOCK says that a writer waits; any other failure is left to the next acquisition to report.
+        }
+        catch (LastErrorException e) {
+            // Only EWOULDBLOCK says that a writer waits; any other failure is left to the
+            // next acquisition to report.
             return e.getErrorCode() != Posix.EWOULDBLOCK;
         }
         unlockGate();
@@ -180,8 +214,10 @@ public final class FlockReadWriteBackend implements ReadWriteBackend {
         }
         try {
             Posix.flock(descriptor.fd, Posix.LOCK_UN);
-        } catch (LastErrorException e) {
-            // Closing the only descriptor of the open file description drops the lock whatever flock said.
+        }
+        catch (LastErrorException e) {
+            // Closing the only descriptor of the open file description drops the lock
+            // whatever flock said.
             closeLockFile();
         }
     }
@@ -204,17 +240,17 @@ public final class FlockReadWriteBackend implements ReadWriteBackend {
 
     /**
      * One {@code flock} call, repeated after a signal.
-     *
      * @return false when another holder is in the way ({@code EWOULDBLOCK})
-     * @throws FileLockException (or {@link FlockUnsupportedException}) when flock fails otherwise; the descriptor is
-     *     closed then
+     * @throws FileLockException (or {@link FlockUnsupportedException}) when flock fails
+     * otherwise; the descriptor is closed then
      */
     private boolean tryFlock(Descriptor descriptor, Path messagePath, int operation) {
         while (true) {
             try {
                 FlockExclusiveBackend.flockCall.flock(descriptor.fd, operation);
                 return true;
-            } catch (LastErrorException e) {
+            }
+            catch (LastErrorException e) {
                 int errno = e.getErrorCode();
                 if (errno == Posix.EWOULDBLOCK) {
                     return false;
@@ -223,7 +259,8 @@ public final class FlockReadWriteBackend implements ReadWriteBackend {
                     FlockFile file = descriptor == gateDescriptor ? gateFile : lockFile;
                     if (descriptor == gateDescriptor) {
                         gateDescriptor = null;
-                    } else {
+                    }
+                    else {
                         lockDescriptor = null;
                     }
                     throw file.lockFailed(descriptor, messagePath, e, statBuffer);
@@ -264,7 +301,8 @@ public final class FlockReadWriteBackend implements ReadWriteBackend {
         }
         try {
             Posix.flock(gate.fd, Posix.LOCK_UN);
-        } catch (LastErrorException e) {
+        }
+        catch (LastErrorException e) {
             closeGate(); // closing drops the gate hold whatever flock said
         }
     }
@@ -284,4 +322,5 @@ public final class FlockReadWriteBackend implements ReadWriteBackend {
             gate.close();
         }
     }
+
 }

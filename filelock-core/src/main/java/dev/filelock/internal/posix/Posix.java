@@ -10,40 +10,64 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The few libc calls the native lock needs, bound with JNA direct mapping (about half the cost of interface mapping),
- * plus the platform's flag and errno values.
+ * The few libc calls the native lock needs, bound with JNA direct mapping (about half the
+ * cost of interface mapping), plus the platform's flag and errno values.
  */
 public final class Posix {
 
     public static final int LOCK_SH = 1;
+
     public static final int LOCK_EX = 2;
+
     public static final int LOCK_NB = 4;
+
     public static final int LOCK_UN = 8;
 
     public static final int O_RDONLY = 0;
+
     public static final int O_WRONLY = 1;
+
     public static final int O_RDWR = 2;
+
     public static final int O_NOFOLLOW;
+
     public static final int O_CLOEXEC;
+
     public static final int O_CREAT;
+
     public static final int O_EXCL;
+
     public static final int O_DIRECTORY;
+
     public static final int O_NONBLOCK;
+
     public static final int RLIMIT_NOFILE;
 
     public static final int ENOENT = 2;
+
     public static final int EINTR = 4;
+
     public static final int EACCES = 13;
+
     public static final int EEXIST = 17;
+
     public static final int ENOTDIR = 20;
+
     public static final int EISDIR = 21;
     static final int EINVAL = 22;
+
     public static final int ENFILE = 23;
+
     public static final int EMFILE = 24;
+
     public static final int EWOULDBLOCK;
+
     public static final int ELOOP;
+
     public static final int ENAMETOOLONG;
+
     public static final int ENOSYS;
+
     public static final int EOPNOTSUPP;
 
     private static final StatLayout STAT_LAYOUT;
@@ -63,7 +87,8 @@ public final class Posix {
             ENOSYS = 78;
             EOPNOTSUPP = 102;
             STAT_LAYOUT = new StatLayout(4, 8);
-        } else {
+        }
+        else {
             O_NOFOLLOW = Platform.isARM() ? 0x8000 : 0x20000;
             O_CLOEXEC = 0x80000;
             O_CREAT = 0x40;
@@ -81,13 +106,17 @@ public final class Posix {
         Native.register(Platform.C_LIBRARY_NAME);
     }
 
-    private Posix() {}
+    private Posix() {
+    }
 
     public static native int open(byte[] path, int flags) throws LastErrorException;
 
     public static native int close(int fd) throws LastErrorException;
 
-    /** {@code read(2)}; {@code size_t}/{@code ssize_t} as {@code long}, as on every supported (64-bit) platform. */
+    /**
+     * {@code read(2)}; {@code size_t}/{@code ssize_t} as {@code long}, as on every
+     * supported (64-bit) platform.
+     */
     public static native long read(int fd, byte[] buffer, long count) throws LastErrorException;
 
     /** {@code getrlimit(2)}: {@code limits} receives the soft and the hard limit. */
@@ -102,13 +131,17 @@ public final class Posix {
 
     public static native int mkdirat(int directoryFd, byte[] name, int mode) throws LastErrorException;
 
-    public static native long readlinkat(int directoryFd, byte[] name, byte[] target, long size) throws LastErrorException;
+    public static native long readlinkat(int directoryFd, byte[] name, byte[] target, long size)
+            throws LastErrorException;
 
     public static native long write(int fd, byte[] bytes, long count) throws LastErrorException;
 
     public static native int gethostname(byte[] name, int length) throws LastErrorException;
 
-    /** A NUL-terminated copy of the path in the file system's encoding, as {@code open(2)} expects. */
+    /**
+     * A NUL-terminated copy of the path in the file system's encoding, as {@code open(2)}
+     * expects.
+     */
     public static byte[] cString(Path path) {
         byte[] bytes = path.toString().getBytes(StandardCharsets.UTF_8);
         byte[] terminated = new byte[bytes.length + 1];
@@ -117,9 +150,8 @@ public final class Posix {
     }
 
     /**
-     * Returns a number of the {@code unix} attribute view; the JDK fills every attribute asked for, so a missing one is
-     * a bug.
-     *
+     * Returns a number of the {@code unix} attribute view; the JDK fills every attribute
+     * asked for, so a missing one is a bug.
      * @param attributes what {@code Files.readAttributes(path, "unix:...")} returned
      * @param name the attribute, such as {@code dev}
      * @return its value
@@ -140,7 +172,10 @@ public final class Posix {
         return STAT_LAYOUT.identity(buffer);
     }
 
-    /** The identity of the entry {@code name} of an open directory, without following a symbolic link there. */
+    /**
+     * The identity of the entry {@code name} of an open directory, without following a
+     * symbolic link there.
+     */
     public static FileIdentity identityAt(int directoryFd, byte[] name) {
         byte[] buffer = new byte[StatCalls.BUFFER_SIZE];
         StatCalls.INSTANCE.statAt(directoryFd, name, buffer);
@@ -156,17 +191,20 @@ public final class Posix {
     }
 
     /**
-     * The identity of what the path names now, without following a symbolic link at the path itself.
-     *
-     * @param statBuffer scratch space of {@link StatCalls#BUFFER_SIZE} bytes, which a caller that never runs
-     *     concurrently with itself can reuse (an uncontended acquire then allocates no buffer)
+     * The identity of what the path names now, without following a symbolic link at the
+     * path itself.
+     * @param statBuffer scratch space of {@link StatCalls#BUFFER_SIZE} bytes, which a
+     * caller that never runs concurrently with itself can reuse (an uncontended acquire
+     * then allocates no buffer)
      */
     public static FileIdentity identity(byte[] cPath, byte[] statBuffer) {
         StatCalls.INSTANCE.statPath(cPath, statBuffer);
         return STAT_LAYOUT.identity(statBuffer);
     }
 
-    /** Where {@code st_dev} and {@code st_ino} sit in this platform's {@code struct stat}. */
+    /**
+     * Where {@code st_dev} and {@code st_ino} sit in this platform's {@code struct stat}.
+     */
     private record StatLayout(int deviceSize, int inodeOffset) {
 
         FileIdentity identity(byte[] statBuffer) {
@@ -177,5 +215,7 @@ public final class Posix {
     }
 
     /** A file's identity on this host. */
-    public record FileIdentity(long device, long inode) {}
+    public record FileIdentity(long device, long inode) {
+    }
+
 }

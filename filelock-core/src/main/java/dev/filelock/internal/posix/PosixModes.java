@@ -7,13 +7,13 @@ import java.util.Set;
 /** Octal permission bits to NIO permission sets. */
 public final class PosixModes {
 
-    private static final PosixFilePermission[] BY_BIT = {
-        PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-        PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ,
-    };
+    private static final PosixFilePermission[] BY_BIT = { PosixFilePermission.OTHERS_EXECUTE,
+            PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE,
+            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ, };
 
-    private PosixModes() {}
+    private PosixModes() {
+    }
 
     public static Set<PosixFilePermission> toPermissions(int mode) {
         Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
@@ -24,4 +24,5 @@ public final class PosixModes {
         }
         return permissions;
     }
+
 }

@@ -7,8 +7,9 @@ import com.sun.jna.Platform;
 import java.util.Map;
 
 /**
- * {@code fstat} and {@code lstat} through JNA: glibc exports them as symbols only since 2.33 (older ones through
- * {@code __fxstat64}), and macOS on Intel under {@code $INODE64} names, so the binding is chosen when first used.
+ * {@code fstat} and {@code lstat} through JNA: glibc exports them as symbols only since
+ * 2.33 (older ones through {@code __fxstat64}), and macOS on Intel under {@code $INODE64}
+ * names, so the binding is chosen when first used.
  */
 public interface StatCalls {
 
@@ -30,7 +31,8 @@ public interface StatCalls {
     private static StatCalls load() {
         try {
             return new Modern();
-        } catch (UnsatisfiedLinkError | NoClassDefFoundError missingSymbol) {
+        }
+        catch (UnsatisfiedLinkError | NoClassDefFoundError missingSymbol) {
             return new LegacyGlibc();
         }
     }
@@ -50,7 +52,8 @@ public interface StatCalls {
 
         private static native int lstat(byte[] cPath, byte[] statBuffer) throws LastErrorException;
 
-        private static native int fstatat(int directoryFd, byte[] name, byte[] statBuffer, int flags) throws LastErrorException;
+        private static native int fstatat(int directoryFd, byte[] name, byte[] statBuffer, int flags)
+                throws LastErrorException;
 
         @Override
         public void statDescriptor(int fd, byte[] statBuffer) {
@@ -66,9 +69,13 @@ public interface StatCalls {
         public void statAt(int directoryFd, byte[] name, byte[] statBuffer) {
             fstatat(directoryFd, name, statBuffer, AT_SYMLINK_NOFOLLOW);
         }
+
     }
 
-    /** glibc before 2.33, which exports only the versioned {@code __fxstat64}/{@code __lxstat64}. */
+    /**
+     * glibc before 2.33, which exports only the versioned
+     * {@code __fxstat64}/{@code __lxstat64}.
+     */
     final class LegacyGlibc implements StatCalls {
 
         /** {@code _STAT_VER}: 1 on x86-64, 0 on the generic (aarch64) ABI. */
@@ -99,5 +106,7 @@ public interface StatCalls {
         public void statAt(int directoryFd, byte[] name, byte[] statBuffer) {
             __fxstatat64(STAT_VERSION, directoryFd, name, statBuffer, AT_SYMLINK_NOFOLLOW);
         }
+
     }
+
 }

@@ -5,13 +5,18 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 
-/** This process's pid and host name as Python's filelock records them ({@code os.getpid()}, {@code gethostname()}). */
+/**
+ * This process's pid and host name as Python's filelock records them
+ * ({@code os.getpid()}, {@code gethostname()}).
+ */
 public final class ThisProcess {
 
     public static final long PID = ProcessHandle.current().pid();
+
     public static final String HOSTNAME = hostname();
 
-    private ThisProcess() {}
+    private ThisProcess() {
+    }
 
     private static String hostname() {
         try {
@@ -22,12 +27,15 @@ public final class ThisProcess {
                 length++;
             }
             return new String(buffer, 0, length, StandardCharsets.UTF_8);
-        } catch (LastErrorException | UnsatisfiedLinkError | NoClassDefFoundError noLibc) {
+        }
+        catch (LastErrorException | UnsatisfiedLinkError | NoClassDefFoundError noLibc) {
             try {
                 return InetAddress.getLocalHost().getHostName();
-            } catch (UnknownHostException e) {
+            }
+            catch (UnknownHostException e) {
                 return "localhost";
             }
         }
     }
+
 }

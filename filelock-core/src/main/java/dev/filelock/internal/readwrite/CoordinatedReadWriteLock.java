@@ -25,9 +25,10 @@ import java.util.concurrent.locks.Lock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link ReadWriteFileLock} object: a view on the JVM-wide {@link ReadWriteEntry} of its path and protocol. It
- * turns the caller into an owner (per thread, shared, or per asynchronous hold), applies its options to every
- * acquisition, and keeps the entry attached until it is closed or garbage collected (the entry's idle connection is
+ * A {@link ReadWriteFileLock} object: a view on the JVM-wide {@link ReadWriteEntry} of
+ * its path and protocol. It turns the caller into an owner (per thread, shared, or per
+ * asynchronous hold), applies its options to every acquisition, and keeps the entry
+ * attached until it is closed or garbage collected (the entry's idle connection is
  * bounded by the table, not by this object).
  */
 public class CoordinatedReadWriteLock implements ReadWriteFileLock {
@@ -39,24 +40,37 @@ public class CoordinatedReadWriteLock implements ReadWriteFileLock {
     });
 
     private final Path path;
+
     private final LockOptions options;
+
     private final LockProtocol protocol;
+
     private final ReadWriteBackend.Factory backends;
+
     private final ReadWriteOwner sharedOwner = ReadWriteOwner.shared(this);
+
     private final Lock readLock = new ReadWriteLockView(this, LockMode.READ);
+
     private final Lock writeLock = new ReadWriteLockView(this, LockMode.WRITE);
+
     private volatile boolean closed;
+
     private volatile @Nullable Attachment attachment;
+
     /**
-     * The levels most recently taken through this object by a thread (or, when shared, by anyone), while they last: a
-     * nested acquire or release by that owner counts on them directly. Written under the entry's mutex.
+     * The levels most recently taken through this object by a thread (or, when shared, by
+     * anyone), while they last: a nested acquire or release by that owner counts on them
+     * directly. Written under the entry's mutex.
      */
     private volatile @Nullable ReadWriteLevels recentLevels;
 
     private record Attachment(ReadWriteTable.Key key, ReadWriteEntry entry, Cleaner.Cleanable detach) {
     }
 
-    /** Detaches an entry from a lock object that was closed or collected; must not refer to the lock object. */
+    /**
+     * Detaches an entry from a lock object that was closed or collected; must not refer
+     * to the lock object.
+     */
     private record Detach(ReadWriteTable.Key key, ReadWriteEntry entry) implements Runnable {
         @Override
         public void run() {
@@ -64,7 +78,8 @@ public class CoordinatedReadWriteLock implements ReadWriteFileLock {
         }
     }
 
-    public CoordinatedReadWriteLock(Path path, LockOptions options, LockProtocol protocol, ReadWriteBackend.Factory backends) {
+    public CoordinatedReadWriteLock(Path path, LockOptions options, LockProtocol protocol,
+            ReadWriteBackend.Factory backends) {
         this.path = path;
         this.options = options;
         this.protocol = protocol;
@@ -73,7 +88,6 @@ public class CoordinatedReadWriteLock implements ReadWriteFileLock {
 
     /**
      * Creates an SQLite read/write lock object.
-     *
      * @param path the lock path as given, already validated
      * @param options the builder's options
      * @return the lock object; creating it touches no file
@@ -84,7 +98,6 @@ public class CoordinatedReadWriteLock implements ReadWriteFileLock {
 
     /**
      * Creates a native ({@code flock}) read/write lock object.
-     *
      * @param path the lock path as given, already validated
      * @param options the builder's options, with the file mode of a created lock file
      * @return the lock object; creating it touches no file
@@ -95,11 +108,11 @@ public class CoordinatedReadWriteLock implements ReadWriteFileLock {
 
     /**
      * Creates a soft read/write lock object.
-     *
      * @param path the lock path as given, already validated
      * @param options the builder's options
      * @param heartbeatInterval how often a holder refreshes its marker
-     * @param staleThreshold the age after which another process's marker counts as abandoned
+     * @param staleThreshold the age after which another process's marker counts as
+     * abandoned
      * @return the lock object; creating it touches no file
      */
     public static SoftReadWriteFileLock ofSoft(Path path, LockOptions options, Duration heartbeatInterval,
@@ -217,12 +230,18 @@ public class CoordinatedReadWriteLock implements ReadWriteFileLock {
         return options;
     }
 
-    /** The owner of the calling thread's holds: the thread itself, or everyone for a shared lock object. */
+    /**
+     * The owner of the calling thread's holds: the thread itself, or everyone for a
+     * shared lock object.
+     */
     ReadWriteOwner callerOwner() {
         return options.ownership() == Ownership.SHARED ? sharedOwner : ReadWriteOwner.ofThread(this);
     }
 
-    /** The deadline of an acquisition with the given timeout; a non-blocking lock object makes one attempt. */
+    /**
+     * The deadline of an acquisition with the given timeout; a non-blocking lock object
+     * makes one attempt.
+     */
     Deadline deadline(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         return options.blocking() ? Deadline.after(timeout) : Deadline.after(Duration.ZERO);
@@ -245,27 +264,34 @@ public class CoordinatedReadWriteLock implements ReadWriteFileLock {
         try {
             ReadWriteLevels levels = acquireLevels(callerOwner(), mode, Deadline.after(Duration.ZERO));
             return levels == null ? Optional.empty() : Optional.of(new ReadWriteHold(this, levels));
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
     }
 
-    /** Acquires a level for the owner or throws the timeout, interruption or misuse exception. */
+    /**
+     * Acquires a level for the owner or throws the timeout, interruption or misuse
+     * exception.
+     */
     LockHold acquire(ReadWriteOwner owner, LockMode mode, Deadline deadline) {
         try {
             ReadWriteLevels levels = acquireLevels(owner, mode, deadline);
             if (levels != null) {
                 return new ReadWriteHold(this, levels);
             }
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FileLockInterruptedException(path, e);
         }
         throw TimeoutMessage.timeout(path, mode, deadline, true);
     }
 
-    /** Acquires a level, returning false at the deadline; the view methods build on this. */
+    /**
+     * Acquires a level, returning false at the deadline; the view methods build on this.
+     */
     boolean acquireLevel(ReadWriteOwner owner, LockMode mode, Deadline deadline) throws InterruptedException {
         return acquireLevels(owner, mode, deadline) != null;
     }
@@ -275,7 +301,8 @@ public class CoordinatedReadWriteLock implements ReadWriteFileLock {
         Attachment current = attach();
         try {
             return current.entry().acquire(owner, mode, deadline, options.pollInterval(), path);
-        } finally {
+        }
+        finally {
             if (closed) {
                 ReadWriteTable.INSTANCE.removeIfUnused(current.key(), current.entry());
             }
@@ -283,9 +310,9 @@ public class CoordinatedReadWriteLock implements ReadWriteFileLock {
     }
 
     /**
-     * Adds a level of the mode when the caller already holds that mode through this object, touching only the caller's
-     * levels and the entry's mutex (no owner object, no lookup, no deadline).
-     *
+     * Adds a level of the mode when the caller already holds that mode through this
+     * object, touching only the caller's levels and the entry's mutex (no owner object,
+     * no lookup, no deadline).
      * @return the caller's levels, or null when the caller must take the general path
      */
     @Nullable ReadWriteLevels reenterAsCaller(LockMode mode) {
@@ -297,7 +324,9 @@ public class CoordinatedReadWriteLock implements ReadWriteFileLock {
         return current != null && current.entry().reenter(recent, mode) ? recent : null;
     }
 
-    /** Releases one level of the mode held by the caller; false if the caller held none. */
+    /**
+     * Releases one level of the mode held by the caller; false if the caller held none.
+     */
     boolean releaseLevelAsCaller(LockMode mode) {
         ReadWriteLevels recent = recentLevels;
         Attachment current = attachment;
@@ -308,7 +337,10 @@ public class CoordinatedReadWriteLock implements ReadWriteFileLock {
         return releaseLevel(callerOwner(), mode);
     }
 
-    /** Releases the hold's own level; once its levels have ended (force release, close) it releases nothing else. */
+    /**
+     * Releases the hold's own level; once its levels have ended (force release, close) it
+     * releases nothing else.
+     */
     void releaseLevel(ReadWriteLevels levels) {
         Attachment current = attachment;
         if (current != null) {
@@ -322,18 +354,25 @@ public class CoordinatedReadWriteLock implements ReadWriteFileLock {
     }
 
     private boolean isCaller(ReadWriteOwner owner) {
-        return options.ownership() == Ownership.SHARED ? owner == sharedOwner : owner.thread() == Thread.currentThread();
+        return options.ownership() == Ownership.SHARED ? owner == sharedOwner
+                : owner.thread() == Thread.currentThread();
     }
 
-    /** Called by the entry, under its mutex, when levels were taken through this object. */
+    /**
+     * Called by the entry, under its mutex, when levels were taken through this object.
+     */
     void levelsTaken(ReadWriteLevels levels) {
-        // An asynchronous hold's owner is never the caller of a later acquire: not worth remembering.
+        // An asynchronous hold's owner is never the caller of a later acquire: not worth
+        // remembering.
         if (levels.owner.token() == null && recentLevels != levels) {
             recentLevels = levels;
         }
     }
 
-    /** Called by the entry, under its mutex, when levels taken through this object have ended. */
+    /**
+     * Called by the entry, under its mutex, when levels taken through this object have
+     * ended.
+     */
     void levelsEnded(ReadWriteLevels levels) {
         if (recentLevels == levels) {
             recentLevels = null; // nor keep the owning thread reachable
@@ -342,18 +381,20 @@ public class CoordinatedReadWriteLock implements ReadWriteFileLock {
 
     private CompletableFuture<LockHold> acquireAsync(LockMode mode, Duration timeout) {
         Deadline deadline = deadline(timeout);
-        ReadWriteOwner owner =
-                options.ownership() == Ownership.SHARED ? sharedOwner : ReadWriteOwner.ofAsyncHold(this);
+        ReadWriteOwner owner = options.ownership() == Ownership.SHARED ? sharedOwner : ReadWriteOwner.ofAsyncHold(this);
         if (!Thread.currentThread().isInterrupted()) {
             try {
-                // A free lock is taken on the caller's thread: no thread is started for the common case.
+                // A free lock is taken on the caller's thread: no thread is started for
+                // the common case.
                 ReadWriteLevels levels = acquireLevels(owner, mode, Deadline.after(Duration.ZERO));
                 if (levels != null) {
                     return CompletableFuture.completedFuture(new ReadWriteHold(this, levels));
                 }
-            } catch (InterruptedException e) {
+            }
+            catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
+            }
+            catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }
         }
@@ -383,19 +424,28 @@ public class CoordinatedReadWriteLock implements ReadWriteFileLock {
         }
     }
 
-    /** A {@link NativeReadWriteFileLock}: the read/write coordination over {@code flock} backends. */
+    /**
+     * A {@link NativeReadWriteFileLock}: the read/write coordination over {@code flock}
+     * backends.
+     */
     private static final class Native extends CoordinatedReadWriteLock implements NativeReadWriteFileLock {
 
         Native(Path path, LockOptions options) {
             super(path, options, LockProtocol.NATIVE, FlockReadWriteBackend.factory(options.fileMode()));
         }
+
     }
 
-    /** A {@link SoftReadWriteFileLock}: the read/write coordination over marker-file backends. */
+    /**
+     * A {@link SoftReadWriteFileLock}: the read/write coordination over marker-file
+     * backends.
+     */
     private static final class Soft extends CoordinatedReadWriteLock implements SoftReadWriteFileLock {
 
         Soft(Path path, LockOptions options, ReadWriteBackend.Factory backends) {
             super(path, options, LockProtocol.SOFT_READ_WRITE, backends);
         }
+
     }
+
 }

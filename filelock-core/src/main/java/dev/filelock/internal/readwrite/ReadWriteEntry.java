@@ -19,13 +19,16 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The in-JVM half of a read/write lock on one canonical path: who holds which mode how many times, and who waits.
+ * The in-JVM half of a read/write lock on one canonical path: who holds which mode how
+ * many times, and who waits.
  *
- * <p>Readers of the JVM share the backend's one shared hold (a second reader makes no OS call); a writer holds the
- * backend's exclusive hold alone. A waiting writer, of this JVM or (where the backend can tell) of another process,
- * holds back new readers, except threads that already read (they would otherwise wait for a writer that waits for
- * them). Only one thread at a time talks to the backend; the others
- * wait on a condition and are woken in memory the moment the state changes. When the last holder leaves, the OS-level
+ * <p>
+ * Readers of the JVM share the backend's one shared hold (a second reader makes no OS
+ * call); a writer holds the backend's exclusive hold alone. A waiting writer, of this JVM
+ * or (where the backend can tell) of another process, holds back new readers, except
+ * threads that already read (they would otherwise wait for a writer that waits for them).
+ * Only one thread at a time talks to the backend; the others wait on a condition and are
+ * woken in memory the moment the state changes. When the last holder leaves, the OS-level
  * hold is released even if threads of this JVM wait, so other processes get their turn.
  */
 final class ReadWriteEntry {
@@ -34,31 +37,48 @@ final class ReadWriteEntry {
     static final long NOT_PARKED = Long.MIN_VALUE;
 
     private final ReentrantLock mutex = new ReentrantLock();
+
     private final Condition changed = mutex.newCondition();
+
     private final ReadWriteTable table;
+
     private final ReadWriteBackend backend;
 
     private final Map<ReadWriteOwner, ReadWriteLevels> readers = new HashMap<>();
+
     private @Nullable ReadWriteLevels writer;
+
     private @Nullable LockMode osMode;
+
     private int waitingWriters;
+
     private int pending;
+
     private @Nullable Thread attempter;
+
     /**
-     * Whether the backend said, to the waiter that asked last (under the mutex, right before it waits), that a writer
-     * of another process waits, so that this waiter must wait too and look again.
+     * Whether the backend said, to the waiter that asked last (under the mutex, right
+     * before it waits), that a writer of another process waits, so that this waiter must
+     * wait too and look again.
      */
     private boolean heldBackByOtherProcess;
+
     /** Who waits: for diagnostics only. */
     private final List<Thread> waitingThreads = new ArrayList<>(2);
+
     /**
-     * Whether the backend keeps idle resources open (counted by the table), since when: set only while nothing is
-     * held and nobody talks to the backend, cleared before anyone does again.
+     * Whether the backend keeps idle resources open (counted by the table), since when:
+     * set only while nothing is held and nobody talks to the backend, cleared before
+     * anyone does again.
      */
     private boolean parked;
+
     private long parkedAt;
 
-    /** Lock objects attached to this entry; read and written only inside the table's atomic map operations. */
+    /**
+     * Lock objects attached to this entry; read and written only inside the table's
+     * atomic map operations.
+     */
     int users;
 
     ReadWriteEntry(ReadWriteTable table, ReadWriteBackend backend) {
@@ -68,10 +88,11 @@ final class ReadWriteEntry {
 
     /**
      * Acquires one level of the given mode for the owner.
-     *
      * @return the owner's levels when acquired, null when the deadline passed first
-     * @throws InterruptedException if the thread was interrupted while waiting (its status is cleared)
-     * @throws IllegalStateException on an upgrade, a downgrade, a wait for the calling thread itself, or a closed lock
+     * @throws InterruptedException if the thread was interrupted while waiting (its
+     * status is cleared)
+     * @throws IllegalStateException on an upgrade, a downgrade, a wait for the calling
+     * thread itself, or a closed lock
      * @throws FileLockException if the backend cannot use the lock file
      */
     @Nullable ReadWriteLevels acquire(ReadWriteOwner owner, LockMode mode, Deadline deadline, Duration pollInterval, Path path)
@@ -93,7 +114,8 @@ final class ReadWriteEntry {
             waitingThreads.add(me);
             try {
                 return awaitTurn(owner, mode, deadline, pollInterval, path);
-            } finally {
+            }
+            finally {
                 waitingThreads.remove(me);
                 pending--;
                 if (mode == LockMode.WRITE) {
@@ -101,16 +123,16 @@ final class ReadWriteEntry {
                     changed.signalAll();
                 }
             }
-        } finally {
+        }
+        finally {
             unlockAndSweep();
         }
     }
 
     /**
      * Adds a level to levels the caller holds, without looking the owner up.
-     *
-     * @return false when those levels have ended or are of the other mode: the caller then takes {@link #acquire}, which
-     *     also refuses an upgrade or a downgrade
+     * @return false when those levels have ended or are of the other mode: the caller
+     * then takes {@link #acquire}, which also refuses an upgrade or a downgrade
      */
     boolean reenter(ReadWriteLevels levels, LockMode mode) {
         mutex.lock();
@@ -120,14 +142,14 @@ final class ReadWriteEntry {
             }
             levels.count++;
             return true;
-        } finally {
+        }
+        finally {
             mutex.unlock();
         }
     }
 
-    private @Nullable ReadWriteLevels awaitTurn(
-            ReadWriteOwner owner, LockMode mode, Deadline deadline, Duration pollInterval, Path path)
-            throws InterruptedException {
+    private @Nullable ReadWriteLevels awaitTurn(ReadWriteOwner owner, LockMode mode, Deadline deadline,
+            Duration pollInterval, Path path) throws InterruptedException {
         while (true) {
             if (owner.lock().isClosed()) {
                 throw ReadWriteMessages.closed(path);
@@ -139,12 +161,15 @@ final class ReadWriteEntry {
                 if (attemptOsLock(mode, new ReadWriteBackendWait(deadline, pollInterval, owner.lock()::isClosed))) {
                     return recordFirstLevel(owner, mode);
                 }
-                // An expired single attempt reports a timeout and leaves the interrupt status alone.
+                // An expired single attempt reports a timeout and leaves the interrupt
+                // status alone.
                 if (!deadline.isExpired() && Thread.interrupted()) {
                     throw new InterruptedException();
                 }
-            } else if (!deadline.isExpired()) {
-                // Nothing here tells when a writer of another process stops waiting (it may give up or die): look again.
+            }
+            else if (!deadline.isExpired()) {
+                // Nothing here tells when a writer of another process stops waiting (it
+                // may give up or die): look again.
                 awaitChange(deadline, heldBackByOtherProcess ? pollInterval : null);
                 continue;
             }
@@ -154,7 +179,10 @@ final class ReadWriteEntry {
         }
     }
 
-    /** Only one thread talks to the backend, only while nothing is held, and new readers give way to writers. */
+    /**
+     * Only one thread talks to the backend, only while nothing is held, and new readers
+     * give way to writers.
+     */
     private boolean mayAttemptOsLock(LockMode mode) {
         return osMode == null && attempter == null && (mode == LockMode.WRITE || waitingWriters == 0);
     }
@@ -162,7 +190,8 @@ final class ReadWriteEntry {
     private void awaitChange(Deadline deadline, @Nullable Duration atMost) throws InterruptedException {
         if (deadline.isForever() && atMost == null) {
             changed.await();
-        } else {
+        }
+        else {
             long nanos = deadline.isForever() ? Long.MAX_VALUE : deadline.remainingNanos();
             changed.awaitNanos(atMost == null ? nanos : Math.min(nanos, atMost.toNanos()));
         }
@@ -179,7 +208,8 @@ final class ReadWriteEntry {
                 return true;
             }
         }
-        // A thread that already reads joins whoever waits: it would otherwise wait for a writer that waits for it.
+        // A thread that already reads joins whoever waits: it would otherwise wait for a
+        // writer that waits for it.
         return readsOnSameThread(owner);
     }
 
@@ -190,12 +220,14 @@ final class ReadWriteEntry {
         mutex.unlock();
         try {
             acquired = backend.acquire(mode, wait);
-        } finally {
+        }
+        finally {
             mutex.lock();
             attempter = null;
             if (acquired) {
                 osMode = mode;
-            } else {
+            }
+            else {
                 parkIfIdle();
             }
             changed.signalAll();
@@ -207,7 +239,8 @@ final class ReadWriteEntry {
         ReadWriteLevels levels = new ReadWriteLevels(owner, mode);
         if (mode == LockMode.READ) {
             readers.put(owner, levels);
-        } else {
+        }
+        else {
             writer = levels;
         }
         owner.lock().levelsTaken(levels);
@@ -236,8 +269,9 @@ final class ReadWriteEntry {
     }
 
     /**
-     * A thread that holds the path through another lock object would wait for itself: refuse at once, unless it only
-     * makes one attempt (which then simply fails, as against another process).
+     * A thread that holds the path through another lock object would wait for itself:
+     * refuse at once, unless it only makes one attempt (which then simply fails, as
+     * against another process).
      */
     private void refuseWaitingForItself(ReadWriteOwner owner, LockMode mode, Path path) {
         if (owner.thread() == null) {
@@ -258,7 +292,6 @@ final class ReadWriteEntry {
 
     /**
      * Releases one level of the given mode.
-     *
      * @return false if the owner held no level of that mode
      */
     boolean release(ReadWriteOwner owner, LockMode mode) {
@@ -270,15 +303,16 @@ final class ReadWriteEntry {
             }
             releaseLevels(levels, 1);
             return true;
-        } finally {
+        }
+        finally {
             unlockAndSweep();
         }
     }
 
     /**
      * Releases one of the given levels, without looking the owner up.
-     *
-     * @return false if they have ended (released by force or by closing the lock object): nothing was released
+     * @return false if they have ended (released by force or by closing the lock object):
+     * nothing was released
      */
     boolean release(ReadWriteLevels levels) {
         mutex.lock();
@@ -288,12 +322,16 @@ final class ReadWriteEntry {
             }
             releaseLevels(levels, 1);
             return true;
-        } finally {
+        }
+        finally {
             unlockAndSweep();
         }
     }
 
-    /** Releases one level, or all of them when forced, in whichever mode the owner holds; nothing when not held. */
+    /**
+     * Releases one level, or all of them when forced, in whichever mode the owner holds;
+     * nothing when not held.
+     */
     void release(ReadWriteOwner owner, boolean force) {
         mutex.lock();
         try {
@@ -301,16 +339,20 @@ final class ReadWriteEntry {
             if (levels != null) {
                 releaseLevels(levels, force ? Integer.MAX_VALUE : 1);
             }
-        } finally {
+        }
+        finally {
             unlockAndSweep();
         }
     }
 
-    /** Drops every level held through the lock object and wakes its waiters (which then see it closed). */
+    /**
+     * Drops every level held through the lock object and wakes its waiters (which then
+     * see it closed).
+     */
     void releaseAll(CoordinatedReadWriteLock lock) {
         mutex.lock();
         try {
-            for (Iterator<ReadWriteLevels> held = readers.values().iterator(); held.hasNext(); ) {
+            for (Iterator<ReadWriteLevels> held = readers.values().iterator(); held.hasNext();) {
                 ReadWriteLevels levels = held.next();
                 if (levels.owner.lock() == lock) {
                     end(levels);
@@ -324,10 +366,12 @@ final class ReadWriteEntry {
             releaseOsLockIfUnheld();
             changed.signalAll();
             if (attempter != null) {
-                // It may be pausing between two attempts for this lock object: let it see the close now.
+                // It may be pausing between two attempts for this lock object: let it see
+                // the close now.
                 LockSupport.unpark(attempter);
             }
-        } finally {
+        }
+        finally {
             unlockAndSweep();
         }
     }
@@ -340,19 +384,26 @@ final class ReadWriteEntry {
         end(levels);
         if (levels.mode == LockMode.READ) {
             readers.remove(levels.owner);
-        } else {
+        }
+        else {
             writer = null;
         }
         releaseOsLockIfUnheld();
     }
 
-    /** Marks levels as ended, so that their holds and the lock object's shortcut no longer count on them. */
+    /**
+     * Marks levels as ended, so that their holds and the lock object's shortcut no longer
+     * count on them.
+     */
     private static void end(ReadWriteLevels levels) {
         levels.count = 0;
         levels.owner.lock().levelsEnded(levels);
     }
 
-    /** Ends every hold, whoever took it, gives the OS-level lock back and wakes the waiters; false when none was held. */
+    /**
+     * Ends every hold, whoever took it, gives the OS-level lock back and wakes the
+     * waiters; false when none was held.
+     */
     boolean forceRelease() {
         mutex.lock();
         try {
@@ -368,12 +419,15 @@ final class ReadWriteEntry {
             releaseOsLockIfUnheld();
             changed.signalAll();
             return true;
-        } finally {
+        }
+        finally {
             unlockAndSweep();
         }
     }
 
-    /** A consistent copy of the state for diagnostics, or null when nobody holds or waits. */
+    /**
+     * A consistent copy of the state for diagnostics, or null when nobody holds or waits.
+     */
     @Nullable LockSnapshot snapshot(ReadWriteTable.Key key) {
         mutex.lock();
         try {
@@ -384,12 +438,13 @@ final class ReadWriteEntry {
             if (writer != null) {
                 holders.add(new LockSnapshot.Holder(describe(writer.owner), writer.count, writer.heldSince));
             }
-            readers.forEach((owner, levels) ->
-                    holders.add(new LockSnapshot.Holder(describe(owner), levels.count, levels.heldSince)));
+            readers.forEach((owner, levels) -> holders
+                .add(new LockSnapshot.Holder(describe(owner), levels.count, levels.heldSince)));
             List<String> waiting = waitingThreads.stream().map(Thread::getName).toList();
             LockMode mode = writer != null ? LockMode.WRITE : readers.isEmpty() ? null : LockMode.READ;
             return new LockSnapshot(key.canonicalPath(), key.protocol(), true, mode, holders, waiting);
-        } finally {
+        }
+        finally {
             mutex.unlock();
         }
     }
@@ -406,7 +461,8 @@ final class ReadWriteEntry {
         if (osMode != null && writer == null && readers.isEmpty()) {
             try {
                 backend.release();
-            } finally {
+            }
+            finally {
                 osMode = null;
                 parkIfIdle();
                 changed.signalAll();
@@ -414,7 +470,10 @@ final class ReadWriteEntry {
         }
     }
 
-    /** Counts the backend's idle resources as parked, while nothing is held and nobody talks to the backend. */
+    /**
+     * Counts the backend's idle resources as parked, while nothing is held and nobody
+     * talks to the backend.
+     */
     private void parkIfIdle() {
         if (!parked && osMode == null && attempter == null && backend.keepsIdleResources()) {
             parked = true;
@@ -430,26 +489,34 @@ final class ReadWriteEntry {
         }
     }
 
-    /** Unlocks the mutex and lets the table close the longest-parked resources if too many are parked. */
+    /**
+     * Unlocks the mutex and lets the table close the longest-parked resources if too many
+     * are parked.
+     */
     private void unlockAndSweep() {
         mutex.unlock();
         table.sweepIfOverfull();
     }
 
-    /** Since when the backend's idle resources are parked ({@link System#nanoTime()}), or {@link #NOT_PARKED}. */
+    /**
+     * Since when the backend's idle resources are parked ({@link System#nanoTime()}), or
+     * {@link #NOT_PARKED}.
+     */
     long parkedAt() {
         mutex.lock();
         try {
             return parked ? parkedAt : NOT_PARKED;
-        } finally {
+        }
+        finally {
             mutex.unlock();
         }
     }
 
     /**
-     * Closes the backend's idle resources if they are still the ones parked at that time. Under the mutex, with nothing
-     * held and no attempt running (an attempt unparks first), so a connection that holds a lock, or that another
-     * thread is about to use, is never closed; the next acquire reopens it.
+     * Closes the backend's idle resources if they are still the ones parked at that time.
+     * Under the mutex, with nothing held and no attempt running (an attempt unparks
+     * first), so a connection that holds a lock, or that another thread is about to use,
+     * is never closed; the next acquire reopens it.
      */
     void closeIfStillParked(long since) {
         mutex.lock();
@@ -458,7 +525,8 @@ final class ReadWriteEntry {
                 unpark();
                 backend.closeIdle();
             }
-        } finally {
+        }
+        finally {
             mutex.unlock();
         }
     }
@@ -468,7 +536,8 @@ final class ReadWriteEntry {
         try {
             ReadWriteLevels levels = levelsOf(owner);
             return levels == null ? Optional.empty() : Optional.of(levels.mode);
-        } finally {
+        }
+        finally {
             mutex.unlock();
         }
     }
@@ -478,17 +547,21 @@ final class ReadWriteEntry {
         try {
             ReadWriteLevels levels = levelsOf(owner);
             return levels == null ? 0 : levels.count;
-        } finally {
+        }
+        finally {
             mutex.unlock();
         }
     }
 
-    /** Tells whether nobody holds or waits; only then may the entry and its backend go. */
+    /**
+     * Tells whether nobody holds or waits; only then may the entry and its backend go.
+     */
     boolean isIdle() {
         mutex.lock();
         try {
             return readers.isEmpty() && writer == null && pending == 0;
-        } finally {
+        }
+        finally {
             mutex.unlock();
         }
     }
@@ -498,8 +571,10 @@ final class ReadWriteEntry {
         try {
             unpark();
             backend.close();
-        } finally {
+        }
+        finally {
             mutex.unlock();
         }
     }
+
 }

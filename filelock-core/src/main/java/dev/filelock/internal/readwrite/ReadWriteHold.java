@@ -5,7 +5,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 
-/** One level of a read/write lock held by one owner; closing it from any thread releases that level once. */
+/**
+ * One level of a read/write lock held by one owner; closing it from any thread releases
+ * that level once.
+ */
 final class ReadWriteHold implements LockHold {
 
     private static final VarHandle RELEASED;
@@ -13,14 +16,20 @@ final class ReadWriteHold implements LockHold {
     static {
         try {
             RELEASED = MethodHandles.lookup().findVarHandle(ReadWriteHold.class, "released", boolean.class);
-        } catch (ReflectiveOperationException e) {
+        }
+        catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     private final CoordinatedReadWriteLock lock;
+
     private final ReadWriteLevels levels;
-    /** Set once by the first close (a field rather than an AtomicBoolean: a nested hold allocates only itself). */
+
+    /**
+     * Set once by the first close (a field rather than an AtomicBoolean: a nested hold
+     * allocates only itself).
+     */
     private volatile boolean released;
 
     ReadWriteHold(CoordinatedReadWriteLock lock, ReadWriteLevels levels) {
@@ -36,7 +45,8 @@ final class ReadWriteHold implements LockHold {
     @Override
     public void close() {
         if (RELEASED.compareAndSet(this, false, true)) {
-            // Already gone if the level was force-released or the lock object closed: nothing to do then.
+            // Already gone if the level was force-released or the lock object closed:
+            // nothing to do then.
             lock.releaseLevel(levels);
         }
     }
@@ -45,4 +55,5 @@ final class ReadWriteHold implements LockHold {
     public String toString() {
         return "LockHold[" + levels.mode + " " + lock.path() + (released ? ", released]" : "]");
     }
+
 }

@@ -10,15 +10,18 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 
 /**
- * The {@link Lock} face of one mode of a read/write lock object, behaving like {@link
- * java.util.concurrent.locks.ReentrantReadWriteLock}'s: reentrant per owner, {@link IllegalMonitorStateException} on an
- * unlock by a non-holder, no conditions. As {@link Lock} specifies (and as {@code FileLock} does), {@link #lock()} and
- * {@link #lockInterruptibly()} wait as long as it takes and {@link #tryLock(long, TimeUnit)} as long as it is told,
- * whatever the lock object's default timeout and blocking options.
+ * The {@link Lock} face of one mode of a read/write lock object, behaving like
+ * {@link java.util.concurrent.locks.ReentrantReadWriteLock}'s: reentrant per owner,
+ * {@link IllegalMonitorStateException} on an unlock by a non-holder, no conditions. As
+ * {@link Lock} specifies (and as {@code FileLock} does), {@link #lock()} and
+ * {@link #lockInterruptibly()} wait as long as it takes and
+ * {@link #tryLock(long, TimeUnit)} as long as it is told, whatever the lock object's
+ * default timeout and blocking options.
  */
 final class ReadWriteLockView implements Lock {
 
     private final CoordinatedReadWriteLock lock;
+
     private final LockMode mode;
 
     ReadWriteLockView(CoordinatedReadWriteLock lock, LockMode mode) {
@@ -39,12 +42,15 @@ final class ReadWriteLockView implements Lock {
                 try {
                     lock.acquireLevel(owner, mode, deadline);
                     return;
-                } catch (InterruptedException e) {
-                    // lock() ignores interrupts, as Lock specifies; the status is restored on the way out.
+                }
+                catch (InterruptedException e) {
+                    // lock() ignores interrupts, as Lock specifies; the status is
+                    // restored on the way out.
                     interrupted = true;
                 }
             }
-        } finally {
+        }
+        finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -68,7 +74,8 @@ final class ReadWriteLockView implements Lock {
         }
         try {
             return lock.acquireLevel(lock.callerOwner(), mode, Deadline.after(Duration.ZERO));
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
@@ -89,8 +96,8 @@ final class ReadWriteLockView implements Lock {
     @Override
     public void unlock() {
         if (!lock.releaseLevelAsCaller(mode)) {
-            throw new IllegalMonitorStateException("The " + mode.name().toLowerCase(Locale.ROOT)
-                    + " lock on '" + lock.path() + "' is not held by " + describeCaller());
+            throw new IllegalMonitorStateException("The " + mode.name().toLowerCase(Locale.ROOT) + " lock on '"
+                    + lock.path() + "' is not held by " + describeCaller());
         }
     }
 
@@ -100,8 +107,8 @@ final class ReadWriteLockView implements Lock {
     }
 
     private String describeCaller() {
-        return lock.options().ownership() == Ownership.SHARED
-                ? "this lock object."
+        return lock.options().ownership() == Ownership.SHARED ? "this lock object."
                 : "the current thread (" + Thread.currentThread().getName() + ").";
     }
+
 }

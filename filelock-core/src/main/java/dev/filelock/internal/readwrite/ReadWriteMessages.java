@@ -4,7 +4,10 @@ import dev.filelock.LockMode;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** The exceptions a read/write lock throws for misuse, with messages that name the path and say what went wrong. */
+/**
+ * The exceptions a read/write lock throws for misuse, with messages that name the path
+ * and say what went wrong.
+ */
 final class ReadWriteMessages {
 
     private ReadWriteMessages() {
@@ -21,9 +24,9 @@ final class ReadWriteMessages {
     }
 
     static IllegalStateException heldElsewhere(Path path, LockMode held, LockMode wanted) {
-        return new IllegalStateException("Cannot acquire the " + name(wanted) + " lock on '" + path
-                + "': this thread holds its " + name(held)
-                + " lock through another lock object and would wait for itself forever.");
+        return new IllegalStateException(
+                "Cannot acquire the " + name(wanted) + " lock on '" + path + "': this thread holds its " + name(held)
+                        + " lock through another lock object and would wait for itself forever.");
     }
 
     static IllegalStateException closed(Path path) {
@@ -33,4 +36,5 @@ final class ReadWriteMessages {
     private static String name(LockMode mode) {
         return mode.name().toLowerCase(Locale.ROOT);
     }
+
 }

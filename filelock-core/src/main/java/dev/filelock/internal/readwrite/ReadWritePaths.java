@@ -6,16 +6,20 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
-/** The canonical path of a read/write lock file; only metadata is looked at, the lock file is never opened. */
+/**
+ * The canonical path of a read/write lock file; only metadata is looked at, the lock file
+ * is never opened.
+ */
 public final class ReadWritePaths {
 
     private ReadWritePaths() {
     }
 
     /**
-     * Returns the real path of the parent directory (created if missing) plus the file name.
-     *
-     * @throws FileLockException if the parent cannot be created, or the path is a directory or a symbolic link
+     * Returns the real path of the parent directory (created if missing) plus the file
+     * name.
+     * @throws FileLockException if the parent cannot be created, or the path is a
+     * directory or a symbolic link
      */
     public static Path canonical(Path path) {
         Path canonical = LockPaths.canonical(path);
@@ -23,9 +27,10 @@ public final class ReadWritePaths {
             throw LockFailures.cannotLock(path, "it is a directory", null);
         }
         if (Files.isSymbolicLink(canonical)) {
-            throw LockFailures.cannotLock(path, "it is a symbolic link, and lock files are never followed through links",
-                    null);
+            throw LockFailures.cannotLock(path,
+                    "it is a symbolic link, and lock files are never followed through links", null);
         }
         return canonical;
     }
+
 }

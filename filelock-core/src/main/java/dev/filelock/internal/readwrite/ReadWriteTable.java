@@ -16,28 +16,36 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The JVM-wide table of read/write lock entries, one per canonical path and protocol, so that every lock object on a
- * path shares one backend (one SQLite connection: a second one in the JVM could drop the first one's POSIX locks).
- * An entry lives while a lock object is attached to it or anyone holds or waits, and then goes with its backend.
+ * The JVM-wide table of read/write lock entries, one per canonical path and protocol, so
+ * that every lock object on a path shares one backend (one SQLite connection: a second
+ * one in the JVM could drop the first one's POSIX locks). An entry lives while a lock
+ * object is attached to it or anyone holds or waits, and then goes with its backend.
  *
- * <p>A backend's idle resources (an SQLite connection: a descriptor and its cache) are bounded apart from the entries,
- * as the exclusive engine's table bounds its parked descriptors: an entry nobody holds parks its connection for the
- * next acquire of a hot path, and when more than the allowed number are parked a sweep closes the longest-parked ones.
- * So lock objects left open (or cached by a registry) on many distinct paths pin no connection each.
+ * <p>
+ * A backend's idle resources (an SQLite connection: a descriptor and its cache) are
+ * bounded apart from the entries, as the exclusive engine's table bounds its parked
+ * descriptors: an entry nobody holds parks its connection for the next acquire of a hot
+ * path, and when more than the allowed number are parked a sweep closes the
+ * longest-parked ones. So lock objects left open (or cached by a registry) on many
+ * distinct paths pin no connection each.
  */
 public final class ReadWriteTable implements LockTables.Table {
 
     /**
-     * Parked idle resources beyond this many entries are closed: an SQLite connection costs a descriptor and about 150
-     * KiB, a native read/write lock two descriptors (the lock file and its writers' gate).
+     * Parked idle resources beyond this many entries are closed: an SQLite connection
+     * costs a descriptor and about 150 KiB, a native read/write lock two descriptors (the
+     * lock file and its writers' gate).
      */
     public static final int MAX_PARKED = 32;
 
     public static final ReadWriteTable INSTANCE = LockTables.register(new ReadWriteTable(MAX_PARKED));
 
     private final ConcurrentMap<Key, ReadWriteEntry> entries = new ConcurrentHashMap<>();
+
     private final int maxParked;
+
     private final AtomicInteger parked = new AtomicInteger();
+
     private final AtomicBoolean sweeping = new AtomicBoolean();
 
     ReadWriteTable(int maxParked) {
@@ -53,10 +61,14 @@ public final class ReadWriteTable implements LockTables.Table {
     record Key(Path canonicalPath, LockProtocol protocol) {
     }
 
-    /** Returns the entry for the key, creating it with a new backend if needed, and counts one more user. */
+    /**
+     * Returns the entry for the key, creating it with a new backend if needed, and counts
+     * one more user.
+     */
     ReadWriteEntry attach(Key key, Path path, ReadWriteBackend.Factory backends) {
         return entries.compute(key, (k, entry) -> {
-            ReadWriteEntry attached = entry != null ? entry : new ReadWriteEntry(this, backends.create(k.canonicalPath(), path));
+            ReadWriteEntry attached = entry != null ? entry
+                    : new ReadWriteEntry(this, backends.create(k.canonicalPath(), path));
             attached.users++;
             return attached;
         });
@@ -79,7 +91,8 @@ public final class ReadWriteTable implements LockTables.Table {
     }
 
     private static @Nullable ReadWriteEntry removedIfUnused(ReadWriteEntry entry) {
-        // Inside the map's atomic operation, so no new user can attach to an entry whose backend is being closed.
+        // Inside the map's atomic operation, so no new user can attach to an entry whose
+        // backend is being closed.
         if (entry.users > 0 || !entry.isIdle()) {
             return entry;
         }
@@ -99,7 +112,9 @@ public final class ReadWriteTable implements LockTables.Table {
         return locks;
     }
 
-    /** Ends every hold on the canonical path, of any protocol; false when none was held. */
+    /**
+     * Ends every hold on the canonical path, of any protocol; false when none was held.
+     */
     @Override
     public boolean forceRelease(Path canonicalPath) {
         boolean released = false;
@@ -115,12 +130,18 @@ public final class ReadWriteTable implements LockTables.Table {
         return entries.size();
     }
 
-    /** Counts an entry whose backend parked its idle resources; called under the entry's mutex. */
+    /**
+     * Counts an entry whose backend parked its idle resources; called under the entry's
+     * mutex.
+     */
     void parked() {
         parked.incrementAndGet();
     }
 
-    /** Counts an entry whose parked resources are in use again or closed; called under the entry's mutex. */
+    /**
+     * Counts an entry whose parked resources are in use again or closed; called under the
+     * entry's mutex.
+     */
     void unparked() {
         parked.decrementAndGet();
     }
@@ -130,9 +151,10 @@ public final class ReadWriteTable implements LockTables.Table {
     }
 
     /**
-     * When more than the allowed number are parked, closes the longest-parked idle resources until half that number
-     * remain, so sweeps stay rare; entries used again meanwhile are left alone. Called with no entry's mutex held; one
-     * thread sweeps at a time.
+     * When more than the allowed number are parked, closes the longest-parked idle
+     * resources until half that number remain, so sweeps stay rare; entries used again
+     * meanwhile are left alone. Called with no entry's mutex held; one thread sweeps at a
+     * time.
      */
     void sweepIfOverfull() {
         if (parked.get() <= maxParked || !sweeping.compareAndSet(false, true)) {
@@ -151,10 +173,13 @@ public final class ReadWriteTable implements LockTables.Table {
             for (int i = 0; i < surplus; i++) {
                 candidates.get(i).entry().closeIfStillParked(candidates.get(i).parkedAt());
             }
-        } finally {
+        }
+        finally {
             sweeping.set(false);
         }
     }
 
-    private record ParkedEntry(ReadWriteEntry entry, long parkedAt) {}
+    private record ParkedEntry(ReadWriteEntry entry, long parkedAt) {
+    }
+
 }

@@ -13,24 +13,36 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Tells whether a process on this host may still have a file open, by comparing the file's device and inode with
- * what every {@code /proc/<pid>/fd/<n>} link points at. Python filelock before 3.22 (such as Debian's 3.9.0) writes no record
- * into a soft lock file and keeps it open for the whole hold, so an open descriptor is the only sign of its holder.
+ * Tells whether a process on this host may still have a file open, by comparing the
+ * file's device and inode with what every {@code /proc/<pid>/fd/<n>} link points at.
+ * Python filelock before 3.22 (such as Debian's 3.9.0) writes no record into a soft lock
+ * file and keeps it open for the whole hold, so an open descriptor is the only sign of
+ * its holder.
  *
- * <p>What cannot be seen counts as open when it could be the creator: a process whose descriptors this user may not
- * list (without privilege, another user's or a non-dumpable process) is assumed to hold the file when it runs as the
- * file's owner. Invisible altogether: processes on other hosts and in other PID namespaces. Without {@code /proc}
+ * <p>
+ * What cannot be seen counts as open when it could be the creator: a process whose
+ * descriptors this user may not list (without privilege, another user's or a non-dumpable
+ * process) is assumed to hold the file when it runs as the file's owner. Invisible
+ * altogether: processes on other hosts and in other PID namespaces. Without {@code /proc}
  * (macOS), nothing can be seen, and every file counts as open.
  *
- * <p>Scanning costs a {@code stat} per descriptor on the host, so it runs only for an unreadable lock file past its
- * grace period, and a file found open is not scanned again for a second.
+ * <p>
+ * Scanning costs a {@code stat} per descriptor on the host, so it runs only for an
+ * unreadable lock file past its grace period, and a file found open is not scanned again
+ * for a second.
  */
 final class LocalOpeners {
 
     private static final Path PROC = Path.of("/proc");
+
     private static final long RESCAN_NANOS = 1_000_000_000L;
+
     private static final int REMEMBERED = 32;
-    /** Files recently found open, with when that was seen (keys are {@code fileKey()}s: device and inode). */
+
+    /**
+     * Files recently found open, with when that was seen (keys are {@code fileKey()}s:
+     * device and inode).
+     */
     private static final Map<Object, Long> RECENTLY_OPEN = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Object, Long> eldest) {
@@ -43,13 +55,15 @@ final class LocalOpeners {
         return !name.isEmpty() && name.chars().allMatch(Character::isDigit);
     };
 
-    private LocalOpeners() {}
+    private LocalOpeners() {
+    }
 
     /**
-     * Whether some process on this host has the file open, or may have without this process being able to tell.
-     *
+     * Whether some process on this host has the file open, or may have without this
+     * process being able to tell.
      * @param fileKey the file's {@code BasicFileAttributes.fileKey()}
-     * @param ownerUid the file's owner, whose processes are assumed to hold it when they cannot be inspected
+     * @param ownerUid the file's owner, whose processes are assumed to hold it when they
+     * cannot be inspected
      */
     static boolean mayHaveOpen(Object fileKey, int ownerUid) {
         long now = System.nanoTime();
@@ -78,7 +92,8 @@ final class LocalOpeners {
                     return true;
                 }
             }
-        } catch (IOException | RuntimeException unlistable) {
+        }
+        catch (IOException | RuntimeException unlistable) {
             return true;
         }
         return false;
@@ -92,9 +107,11 @@ final class LocalOpeners {
                 }
             }
             return false;
-        } catch (AccessDeniedException notOurs) {
+        }
+        catch (AccessDeniedException notOurs) {
             return runsAs(process, ownerUid);
-        } catch (IOException | RuntimeException exitedMeanwhile) {
+        }
+        catch (IOException | RuntimeException exitedMeanwhile) {
             return false;
         }
     }
@@ -102,7 +119,8 @@ final class LocalOpeners {
     private static @Nullable Object targetOf(Path descriptor) {
         try {
             return Files.readAttributes(descriptor, BasicFileAttributes.class).fileKey();
-        } catch (IOException | RuntimeException closedMeanwhile) {
+        }
+        catch (IOException | RuntimeException closedMeanwhile) {
             return null;
         }
     }
@@ -110,8 +128,10 @@ final class LocalOpeners {
     private static boolean runsAs(Path process, int uid) {
         try {
             return ((Integer) Files.getAttribute(process, "unix:uid", LinkOption.NOFOLLOW_LINKS)) == uid;
-        } catch (IOException | RuntimeException exitedMeanwhile) {
+        }
+        catch (IOException | RuntimeException exitedMeanwhile) {
             return false;
         }
     }
+
 }

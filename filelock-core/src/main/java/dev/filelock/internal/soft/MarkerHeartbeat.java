@@ -8,22 +8,30 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps one held marker alive: a daemon thread named {@code filelock-heartbeat-<marker path>} that sets the marker's
- * modification time every heartbeat interval, so peers never judge a live holder stale. It runs exactly as long as
- * the hold: {@link #stop()} ends it and waits for it.
+ * Keeps one held marker alive: a daemon thread named
+ * {@code filelock-heartbeat-<marker path>} that sets the marker's modification time every
+ * heartbeat interval, so peers never judge a live holder stale. It runs exactly as long
+ * as the hold: {@link #stop()} ends it and waits for it.
  *
- * <p>A failed refresh (an NFS hiccup) is retried at the next beat instead of ending the heartbeat as Python 3.28
- * does; only a marker that now carries another token ends it, because then the hold is lost for good.
+ * <p>
+ * A failed refresh (an NFS hiccup) is retried at the next beat instead of ending the
+ * heartbeat as Python 3.28 does; only a marker that now carries another token ends it,
+ * because then the hold is lost for good.
  */
 final class MarkerHeartbeat {
 
     private static final System.Logger LOG = System.getLogger("dev.filelock");
 
     private final SoftReadWriteProtocol protocol;
+
     private final Path marker;
+
     private final MarkerRecord record;
+
     private final long intervalNanos;
+
     private final CountDownLatch stopped = new CountDownLatch(1);
+
     private final Thread thread;
 
     private MarkerHeartbeat(SoftReadWriteProtocol protocol, Path marker, MarkerRecord record, Duration interval) {
@@ -43,8 +51,9 @@ final class MarkerHeartbeat {
     }
 
     /**
-     * Ends the heartbeat and waits for its thread (at most one interval more, in case a refresh hangs on a dead
-     * server; a late refresh re-reads the marker first, so it never touches a successor's).
+     * Ends the heartbeat and waits for its thread (at most one interval more, in case a
+     * refresh hangs on a dead server; a late refresh re-reads the marker first, so it
+     * never touches a successor's).
      */
     void stop() {
         stopped.countDown();
@@ -60,7 +69,8 @@ final class MarkerHeartbeat {
             }
             try {
                 TimeUnit.NANOSECONDS.timedJoin(thread, left);
-            } catch (InterruptedException e) {
+            }
+            catch (InterruptedException e) {
                 interrupted = true;
             }
         }
@@ -76,7 +86,8 @@ final class MarkerHeartbeat {
                     return;
                 }
             }
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
@@ -84,12 +95,15 @@ final class MarkerHeartbeat {
     private boolean refreshOnce() {
         try {
             if (protocol.refresh(marker, record) == SoftReadWriteProtocol.Refresh.LOST) {
-                LOG.log(Level.WARNING, "Marker {0} now belongs to another holder; this hold was evicted as stale", marker);
+                LOG.log(Level.WARNING, "Marker {0} now belongs to another holder; this hold was evicted as stale",
+                        marker);
                 return false;
             }
-        } catch (IOException | RuntimeException transientFailure) {
+        }
+        catch (IOException | RuntimeException transientFailure) {
             LOG.log(Level.DEBUG, "Heartbeat of " + marker + " failed; retrying at the next beat", transientFailure);
         }
         return true;
     }
+
 }

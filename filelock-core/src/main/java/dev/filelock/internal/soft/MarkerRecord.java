@@ -10,8 +10,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The content of a soft read/write marker file, {@code <token>\n<pid>\n<hostname>\n}, byte for byte as Python's
- * {@code SoftReadWriteLock} writes it, and the strict parser both languages apply to foreign markers.
+ * The content of a soft read/write marker file, {@code <token>\n<pid>\n<hostname>\n},
+ * byte for byte as Python's {@code SoftReadWriteLock} writes it, and the strict parser
+ * both languages apply to foreign markers.
  *
  * @param token 32 lowercase hex digits, fresh for every acquisition
  * @param pid the holder's process id
@@ -24,17 +25,21 @@ public record MarkerRecord(String token, long pid, String hostname) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    // Anything else, including a leading zero, a pid above 2^31-1, a space in the host name or non-ASCII bytes, is
+    // Anything else, including a leading zero, a pid above 2^31-1, a space in the host
+    // name or non-ASCII bytes, is
     // malformed; trailing newlines are tolerated as Python tolerates them.
-    private static final Pattern FORMAT =
-            Pattern.compile("([0-9a-f]{32})\n([1-9][0-9]{0,9})\n([\\x21-\\x7e]{1,253})\n*");
+    private static final Pattern FORMAT = Pattern
+        .compile("([0-9a-f]{32})\n([1-9][0-9]{0,9})\n([\\x21-\\x7e]{1,253})\n*");
 
     /** A record for this process with a fresh random token. */
     public static MarkerRecord forThisProcess() {
         return new MarkerRecord(randomHex(), ThisProcess.PID, ThisProcess.HOSTNAME);
     }
 
-    /** 128 random bits as 32 lowercase hex digits (Python's {@code secrets.token_hex(16)}). */
+    /**
+     * 128 random bits as 32 lowercase hex digits (Python's
+     * {@code secrets.token_hex(16)}).
+     */
     static String randomHex() {
         byte[] bits = new byte[16];
         RANDOM.nextBytes(bits);
@@ -67,9 +72,12 @@ public record MarkerRecord(String token, long pid, String hostname) {
         return (token + "\n" + pid + "\n" + hostname + "\n").getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Compares tokens in constant time, so a peer cannot learn a token by timing our checks. */
+    /**
+     * Compares tokens in constant time, so a peer cannot learn a token by timing our
+     * checks.
+     */
     boolean hasToken(String expected) {
-        return MessageDigest.isEqual(
-                token.getBytes(StandardCharsets.US_ASCII), expected.getBytes(StandardCharsets.US_ASCII));
+        return MessageDigest.isEqual(token.getBytes(StandardCharsets.US_ASCII),
+                expected.getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -4,8 +4,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Deletes the soft read/write markers still held when the JVM shuts down (as Python's {@code atexit} hook releases its
- * locks), so other processes need not wait for them to go stale. A JVM that is killed leaves them to stale eviction.
+ * Deletes the soft read/write markers still held when the JVM shuts down (as Python's
+ * {@code atexit} hook releases its locks), so other processes need not wait for them to
+ * go stale. A JVM that is killed leaves them to stale eviction.
  */
 final class MarkersAtExit {
 
@@ -14,12 +15,14 @@ final class MarkersAtExit {
     static {
         try {
             Runtime.getRuntime().addShutdownHook(new Thread(MarkersAtExit::releaseAll, "filelock-soft-rw-exit"));
-        } catch (IllegalStateException alreadyShuttingDown) {
+        }
+        catch (IllegalStateException alreadyShuttingDown) {
             // nothing can be registered any more; stale eviction will clean up
         }
     }
 
-    private MarkersAtExit() {}
+    private MarkersAtExit() {
+    }
 
     /** Runs the release at shutdown unless {@link #forget} is called first. */
     static void remember(Runnable release) {
@@ -34,9 +37,11 @@ final class MarkersAtExit {
         for (Runnable release : PENDING) {
             try {
                 release.run();
-            } catch (RuntimeException bestEffort) {
+            }
+            catch (RuntimeException bestEffort) {
                 // the marker goes stale and is evicted instead
             }
         }
     }
+
 }

@@ -7,12 +7,14 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The OS-level half of a {@code SoftReadWriteFileLock}: this JVM's one reader marker (shared by all its readers) or
- * its write marker, each kept alive by a heartbeat while held.
+ * The OS-level half of a {@code SoftReadWriteFileLock}: this JVM's one reader marker
+ * (shared by all its readers) or its write marker, each kept alive by a heartbeat while
+ * held.
  */
 public final class SoftReadWriteBackend implements ReadWriteBackend {
 
     private final SoftReadWriteMarkers markers;
+
     private SoftReadWriteMarkers.@Nullable Held held;
 
     SoftReadWriteBackend(SoftReadWriteMarkers markers) {
@@ -20,7 +22,8 @@ public final class SoftReadWriteBackend implements ReadWriteBackend {
     }
 
     /** A factory for backends with the given timing options. */
-    public static ReadWriteBackend.Factory factory(Duration heartbeatInterval, Duration staleThreshold, Duration pollInterval) {
+    public static ReadWriteBackend.Factory factory(Duration heartbeatInterval, Duration staleThreshold,
+            Duration pollInterval) {
         return (canonicalPath, path) -> new SoftReadWriteBackend(
                 new SoftReadWriteMarkers(canonicalPath, path, heartbeatInterval, staleThreshold, pollInterval));
     }
@@ -44,4 +47,5 @@ public final class SoftReadWriteBackend implements ReadWriteBackend {
     public void close() {
         release();
     }
+
 }

@@ -6,27 +6,34 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Takes and gives back this JVM's one OS-level hold on a soft read/write lock: waits for a reader marker or runs the
- * two-phase writer acquisition, retrying at the pace of a {@link ReadWriteBackendWait}, and keeps the held marker alive with a
- * heartbeat.
+ * Takes and gives back this JVM's one OS-level hold on a soft read/write lock: waits for
+ * a reader marker or runs the two-phase writer acquisition, retrying at the pace of a
+ * {@link ReadWriteBackendWait}, and keeps the held marker alive with a heartbeat.
  */
 public final class SoftReadWriteMarkers {
 
     private final SoftReadWriteProtocol protocol;
+
     private final Duration heartbeatInterval;
 
-    SoftReadWriteMarkers(
-            Path canonicalPath, Path path, Duration heartbeatInterval, Duration staleThreshold, Duration pollInterval) {
+    SoftReadWriteMarkers(Path canonicalPath, Path path, Duration heartbeatInterval, Duration staleThreshold,
+            Duration pollInterval) {
         this.protocol = new SoftReadWriteProtocol(canonicalPath, path, staleThreshold, pollInterval);
         this.heartbeatInterval = heartbeatInterval;
     }
 
-    /** A held marker with its heartbeat; {@link #release()} stops the heartbeat, then deletes the marker. */
+    /**
+     * A held marker with its heartbeat; {@link #release()} stops the heartbeat, then
+     * deletes the marker.
+     */
     final class Held {
 
         private final Path marker;
+
         private final MarkerRecord record;
+
         private final MarkerHeartbeat heartbeat;
+
         private final Runnable deleteAtExit;
 
         private Held(Path marker, MarkerRecord record) {
@@ -46,11 +53,11 @@ public final class SoftReadWriteMarkers {
             heartbeat.stop();
             protocol.release(marker, record);
         }
+
     }
 
     /**
      * Takes a reader marker, retrying while a writer holds or waits.
-     *
      * @param wait paces the retries and tells when to give up
      * @return the hold, or null if the wait ended first
      */
@@ -66,9 +73,9 @@ public final class SoftReadWriteMarkers {
     }
 
     /**
-     * Claims the write marker, which holds back new readers, then waits for the readers to leave (a single-attempt
-     * wait tries each phase once). If the wait ends or anything fails in between, the claim is given back.
-     *
+     * Claims the write marker, which holds back new readers, then waits for the readers
+     * to leave (a single-attempt wait tries each phase once). If the wait ends or
+     * anything fails in between, the claim is given back.
      * @param wait paces the retries and tells when to give up
      * @return the hold, or null if the wait ended first
      */
@@ -80,7 +87,8 @@ public final class SoftReadWriteMarkers {
                     return null;
                 }
             }
-            // The heartbeat starts with the claim: a long drain must not let peers judge our claim stale.
+            // The heartbeat starts with the claim: a long drain must not let peers judge
+            // our claim stale.
             Held claim = startedOrReleased(protocol.writeMarker(), record);
             boolean drained = false;
             try {
@@ -91,7 +99,8 @@ public final class SoftReadWriteMarkers {
                     }
                 }
                 drained = drain == SoftReadWriteProtocol.Drain.DRAINED;
-            } finally {
+            }
+            finally {
                 if (!drained) {
                     claim.release();
                 }
@@ -99,7 +108,8 @@ public final class SoftReadWriteMarkers {
             if (drained) {
                 return claim;
             }
-            // Our claim was evicted while we waited (we stalled past the stale threshold): claim afresh.
+            // Our claim was evicted while we waited (we stalled past the stale
+            // threshold): claim afresh.
             if (!wait.pause()) {
                 return null;
             }
@@ -109,9 +119,11 @@ public final class SoftReadWriteMarkers {
     private Held startedOrReleased(Path marker, MarkerRecord record) {
         try {
             return new Held(marker, record);
-        } catch (RuntimeException | Error cannotStartThread) {
+        }
+        catch (RuntimeException | Error cannotStartThread) {
             protocol.release(marker, record);
             throw cannotStartThread;
         }
     }
+
 }

@@ -18,37 +18,52 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The on-disk steps of Python's {@code SoftReadWriteLock} protocol for lock path {@code P}, each one attempt under the
- * {@code P.state} mutex: a reader claims {@code P.readers/<32 hex>.<pid>} unless {@code P.write} exists; a writer
- * claims {@code P.write} (phase 1), then waits until no reader marker is left (phase 2). Stale markers of crashed
- * holders are evicted on the way. {@code P} itself is never created.
+ * The on-disk steps of Python's {@code SoftReadWriteLock} protocol for lock path
+ * {@code P}, each one attempt under the {@code P.state} mutex: a reader claims
+ * {@code P.readers/<32 hex>.<pid>} unless {@code P.write} exists; a writer claims
+ * {@code P.write} (phase 1), then waits until no reader marker is left (phase 2). Stale
+ * markers of crashed holders are evicted on the way. {@code P} itself is never created.
  */
 final class SoftReadWriteProtocol {
 
     /** What a phase-2 check found. */
     enum Drain {
+
         /** No reader is left: the writer holds the lock. */
         DRAINED,
         /** Readers still hold, or the state mutex stayed busy: try again later. */
         WAIT,
-        /** Our write marker is gone or another's: it was evicted, and the claim must start over. */
+        /**
+         * Our write marker is gone or another's: it was evicted, and the claim must start
+         * over.
+         */
         CLAIM_LOST
+
     }
 
     /** What a heartbeat found. */
     enum Refresh {
+
         /** The marker was ours and is refreshed. */
         REFRESHED,
         /** The marker is missing, possibly for a moment while a peer checks it. */
         MISSING,
-        /** The marker now belongs to someone else or is unreadable as a record: our hold is lost for good. */
+        /**
+         * The marker now belongs to someone else or is unreadable as a record: our hold
+         * is lost for good.
+         */
         LOST
+
     }
 
     private final Path lockPath;
+
     private final Path writeMarker;
+
     private final Path readersDirectory;
+
     private final MarkerFiles files;
+
     private final StateMutex state;
 
     /**
@@ -74,7 +89,6 @@ final class SoftReadWriteProtocol {
 
     /**
      * One reader attempt: creates the reader marker unless a (live) writer marker exists.
-     *
      * @return whether the marker was created
      */
     boolean tryClaimRead(Path readerMarker, MarkerRecord record) {
@@ -89,8 +103,8 @@ final class SoftReadWriteProtocol {
     }
 
     /**
-     * Phase 1 of a writer: creates the write marker, which stops new readers, unless one exists.
-     *
+     * Phase 1 of a writer: creates the write marker, which stops new readers, unless one
+     * exists.
      * @return whether the marker was created
      */
     boolean tryClaimWrite(MarkerRecord record) {
@@ -102,18 +116,23 @@ final class SoftReadWriteProtocol {
             try {
                 files.create(writeMarker, record);
                 return true;
-            } catch (FileAlreadyExistsException lostRace) {
+            }
+            catch (FileAlreadyExistsException lostRace) {
                 return false;
             }
         }, false);
     }
 
-    /** Phase 2 of a writer: evicts stale reader markers and checks whether any reader is left. */
+    /**
+     * Phase 2 of a writer: evicts stale reader markers and checks whether any reader is
+     * left.
+     */
     Drain drainReaders(MarkerRecord writer) {
         return underState(() -> {
             Optional<MarkerFiles.Snapshot> claim = files.read(writeMarker);
             if (claim.isEmpty() || !claim.get().isOwnedBy(writer)) {
-                // Python 3.28 would complete on a peer's marker here (fixed upstream in 3.29, #571).
+                // Python 3.28 would complete on a peer's marker here (fixed upstream in
+                // 3.29, #571).
                 return Drain.CLAIM_LOST;
             }
             files.createDirectory(readersDirectory);
@@ -125,16 +144,23 @@ final class SoftReadWriteProtocol {
         }, Drain.WAIT);
     }
 
-    /** Deletes our marker unless a peer has evicted it and another holder's marker took its name. */
+    /**
+     * Deletes our marker unless a peer has evicted it and another holder's marker took
+     * its name.
+     */
     void release(Path marker, MarkerRecord record) {
         try {
             files.deleteIfOwned(marker, record);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw failure("cannot delete its marker", e);
         }
     }
 
-    /** A heartbeat: sets our marker's modification time to now if it is still ours; never touches a peer's. */
+    /**
+     * A heartbeat: sets our marker's modification time to now if it is still ours; never
+     * touches a peer's.
+     */
     Refresh refresh(Path marker, MarkerRecord record) throws IOException {
         Optional<MarkerFiles.Snapshot> current = files.read(marker);
         if (current.isEmpty()) {
@@ -160,7 +186,9 @@ final class SoftReadWriteProtocol {
     }
 
     private interface Step<T> {
+
         T run() throws IOException;
+
     }
 
     private <T> T underState(Step<T> step, T whenBusy) {
@@ -172,15 +200,17 @@ final class SoftReadWriteProtocol {
             try (entered) {
                 return step.run();
             }
-        } catch (IOException | UncheckedIOException e) {
+        }
+        catch (IOException | UncheckedIOException e) {
             throw failure("I/O error on its marker files", e);
         }
     }
 
     private FileLockException failure(String reason, Exception cause) {
-        // UncheckedIOException refuses a null cause; Throwable.getCause() in general may return null.
-        IOException io = cause instanceof UncheckedIOException unchecked
-                ? Objects.requireNonNull(unchecked.getCause()) : (IOException) cause;
+        // UncheckedIOException refuses a null cause; Throwable.getCause() in general may
+        // return null.
+        IOException io = cause instanceof UncheckedIOException unchecked ? Objects.requireNonNull(unchecked.getCause())
+                : (IOException) cause;
         String file = io instanceof FileSystemException fse && fse.getFile() != null ? fse.getFile() + ": " : "";
         return LockFailures.cannotLock(lockPath, reason + " (" + file + LockFailures.describe(io) + ")", cause);
     }
@@ -188,4 +218,5 @@ final class SoftReadWriteProtocol {
     private static Path sibling(Path lockPath, String suffix) {
         return lockPath.resolveSibling(lockPath.getFileName() + suffix);
     }
+
 }

@@ -24,38 +24,59 @@ import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads a soft lock file that someone else created and decides whether it may be broken: only when its holder is
- * provably gone (same host, and the pid is dead or now belongs to another process: a different start token, or a
- * start after the file was written), when it is unreadable as a record and nobody on this host has it open, or when it
- * is older than the configured lifetime. A live holder's lock is never broken.
+ * Reads a soft lock file that someone else created and decides whether it may be broken:
+ * only when its holder is provably gone (same host, and the pid is dead or now belongs to
+ * another process: a different start token, or a start after the file was written), when
+ * it is unreadable as a record and nobody on this host has it open, or when it is older
+ * than the configured lifetime. A live holder's lock is never broken.
  *
- * <p>Apart from the lifetime, a file modified within {@link #FRESHNESS} is never broken, whatever its record says:
- * Java holders refresh their file's modification time every {@link MarkerRefresher#INTERVAL}, which protects them from
- * peers that cannot see their pid (another PID namespace with the same host name), and it covers the moment between
- * a peer creating the file and writing its record. (The soft read/write state mutex, never refreshed, judges a
- * recorded pid at once: see {@link #ofUnrefreshed}.)
+ * <p>
+ * Apart from the lifetime, a file modified within {@link #FRESHNESS} is never broken,
+ * whatever its record says: Java holders refresh their file's modification time every
+ * {@link MarkerRefresher#INTERVAL}, which protects them from peers that cannot see their
+ * pid (another PID namespace with the same host name), and it covers the moment between a
+ * peer creating the file and writing its record. (The soft read/write state mutex, never
+ * refreshed, judges a recorded pid at once: see {@link #ofUnrefreshed}.)
  */
 public final class StaleMarkers {
 
     /**
-     * A lock file modified more recently than this is never broken (except by a lifetime): four missed heartbeats of a
-     * Java holder, and twice Python's 2 s grace for a record not yet written ({@code _MALFORMED_LOCK_AGE_THRESHOLD}).
+     * A lock file modified more recently than this is never broken (except by a
+     * lifetime): four missed heartbeats of a Java holder, and twice Python's 2 s grace
+     * for a record not yet written ({@code _MALFORMED_LOCK_AGE_THRESHOLD}).
      */
     public static final Duration FRESHNESS = Duration.ofSeconds(4);
 
     private static final int MAX_RECORD_BYTES = 1024;
-    /** File times and process start times come from different clocks; this much disagreement is tolerated. */
+
+    /**
+     * File times and process start times come from different clocks; this much
+     * disagreement is tolerated.
+     */
     private static final Duration CLOCK_SLACK = Duration.ofSeconds(1);
+
     private static final System.Logger LOG = System.getLogger("dev.filelock");
-    /** A guard older than this was left by a breaker that died; breaking takes microseconds. */
+
+    /**
+     * A guard older than this was left by a breaker that died; breaking takes
+     * microseconds.
+     */
     private static final Duration ABANDONED_GUARD_AGE = Duration.ofSeconds(10);
 
     private final Path lockPath;
+
     private final Path canonicalPath;
-    /** How recently modified a file with a record must not be, to be broken because its pid is gone. */
+
+    /**
+     * How recently modified a file with a record must not be, to be broken because its
+     * pid is gone.
+     */
     private final Duration pidBreakGrace;
 
-    /** For soft lock files, whose holders refresh them: none modified within {@link #FRESHNESS} is broken. */
+    /**
+     * For soft lock files, whose holders refresh them: none modified within
+     * {@link #FRESHNESS} is broken.
+     */
     public StaleMarkers(Path lockPath, Path canonicalPath) {
         this(lockPath, canonicalPath, FRESHNESS);
     }
@@ -67,27 +88,33 @@ public final class StaleMarkers {
     }
 
     /**
-     * For files held for microseconds and never refreshed (the soft read/write state mutex): a dead holder's file is
-     * broken at once, since age proves nothing there; an unreadable one still only after {@link #FRESHNESS}.
+     * For files held for microseconds and never refreshed (the soft read/write state
+     * mutex): a dead holder's file is broken at once, since age proves nothing there; an
+     * unreadable one still only after {@link #FRESHNESS}.
      */
     static StaleMarkers ofUnrefreshed(Path lockPath, Path canonicalPath) {
         return new StaleMarkers(lockPath, canonicalPath, Duration.ZERO);
     }
 
-    /** Fails at once for a path that can never become ours, instead of waiting for it to disappear. */
+    /**
+     * Fails at once for a path that can never become ours, instead of waiting for it to
+     * disappear.
+     */
     void refuseUnusable() {
         BasicFileAttributes attributes = attributes();
         if (attributes == null) {
             return;
         }
         if (attributes.isSymbolicLink()) {
-            throw LockFailures.cannotLock(lockPath, "it is a symbolic link, and lock files are never followed through links", null);
+            throw LockFailures.cannotLock(lockPath,
+                    "it is a symbolic link, and lock files are never followed through links", null);
         }
         if (attributes.isDirectory()) {
             throw LockFailures.cannotLock(lockPath, "it is a directory", null);
         }
         if (!attributes.isRegularFile()) {
-            // Never opened (a FIFO would block) and never deleted: it is the user's, and no lock ever creates one.
+            // Never opened (a FIFO would block) and never deleted: it is the user's, and
+            // no lock ever creates one.
             throw LockFailures.cannotLock(lockPath, "it is not a regular file (a FIFO, socket or device)", null);
         }
         if (attributes.lastModifiedTime().toMillis() != 0 && !ownerWritable()) {
@@ -96,8 +123,9 @@ public final class StaleMarkers {
     }
 
     /**
-     * Breaks the lock when its recorded holder ran on this host and is gone, or when the file holds no readable record
-     * and nobody on this host has it open; never while the file is fresh. Tells whether it did.
+     * Breaks the lock when its recorded holder ran on this host and is gone, or when the
+     * file holds no readable record and nobody on this host has it open; never while the
+     * file is fresh. Tells whether it did.
      */
     boolean breakIfHolderIsGone() {
         BasicFileAttributes examined = attributes();
@@ -117,16 +145,17 @@ public final class StaleMarkers {
     }
 
     /**
-     * An empty or unparsable file past the grace period: a writer killed between creating and writing it, or a
-     * holder that writes no record (Python filelock before 3.22) and keeps the file open while it holds the lock.
+     * An empty or unparsable file past the grace period: a writer killed between creating
+     * and writing it, or a holder that writes no record (Python filelock before 3.22) and
+     * keeps the file open while it holds the lock.
      */
     private boolean breakIfAbandonedUnreadable(BasicFileAttributes examined) {
         Object fileKey = examined.fileKey();
         if (fileKey == null || LocalOpeners.mayHaveOpen(fileKey, ownerUid())) {
             return false;
         }
-        return breakLock(examined, () -> read().isEmpty(),
-                "it holds no readable record, is older than " + FRESHNESS.toSeconds() + " s and no process on this host has it open");
+        return breakLock(examined, () -> read().isEmpty(), "it holds no readable record, is older than "
+                + FRESHNESS.toSeconds() + " s and no process on this host has it open");
     }
 
     private static boolean isYoungerThan(BasicFileAttributes examined, Duration age) {
@@ -136,18 +165,20 @@ public final class StaleMarkers {
     private int ownerUid() {
         try {
             return (Integer) Files.getAttribute(canonicalPath, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException | RuntimeException unknown) {
+        }
+        catch (IOException | RuntimeException unknown) {
             return -1;
         }
     }
 
     /**
-     * Breaks the lock when the file is at least {@code lifetime} old, whoever holds it (Python's {@code lifetime});
-     * tells whether it did.
+     * Breaks the lock when the file is at least {@code lifetime} old, whoever holds it
+     * (Python's {@code lifetime}); tells whether it did.
      */
     boolean breakIfOlderThan(Duration lifetime) {
         BasicFileAttributes examined = attributes();
-        // Only lock files: a user's FIFO, socket or directory at the path is refused by the caller, never removed.
+        // Only lock files: a user's FIFO, socket or directory at the path is refused by
+        // the caller, never removed.
         return examined != null && examined.isRegularFile()
                 && !Instant.now().isBefore(examined.lastModifiedTime().toInstant().plus(lifetime))
                 && breakLock(examined, () -> true, "it is older than its lifetime of " + lifetime);
@@ -159,15 +190,18 @@ public final class StaleMarkers {
     }
 
     /**
-     * The record in the lock file, {@code <pid>\n<hostname>\n} with an optional third line, the holder's start token
-     * (Python 3.29 and later), parsed as strictly as Python does; empty when the file is missing, not a regular file
-     * (never opened then), or not such a record.
+     * The record in the lock file, {@code <pid>\n<hostname>\n} with an optional third
+     * line, the holder's start token (Python 3.29 and later), parsed as strictly as
+     * Python does; empty when the file is missing, not a regular file (never opened
+     * then), or not such a record.
      */
     public Optional<Record> read() {
         try {
-            // Through the gate: never opens a file this JVM holds POSIX locks on, nor a FIFO, nor through a link.
+            // Through the gate: never opens a file this JVM holds POSIX locks on, nor a
+            // FIFO, nor through a link.
             return parse(LockFileReads.read(canonicalPath, MAX_RECORD_BYTES + 1));
-        } catch (IOException missingUnreadableOrHeldHere) {
+        }
+        catch (IOException missingUnreadableOrHeldHere) {
             return Optional.empty();
         }
     }
@@ -179,7 +213,8 @@ public final class StaleMarkers {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(content)).toString();
-        } catch (CharacterCodingException notUtf8) {
+        }
+        catch (CharacterCodingException notUtf8) {
             return Optional.empty();
         }
         String[] lines = text.strip().split("\\R", -1);
@@ -189,10 +224,10 @@ public final class StaleMarkers {
         try {
             long pid = Long.parseLong(lines[0].strip());
             BigInteger startToken = lines.length == 3 ? new BigInteger(lines[2].strip()) : null;
-            return pid >= 1 && pid <= Integer.MAX_VALUE
-                    ? Optional.of(new Record(pid, lines[1], startToken))
+            return pid >= 1 && pid <= Integer.MAX_VALUE ? Optional.of(new Record(pid, lines[1], startToken))
                     : Optional.empty();
-        } catch (NumberFormatException e) {
+        }
+        catch (NumberFormatException e) {
             return Optional.empty();
         }
     }
@@ -204,31 +239,37 @@ public final class StaleMarkers {
         }
         BigInteger recordedToken = record.startToken();
         if (recordedToken != null) {
-            // Python's rule: a live pid whose start token differs is a recycled pid; an unreadable token proves nothing.
+            // Python's rule: a live pid whose start token differs is a recycled pid; an
+            // unreadable token proves nothing.
             Optional<BigInteger> current = StartTokens.of(record.pid());
             if (current.isPresent()) {
                 return !current.get().equals(recordedToken);
             }
         }
-        // The pid is alive, but a process that started after the file was written cannot have written it.
+        // The pid is alive, but a process that started after the file was written cannot
+        // have written it.
         Optional<Instant> started = process.get().info().startInstant();
         return started.isPresent() && started.get().isAfter(written.plus(CLOCK_SLACK));
     }
 
     /**
-     * Deletes the examined lock file, unless it changed meanwhile. Breakers in this library take turns through an
-     * exclusive {@code <lock>.break} guard file and check, under it, that the path still names the very file they judged
-     * (same inode and modification time, and {@code stillBreakable}): so a successor's fresh lock file, created after
-     * another breaker removed the stale one, is never removed or moved by a second breaker.
+     * Deletes the examined lock file, unless it changed meanwhile. Breakers in this
+     * library take turns through an exclusive {@code <lock>.break} guard file and check,
+     * under it, that the path still names the very file they judged (same inode and
+     * modification time, and {@code stillBreakable}): so a successor's fresh lock file,
+     * created after another breaker removed the stale one, is never removed or moved by a
+     * second breaker.
      */
     private boolean breakLock(BasicFileAttributes examined, BooleanSupplier stillBreakable, String why) {
         Path guard = canonicalPath.resolveSibling(canonicalPath.getFileName() + ".break");
         try {
             Files.createFile(guard);
-        } catch (FileAlreadyExistsException anotherBreaker) {
+        }
+        catch (FileAlreadyExistsException anotherBreaker) {
             deleteIfAbandoned(guard);
             return false;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             return false;
         }
         try {
@@ -240,27 +281,32 @@ public final class StaleMarkers {
                 return true;
             }
             return false;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not break the lock " + lockPath, e);
             return false;
-        } finally {
+        }
+        finally {
             try {
                 Files.deleteIfExists(guard);
-            } catch (IOException e) {
+            }
+            catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "Could not remove the guard file " + guard, e);
             }
         }
     }
 
     /**
-     * Whether this JVM holds the file as a read/write lock (SQLite): whatever its record or age says, it has a live
-     * holder, and deleting it would let another process create a new file and lock that one too.
+     * Whether this JVM holds the file as a read/write lock (SQLite): whatever its record
+     * or age says, it has a live holder, and deleting it would let another process create
+     * a new file and lock that one too.
      */
     private boolean openThroughSqliteHere() {
         try {
             byte[] statBuffer = new byte[StatCalls.BUFFER_SIZE];
             return LockFileReads.isOpenThroughSqlite(Posix.identity(Posix.cString(canonicalPath), statBuffer));
-        } catch (LastErrorException gone) {
+        }
+        catch (LastErrorException gone) {
             return false;
         }
     }
@@ -270,14 +316,18 @@ public final class StaleMarkers {
                 && examined.lastModifiedTime().equals(current.lastModifiedTime());
     }
 
-    /** A breaker that died between creating and removing its guard must not stop every later break. */
+    /**
+     * A breaker that died between creating and removing its guard must not stop every
+     * later break.
+     */
     private static void deleteIfAbandoned(Path guard) {
         try {
             Instant created = Files.getLastModifiedTime(guard, LinkOption.NOFOLLOW_LINKS).toInstant();
             if (Instant.now().isAfter(created.plus(ABANDONED_GUARD_AGE))) {
                 Files.deleteIfExists(guard);
             }
-        } catch (IOException goneAlready) {
+        }
+        catch (IOException goneAlready) {
             // the other breaker finished
         }
     }
@@ -285,22 +335,30 @@ public final class StaleMarkers {
     private @Nullable BasicFileAttributes attributes() {
         try {
             return Files.readAttributes(canonicalPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException gone) {
+        }
+        catch (IOException gone) {
             return null;
         }
     }
 
     private boolean ownerWritable() {
         try {
-            return Files.getPosixFilePermissions(canonicalPath, LinkOption.NOFOLLOW_LINKS).contains(PosixFilePermission.OWNER_WRITE);
-        } catch (java.nio.file.NoSuchFileException releasedMeanwhile) {
-            return true; // the holder released between our two looks: the path is free, not read-only
-        } catch (UnsupportedOperationException | IOException e) {
+            return Files.getPosixFilePermissions(canonicalPath, LinkOption.NOFOLLOW_LINKS)
+                .contains(PosixFilePermission.OWNER_WRITE);
+        }
+        catch (java.nio.file.NoSuchFileException releasedMeanwhile) {
+            return true; // the holder released between our two looks: the path is free,
+                         // not read-only
+        }
+        catch (UnsupportedOperationException | IOException e) {
             return Files.isWritable(canonicalPath);
         }
     }
 
-    /** A holder as recorded in the file; the start token only when a third line (Python 3.29 and later) names it. */
+    /**
+     * A holder as recorded in the file; the start token only when a third line (Python
+     * 3.29 and later) names it.
+     */
     public record Record(long pid, String hostname, @Nullable BigInteger startToken) {
 
         /** Whether the record names this process on this host. */
@@ -308,4 +366,5 @@ public final class StaleMarkers {
             return pid == ThisProcess.PID && hostname.equals(ThisProcess.HOSTNAME);
         }
     }
+
 }

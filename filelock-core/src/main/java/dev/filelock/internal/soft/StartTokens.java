@@ -9,25 +9,35 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The start token Python filelock (3.29 and later) writes as the third line of a soft lock record, so that a recycled
- * pid is told apart from the process that wrote the record. On Linux it is {@code (boot_id << 64) | starttime}: the
- * boot id with its dashes removed read as hexadecimal (0 if unreadable), and field 22 of {@code /proc/<pid>/stat}.
- * Elsewhere (macOS and Windows derive it from other clocks) no token is known here, and only the pid is checked.
+ * The start token Python filelock (3.29 and later) writes as the third line of a soft
+ * lock record, so that a recycled pid is told apart from the process that wrote the
+ * record. On Linux it is {@code (boot_id << 64) | starttime}: the boot id with its dashes
+ * removed read as hexadecimal (0 if unreadable), and field 22 of
+ * {@code /proc/<pid>/stat}. Elsewhere (macOS and Windows derive it from other clocks) no
+ * token is known here, and only the pid is checked.
  */
 final class StartTokens {
 
-    /** {@code starttime} is the 20th field after the command name's closing parenthesis. */
+    /**
+     * {@code starttime} is the 20th field after the command name's closing parenthesis.
+     */
     private static final int STARTTIME_AFTER_COMMAND = 19;
+
     private static final BigInteger BOOT_ID = bootId();
 
-    private StartTokens() {}
+    private StartTokens() {
+    }
 
-    /** The current start token of a process, or empty when it is gone or this platform has no {@code /proc}. */
+    /**
+     * The current start token of a process, or empty when it is gone or this platform has
+     * no {@code /proc}.
+     */
     static Optional<BigInteger> of(long pid) {
         String stat;
         try {
             stat = readProcFile(Path.of("/proc", Long.toString(pid), "stat"));
-        } catch (IOException | RuntimeException goneOrNoProc) {
+        }
+        catch (IOException | RuntimeException goneOrNoProc) {
             return Optional.empty();
         }
         int commandEnd = stat.lastIndexOf(')');
@@ -40,12 +50,16 @@ final class StartTokens {
         }
         try {
             return Optional.of(BOOT_ID.shiftLeft(64).or(new BigInteger(fields[STARTTIME_AFTER_COMMAND])));
-        } catch (NumberFormatException unexpected) {
+        }
+        catch (NumberFormatException unexpected) {
             return Optional.empty();
         }
     }
 
-    /** {@code Files.readString} trusts the size procfs reports (zero) and can return a truncated sysctl value. */
+    /**
+     * {@code Files.readString} trusts the size procfs reports (zero) and can return a
+     * truncated sysctl value.
+     */
     private static String readProcFile(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
@@ -56,8 +70,10 @@ final class StartTokens {
         try {
             String id = readProcFile(Path.of("/proc/sys/kernel/random/boot_id"));
             return new BigInteger(id.strip().replace("-", ""), 16);
-        } catch (IOException | RuntimeException noBootId) {
+        }
+        catch (IOException | RuntimeException noBootId) {
             return BigInteger.ZERO;
         }
     }
+
 }

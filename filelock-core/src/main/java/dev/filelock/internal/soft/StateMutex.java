@@ -16,24 +16,36 @@ import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code <P>.state} mutex that every check-and-claim step of the soft read/write protocol runs under: a file
- * created with {@code O_EXCL} holding {@code <pid>\n<hostname>\n}, as Python's {@code SoftFileLock} writes it, and
- * deleted at once.
+ * The {@code
  *
- * <p>Unlike Python, whose wait for the state file has no bound, the wait honours the caller's deadline, and a file
- * left by a holder that died inside the microsecond-long critical section is removed: at once when the holder was a
- * dead process on this host, otherwise once the file is older than the stale threshold, since no live holder keeps it
- * that long.
+<P>
+ * .state} mutex that every check-and-claim step of the soft read/write protocol runs
+ * under: a file created with {@code O_EXCL} holding {@code <pid>\n<hostname>\n}, as
+ * Python's {@code SoftFileLock} writes it, and deleted at once.
+ *
+ * <p>
+ * Unlike Python, whose wait for the state file has no bound, the wait honours the
+ * caller's deadline, and a file left by a holder that died inside the microsecond-long
+ * critical section is removed: at once when the holder was a dead process on this host,
+ * otherwise once the file is older than the stale threshold, since no live holder keeps
+ * it that long.
  */
 final class StateMutex {
 
     private static final long FIRST_PAUSE_NANOS = 50_000;
+
     private static final long MAX_PAUSE_NANOS = 10_000_000;
 
     private final Path statePath;
-    /** Breaks abandoned state files the way soft locks break theirs (guarded, re-verified, PID reuse considered). */
+
+    /**
+     * Breaks abandoned state files the way soft locks break theirs (guarded, re-verified,
+     * PID reuse considered).
+     */
     private final StaleMarkers staleStates;
+
     private final Duration staleThreshold;
+
     private final Duration pollInterval;
 
     StateMutex(Path statePath, Duration staleThreshold, Duration pollInterval) {
@@ -54,24 +66,28 @@ final class StateMutex {
 
         @Override
         public void close() throws IOException {
-            // If a peer broke our file (we stalled beyond the stale threshold) and took the mutex, its file stays.
+            // If a peer broke our file (we stalled beyond the stale threshold) and took
+            // the mutex, its file stays.
             Object current;
             try {
-                current = Files.readAttributes(statePath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            } catch (NoSuchFileException brokenAndReleased) {
+                current = Files.readAttributes(statePath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey();
+            }
+            catch (NoSuchFileException brokenAndReleased) {
                 return;
             }
             if (Objects.equals(current, fileKey)) {
                 Files.deleteIfExists(statePath);
             }
         }
+
     }
 
     /**
-     * Enters the mutex, waiting at most one poll interval: live holders leave it within microseconds, so a longer
-     * wait means a holder that is slow or gone, and the caller's own wait decides whether to try again. That keeps
-     * the caller's timeout honoured, unlike Python's unbounded wait here.
-     *
+     * Enters the mutex, waiting at most one poll interval: live holders leave it within
+     * microseconds, so a longer wait means a holder that is slow or gone, and the
+     * caller's own wait decides whether to try again. That keeps the caller's timeout
+     * honoured, unlike Python's unbounded wait here.
      * @return the held mutex, or null if it stayed busy or the thread was interrupted
      */
     @Nullable Entered enter() throws IOException {
@@ -84,7 +100,8 @@ final class StateMutex {
                 return entered.get();
             }
             if (staleStates.breakIfHolderIsGone() || staleStates.breakIfOlderThan(staleThreshold)) {
-                continue; // abandoned and removed: try again at once, however long breaking it took
+                continue; // abandoned and removed: try again at once, however long
+                          // breaking it took
             }
             long left = patience - (System.nanoTime() - start);
             if (left <= 0 || Thread.currentThread().isInterrupted()) {
@@ -99,9 +116,11 @@ final class StateMutex {
         byte[] record = (ThisProcess.PID + "\n" + ThisProcess.HOSTNAME + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             MarkerFiles.createExclusive(statePath, record);
-        } catch (FileAlreadyExistsException held) {
+        }
+        catch (FileAlreadyExistsException held) {
             return Optional.empty();
-        } catch (NoSuchFileException noParent) {
+        }
+        catch (NoSuchFileException noParent) {
             Path parent = statePath.toAbsolutePath().getParent();
             if (parent == null || Files.isDirectory(parent)) {
                 throw noParent;
@@ -109,7 +128,9 @@ final class StateMutex {
             Files.createDirectories(parent);
             return tryEnter();
         }
-        Object fileKey = Files.readAttributes(statePath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        Object fileKey = Files.readAttributes(statePath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+            .fileKey();
         return Optional.of(new Entered(fileKey));
     }
+
 }

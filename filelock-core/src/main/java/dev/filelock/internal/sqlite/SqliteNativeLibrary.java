@@ -5,9 +5,10 @@ import java.util.concurrent.FutureTask;
 import org.sqlite.SQLiteJDBCLoader;
 
 /**
- * Loads sqlite-jdbc's native library on a thread of its own: the loader clears the interrupt status of the thread that
- * runs it (verified with 3.54.1.0), so an interrupt sent to a caller during the first connection of the JVM would be
- * lost and the wait that follows would not end.
+ * Loads sqlite-jdbc's native library on a thread of its own: the loader clears the
+ * interrupt status of the thread that runs it (verified with 3.54.1.0), so an interrupt
+ * sent to a caller during the first connection of the JVM would be lost and the wait that
+ * follows would not end.
  */
 public final class SqliteNativeLibrary {
 
@@ -16,7 +17,10 @@ public final class SqliteNativeLibrary {
     private SqliteNativeLibrary() {
     }
 
-    /** Returns once the library is loaded, keeping the caller's interrupt status (a wait here is short). */
+    /**
+     * Returns once the library is loaded, keeping the caller's interrupt status (a wait
+     * here is short).
+     */
     public static void ensureLoaded() throws Exception {
         if (!loaded) {
             load();
@@ -38,16 +42,20 @@ public final class SqliteNativeLibrary {
                     loading.get();
                     loaded = true;
                     return;
-                } catch (InterruptedException e) {
+                }
+                catch (InterruptedException e) {
                     interrupted = true;
-                } catch (ExecutionException e) {
+                }
+                catch (ExecutionException e) {
                     throw e.getCause() instanceof Exception cause ? cause : e;
                 }
             }
-        } finally {
+        }
+        finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
     }
+
 }

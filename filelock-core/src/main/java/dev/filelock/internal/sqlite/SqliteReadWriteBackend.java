@@ -26,15 +26,20 @@ import org.sqlite.SQLiteException;
 import org.sqlite.SQLiteOpenMode;
 
 /**
- * Python filelock's {@code ReadWriteLock} protocol over one sqlite-jdbc connection: write is {@code BEGIN EXCLUSIVE
- * TRANSACTION}, read is {@code BEGIN TRANSACTION} plus a {@code SELECT} that takes SQLite's SHARED lock, release is a
- * rollback; {@code journal_mode=MEMORY}, never WAL; nothing is ever written, so the file stays 0 bytes.
+ * Python filelock's {@code ReadWriteLock} protocol over one sqlite-jdbc connection: write
+ * is {@code BEGIN EXCLUSIVE
+ * TRANSACTION}, read is {@code BEGIN TRANSACTION} plus a {@code SELECT} that takes
+ * SQLite's SHARED lock, release is a rollback; {@code journal_mode=MEMORY}, never WAL;
+ * nothing is ever written, so the file stays 0 bytes.
  *
- * <p>SQLite's own busy handler backs off to 100 ms sleeps; this one installs {@code busy_timeout=0} and a busy handler
- * of its own that paces the retries with the caller's {@link ReadWriteBackendWait}. SQLite calls it while keeping the PENDING
- * lock of a waiting writer, so new readers of other processes are held back (writer preference) across processes too.
- * The connection is opened at the first acquisition and kept until {@link #close()}, {@link #closeIdle()} (the table
- * keeps only a few idle connections open) or a failure.
+ * <p>
+ * SQLite's own busy handler backs off to 100 ms sleeps; this one installs
+ * {@code busy_timeout=0} and a busy handler of its own that paces the retries with the
+ * caller's {@link ReadWriteBackendWait}. SQLite calls it while keeping the PENDING lock
+ * of a waiting writer, so new readers of other processes are held back (writer
+ * preference) across processes too. The connection is opened at the first acquisition and
+ * kept until {@link #close()}, {@link #closeIdle()} (the table keeps only a few idle
+ * connections open) or a failure.
  */
 public final class SqliteReadWriteBackend implements ReadWriteBackend {
 
@@ -42,9 +47,13 @@ public final class SqliteReadWriteBackend implements ReadWriteBackend {
     public static final AtomicInteger OPEN_CONNECTIONS = new AtomicInteger();
 
     private final Path canonicalPath;
+
     private final Path path;
+
     private @Nullable Session session;
+
     private boolean readOnly;
+
     private volatile @Nullable ReadWriteBackendWait currentWait;
 
     public SqliteReadWriteBackend(Path canonicalPath, Path path) {
@@ -69,27 +78,32 @@ public final class SqliteReadWriteBackend implements ReadWriteBackend {
             }
             if (mode == LockMode.WRITE) {
                 open.beginExclusive().execute();
-            } else {
+            }
+            else {
                 beginRead(open);
             }
             return true;
-        } catch (SQLException e) {
+        }
+        catch (SQLException e) {
             if (isBusy(e)) {
                 return false;
             }
             closeSession();
             throw failure(e);
-        } finally {
+        }
+        finally {
             currentWait = null;
         }
     }
 
     private static void beginRead(Session open) throws SQLException {
-        // A deferred BEGIN takes no lock; the SELECT takes SHARED. If it fails, leave no transaction open behind.
+        // A deferred BEGIN takes no lock; the SELECT takes SHARED. If it fails, leave no
+        // transaction open behind.
         open.beginShared().execute();
         try (ResultSet schema = open.selectSchema().executeQuery()) {
             schema.next();
-        } catch (SQLException e) {
+        }
+        catch (SQLException e) {
             open.rollback().execute();
             throw e;
         }
@@ -103,8 +117,10 @@ public final class SqliteReadWriteBackend implements ReadWriteBackend {
         }
         try {
             open.rollback().execute();
-        } catch (SQLException e) {
-            // Closing the connection drops its POSIX locks: the hold is gone either way, never kept by mistake.
+        }
+        catch (SQLException e) {
+            // Closing the connection drops its POSIX locks: the hold is gone either way,
+            // never kept by mistake.
             closeSession();
         }
     }
@@ -125,12 +141,15 @@ public final class SqliteReadWriteBackend implements ReadWriteBackend {
     }
 
     private Session open() throws SQLException {
-        // SQLite reports only "cannot open" for a name the kernel refuses: say why before trying.
+        // SQLite reports only "cannot open" for a name the kernel refuses: say why before
+        // trying.
         OpenLimits.refuseTooLongName(path, canonicalPath);
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(0);
-        // SQLite silently opens a file it may not write read-only, and then BEGIN EXCLUSIVE takes only a shared POSIX
-        // lock: say read-only up front (access(2), no open) so that write locks can be refused instead.
+        // SQLite silently opens a file it may not write read-only, and then BEGIN
+        // EXCLUSIVE takes only a shared POSIX
+        // lock: say read-only up front (access(2), no open) so that write locks can be
+        // refused instead.
         readOnly = Files.exists(canonicalPath) && !Files.isWritable(canonicalPath);
         config.setReadOnly(readOnly);
         loadNativeLibrary();
@@ -138,39 +157,44 @@ public final class SqliteReadWriteBackend implements ReadWriteBackend {
         Posix.FileIdentity walked = null;
         if (confined != null) {
             walked = SqliteConfinement.prepare(confined, canonicalPath, path);
-            // Created by the walk: SQLite must never create it, or a directory swapped for a link would make it there.
+            // Created by the walk: SQLite must never create it, or a directory swapped
+            // for a link would make it there.
             config.resetOpenMode(SQLiteOpenMode.CREATE);
         }
-        // This JVM's reads of lock files must never open (and close) the file SQLite holds POSIX locks on.
+        // This JVM's reads of lock files must never open (and close) the file SQLite
+        // holds POSIX locks on.
         LockFileReads.SqliteFile file = LockFileReads.openingSqliteFile();
         Connection connection;
         try {
             connection = config.createConnection("jdbc:sqlite:" + canonicalPath);
-        } catch (SQLException | RuntimeException e) {
+        }
+        catch (SQLException | RuntimeException e) {
             file.close();
             throw e;
         }
         OPEN_CONNECTIONS.incrementAndGet();
         try {
-            // Refused when a FileLock of this JVM has the file open; the connection, closed below, holds no lock yet.
+            // Refused when a FileLock of this JVM has the file open; the connection,
+            // closed below, holds no lock yet.
             file.opened(canonicalPath, path);
             if (confined != null) {
                 // Before the first statement: SQLite holds no lock on the file yet.
                 SqliteConfinement.requireOpened(confined, canonicalPath, path, Objects.requireNonNull(walked));
             }
             try (Statement statement = connection.createStatement()) {
-                // sqlite-jdbc's default is 3000 ms; zero here, and the busy handler below does the waiting.
+                // sqlite-jdbc's default is 3000 ms; zero here, and the busy handler below
+                // does the waiting.
                 statement.execute("PRAGMA busy_timeout = 0");
             }
             BusyHandler.setHandler(connection, new PacedBusyHandler());
             requireMemoryJournal(connection);
-            session = new Session(connection, file,
-                    connection.prepareStatement("BEGIN EXCLUSIVE TRANSACTION"),
+            session = new Session(connection, file, connection.prepareStatement("BEGIN EXCLUSIVE TRANSACTION"),
                     connection.prepareStatement("BEGIN TRANSACTION"),
                     connection.prepareStatement("SELECT name FROM sqlite_schema LIMIT 1"),
                     connection.prepareStatement("ROLLBACK"));
             return session;
-        } catch (SQLException | RuntimeException e) {
+        }
+        catch (SQLException | RuntimeException e) {
             closeQuietly(connection, file);
             throw e;
         }
@@ -179,12 +203,16 @@ public final class SqliteReadWriteBackend implements ReadWriteBackend {
     private void loadNativeLibrary() {
         try {
             SqliteNativeLibrary.ensureLoaded();
-        } catch (Exception e) {
+        }
+        catch (Exception e) {
             throw LockFailures.cannotLock(path, "SQLite's native library cannot be loaded (" + e + ")", e);
         }
     }
 
-    /** Sets journal_mode=MEMORY as Python does; it needs a lock, so it may wait (paced like the acquisition). */
+    /**
+     * Sets journal_mode=MEMORY as Python does; it needs a lock, so it may wait (paced
+     * like the acquisition).
+     */
     private void requireMemoryJournal(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery("PRAGMA journal_mode = MEMORY")) {
@@ -207,9 +235,12 @@ public final class SqliteReadWriteBackend implements ReadWriteBackend {
     private static void closeQuietly(Connection connection, LockFileReads.SqliteFile file) {
         try {
             connection.close();
-        } catch (SQLException ignored) {
-            // Nothing more to release: SQLite closes the descriptor, and with it the POSIX locks, in any case.
-        } finally {
+        }
+        catch (SQLException ignored) {
+            // Nothing more to release: SQLite closes the descriptor, and with it the
+            // POSIX locks, in any case.
+        }
+        finally {
             OPEN_CONNECTIONS.decrementAndGet();
             file.close();
         }
@@ -224,24 +255,34 @@ public final class SqliteReadWriteBackend implements ReadWriteBackend {
         int code = e instanceof SQLiteException ? ((SQLiteException) e).getResultCode().code & 0xff : e.getErrorCode();
         if (code == SQLiteErrorCode.SQLITE_NOTADB.code) {
             reason = "it is not an SQLite database";
-        } else if (code == SQLiteErrorCode.SQLITE_CANTOPEN.code) {
-            // SQLite does not say why (too-long names were refused before opening): name the descriptor limit if hit.
+        }
+        else if (code == SQLiteErrorCode.SQLITE_CANTOPEN.code) {
+            // SQLite does not say why (too-long names were refused before opening): name
+            // the descriptor limit if hit.
             reason = OpenLimits.descriptorsExhausted()
-                    .orElse("it cannot be opened or created (check that the directory is writable)");
-        } else if (code == SQLiteErrorCode.SQLITE_READONLY.code) {
+                .orElse("it cannot be opened or created (check that the directory is writable)");
+        }
+        else if (code == SQLiteErrorCode.SQLITE_READONLY.code) {
             reason = "it is read-only";
-        } else {
+        }
+        else {
             reason = "SQLite failed: " + e.getMessage();
         }
         return LockFailures.cannotLock(path, reason, e);
     }
 
-    /** Paces SQLite's retries with the current acquisition's wait; gives up when it says so (or when none is set). */
+    /**
+     * Paces SQLite's retries with the current acquisition's wait; gives up when it says
+     * so (or when none is set).
+     */
     private final class PacedBusyHandler extends BusyHandler {
+
         @Override
         protected int callback(int previousCalls) {
             ReadWriteBackendWait wait = currentWait;
             return wait != null && wait.pause() ? 1 : 0;
         }
+
     }
+
 }

@@ -1,5 +1,6 @@
 /**
- * The {@code sqlite} protocol (not API): Python's SQLite read/write lock over sqlite-jdbc.
+ * The {@code sqlite} protocol (not API): Python's SQLite read/write lock over
+ * sqlite-jdbc.
  */
 @NullMarked
 package dev.filelock.internal.sqlite;

@@ -14,26 +14,29 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** A timeout's message says how long it waited, the mode, and which other process holds the lock. */
+/**
+ * A timeout's message says how long it waited, the mode, and which other process holds
+ * the lock.
+ */
 class TimeoutMessageTests {
 
     @TempDir
     Path directory;
 
     @ParameterizedTest
-    @ValueSource(strings = {"native", "soft"})
+    @ValueSource(strings = { "native", "soft" })
     void namesTheWaitTheModeAndTheOtherProcessHoldingTheLock(String type) {
         Path path = directory.resolve(type + ".lock");
         try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", type, path.toString())) {
             holder.awaitLine("HELD");
             FileLock lock = type.equals("native") ? FileLock.of(path) : SoftFileLock.of(path);
 
-            assertThatThrownBy(() -> lock.acquire(Duration.ofMillis(50)))
-                    .isInstanceOf(FileLockTimeoutException.class)
-                    .hasMessageContaining("The file lock '" + lock.path() + "' (WRITE) was not acquired in time: PT0.05S")
-                    .hasMessageContaining("; held by pid " + holder.pid() + " ");
+            assertThatThrownBy(() -> lock.acquire(Duration.ofMillis(50))).isInstanceOf(FileLockTimeoutException.class)
+                .hasMessageContaining("The file lock '" + lock.path() + "' (WRITE) was not acquired in time: PT0.05S")
+                .hasMessageContaining("; held by pid " + holder.pid() + " ");
             holder.send("release");
             holder.awaitLine("RELEASED");
         }
     }
+
 }

@@ -25,7 +25,7 @@ class FileTouchTests {
     Path directory;
 
     @Test
-    @EnabledOnOs({OS.LINUX, OS.MAC})
+    @EnabledOnOs({ OS.LINUX, OS.MAC })
     void letsTheFileSystemStampTheTimeOnPosix() {
         assertThat(FileTouch.usesFileSystemClock()).isTrue();
     }
@@ -57,4 +57,5 @@ class FileTouchTests {
     void reportsAMissingFile() {
         assertThatThrownBy(() -> FileTouch.touch(directory.resolve("missing"))).isInstanceOf(NoSuchFileException.class);
     }
+
 }

@@ -22,10 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Idle read/write resources are bounded whatever the caller does with its lock objects: a few SQLite connections stay
- * parked for hot paths, the rest are closed, and closing a parked connection never races with its reuse.
+ * Idle read/write resources are bounded whatever the caller does with its lock objects: a
+ * few SQLite connections stay parked for hot paths, the rest are closed, and closing a
+ * parked connection never races with its reuse.
  */
-@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to use
+@SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to
+                         // use
 class ReadWriteResourceBoundTests {
 
     private static final int KEYS = 3_000;
@@ -45,12 +47,13 @@ class ReadWriteResourceBoundTests {
             }
 
             assertThat(SqliteReadWriteBackend.OPEN_CONNECTIONS.get() - connections)
-                    .isLessThanOrEqualTo(ReadWriteTable.MAX_PARKED);
+                .isLessThanOrEqualTo(ReadWriteTable.MAX_PARKED);
             // A lock object whose connection was closed opens a new one when used again.
             try (LockHold read = unclosed.get(0).acquireRead()) {
                 assertThat(unclosed.get(0).heldMode()).contains(LockMode.READ);
             }
-        } finally {
+        }
+        finally {
             unclosed.forEach(ReadWriteFileLock::close);
         }
     }
@@ -71,10 +74,12 @@ class ReadWriteResourceBoundTests {
                         ReadWriteFileLock lock = locks.get(ThreadLocalRandom.current().nextInt(paths));
                         boolean write = ThreadLocalRandom.current().nextBoolean();
                         try (LockHold hold = write ? lock.acquireWrite() : lock.acquireRead()) {
-                            // The kernel, not our bookkeeping, says whether SQLite's POSIX lock is really there.
+                            // The kernel, not our bookkeeping, says whether SQLite's
+                            // POSIX lock is really there.
                             Posix.FileIdentity file = identityOf(lock.path());
                             if (!KernelLocks.posixLockedByThisProcess(file)) {
-                                throw new AssertionError("no POSIX lock of this process on " + lock.path() + " while held");
+                                throw new AssertionError(
+                                        "no POSIX lock of this process on " + lock.path() + " while held");
                             }
                             checked++;
                         }
@@ -86,14 +91,16 @@ class ReadWriteResourceBoundTests {
                 assertThat(worker.awaitResult()).isEqualTo(150);
             }
             assertThat(ReadWriteTable.INSTANCE.parkedCount()).isLessThanOrEqualTo(ReadWriteTable.MAX_PARKED);
-        } finally {
+        }
+        finally {
             locks.forEach(ReadWriteFileLock::close);
         }
     }
 
     @Test
     void thousandsOfDistinctKeysLeaveBoundedDescriptorsAndMemory() {
-        // A fixed, pre-touched heap: what grows is native memory (SQLite connections) and descriptors.
+        // A fixed, pre-touched heap: what grows is native memory (SQLite connections) and
+        // descriptors.
         try (ChildProcess child = ChildJvm.start("distinct keys", List.of("-Xms48m", "-Xmx48m", "-XX:+AlwaysPreTouch"),
                 0, DistinctKeysChild.class, directory.toString(), String.valueOf(KEYS))) {
             long[] baseline = values(child.awaitLine("baseline"));
@@ -101,16 +108,18 @@ class ReadWriteResourceBoundTests {
             assertThat(child.awaitExit()).as(child::describe).isZero();
 
             assertThat(after[0]).as("descriptors (baseline %d)", baseline[0]).isLessThanOrEqualTo(baseline[0] + 200);
-            assertThat(after[1]).as("resident kB (baseline %d)", baseline[1]).isLessThanOrEqualTo(baseline[1] + 64 * 1024);
+            assertThat(after[1]).as("resident kB (baseline %d)", baseline[1])
+                .isLessThanOrEqualTo(baseline[1] + 64 * 1024);
         }
     }
 
     private static long[] values(String line) {
         String[] fields = line.trim().split(" ");
-        return new long[] {Long.parseLong(fields[1]), Long.parseLong(fields[2])};
+        return new long[] { Long.parseLong(fields[1]), Long.parseLong(fields[2]) };
     }
 
     private static Posix.FileIdentity identityOf(Path path) {
         return Posix.identity(Posix.cString(path.toAbsolutePath()), new byte[StatCalls.BUFFER_SIZE]);
     }
+
 }

@@ -17,7 +17,8 @@ class MarkerRecordTests {
     void writesTokenPidAndHostnameOnThreeLines() {
         MarkerRecord record = new MarkerRecord(TOKEN, 4242, "node-7.cluster");
 
-        assertThat(new String(record.toBytes(), StandardCharsets.US_ASCII)).isEqualTo(TOKEN + "\n4242\nnode-7.cluster\n");
+        assertThat(new String(record.toBytes(), StandardCharsets.US_ASCII))
+            .isEqualTo(TOKEN + "\n4242\nnode-7.cluster\n");
     }
 
     @Test
@@ -31,17 +32,15 @@ class MarkerRecordTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"\n4242\nhost\n", "\n4242\nhost", "\n4242\nhost\n\n\n", "\n2147483647\nh\n"})
+    @ValueSource(strings = { "\n4242\nhost\n", "\n4242\nhost", "\n4242\nhost\n\n\n", "\n2147483647\nh\n" })
     void acceptsWellFormedRecords(String afterToken) {
         assertThat(MarkerRecord.parse((TOKEN + afterToken).getBytes(StandardCharsets.US_ASCII))).isPresent();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "", "\n", TOKEN + "\n2147483648\nhost\n", TOKEN + "\n042\nhost\n", TOKEN + "\n42\n\n", TOKEN + "\n42\nho st\n",
-        "0123456789ABCDEF0123456789ABCDEF\n42\nhost\n", TOKEN + "\n42\nhost\nextra\n", " " + TOKEN + "\n42\nhost\n",
-        TOKEN + "\r\n42\r\nhost\r\n"
-    })
+    @ValueSource(strings = { "", "\n", TOKEN + "\n2147483648\nhost\n", TOKEN + "\n042\nhost\n", TOKEN + "\n42\n\n",
+            TOKEN + "\n42\nho st\n", "0123456789ABCDEF0123456789ABCDEF\n42\nhost\n", TOKEN + "\n42\nhost\nextra\n",
+            " " + TOKEN + "\n42\nhost\n", TOKEN + "\r\n42\r\nhost\r\n" })
     void rejectsAnythingElse(String content) {
         assertThat(MarkerRecord.parse(content.getBytes(StandardCharsets.US_ASCII))).isEmpty();
     }
@@ -52,4 +51,5 @@ class MarkerRecordTests {
         assertThat(MarkerRecord.parse(oversized.getBytes(StandardCharsets.US_ASCII))).isEmpty();
         assertThat(MarkerRecord.parse((TOKEN + "\n42\nhöst\n").getBytes(StandardCharsets.UTF_8))).isEmpty();
     }
+
 }

@@ -32,25 +32,37 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The on-disk protocol of {@link SoftReadWriteFileLock}, driven below the in-JVM coordinator: two {@link
- * SoftReadWriteMarkers} on one path contend through the files exactly as two processes do.
+ * The on-disk protocol of {@link SoftReadWriteFileLock}, driven below the in-JVM
+ * coordinator: two {@link SoftReadWriteMarkers} on one path contend through the files
+ * exactly as two processes do.
  */
 public class SoftReadWriteMarkersTests {
 
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
-    /** Long enough that a heartbeat delayed by a loaded machine never looks stale; stale markers here are aged by hand. */
+
+    /**
+     * Long enough that a heartbeat delayed by a loaded machine never looks stale; stale
+     * markers here are aged by hand.
+     */
     private static final Duration STALE = Duration.ofSeconds(3);
+
     private static final Duration POLL = Duration.ofMillis(20);
+
     private static final String TOKEN = "0123456789abcdef0123456789abcdef";
+
     private static final String OTHER_HOST = "other-host.example.com";
 
     @TempDir
     Path directory;
 
     private Path lock;
+
     private Path writeMarker;
+
     private Path readers;
+
     private Path state;
+
     private final List<SoftReadWriteMarkers.Held> holds = new java.util.ArrayList<>();
 
     @BeforeEach
@@ -73,7 +85,7 @@ public class SoftReadWriteMarkersTests {
         assertThat(readers.toFile().list()).containsExactly(reader.marker().getFileName().toString());
         assertThat(reader.marker().getFileName().toString()).matches("[0-9a-f]{32}\\." + ProcessHandle.current().pid());
         assertThat(Files.readString(reader.marker()))
-                .matches("[0-9a-f]{32}\n" + ProcessHandle.current().pid() + "\n" + ThisProcess.HOSTNAME + "\n");
+            .matches("[0-9a-f]{32}\n" + ProcessHandle.current().pid() + "\n" + ThisProcess.HOSTNAME + "\n");
         assertThat(lock).doesNotExist();
         assertThat(state).doesNotExist();
     }
@@ -88,7 +100,7 @@ public class SoftReadWriteMarkersTests {
         write(peer(), singleAttempt());
         assertThat(permissions(writeMarker)).isEqualTo("rw-------");
         assertThat(Files.readString(writeMarker))
-                .matches("[0-9a-f]{32}\n" + ProcessHandle.current().pid() + "\n" + ThisProcess.HOSTNAME + "\n");
+            .matches("[0-9a-f]{32}\n" + ProcessHandle.current().pid() + "\n" + ThisProcess.HOSTNAME + "\n");
     }
 
     @Test
@@ -132,8 +144,8 @@ public class SoftReadWriteMarkersTests {
     @Test
     void waitingWriterHoldsBackNewReadersUntilItHasWritten() {
         SoftReadWriteMarkers.Held firstReader = read(peer(), singleAttempt());
-        CompletableFuture<SoftReadWriteMarkers.Held> writer =
-                CompletableFuture.supplyAsync(() -> peer().acquireWrite(waitUpTo(Duration.ofSeconds(10))));
+        CompletableFuture<SoftReadWriteMarkers.Held> writer = CompletableFuture
+            .supplyAsync(() -> peer().acquireWrite(waitUpTo(Duration.ofSeconds(10))));
         await().atMost(5, TimeUnit.SECONDS).until(() -> Files.exists(writeMarker));
 
         assertThat(peer().acquireRead(singleAttempt())).isNull();
@@ -151,7 +163,7 @@ public class SoftReadWriteMarkersTests {
         Instant created = Files.getLastModifiedTime(writer.marker()).toInstant();
 
         await().atMost(10, TimeUnit.SECONDS)
-                .until(() -> Files.getLastModifiedTime(writer.marker()).toInstant().isAfter(created.plus(stale)));
+            .until(() -> Files.getLastModifiedTime(writer.marker()).toInstant().isAfter(created.plus(stale)));
 
         assertThat(peerWithStaleThreshold(stale).acquireWrite(waitUpTo(Duration.ofMillis(100)))).isNull();
         assertThat(peerWithStaleThreshold(stale).acquireRead(singleAttempt())).isNull();
@@ -185,16 +197,14 @@ public class SoftReadWriteMarkersTests {
     }
 
     static Stream<Arguments> malformedMarkers() {
-        return Stream.of(
-                Arguments.of("non-numeric pid", TOKEN + "\nabc\nhost\n"),
+        return Stream.of(Arguments.of("non-numeric pid", TOKEN + "\nabc\nhost\n"),
                 Arguments.of("pid zero", TOKEN + "\n0\nhost\n"),
                 Arguments.of("pid beyond 2^31-1", TOKEN + "\n9999999999\nhost\n"),
                 Arguments.of("short token", "0123456789abcdef\n4242\nhost\n"),
                 Arguments.of("non-hex token", "0123456789abcdef0123456789abcdeg\n4242\nhost\n"),
                 Arguments.of("host name with a space", TOKEN + "\n4242\nmy host\n"),
                 Arguments.of("trailing blank lines", TOKEN + "\n4242\nhost\n\n\n"),
-                Arguments.of("one line", TOKEN + "\n"),
-                Arguments.of("four lines", TOKEN + "\n4242\nhost\nextra\n"),
+                Arguments.of("one line", TOKEN + "\n"), Arguments.of("four lines", TOKEN + "\n4242\nhost\nextra\n"),
                 Arguments.of("2048 bytes", TOKEN + "\n4242\n" + "h".repeat(2048 - 38) + "\n"),
                 Arguments.of("non-ASCII", TOKEN + "\n4242\nhöst\n"));
     }
@@ -213,10 +223,9 @@ public class SoftReadWriteMarkersTests {
         Files.createSymbolicLink(writeMarker, victim);
 
         assertThatThrownBy(() -> peer().acquireWrite(waitUpTo(Duration.ofMillis(500))))
-                .isInstanceOf(FileLockException.class)
-                .hasMessageContaining("symbolic link");
-        assertThatThrownBy(() -> peer().acquireRead(singleAttempt()))
-                .isInstanceOf(FileLockException.class);
+            .isInstanceOf(FileLockException.class)
+            .hasMessageContaining("symbolic link");
+        assertThatThrownBy(() -> peer().acquireRead(singleAttempt())).isInstanceOf(FileLockException.class);
         assertThat(victim).hasContent("precious");
     }
 
@@ -225,10 +234,9 @@ public class SoftReadWriteMarkersTests {
         Path target = Files.createDirectory(directory.resolve("elsewhere"));
         Files.createSymbolicLink(readers, target);
 
-        assertThatThrownBy(() -> peer().acquireRead(singleAttempt()))
-                .isInstanceOf(FileLockException.class)
-                .hasMessageContaining(lock.toString())
-                .hasMessageContaining("not a directory or is a symlink");
+        assertThatThrownBy(() -> peer().acquireRead(singleAttempt())).isInstanceOf(FileLockException.class)
+            .hasMessageContaining(lock.toString())
+            .hasMessageContaining("not a directory or is a symlink");
         assertThat(target.toFile().list()).isEmpty();
     }
 
@@ -236,9 +244,8 @@ public class SoftReadWriteMarkersTests {
     void readersPathThatIsAFileIsRefused() throws IOException {
         Files.writeString(readers, "");
 
-        assertThatThrownBy(() -> peer().acquireWrite(singleAttempt()))
-                .isInstanceOf(FileLockException.class)
-                .hasMessageContaining("not a directory or is a symlink");
+        assertThatThrownBy(() -> peer().acquireWrite(singleAttempt())).isInstanceOf(FileLockException.class)
+            .hasMessageContaining("not a directory or is a symlink");
     }
 
     @Test
@@ -303,8 +310,7 @@ public class SoftReadWriteMarkersTests {
         Files.setLastModifiedTime(aside, old);
         Files.move(aside, writer.marker());
 
-        await().atMost(5, TimeUnit.SECONDS)
-                .until(() -> Files.getLastModifiedTime(writer.marker()).compareTo(old) > 0);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> Files.getLastModifiedTime(writer.marker()).compareTo(old) > 0);
     }
 
     private SoftReadWriteMarkers peer() {
@@ -352,14 +358,17 @@ public class SoftReadWriteMarkersTests {
     }
 
     public static List<String> heartbeatThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(Thread::isAlive)
-                .map(Thread::getName)
-                .filter(name -> name.startsWith("filelock-heartbeat-"))
-                .toList();
+        return Thread.getAllStackTraces()
+            .keySet()
+            .stream()
+            .filter(Thread::isAlive)
+            .map(Thread::getName)
+            .filter(name -> name.startsWith("filelock-heartbeat-"))
+            .toList();
     }
 
     private static String javaExecutable() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
+
 }

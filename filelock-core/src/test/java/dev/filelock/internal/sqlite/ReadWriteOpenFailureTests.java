@@ -20,10 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A lock file that cannot be opened for want of descriptors or for its name's length says so: the SQLite read/write
- * lock, the native one (whose gate file's name is 7 bytes longer) and {@link FileLock}.
+ * A lock file that cannot be opened for want of descriptors or for its name's length says
+ * so: the SQLite read/write lock, the native one (whose gate file's name is 7 bytes
+ * longer) and {@link FileLock}.
  */
-// "try": these try-with-resources blocks hold a lock for their duration; the handle is deliberately unreferenced.
+// "try": these try-with-resources blocks hold a lock for their duration; the handle is
+// deliberately unreferenced.
 @SuppressWarnings("try")
 class ReadWriteOpenFailureTests {
 
@@ -35,12 +37,11 @@ class ReadWriteOpenFailureTests {
         Path path = directory.resolve("n".repeat(OpenLimits.NAME_MAX + 1) + ".db");
         int connections = SqliteReadWriteBackend.OPEN_CONNECTIONS.get();
         try (ReadWriteFileLock lock = ReadWriteFileLock.of(path)) {
-            assertThatThrownBy(lock::acquireWrite)
-                    .isExactlyInstanceOf(FileLockException.class)
-                    .hasMessageContaining(path.toString())
-                    .hasMessageContaining("file name is too long")
-                    .hasMessageContaining("has " + (OpenLimits.NAME_MAX + 4))
-                    .hasMessageNotContaining("writable");
+            assertThatThrownBy(lock::acquireWrite).isExactlyInstanceOf(FileLockException.class)
+                .hasMessageContaining(path.toString())
+                .hasMessageContaining("file name is too long")
+                .hasMessageContaining("has " + (OpenLimits.NAME_MAX + 4))
+                .hasMessageNotContaining("writable");
         }
         assertThat(SqliteReadWriteBackend.OPEN_CONNECTIONS).hasValue(connections);
     }
@@ -57,22 +58,20 @@ class ReadWriteOpenFailureTests {
     void aNativeLockWhoseGateNameIsTooLongSaysSoNamingTheGate() {
         Path path = directory.resolve("n".repeat(OpenLimits.NAME_MAX - 9) + ".lock");
         try (NativeReadWriteFileLock lock = NativeReadWriteFileLock.of(path)) {
-            assertThatThrownBy(lock::acquireRead)
-                    .isExactlyInstanceOf(FileLockException.class)
-                    .hasMessageStartingWith("Cannot lock '" + path + "': its writers' gate file '" + path + ".writer':")
-                    .hasMessageContaining("file name is too long")
-                    .hasMessageContaining("has " + (OpenLimits.NAME_MAX + 3) + " (ENAMETOOLONG)");
+            assertThatThrownBy(lock::acquireRead).isExactlyInstanceOf(FileLockException.class)
+                .hasMessageStartingWith("Cannot lock '" + path + "': its writers' gate file '" + path + ".writer':")
+                .hasMessageContaining("file name is too long")
+                .hasMessageContaining("has " + (OpenLimits.NAME_MAX + 3) + " (ENAMETOOLONG)");
         }
     }
 
     @Test
     void aFileLockWhoseNameIsTooLongSaysSo() {
         Path path = directory.resolve("n".repeat(OpenLimits.NAME_MAX + 1) + ".lock");
-        assertThatThrownBy(() -> FileLock.of(path).acquire().close())
-                .isExactlyInstanceOf(FileLockException.class)
-                .hasMessageContaining(path.toString())
-                .hasMessageContaining("file name is too long")
-                .hasMessageContaining("has " + (OpenLimits.NAME_MAX + 6) + " (ENAMETOOLONG)");
+        assertThatThrownBy(() -> FileLock.of(path).acquire().close()).isExactlyInstanceOf(FileLockException.class)
+            .hasMessageContaining(path.toString())
+            .hasMessageContaining("file name is too long")
+            .hasMessageContaining("has " + (OpenLimits.NAME_MAX + 6) + " (ENAMETOOLONG)");
     }
 
     @Test
@@ -83,9 +82,9 @@ class ReadWriteOpenFailureTests {
             assertThat(child.awaitExit()).as(child::describe).isZero();
 
             assertThat(outcome).startsWith("failed: ")
-                    .contains("starved.db")
-                    .contains("run out of file descriptors")
-                    .contains("limit 256");
+                .contains("starved.db")
+                .contains("run out of file descriptors")
+                .contains("limit 256");
         }
     }
 
@@ -97,10 +96,11 @@ class ReadWriteOpenFailureTests {
             assertThat(child.awaitExit()).as(child::describe).isZero();
 
             assertThat(outcome).startsWith("failed: ")
-                    .contains("starved.db")
-                    .contains("run out of file descriptors")
-                    .contains("limit 256")
-                    .doesNotContain("writable");
+                .contains("starved.db")
+                .contains("run out of file descriptors")
+                .contains("limit 256")
+                .doesNotContain("writable");
         }
     }
+
 }

@@ -24,11 +24,13 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.Selector.Match;
 
 /**
- * The {@code filelocks} endpoint, one schema for every {@link LockBackend}: the entries this JVM holds or waits for
- * through the backend, one entry by its path, and (with unrestricted access only) a forced release. Where the backend's
- * locks are files ({@link InspectableLockBackend}: {@code filelock.backend=file}), one entry also shows what other
- * processes hold on its file and the forced release works; a backend over a lock store (such as {@code jdbc}) has
- * neither, since its other holders are rows of the store. Read-only by default: {@code
+ * The {@code filelocks} endpoint, one schema for every {@link LockBackend}: the entries
+ * this JVM holds or waits for through the backend, one entry by its path, and (with
+ * unrestricted access only) a forced release. Where the backend's locks are files
+ * ({@link InspectableLockBackend}: {@code filelock.backend=file}), one entry also shows
+ * what other processes hold on its file and the forced release works; a backend over a
+ * lock store (such as {@code jdbc}) has neither, since its other holders are rows of the
+ * store. Read-only by default: {@code
  * management.endpoint.filelocks.access=unrestricted} enables the delete operation.
  *
  * @since 0.1
@@ -42,8 +44,8 @@ public class FileLocksEndpoint {
 
     /**
      * Creates the endpoint over a backend.
-     *
-     * @param backend the backend whose entries are listed, the one {@code @FileLocked} methods lock through
+     * @param backend the backend whose entries are listed, the one {@code @FileLocked}
+     * methods lock through
      */
     public FileLocksEndpoint(LockBackend backend) {
         this(backend, Clock.systemUTC());
@@ -55,9 +57,8 @@ public class FileLocksEndpoint {
     }
 
     /**
-     * Lists every entry this JVM holds or waits for through the backend (for files: every file lock of the JVM, inside
-     * the lock directory or not).
-     *
+     * Lists every entry this JVM holds or waits for through the backend (for files: every
+     * file lock of the JVM, inside the lock directory or not).
      * @return the backend, the entries and their totals
      */
     @ReadOperation
@@ -67,18 +68,16 @@ public class FileLocksEndpoint {
             .stream()
             .map((entry) -> EntryDescriptor.of(entry, now))
             .toList();
-        String directory = (this.backend instanceof InspectableLockBackend files) ? files.directory().toString()
-                : null;
+        String directory = (this.backend instanceof InspectableLockBackend files) ? files.directory().toString() : null;
         return new LocksDescriptor(this.backend.backendName(), directory, Totals.of(entries), entries);
     }
 
     /**
-     * Describes one entry: its state in this JVM and, for files, what other processes hold on its file, found without
-     * locking, waiting or creating anything.
-     *
+     * Describes one entry: its state in this JVM and, for files, what other processes
+     * hold on its file, found without locking, waiting or creating anything.
      * @param path the key, relative to the lock directory
-     * @return the entry, or {@code null} (404) when this JVM neither holds nor waits for it and (for files) its file
-     *     does not exist
+     * @return the entry, or {@code null} (404) when this JVM neither holds nor waits for
+     * it and (for files) its file does not exist
      */
     @ReadOperation
     public @Nullable LockDetailsDescriptor lock(@Selector(match = Match.ALL_REMAINING) String[] path) {
@@ -92,8 +91,8 @@ public class FileLocksEndpoint {
             .map((entry) -> EntryDescriptor.of(entry, now))
             .orElse(null);
         if (!(this.backend instanceof InspectableLockBackend files)) {
-            return (thisProcess != null) ? new LockDetailsDescriptor(this.backend.backendName(), entryKey, null,
-                    thisProcess, null) : null;
+            return (thisProcess != null)
+                    ? new LockDetailsDescriptor(this.backend.backendName(), entryKey, null, thisProcess, null) : null;
         }
         Probe probe = refusedAsInvalid(() -> files.probe(key));
         if (thisProcess == null && !probe.exists()) {
@@ -104,10 +103,10 @@ public class FileLocksEndpoint {
     }
 
     /**
-     * Forces this JVM's holds on one lock to end: an operator's last resort for a stuck holder. The OS-level lock is
-     * given back and waiting threads are woken; the former holders are not told. Only backends whose locks are files
-     * can do it; others answer 400.
-     *
+     * Forces this JVM's holds on one lock to end: an operator's last resort for a stuck
+     * holder. The OS-level lock is given back and waiting threads are woken; the former
+     * holders are not told. Only backends whose locks are files can do it; others answer
+     * 400.
      * @param path the key, relative to the lock directory
      * @return the path and whether anything was held (and is now released)
      */
@@ -115,9 +114,10 @@ public class FileLocksEndpoint {
     public ReleasedDescriptor release(@Selector(match = Match.ALL_REMAINING) String[] path) {
         String key = String.join("/", path);
         if (!(this.backend instanceof InspectableLockBackend files)) {
-            throw new InvalidEndpointRequestException("The '" + this.backend.backendName() + "' lock backend cannot "
-                    + "force a release of '" + key + "': its locks live in a lock store, whose holders this JVM "
-                    + "cannot end; release them there (with filelock.backend=jdbc: delete the key's row)",
+            throw new InvalidEndpointRequestException(
+                    "The '" + this.backend.backendName() + "' lock backend cannot " + "force a release of '" + key
+                            + "': its locks live in a lock store, whose holders this JVM "
+                            + "cannot end; release them there (with filelock.backend=jdbc: delete the key's row)",
                     "Forced release not supported by this lock backend");
         }
         String entryKey = refusedAsInvalid(() -> files.entryKey(key));
@@ -143,8 +143,8 @@ public class FileLocksEndpoint {
      * The response of {@code GET /actuator/filelocks}.
      *
      * @param backend {@code file}, {@code jdbc} or {@code registry}
-     * @param directory the lock directory ({@code filelock.directory}, resolved) of a file backend; {@code null}
-     *     (left out) for others
+     * @param directory the lock directory ({@code filelock.directory}, resolved) of a
+     * file backend; {@code null} (left out) for others
      * @param totals counts over all entries
      * @param entries the entries, ordered by path
      */
@@ -178,11 +178,14 @@ public class FileLocksEndpoint {
     /**
      * One entry this JVM holds or waits for.
      *
-     * @param path the key, relative to the lock directory (an absolute path for a file lock outside it)
-     * @param type the lock's protocol, as {@code filelock.type} spells it: {@code native}, {@code sqlite}, {@code
-     *     soft} or {@code soft-read-write}; {@code jdbc} or {@code registry} for a registry backend, which has none
-     * @param mode {@code read} or {@code write} ({@code write} for an exclusive lock); {@code null} (left out) while
-     *     only waited for
+     * @param path the key, relative to the lock directory (an absolute path for a file
+     * lock outside it)
+     * @param type the lock's protocol, as {@code filelock.type} spells it:
+     * {@code native}, {@code sqlite}, {@code
+     *     soft} or {@code soft-read-write}; {@code jdbc} or {@code registry} for a
+     * registry backend, which has none
+     * @param mode {@code read} or {@code write} ({@code write} for an exclusive lock);
+     * {@code null} (left out) while only waited for
      * @param owners who holds it in this JVM
      * @param waitingThreads the names of the threads waiting for it
      */
@@ -204,11 +207,13 @@ public class FileLocksEndpoint {
     /**
      * One owner of an entry.
      *
-     * @param name the thread's name, or a description of a hold no single thread owns, such as {@code (asynchronous
+     * @param name the thread's name, or a description of a hold no single thread owns,
+     * such as {@code (asynchronous
      *     hold)}
      * @param holdCount how many levels it holds
      * @param since when it took the first level (ISO-8601), or {@code null} if unknown
-     * @param heldFor how long it has held the lock (ISO-8601 duration), or {@code null} if unknown
+     * @param heldFor how long it has held the lock (ISO-8601 duration), or {@code null}
+     * if unknown
      */
     public record OwnerDescriptor(String name, int holdCount, @Nullable String since, @Nullable String heldFor) {
     }
@@ -218,21 +223,25 @@ public class FileLocksEndpoint {
      *
      * @param backend {@code file}, {@code jdbc} or {@code registry}
      * @param path the key, relative to the lock directory
-     * @param exists whether the lock file exists; {@code null} (left out) for a backend without lock files
-     * @param thisProcess the entry's state in this JVM, or {@code null} when this JVM neither holds nor waits for it
-     * @param otherProcesses what other processes hold on the file; {@code null} (left out) for a backend without lock
-     *     files
+     * @param exists whether the lock file exists; {@code null} (left out) for a backend
+     * without lock files
+     * @param thisProcess the entry's state in this JVM, or {@code null} when this JVM
+     * neither holds nor waits for it
+     * @param otherProcesses what other processes hold on the file; {@code null} (left
+     * out) for a backend without lock files
      */
     public record LockDetailsDescriptor(String backend, String path, @Nullable Boolean exists,
-            @Nullable EntryDescriptor thisProcess, @Nullable OtherProcesses otherProcesses)
-            implements OperationResponseBody {
+            @Nullable EntryDescriptor thisProcess,
+            @Nullable OtherProcesses otherProcesses) implements OperationResponseBody {
     }
 
     /**
-     * What other processes hold on a lock file, as the kernel's lock table or the lock file's record tells.
+     * What other processes hold on a lock file, as the kernel's lock table or the lock
+     * file's record tells.
      *
      * @param held whether another process holds the lock right now
-     * @param kernelLockTableRead whether {@code /proc/locks} was read (false off Linux: only soft lock records count)
+     * @param kernelLockTableRead whether {@code /proc/locks} was read (false off Linux:
+     * only soft lock records count)
      * @param holders the other holders
      */
     public record OtherProcesses(boolean held, boolean kernelLockTableRead, List<ProcessDescriptor> holders) {
@@ -247,8 +256,10 @@ public class FileLocksEndpoint {
      * Another process holding a lock file.
      *
      * @param pid its process id
-     * @param host the host recorded in a soft lock file, or {@code null} for this host (seen by the kernel)
-     * @param source {@code flock} or {@code posix} (the kernel's lock table) or {@code lock file record}
+     * @param host the host recorded in a soft lock file, or {@code null} for this host
+     * (seen by the kernel)
+     * @param source {@code flock} or {@code posix} (the kernel's lock table) or
+     * {@code lock file record}
      * @param mode {@code write} (exclusive) or {@code read} (shared)
      */
     public record ProcessDescriptor(long pid, @Nullable String host, String source, String mode) {
@@ -262,8 +273,10 @@ public class FileLocksEndpoint {
      * The response of {@code DELETE /actuator/filelocks/{path}}.
      *
      * @param path the key, relative to the lock directory
-     * @param released whether this JVM held the lock and released it; {@code false} when it held nothing
+     * @param released whether this JVM held the lock and released it; {@code false} when
+     * it held nothing
      */
     public record ReleasedDescriptor(String path, boolean released) implements OperationResponseBody {
     }
+
 }

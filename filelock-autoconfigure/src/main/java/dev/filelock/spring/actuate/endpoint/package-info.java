@@ -1,4 +1,7 @@
-/** The {@code filelocks} actuator endpoint: the locks this JVM holds or waits for, whatever the lock backend. */
+/**
+ * The {@code filelocks} actuator endpoint: the locks this JVM holds or waits for,
+ * whatever the lock backend.
+ */
 @NullMarked
 package dev.filelock.spring.actuate.endpoint;
 

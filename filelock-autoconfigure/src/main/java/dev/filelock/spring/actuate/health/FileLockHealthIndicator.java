@@ -24,21 +24,28 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.util.AntPathMatcher;
 
 /**
- * Whether file locks work in the lock directory: {@code UP} when the directory exists (or can be created), is
- * writable, this process can still open files (it is not out of descriptors), and a probe lock ({@value #PROBE_FILE})
- * can be taken and released; {@code DOWN} with the reason (and the {@code error}, when there is one) otherwise.
- * With a maximum hold time set, a lock of this JVM held longer also makes it {@code DOWN}, as a disk below its
- * threshold does for Spring Boot's disk space indicator, unless its key (its path relative to the lock directory, with
- * {@code /} separators) matches one of the Ant-style exclusion patterns ({@code leader}, {@code leaders/**}), as a lock
- * meant to be held for the life of the application (Spring Integration's {@code LockRegistryLeaderInitiator}) must.
- * Details: {@code directory}, {@code backend} ({@code file}), {@code probeType} (the protocol of the probe lock:
- * {@code soft} for soft locks, {@code native} otherwise), {@code locksHeld}, {@code longestHold} (and {@code longestHeldLock}), and {@code heldTooLong} when some are.
+ * Whether file locks work in the lock directory: {@code UP} when the directory exists (or
+ * can be created), is writable, this process can still open files (it is not out of
+ * descriptors), and a probe lock ({@value #PROBE_FILE}) can be taken and released;
+ * {@code DOWN} with the reason (and the {@code error}, when there is one) otherwise. With
+ * a maximum hold time set, a lock of this JVM held longer also makes it {@code DOWN}, as
+ * a disk below its threshold does for Spring Boot's disk space indicator, unless its key
+ * (its path relative to the lock directory, with {@code /} separators) matches one of the
+ * Ant-style exclusion patterns ({@code leader}, {@code leaders/**}), as a lock meant to
+ * be held for the life of the application (Spring Integration's
+ * {@code LockRegistryLeaderInitiator}) must. Details: {@code directory}, {@code backend}
+ * ({@code file}), {@code probeType} (the protocol of the probe lock: {@code soft} for
+ * soft locks, {@code native} otherwise), {@code locksHeld}, {@code longestHold} (and
+ * {@code longestHeldLock}), and {@code heldTooLong} when some are.
  *
  * @since 0.1
  */
 public class FileLockHealthIndicator extends AbstractHealthIndicator {
 
-    /** The file, in the lock directory, that the probe lock uses; it is left in place as lock files are. */
+    /**
+     * The file, in the lock directory, that the probe lock uses; it is left in place as
+     * lock files are.
+     */
     public static final String PROBE_FILE = ".filelock-health.lock";
 
     private static final AntPathMatcher KEY_MATCHER = new AntPathMatcher();
@@ -55,10 +62,11 @@ public class FileLockHealthIndicator extends AbstractHealthIndicator {
 
     /**
      * Creates the indicator.
-     *
      * @param directory the lock directory
-     * @param soft whether the application uses soft (marker file) locks rather than native ({@code flock}) ones
-     * @param maxHold the longest a lock may be held before the status is {@code DOWN}, or {@code null} for no limit
+     * @param soft whether the application uses soft (marker file) locks rather than
+     * native ({@code flock}) ones
+     * @param maxHold the longest a lock may be held before the status is {@code DOWN}, or
+     * {@code null} for no limit
      */
     public FileLockHealthIndicator(Path directory, boolean soft, @Nullable Duration maxHold) {
         this(directory, soft, maxHold, List.of());
@@ -66,12 +74,14 @@ public class FileLockHealthIndicator extends AbstractHealthIndicator {
 
     /**
      * Creates the indicator, with locks that the maximum hold time ignores.
-     *
      * @param directory the lock directory
-     * @param soft whether the application uses soft (marker file) locks rather than native ({@code flock}) ones
-     * @param maxHold the longest a lock may be held before the status is {@code DOWN}, or {@code null} for no limit
-     * @param maxHoldExclude Ant-style patterns ({@link AntPathMatcher}) of the keys, relative to the directory, that
-     * may be held longer than {@code maxHold}; empty for none
+     * @param soft whether the application uses soft (marker file) locks rather than
+     * native ({@code flock}) ones
+     * @param maxHold the longest a lock may be held before the status is {@code DOWN}, or
+     * {@code null} for no limit
+     * @param maxHoldExclude Ant-style patterns ({@link AntPathMatcher}) of the keys,
+     * relative to the directory, that may be held longer than {@code maxHold}; empty for
+     * none
      */
     public FileLockHealthIndicator(Path directory, boolean soft, @Nullable Duration maxHold,
             List<String> maxHoldExclude) {
@@ -132,9 +142,10 @@ public class FileLockHealthIndicator extends AbstractHealthIndicator {
     }
 
     /**
-     * Opens and closes the lock directory itself, which needs a new descriptor as every lock not yet open does. The
-     * probe lock alone cannot tell: it may reuse a descriptor its idle entry keeps, and pass while every new lock
-     * fails with "Too many open files". The directory is never a file that SQLite locks, so closing it drops no
+     * Opens and closes the lock directory itself, which needs a new descriptor as every
+     * lock not yet open does. The probe lock alone cannot tell: it may reuse a descriptor
+     * its idle entry keeps, and pass while every new lock fails with "Too many open
+     * files". The directory is never a file that SQLite locks, so closing it drops no
      * fcntl lock of this process.
      */
     private @Nullable String openFilesProblem(Health.Builder builder) {
@@ -143,7 +154,8 @@ public class FileLockHealthIndicator extends AbstractHealthIndicator {
             return null;
         }
         catch (AccessDeniedException ex) {
-            // Locking needs write and search permission on the directory, not read: the probe lock tells.
+            // Locking needs write and search permission on the directory, not read: the
+            // probe lock tells.
             return null;
         }
         catch (IOException ex) {
@@ -162,7 +174,8 @@ public class FileLockHealthIndicator extends AbstractHealthIndicator {
         FileLock lock = this.soft ? SoftFileLock.of(probe) : FileLock.of(probe);
         try {
             Optional<LockHold> hold = lock.tryAcquire();
-            // Busy means another instance's health check holds it right now: locking works there, so here too.
+            // Busy means another instance's health check holds it right now: locking
+            // works there, so here too.
             hold.ifPresent(LockHold::close);
             return null;
         }
@@ -203,7 +216,10 @@ public class FileLockHealthIndicator extends AbstractHealthIndicator {
         }
     }
 
-    /** Matches the key of a lock under the directory against the patterns; locks elsewhere are never excluded. */
+    /**
+     * Matches the key of a lock under the directory against the patterns; locks elsewhere
+     * are never excluded.
+     */
     private boolean excludedFromMaxHold(Path lockPath) {
         if (this.maxHoldExclude.isEmpty()) {
             return false;
@@ -232,4 +248,5 @@ public class FileLockHealthIndicator extends AbstractHealthIndicator {
         }
         return longest;
     }
+
 }

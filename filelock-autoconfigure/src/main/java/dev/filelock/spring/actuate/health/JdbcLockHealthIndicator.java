@@ -9,11 +9,12 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * The {@code filelock} health of {@code filelock.backend=jdbc}: {@code DOWN} when the lock database does not answer
- * within the timeout on the lock's own connections (the application's pool may be fine) or when a lease held by this
- * JVM was lost (its method no longer runs exclusively), {@code UP} otherwise. Details: {@code backend}, {@code
- * leases} (held), {@code lostLeases}, and {@code renewals} by outcome ({@code renewed}, {@code late}, {@code failed},
- * {@code lost}).
+ * The {@code filelock} health of {@code filelock.backend=jdbc}: {@code DOWN} when the
+ * lock database does not answer within the timeout on the lock's own connections (the
+ * application's pool may be fine) or when a lease held by this JVM was lost (its method
+ * no longer runs exclusively), {@code UP} otherwise. Details: {@code backend}, {@code
+ * leases} (held), {@code lostLeases}, and {@code renewals} by outcome ({@code renewed},
+ * {@code late}, {@code failed}, {@code lost}).
  *
  * @since 0.1
  */
@@ -27,7 +28,6 @@ public class JdbcLockHealthIndicator extends AbstractHealthIndicator {
 
     /**
      * Creates the indicator.
-     *
      * @param backend the jdbc backend, whose repository is probed
      * @param leases its lease keeper, or {@code null} when leases are not renewed
      * @param timeout how long the database may take to answer the probe
@@ -53,10 +53,12 @@ public class JdbcLockHealthIndicator extends AbstractHealthIndicator {
         }
         this.backend.repository().ping(this.timeout);
         if (lost > 0) {
-            builder.down().withDetail("reason", lost + " lock lease(s) held by this JVM lapsed: their methods no "
-                    + "longer run exclusively");
+            builder.down()
+                .withDetail("reason",
+                        lost + " lock lease(s) held by this JVM lapsed: their methods no " + "longer run exclusively");
             return;
         }
         builder.up();
     }
+
 }

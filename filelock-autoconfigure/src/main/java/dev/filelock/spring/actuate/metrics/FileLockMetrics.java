@@ -8,11 +8,12 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Objects;
 
 /**
- * The {@code filelock.active} gauge, one meaning for every lock backend: how many entries (paths or keys) this JVM
- * holds right now, tagged with the {@code backend} and the lock {@code type}, one series per type the backend can
- * have. An entry counts once however many threads or levels hold it, so that the gauge says how many locks other
- * processes are kept out of. Wait and hold times come from the {@code filelock.acquire} and {@code filelock.held}
- * observations.
+ * The {@code filelock.active} gauge, one meaning for every lock backend: how many entries
+ * (paths or keys) this JVM holds right now, tagged with the {@code backend} and the lock
+ * {@code type}, one series per type the backend can have. An entry counts once however
+ * many threads or levels hold it, so that the gauge says how many locks other processes
+ * are kept out of. Wait and hold times come from the {@code filelock.acquire} and
+ * {@code filelock.held} observations.
  *
  * @since 0.1
  */
@@ -25,7 +26,6 @@ public class FileLockMetrics implements MeterBinder {
 
     /**
      * Creates the gauge of a backend.
-     *
      * @param backend the backend whose held entries are counted
      */
     public FileLockMetrics(LockBackend backend) {
@@ -46,7 +46,11 @@ public class FileLockMetrics implements MeterBinder {
     }
 
     private static long heldEntries(LockBackend backend, String type) {
-        return backend.activeEntries().stream().filter(LockEntry::isHeld).filter((entry) -> entry.type().equals(type))
+        return backend.activeEntries()
+            .stream()
+            .filter(LockEntry::isHeld)
+            .filter((entry) -> entry.type().equals(type))
             .count();
     }
+
 }

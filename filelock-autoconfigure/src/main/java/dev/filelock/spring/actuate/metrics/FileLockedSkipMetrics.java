@@ -7,10 +7,11 @@ import java.lang.reflect.Method;
 import java.util.Objects;
 
 /**
- * The {@code filelock.skipped} counter: {@link dev.filelock.spring.FileLocked} calls skipped because their lock was not
- * acquired in time ({@code onTimeout = SKIP}), tagged with the {@code method} ({@code SimpleClassName.method}, as few
- * values as annotated methods). A skip is also a {@code filelock.acquire} with {@code outcome=timeout} for the lock;
- * this counter tells which calls did not run.
+ * The {@code filelock.skipped} counter: {@link dev.filelock.spring.FileLocked} calls
+ * skipped because their lock was not acquired in time ({@code onTimeout = SKIP}), tagged
+ * with the {@code method} ({@code SimpleClassName.method}, as few values as annotated
+ * methods). A skip is also a {@code filelock.acquire} with {@code outcome=timeout} for
+ * the lock; this counter tells which calls did not run.
  *
  * @since 0.1
  */
@@ -23,7 +24,6 @@ public class FileLockedSkipMetrics implements FileLockedSkipListener {
 
     /**
      * Creates the counter's recorder.
-     *
      * @param registry where to count
      */
     public FileLockedSkipMetrics(MeterRegistry registry) {
@@ -39,4 +39,5 @@ public class FileLockedSkipMetrics implements FileLockedSkipListener {
             .register(this.registry)
             .increment();
     }
+
 }

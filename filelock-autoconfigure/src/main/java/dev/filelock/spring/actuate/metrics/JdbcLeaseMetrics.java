@@ -8,9 +8,10 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
 
 /**
- * The lease metrics of {@code filelock.backend=jdbc}: {@code filelock.jdbc.renewals} (a counter tagged {@code outcome}
- * {@code renewed}, {@code late}, {@code failed} or {@code lost}) and {@code filelock.jdbc.leases} (a gauge of held
- * leases tagged {@code state} {@code valid} or {@code lost}).
+ * The lease metrics of {@code filelock.backend=jdbc}: {@code filelock.jdbc.renewals} (a
+ * counter tagged {@code outcome} {@code renewed}, {@code late}, {@code failed} or
+ * {@code lost}) and {@code filelock.jdbc.leases} (a gauge of held leases tagged
+ * {@code state} {@code valid} or {@code lost}).
  *
  * @since 0.1
  */
@@ -26,7 +27,6 @@ public class JdbcLeaseMetrics implements MeterBinder {
 
     /**
      * Creates the metrics of a lease keeper.
-     *
      * @param leases the lease keeper of the jdbc backend
      */
     public JdbcLeaseMetrics(JdbcLeaseKeeper leases) {
@@ -50,4 +50,5 @@ public class JdbcLeaseMetrics implements MeterBinder {
             .tag("state", "lost")
             .register(registry);
     }
+
 }

@@ -95,15 +95,17 @@ class FileLockHealthIndicatorTests {
             Health health = indicator.health(true);
 
             assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-            assertThat(health.getDetails().get("heldTooLong")).asInstanceOf(InstanceOfAssertFactories.LIST).contains(lockFile.toRealPath().toString());
+            assertThat(health.getDetails().get("heldTooLong")).asInstanceOf(InstanceOfAssertFactories.LIST)
+                .contains(lockFile.toRealPath().toString());
             assertThat(health.getDetails()).containsEntry("maxHold", "PT10M").containsKey("longestHeldLock");
         }
         assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
     }
 
     /**
-     * Issue 11, item 2: with every descriptor in use, each new lock failed while the indicator said UP, because its
-     * probe lock reused the descriptor its idle entry keeps.
+     * Issue 11, item 2: with every descriptor in use, each new lock failed while the
+     * indicator said UP, because its probe lock reused the descriptor its idle entry
+     * keeps.
      */
     @Test
     void isDownWithTheErrorWhileThisProcessCannotOpenMoreFiles() {
@@ -118,7 +120,10 @@ class FileLockHealthIndicatorTests {
         }
     }
 
-    /** The promise: closing any descriptor of a file drops this process's fcntl locks on it, SQLite's included. */
+    /**
+     * The promise: closing any descriptor of a file drops this process's fcntl locks on
+     * it, SQLite's included.
+     */
     @Test
     void checkingHealthKeepsAReadWriteLockOfThisProcessHeld() throws Exception {
         Path lockFile = this.directory.resolve("held.lock");
@@ -155,4 +160,5 @@ class FileLockHealthIndicatorTests {
             return answer;
         }
     }
+
 }

@@ -9,8 +9,9 @@ import java.util.List;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Child JVM main: checks the health of the lock directory given as the argument before, while and after this process
- * has every descriptor its limit allows open, printing one line each: {@code BEFORE|EXHAUSTED|AFTER status reason |
+ * Child JVM main: checks the health of the lock directory given as the argument before,
+ * while and after this process has every descriptor its limit allows open, printing one
+ * line each: {@code BEFORE|EXHAUSTED|AFTER status reason |
  * error}.
  */
 public final class OutOfDescriptorsHealthChild {
@@ -40,7 +41,9 @@ public final class OutOfDescriptorsHealthChild {
     }
 
     private static void report(String moment, Health health) {
-        System.out.println(moment + " " + health.getStatus().getCode() + " "
-                + health.getDetails().getOrDefault("reason", "") + " | " + health.getDetails().getOrDefault("error", ""));
+        System.out
+            .println(moment + " " + health.getStatus().getCode() + " " + health.getDetails().getOrDefault("reason", "")
+                    + " | " + health.getDetails().getOrDefault("error", ""));
     }
+
 }
