@@ -43,7 +43,7 @@ class ModulePathSmokeTests {
                     Path directory = Path.of(args[0]);
                     FileLock exclusive = FileLock.of(directory.resolve("native.lock"));
                     try (LockHold hold = exclusive.acquire()) {
-                        System.out.println("native " + exclusive.isLocked());
+                        System.out.println("native " + exclusive.isHeldByCurrentThread());
                     }
                     try (ReadWriteFileLock lock = ReadWriteFileLock.of(directory.resolve("sqlite.lock"))) {
                         try (LockHold hold = lock.acquireWrite()) {

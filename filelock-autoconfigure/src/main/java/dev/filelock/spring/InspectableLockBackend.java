@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * JVM's holds to end. Backends over a lock store (a database) do not implement it: their
  * other holders are rows, not processes of this host.
  *
- * @since 0.1.0
+ * @since 0.1
  */
 public interface InspectableLockBackend extends LockBackend {
 

@@ -74,7 +74,7 @@ public interface LockBackend {
      * and the {@code filelocks} endpoint.
      * @return {@code file} ({@link FileLockRegistry}), {@code jdbc}, or {@code registry}
      * (the default: a backend over a user's lock registry, or a user's own backend)
-     * @since 0.1.0
+     * @since 0.1
      */
     default String backendName() {
         return "registry";
@@ -85,7 +85,7 @@ public interface LockBackend {
      * of this backend can have, so that the {@code filelock.active} gauge has one series
      * per type from the start.
      * @return the types; by default the backend's {@linkplain #backendName() name} alone
-     * @since 0.1.0
+     * @since 0.1
      */
     default Set<String> lockTypes() {
         return Set.of(backendName());
@@ -97,7 +97,7 @@ public interface LockBackend {
      * may hold more, for other processes.
      * @return a snapshot (each entry consistent, the list not one atomic moment); empty
      * by default, for a backend that keeps no account
-     * @since 0.1.0
+     * @since 0.1
      */
     default List<LockEntry> activeEntries() {
         return List.of();
@@ -111,7 +111,7 @@ public interface LockBackend {
      * validated}
      * @throws IllegalArgumentException if the key can never be locked (the message names
      * the key and the reason)
-     * @since 0.1.0
+     * @since 0.1
      */
     default String entryKey(String key) {
         validateKey(key);

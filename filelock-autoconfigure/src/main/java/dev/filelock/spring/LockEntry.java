@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * while only waited for
  * @param owners who holds it in this JVM (empty while only waited for)
  * @param waitingThreads the names of the threads of this JVM waiting for it
- * @since 0.1.0
+ * @since 0.1
  */
 public record LockEntry(String key, String type, @Nullable LockMode mode, List<Owner> owners,
         List<String> waitingThreads) {

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * left to {@link FileLockObservation} ({@code filelock.acquire} or
  * {@code filelock.held}).
  *
- * @since 0.1.0
+ * @since 0.1
  */
 public class DefaultFileLockObservationConvention implements FileLockObservationConvention {
 

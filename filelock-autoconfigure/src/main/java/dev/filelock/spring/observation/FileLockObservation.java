@@ -12,7 +12,7 @@ import io.micrometer.observation.docs.ObservationDocumentation;
  * they become timer tags) and the high-cardinality key {@code path} (seen by tracing
  * only, since a key per order or file would grow the metrics without bound).
  *
- * @since 0.1.0
+ * @since 0.1
  */
 public enum FileLockObservation implements ObservationDocumentation {
 

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a {@link FileLockObservationConvention} sees of one wait for a lock or one hold.
  *
- * @since 0.1.0
+ * @since 0.1
  */
 public class FileLockObservationContext extends Observation.Context {
 

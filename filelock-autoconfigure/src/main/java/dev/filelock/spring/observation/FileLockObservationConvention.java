@@ -8,7 +8,7 @@ import io.micrometer.observation.ObservationConvention;
  * this type replaces {@link DefaultFileLockObservationConvention} on every lock backend
  * (extend that class to add or change a few keys).
  *
- * @since 0.1.0
+ * @since 0.1
  */
 public interface FileLockObservationConvention extends ObservationConvention<FileLockObservationContext> {
 
