@@ -949,7 +949,7 @@ abstract class AbstractFileLockContractTests {
         @Test
         void javaCannotTakeTheLockWhilePythonHoldsIt() {
             try (ChildProcess python = PythonFilelock.start("hold_lock.py", pythonLockClass(), lockPath.toString())) {
-                python.awaitLine("HELD");
+                assertThat(python.awaitReady().call("acquire")).isEqualTo("held");
 
                 assertThat(newLock().tryAcquire()).isEmpty();
                 assertThatThrownBy(() -> newLock().acquire(Duration.ZERO)).isInstanceOf(FileLockTimeoutException.class);
@@ -959,8 +959,7 @@ abstract class AbstractFileLockContractTests {
                         return true;
                     }
                 });
-                python.send("release");
-                python.awaitLine("RELEASED");
+                assertThat(python.call("release")).isEqualTo("released");
                 assertThat(waiter.awaitResult()).isTrue();
             }
         }
@@ -972,14 +971,12 @@ abstract class AbstractFileLockContractTests {
             int javaIncrements = 60;
             try (ChildProcess python = PythonFilelock.start("count.py", pythonLockClass(), lockPath.toString(),
                     counter.toString(), Integer.toString(pythonIncrements))) {
-                python.awaitLine("READY");
-                python.send("go");
+                python.awaitReady().send("count");
                 List<Worker<Integer>> javaThreads = List.of(
                         Worker.start("java-1", () -> LockChild.incrementUnderLock(newLock(), counter, javaIncrements)),
                         Worker.start("java-2", () -> LockChild.incrementUnderLock(newLock(), counter, javaIncrements)));
 
-                int total = Integer.parseInt(python.awaitValue("INCREMENTS "))
-                        + javaThreads.stream().mapToInt(Worker::awaitResult).sum();
+                int total = Integer.parseInt(python.reply()) + javaThreads.stream().mapToInt(Worker::awaitResult).sum();
 
                 assertThat(total).isEqualTo(pythonIncrements + 2 * javaIncrements);
                 assertThat(counter).hasContent(Integer.toString(total));

@@ -103,15 +103,14 @@ class NativeReadWriteFileLockInteropTests {
     @Test
     void pythonFileLockExcludesReadersAndWriters() {
         try (ChildProcess python = PythonFilelock.start("hold_lock.py", "FileLock", lockPath().toString())) {
-            python.awaitLine("HELD");
+            assertThat(python.awaitReady().call("acquire")).isEqualTo("held");
             NativeReadWriteFileLock lock = lock();
 
             assertThat(lock.tryAcquireRead()).isEmpty();
             assertThat(lock.tryAcquireWrite()).isEmpty();
             Worker<LockHold> writer = Worker.start("writer", () -> lock.acquireWrite(GENEROUS)).awaitParked();
 
-            python.send("release");
-            python.awaitLine("RELEASED");
+            assertThat(python.call("release")).isEqualTo("released");
             writer.awaitResult().close();
         }
     }

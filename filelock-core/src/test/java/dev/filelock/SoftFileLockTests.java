@@ -265,7 +265,7 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
             // Python filelock 3.9.0's SoftFileLock writes no record; its open descriptor
             // is the only sign of life.
             try (ChildProcess python = PythonFilelock.start("hold_lock.py", "SoftFileLock", lockPath.toString())) {
-                python.awaitLine("HELD");
+                assertThat(python.awaitReady().call("acquire")).isEqualTo("held");
                 assertThat(lockPath).isEmptyFile();
                 Files.setLastModifiedTime(lockPath, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
 
@@ -273,8 +273,7 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
                     .isInstanceOf(FileLockTimeoutException.class);
                 assertThat(lockPath).exists().isEmptyFile();
 
-                python.send("release");
-                python.awaitLine("RELEASED");
+                assertThat(python.call("release")).isEqualTo("released");
             }
         }
 
