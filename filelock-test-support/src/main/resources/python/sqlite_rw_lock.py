@@ -4,9 +4,13 @@ Debian's python3-filelock 3.9.0 has no ReadWriteLock, so this reproduces its sta
 PRAGMA busy_timeout, PRAGMA journal_mode=MEMORY, BEGIN EXCLUSIVE TRANSACTION to write,
 BEGIN TRANSACTION + SELECT name FROM sqlite_schema LIMIT 1 to read, rollback to release.
 
-usage: sqlite_rw_lock.py hold|try <path> read|write
-  hold: acquire (waiting as long as needed), print "held", release after one line on stdin, print "released"
-  try:  one attempt (busy_timeout 0), print "acquired" or "busy"
+usage: sqlite_rw_lock.py <path>
+speaks the child protocol (dev.filelock.testing.ChildMain): prints READY, then answers each command on stdin with one
+line:
+  hold read|write  -> "OK held" once acquired (waiting as long as needed); the lock is kept
+  release          -> "OK released" once what is kept is released (rollback)
+  try read|write   -> one attempt (busy_timeout 0), released at once: "OK acquired" or "OK busy"
+  quit             -> "OK", then it releases what it holds and ends (so does the end of stdin)
 """
 import sqlite3
 import sys
@@ -23,23 +27,56 @@ def acquire(connection, mode):
         connection.execute("SELECT name FROM sqlite_schema LIMIT 1;").fetchall()
 
 
-def main():
-    command, path, mode = sys.argv[1:4]
+def connect(path, busy_timeout_ms):
     connection = sqlite3.connect(path, timeout=0, isolation_level=None, check_same_thread=False)
-    connection.execute("PRAGMA busy_timeout=%d;" % (FOREVER_MS if command == "hold" else 0))
-    try:
-        acquire(connection, mode)
-    except sqlite3.OperationalError as error:
-        if "database is locked" not in str(error):
-            raise
-        print("busy", flush=True)
-        return
-    print("held" if command == "hold" else "acquired", flush=True)
-    if command == "hold":
-        sys.stdin.readline()
+    connection.execute("PRAGMA busy_timeout=%d;" % busy_timeout_ms)
+    return connection
+
+
+def release(connection):
     connection.execute("ROLLBACK;")
     connection.close()
-    print("released", flush=True)
+
+
+def main():
+    path = sys.argv[1]
+    held = []
+
+    def answer(command, args):
+        if command == "hold":
+            connection = connect(path, FOREVER_MS)
+            acquire(connection, args[0])
+            held.append(connection)
+            return "held"
+        if command == "release":
+            while held:
+                release(held.pop())
+            return "released"
+        if command == "try":
+            connection = connect(path, 0)
+            try:
+                acquire(connection, args[0])
+            except sqlite3.OperationalError as error:
+                connection.close()
+                if "database is locked" not in str(error):
+                    raise
+                return "busy"
+            release(connection)
+            return "acquired"
+        raise ValueError("unknown command '%s'; known: ['hold', 'release', 'try']" % command)
+
+    print("READY", flush=True)
+    for line in sys.stdin:
+        words = line.split()
+        if words == ["quit"]:
+            print("OK", flush=True)
+            break
+        try:
+            print("OK " + answer(words[0] if words else "", words[1:]), flush=True)
+        except Exception as error:  # the protocol's ERR reply: the loop goes on
+            print(("ERR %s: %s" % (type(error).__name__, error)).replace("\n", " "), flush=True)
+    while held:
+        release(held.pop())
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ unlinked (st_nlink == 0). Release: unlink the path, then flock(LOCK_UN), then cl
 polls every 50 ms) to make the races frequent.
 
 usage: unlinking_peer.py LOCK_PATH COUNTER_PATH N
-prints READY, waits for a line on stdin, increments the counter N times under the lock and prints INCREMENTS N.
+speaks the child protocol (dev.filelock.testing.ChildMain): prints READY, then answers the command "count" by
+incrementing the counter N times under the lock with "OK N"; "quit" (or the end of stdin) ends it.
 """
 import fcntl
 import os
@@ -36,15 +37,29 @@ def release(fd):
     os.close(fd)
 
 
+def count():
+    for _ in range(times):
+        fd = acquire()
+        try:
+            text = open(counter_path).read().strip() if os.path.exists(counter_path) else ""
+            value = int(text) if text else 0
+            with open(counter_path, "w") as counter:
+                counter.write(str(value + 1))
+        finally:
+            release(fd)
+    return times
+
+
 print("READY", flush=True)
-sys.stdin.readline()
-for _ in range(times):
-    fd = acquire()
-    try:
-        text = open(counter_path).read().strip() if os.path.exists(counter_path) else ""
-        value = int(text) if text else 0
-        with open(counter_path, "w") as counter:
-            counter.write(str(value + 1))
-    finally:
-        release(fd)
-print(f"INCREMENTS {times}", flush=True)
+for line in sys.stdin:
+    words = line.split()
+    if words == ["quit"]:
+        print("OK", flush=True)
+        break
+    if words == ["count"]:
+        try:
+            print("OK %d" % count(), flush=True)
+        except Exception as error:  # the protocol's ERR reply: the loop goes on
+            print(("ERR %s: %s" % (type(error).__name__, error)).replace("\n", " "), flush=True)
+    else:
+        print("ERR unknown command '%s'; known: ['count']" % line.strip(), flush=True)

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.filelock.testing.CapturedLog;
 import dev.filelock.testing.ChildJvm;
+import dev.filelock.testing.ChildMain;
 import dev.filelock.testing.ChildProcess;
 import dev.filelock.fixtures.LockChild;
 import dev.filelock.testing.OpenDescriptors;
@@ -604,9 +605,7 @@ abstract class AbstractFileLockContractTests {
 
         @Test
         void interruptingAWaitForAnotherProcessLeavesNothingHeldOrOpen() {
-            try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", childLockType(),
-                    lockPath.toString())) {
-                holder.awaitLine("HELD");
+            try (ChildProcess holder = LockChild.holding("holder", childLockType(), lockPath)) {
                 CountDownLatch failedAttempt = new CountDownLatch(1);
                 FileLock waiterLock = signallingLock(failedAttempt);
 
@@ -616,8 +615,7 @@ abstract class AbstractFileLockContractTests {
 
                 assertThat(waiter.awaitFailure()).isInstanceOf(FileLockInterruptedException.class);
                 assertThat(waiter.wasInterruptedAtEnd()).isTrue();
-                holder.send("release");
-                holder.awaitLine("RELEASED");
+                LockChild.release(holder);
                 await().atMost(ChildProcess.HANG_GUARD).until(() -> isFreeForOthers(lockPath));
                 // The lock table keeps one descriptor of a recently used path open for
                 // reuse (bounded), never more.
@@ -801,16 +799,16 @@ abstract class AbstractFileLockContractTests {
         private String assertChildFailsAtOnceWithoutLeaks(Path path) throws IOException {
             Set<Path> filesBefore = filesUnder(dir);
             String message;
-            try (ChildProcess child = ChildJvm.startAsNobody("nobody", dir, LockChild.class, "attempt", childLockType(),
-                    path.toString())) {
-                assertThat(child.awaitValue("UID ")).as("the child must not run as root").isNotEqualTo("0");
-                assertThat(child.awaitValue("OUTCOME ")).as(child.describe())
+            try (ChildProcess child = ChildJvm.startAsNobody("nobody", dir, LockChild.class).awaitReady()) {
+                assertThat(child.call("uid")).as("the child must not run as root").isNotEqualTo("0");
+                assertThat(child.call("attempt " + childLockType() + " " + path)).as(child.describe())
                     .isEqualTo(FileLockException.class.getName());
-                message = child.awaitValue("MESSAGE ");
+                message = child.call("report message");
                 assertThat(message).contains(path.toString());
-                assertThat(child.awaitValue("FDS_AFTER ")).as(child.describe())
-                    .isEqualTo(child.awaitValue("FDS_BEFORE "));
-                assertThat(child.awaitValue("LOCK_FDS ")).isEqualTo("0");
+                assertThat(child.call("report fds-after")).as(child.describe())
+                    .isEqualTo(child.call("report fds-before"));
+                assertThat(child.call("report lock-fds")).isEqualTo("0");
+                child.call(ChildMain.QUIT);
                 assertThat(child.awaitExit()).as(child.describe()).isZero();
             }
             Set<Path> filesAfter = filesUnder(dir);
@@ -844,14 +842,11 @@ abstract class AbstractFileLockContractTests {
 
         @Test
         void aLockHeldByAnotherProcessIsBusyUntilThatProcessReleasesIt() {
-            try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", childLockType(),
-                    lockPath.toString())) {
-                holder.awaitLine("HELD");
+            try (ChildProcess holder = LockChild.holding("holder", childLockType(), lockPath)) {
 
                 assertThat(newLock().tryAcquire()).isEmpty();
 
-                holder.send("release");
-                holder.awaitLine("RELEASED");
+                LockChild.release(holder);
                 try (LockHold hold = newLock().acquire(FOREVER)) {
                     assertThat(hold.path()).isEqualTo(lockPath);
                 }
@@ -864,15 +859,12 @@ abstract class AbstractFileLockContractTests {
             List<ChildProcess> children = new ArrayList<>();
             try {
                 for (int i = 0; i < 4; i++) {
-                    children.add(ChildJvm.start("counter-" + i, LockChild.class, "count", childLockType(),
-                            lockPath.toString(), counter.toString(), "2", Integer.toString(incrementsPerThread())));
+                    children.add(LockChild.start("counter-" + i));
                 }
-                children.forEach(child -> child.awaitLine("READY"));
-                children.forEach(child -> child.send("go"));
+                children.forEach(child -> child
+                    .send("count " + childLockType() + " " + lockPath + " " + counter + " 2 " + incrementsPerThread()));
 
-                int reported = children.stream()
-                    .mapToInt(child -> Integer.parseInt(child.awaitValue("INCREMENTS ")))
-                    .sum();
+                int reported = children.stream().mapToInt(child -> Integer.parseInt(child.reply())).sum();
 
                 assertThat(reported).isEqualTo(4 * 2 * incrementsPerThread());
                 assertThat(counter).hasContent(Integer.toString(reported));
@@ -884,23 +876,24 @@ abstract class AbstractFileLockContractTests {
 
         @Test
         void aWaiterInAnotherProcessGetsTheLockWhenTheHolderIsKilled() {
-            try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", childLockType(),
-                    lockPath.toString()); ChildProcess waiter = startWaiterAfter(holder)) {
-                waiter.awaitLine("BUSY");
-                assertThat(waiter.findLine("ACQUIRED")).isEmpty();
+            try (ChildProcess holder = LockChild.holding("holder", childLockType(), lockPath);
+                    ChildProcess waiter = LockChild.start("waiter")) {
+                assertThat(waiter.call("try " + childLockType() + " " + lockPath)).isEqualTo("busy");
+                waiter.send("acquire " + childLockType() + " " + lockPath);
+                assertThat(waiter.findLine(ChildMain.OK + " held")).isEmpty();
 
                 holder.kill();
 
-                waiter.awaitLine("ACQUIRED");
+                assertThat(waiter.reply()).isEqualTo("held");
+                waiter.call(ChildMain.QUIT);
                 assertThat(waiter.awaitExit()).as(waiter.describe()).isZero();
             }
         }
 
         @Test
         void threadsWaitingForAnotherProcessDoNotSpin() {
-            try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", childLockType(),
-                    lockPath.toString()); CapturedLog log = CapturedLog.start()) {
-                holder.awaitLine("HELD");
+            try (ChildProcess holder = LockChild.holding("holder", childLockType(), lockPath);
+                    CapturedLog log = CapturedLog.start()) {
                 List<Worker<Boolean>> waiters = new ArrayList<>();
                 for (int i = 0; i < 3; i++) {
                     waiters.add(Worker.start("waiter-" + i, () -> {
@@ -931,11 +924,6 @@ abstract class AbstractFileLockContractTests {
             return log.debugMessages().stream().filter(m -> m.contains("Attempting to acquire")).count();
         }
 
-        private ChildProcess startWaiterAfter(ChildProcess holder) {
-            holder.awaitLine("HELD");
-            return ChildJvm.start("waiter", LockChild.class, "wait", childLockType(), lockPath.toString());
-        }
-
         /**
          * Increments per thread in the counter test; the soft lock polls, so it gets
          * fewer to stay fast.
@@ -961,7 +949,7 @@ abstract class AbstractFileLockContractTests {
         @Test
         void javaCannotTakeTheLockWhilePythonHoldsIt() {
             try (ChildProcess python = PythonFilelock.start("hold_lock.py", pythonLockClass(), lockPath.toString())) {
-                python.awaitLine("HELD");
+                assertThat(python.awaitReady().call("acquire")).isEqualTo("held");
 
                 assertThat(newLock().tryAcquire()).isEmpty();
                 assertThatThrownBy(() -> newLock().acquire(Duration.ZERO)).isInstanceOf(FileLockTimeoutException.class);
@@ -971,8 +959,7 @@ abstract class AbstractFileLockContractTests {
                         return true;
                     }
                 });
-                python.send("release");
-                python.awaitLine("RELEASED");
+                assertThat(python.call("release")).isEqualTo("released");
                 assertThat(waiter.awaitResult()).isTrue();
             }
         }
@@ -984,14 +971,12 @@ abstract class AbstractFileLockContractTests {
             int javaIncrements = 60;
             try (ChildProcess python = PythonFilelock.start("count.py", pythonLockClass(), lockPath.toString(),
                     counter.toString(), Integer.toString(pythonIncrements))) {
-                python.awaitLine("READY");
-                python.send("go");
+                python.awaitReady().send("count");
                 List<Worker<Integer>> javaThreads = List.of(
                         Worker.start("java-1", () -> LockChild.incrementUnderLock(newLock(), counter, javaIncrements)),
                         Worker.start("java-2", () -> LockChild.incrementUnderLock(newLock(), counter, javaIncrements)));
 
-                int total = Integer.parseInt(python.awaitValue("INCREMENTS "))
-                        + javaThreads.stream().mapToInt(Worker::awaitResult).sum();
+                int total = Integer.parseInt(python.reply()) + javaThreads.stream().mapToInt(Worker::awaitResult).sum();
 
                 assertThat(total).isEqualTo(pythonIncrements + 2 * javaIncrements);
                 assertThat(counter).hasContent(Integer.toString(total));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.filelock.FileLockDiagnostics.Probe;
 import dev.filelock.FileLockDiagnostics.ProcessHolder;
 import dev.filelock.internal.LockFileReads;
+import dev.filelock.testing.ChildMain;
 import dev.filelock.testing.ChildProcess;
 import dev.filelock.testing.PythonFilelock;
 import java.nio.channels.FileChannel;
@@ -153,9 +154,9 @@ class DiagnosticsKeepLocksTests {
     }
 
     static String pythonTry(Path path, String mode) {
-        try (ChildProcess python = PythonFilelock.startStandardLibraryScript("sqlite_rw_lock.py", "try",
-                path.toString(), mode)) {
-            String answer = python.nextLine();
+        try (ChildProcess python = PythonFilelock.startStandardLibraryScript("sqlite_rw_lock.py", path.toString())) {
+            String answer = python.awaitReady().call("try " + mode);
+            python.call(ChildMain.QUIT);
             assertThat(python.awaitExit()).as(python::describe).isZero();
             return answer;
         }

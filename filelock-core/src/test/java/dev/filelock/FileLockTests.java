@@ -172,16 +172,14 @@ class FileLockTests extends AbstractFileLockContractTests {
             int javaIncrements = 200;
             try (ChildProcess peer = PythonFilelock.startStandardLibraryScript("unlinking_peer.py", lockPath.toString(),
                     counter.toString(), Integer.toString(peerIncrements))) {
-                peer.awaitLine("READY");
-                peer.send("go");
+                peer.awaitReady().send("count");
                 List<Worker<Integer>> javaThreads = List.of(
                         Worker.start("java-1",
                                 () -> LockChild.incrementUnderLock(FileLock.of(lockPath), counter, javaIncrements)),
                         Worker.start("java-2",
                                 () -> LockChild.incrementUnderLock(FileLock.of(lockPath), counter, javaIncrements)));
 
-                int total = Integer.parseInt(peer.awaitValue("INCREMENTS "))
-                        + javaThreads.stream().mapToInt(Worker::awaitResult).sum();
+                int total = Integer.parseInt(peer.reply()) + javaThreads.stream().mapToInt(Worker::awaitResult).sum();
 
                 assertThat(total).isEqualTo(peerIncrements + 2 * javaIncrements);
                 assertThat(counter).hasContent(Integer.toString(total));

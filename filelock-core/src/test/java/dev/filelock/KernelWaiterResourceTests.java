@@ -75,8 +75,7 @@ class KernelWaiterResourceTests {
     @Test
     void aLaterWaiterGetsTheLockInTheKernelAfterAnAbandonedWaitWasGivenBack() throws Exception {
         Path lockPath = directory.resolve("handoff.lock");
-        try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", "native", lockPath.toString())) {
-            holder.awaitLine("HELD");
+        try (ChildProcess holder = LockChild.holding("holder", "native", lockPath)) {
             FileLock lock = FileLock.of(lockPath);
             assertThat(Worker.start("impatient", () -> lock.acquire(Duration.ofMillis(50))).awaitFailure())
                 .isInstanceOf(FileLockTimeoutException.class);
@@ -95,8 +94,7 @@ class KernelWaiterResourceTests {
         // just before flock (lost, so signalled again), inside flock, just after an
         // interruption.
         Path lockPath = directory.resolve("rapid.lock");
-        try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", "native", lockPath.toString())) {
-            holder.awaitLine("HELD");
+        try (ChildProcess holder = LockChild.holding("holder", "native", lockPath)) {
             List<Worker<Integer>> impatient = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 int seed = t;
@@ -139,8 +137,7 @@ class KernelWaiterResourceTests {
             }
             return original.flock(fd, operation);
         };
-        try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", "native", lockPath.toString())) {
-            holder.awaitLine("HELD");
+        try (ChildProcess holder = LockChild.holding("holder", "native", lockPath)) {
             FileLock lock = FileLock.of(lockPath);
             Thread[] caller = new Thread[1];
             Worker<Void> waiting = Worker.start("waiting", () -> {
@@ -191,8 +188,7 @@ class KernelWaiterResourceTests {
             await().atMost(ChildProcess.HANG_GUARD).until(() -> waitingThreadsUnder(held) == paths);
             assertThat(kernelWaiterThreads()).isLessThanOrEqualTo(LockThreads.MAX_KERNEL_WAITERS);
 
-            holder.send("release");
-            holder.awaitLine("RELEASED");
+            LockChild.release(holder);
             for (Worker<Boolean> waiter : waiters) {
                 assertThat(waiter.awaitResult()).isTrue();
             }
@@ -200,10 +196,15 @@ class KernelWaiterResourceTests {
     }
 
     private static ChildProcess holdMany(Path held, int count) {
-        ChildProcess holder = ChildJvm.start("holder of " + count + " locks", LockChild.class, "hold-many", "native",
-                held.toString(), Integer.toString(count));
-        holder.awaitLine("HELD");
-        return holder;
+        ChildProcess holder = LockChild.start("holder of " + count + " locks");
+        try {
+            assertThat(holder.call("acquire-many native " + held + " " + count)).as(holder::describe).isEqualTo("held");
+            return holder;
+        }
+        catch (RuntimeException | AssertionError e) {
+            holder.close();
+            throw e;
+        }
     }
 
     private static int waitingThreadsUnder(Path held) {
@@ -236,8 +237,7 @@ class KernelWaiterResourceTests {
         });
         await().atMost(ChildProcess.HANG_GUARD)
             .untilAsserted(() -> assertThat(OpenDescriptors.pointingAt(lockPath)).hasSize(2));
-        holder.send("release");
-        holder.awaitLine("RELEASED");
+        LockChild.release(holder);
         assertThat(patient.awaitResult()).isTrue();
     }
 

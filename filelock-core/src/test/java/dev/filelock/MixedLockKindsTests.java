@@ -9,7 +9,6 @@ import dev.filelock.internal.LockFileReads;
 import dev.filelock.internal.exclusive.ExclusiveTable;
 import dev.filelock.internal.posix.Posix;
 import dev.filelock.internal.sqlite.SqliteReadWriteBackend;
-import dev.filelock.testing.ChildJvm;
 import dev.filelock.testing.ChildProcess;
 import dev.filelock.fixtures.LockChild;
 import dev.filelock.testing.OpenDescriptors;
@@ -132,8 +131,7 @@ class MixedLockKindsTests {
     @Test
     void aReadWriteLockOnAFileAKernelWaiterHasOpenIsRefused() throws Exception {
         Path path = directory.resolve("waited.lock");
-        try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", "native", path.toString())) {
-            holder.awaitLine("HELD");
+        try (ChildProcess holder = LockChild.holding("holder", "native", path)) {
             FileLock fileLock = FileLock.of(path);
             Worker<Boolean> waiter = Worker.start("waiter", () -> {
                 try (LockHold hold = fileLock.acquire(ChildProcess.HANG_GUARD)) {
@@ -150,8 +148,7 @@ class MixedLockKindsTests {
                     .hasMessageContaining(USE_ONE_KIND);
             }
 
-            holder.send("release");
-            holder.awaitLine("RELEASED");
+            LockChild.release(holder);
             assertThat(waiter.awaitResult()).isTrue();
         }
     }

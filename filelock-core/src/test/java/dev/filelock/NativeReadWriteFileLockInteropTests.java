@@ -3,7 +3,6 @@ package dev.filelock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.filelock.testing.ChildJvm;
 import dev.filelock.testing.ChildProcess;
 import dev.filelock.testing.OpenDescriptors;
 import dev.filelock.testing.PythonFilelock;
@@ -104,15 +103,14 @@ class NativeReadWriteFileLockInteropTests {
     @Test
     void pythonFileLockExcludesReadersAndWriters() {
         try (ChildProcess python = PythonFilelock.start("hold_lock.py", "FileLock", lockPath().toString())) {
-            python.awaitLine("HELD");
+            assertThat(python.awaitReady().call("acquire")).isEqualTo("held");
             NativeReadWriteFileLock lock = lock();
 
             assertThat(lock.tryAcquireRead()).isEmpty();
             assertThat(lock.tryAcquireWrite()).isEmpty();
             Worker<LockHold> writer = Worker.start("writer", () -> lock.acquireWrite(GENEROUS)).awaitParked();
 
-            python.send("release");
-            python.awaitLine("RELEASED");
+            assertThat(python.call("release")).isEqualTo("released");
             writer.awaitResult().close();
         }
     }
@@ -131,16 +129,13 @@ class NativeReadWriteFileLockInteropTests {
 
     @Test
     void fileLockOfAnotherJvmExcludesBothModes() {
-        try (ChildProcess holder = ChildJvm.start("FileLock holder", dev.filelock.fixtures.LockChild.class, "hold",
-                "native", lockPath().toString())) {
-            holder.awaitLine("HELD");
+        try (ChildProcess holder = dev.filelock.fixtures.LockChild.holding("FileLock holder", "native", lockPath())) {
             NativeReadWriteFileLock lock = lock();
 
             assertThat(lock.tryAcquireRead()).isEmpty();
             assertThat(lock.tryAcquireWrite()).isEmpty();
 
-            holder.send("release");
-            holder.awaitLine("RELEASED");
+            dev.filelock.fixtures.LockChild.release(holder);
             try (LockHold read = lock.acquireRead(GENEROUS)) {
                 assertThat(lock.heldMode()).contains(LockMode.READ);
             }

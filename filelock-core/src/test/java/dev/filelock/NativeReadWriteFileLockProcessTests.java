@@ -55,8 +55,8 @@ class NativeReadWriteFileLockProcessTests {
                 readers.add(child("rendezvous", lockPath.toString(), markers.toString(), "r" + i, "3"));
             }
             for (ChildProcess reader : readers) {
-                assertThat(reader.nextLine()).isEqualTo("met 3");
-                assertThat(reader.awaitExit()).isZero();
+                assertThat(reader.reply()).isEqualTo("met 3");
+                assertThat(ReadWriteChild.quit(reader)).isZero();
             }
         }
         finally {
@@ -72,8 +72,8 @@ class NativeReadWriteFileLockProcessTests {
                 workers.add(child("hammer", lockPath.toString(), markers.toString(), "p" + i, "60", i < 2 ? "2" : "5"));
             }
             for (ChildProcess worker : workers) {
-                assertThat(worker.nextLine()).isEqualTo("done");
-                assertThat(worker.awaitExit()).isZero();
+                assertThat(worker.reply()).isEqualTo("done");
+                assertThat(ReadWriteChild.quit(worker)).isZero();
             }
         }
         finally {
@@ -88,12 +88,12 @@ class NativeReadWriteFileLockProcessTests {
                 ChildProcess writer = startAfterHeld(reader, "hold", lockPath.toString(), "write")) {
             awaitFlock(writer, gatePath, true);
             try (ChildProcess lateReader = child("try", lockPath.toString(), "read")) {
-                assertThat(lateReader.nextLine()).isEqualTo("busy");
+                assertThat(lateReader.reply()).isEqualTo("busy");
             }
             reader.send("release");
-            assertThat(writer.nextLine()).isEqualTo("held");
+            assertThat(writer.reply()).isEqualTo("held");
             writer.send("release");
-            assertThat(writer.nextLine()).isEqualTo("released");
+            assertThat(writer.reply()).isEqualTo("released");
         }
     }
 
@@ -112,10 +112,10 @@ class NativeReadWriteFileLockProcessTests {
                 lock.acquireRead().close();
 
                 read.close();
-                assertThat(writer.nextLine()).isEqualTo("held");
+                assertThat(writer.reply()).isEqualTo("held");
                 assertThat(lock.tryAcquireRead()).isEmpty();
                 writer.send("release");
-                assertThat(writer.nextLine()).isEqualTo("released");
+                assertThat(writer.reply()).isEqualTo("released");
             }
             try (LockHold again = lock.acquireRead(GENEROUS)) {
                 assertThat(lock.heldMode()).contains(LockMode.READ);
@@ -139,21 +139,21 @@ class NativeReadWriteFileLockProcessTests {
                 awaitFlock(reader, lockPath, false);
             }
             try (ChildProcess writer = child("timed-write", lockPath.toString(), Long.toString(GENEROUS.toSeconds()))) {
-                assertThat(writer.nextLine()).isEqualTo("waiting");
-                String held = writer.nextLine();
+                assertThat(writer.reply()).isEqualTo("waiting");
+                String held = writer.reply();
                 assertThat(held).startsWith("held ");
                 System.out.println("[native read/write] a writer waited " + held.substring(5)
                         + " ms against two processes streaming overlapping readers");
                 writer.send("release");
-                assertThat(writer.nextLine()).isEqualTo("released");
+                assertThat(writer.reply()).isEqualTo("released");
             }
             for (ChildProcess reader : readers) {
                 awaitFlock(reader, lockPath, false); // they kept coming
             }
             Files.createFile(markers.resolve("stop"));
             for (ChildProcess reader : readers) {
-                assertThat(reader.nextLine()).contains("read");
-                assertThat(reader.awaitExit()).isZero();
+                assertThat(reader.reply()).contains("read");
+                assertThat(ReadWriteChild.quit(reader)).isZero();
             }
         }
         finally {
@@ -189,9 +189,9 @@ class NativeReadWriteFileLockProcessTests {
                 assertThat(lock.tryAcquireRead()).isEmpty();
 
                 reader.send("release");
-                assertThat(writer.nextLine()).isEqualTo("held");
+                assertThat(writer.reply()).isEqualTo("held");
                 writer.send("release");
-                assertThat(writer.nextLine()).isEqualTo("released");
+                assertThat(writer.reply()).isEqualTo("released");
             }
             try (LockHold read = lock.acquireRead(GENEROUS)) {
                 assertThat(lock.heldMode()).contains(LockMode.READ);
@@ -203,7 +203,7 @@ class NativeReadWriteFileLockProcessTests {
     void asyncAcquisitionsWaitForAnotherProcessAndACancelledOneLeavesTheGate() throws Exception {
         try (ChildProcess holder = child("hold", lockPath.toString(), "read");
                 NativeReadWriteFileLock lock = NativeReadWriteFileLock.of(lockPath)) {
-            assertThat(holder.nextLine()).isEqualTo("held");
+            assertThat(holder.reply()).isEqualTo("held");
             CompletableFuture<LockHold> cancelled = lock.acquireWriteAsync(GENEROUS);
             await().atMost(GENEROUS).until(() -> kernelFlocks(ProcessHandle.current().pid(), gatePath).contains(true));
             cancelled.cancel(true);
@@ -212,7 +212,7 @@ class NativeReadWriteFileLockProcessTests {
             CompletableFuture<LockHold> write = lock.acquireWriteAsync(GENEROUS);
             assertThat(write).isNotDone();
             holder.send("release");
-            assertThat(holder.nextLine()).isEqualTo("released");
+            assertThat(holder.reply()).isEqualTo("released");
             try (LockHold hold = write.get(GENEROUS.toSeconds(), TimeUnit.SECONDS)) {
                 assertThat(NativeReadWriteFileLockFileTests.flockTry(lockPath, "--shared")).isEqualTo(1);
             }
@@ -234,11 +234,11 @@ class NativeReadWriteFileLockProcessTests {
         for (LockMode mode : LockMode.values()) {
             String modeName = mode.name().toLowerCase(java.util.Locale.ROOT);
             try (ChildProcess holder = child("hold", lockPath.toString(), modeName)) {
-                assertThat(holder.nextLine()).isEqualTo("held");
+                assertThat(holder.reply()).isEqualTo("held");
                 assertThat(FileLockDiagnostics.probe(lockPath).otherProcesses())
                     .containsExactly(new ProcessHolder(holder.pid(), null, "flock", mode));
                 holder.send("release");
-                assertThat(holder.nextLine()).isEqualTo("released");
+                assertThat(holder.reply()).isEqualTo("released");
             }
         }
     }
@@ -248,7 +248,7 @@ class NativeReadWriteFileLockProcessTests {
         try (ChildProcess holder = child("hold", lockPath.toString(), "write");
                 NativeReadWriteFileLock interrupted = NativeReadWriteFileLock.of(lockPath);
                 NativeReadWriteFileLock closed = NativeReadWriteFileLock.of(lockPath)) {
-            assertThat(holder.nextLine()).isEqualTo("held");
+            assertThat(holder.reply()).isEqualTo("held");
             Worker<LockHold> interruptedWait = Worker.start("interrupted", () -> interrupted.acquireWrite())
                 .awaitParked();
             interruptedWait.interrupt();
@@ -265,7 +265,7 @@ class NativeReadWriteFileLockProcessTests {
     private void assertKilledHolderReleases(String mode) throws Exception {
         try (NativeReadWriteFileLock lock = NativeReadWriteFileLock.of(lockPath);
                 ChildProcess holder = child("hold", lockPath.toString(), mode)) {
-            assertThat(holder.nextLine()).isEqualTo("held");
+            assertThat(holder.reply()).isEqualTo("held");
             assertThat(lock.tryAcquireWrite()).isEmpty();
             holder.kill();
             try (LockHold write = lock.acquireWrite(GENEROUS)) {
@@ -286,7 +286,7 @@ class NativeReadWriteFileLockProcessTests {
     }
 
     private ChildProcess startAfterHeld(ChildProcess first, String... args) {
-        assertThat(first.nextLine()).isEqualTo("held");
+        assertThat(first.reply()).isEqualTo("held");
         return child(args);
     }
 

@@ -1,11 +1,9 @@
 package dev.filelock;
 
 import dev.filelock.testing.ChildJvm;
+import dev.filelock.testing.ChildMain;
 import dev.filelock.testing.ChildProcess;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +18,26 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
- * A child JVM holding {@link ReadWriteFileLock}s for the multi-process tests; it talks
- * over stdin/stdout and proves exclusion with marker files in a directory next to the
- * lock (never the lock file itself, whose POSIX locks any open+close in this process
- * would drop). Exit codes: 0 fine, 2 usage, 3 exclusion violated, 4 rendezvous failed.
- * The lock is the SQLite {@link ReadWriteFileLock}, or a {@link NativeReadWriteFileLock}
- * when the system property {@value #KIND_PROPERTY} is {@code native} (see
- * {@link #start}).
+ * A child JVM holding {@link ReadWriteFileLock}s for the multi-process tests, speaking
+ * the child protocol ({@link ChildMain}) about the lock file given as its argument; it
+ * proves exclusion with marker files in a directory next to the lock (never the lock file
+ * itself, whose POSIX locks any open+close in this process would drop). The lock is the
+ * SQLite {@link ReadWriteFileLock}, or a {@link NativeReadWriteFileLock} when the system
+ * property {@value #KIND_PROPERTY} is {@code native} (see {@link #start}).
+ *
+ * <pre>
+ * hold MODE                            acquire and keep: OK held
+ * release                              release what is kept: OK released
+ * try MODE                             one attempt: OK acquired, OK busy or OK &lt;failure&gt;
+ * hammer MARKERS NAME ROUNDS EVERY     alternate reads and writes: OK done, or OK violation ...
+ * rendezvous MARKERS NAME COUNT        hold a read lock until COUNT readers hold it: OK met COUNT
+ * stream MARKERS NAME [THREADS]        read until MARKERS/stop appears: OK NAME read N times
+ * warm-up                              load the native code (another lock file): OK waiting
+ * timed-write SECONDS                  take the write lock within the timeout and keep it:
+ *                                      OK held &lt;milliseconds waited&gt;, or OK timeout
+ * </pre>
+ *
+ * MODE is {@code read} or {@code write}.
  */
 @SuppressWarnings("try") // a lock hold in try-with-resources is a scope, not a value to
                          // use
@@ -42,31 +53,70 @@ final class ReadWriteChild {
     }
 
     /**
-     * Starts a child holding locks of the given kind ({@code sqlite} or {@code native}).
+     * Starts a child on the lock of the given kind ({@code sqlite} or {@code native}),
+     * waits until it reads commands and sends it one: {@code args} are the command, the
+     * lock file and the command's arguments ({@code timed-write} is preceded by
+     * {@code warm-up}); the test reads the replies with {@link ChildProcess#reply()}.
      */
     static ChildProcess start(String kind, String... args) {
-        return ChildJvm.start("read/write child (" + kind + ") " + String.join(" ", args),
-                List.of("-D" + KIND_PROPERTY + "=" + kind), 0, ReadWriteChild.class, args);
+        ChildProcess child = ChildJvm.start("read/write child (" + kind + ") " + String.join(" ", args),
+                List.of("-D" + KIND_PROPERTY + "=" + kind), 0, ReadWriteChild.class, args[1]);
+        try {
+            child.awaitReady();
+        }
+        catch (RuntimeException e) {
+            child.close();
+            throw e;
+        }
+        sendCommand(child, args);
+        return child;
+    }
+
+    /**
+     * Sends the command of {@code args} (the command, the lock file, the command's
+     * arguments) to a child started on that lock file.
+     */
+    static void sendCommand(ChildProcess child, String... args) {
+        List<String> command = new ArrayList<>(List.of(args[0]));
+        command.addAll(List.of(args).subList(2, args.length));
+        if (args[0].equals("timed-write")) {
+            child.send("warm-up");
+        }
+        child.send(String.join(" ", command));
+    }
+
+    /** Has a child answer {@code quit} and end, and returns its exit code. */
+    static int quit(ChildProcess child) {
+        child.call(ChildMain.QUIT);
+        return child.awaitExit();
     }
 
     public static void main(String[] args) throws Exception {
-        String command = args[0];
-        Path path = Path.of(args[1]);
-        try (ReadWriteFileLock lock = open(path)) {
-            int status = switch (command) {
-                case "hold" -> hold(lock, mode(args[2]));
-                case "try" -> tryOnce(lock, mode(args[2]));
-                case "hammer" ->
-                    hammer(lock, Path.of(args[2]), args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
-                case "rendezvous" -> rendezvous(lock, Path.of(args[2]), args[3], Integer.parseInt(args[4]));
-                case "stream" ->
-                    stream(lock, Path.of(args[2]), args[3], args.length > 4 ? Integer.parseInt(args[4]) : 1);
-                case "timed-write" -> timedWrite(lock, Duration.ofSeconds(Long.parseLong(args[2])));
-                default -> 2;
-            };
-            System.out.flush();
-            System.exit(status);
+        try (ReadWriteFileLock lock = open(Path.of(args[0]))) {
+            List<LockHold> held = new ArrayList<>();
+            ChildMain.create().on("hold", words -> {
+                held.add(mode(words.get(0)) == LockMode.READ ? lock.acquireRead() : lock.acquireWrite());
+                return "held";
+            }).on("release", words -> {
+                held.forEach(LockHold::close);
+                held.clear();
+                return "released";
+            })
+                .on("try", words -> tryOnce(lock, mode(words.get(0))))
+                .on("hammer",
+                        words -> hammer(lock, Path.of(words.get(0)), words.get(1), Integer.parseInt(words.get(2)),
+                                Integer.parseInt(words.get(3))))
+                .on("rendezvous",
+                        words -> rendezvous(lock, Path.of(words.get(0)), words.get(1), Integer.parseInt(words.get(2))))
+                .on("stream",
+                        words -> stream(lock, Path.of(words.get(0)), words.get(1),
+                                words.size() > 2 ? Integer.parseInt(words.get(2)) : 1))
+                .on("warm-up", words -> warmUp(lock))
+                .on("timed-write", words -> timedWrite(lock, Duration.ofSeconds(Long.parseLong(words.get(0))), held))
+                .run();
+            held.forEach(LockHold::close);
         }
+        System.exit(0);
     }
 
     private static ReadWriteFileLock open(Path path) {
@@ -82,35 +132,23 @@ final class ReadWriteChild {
         return LockMode.valueOf(name.toUpperCase(java.util.Locale.ROOT));
     }
 
-    /** Acquires, says "held", waits for a line on stdin, releases, says "released". */
-    private static int hold(ReadWriteFileLock lock, LockMode mode) throws IOException {
-        try (LockHold hold = mode == LockMode.READ ? lock.acquireRead() : lock.acquireWrite()) {
-            System.out.println("held");
-            System.out.flush();
-            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-        }
-        System.out.println("released");
-        return 0;
-    }
-
-    /** One attempt; says "acquired", "busy" or the failure. */
-    private static int tryOnce(ReadWriteFileLock lock, LockMode mode) {
+    /** One attempt; answers "acquired", "busy" or the failure. */
+    private static String tryOnce(ReadWriteFileLock lock, LockMode mode) {
         try {
             Optional<LockHold> hold = mode == LockMode.READ ? lock.tryAcquireRead() : lock.tryAcquireWrite();
-            System.out.println(hold.isPresent() ? "acquired" : "busy");
             hold.ifPresent(LockHold::close);
+            return hold.isPresent() ? "acquired" : "busy";
         }
         catch (FileLockException e) {
-            System.out.println(e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).replace('\n', ' '));
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
         }
-        return 0;
     }
 
     /**
      * Alternates reads and writes; a writer must find no other marker, a reader no writer
      * marker.
      */
-    private static int hammer(ReadWriteFileLock lock, Path markers, String name, int rounds, int writeEvery)
+    private static String hammer(ReadWriteFileLock lock, Path markers, String name, int rounds, int writeEvery)
             throws IOException {
         for (int round = 0; round < rounds; round++) {
             boolean write = round % writeEvery == 0;
@@ -122,31 +160,28 @@ final class ReadWriteChild {
                 violated |= write ? count(markers, "") != 1 : count(markers, "w-") != 0;
                 Files.delete(marker);
                 if (violated) {
-                    System.out.println("violation in round " + round + " (" + (write ? "write" : "read") + ")");
-                    return 3;
+                    return "violation in round " + round + " (" + (write ? "write" : "read") + ")";
                 }
             }
             catch (FileAlreadyExistsException e) {
-                return 3;
+                return "violation in round " + round + ": " + e;
             }
         }
-        System.out.println("done");
-        return 0;
+        return "done";
     }
 
     /** Holds a read lock until {@code count} readers hold it together. */
-    private static int rendezvous(ReadWriteFileLock lock, Path markers, String name, int count)
+    private static String rendezvous(ReadWriteFileLock lock, Path markers, String name, int count)
             throws IOException, InterruptedException {
         try (LockHold hold = lock.acquireRead()) {
             Files.createFile(markers.resolve("r-" + name));
             long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (count(markers, "r-") < count) {
                 if (System.nanoTime() > end) {
-                    return 4;
+                    throw new IllegalStateException("rendezvous failed: fewer than " + count + " readers");
                 }
                 Thread.sleep(1);
             }
-            System.out.println("met " + count);
             // Stay until every reader has seen the others, so none is left waiting for a
             // reader that already left.
             Files.createFile(markers.resolve("met-" + name));
@@ -154,7 +189,7 @@ final class ReadWriteChild {
                 Thread.sleep(1);
             }
         }
-        return 0;
+        return "met " + count;
     }
 
     /**
@@ -162,7 +197,7 @@ final class ReadWriteChild {
      * named "stop" appears; with more than one thread, this JVM's readers overlap each
      * other too, so its shared hold is never given back on its own.
      */
-    private static int stream(ReadWriteFileLock lock, Path markers, String name, int threads) throws Exception {
+    private static String stream(ReadWriteFileLock lock, Path markers, String name, int threads) throws Exception {
         List<CompletableFuture<Integer>> streams = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -173,8 +208,7 @@ final class ReadWriteChild {
             for (CompletableFuture<Integer> stream : streams) {
                 reads += stream.get();
             }
-            System.out.println(name + " read " + reads + " times");
-            return 0;
+            return name + " read " + reads + " times";
         }
         finally {
             pool.shutdownNow();
@@ -198,34 +232,30 @@ final class ReadWriteChild {
     }
 
     /**
-     * Warms up on another lock file, says "waiting", takes the write lock within the
-     * timeout, says "held <milliseconds waited>" (or "timeout"), waits for a line on
-     * stdin, releases, says "released".
+     * Takes a write lock on another lock file, so that the first acquisition of the JVM,
+     * which loads the native code, is not part of a wait being measured; answers
+     * "waiting".
      */
-    private static int timedWrite(ReadWriteFileLock lock, Duration timeout) throws IOException {
-        // The first acquisition of a JVM loads the native code: not part of the wait
-        // being measured.
+    private static String warmUp(ReadWriteFileLock lock) {
         try (ReadWriteFileLock warmUp = open(lock.path().resolveSibling(lock.path().getFileName() + ".warm-up"))) {
             warmUp.acquireWrite().close();
         }
-        System.out.println("waiting");
-        System.out.flush();
+        return "waiting";
+    }
+
+    /**
+     * Takes the write lock within the timeout and keeps it; answers "held <milliseconds
+     * waited>" (or "timeout").
+     */
+    private static String timedWrite(ReadWriteFileLock lock, Duration timeout, List<LockHold> held) {
         long start = System.nanoTime();
-        LockHold hold;
         try {
-            hold = lock.acquireWrite(timeout);
+            held.add(lock.acquireWrite(timeout));
         }
         catch (FileLockTimeoutException e) {
-            System.out.println("timeout");
-            return 0;
+            return "timeout";
         }
-        try (hold) {
-            System.out.println("held " + Duration.ofNanos(System.nanoTime() - start).toMillis());
-            System.out.flush();
-            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-        }
-        System.out.println("released");
-        return 0;
+        return "held " + Duration.ofNanos(System.nanoTime() - start).toMillis();
     }
 
     private static long count(Path markers, String prefix) throws IOException {

@@ -61,9 +61,9 @@ class ReadWriteFileLockPermissionTests {
 
     private String tryAsNobody(Path path, String mode) {
         try (ChildProcess child = ChildJvm.startAsNobody("read/write child as nobody", directory, ReadWriteChild.class,
-                "try", path.toString(), mode)) {
-            String answer = child.nextLine();
-            assertThat(child.awaitExit()).isZero();
+                path.toString())) {
+            String answer = child.awaitReady().call("try " + mode);
+            assertThat(ReadWriteChild.quit(child)).isZero();
             return answer;
         }
     }

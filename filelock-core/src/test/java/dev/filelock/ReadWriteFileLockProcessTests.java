@@ -3,7 +3,6 @@ package dev.filelock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.filelock.testing.ChildJvm;
 import dev.filelock.testing.ChildProcess;
 import dev.filelock.testing.Worker;
 import java.io.IOException;
@@ -51,8 +50,8 @@ class ReadWriteFileLockProcessTests {
                 readers.add(readWriteChild("rendezvous", lockPath.toString(), markers.toString(), "r" + i, "3"));
             }
             for (ChildProcess reader : readers) {
-                assertThat(reader.nextLine()).isEqualTo("met 3");
-                assertThat(reader.awaitExit()).isZero();
+                assertThat(reader.reply()).isEqualTo("met 3");
+                assertThat(ReadWriteChild.quit(reader)).isZero();
             }
         }
         finally {
@@ -70,8 +69,8 @@ class ReadWriteFileLockProcessTests {
                     .add(readWriteChild("hammer", lockPath.toString(), markers.toString(), "p" + i, "60", writeEvery));
             }
             for (ChildProcess worker : workers) {
-                assertThat(worker.nextLine()).isEqualTo("done");
-                assertThat(worker.awaitExit()).isZero();
+                assertThat(worker.reply()).isEqualTo("done");
+                assertThat(ReadWriteChild.quit(worker)).isZero();
             }
         }
         finally {
@@ -86,12 +85,12 @@ class ReadWriteFileLockProcessTests {
                 ChildProcess writer = startHolderAfter(reader, "write")) {
             await().atMost(Duration.ofSeconds(30)).until(() -> holdsPendingByte(writer.pid()));
             try (ChildProcess lateReader = readWriteChild("try", lockPath.toString(), "read")) {
-                assertThat(lateReader.nextLine()).isEqualTo("busy");
+                assertThat(lateReader.reply()).isEqualTo("busy");
             }
             reader.send("release");
-            assertThat(writer.nextLine()).isEqualTo("held");
+            assertThat(writer.reply()).isEqualTo("held");
             writer.send("release");
-            assertThat(writer.nextLine()).isEqualTo("released");
+            assertThat(writer.reply()).isEqualTo("released");
         }
     }
 
@@ -103,14 +102,14 @@ class ReadWriteFileLockProcessTests {
                 readers.add(readWriteChild("stream", lockPath.toString(), markers.toString(), "r" + i));
             }
             try (ChildProcess writer = readWriteChild("hold", lockPath.toString(), "write")) {
-                assertThat(writer.nextLine()).isEqualTo("held");
+                assertThat(writer.reply()).isEqualTo("held");
                 writer.send("release");
-                assertThat(writer.nextLine()).isEqualTo("released");
+                assertThat(writer.reply()).isEqualTo("released");
             }
             Files.createFile(markers.resolve("stop"));
             for (ChildProcess reader : readers) {
-                assertThat(reader.nextLine()).contains("read");
-                assertThat(reader.awaitExit()).isZero();
+                assertThat(reader.reply()).contains("read");
+                assertThat(ReadWriteChild.quit(reader)).isZero();
             }
         }
         finally {
@@ -123,7 +122,7 @@ class ReadWriteFileLockProcessTests {
         try (ChildProcess holder = readWriteChild("hold", lockPath.toString(), "write");
                 ReadWriteFileLock interrupted = ReadWriteFileLock.of(lockPath);
                 ReadWriteFileLock closed = ReadWriteFileLock.of(lockPath)) {
-            assertThat(holder.nextLine()).isEqualTo("held");
+            assertThat(holder.reply()).isEqualTo("held");
             Worker<LockHold> interruptedWait = Worker.start("interrupted", () -> interrupted.acquireWrite())
                 .awaitParked();
             interruptedWait.interrupt();
@@ -149,7 +148,7 @@ class ReadWriteFileLockProcessTests {
     private void assertKilledHolderReleases(String mode) throws Exception {
         try (ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath);
                 ChildProcess holder = readWriteChild("hold", lockPath.toString(), mode)) {
-            assertThat(holder.nextLine()).isEqualTo("held");
+            assertThat(holder.reply()).isEqualTo("held");
             assertThat(lock.tryAcquireWrite()).isEmpty();
             holder.kill();
             try (LockHold write = lock.acquireWrite(Duration.ofSeconds(30))) {
@@ -159,12 +158,12 @@ class ReadWriteFileLockProcessTests {
     }
 
     private ChildProcess startHolderAfter(ChildProcess first, String mode) throws Exception {
-        assertThat(first.nextLine()).isEqualTo("held");
+        assertThat(first.reply()).isEqualTo("held");
         return readWriteChild("hold", lockPath.toString(), mode);
     }
 
     private static ChildProcess readWriteChild(String... args) {
-        return ChildJvm.start("read/write child " + String.join(" ", args), ReadWriteChild.class, args);
+        return ReadWriteChild.start("sqlite", args);
     }
 
     static boolean holdsPendingByte(long pid) throws IOException {

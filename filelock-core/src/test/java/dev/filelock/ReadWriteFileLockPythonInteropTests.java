@@ -2,6 +2,7 @@ package dev.filelock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.filelock.testing.ChildMain;
 import dev.filelock.testing.ChildProcess;
 import dev.filelock.testing.PythonFilelock;
 import dev.filelock.testing.Worker;
@@ -31,11 +32,11 @@ class ReadWriteFileLockPythonInteropTests {
     @Test
     void pythonWriterExcludesJavaReadersAndWriters() throws Exception {
         try (ChildProcess python = python("hold", "write"); ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath())) {
-            assertThat(python.nextLine()).isEqualTo("held");
+            assertThat(python.reply()).isEqualTo("held");
             assertThat(lock.tryAcquireRead()).isEmpty();
             assertThat(lock.tryAcquireWrite()).isEmpty();
             python.send("release");
-            assertThat(python.nextLine()).isEqualTo("released");
+            assertThat(python.reply()).isEqualTo("released");
             try (LockHold write = lock.acquireWrite(Duration.ofSeconds(30))) {
                 assertThat(lock.heldMode()).contains(LockMode.WRITE);
             }
@@ -45,13 +46,13 @@ class ReadWriteFileLockPythonInteropTests {
     @Test
     void pythonReaderSharesWithJavaReadersAndExcludesJavaWriters() throws Exception {
         try (ChildProcess python = python("hold", "read"); ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath())) {
-            assertThat(python.nextLine()).isEqualTo("held");
+            assertThat(python.reply()).isEqualTo("held");
             assertThat(lock.tryAcquireWrite()).isEmpty();
             try (LockHold read = lock.tryAcquireRead().orElseThrow()) {
                 assertThat(lock.heldMode()).contains(LockMode.READ);
             }
             python.send("release");
-            assertThat(python.nextLine()).isEqualTo("released");
+            assertThat(python.reply()).isEqualTo("released");
         }
     }
 
@@ -78,10 +79,10 @@ class ReadWriteFileLockPythonInteropTests {
             LockHold write = lock.acquireWrite();
             try (ChildProcess python = python("hold", "write")) {
                 write.close();
-                assertThat(python.nextLine()).isEqualTo("held");
+                assertThat(python.reply()).isEqualTo("held");
                 assertThat(lock.tryAcquireRead()).isEmpty();
                 python.send("release");
-                assertThat(python.nextLine()).isEqualTo("released");
+                assertThat(python.reply()).isEqualTo("released");
             }
         }
     }
@@ -89,7 +90,7 @@ class ReadWriteFileLockPythonInteropTests {
     @Test
     void waitingJavaWriterGetsTheLockWhenPythonReleases() throws Exception {
         try (ChildProcess python = python("hold", "read"); ReadWriteFileLock lock = ReadWriteFileLock.of(lockPath())) {
-            assertThat(python.nextLine()).isEqualTo("held");
+            assertThat(python.reply()).isEqualTo("held");
             Worker<LockHold> writer = Worker.start("writer", () -> lock.acquireWrite(Duration.ofSeconds(60)))
                 .awaitParked();
             python.send("release");
@@ -99,14 +100,23 @@ class ReadWriteFileLockPythonInteropTests {
 
     private String pythonTry(String mode) throws Exception {
         try (ChildProcess python = python("try", mode)) {
-            String answer = python.nextLine();
+            String answer = python.reply();
+            python.call(ChildMain.QUIT);
             assertThat(python.awaitExit()).isZero();
             return answer;
         }
     }
 
     private ChildProcess python(String command, String mode) {
-        return PythonFilelock.startStandardLibraryScript("sqlite_rw_lock.py", command, lockPath().toString(), mode);
+        ChildProcess python = PythonFilelock.startStandardLibraryScript("sqlite_rw_lock.py", lockPath().toString());
+        try {
+            python.awaitReady().send(command + " " + mode);
+            return python;
+        }
+        catch (RuntimeException e) {
+            python.close();
+            throw e;
+        }
     }
 
 }

@@ -187,18 +187,16 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
             List<ChildProcess> children = new ArrayList<>();
             try {
                 for (int i = 0; i < 4; i++) {
-                    children.add(ChildJvm.start("reclaimer-" + i, LockChild.class, "abandon", "soft",
-                            lockPath.toString(), marker.toString(), "80", deadPid));
+                    children.add(LockChild.start("reclaimer-" + i));
                 }
-                children.forEach(child -> child.awaitLine("READY"));
-                children.forEach(child -> child.send("go"));
+                children.forEach(child -> child.send("abandon " + lockPath + " " + marker + " 80 " + deadPid));
 
                 // A live holder's file broken by mistake lets a second holder in (its
                 // file is left behind as a
                 // tombstone) or, put back after its holder left, wedges everyone until a
                 // child times out.
                 for (ChildProcess child : children) {
-                    assertThat(child.awaitValue("OVERLAPS ")).as(child.describe()).isEqualTo("0");
+                    assertThat(child.reply()).as(child.describe()).isEqualTo("0");
                 }
                 try (Stream<Path> files = Files.list(dir)) {
                     assertThat(files.map(p -> p.getFileName().toString()))
@@ -267,7 +265,7 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
             // Python filelock 3.9.0's SoftFileLock writes no record; its open descriptor
             // is the only sign of life.
             try (ChildProcess python = PythonFilelock.start("hold_lock.py", "SoftFileLock", lockPath.toString())) {
-                python.awaitLine("HELD");
+                assertThat(python.awaitReady().call("acquire")).isEqualTo("held");
                 assertThat(lockPath).isEmptyFile();
                 Files.setLastModifiedTime(lockPath, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
 
@@ -275,8 +273,7 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
                     .isInstanceOf(FileLockTimeoutException.class);
                 assertThat(lockPath).exists().isEmptyFile();
 
-                python.send("release");
-                python.awaitLine("RELEASED");
+                assertThat(python.call("release")).isEqualTo("released");
             }
         }
 
@@ -468,8 +465,9 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
                             + " > /proc/sys/kernel/ns_last_pid || exit 1; exec 3<&0; " + "\"$@\" 0<&3 3<&- & wait $!",
                     "sh");
             try (ChildProcess holder = ChildJvm.startUnder("holder-in-pid-namespace", inOwnPidNamespace,
-                    LockChild.class, "hold", "soft", lockPath.toString())) {
-                holder.awaitLine("HELD");
+                    LockChild.class)) {
+                holder.awaitReady();
+                assertThat(holder.call("acquire soft " + lockPath)).isEqualTo("held");
                 assertThat(Files.readAllLines(lockPath)).as(holder.describe())
                     .first()
                     .isEqualTo(Long.toString(hiddenPid));
@@ -480,8 +478,7 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
                 assertThatThrownBy(() -> SoftFileLock.of(lockPath).acquire(StaleMarkers.FRESHNESS.plusSeconds(2)))
                     .isInstanceOf(FileLockTimeoutException.class);
 
-                holder.send("release");
-                holder.awaitLine("RELEASED");
+                LockChild.release(holder);
             }
             try (LockHold hold = SoftFileLock.of(lockPath).acquire(Duration.ofSeconds(10))) {
                 assertThat(lockPath).hasContent(record(ProcessHandle.current().pid(), kernelHostname()));
@@ -527,10 +524,8 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
             Path counter = dir.resolve("counter");
             Random random = new Random();
             for (int round = 0; round < 5; round++) {
-                try (ChildProcess looper = ChildJvm.start("looper-" + round, LockChild.class, "count", "soft",
-                        lockPath.toString(), counter.toString(), "1", "100000000")) {
-                    looper.awaitLine("READY");
-                    looper.send("go");
+                try (ChildProcess looper = LockChild.start("looper-" + round)) {
+                    looper.send("count soft " + lockPath + " " + counter + " 1 100000000");
                     await().atMost(ChildProcess.HANG_GUARD).until(() -> Files.exists(counter));
                     Thread.sleep(random.nextInt(200));
                     looper.kill();
@@ -568,14 +563,12 @@ class SoftFileLockTests extends AbstractFileLockContractTests {
 
         @Test
         void aHolderWhoseLockWasBrokenLeavesItsSuccessorsFileAlone() throws IOException {
-            try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", "soft", lockPath.toString())) {
-                holder.awaitLine("HELD");
+            try (ChildProcess holder = LockChild.holding("holder", "soft", lockPath)) {
                 Files.setLastModifiedTime(lockPath, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
                 SoftFileLock successor = SoftFileLock.builder(lockPath).lifetime(Duration.ofMinutes(1)).build();
 
                 try (LockHold hold = successor.acquire(Duration.ofSeconds(30))) {
-                    holder.send("release");
-                    holder.awaitLine("RELEASED");
+                    LockChild.release(holder);
 
                     assertThat(lockPath).hasContent(record(ProcessHandle.current().pid(), kernelHostname()));
                 }

@@ -5,6 +5,7 @@ import dev.filelock.FileLockTimeoutException;
 import dev.filelock.LockHold;
 import dev.filelock.LockMode;
 import dev.filelock.testing.ChildJvm;
+import dev.filelock.testing.ChildMain;
 import dev.filelock.testing.ChildProcess;
 import dev.filelock.testing.Worker;
 import java.nio.file.Path;
@@ -295,13 +296,12 @@ public abstract class AbstractLockBackendContractTests {
     @Test
     void aLockHeldByAnotherProcessExcludesThisOneWhereTheBackendSeesOtherProcesses() {
         String key = key("other-process");
-        List<String> arguments = new ArrayList<>();
-        arguments.add(key);
-        arguments.addAll(properties(this.directory));
+        List<String> arguments = new ArrayList<>(properties(this.directory));
         arguments.add("logging.level.root=warn");
         try (ChildProcess child = ChildJvm.start("lock backend holder", LockBackendApplication.class,
                 arguments.toArray(String[]::new))) {
-            child.awaitLine("HELD");
+            child.awaitReady();
+            assertThat(child.call("acquire " + key)).as(child::describe).isEqualTo("held");
             if (seesOtherProcesses()) {
                 assertThatExceptionOfType(FileLockTimeoutException.class)
                     .isThrownBy(() -> this.backend.acquire(key, LockMode.WRITE, Duration.ZERO))
@@ -310,8 +310,8 @@ public abstract class AbstractLockBackendContractTests {
             else {
                 assertThat(canTakeInAnotherThread(key, LockMode.WRITE)).isTrue();
             }
-            child.send("release");
-            child.awaitLine("RELEASED");
+            assertThat(child.call("release")).as(child::describe).isEqualTo("released");
+            child.call(ChildMain.QUIT);
             assertThat(child.awaitExit()).as(child::describe).isZero();
         }
         try (LockHold hold = this.backend.acquire(key, LockMode.WRITE, Duration.ZERO)) {

@@ -233,7 +233,7 @@ class FileLockRegistryConfinementTests {
             }
             PythonFilelock.requireFilelock();
             try (ChildProcess python = PythonFilelock.start("hold_lock.py", "FileLock", file.toString())) {
-                python.awaitLine("HELD");
+                assertThat(python.awaitReady().call("acquire")).isEqualTo("held");
                 assertThatExceptionOfType(FileLockTimeoutException.class)
                     .isThrownBy(() -> registry.acquire("a/x.lock", LockMode.WRITE, Duration.ZERO));
             }

@@ -4,10 +4,9 @@ import dev.filelock.LockHold;
 import dev.filelock.LockMode;
 import dev.filelock.spring.autoconfigure.FileLockAutoConfiguration;
 import dev.filelock.spring.autoconfigure.FileLockJdbcAutoConfiguration;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import dev.filelock.testing.ChildMain;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.springframework.boot.Banner;
@@ -27,9 +26,10 @@ import org.springframework.integration.support.locks.DefaultLockRegistry;
  * and, as another process, in a child JVM.
  *
  * <p>
- * The child's arguments are a key followed by the properties; it speaks the {@code hold}
- * protocol of {@code dev.filelock.fixtures.LockChild}: takes the key's WRITE lock, prints
- * {@code HELD}, releases it after a line on stdin, prints {@code RELEASED}.
+ * The child's arguments are the properties; it speaks the child protocol
+ * ({@link ChildMain}) with the commands of {@code dev.filelock.fixtures.LockChild}:
+ * {@code acquire KEY} takes the key's WRITE lock and answers {@code OK held};
+ * {@code release} releases what it holds and answers {@code OK released}.
  */
 @Configuration(proxyBeanMethods = false)
 @ImportAutoConfiguration({ DataSourceAutoConfiguration.class, FileLockJdbcAutoConfiguration.class,
@@ -56,24 +56,21 @@ public class LockBackendApplication {
             .run(properties.stream().map((property) -> "--" + property).toArray(String[]::new));
     }
 
-    // "try": the hold is a scope, released when the parent says so.
-    @SuppressWarnings("try")
-    public static void main(String[] args) throws Exception {
-        List<String> properties = Arrays.asList(args).subList(1, args.length);
-        try (ConfigurableApplicationContext context = start(properties)) {
+    public static void main(String[] args) {
+        try (ConfigurableApplicationContext context = start(Arrays.asList(args))) {
             LockBackend backend = context.getBean(LockBackend.class);
-            try (LockHold hold = backend.acquire(args[0], LockMode.WRITE, Duration.ofSeconds(60))) {
-                report("HELD");
-                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            }
-            report("RELEASED");
+            List<LockHold> held = new ArrayList<>();
+            ChildMain.create().on("acquire", (words) -> {
+                held.add(backend.acquire(words.get(0), LockMode.WRITE, Duration.ofSeconds(60)));
+                return "held";
+            }).on("release", (words) -> {
+                held.forEach(LockHold::close);
+                held.clear();
+                return "released";
+            }).run();
+            held.forEach(LockHold::close);
         }
         System.exit(0);
-    }
-
-    private static void report(String line) {
-        System.out.println(line);
-        System.out.flush();
     }
 
 }

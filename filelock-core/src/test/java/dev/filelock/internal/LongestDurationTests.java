@@ -10,7 +10,6 @@ import dev.filelock.ReadWriteFileLock;
 import dev.filelock.SoftFileLock;
 import dev.filelock.SoftReadWriteFileLock;
 import dev.filelock.internal.LongestDuration;
-import dev.filelock.testing.ChildJvm;
 import dev.filelock.testing.ChildProcess;
 import dev.filelock.fixtures.LockChild;
 import java.io.IOException;
@@ -54,8 +53,7 @@ class LongestDurationTests {
         try (LockHold hold = lock.acquire()) {
             assertThat(lock.isHeldByCurrentThread()).isTrue();
         }
-        try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", "native", lockPath.toString())) {
-            holder.awaitLine("HELD");
+        try (ChildProcess holder = LockChild.holding("holder", "native", lockPath)) {
 
             assertThatThrownBy(() -> lock.acquire(BRIEFLY)).isInstanceOf(FileLockTimeoutException.class);
         }

@@ -8,6 +8,7 @@ import com.jayway.jsonpath.JsonPath;
 import dev.filelock.ReadWriteFileLock;
 import dev.filelock.spring.FileLockRegistry;
 import dev.filelock.testing.ChildJvm;
+import dev.filelock.testing.ChildMain;
 import dev.filelock.testing.ChildProcess;
 import dev.filelock.testing.PythonFilelock;
 import java.nio.file.Path;
@@ -231,9 +232,9 @@ class FileLocksEndpointWebIntegrationTests {
     }
 
     private static String sqliteTry(Path file) {
-        try (ChildProcess python = PythonFilelock.startStandardLibraryScript("sqlite_rw_lock.py", "try",
-                file.toString(), "write")) {
-            String answer = python.nextLine();
+        try (ChildProcess python = PythonFilelock.startStandardLibraryScript("sqlite_rw_lock.py", file.toString())) {
+            String answer = python.awaitReady().call("try write");
+            python.call(ChildMain.QUIT);
             assertThat(python.awaitExit()).as(python::describe).isZero();
             return answer;
         }

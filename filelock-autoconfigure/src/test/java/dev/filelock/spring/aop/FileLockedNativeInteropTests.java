@@ -44,11 +44,10 @@ class FileLockedNativeInteropTests {
         contextRunner().run((context) -> {
             Catalog catalog = context.getBean(Catalog.class);
             try (ChildProcess python = PythonFilelock.start("hold_lock.py", "FileLock", file.toString())) {
-                python.awaitLine("HELD");
+                assertThat(python.awaitReady().call("acquire")).isEqualTo("held");
                 assertExcluded(catalog, LockMode.READ);
                 assertExcluded(catalog, LockMode.WRITE);
-                python.send("release");
-                python.awaitLine("RELEASED");
+                assertThat(python.call("release")).isEqualTo("released");
             }
             assertRuns(catalog, LockMode.READ);
             assertRuns(catalog, LockMode.WRITE);

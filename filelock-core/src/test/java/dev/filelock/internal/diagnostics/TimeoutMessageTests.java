@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.filelock.FileLock;
 import dev.filelock.FileLockTimeoutException;
 import dev.filelock.SoftFileLock;
-import dev.filelock.testing.ChildJvm;
 import dev.filelock.testing.ChildProcess;
 import dev.filelock.fixtures.LockChild;
 import java.nio.file.Path;
@@ -27,15 +26,13 @@ class TimeoutMessageTests {
     @ValueSource(strings = { "native", "soft" })
     void namesTheWaitTheModeAndTheOtherProcessHoldingTheLock(String type) {
         Path path = directory.resolve(type + ".lock");
-        try (ChildProcess holder = ChildJvm.start("holder", LockChild.class, "hold", type, path.toString())) {
-            holder.awaitLine("HELD");
+        try (ChildProcess holder = LockChild.holding("holder", type, path)) {
             FileLock lock = type.equals("native") ? FileLock.of(path) : SoftFileLock.of(path);
 
             assertThatThrownBy(() -> lock.acquire(Duration.ofMillis(50))).isInstanceOf(FileLockTimeoutException.class)
                 .hasMessageContaining("The file lock '" + lock.path() + "' (WRITE) was not acquired in time: PT0.05S")
                 .hasMessageContaining("; held by pid " + holder.pid() + " ");
-            holder.send("release");
-            holder.awaitLine("RELEASED");
+            LockChild.release(holder);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.filelock.FileLock;
 import dev.filelock.LockHold;
 import dev.filelock.ReadWriteFileLock;
 import dev.filelock.testing.ChildJvm;
+import dev.filelock.testing.ChildMain;
 import dev.filelock.testing.ChildProcess;
 import dev.filelock.testing.PythonFilelock;
 import java.io.IOException;
@@ -132,9 +133,10 @@ class FileLockHealthIndicatorTests {
             for (int i = 0; i < 3; i++) {
                 assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
             }
-            try (ChildProcess python = PythonFilelock.startStandardLibraryScript("sqlite_rw_lock.py", "try",
-                    lockFile.toString(), "write")) {
-                assertThat(python.nextLine()).as(python.describe()).isEqualTo("busy");
+            try (ChildProcess python = PythonFilelock.startStandardLibraryScript("sqlite_rw_lock.py",
+                    lockFile.toString())) {
+                assertThat(python.awaitReady().call("try write")).as(python.describe()).isEqualTo("busy");
+                python.call(ChildMain.QUIT);
                 assertThat(python.awaitExit()).isZero();
             }
         }
