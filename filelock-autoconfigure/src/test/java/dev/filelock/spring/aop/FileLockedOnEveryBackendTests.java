@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -157,6 +158,9 @@ class FileLockedOnEveryBackendTests {
         @TempDir
         Path directory;
 
+        /** The write side of the same paths, whatever {@link #calls()} takes. */
+        @Nullable LockedCalls writes;
+
         abstract ApplicationContextRunner onBackend(ApplicationContextRunner runner);
 
         Class<? extends LockedCalls> calls() {
@@ -194,8 +198,11 @@ class FileLockedOnEveryBackendTests {
             run((calls, probe) -> {
                 CompletableFuture<String> holderWork = new CompletableFuture<>();
                 CompletableFuture<String> holder = calls.future("queue", holderWork);
+                // The waiter takes the write side: with calls of the read side, a second
+                // reader would share the holder's lock and need not wait.
+                LockedCalls writes = this.writes;
                 CompletableFuture<String> waiter = CompletableFuture
-                    .supplyAsync(() -> style.run(calls, "queue", () -> probe.isHeld("queue") ? "held" : "free"))
+                    .supplyAsync(() -> style.run(writes, "queue", () -> probe.isHeld("queue") ? "held" : "free"))
                     .thenCompose((outcome) -> outcome);
                 assertThat(waiter).isNotDone();
                 // The holder's release runs here and hands the lock to the waiter, whose
@@ -243,9 +250,13 @@ class FileLockedOnEveryBackendTests {
                 .withConfiguration(
                         AutoConfigurations.of(FileLockJdbcAutoConfiguration.class, FileLockAutoConfiguration.class))
                 .withPropertyValues("filelock.directory=" + this.directory)
-                .withBean(LockedCalls.class, () -> BeanUtils.instantiateClass(calls()))
+                .withBean("calls", LockedCalls.class, () -> BeanUtils.instantiateClass(calls()))
+                .withBean("writes", LockedCalls.class, LockedCalls.Exclusive::new)
                 .with(this::onBackend)
-                .run((context) -> test.run(context.getBean(LockedCalls.class), new Probe(context, LockMode.WRITE)));
+                .run((context) -> {
+                    this.writes = context.getBean("writes", LockedCalls.class);
+                    test.run(context.getBean("calls", LockedCalls.class), new Probe(context, LockMode.WRITE));
+                });
         }
 
     }
