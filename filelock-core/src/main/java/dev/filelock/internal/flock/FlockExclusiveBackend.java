@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import dev.filelock.internal.ExclusiveBackend;
 import dev.filelock.internal.ExclusiveRequest;
 import dev.filelock.internal.flock.FlockFile.Descriptor;
+import dev.filelock.internal.posix.NativeCalls;
 import dev.filelock.internal.posix.Posix;
 import dev.filelock.internal.posix.StatCalls;
 import java.nio.file.Path;
@@ -21,20 +22,20 @@ public final class FlockExclusiveBackend implements ExclusiveBackend {
      * The flock call; tests swap it to simulate file systems without flock, which no
      * local file system here is.
      */
-    public static volatile FlockCall flockCall = Posix::flock;
+    public static volatile FlockCall flockCall = FlockCall.SYSTEM;
 
     private final FlockFile file;
 
     private @Nullable Descriptor cached;
 
     /**
-     * Scratch space for the stat after each {@link #tryLock}, which runs under this
-     * object's monitor.
+     * The path check after each {@link #tryLock}, which runs under this object's monitor.
      */
-    private final byte[] statBuffer = new byte[StatCalls.BUFFER_SIZE];
+    private final NativeCalls.PathStat pathStat;
 
     public FlockExclusiveBackend(Path canonicalPath) {
         this.file = new FlockFile(canonicalPath);
+        this.pathStat = file.pathStat();
     }
 
     @Override
@@ -45,11 +46,10 @@ public final class FlockExclusiveBackend implements ExclusiveBackend {
                 descriptor = file.open(request.path(), request.options().fileMode());
                 cached = descriptor;
             }
-            try {
-                flockCall.flock(descriptor.fd, Posix.LOCK_EX | Posix.LOCK_NB);
-            }
-            catch (LastErrorException e) {
-                int errno = e.getErrorCode();
+            // errno instead of an exception: EWOULDBLOCK is the common outcome under
+            // contention
+            int errno = flockCall.flockErrno(descriptor.fd, Posix.LOCK_EX | Posix.LOCK_NB);
+            if (errno != 0) {
                 if (errno == Posix.EWOULDBLOCK) {
                     return null;
                 }
@@ -57,9 +57,9 @@ public final class FlockExclusiveBackend implements ExclusiveBackend {
                     continue;
                 }
                 cached = null;
-                throw file.lockFailed(descriptor, request.path(), e, statBuffer);
+                throw file.lockFailed(descriptor, request.path(), errno);
             }
-            if (descriptor.isStillAt(statBuffer)) {
+            if (descriptor.isStillAt(pathStat)) {
                 return descriptor;
             }
             // A peer (Python filelock 3.28) deleted or replaced the file after we opened
@@ -101,10 +101,7 @@ public final class FlockExclusiveBackend implements ExclusiveBackend {
     @Override
     public synchronized void unlock(OsHold hold) {
         Descriptor descriptor = (Descriptor) hold;
-        try {
-            Posix.flock(descriptor.fd, Posix.LOCK_UN);
-        }
-        catch (LastErrorException e) {
+        if (NativeCalls.CURRENT.flock(descriptor.fd, Posix.LOCK_UN) != 0) {
             // Closing the only descriptor of the open file description drops the lock
             // whatever flock said.
             descriptor.close();
@@ -164,7 +161,39 @@ public final class FlockExclusiveBackend implements ExclusiveBackend {
     @FunctionalInterface
     public interface FlockCall {
 
+        /** The system's {@code flock}, through {@link NativeCalls#CURRENT}. */
+        FlockCall SYSTEM = new FlockCall() {
+
+            @Override
+            public int flock(int fd, int operation) {
+                int errno = NativeCalls.CURRENT.flock(fd, operation);
+                if (errno != 0) {
+                    throw new LastErrorException(errno);
+                }
+                return 0;
+            }
+
+            @Override
+            public int flockErrno(int fd, int operation) {
+                return NativeCalls.CURRENT.flock(fd, operation);
+            }
+
+        };
+
         int flock(int fd, int operation);
+
+        /**
+         * The same call, returning the errno value (0 on success) instead of throwing, so
+         * that a refused attempt allocates nothing.
+         */
+        default int flockErrno(int fd, int operation) {
+            try {
+                return flock(fd, operation);
+            }
+            catch (LastErrorException e) {
+                return e.getErrorCode();
+            }
+        }
 
     }
 

@@ -8,6 +8,7 @@ import dev.filelock.internal.LockFailures;
 import dev.filelock.internal.LockFileReads;
 import dev.filelock.internal.LockOptions;
 import dev.filelock.internal.OpenLimits;
+import dev.filelock.internal.posix.NativeCalls;
 import dev.filelock.internal.posix.Posix;
 import dev.filelock.internal.posix.StatCalls;
 import java.io.IOException;
@@ -62,11 +63,39 @@ final class FlockFile {
      */
     RuntimeException lockFailed(Descriptor descriptor, Path lockPath, LastErrorException e, byte[] statBuffer) {
         discard(descriptor, statBuffer);
+        return lockFailure(lockPath, e);
+    }
+
+    /**
+     * {@link #lockFailed(Descriptor, Path, LastErrorException, byte[])} for a call that
+     * returned its errno.
+     */
+    RuntimeException lockFailed(Descriptor descriptor, Path lockPath, int errno, byte[] statBuffer) {
+        return lockFailed(descriptor, lockPath, new LastErrorException(errno), statBuffer);
+    }
+
+    /**
+     * {@link #lockFailed(Descriptor, Path, LastErrorException, byte[])} for a caller that
+     * has no scratch buffer.
+     */
+    RuntimeException lockFailed(Descriptor descriptor, Path lockPath, int errno) {
+        return lockFailed(descriptor, lockPath, errno, new byte[StatCalls.BUFFER_SIZE]);
+    }
+
+    private static RuntimeException lockFailure(Path lockPath, LastErrorException e) {
         int errno = e.getErrorCode();
         if (errno == Posix.ENOSYS || errno == Posix.EOPNOTSUPP) {
             return new FlockUnsupportedException(lockPath);
         }
         return LockFailures.cannotLock(lockPath, "flock failed: " + e.getMessage(), e);
+    }
+
+    /**
+     * A reusable {@code lstat} of this file's path for {@link Descriptor#isStillAt}, to
+     * be confined by its owner.
+     */
+    NativeCalls.PathStat pathStat() {
+        return NativeCalls.CURRENT.pathStat(cPath);
     }
 
     /**
@@ -211,6 +240,15 @@ final class FlockFile {
             catch (LastErrorException deletedOrUnreadable) {
                 return false;
             }
+        }
+
+        /**
+         * {@link #isStillAt(byte[])} without allocating: one {@code lstat} through the
+         * caller's confined probe of this file's path.
+         */
+        boolean isStillAt(NativeCalls.PathStat pathStat) {
+            return pathStat.lstat() == 0 && pathStat.inode() == identity.inode()
+                    && pathStat.device() == identity.device();
         }
 
         void close() {

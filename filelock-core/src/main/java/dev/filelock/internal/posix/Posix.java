@@ -3,7 +3,8 @@ package dev.filelock.internal.posix;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ public final class Posix {
 
     public static final int EOPNOTSUPP;
 
-    private static final StatLayout STAT_LAYOUT;
+    static final StatLayout STAT_LAYOUT;
 
     static {
         if (Platform.isMac()) {
@@ -103,7 +104,15 @@ public final class Posix {
             EOPNOTSUPP = 95;
             STAT_LAYOUT = new StatLayout(8, 8);
         }
-        Native.register(Platform.C_LIBRARY_NAME);
+        try {
+            Native.register(Platform.C_LIBRARY_NAME);
+        }
+        catch (IllegalCallerException denied) {
+            throw NativeAccess.denied(denied);
+        }
+        catch (LinkageError failed) {
+            throw NativeAccess.rethrow(failed);
+        }
     }
 
     private Posix() {
@@ -205,12 +214,24 @@ public final class Posix {
     /**
      * Where {@code st_dev} and {@code st_ino} sit in this platform's {@code struct stat}.
      */
-    private record StatLayout(int deviceSize, int inodeOffset) {
+    record StatLayout(int deviceSize, int inodeOffset) {
+
+        private static final VarHandle LONG_AT = MethodHandles.byteArrayViewVarHandle(long[].class,
+                ByteOrder.nativeOrder());
+
+        private static final VarHandle INT_AT = MethodHandles.byteArrayViewVarHandle(int[].class,
+                ByteOrder.nativeOrder());
 
         FileIdentity identity(byte[] statBuffer) {
-            ByteBuffer buffer = ByteBuffer.wrap(statBuffer).order(ByteOrder.nativeOrder());
-            long device = deviceSize == 8 ? buffer.getLong(0) : buffer.getInt(0);
-            return new FileIdentity(device, buffer.getLong(inodeOffset));
+            return new FileIdentity(device(statBuffer), inode(statBuffer));
+        }
+
+        long device(byte[] statBuffer) {
+            return deviceSize == 8 ? (long) LONG_AT.get(statBuffer, 0) : (int) INT_AT.get(statBuffer, 0);
+        }
+
+        long inode(byte[] statBuffer) {
+            return (long) LONG_AT.get(statBuffer, inodeOffset);
         }
     }
 
