@@ -37,6 +37,18 @@ public final class ReadWriteBackendWait {
      * (lock closed, future cancelled)
      */
     public boolean pause() {
+        return pause(ELAPSED_FRACTION);
+    }
+
+    /**
+     * Pauses before the next attempt, for a backend whose failed attempts cost so little
+     * that it retries more often: the pause grows to {@code 1/elapsedFraction} of the
+     * time waited (up to the poll interval) instead of a twentieth.
+     * @param elapsedFraction the divisor of the time waited; values below twenty count as
+     * twenty
+     * @return as {@link #pause()}
+     */
+    public boolean pause(int elapsedFraction) {
         if (mustStop()) {
             return false;
         }
@@ -45,11 +57,38 @@ public final class ReadWriteBackendWait {
             return false;
         }
         long elapsed = System.nanoTime() - startNanos;
-        long pause = Math.min(Math.max(elapsed / ELAPSED_FRACTION, MIN_PAUSE_NANOS), maxPauseNanos);
+        long pause = Math.min(Math.max(elapsed / Math.max(elapsedFraction, ELAPSED_FRACTION), MIN_PAUSE_NANOS),
+                maxPauseNanos);
         LockSupport.parkNanos(this, Math.min(pause, remaining));
         // One more attempt is due even at the deadline: the holder may have left during
         // the pause.
         return !mustStop();
+    }
+
+    /**
+     * Whether the wait may last beyond one attempt: false for a single attempt, past the
+     * deadline, or when the wait must end (interrupted, abandoned).
+     */
+    public boolean mayWait() {
+        return !mustStop() && deadline.remainingNanos() > 0;
+    }
+
+    /**
+     * Waits for something another thread completes (and then unparks this one), until it
+     * is done or the wait must end: deadline, interrupt (its status is kept) or
+     * abandonment, looked at again at least every poll interval.
+     * @param done tells whether it is done
+     * @return whether it is done
+     */
+    public boolean awaitUntil(BooleanSupplier done) {
+        while (!done.getAsBoolean()) {
+            long remaining = deadline.remainingNanos();
+            if (remaining <= 0 || mustStop()) {
+                return done.getAsBoolean();
+            }
+            LockSupport.parkNanos(this, Math.min(remaining, maxPauseNanos));
+        }
+        return true;
     }
 
     private boolean mustStop() {

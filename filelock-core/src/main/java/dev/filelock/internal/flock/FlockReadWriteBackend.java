@@ -11,16 +11,20 @@ import dev.filelock.internal.flock.FlockFile.Descriptor;
 import dev.filelock.internal.posix.Posix;
 import dev.filelock.internal.posix.StatCalls;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The OS-level half of a {@code NativeReadWriteFileLock}: {@code LOCK_SH} (read) or
  * {@code LOCK_EX} (write) on the lock file, plus the writers' gate,
  * {@code <lock file>.writer}, that keeps a stream of our readers from starving a writer:
- * a writer holds {@code LOCK_EX} on the gate from its first attempt until it has the lock
- * file, and a reader takes the lock file only while it holds {@code LOCK_SH | LOCK_NB} on
- * the gate, which it drops at once. Attempts never block in the kernel: they retry with
- * {@code LOCK_NB}, paced by the caller's {@link ReadWriteBackendWait}.
+ * a writer that finds the lock file taken holds {@code LOCK_EX} on the gate until it has
+ * the lock file, and a reader takes the lock file only while it holds
+ * {@code LOCK_SH | LOCK_NB} on the gate, which it drops at once. A writer tries the lock
+ * file before the gate (an uncontended write costs what a {@code FileLock} costs); if it
+ * must wait, it waits in the kernel on a kernel-waiter thread ({@link KernelWriteWait}),
+ * or, where none is available, retries with {@code LOCK_NB} like readers do, paced by the
+ * caller's {@link ReadWriteBackendWait}.
  *
  * <p>
  * Both descriptors stay open between holds (parked, bounded by the
@@ -32,6 +36,12 @@ public final class FlockReadWriteBackend implements ReadWriteBackend {
 
     /** The suffix of the writers' gate file, next to the lock file. */
     static final String GATE_SUFFIX = ".writer";
+
+    /**
+     * How long a reader trusts that its gate descriptor is on the file at the gate's path
+     * without looking it up again: one {@code lstat} fewer per read.
+     */
+    static final long GATE_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Path path;
 
@@ -52,6 +62,11 @@ public final class FlockReadWriteBackend implements ReadWriteBackend {
     private @Nullable Descriptor lockDescriptor;
 
     private @Nullable Descriptor gateDescriptor;
+
+    /** The gate descriptor last found on the file at the gate's path, and when. */
+    private @Nullable Descriptor verifiedGate;
+
+    private long gateVerifiedAt;
 
     FlockReadWriteBackend(Path canonicalPath, Path path, int fileMode) {
         this.path = path;
@@ -110,7 +125,7 @@ public final class FlockReadWriteBackend implements ReadWriteBackend {
             }
             boolean locked;
             try {
-                if (!gate.isStillAt(statBuffer)) {
+                if (!isGateStillAt(gate)) {
                     // Deleted or replaced (a clean-up): writers announce themselves on
                     // the file there now.
                     closeGate();
@@ -129,7 +144,56 @@ public final class FlockReadWriteBackend implements ReadWriteBackend {
         return false;
     }
 
+    /**
+     * Whether the gate descriptor is still on the file at the gate's path, looked up at
+     * most once per {@link #GATE_RECHECK_NANOS}: the gate is deleted only by a clean-up,
+     * so a reader passes a writer announced on a new gate at most that long after it was
+     * made.
+     */
+    private boolean isGateStillAt(Descriptor gate) {
+        long now = System.nanoTime();
+        if (gate == verifiedGate && now - gateVerifiedAt < GATE_RECHECK_NANOS) {
+            return true;
+        }
+        if (!gate.isStillAt(statBuffer)) {
+            return false;
+        }
+        verifiedGate = gate;
+        gateVerifiedAt = now;
+        return true;
+    }
+
+    /**
+     * A writer tries the lock file first: the gate only matters while a writer waits. It
+     * is opened (created) all the same, so that it exists, and a gate that cannot be used
+     * is reported, from the first acquisition on.
+     */
     private boolean acquireWrite(ReadWriteBackendWait wait) {
+        openGate();
+        if (tryLockFile(Posix.LOCK_EX)) {
+            return true;
+        }
+        if (wait.mayWait()) {
+            KernelWriteWait inKernel = KernelWriteWait.start(lockFile, path, gateFile, gatePath, fileMode);
+            if (inKernel != null) {
+                Descriptor won = inKernel.await(wait);
+                if (won == null) {
+                    return false;
+                }
+                closeLockFile(); // unlocked; the kernel waiter's descriptor holds the
+                                 // lock
+                lockDescriptor = won;
+                return true;
+            }
+        }
+        return pollForWrite(wait);
+    }
+
+    /**
+     * Waits at the gate and then for the lock file with {@code LOCK_NB} attempts, when
+     * the kernel cannot wait for us.
+     */
+    private boolean pollForWrite(ReadWriteBackendWait wait) {
         boolean gateHeld = false;
         try {
             do {
@@ -318,6 +382,7 @@ public final class FlockReadWriteBackend implements ReadWriteBackend {
     private void closeGate() {
         Descriptor gate = gateDescriptor;
         gateDescriptor = null;
+        verifiedGate = null;
         if (gate != null) {
             gate.close();
         }

@@ -43,6 +43,15 @@ import org.sqlite.SQLiteOpenMode;
  */
 public final class SqliteReadWriteBackend implements ReadWriteBackend {
 
+    /**
+     * A retry runs inside SQLite (a few {@code fcntl} calls and this handler's upcall,
+     * microseconds), so it may come more often than a twentieth of the time waited: the
+     * pause grows to a 64th (0.7 ms after 45 ms of waiting, the poll interval after 3.2
+     * s), so a handoff takes about a 128th of the time waited, at about 650 retries in a
+     * 10 s wait.
+     */
+    static final int RETRY_ELAPSED_FRACTION = 64;
+
     /** Connections open in this JVM, so tests can prove that none leaks. */
     public static final AtomicInteger OPEN_CONNECTIONS = new AtomicInteger();
 
@@ -280,7 +289,7 @@ public final class SqliteReadWriteBackend implements ReadWriteBackend {
         @Override
         protected int callback(int previousCalls) {
             ReadWriteBackendWait wait = currentWait;
-            return wait != null && wait.pause() ? 1 : 0;
+            return wait != null && wait.pause(RETRY_ELAPSED_FRACTION) ? 1 : 0;
         }
 
     }
