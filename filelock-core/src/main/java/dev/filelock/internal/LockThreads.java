@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The library's thread pools, all of daemon threads that end when idle: kernel waiters (a
  * thread blocked in {@code flock} for a contended path, at most one per path and at most
  * {@link #MAX_KERNEL_WAITERS} in all), the reaper that makes sure an abandoned kernel
- * wait ends, and async acquisitions.
+ * wait ends, and the pumps and the timer of pending asynchronous acquisitions
+ * ({@link AsyncWaits}).
  */
 public final class LockThreads {
 
@@ -45,18 +46,41 @@ public final class LockThreads {
      */
     public static final ScheduledThreadPoolExecutor REAPER = reaper();
 
-    public static final ExecutorService ASYNC = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), daemons("filelock-async-"));
+    /**
+     * Pending asynchronous acquisitions wait without a thread each: at most this many
+     * pump threads wait for them, one path at a time each (see {@link AsyncWaits}).
+     */
+    public static final int MAX_ASYNC_PUMPS = 32;
+
+    /**
+     * Makes the pump threads of {@link AsyncWaits}, which starts at most
+     * {@link #MAX_ASYNC_PUMPS} and ends each after {@link #ASYNC_PUMP_KEEP_ALIVE_MILLIS}
+     * without a path to serve.
+     */
+    public static final ThreadFactory ASYNC = daemons("filelock-async-");
+
+    /** Idle pumps end after this long. */
+    public static final long ASYNC_PUMP_KEEP_ALIVE_MILLIS = 1_000;
+
+    /**
+     * Ends the pending asynchronous acquisitions whose deadline passed: one thread while
+     * any has a deadline, gone a second after the last.
+     */
+    public static final ScheduledThreadPoolExecutor ASYNC_TIMER = timer("filelock-async-timer-");
 
     private LockThreads() {
     }
 
     private static ScheduledThreadPoolExecutor reaper() {
-        ScheduledThreadPoolExecutor reaper = new ScheduledThreadPoolExecutor(1, daemons("filelock-waiter-reaper-"));
-        reaper.setKeepAliveTime(KERNEL_WAITER_KEEP_ALIVE_MILLIS, TimeUnit.MILLISECONDS);
-        reaper.allowCoreThreadTimeOut(true);
-        reaper.setRemoveOnCancelPolicy(true);
-        return reaper;
+        return timer("filelock-waiter-reaper-");
+    }
+
+    private static ScheduledThreadPoolExecutor timer(String prefix) {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemons(prefix));
+        timer.setKeepAliveTime(KERNEL_WAITER_KEEP_ALIVE_MILLIS, TimeUnit.MILLISECONDS);
+        timer.allowCoreThreadTimeOut(true);
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     private static ThreadFactory daemons(String prefix) {

@@ -6,13 +6,13 @@ import dev.filelock.LockHold;
 import dev.filelock.LockMode;
 import dev.filelock.Ownership;
 import dev.filelock.SoftFileLock;
+import dev.filelock.internal.AsyncWaits;
 import dev.filelock.internal.Deadline;
 import dev.filelock.internal.ExclusiveRequest.ThreadOwner;
 import dev.filelock.internal.ExclusiveRequest;
 import dev.filelock.internal.LockOptions;
 import dev.filelock.internal.LockPaths;
 import dev.filelock.internal.LockProtocol;
-import dev.filelock.internal.LockThreads;
 import dev.filelock.internal.diagnostics.TimeoutMessage;
 import dev.filelock.internal.soft.StaleMarkers;
 import java.nio.file.Path;
@@ -21,7 +21,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
@@ -118,55 +117,40 @@ public class ExclusiveFileLock implements FileLock {
         return attemptOnce(owner) ? Optional.of(newHold(owner)) : Optional.empty();
     }
 
+    /**
+     * Tries the lock on the caller's thread unless futures of this path wait (a shared
+     * owner that holds it re-enters at once, as a synchronous acquire would), and
+     * otherwise queues the future in {@link AsyncWaits}, which waits for it without a
+     * thread of its own.
+     */
     @Override
     public CompletableFuture<LockHold> acquireAsync(Duration timeout) {
-        Object owner = options.ownership() == Ownership.SHARED ? this : new AsyncOwner();
         Deadline deadline = Deadline.after(timeout);
-        CompletableFuture<LockHold> future = new CompletableFuture<>();
-        AtomicReference<@Nullable Thread> worker = new AtomicReference<>();
-        future.whenComplete((hold, failure) -> {
-            Thread waiting = worker.get();
-            if (future.isCancelled() && waiting != null) {
-                waiting.interrupt();
-            }
-        });
-        LockThreads.ASYNC.execute(() -> {
-            worker.set(Thread.currentThread());
-            try {
-                completeAsync(future, owner, deadline);
-            }
-            finally {
-                worker.set(null);
-                Thread.interrupted(); // a cancellation that raced with the end of the
-                                      // task must not leak to the pool
-            }
-        });
-        return future;
-    }
-
-    private void completeAsync(CompletableFuture<LockHold> future, Object owner, Deadline deadline) {
-        BooleanSupplier userCheck = options.cancelCheck();
-        BooleanSupplier cancelled = userCheck == null ? future::isDone
-                : () -> future.isDone() || userCheck.getAsBoolean();
+        Object owner = options.ownership() == Ownership.SHARED ? this : new AsyncOwner();
+        ExclusiveTable.Key lockKey;
         try {
-            if (future.isDone() || !acquireFor(owner, deadline, options.blocking(), cancelled, true)) {
-                future
-                    .completeExceptionally(TimeoutMessage.timeout(path, LockMode.WRITE, deadline, options.blocking()));
-                return;
+            if (owner == this && reenter(owner)) {
+                return CompletableFuture.completedFuture(newHold(owner));
             }
-        }
-        catch (InterruptedException e) {
-            future.completeExceptionally(new FileLockInterruptedException(path, e));
-            return;
+            lockKey = key();
+            if (!AsyncWaits.hasPending(lockKey) && attemptOnce(owner)) {
+                return CompletableFuture.completedFuture(newHold(owner));
+            }
         }
         catch (RuntimeException e) {
-            future.completeExceptionally(e);
-            return;
+            return CompletableFuture.failedFuture(e);
         }
-        LockHold hold = newHold(owner);
-        if (!future.complete(hold)) {
-            hold.close(); // cancelled while we were acquiring: never leak the hold
+        if (!options.blocking() || deadline.isExpired()) {
+            return CompletableFuture.failedFuture(timeoutOf(deadline));
         }
+        BooleanSupplier userCheck = options.cancelCheck();
+        return AsyncWaits.enqueue(lockKey, deadline,
+                until -> acquireFor(owner, until, true, userCheck, true) ? newHold(owner) : null, userCheck,
+                () -> timeoutOf(deadline), LockHold::close);
+    }
+
+    private RuntimeException timeoutOf(Deadline deadline) {
+        return TimeoutMessage.timeout(path, LockMode.WRITE, deadline, options.blocking());
     }
 
     @Override

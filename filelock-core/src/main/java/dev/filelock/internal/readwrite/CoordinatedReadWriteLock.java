@@ -7,6 +7,7 @@ import dev.filelock.NativeReadWriteFileLock;
 import dev.filelock.Ownership;
 import dev.filelock.ReadWriteFileLock;
 import dev.filelock.SoftReadWriteFileLock;
+import dev.filelock.internal.AsyncWaits;
 import dev.filelock.internal.Deadline;
 import dev.filelock.internal.LockOptions;
 import dev.filelock.internal.LockProtocol;
@@ -379,13 +380,24 @@ public class CoordinatedReadWriteLock implements ReadWriteFileLock {
         }
     }
 
+    /**
+     * Tries the lock on the caller's thread unless futures of this lock wait (a shared
+     * owner that holds it tries at once, as a synchronous acquire would), and otherwise
+     * queues the future behind them ({@link AsyncReadWriteAcquisition}).
+     */
     private CompletableFuture<LockHold> acquireAsync(LockMode mode, Duration timeout) {
         Deadline deadline = deadline(timeout);
         ReadWriteOwner owner = options.ownership() == Ownership.SHARED ? sharedOwner : ReadWriteOwner.ofAsyncHold(this);
-        if (!Thread.currentThread().isInterrupted()) {
+        Attachment current;
+        try {
+            current = attach();
+        }
+        catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        boolean overtakes = owner == sharedOwner && current.entry().levels(owner) > 0;
+        if (!Thread.currentThread().isInterrupted() && (overtakes || !AsyncWaits.hasPending(current.key()))) {
             try {
-                // A free lock is taken on the caller's thread: no thread is started for
-                // the common case.
                 ReadWriteLevels levels = acquireLevels(owner, mode, Deadline.after(Duration.ZERO));
                 if (levels != null) {
                     return CompletableFuture.completedFuture(new ReadWriteHold(this, levels));
@@ -401,7 +413,17 @@ public class CoordinatedReadWriteLock implements ReadWriteFileLock {
         if (deadline.isExpired()) {
             return CompletableFuture.failedFuture(TimeoutMessage.timeout(path, mode, deadline, true));
         }
-        return AsyncReadWriteAcquisition.start(this, owner, mode, deadline);
+        return AsyncReadWriteAcquisition.start(this, current.key(), owner, mode, deadline);
+    }
+
+    /**
+     * Waits for a level for the owner until the given deadline, for an asynchronous
+     * acquisition's turn.
+     * @return the hold, or null when none was taken in time
+     */
+    @Nullable LockHold acquireUntil(ReadWriteOwner owner, LockMode mode, Deadline until) throws InterruptedException {
+        ReadWriteLevels levels = acquireLevels(owner, mode, until);
+        return levels == null ? null : new ReadWriteHold(this, levels);
     }
 
     private Attachment attach() {
