@@ -6,9 +6,9 @@ import java.util.Arrays;
 
 /**
  * Entry point of the child JVMs the cross-process rows start: {@code handoff},
- * {@code jdbc-handoff}, {@code contend}, {@code wait-cpu} or {@code registry}, each
- * speaking the one child protocol of the project ({@link ChildMain}: commands on stdin,
- * {@code
+ * {@code jdbc-handoff}, {@code contend}, {@code wait-cpu}, {@code registry},
+ * {@code pending-futures} or {@code local-contend}, each speaking the one child protocol
+ * of the project ({@link ChildMain}: commands on stdin, {@code
  * READY} and one {@code OK <figures>} reply per command on stdout), driven by
  * {@link dev.filelock.testing.ChildProcess}.
  */
@@ -25,7 +25,8 @@ public final class Child {
      */
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            throw new IllegalArgumentException("usage: Child handoff|contend|wait-cpu|registry <arguments>");
+            throw new IllegalArgumentException(
+                    "usage: Child handoff|jdbc-handoff|contend|wait-cpu|registry|pending-futures|local-contend <arguments>");
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
@@ -43,6 +44,8 @@ public final class Child {
             case "contend" -> ContentionWorker.run(rest);
             case "wait-cpu" -> WaitCpuWorker.run(rest);
             case "registry" -> RegistryWorker.run(rest);
+            case "pending-futures" -> PendingFuturesWorker.run(rest);
+            case "local-contend" -> LocalContentionWorker.run(rest);
             default -> throw new IllegalArgumentException("unknown child role " + args[0]);
         }
         System.exit(0);

@@ -61,7 +61,7 @@ final class Contention {
             return new Result((double) increments / seconds, increments - counted, String.join(" / ", perThread));
         }
         finally {
-            children.forEach(ChildProcess::close);
+            children.forEach(Children::stop);
         }
     }
 

@@ -50,7 +50,7 @@ final class JmhSuite {
             .warmupTime(TimeValue.milliseconds(mode.jmhIterationTime().toMillis()))
             .measurementIterations(mode.jmhIterations())
             .measurementTime(TimeValue.milliseconds(mode.jmhIterationTime().toMillis()))
-            .jvmArgsAppend("-Xmx256m")
+            .jvmArgsAppend(forkOptions())
             .shouldFailOnError(false);
         for (Class<?> benchmarks : benchmarkClasses) {
             options.include("^" + Pattern.quote(benchmarks.getName()) + "\\.");
@@ -65,6 +65,15 @@ final class JmhSuite {
             }
         }
         return new JmhSuite(scores);
+    }
+
+    /**
+     * The options of each fork: a fixed heap, and a JFR recording under {@code --jfr}.
+     */
+    private static String[] forkOptions() {
+        Path jfr = Children.jfrDirectory();
+        return (jfr == null) ? new String[] { "-Xmx256m" }
+                : new String[] { "-Xmx256m", Children.jfrOption(jfr.resolve("jmh")) };
     }
 
     /**

@@ -18,13 +18,16 @@ import java.util.stream.Stream;
  *
  * <pre>
  * ./mvnw -B -q -pl filelock-benchmarks -am package -DskipTests
- * java -jar filelock-benchmarks/target/benchmarks.jar [full|quick] [--out=FILE] [--only=PART,...]
+ * java -jar filelock-benchmarks/target/benchmarks.jar [full|quick] [--out=FILE] [--only=PART,...] [--jfr=DIR]
+ * java -jar filelock-benchmarks/target/benchmarks.jar reference [--jdk=JAVA_HOME ...] [--runs=3] [--out=FILE] [--jfr=DIR]
  * </pre>
  *
  * <p>
  * {@code --only} (for work on one part; parts as in {@link Suite.Part}, such as
  * {@code contention}) runs a subset; the published table always comes from a run of
- * everything.
+ * everything. {@code --jfr} records one JFR file per child JVM and JMH fork into a
+ * directory. {@code reference} is the reference procedure ({@link Reference}): three full
+ * runs per JDK and one merged table.
  *
  * <p>
  * Exits with 1 only when the harness could not produce a row's figure; a missed goal is
@@ -36,13 +39,20 @@ public final class Main {
     }
 
     /**
-     * Runs the suite.
-     * @param args the mode ({@code full}, the default, or {@code quick}), then optionally
-     * {@code --out=FILE} and {@code
-     *     --only=PART,...}
+     * Runs the suite, or the reference procedure.
+     * @param args the mode ({@code full}, the default, {@code quick} or
+     * {@code reference}), then optionally {@code --out=FILE}, {@code --only=PART,...} and
+     * {@code --jfr=DIR} (for {@code reference}: {@code --jdk}, {@code --runs},
+     * {@code --out}, {@code --jfr})
      * @throws IOException if the results cannot be written
+     * @throws InterruptedException if interrupted while a reference run runs
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
+        if (args.length > 0 && args[0].equals("reference")) {
+            Reference.run(List.of(args).subList(1, args.length), besideTheJar("benchmarks.jar"),
+                    besideTheJar("benchmarks-reference.md"));
+            return;
+        }
         RunMode mode = RunMode.FULL;
         Path output = null;
         Set<Suite.Part> parts = EnumSet.allOf(Suite.Part.class);
@@ -52,6 +62,11 @@ public final class Main {
             }
             else if (arg.startsWith("--only=")) {
                 parts = Suite.Part.parse(arg.substring("--only=".length()));
+            }
+            else if (arg.startsWith("--jfr=")) {
+                Path recordings = Files.createDirectories(Path.of(arg.substring("--jfr=".length())).toAbsolutePath());
+                Files.createDirectories(recordings.resolve("jmh"));
+                System.setProperty(Children.JFR_PROPERTY, recordings.toString());
             }
             else {
                 mode = RunMode.parse(arg);
@@ -75,6 +90,7 @@ public final class Main {
                 parts.equals(EnumSet.allOf(Suite.Part.class)) ? "" : "only " + parts);
         System.out.print(table);
         Files.writeString(output, table);
+        Files.writeString(recordOf(output), RunRecord.write(rows));
         progress("table written to " + output);
 
         long broken = rows.stream().filter(row -> row.verdict() == Verdict.FAILED).count();
@@ -82,6 +98,11 @@ public final class Main {
             progress(broken + " row(s) produced no figure: the harness is broken");
             System.exit(1);
         }
+    }
+
+    /** Where a run writes its rows for the reference procedure: beside its table. */
+    static Path recordOf(Path table) {
+        return table.resolveSibling(table.getFileName() + ".rows.tsv");
     }
 
     private static final long STARTED = System.nanoTime();

@@ -26,7 +26,7 @@ final class ProcessAgent implements Agent {
 
     @Override
     public void close() {
-        child.close();
+        Children.stop(child);
     }
 
 }

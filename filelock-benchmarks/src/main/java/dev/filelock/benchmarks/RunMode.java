@@ -23,15 +23,20 @@ import java.util.Locale;
  * @param contentionRuns contended runs per variant, interleaved
  * @param waitSeconds how long the waiting thread waits in the CPU row
  * @param registryKeys distinct keys obtained from the registry
+ * @param pendingFutures {@code acquireAsync} futures left pending on contended paths
+ * @param foreignTrials waits of a foreign process per waiter kind under local contention
+ * @param foreignCap longest such wait before the local contention is stopped so the
+ * waiter gets the lock (the trial then counts as at least this long)
  */
 record RunMode(String name, int jmhForks, int jmhRounds, int jmhWarmups, int jmhIterations, Duration jmhIterationTime,
         int handoffSamples, int minHoldMillis, int maxHoldMillis, int contentionSeconds, int contentionRuns,
-        int waitSeconds, int registryKeys) {
+        int waitSeconds, int registryKeys, int pendingFutures, int foreignTrials, Duration foreignCap) {
 
     static final RunMode FULL = new RunMode("full", 1, 3, 2, 3, Duration.ofMillis(800), 100, 20, 70, 5, 3, 10,
-            1_000_000);
+            1_000_000, 10_000, 20, Duration.ofSeconds(5));
 
-    static final RunMode QUICK = new RunMode("quick", 0, 1, 1, 1, Duration.ofMillis(100), 6, 5, 15, 1, 1, 1, 5_000);
+    static final RunMode QUICK = new RunMode("quick", 0, 1, 1, 1, Duration.ofMillis(100), 6, 5, 15, 1, 1, 1, 5_000,
+            1_000, 4, Duration.ofSeconds(1));
 
     static RunMode parse(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {

@@ -41,7 +41,19 @@ final class Suite {
      */
     enum Part {
 
-        JMH, PROCESS_HANDOFF, THREAD_HANDOFF, RW_HANDOFF, NATIVE_RW, CONTENTION, REGISTRY, WAIT_CPU, PYTHON, JDBC;
+        JMH, PROCESS_HANDOFF, THREAD_HANDOFF, RW_HANDOFF, NATIVE_RW, CONTENTION, FOREIGN_WAITER, REGISTRY, WAIT_CPU,
+        PENDING_FUTURES, PYTHON, JDBC;
+
+        /**
+         * The parts whose rows are not ratios against an anchor of the same run: a
+         * reference run measures them once per JDK, not in each of its runs.
+         */
+        static final Set<Part> ONCE_PER_JDK = EnumSet.of(FOREIGN_WAITER, REGISTRY, WAIT_CPU, PENDING_FUTURES);
+
+        /** The name {@code --only} takes, such as {@code process-handoff}. */
+        String id() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
 
         static Set<Part> parse(String commaSeparated) {
             Set<Part> parts = EnumSet.noneOf(Part.class);
@@ -84,11 +96,15 @@ final class Suite {
             rows.addAll(new NativeReadWriteRows(mode, workDir, jmhLog).rows());
         }
         if (parts.contains(Part.JMH)) {
-            rows.add(jmhRows.annotationRow(jmh));
+            rows.addAll(jmhRows.annotationRows(jmh));
         }
         if (parts.contains(Part.CONTENTION)) {
             progress.step("contended throughput, 2 processes x 2 threads");
             rows.add(resourceRows.contentionRow());
+        }
+        if (parts.contains(Part.FOREIGN_WAITER)) {
+            progress.step("a waiter in another process (raw flock, Python) while two threads pass the lock");
+            rows.addAll(new WaitingRows(mode, workDir).foreignWaiterRows());
         }
         if (parts.contains(Part.REGISTRY)) {
             progress.step("FileLockRegistry: " + mode.registryKeys() + " distinct keys, expired, twice");
@@ -97,6 +113,10 @@ final class Suite {
         if (parts.contains(Part.WAIT_CPU)) {
             progress.step("CPU of a thread waiting " + mode.waitSeconds() + " s on a held lock");
             rows.addAll(resourceRows.waitCpuRows());
+        }
+        if (parts.contains(Part.PENDING_FUTURES)) {
+            progress.step(mode.pendingFutures() + " pending acquireAsync futures on contended paths (own child JVM)");
+            rows.add(new WaitingRows(mode, workDir).pendingFuturesRow());
         }
         if (parts.contains(Part.PYTHON)) {
             progress.step("Python filelock (Debian python3-filelock)");

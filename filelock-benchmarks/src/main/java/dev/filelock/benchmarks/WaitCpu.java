@@ -51,7 +51,7 @@ final class WaitCpu {
             return result;
         }
         finally {
-            children.forEach(ChildProcess::close);
+            children.forEach(Children::stop);
             RawFlock.closeFd(fd);
         }
     }

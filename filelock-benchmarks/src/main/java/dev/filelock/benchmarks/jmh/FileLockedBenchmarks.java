@@ -2,6 +2,7 @@ package dev.filelock.benchmarks.jmh;
 
 import dev.filelock.FileLock;
 import dev.filelock.LockHold;
+import dev.filelock.NativeReadWriteFileLock;
 import dev.filelock.spring.FileLocked;
 import dev.filelock.spring.autoconfigure.FileLockAutoConfiguration;
 import java.nio.file.Path;
@@ -37,6 +38,8 @@ public class FileLockedBenchmarks {
 
     private FileLock direct;
 
+    private NativeReadWriteFileLock directReadWrite;
+
     /** Starts a minimal Spring application with filelock's auto-configuration. */
     @Setup(Level.Trial)
     public void setUp() {
@@ -48,12 +51,14 @@ public class FileLockedBenchmarks {
             .run();
         annotated = context.getBean(Work.class);
         direct = FileLock.of(directory.resolve("direct.lock"));
+        directReadWrite = NativeReadWriteFileLock.of(directory.resolve("direct-rw.lock"));
     }
 
     /** Stops the application and removes the directory. */
     @TearDown(Level.Trial)
     public void tearDown() {
         context.close();
+        directReadWrite.close();
         TempDirectory.delete(directory);
     }
 
@@ -70,6 +75,21 @@ public class FileLockedBenchmarks {
     @Benchmark
     public long anchor() {
         LockHold hold = direct.acquire();
+        try {
+            return plain.body();
+        }
+        finally {
+            hold.close();
+        }
+    }
+
+    /**
+     * Like-for-like anchor: the same body under the write side of a
+     * {@link NativeReadWriteFileLock}, the lock {@code @FileLocked} takes by default.
+     */
+    @Benchmark
+    public long directNativeReadWrite() {
+        LockHold hold = directReadWrite.acquireWrite();
         try {
             return plain.body();
         }
