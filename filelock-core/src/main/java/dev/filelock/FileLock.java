@@ -15,13 +15,17 @@ import java.util.concurrent.locks.Lock;
  *
  * <p>
  * All lock objects on one canonical path in a JVM share one entry, so they exclude each
- * other as separate processes would, and waiting threads are woken in memory. The lock
- * file is created if missing (with missing parent directories) and kept after release; it
- * never holds data. A file this JVM uses as a {@link ReadWriteFileLock} (under any name,
- * hard links included) is refused with a {@link FileLockException}, and so is the
- * converse, as long as the other kind keeps a descriptor or connection open on it (also
- * idle, between holds): closing a {@code flock} descriptor would drop SQLite's POSIX
- * locks. Use one lock kind per file.
+ * other as separate processes would, and waiting threads are woken in memory. A release
+ * passes the lock to a thread of this JVM waiting for it without unlocking it in the
+ * kernel, for at most 250 ms of continuous hold by the JVM; the release after that
+ * unlocks it, and for 75 ms no thread of this JVM takes it (a {@link #tryLock()} then
+ * returns false), so a waiter in another process, blocked or polling every 50 ms like
+ * Python's filelock, gets its turn. The lock file is created if missing (with missing
+ * parent directories) and kept after release; it never holds data. A file this JVM uses
+ * as a {@link ReadWriteFileLock} (under any name, hard links included) is refused with a
+ * {@link FileLockException}, and so is the converse, as long as the other kind keeps a
+ * descriptor or connection open on it (also idle, between holds): closing a {@code flock}
+ * descriptor would drop SQLite's POSIX locks. Use one lock kind per file.
  *
  * <pre>{@code
  * FileLock lock = FileLock.of(Path.of("/var/cache/app/model.lock"));

@@ -66,8 +66,10 @@ final class ResourceRows {
         String what = "FileLockRegistry.obtain of " + String.format(Locale.ROOT, "%,d", mode.registryKeys())
                 + " distinct keys, then expire";
         String goal = "no heap growth after expiry; obtain O(1)";
-        try (ChildProcess child = Children.javaWithHeap("registry", "2g", "registry",
-                workDir.resolve("registry").toString(), Integer.toString(mode.registryKeys()))) {
+        ChildProcess child = null;
+        try {
+            child = Children.javaWithHeap("registry", "2g", "registry", workDir.resolve("registry").toString(),
+                    Integer.toString(mode.registryKeys()));
             child.awaitReady().send("measure");
             String[] figures = child.reply(REGISTRY_TIMEOUT).split(" ");
             long before = Long.parseLong(figures[0]);
@@ -92,6 +94,11 @@ final class ResourceRows {
         }
         catch (RuntimeException e) {
             return Row.failed(what, goal, e);
+        }
+        finally {
+            if (child != null) {
+                Children.stop(child);
+            }
         }
     }
 

@@ -35,6 +35,13 @@ import org.jspecify.annotations.Nullable;
  * its thread returns to the pool instead of waiting for a lock nobody wants any more.
  *
  * <p>
+ * A release while threads of this JVM wait passes the OS-level lock to them still locked
+ * ({@link #localHandover}), for at most {@link #LOCAL_HANDOVER_BUDGET_NANOS} of this
+ * JVM's turn; then it is unlocked and left to other processes for
+ * {@link #FAIRNESS_WINDOW_NANOS}. Soft locks are never passed on: with a lifetime, a
+ * marker's age is its expiry.
+ *
+ * <p>
  * Every method expects {@link #mutex} to be held by the caller, except the kernel
  * waiter's own task, its gate and the reaper's re-signal, which take it themselves.
  */
@@ -57,6 +64,22 @@ final class ExclusiveEntry {
      * background work for ever.
      */
     private static final int MAX_RESIGNALS = 100;
+
+    /**
+     * How long this JVM may keep the OS-level lock while passing it from thread to thread
+     * without unlocking it: long enough that the unlock, relock and wake-up of a pass
+     * through the kernel are paid a few times a second instead of on every pass, short
+     * enough that a waiter in another process is not kept out for long.
+     */
+    static final long LOCAL_HANDOVER_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    /**
+     * How long, after the budget ran out, no thread of this JVM takes the lock again:
+     * longer than the 50 ms that Python's filelock sleeps between attempts, so that a
+     * poller, which sees the lock free only if it is free at the moment it looks, finds
+     * it free at least once.
+     */
+    static final long FAIRNESS_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(75);
 
     private static final Set<Path> WARNED_FALLBACK_DIRECTORIES = ConcurrentHashMap.newKeySet();
 
@@ -81,6 +104,31 @@ final class ExclusiveEntry {
      * them to take.
      */
     private ExclusiveBackend.@Nullable OsHold handedOver;
+
+    /**
+     * An OS-level lock a releasing thread passed to the threads of this JVM waiting for
+     * it, still locked, for the first of them (or any thread arriving) to take.
+     */
+    private ExclusiveBackend.@Nullable OsHold localHandover;
+
+    /**
+     * When (nanoTime) this JVM's turn at the lock began: passes between its threads keep
+     * it, and so does unlocking and taking it again within the fairness window, a gap
+     * that a polling waiter in another process need not see; so it bounds how long this
+     * JVM's threads may keep the lock from other processes.
+     */
+    private long turnStartNanos;
+
+    /** When (nanoTime) this JVM last unlocked the OS-level lock. */
+    private long lastUnlockNanos = System.nanoTime() - FAIRNESS_WINDOW_NANOS;
+
+    /**
+     * Until when (nanoTime) no thread of this JVM takes the lock, after the local
+     * handover budget ran out; meaningful while {@link #yieldingToOthers} is set.
+     */
+    private long fairnessWindowEnd;
+
+    private boolean yieldingToOthers;
 
     private boolean attempting;
 
@@ -188,6 +236,7 @@ final class ExclusiveEntry {
         finally {
             waitingThreads.remove(me);
             releaseUnclaimedHandover();
+            releaseUnclaimedLocalHandover();
             if (waitingThreads.isEmpty()) {
                 stopUnwantedKernelWait();
             }
@@ -206,6 +255,12 @@ final class ExclusiveEntry {
         boolean interrupted = false;
         try {
             while (true) {
+                if (owner == null && localHandover != null) {
+                    ExclusiveBackend.OsHold passed = localHandover;
+                    localHandover = null;
+                    takeOver(request, passed);
+                    return true;
+                }
                 if (owner == null && handedOver != null) {
                     ExclusiveBackend.OsHold won = handedOver;
                     handedOver = null;
@@ -213,7 +268,8 @@ final class ExclusiveEntry {
                     return true;
                 }
                 long generationBefore = generation;
-                if (owner == null && !attempting && attempt(request)) {
+                long windowLeft = owner == null ? fairnessWindowLeft() : 0;
+                if (owner == null && windowLeft == 0 && !attempting && attempt(request)) {
                     return true;
                 }
                 if (!request.blocking() || request.deadline().isExpired()) {
@@ -236,7 +292,11 @@ final class ExclusiveEntry {
                 if (request.cancelCheck() != null) {
                     waitNanos = Math.min(waitNanos, pollNanos);
                 }
-                if (owner == null) {
+                if (windowLeft > 0) {
+                    // Left to other processes for a moment: look again when it ends.
+                    waitNanos = Math.min(waitNanos, windowLeft);
+                }
+                else if (owner == null) {
                     // Another process holds it (or a thread is finding out): the kernel
                     // wakes us, or we poll.
                     boolean kernelWakes = backend.canBlock() && !kernelWaitFailed
@@ -289,6 +349,10 @@ final class ExclusiveEntry {
             backend.unlock(handedOver);
             handedOver = null;
         }
+        if (localHandover != null) {
+            backend.unlock(localHandover);
+            localHandover = null;
+        }
         becomeOwner(request, won);
         return true;
     }
@@ -315,6 +379,19 @@ final class ExclusiveEntry {
     }
 
     private void becomeOwner(ExclusiveRequest request, ExclusiveBackend.OsHold won) {
+        long now = System.nanoTime();
+        if (now - lastUnlockNanos >= FAIRNESS_WINDOW_NANOS) {
+            turnStartNanos = now;
+        }
+        yieldingToOthers = false;
+        takeOver(request, won);
+    }
+
+    /**
+     * Makes the request's owner the holder of an OS-level lock this JVM holds already
+     * (just taken, or passed on by the previous holder).
+     */
+    private void takeOver(ExclusiveRequest request, ExclusiveBackend.OsHold won) {
         tenure++;
         owner = request.owner();
         holds = 1;
@@ -493,12 +570,60 @@ final class ExclusiveEntry {
         held = null;
         heldSince = null;
         if (osHold != null) {
-            backend.unlock(osHold);
+            passOrUnlock(osHold);
         }
         generation++;
         changed.signal(); // one waiter can take it; a waiter that gives up wakes the next
         debug("Lock {0} released", path);
         return true;
+    }
+
+    /**
+     * Passes the OS-level lock, still locked, to the threads of this JVM that wait for it
+     * while the local handover budget lasts; otherwise unlocks it, and when the budget
+     * ran out with threads still waiting, keeps them off it for the fairness window, so
+     * that a waiter in another process, polling or blocked in the kernel, gets its turn.
+     */
+    private void passOrUnlock(ExclusiveBackend.OsHold osHold) {
+        if (!waitingThreads.isEmpty() && !(backend instanceof SoftExclusiveBackend)) {
+            long now = System.nanoTime();
+            if (now - turnStartNanos < LOCAL_HANDOVER_BUDGET_NANOS) {
+                localHandover = osHold;
+                return;
+            }
+            yieldingToOthers = true;
+            fairnessWindowEnd = now + FAIRNESS_WINDOW_NANOS;
+        }
+        backend.unlock(osHold);
+        lastUnlockNanos = System.nanoTime();
+    }
+
+    /**
+     * The nanoseconds left of the fairness window, or 0 when this JVM's threads may take
+     * the lock.
+     */
+    private long fairnessWindowLeft() {
+        if (!yieldingToOthers) {
+            return 0;
+        }
+        long left = fairnessWindowEnd - System.nanoTime();
+        if (left <= 0) {
+            yieldingToOthers = false;
+            return 0;
+        }
+        return left;
+    }
+
+    /**
+     * Gives back at the OS level a lock passed locally when every thread it was passed to
+     * has left without taking it.
+     */
+    private void releaseUnclaimedLocalHandover() {
+        if (localHandover != null && waitingThreads.isEmpty()) {
+            backend.unlock(localHandover);
+            localHandover = null;
+            lastUnlockNanos = System.nanoTime();
+        }
     }
 
     /**
@@ -519,7 +644,7 @@ final class ExclusiveEntry {
     }
 
     boolean isIdle() {
-        return users == 0 && owner == null && handedOver == null && !kernelWaiterRunning;
+        return users == 0 && owner == null && handedOver == null && localHandover == null && !kernelWaiterRunning;
     }
 
     boolean hasReusableResources() {
