@@ -28,6 +28,17 @@ public interface ExclusiveBackend {
      */
     @Nullable OsHold lockBlocking(ExclusiveRequest request, KernelWaitGate gate);
 
+    /**
+     * Waits in the kernel on the calling thread until the lock is ours, for a wait that
+     * nothing may end ({@code lock()}); the entry calls it only while no other attempt or
+     * kernel wait of the path runs, so the backend may use the descriptor it keeps
+     * between holds.
+     * @return the hold, or {@code null} if this backend cannot wait so
+     */
+    default @Nullable OsHold lockBlockingAlone(ExclusiveRequest request) {
+        return null;
+    }
+
     /** Gives the OS-level lock back. */
     void unlock(OsHold hold);
 

@@ -292,6 +292,12 @@ final class ExclusiveEntry {
                 if (request.cancelCheck() != null) {
                     waitNanos = Math.min(waitNanos, pollNanos);
                 }
+                if (windowLeft == 0 && owner == null && mayBlockInKernelItself(request)) {
+                    if (blockInKernelItself(request)) {
+                        return true;
+                    }
+                    continue;
+                }
                 if (windowLeft > 0) {
                     // Left to other processes for a moment: look again when it ends.
                     waitNanos = Math.min(waitNanos, windowLeft);
@@ -398,6 +404,51 @@ final class ExclusiveEntry {
         held = won;
         heldSince = Instant.now();
         debug("Lock {0} acquired", request.path());
+    }
+
+    /**
+     * Whether the asking thread may block in {@code flock} itself, which spares the
+     * kernel waiter's wake-up of it on release: only for a wait that nothing may end
+     * (uninterruptible, no deadline, no cancel check: {@code lock()}), since nothing can
+     * reach a thread in that call, and only as the sole waiter with no kernel waiter or
+     * attempt running, since no other attempt may share its descriptor. Threads arriving
+     * meanwhile wait on the condition as they do behind any attempt.
+     */
+    private boolean mayBlockInKernelItself(ExclusiveRequest request) {
+        return request.blocking() && !request.interruptible() && request.cancelCheck() == null
+                && request.deadline().isForever() && backend.canBlock() && !kernelWaitFailed && !attempting
+                && !kernelWaiterRunning && handedOver == null && waitingThreads.size() == 1;
+    }
+
+    /**
+     * Blocks in the kernel on the asking thread, outside the mutex and marked as an
+     * attempt so that no other thread attempts or starts a kernel waiter meanwhile.
+     * @return whether the lock is ours; false if the wait failed (then every waiter
+     * polls, as after a failed kernel waiter)
+     */
+    private boolean blockInKernelItself(ExclusiveRequest request) {
+        attempting = true;
+        ExclusiveBackend.@Nullable OsHold won = null;
+        mutex.unlock();
+        try {
+            won = backend.lockBlockingAlone(request);
+        }
+        catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "Waiting in the kernel for " + request.path() + " failed; waiters poll instead", e);
+        }
+        finally {
+            mutex.lock();
+            attempting = false;
+        }
+        if (won == null) {
+            kernelWaitFailed = true;
+            changed.signalAll(); // threads that waited behind this attempt look again
+            return false;
+        }
+        // No hand-over can be pending: no kernel waiter ran, and none starts during an
+        // attempt.
+        becomeOwner(request, won);
+        return true;
     }
 
     /**

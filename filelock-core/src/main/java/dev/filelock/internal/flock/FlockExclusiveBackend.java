@@ -98,6 +98,51 @@ public final class FlockExclusiveBackend implements ExclusiveBackend {
         }
     }
 
+    /**
+     * Blocks the calling thread in {@code flock} on the descriptor kept between holds, as
+     * raw blocking flock does, so the kernel wakes the asking thread itself on release.
+     * Sharing that descriptor is safe because the entry lets no other attempt run
+     * meanwhile (a second lock on the same open file description would succeed); the
+     * monitor is not held while blocked, so it never delays
+     * {@link #hasReusableResources}.
+     */
+    @Override
+    public OsHold lockBlockingAlone(ExclusiveRequest request) {
+        byte[] waiterStatBuffer = new byte[StatCalls.BUFFER_SIZE];
+        while (true) {
+            Descriptor descriptor = cachedOrOpen(request);
+            try {
+                flockUntilLocked(descriptor);
+            }
+            catch (LastErrorException e) {
+                forget(descriptor);
+                throw file.lockFailed(descriptor, request.path(), e, waiterStatBuffer);
+            }
+            if (descriptor.isStillAt(waiterStatBuffer)) {
+                return descriptor;
+            }
+            // A peer (Python filelock 3.28) deleted or replaced the file after we opened
+            // it: wait for what is there now.
+            forget(descriptor);
+            descriptor.close();
+        }
+    }
+
+    private synchronized Descriptor cachedOrOpen(ExclusiveRequest request) {
+        Descriptor descriptor = cached;
+        if (descriptor == null) {
+            descriptor = file.open(request.path(), request.options().fileMode());
+            cached = descriptor;
+        }
+        return descriptor;
+    }
+
+    private synchronized void forget(Descriptor descriptor) {
+        if (cached == descriptor) {
+            cached = null;
+        }
+    }
+
     @Override
     public synchronized void unlock(OsHold hold) {
         Descriptor descriptor = (Descriptor) hold;
@@ -155,6 +200,25 @@ public final class FlockExclusiveBackend implements ExclusiveBackend {
             }
         }
         return false;
+    }
+
+    /**
+     * Blocks until the lock is ours; a signal (the JVM's own, or one meant for an earlier
+     * blocking call) only makes it call again.
+     * @throws LastErrorException if flock fails otherwise
+     */
+    private static void flockUntilLocked(Descriptor descriptor) {
+        while (true) {
+            try {
+                flockCall.flock(descriptor.fd, Posix.LOCK_EX);
+                return;
+            }
+            catch (LastErrorException e) {
+                if (e.getErrorCode() != Posix.EINTR) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** {@code flock(2)}: returns 0 or throws {@link LastErrorException}. */
