@@ -43,6 +43,15 @@ public interface ExclusiveBackend {
     void unlock(OsHold hold);
 
     /**
+     * Gives back a surplus hold while another hold of this backend stays held: unlike
+     * {@link #unlock}, it never touches what the backend keeps open for the next hold.
+     * The default unlocks it.
+     */
+    default void discard(OsHold surplus) {
+        unlock(surplus);
+    }
+
+    /**
      * Whether an idle entry keeps something open worth reusing (a descriptor), so it is
      * worth keeping the entry.
      */

@@ -349,18 +349,22 @@ final class ExclusiveEntry {
         if (won == null) {
             return false;
         }
-        if (handedOver != null) {
-            // Only possible if the file was replaced under us: never keep two OS-level
-            // locks for one entry.
-            backend.unlock(handedOver);
-            handedOver = null;
-        }
-        if (localHandover != null) {
-            backend.unlock(localHandover);
-            localHandover = null;
-        }
+        // A pending hold beside the one just won is only possible if the file was
+        // replaced
+        // under us: never keep two OS-level locks for one entry, and keep the one on the
+        // file at the path now.
+        discardPending(handedOver, won);
+        handedOver = null;
+        discardPending(localHandover, won);
+        localHandover = null;
         becomeOwner(request, won);
         return true;
+    }
+
+    private void discardPending(ExclusiveBackend.@Nullable OsHold pending, ExclusiveBackend.OsHold won) {
+        if (pending != null && pending != won) {
+            backend.discard(pending);
+        }
     }
 
     private ExclusiveBackend.@Nullable OsHold tryBackend(ExclusiveRequest request) {

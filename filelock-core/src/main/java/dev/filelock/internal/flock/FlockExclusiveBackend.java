@@ -161,6 +161,22 @@ public final class FlockExclusiveBackend implements ExclusiveBackend {
         }
     }
 
+    /**
+     * Closes a surplus descriptor (closing the only descriptor of an open file
+     * description drops its lock); {@link #unlock} would instead keep it open in place of
+     * the cached one and close that, which may be the descriptor that holds the lock now.
+     */
+    @Override
+    public synchronized void discard(OsHold surplus) {
+        Descriptor descriptor = (Descriptor) surplus;
+        if (descriptor == cached) {
+            unlock(surplus);
+        }
+        else {
+            descriptor.close();
+        }
+    }
+
     @Override
     public synchronized boolean hasReusableResources() {
         return cached != null;
