@@ -110,6 +110,14 @@ public interface FileLock extends Lock {
      * may close it. With {@link Ownership#SHARED} it is a level of the object's shared
      * counter; with {@link Ownership#THREAD} it is a holder of its own that excludes
      * every thread, the caller included.
+     *
+     * <p>
+     * A free lock is taken at once on the caller's thread. Otherwise the future queues
+     * behind the pending futures of this lock's path (first come, first served) and one
+     * of at most 32 library threads waits for it when its turn comes, so pending futures
+     * cost no thread each; stages attached without an executor run on that thread, so
+     * give long work an executor. A future whose timeout passes while it is queued
+     * completes with {@link FileLockTimeoutException} at once.
      * @param timeout how long to wait: negative waits forever, zero makes one attempt
      * @return a future completed with the hold, or exceptionally with
      * {@link FileLockTimeoutException} or {@link FileLockException}

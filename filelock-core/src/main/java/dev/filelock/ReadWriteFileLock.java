@@ -152,8 +152,10 @@ public interface ReadWriteFileLock extends ReadWriteLock, AutoCloseable {
      * <p>
      * With {@link Ownership#THREAD} the hold is an owner of its own (it shares with every
      * reader); with {@link Ownership#SHARED} it is a level of the object's shared
-     * counter. A free lock is taken at once on the caller's thread; otherwise a dedicated
-     * thread waits.
+     * counter. A free lock is taken at once on the caller's thread; otherwise the future
+     * queues behind the pending futures of this lock (first come, first served) and one
+     * of at most 32 library threads waits for it when its turn comes, so pending futures
+     * cost no thread each; stages attached without an executor run on that thread.
      * @param timeout how long to wait: negative waits forever, zero makes one attempt
      * @return a future completed with the hold, or exceptionally with
      * {@link FileLockTimeoutException}, {@link IllegalStateException} or

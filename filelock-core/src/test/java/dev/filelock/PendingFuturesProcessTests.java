@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.filelock.fixtures.LockChild;
 import dev.filelock.internal.AsyncWaits;
+import dev.filelock.internal.LockThreads;
 import dev.filelock.testing.ChildProcess;
 import dev.filelock.testing.OpenDescriptors;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -104,6 +106,45 @@ class PendingFuturesProcessTests {
                 assertThat(libraryThreads("filelock-async-")).as("pumps and timer").isEmpty();
                 assertThat(OpenDescriptors.pointingAt(held)).as("descriptors").hasSizeLessThanOrEqualTo(PATHS);
             });
+        }
+    }
+
+    @Test
+    void moreHeldPathsThanPumpsTakeTurnsAndAllCompleteOnceReleased() throws Exception {
+        int paths = LockThreads.MAX_ASYNC_PUMPS + 8;
+        Path held = Files.createDirectories(directory.resolve("many"));
+        try (ChildProcess holder = LockChild.start("holder of " + paths + " native locks")) {
+            assertThat(holder.call("acquire-many native " + held + " " + paths)).as(holder::describe).isEqualTo("held");
+            List<CompletableFuture<LockHold>> futures = new ArrayList<>();
+            for (int p = 0; p < paths; p++) {
+                futures.add(FileLock.of(held.resolve(p + ".lock")).acquireAsync(Duration.ofMinutes(10)));
+            }
+            long turnsBefore = AsyncWaits.turnsTaken();
+            await().atMost(Duration.ofSeconds(60)).until(() -> AsyncWaits.turnsTaken() >= turnsBefore + 2 * paths);
+            assertThat(futures).noneMatch(Future::isDone);
+            assertThat(libraryThreads("filelock-async-")).as("pumps and timer")
+                .hasSizeLessThanOrEqualTo(LockThreads.MAX_ASYNC_PUMPS + 1);
+
+            LockChild.release(holder);
+            for (CompletableFuture<LockHold> future : futures) {
+                future.get(60, TimeUnit.SECONDS).close();
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // the first hold is a scope
+    void aSharedLockObjectThatHoldsThePathReentersAtOnceAheadOfQueuedFutures() throws Exception {
+        Path lockPath = directory.resolve("shared.lock");
+        FileLock shared = FileLock.builder(lockPath).ownership(Ownership.SHARED).build();
+        try (LockHold first = shared.acquire()) {
+            CompletableFuture<LockHold> queued = FileLock.of(lockPath).acquireAsync(Duration.ofMinutes(1));
+            CompletableFuture<LockHold> reentered = shared.acquireAsync(Duration.ofMinutes(1));
+            assertThat(reentered).isCompleted();
+            assertThat(queued).isNotDone();
+            reentered.join().close();
+            assertThat(queued).isNotDone();
+            queued.cancel(false);
         }
     }
 

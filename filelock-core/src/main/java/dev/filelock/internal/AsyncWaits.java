@@ -215,9 +215,20 @@ public final class AsyncWaits {
          * idle and fewer than the bound run.
          */
         void startTurn() {
+            startTurn(false);
+        }
+
+        /**
+         * @param pumpFollows whether the calling pump looks for its next turn right away,
+         * so that no other pump need be woken or started for this one
+         */
+        private void startTurn(boolean pumpFollows) {
             boolean startPump = false;
             synchronized (LOCK) {
                 TURNS.add(this);
+                if (pumpFollows) {
+                    return;
+                }
                 if (TURNS.size() <= idlePumps) {
                     LOCK.notify();
                 }
@@ -239,20 +250,28 @@ public final class AsyncWaits {
             Pending<?> head;
             synchronized (LOCK) {
                 Iterator<Pending<?>> first = pending.iterator();
-                if (!first.hasNext()) {
-                    served = false;
-                    QUEUES.remove(key, this);
-                    return;
+                do {
+                    if (!first.hasNext()) {
+                        served = false;
+                        QUEUES.remove(key, this);
+                        return;
+                    }
+                    head = first.next();
+                    if (head.isDone()) {
+                        // completed while being queued, before it could find its place
+                        first.remove();
+                    }
                 }
-                head = first.next();
+                while (head.isDone());
             }
             head.serve(this);
         }
 
         /**
          * Ends this turn: the next one goes behind the turns already queued.
+         * @param pumpFollows whether the calling pump looks for its next turn right away
          */
-        void next() {
+        void next(boolean pumpFollows) {
             synchronized (LOCK) {
                 if (pending.isEmpty()) {
                     served = false;
@@ -260,7 +279,7 @@ public final class AsyncWaits {
                     return;
                 }
             }
-            startTurn();
+            startTurn(pumpFollows);
         }
 
     }
@@ -328,7 +347,10 @@ public final class AsyncWaits {
          */
         void serve(PathQueue place) {
             if (!enter()) {
-                place.next();
+                synchronized (LOCK) {
+                    place.pending.remove(this);
+                }
+                place.next(true);
                 return;
             }
             H hold = null;
@@ -345,7 +367,7 @@ public final class AsyncWaits {
             catch (Error e) {
                 leave();
                 completeExceptionally(e);
-                place.next();
+                place.next(true);
                 return;
             }
             leave();
@@ -353,7 +375,7 @@ public final class AsyncWaits {
                 synchronized (LOCK) {
                     place.pending.remove(this);
                 }
-                place.next();
+                place.next(false);
                 if (!complete(hold)) {
                     discard.accept(hold);
                 }
@@ -365,7 +387,7 @@ public final class AsyncWaits {
             else if (!isDone() && (deadline.isExpired() || (givenUp != null && givenUp.getAsBoolean()))) {
                 completeExceptionally(timeout.get());
             }
-            place.next();
+            place.next(true);
         }
 
         private Deadline turnEnd() {
