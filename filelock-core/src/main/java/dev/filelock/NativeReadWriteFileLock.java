@@ -23,9 +23,8 @@ import java.nio.file.Path;
  * JVM whose readers already share the lock lets no new thread join them, and looks again
  * every poll interval), and the writer gets the lock as soon as the current readers
  * leave. Readers outside the library ({@code flock -s}) do not look at the gate and can
- * still hold a writer back. A writer waits for another process in the kernel (a
- * kernel-waiter thread blocked in {@code flock}, as {@link FileLock} waits); a reader
- * retries with {@code LOCK_NB}, backing off up to the poll interval.
+ * still hold a writer back. Waits for another process retry with {@code LOCK_NB}, backing
+ * off up to the poll interval.
  *
  * <p>
  * Both files are created (with missing parent directories) at the first acquisition, with
