@@ -15,9 +15,9 @@ import java.nio.file.Path;
  * Within a JVM it behaves exactly like the SQLite {@link ReadWriteFileLock} (readers
  * share one OS-level hold, reentrant per mode, writer preference, upgrade and downgrade
  * refused at once). Across processes, {@code flock} alone would let new readers in for
- * ever while a writer waits; so a writer of this library first takes {@code
- * LOCK_EX} on a sibling gate file, {@code <lock file>.writer}, and keeps it while it
- * waits for the lock file, and readers of this library pass through that gate
+ * ever while a writer waits; so a writer of this library that finds the lock file taken
+ * takes {@code LOCK_EX} on a sibling gate file, {@code <lock file>.writer}, and keeps it
+ * while it waits for the lock file, and readers of this library pass through that gate
  * ({@code LOCK_SH | LOCK_NB}, then the lock file, then the gate is dropped): once a
  * writer of any of our processes waits, no new reader of ours starts, in any process (a
  * JVM whose readers already share the lock lets no new thread join them, and looks again

@@ -65,32 +65,6 @@ public final class ReadWriteBackendWait {
         return !mustStop();
     }
 
-    /**
-     * Whether the wait may last beyond one attempt: false for a single attempt, past the
-     * deadline, or when the wait must end (interrupted, abandoned).
-     */
-    public boolean mayWait() {
-        return !mustStop() && deadline.remainingNanos() > 0;
-    }
-
-    /**
-     * Waits for something another thread completes (and then unparks this one), until it
-     * is done or the wait must end: deadline, interrupt (its status is kept) or
-     * abandonment, looked at again at least every poll interval.
-     * @param done tells whether it is done
-     * @return whether it is done
-     */
-    public boolean awaitUntil(BooleanSupplier done) {
-        while (!done.getAsBoolean()) {
-            long remaining = deadline.remainingNanos();
-            if (remaining <= 0 || mustStop()) {
-                return done.getAsBoolean();
-            }
-            LockSupport.parkNanos(this, Math.min(remaining, maxPauseNanos));
-        }
-        return true;
-    }
-
     private boolean mustStop() {
         return Thread.currentThread().isInterrupted() || abandoned.getAsBoolean();
     }
