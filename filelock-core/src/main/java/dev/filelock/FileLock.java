@@ -17,7 +17,7 @@ import java.util.concurrent.locks.Lock;
  * All lock objects on one canonical path in a JVM share one entry, so they exclude each
  * other as separate processes would, and waiting threads are woken in memory. A release
  * passes the lock to a thread of this JVM waiting for it without unlocking it in the
- * kernel, for at most 250 ms of continuous hold by the JVM; the release after that
+ * kernel, for at most 500 ms of continuous hold by the JVM; the release after that
  * unlocks it, and for 75 ms no thread of this JVM takes it (a {@link #tryLock()} then
  * returns false), so a waiter in another process, blocked or polling every 50 ms like
  * Python's filelock, gets its turn. The lock file is created if missing (with missing

@@ -22,13 +22,13 @@ final class WaitingRows {
      * the in-JVM handover keeps the OS lock; change it here when the stated bound
      * changes.
      */
-    static final Duration FOREIGN_RAW_BOUND = Duration.ofMillis(100);
+    static final Duration FOREIGN_RAW_BOUND = Duration.ofMillis(500);
 
     /**
      * The same bound for Python's filelock, which polls every 50 ms and so only sees the
      * lock free at a poll.
      */
-    static final Duration FOREIGN_PYTHON_BOUND = Duration.ofSeconds(1);
+    static final Duration FOREIGN_PYTHON_BOUND = Duration.ofMillis(575);
 
     private static final int CONTENDED_PATHS = 10;
 

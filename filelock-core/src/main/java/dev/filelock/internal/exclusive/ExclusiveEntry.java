@@ -71,7 +71,7 @@ final class ExclusiveEntry {
      * through the kernel are paid a few times a second instead of on every pass, short
      * enough that a waiter in another process is not kept out for long.
      */
-    static final long LOCAL_HANDOVER_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    static final long LOCAL_HANDOVER_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     /**
      * How long, after the budget ran out, no thread of this JVM takes the lock again:
