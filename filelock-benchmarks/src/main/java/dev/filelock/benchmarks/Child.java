@@ -1,6 +1,8 @@
 package dev.filelock.benchmarks;
 
 import dev.filelock.testing.ChildMain;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -13,6 +15,9 @@ import java.util.Arrays;
  * {@link dev.filelock.testing.ChildProcess}.
  */
 public final class Child {
+
+    /** Uncontended pairs a handoff child runs before it answers (JIT warm-up). */
+    static final int WARM_UP_PAIRS = 20_000;
 
     private Child() {
     }
@@ -31,7 +36,10 @@ public final class Child {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "handoff" -> {
-                try (Exclusive lock = Exclusive.open(Exclusive.Kind.parse(rest[0]), Path.of(rest[1]))) {
+                Exclusive.Kind kind = Exclusive.Kind.parse(rest[0]);
+                Path path = Path.of(rest[1]);
+                warmUp(kind, path);
+                try (Exclusive lock = Exclusive.open(kind, path)) {
                     handoff(lock).run();
                 }
             }
@@ -49,6 +57,25 @@ public final class Child {
             default -> throw new IllegalArgumentException("unknown child role " + args[0]);
         }
         System.exit(0);
+    }
+
+    /**
+     * Runs {@link #WARM_UP_PAIRS} uncontended acquire + release pairs of the kind on a
+     * file of this process's own next to the path, so that the handoff measures compiled
+     * code (a child otherwise runs its lock path only about fifty times, below the JIT's
+     * thresholds), as JMH's warm-up iterations do; the anchors' children do the same.
+     */
+    private static void warmUp(Exclusive.Kind kind, Path path) throws IOException {
+        Path file = path.resolveSibling(path.getFileName() + ".warm-up-" + ProcessHandle.current().pid());
+        try (Exclusive lock = Exclusive.open(kind, file)) {
+            for (int pair = 0; pair < WARM_UP_PAIRS; pair++) {
+                lock.lock();
+                lock.unlock();
+            }
+        }
+        finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     /**
