@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1
  */
-public class FileLockObservationContext extends Observation.Context {
+public final class FileLockObservationContext extends Observation.Context {
 
     private final FileLockObservation observation;
 
