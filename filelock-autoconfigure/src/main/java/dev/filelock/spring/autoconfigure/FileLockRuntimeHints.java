@@ -27,7 +27,8 @@ final class FileLockRuntimeHints implements RuntimeHintsRegistrar {
      */
     static final List<String> DIRECT_MAPPED_CLASSES = List.of("dev.filelock.internal.posix.Posix",
             "dev.filelock.internal.posix.StatCalls$Modern", "dev.filelock.internal.posix.StatCalls$LegacyGlibc",
-            "dev.filelock.internal.posix.ThreadSignals$Libc", "dev.filelock.internal.posix.FileTouch$Libc");
+            "dev.filelock.internal.posix.ThreadSignals$Libc", "dev.filelock.internal.posix.FileTouch$Libc",
+            "dev.filelock.internal.posix.JnaCalls$Libc");
 
     static final TypeReference LAST_ERROR_EXCEPTION = TypeReference.of("com.sun.jna.LastErrorException");
 
