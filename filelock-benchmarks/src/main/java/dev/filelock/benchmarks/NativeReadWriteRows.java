@@ -74,7 +74,7 @@ final class NativeReadWriteRows {
                     Units.medianAndP99(anchor) + " (blocking flock(LOCK_EX) between two processes)",
                     Units.ratio(ours.median() / anchor.median()) + " (medians)", goal,
                     Verdict.of(ours.median() <= 5_000_000), ours.count() + " handoffs each, interleaved;"
-                            + " ours polls (LOCK_NB, backing off to 1/20 of the time waited)");
+                            + " ours polls (LOCK_NB, backing off to 1/64 of the time waited)");
         }
         catch (RuntimeException e) {
             return Row.failed(what, goal, e);
